@@ -1,0 +1,3 @@
+from mupass_forum.cli import main
+
+main()

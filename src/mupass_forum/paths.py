@@ -1,0 +1,19 @@
+"""Where the project's catalogs and migrations are, in a checkout or in an installed wheel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def project_dir(name: str) -> Path:
+    """``locales`` or ``migrations``: inside the package when built, else at the checkout's top."""
+    bundled = _PACKAGE / name
+    if bundled.is_dir():
+        return bundled
+    return _PACKAGE.parents[1] / name
+
+
+def migrations_dir(app_name: str) -> Path:
+    return project_dir("migrations") / app_name

@@ -1,0 +1,135 @@
+"""One frozen ``Settings``, built from ``MUPASS_*`` environment variables.
+
+Nothing here is read at import time: ``Settings.from_env()`` is called by the entry points
+(CLI, ASGI module, tests) and the result is handed to ``create_app``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+PREFIX = "MUPASS_"
+
+
+class SettingsError(ValueError):
+    """A setting has a value the service cannot work with."""
+
+
+def _flag(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise SettingsError(f"expected a yes/no value, got {value!r}")
+
+
+def _words(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    #: Where the embedded database and other local files live.
+    data_dir: Path = Path("var")
+    #: ``sqlite:///absolute/path.sqlite3`` or ``postgresql://user@host:5432/db``; empty means
+    #: a SQLite file in ``data_dir``.
+    database_url: str = ""
+    #: Connections kept open: SQLite readers, or the PostgreSQL pool's maximum.
+    database_pool_size: int = 4
+    #: How long a SQLite writer waits for another process's lock, in milliseconds.
+    sqlite_busy_timeout_ms: int = 5000
+    #: Signs tokens and links; generated per process when unset (fine for development only).
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
+    #: The locales the service speaks; adding one means a catalog plus this setting.
+    locales: tuple[str, ...] = ("de", "en", "fr", "es")
+    #: The locale used when nothing in the request asks for another.
+    default_locale: str = "en"
+    #: The time zone used for dates when the reader has not chosen one.
+    default_timezone: str = "Europe/Berlin"
+    #: Where the gettext catalogs are read from; empty means the project's ``locales/``.
+    locales_dir: str = ""
+    #: The public address of the service, used in links sent by mail.
+    base_url: str = "http://127.0.0.1:8000"
+    #: Load demonstration data into an empty database when serving.
+    demo: bool = False
+    #: Log level of the service's own loggers.
+    log_level: str = "INFO"
+    #: Show the OpenAPI documentation under ``/schema``.
+    openapi: bool = True
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read every ``MUPASS_*`` variable; explicit ``overrides`` win."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        readers: dict[str, Any] = {
+            "data_dir": Path,
+            "database_url": str,
+            "database_pool_size": int,
+            "sqlite_busy_timeout_ms": int,
+            "secret_key": str,
+            "locales": _words,
+            "default_locale": str,
+            "default_timezone": str,
+            "locales_dir": str,
+            "base_url": lambda v: v.rstrip("/"),
+            "demo": _flag,
+            "log_level": lambda v: v.upper(),
+            "openapi": _flag,
+        }
+        for name, read in readers.items():
+            raw = env.get(PREFIX + name.upper())
+            if raw is None:
+                continue
+            try:
+                values[name] = read(raw)
+            except ValueError as exc:
+                raise SettingsError(f"{PREFIX}{name.upper()}: {exc}") from exc
+        values.update(overrides)
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def replace(self, **changes: Any) -> Settings:
+        changed = replace(self, **changes)
+        changed.validate()
+        return changed
+
+    def validate(self) -> None:
+        if not self.locales:
+            raise SettingsError(f"{PREFIX}LOCALES names no locale")
+        if self.default_locale not in self.locales:
+            raise SettingsError(
+                f"{PREFIX}DEFAULT_LOCALE {self.default_locale!r} is not one of "
+                f"{PREFIX}LOCALES ({', '.join(self.locales)})"
+            )
+        try:
+            ZoneInfo(self.default_timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise SettingsError(
+                f"{PREFIX}DEFAULT_TIMEZONE {self.default_timezone!r} is no IANA time zone"
+            ) from exc
+        if self.database_pool_size < 1:
+            raise SettingsError(f"{PREFIX}DATABASE_POOL_SIZE must be at least 1")
+        url = self.database_url
+        if url and not url.startswith(("sqlite:///", "postgresql://", "postgres://")):
+            raise SettingsError(
+                f"{PREFIX}DATABASE_URL must start with sqlite:/// or postgresql://, got {url!r}"
+            )
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'mupass-forum.sqlite3').resolve()}"
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite:///")
