@@ -1,0 +1,406 @@
+"""Database engines, the transaction helper and schema migrations.
+
+Piccolo binds tables to an engine globally; ``use_engine`` does that binding from settings, so the
+choice of database stays with ``create_app`` and the CLI, never with an import.
+
+The embedded default keeps its connections open: Piccolo's stock SQLite engine opens a new
+connection (a thread, a connect, a PRAGMA) for every query outside a transaction, which costs
+more than the query. ``SQLiteEngine`` here keeps a few read-only connections and one writer per
+event loop; every transaction runs on the writer as ``BEGIN IMMEDIATE``, so two writers never
+deadlock on a lock upgrade and a second process waits for the busy timeout instead of failing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import itertools
+import logging
+import os
+import sqlite3
+import weakref
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import aiosqlite
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine as PiccoloPostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine as PiccoloSQLiteEngine
+from piccolo.engine.sqlite import SQLiteTransaction, TransactionType, dict_factory
+from piccolo.querystring import QueryString
+
+from mupass_forum.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PICCOLO_CONF = "mupass_forum.piccolo_conf"
+
+
+@dataclass
+class _LoopConnections:
+    """The connections one event loop uses; aiosqlite futures belong to the loop that awaits."""
+
+    write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    open_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    writer: aiosqlite.Connection | None = None
+    readers: list[aiosqlite.Connection] = field(default_factory=list)
+    turn: Iterator[int] = field(default_factory=itertools.count)
+
+
+def _rows(rows: Any) -> list[dict[str, Any]]:
+    """Rows made dicts by the connection's row factory."""
+    return list(rows)
+
+
+class WriterTransaction(SQLiteTransaction):
+    """A transaction on the engine's single writer connection, holding its lock throughout."""
+
+    engine: SQLiteEngine
+
+    async def __aenter__(self) -> SQLiteTransaction:
+        if self._parent is not None:
+            return self._parent
+        connections = await self.engine.loop_connections()
+        await connections.write_lock.acquire()
+        try:
+            self.connection = await self.engine.writer(connections)
+            await self.begin()
+        except BaseException:
+            connections.write_lock.release()
+            raise
+        self._write_lock = connections.write_lock
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
+    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+        if self._parent is not None:
+            return exception is None
+        try:
+            if exception is not None:
+                if not self._rolled_back:
+                    await self.rollback()
+            elif not self._committed and not self._rolled_back:
+                try:
+                    await self.commit()
+                except BaseException:
+                    await self.rollback()
+                    raise
+        finally:
+            self.engine.current_transaction.reset(self.context)
+            self._write_lock.release()
+        return exception is None
+
+
+class SQLiteEngine(PiccoloSQLiteEngine):
+    """Piccolo's SQLite engine with persistent connections: read-only readers and one writer."""
+
+    def __init__(self, path: str, *, readers: int = 4, busy_timeout_ms: int = 5000) -> None:
+        super().__init__(path=path, timeout=busy_timeout_ms / 1000)
+        self.reader_count = readers
+        self.busy_timeout_ms = busy_timeout_ms
+        self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopConnections] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._all: list[_LoopConnections] = []
+
+    async def _connect(self, *, read_only: bool) -> aiosqlite.Connection:
+        connection = await aiosqlite.connect(**self.connection_kwargs)
+        connection.row_factory = dict_factory  # type: ignore[assignment]
+        await connection.execute("PRAGMA journal_mode = WAL")
+        await connection.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+        await connection.execute("PRAGMA foreign_keys = ON")
+        # In WAL mode NORMAL loses no committed transaction on a crash of the process, only on
+        # a power cut before the next checkpoint; it spares one fsync per commit.
+        await connection.execute("PRAGMA synchronous = NORMAL")
+        if read_only:
+            await connection.execute("PRAGMA query_only = ON")
+        return connection
+
+    async def get_connection(self) -> aiosqlite.Connection:
+        """A new connection of its own (used for batches); the caller closes it."""
+        return await self._connect(read_only=False)
+
+    async def loop_connections(self) -> _LoopConnections:
+        loop = asyncio.get_running_loop()
+        connections = self._by_loop.get(loop)
+        if connections is None:
+            connections = self._by_loop[loop] = _LoopConnections()
+            self._all.append(connections)
+        return connections
+
+    async def writer(self, connections: _LoopConnections) -> aiosqlite.Connection:
+        if connections.writer is None:
+            async with connections.open_lock:
+                if connections.writer is None:
+                    Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                    connections.writer = await self._connect(read_only=False)
+        return connections.writer
+
+    async def _reader(self) -> aiosqlite.Connection:
+        connections = await self.loop_connections()
+        if len(connections.readers) < self.reader_count:
+            # The writer opens first: it creates the file and switches it to WAL.
+            await self.writer(connections)
+            async with connections.open_lock:
+                while len(connections.readers) < self.reader_count:
+                    connections.readers.append(await self._connect(read_only=True))
+        return connections.readers[next(connections.turn) % self.reader_count]
+
+    async def _write(self, query: str, args: list[Any]) -> list[dict[str, Any]]:
+        connections = await self.loop_connections()
+        async with connections.write_lock:
+            writer = await self.writer(connections)
+            return _rows(await writer.execute_fetchall(query, args))
+
+    async def run_querystring(
+        self, querystring: QueryString, in_pool: bool = False
+    ) -> list[dict[str, Any]]:
+        query, args = querystring.compile_string(engine_type=self.engine_type)
+        return await self.run_sql(query, list(args))
+
+    async def run_sql(self, query: str, args: list[Any] | None = None) -> list[dict[str, Any]]:
+        args = args or []
+        if self.log_queries:
+            self.print_query(query_id=self.get_query_id(), query=query)
+        transaction = self.current_transaction.get()
+        if transaction is not None:
+            return _rows(await transaction.connection.execute_fetchall(query, args))
+        if query.lstrip()[:6].upper() == "SELECT":
+            reader = await self._reader()
+            return _rows(await reader.execute_fetchall(query, args))
+        return await self._write(query, args)
+
+    async def run_ddl(self, ddl: str, in_pool: bool = False) -> list[dict[str, Any]]:
+        return await self.run_sql(ddl)
+
+    def transaction(
+        self,
+        transaction_type: TransactionType = TransactionType.immediate,
+        allow_nested: bool = True,
+    ) -> WriterTransaction:
+        # Every transaction runs on the writer, so every one takes the write lock up front.
+        return WriterTransaction(
+            engine=self, transaction_type=TransactionType.immediate, allow_nested=allow_nested
+        )
+
+    async def start(self) -> None:
+        connections = await self.loop_connections()
+        await self.writer(connections)
+
+    async def stop(self) -> None:
+        """Close the connections of the running loop."""
+        loop = asyncio.get_running_loop()
+        connections = self._by_loop.pop(loop, None)
+        if connections is not None:
+            await self._close(connections)
+
+    async def stop_all(self) -> None:
+        for connections in list(self._all):
+            await self._close(connections)
+        self._by_loop.clear()
+
+    async def _close(self, connections: _LoopConnections) -> None:
+        with contextlib.suppress(ValueError):
+            self._all.remove(connections)
+        open_ones = [*connections.readers, connections.writer]
+        connections.readers, connections.writer = [], None
+        for connection in open_ones:
+            if connection is not None:
+                with contextlib.suppress(sqlite3.Error, ValueError):
+                    await connection.close()
+
+
+class PostgresEngine(PiccoloPostgresEngine):
+    """Piccolo's PostgreSQL engine with one asyncpg pool per event loop.
+
+    An asyncpg pool is bound to the loop that created it; keeping one per loop lets the CLI,
+    the server and the tests' clients share one engine.
+    """
+
+    def __init__(self, dsn: str, *, pool_size: int = 10) -> None:
+        self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = (
+            weakref.WeakKeyDictionary()
+        )
+        self.pool_size = pool_size
+        super().__init__(config={"dsn": dsn}, extensions=())
+
+    @property
+    def pool(self) -> Any:
+        try:
+            return self._pools.get(asyncio.get_running_loop())
+        except RuntimeError:
+            return None
+
+    @pool.setter
+    def pool(self, value: Any) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        if value is None:
+            self._pools.pop(loop, None)
+        else:
+            self._pools[loop] = value
+
+    async def run_sql(self, query: str, args: list[Any] | None = None) -> list[dict[str, Any]]:
+        """Run SQL with asyncpg's ``$1`` placeholders (prefer Piccolo queries in services)."""
+        args = args or []
+        transaction = self.current_transaction.get()
+        if transaction is not None:
+            rows = await transaction.connection.fetch(query, *args)
+        elif self.pool is not None:
+            async with self.pool.acquire() as connection:
+                rows = await connection.fetch(query, *args)
+        else:
+            connection = await self.get_new_connection()
+            try:
+                rows = await connection.fetch(query, *args)
+            finally:
+                await connection.close()
+        return [dict(row) for row in rows]
+
+    async def check_version(self) -> float:
+        # Piccolo checks the server version while constructing the engine, which connects at
+        # import time; the check runs on ``start`` instead.
+        return 0.0
+
+    async def start(self) -> None:
+        if self.pool is None:
+            await self.start_connection_pool(min_size=1, max_size=self.pool_size)
+            version = await self.get_version()
+            if version < self.min_version_number:
+                raise RuntimeError(
+                    f"PostgreSQL {version} is too old; {self.min_version_number} or newer is needed"
+                )
+
+    async def stop(self) -> None:
+        if self.pool is not None:
+            await self.close_connection_pool()
+
+    async def stop_all(self) -> None:
+        await self.stop()
+
+
+_engines: dict[tuple[str, int, int], SQLiteEngine | PostgresEngine] = {}
+
+
+def engine_for(settings: Settings) -> SQLiteEngine | PostgresEngine:
+    """The process's engine for these settings (one per database, shared by every app)."""
+    url = settings.resolved_database_url
+    key = (url, settings.database_pool_size, settings.sqlite_busy_timeout_ms)
+    engine = _engines.get(key)
+    if engine is None:
+        if url.startswith("sqlite:///"):
+            engine = SQLiteEngine(
+                sqlite_path(url),
+                readers=settings.database_pool_size,
+                busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+            )
+        else:
+            engine = PostgresEngine(url, pool_size=max(2, settings.database_pool_size * 2))
+        _engines[key] = engine
+    return engine
+
+
+def sqlite_path(url: str) -> str:
+    return (
+        unquote(urlsplit(url).path) if url.startswith("sqlite:////") else url[len("sqlite:///") :]
+    )
+
+
+def use_engine(engine: Engine[Any]) -> None:
+    """Bind every registered table, and Piccolo's migration machinery, to ``engine``."""
+    os.environ["PICCOLO_CONF"] = PICCOLO_CONF
+    from piccolo.apps.migrations.tables import Migration
+
+    from mupass_forum import piccolo_conf
+
+    piccolo_conf.DB = engine
+    Migration._meta.db = engine
+    for app_config in piccolo_conf.APP_REGISTRY.app_configs.values():
+        for table in app_config.table_classes:
+            table._meta.db = engine
+
+
+def current_engine() -> SQLiteEngine | PostgresEngine:
+    from mupass_forum import piccolo_conf
+
+    engine = piccolo_conf.__dict__.get("DB")
+    if not isinstance(engine, SQLiteEngine | PostgresEngine):
+        raise RuntimeError("no database engine is in use; create_app or the CLI sets one")
+    return engine
+
+
+def transaction() -> Any:
+    """A writing transaction: ``BEGIN IMMEDIATE`` on SQLite, the default isolation on PostgreSQL.
+
+    Services that write more than one row use it; nested calls join the outer transaction.
+    """
+    return current_engine().transaction()
+
+
+def is_postgres() -> bool:
+    return isinstance(current_engine(), PostgresEngine)
+
+
+async def ping() -> None:
+    """Raise unless the database answers; (re)opens the connections it needs."""
+    engine = current_engine()
+    await engine.start()
+    await engine.run_sql("SELECT 1 AS ok")
+
+
+@contextlib.asynccontextmanager
+async def connected(settings: Settings) -> AsyncIterator[SQLiteEngine | PostgresEngine]:
+    """The engine for ``settings``, bound and open for the duration of the block."""
+    engine = engine_for(settings)
+    use_engine(engine)
+    await engine.start()
+    try:
+        yield engine
+    finally:
+        await engine.stop()
+
+
+# Migrations ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MigrationReport:
+    applied: list[str]
+    output: str
+
+
+async def pending_migrations() -> list[str]:
+    """Migration ids (``app:id``) present in the code but not yet run on the database."""
+    from piccolo.apps.migrations.commands.base import BaseMigrationManager
+    from piccolo.apps.migrations.tables import Migration
+
+    manager = BaseMigrationManager()
+    has_table = await Migration.table_exists().run()
+    pending: list[str] = []
+    for app_name in manager.get_sorted_app_names():
+        app_config = manager.get_app_config(app_name)
+        ids = manager.get_migration_ids(
+            manager.get_migration_modules(app_config.resolved_migrations_folder_path)
+        )
+        ran = set(await Migration.get_migrations_which_ran(app_name)) if has_table else set()
+        pending += [f"{app_name}:{migration_id}" for migration_id in ids if migration_id not in ran]
+    return pending
+
+
+async def migrate() -> MigrationReport:
+    """Run every pending migration of every app, in dependency order."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    before = await pending_migrations()
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        result = await run_forwards("all")
+    if not result.success:
+        raise RuntimeError(f"migrations failed: {result.message}\n{output.getvalue()}")
+    return MigrationReport(applied=before, output=output.getvalue())

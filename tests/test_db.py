@@ -1,0 +1,96 @@
+"""The embedded SQLite engine: persistent connections, WAL, serialized writing transactions."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+
+import pytest
+
+from mupass_forum.db import SQLiteEngine
+
+
+@pytest.fixture
+async def engine(tmp_path):
+    engine = SQLiteEngine(str(tmp_path / "engine.sqlite3"), readers=3)
+    await engine.run_ddl("CREATE TABLE counter (id INTEGER PRIMARY KEY, value INTEGER NOT NULL)")
+    await engine.run_sql("INSERT INTO counter (id, value) VALUES (1, 0)")
+    yield engine
+    await engine.stop_all()
+
+
+async def read_value(engine: SQLiteEngine) -> int:
+    rows = await engine.run_sql("SELECT value FROM counter WHERE id = 1")
+    return int(rows[0]["value"])
+
+
+async def test_the_database_runs_in_wal_mode(engine):
+    rows = await engine.run_sql("PRAGMA journal_mode")
+    assert rows[0]["journal_mode"] == "wal"
+
+
+async def test_reads_use_read_only_connections(engine):
+    reader = await engine._reader()
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        await reader.execute("UPDATE counter SET value = 99")
+    assert await read_value(engine) == 0
+
+
+async def test_connections_are_kept_open(engine):
+    for _ in range(20):
+        await read_value(engine)
+    connections = await engine.loop_connections()
+    assert len(connections.readers) == 3
+    assert connections.writer is not None
+
+
+async def test_concurrent_read_modify_write_transactions_lose_no_update(engine):
+    async def increment() -> None:
+        async with engine.transaction():
+            value = (await engine.run_sql("SELECT value FROM counter WHERE id = 1"))[0]["value"]
+            await asyncio.sleep(0)  # let the other tasks try to interleave
+            await engine.run_sql("UPDATE counter SET value = ? WHERE id = 1", [value + 1])
+
+    await asyncio.gather(*(increment() for _ in range(60)))
+
+    assert await read_value(engine) == 60
+
+
+async def test_two_engines_on_one_file_wait_for_each_other(engine, tmp_path):
+    """Like two server processes: the busy timeout makes the second writer wait, not fail."""
+    other = SQLiteEngine(engine.path, readers=1)
+
+    async def increment(on: SQLiteEngine) -> None:
+        async with on.transaction():
+            value = (await on.run_sql("SELECT value FROM counter WHERE id = 1"))[0]["value"]
+            await asyncio.sleep(0.001)
+            await on.run_sql("UPDATE counter SET value = ? WHERE id = 1", [value + 1])
+
+    try:
+        await asyncio.gather(*(increment(engine if i % 2 else other) for i in range(40)))
+    finally:
+        await other.stop_all()
+
+    assert await read_value(engine) == 40
+
+
+async def test_a_failed_transaction_leaves_nothing_behind(engine):
+    with pytest.raises(RuntimeError):
+        async with engine.transaction():
+            await engine.run_sql("UPDATE counter SET value = 5 WHERE id = 1")
+            raise RuntimeError("boom")
+
+    assert await read_value(engine) == 0
+    # The writer is free again.
+    async with engine.transaction():
+        await engine.run_sql("UPDATE counter SET value = 7 WHERE id = 1")
+    assert await read_value(engine) == 7
+
+
+async def test_nested_transactions_join_the_outer_one(engine):
+    with pytest.raises(RuntimeError):
+        async with engine.transaction():
+            async with engine.transaction():
+                await engine.run_sql("UPDATE counter SET value = 3 WHERE id = 1")
+            raise RuntimeError("outer fails")
+    assert await read_value(engine) == 0
