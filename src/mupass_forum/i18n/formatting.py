@@ -1,0 +1,53 @@
+"""Dates, times and numbers in the reader's locale and time zone, always through Babel."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from babel import dates, numbers
+from babel.core import Locale
+
+from mupass_forum.i18n.locale import babel_locale, current_timezone
+
+Width = Literal["full", "long", "medium", "short"]
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    local = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return local.astimezone(current_timezone())
+
+
+def format_date(value: dt.date | dt.datetime, width: Width = "full") -> str:
+    """``Montag, 28. Oktober 2019`` / ``lundi 28 octobre 2019``."""
+    if isinstance(value, dt.datetime):
+        value = _aware(value).date()
+    return dates.format_date(value, format=width, locale=babel_locale())
+
+
+def format_time(value: dt.datetime | dt.time, width: Width = "short") -> str:
+    if isinstance(value, dt.datetime):
+        value = _aware(value)
+        return dates.format_time(value, format=width, tzinfo=value.tzinfo, locale=babel_locale())
+    return dates.format_time(value, format=width, locale=babel_locale())
+
+
+def format_datetime(value: dt.datetime, width: Width = "medium") -> str:
+    value = _aware(value)
+    return dates.format_datetime(value, format=width, tzinfo=value.tzinfo, locale=babel_locale())
+
+
+def format_number(value: int | float | Decimal) -> str:
+    return numbers.format_decimal(value, locale=babel_locale())
+
+
+def format_percent(value: float | Decimal, decimals: int = 0) -> str:
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
+    return numbers.format_percent(value, format=pattern, locale=babel_locale())
+
+
+def language_name(code: str, locale: Locale | None = None) -> str:
+    """The name of a language (ISO 639-1) in the reader's language, from CLDR."""
+    reader = locale or babel_locale()
+    return str(reader.languages.get(code, code))

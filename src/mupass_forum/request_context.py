@@ -1,0 +1,136 @@
+"""What every request carries: its id and its locale, set before anything else runs.
+
+``RequestContext`` wraps the whole application (routing included), so that an unknown route, a
+405 and a 500 are answered in the reader's language and with the request's id, exactly like a
+handler's own response.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, cast
+from urllib.parse import parse_qsl
+
+import msgspec
+from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import ScopeType
+
+from mupass_forum.i18n import locale as i18n
+
+if TYPE_CHECKING:
+    from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+REQUEST_ID_HEADER = "x-request-id"
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+_request_id: ContextVar[str | None] = ContextVar("mupass_request_id", default=None)
+
+
+def current_request_id() -> str | None:
+    return _request_id.get()
+
+
+class RequestIdLogFilter(logging.Filter):
+    """Adds ``request_id`` to every log record, so a 500's log line can be found from its id."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = _request_id.get() or "-"
+        return True
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+class RequestContext:
+    """ASGI wrapper: request id, locale negotiation and the headers every response carries."""
+
+    def __init__(self, app: ASGIApp, extra_headers: dict[str, str] | None = None) -> None:
+        self.app = app
+        self.extra_headers = extra_headers or {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        incoming = _header(scope, REQUEST_ID_HEADER.encode())
+        request_id = (
+            incoming if incoming and _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        )
+        request_id_token = _request_id.set(request_id)
+        scope.setdefault("state", {})["request_id"] = request_id
+        locale_token = i18n._active.set(None)
+        try:
+            supported = i18n.supported_locales()
+            negotiated = i18n.negotiate(_header(scope, b"accept-language"), supported)
+            i18n.activate(negotiated or i18n.catalogs().default_locale)
+            query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+            asked = query.get("lang")
+            if asked is not None:
+                if asked not in supported:
+                    if scope["type"] == ScopeType.HTTP:
+                        await self._unsupported_locale(scope, send, asked, supported)
+                    else:
+                        await send(cast("Message", {"type": "websocket.close", "code": 1008}))
+                    return
+                i18n.activate(asked, explicit=True)
+
+            extra = self.extra_headers
+
+            async def send_with_headers(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    headers = MutableScopeHeaders.from_message(message)
+                    headers["Content-Language"] = i18n.current_locale()
+                    headers["X-Request-ID"] = request_id
+                    headers.add("Vary", "Accept-Language")
+                    for name, value in extra.items():
+                        if name not in headers:
+                            headers[name] = value
+                await send(message)
+
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            i18n._active.reset(locale_token)
+            _request_id.reset(request_id_token)
+
+    async def _unsupported_locale(
+        self, scope: Scope, send: Send, asked: str, supported: tuple[str, ...]
+    ) -> None:
+        from mupass_forum.errors import PROBLEM_MEDIA_TYPE, FieldError, render_problem
+
+        problem = render_problem(
+            400,
+            "unsupported_locale",
+            i18n.N_("The language {asked} is not supported. Supported languages: {supported}."),
+            {"asked": asked, "supported": ", ".join(supported)},
+            instance=scope.get("path"),
+            errors=[
+                FieldError(
+                    i18n.N_("Use one of: {supported}."),
+                    "unsupported_locale",
+                    parameter="lang",
+                    params={"supported": ", ".join(supported)},
+                )
+            ],
+        )
+        body = msgspec.json.encode(problem)
+        headers = [
+            (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+            (b"content-length", str(len(body)).encode()),
+            (b"content-language", i18n.current_locale().encode()),
+            (b"x-request-id", (current_request_id() or "").encode()),
+            *(
+                (name.lower().encode(), value.encode())
+                for name, value in self.extra_headers.items()
+            ),
+        ]
+        await send(
+            cast("Message", {"type": "http.response.start", "status": 400, "headers": headers})
+        )
+        await send(cast("Message", {"type": "http.response.body", "body": body}))
