@@ -1,0 +1,104 @@
+"""``create_app(settings)``: the one place where the service is wired together."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from litestar import Litestar, Router
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Tag
+
+from mupass_forum import __version__, db
+from mupass_forum.errors import EXCEPTION_HANDLERS
+from mupass_forum.health import HealthController
+from mupass_forum.i18n import Catalogs
+from mupass_forum.i18n import locale as i18n
+from mupass_forum.paths import project_dir
+from mupass_forum.request_context import RequestContext, RequestIdLogFilter
+from mupass_forum.settings import Settings
+
+API_PREFIX = "/api/v1"
+
+
+def configure_logging(settings: Settings) -> None:
+    logger = logging.getLogger("mupass_forum")
+    logger.setLevel(settings.log_level)
+    if not any(getattr(h, "mupass", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.mupass = True  # type: ignore[attr-defined]
+        handler.addFilter(RequestIdLogFilter())
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+        )
+        logger.addHandler(handler)
+
+
+def install(settings: Settings) -> db.SQLiteEngine | db.PostgresEngine:
+    """Load the catalogs and bind the tables to the database of ``settings``.
+
+    Piccolo's tables and gettext's catalogs are process-wide; the last app created wins.
+    """
+    locales_dir = Path(settings.locales_dir) if settings.locales_dir else project_dir("locales")
+    i18n.install(
+        Catalogs.load(
+            locales_dir, settings.locales, settings.default_locale, settings.default_timezone
+        )
+    )
+    engine = db.engine_for(settings)
+    db.use_engine(engine)
+    return engine
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the service for ``settings`` (read from the environment when not given)."""
+    settings = settings or Settings.from_env()
+    configure_logging(settings)
+    engine = install(settings)
+
+    @asynccontextmanager
+    async def database_lifespan(_: Litestar) -> AsyncIterator[None]:
+        try:
+            await engine.start()
+        except Exception as exc:
+            # Serve anyway: /health/ready reports the outage and connecting is retried.
+            logging.getLogger(__name__).error("the database is not reachable: %s", exc)
+        try:
+            yield
+        finally:
+            await engine.stop()
+
+    api = Router(path=API_PREFIX, route_handlers=[])
+
+    app = Litestar(
+        route_handlers=[HealthController, api],
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[database_lifespan],
+        state=State({"settings": settings}),
+        dependencies={"settings": Provide(lambda: settings, sync_to_thread=False)},
+        openapi_config=OpenAPIConfig(
+            title="mupass-forum",
+            version=__version__,
+            description=(
+                "Multilingual, cross-border dialogue forums on sustainable public procurement. "
+                "Send `Accept-Language` or `?lang=` (de, en, fr, es) to choose the language of "
+                "texts and errors; errors are RFC 9457 problems with a stable `code`."
+            ),
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            use_handler_docstrings=True,
+            tags=[Tag(name="health", description="Liveness and readiness")],
+        )
+        if settings.openapi
+        else None,
+        logging_config=None,
+        debug=False,
+    )
+    # Outermost, so that unknown routes and 405s get the request's locale and id as well.
+    app.asgi_handler = RequestContext(app.asgi_handler)
+    return app

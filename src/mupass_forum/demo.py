@@ -1,0 +1,20 @@
+"""Demonstration data for ``mupass-forum serve --demo``.
+
+Each domain contributes a loader that fills its part of an empty database and says what it
+added; a loader that finds its data already there adds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+#: Loaders run in order (later ones may use what earlier ones created).
+LOADERS: tuple[Callable[[], Awaitable[list[str]]], ...] = ()
+
+
+async def load_demo_data() -> list[str]:
+    """Run every loader; returns one line per thing added."""
+    added: list[str] = []
+    for loader in LOADERS:
+        added += await loader()
+    return added

@@ -1,0 +1,136 @@
+"""Locale negotiation, localized problems and catalogs read at start-up."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po, write_po
+
+from mupass_forum.i18n.locale import negotiate, parse_accept_language
+from mupass_forum.paths import project_dir
+
+NOT_FOUND_TITLES = {
+    "de": "Nicht gefunden",
+    "en": "Not found",
+    "fr": "Introuvable",
+    "es": "No encontrado",
+}
+
+
+@pytest.mark.parametrize(("locale", "title"), NOT_FOUND_TITLES.items())
+def test_unknown_route_is_a_problem_in_the_readers_language(client, locale, title):
+    response = client.get("/api/v1/no-such-thing", headers={"Accept-Language": locale})
+
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["content-language"] == locale
+    problem = response.json()
+    assert problem["title"] == title
+    assert problem["code"] == "not_found"
+    assert problem["status"] == 404
+    assert "/api/v1/no-such-thing" in problem["detail"]
+    assert problem["type"].endswith(":not_found")
+
+
+def test_titles_differ_between_all_four_languages():
+    assert len(set(NOT_FOUND_TITLES.values())) == 4
+
+
+def test_lang_parameter_wins_over_accept_language(client):
+    response = client.get("/api/v1/no-such-thing?lang=es", headers={"Accept-Language": "de"})
+
+    assert response.headers["content-language"] == "es"
+    assert response.json()["title"] == "No encontrado"
+
+
+def test_unsupported_lang_parameter_names_the_supported_ones(client):
+    response = client.get("/api/v1/no-such-thing?lang=pt", headers={"Accept-Language": "fr"})
+
+    assert response.status_code == 400
+    problem = response.json()
+    assert problem["code"] == "unsupported_locale"
+    assert response.headers["content-language"] == "fr"
+    for supported in ("de", "en", "fr", "es"):
+        assert supported in problem["detail"]
+    assert problem["errors"] == [
+        {
+            "parameter": "lang",
+            "code": "unsupported_locale",
+            "detail": problem["errors"][0]["detail"],
+        }
+    ]
+
+
+def test_region_subtags_and_quality_values_are_negotiated(client):
+    response = client.get(
+        "/health/live", headers={"Accept-Language": "pt-BR, es-MX;q=0.9, de;q=0.8"}
+    )
+    assert response.headers["content-language"] == "es"
+
+
+def test_unknown_languages_fall_back_to_the_default(client):
+    response = client.get("/health/live", headers={"Accept-Language": "ja, zh;q=0.5"})
+    assert response.headers["content-language"] == "en"
+
+
+def test_every_response_carries_content_language_and_vary(client):
+    response = client.get("/health/live")
+    assert response.headers["content-language"] == "en"
+    assert "Accept-Language" in response.headers["vary"]
+
+
+def test_accept_language_parsing_orders_by_quality():
+    assert parse_accept_language("fr;q=0.4, de-CH, en;q=0.9, *;q=0.1, es;q=0") == [
+        "de-CH",
+        "en",
+        "fr",
+    ]
+    assert parse_accept_language("de;q=oops, fr") == ["fr"]
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("de-AT", "de"), ("fr-CA,en;q=0.5", "fr"), ("es-419", "es"), ("it", None), ("", None)],
+)
+def test_negotiation_uses_babel_rules(header, expected):
+    assert negotiate(header, ["de", "en", "fr", "es"]) == expected
+
+
+def test_a_translators_edit_shows_after_a_restart(make_client, tmp_path: Path):
+    locales = tmp_path / "locales"
+    shutil.copytree(project_dir("locales"), locales)
+    po_path = locales / "fr" / "LC_MESSAGES" / "messages.po"
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file, locale="fr")
+    catalog["Not found"].string = "Page introuvable"
+    with po_path.open("wb") as po_file:
+        write_po(po_file, catalog)
+
+    client = make_client(locales_dir=str(locales))
+    response = client.get("/nowhere", headers={"Accept-Language": "fr"})
+
+    assert response.json()["title"] == "Page introuvable"
+
+
+def test_a_new_locale_is_a_catalog_and_a_setting(make_client, tmp_path: Path):
+    locales = tmp_path / "locales"
+    shutil.copytree(project_dir("locales"), locales)
+    portuguese = locales / "pt" / "LC_MESSAGES"
+    portuguese.mkdir(parents=True)
+    with (locales / "en" / "LC_MESSAGES" / "messages.po").open("rb") as po_file:
+        catalog = read_po(po_file, locale="pt")
+    for message in catalog:
+        message.string = ""
+    catalog["Not found"].string = "Não encontrado"
+    with (portuguese / "messages.po").open("wb") as po_file:
+        write_po(po_file, catalog)
+
+    client = make_client(locales_dir=str(locales), locales=("de", "en", "fr", "es", "pt"))
+    response = client.get("/nowhere", headers={"Accept-Language": "pt-BR"})
+
+    assert response.headers["content-language"] == "pt"
+    assert response.json()["title"] == "Não encontrado"
+    # An untranslated message falls back to the English text, never to an empty one.
+    assert response.json()["detail"] == "There is nothing at /nowhere."
