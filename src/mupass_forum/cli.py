@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import json
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from mupass_forum import __version__, db
 from mupass_forum.settings import Settings, SettingsError
+from mupass_forum.translations import catalogs
 
 T = TypeVar("T")
 
@@ -129,6 +133,164 @@ def serve(host: str, port: int, workers: int, reload: bool, demo: bool) -> None:
         log_level=settings.log_level.lower(),
         proxy_headers=True,
     )
+
+
+@main.group()
+@click.option(
+    "--locales-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where messages.pot and the catalogs are (default: MUPASS_LOCALES_DIR or locales/).",
+)
+@click.option(
+    "--source-dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="The checkout with babel.cfg and the code (default: this checkout).",
+)
+@click.pass_context
+def i18n(ctx: click.Context, locales_dir: Path | None, source_dir: Path | None) -> None:
+    """Keep the translation catalogs in locales/ complete and in step with the code.
+
+    The languages are those of MUPASS_LOCALES. Typical use: `update` after changing texts in
+    the code, translate, then `check` (which CI runs).
+    """
+    ctx.obj = catalogs.CatalogFiles.configured(load_settings(), locales_dir, source_dir)
+
+
+def _catalog_tool(work: Callable[..., None]) -> Callable[..., None]:
+    """Report a catalog tool's failure as a one-line error instead of a traceback."""
+
+    @functools.wraps(work)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            work(*args, **kwargs)
+        except catalogs.CatalogToolError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return run
+
+
+@i18n.command("extract")
+@click.pass_obj
+@_catalog_tool
+def i18n_extract(files: catalogs.CatalogFiles) -> None:
+    """Write locales/messages.pot from the texts in the code."""
+    result = catalogs.extract(files)
+    state = "written" if result.changed else "unchanged"
+    click.echo(f"{catalogs.display_path(result.path)}: {result.messages} messages, {state}")
+
+
+@i18n.command("update")
+@click.option("--drop-obsolete", is_flag=True, help="Remove old #~ entries from the catalogs.")
+@click.pass_obj
+@_catalog_tool
+def i18n_update(files: catalogs.CatalogFiles, drop_obsolete: bool) -> None:
+    """Extract the texts and merge them into every catalog.
+
+    Writes locales/messages.pot from the code, then brings every configured catalog in step
+    with it (creating missing ones). New texts appear untranslated; changed ones come back
+    fuzzy with their old translation.
+    """
+    template = catalogs.extract(files)
+    state = "written" if template.changed else "unchanged"
+    click.echo(f"{catalogs.display_path(template.path)}: {template.messages} messages, {state}")
+    for result in catalogs.update(files, drop_obsolete=drop_obsolete):
+        details = f", {result.added} new" if result.added else ""
+        if result.obsoleted:
+            details += f", {result.obsoleted} obsolete"
+        click.echo(f"{catalogs.display_path(result.path)}: {result.outcome}{details}")
+
+
+@i18n.command("init")
+@click.argument("locale")
+@click.pass_obj
+@_catalog_tool
+def i18n_init(files: catalogs.CatalogFiles, locale: str) -> None:
+    """Create the catalog of a new language (e.g. pt)."""
+    result = catalogs.init(files, locale)
+    click.echo(
+        f"{catalogs.display_path(result.path)}: created, {result.added} messages to translate"
+    )
+    if locale not in files.locales:
+        wanted = ",".join((*files.locales, locale))
+        click.echo(f"The service speaks it once it is configured: MUPASS_LOCALES={wanted}")
+
+
+@i18n.command("compile")
+@click.pass_obj
+@_catalog_tool
+def i18n_compile(files: catalogs.CatalogFiles) -> None:
+    """Write .mo files next to the catalogs.
+
+    For deployments that want compiled catalogs; the service itself reads the .po files.
+    """
+    for locale, path, count in catalogs.compile_catalogs(files):
+        click.echo(f"{locale}: {count} translations -> {catalogs.display_path(path)}")
+
+
+@i18n.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for programs.")
+@click.pass_obj
+@_catalog_tool
+def i18n_status(files: catalogs.CatalogFiles, as_json: bool) -> None:
+    """Show how complete each language is.
+
+    Per configured language: translated, fuzzy and untranslated entries and a bar.
+    """
+    statuses = catalogs.status(files)
+    if as_json:
+        click.echo(json.dumps([s.as_json() for s in statuses], indent=2))
+        return
+    unicode = (sys.stdout.encoding or "").lower().replace("-", "") == "utf8"
+    click.echo(f"{'':<18}{'translated':>11}{'fuzzy':>7}{'untranslated':>14}")
+    for entry in statuses:
+        colour = "green" if entry.percent == 100 else "yellow" if entry.percent >= 80 else "red"
+        bar = catalogs.progress_bar(entry.percent, unicode=unicode)
+        click.echo(
+            f"{entry.locale:<4}{entry.language:<14}{entry.translated:>11}{entry.fuzzy:>7}"
+            f"{entry.untranslated:>14}  " + click.style(f"{bar} {entry.percent:>3}%", fg=colour)
+        )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+@i18n.command(
+    "check",
+    epilog="\b\nKinds of problems:\n"
+    + "\n".join(f"  {code:<17} {meaning}" for code, meaning in catalogs.PROBLEM_KINDS.items()),
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for programs.")
+@click.pass_obj
+@_catalog_tool
+def i18n_check(files: catalogs.CatalogFiles, as_json: bool) -> None:
+    """Fail on anything a release must not ship, naming file and line.
+
+    Untranslated or fuzzy entries, catalogs out of step with the code, placeholders, %-formats,
+    plural forms or HTML tags that differ from the English. Exit status 1 on any error.
+    """
+    report = catalogs.check(files)
+    if as_json:
+        click.echo(json.dumps([p.as_json() for p in report.problems], indent=2))
+    else:
+        for problem in report.problems:
+            colour = "red" if problem.severity == "error" else "yellow"
+            quoted = f' (msgid "{catalogs.shorten(problem.msgid)}")' if problem.msgid else ""
+            click.echo(
+                f"{catalogs.display_path(problem.path)}:{problem.line}: "
+                + click.style(f"[{problem.code}]", fg=colour, bold=True)
+                + f" {problem.text}{quoted}"
+            )
+        errors, warnings = len(report.errors), len(report.warnings)
+        scope = f"{report.catalogs} catalogs, {report.messages} messages"
+        counts = f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
+        if errors:
+            summary = click.style(counts, fg="red", bold=True)
+        else:
+            summary = click.style(f"OK: {counts}", fg="green", bold=True)
+        click.echo(f"{summary} ({scope})")
+    if report.errors:
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover
