@@ -168,52 +168,42 @@ def test_extract_leaves_an_unchanged_template_alone(project: Path):
     assert template.read_bytes() == before
 
 
-def _untranslated(root: Path) -> tuple[Path, int]:
-    path = catalog_path(root, "de")
-    replace_in(path, 'msgstr "Nicht gefunden"', 'msgstr ""')
-    return path, line_of(path, 'msgid "Not found"')
+Plant = Callable[[Path], tuple[Path, int]]
 
 
-def _fuzzy(root: Path) -> tuple[Path, int]:
-    path = catalog_path(root, "fr")
-    replace_in(path, '\nmsgid "Not found"', '\n#, fuzzy\nmsgid "Not found"')
-    return path, line_of(path, 'msgid "Not found"')
+def edit_catalog(locale: str, old: str, new: str, entry: str) -> Plant:
+    """A defect made by replacing ``old`` in a catalog; reported at the line of ``entry``."""
+
+    def plant(root: Path) -> tuple[Path, int]:
+        path = catalog_path(root, locale)
+        replace_in(path, old, new)
+        return path, line_of(path, entry)
+
+    return plant
 
 
-def _placeholder(root: Path) -> tuple[Path, int]:
-    path = catalog_path(root, "de")
-    replace_in(path, "Unter {path} gibt es nichts.", "Unter {pfad} gibt es nichts.")
-    return path, line_of(path, 'msgid "There is nothing at {path}."')
-
-
-def _percent_format(root: Path) -> tuple[Path, int]:
-    path = catalog_path(root, "es")
-    replace_in(path, "Compartido por %(name)s", "Compartido por %(nombre)s")
-    return path, line_of(path, 'msgid "Shared by %(name)s"')
-
-
-def _too_few_plural_forms(root: Path) -> tuple[Path, int]:
-    path = catalog_path(root, "de")
-    replace_in(path, 'msgstr[1] "{n} Antworten"\n', "")
-    return path, line_of(path, 'msgid "{n} reply"')
-
-
-def _too_many_plural_forms(root: Path) -> tuple[Path, int]:
-    path = catalog_path(root, "fr")
-    replace_in(path, 'msgstr[1] "{n} réponses"\n', 'msgstr[1] "{n} réponses"\nmsgstr[2] "{n} x"\n')
-    return path, line_of(path, 'msgid "{n} reply"')
-
-
-def _wrong_plural_header(root: Path) -> tuple[Path, int]:
-    path = catalog_path(root, "es")
-    replace_in(path, "nplurals=2; plural=(n != 1);", "nplurals=3; plural=(n != 1);")
-    return path, line_of(path, '"Plural-Forms:')
-
-
-def _html_tags(root: Path) -> tuple[Path, int]:
-    path = catalog_path(root, "de")
-    replace_in(path, "<a>Richtlinien</a>", "<b>Richtlinien</b>")
-    return path, line_of(path, 'msgid "Read the <a>guidelines</a> first."')
+untranslated = edit_catalog("de", 'msgstr "Nicht gefunden"', 'msgstr ""', 'msgid "Not found"')
+fuzzy = edit_catalog(
+    "fr", '\nmsgid "Not found"', '\n#, fuzzy\nmsgid "Not found"', 'msgid "Not found"'
+)
+placeholder = edit_catalog(
+    "de", "Unter {path} gibt", "Unter {pfad} gibt", 'msgid "There is nothing at {path}."'
+)
+percent_format = edit_catalog(
+    "es", "Compartido por %(name)s", "Compartido por %(nombre)s", 'msgid "Shared by %(name)s"'
+)
+too_few_plural_forms = edit_catalog("de", 'msgstr[1] "{n} Antworten"\n', "", 'msgid "{n} reply"')
+too_many_plural_forms = edit_catalog(
+    "fr",
+    'msgstr[1] "{n} réponses"\n',
+    'msgstr[1] "{n} réponses"\nmsgstr[2] "{n} x"\n',
+    'msgid "{n} reply"',
+)
+wrong_plural_header = edit_catalog("es", "nplurals=2;", "nplurals=3;", '"Plural-Forms:')
+html_tags = edit_catalog(
+    "de", "<a>Richtlinien</a>", "<b>Richtlinien</b>", 'msgid "Read the <a>guidelines</a> first."'
+)
+syntax_error = edit_catalog("es", '\nmsgid "Not found"', '\nmsgidd "Not found"', "msgidd")
 
 
 def _message_not_in_template(root: Path) -> tuple[Path, int]:
@@ -248,21 +238,15 @@ def _stale_message(root: Path) -> tuple[Path, int]:
     return path, line_of(path, 'msgid "A text nobody wrote"')
 
 
-def _syntax_error(root: Path) -> tuple[Path, int]:
-    path = catalog_path(root, "es")
-    replace_in(path, '\nmsgid "Not found"', '\nmsgidd "Not found"')
-    return path, line_of(path, 'msgidd "Not found"')
-
-
 DEFECTS = [
-    pytest.param(_untranslated, "untranslated", "Not found", id="untranslated"),
-    pytest.param(_fuzzy, "fuzzy", "Not found", id="fuzzy"),
-    pytest.param(_placeholder, "placeholder", "There is nothing at {path}.", id="placeholder"),
-    pytest.param(_percent_format, "percent-format", "Shared by %(name)s", id="percent"),
-    pytest.param(_too_few_plural_forms, "plural-forms", "{n} reply", id="too-few-plurals"),
-    pytest.param(_too_many_plural_forms, "plural-forms", "{n} reply", id="too-many-plurals"),
-    pytest.param(_wrong_plural_header, "plural-forms", "", id="plural-header"),
-    pytest.param(_html_tags, "html-tags", "Read the <a>guidelines</a> first.", id="html"),
+    pytest.param(untranslated, "untranslated", "Not found", id="untranslated"),
+    pytest.param(fuzzy, "fuzzy", "Not found", id="fuzzy"),
+    pytest.param(placeholder, "placeholder", "There is nothing at {path}.", id="placeholder"),
+    pytest.param(percent_format, "percent-format", "Shared by %(name)s", id="percent"),
+    pytest.param(too_few_plural_forms, "plural-forms", "{n} reply", id="too-few-plurals"),
+    pytest.param(too_many_plural_forms, "plural-forms", "{n} reply", id="too-many-plurals"),
+    pytest.param(wrong_plural_header, "plural-forms", "", id="plural-header"),
+    pytest.param(html_tags, "html-tags", "Read the <a>guidelines</a> first.", id="html"),
     pytest.param(
         _message_not_in_template,
         "not-in-template",
@@ -274,13 +258,13 @@ DEFECTS = [
     ),
     pytest.param(_message_missing_from_catalog, "missing", "Not found", id="missing"),
     pytest.param(_stale_message, "stale", "A text nobody wrote", id="stale"),
-    pytest.param(_syntax_error, "syntax", "", id="syntax"),
+    pytest.param(syntax_error, "syntax", "", id="syntax"),
 ]
 
 
 @pytest.mark.parametrize(("plant", "code", "msgid"), DEFECTS)
 def test_check_names_file_line_and_kind_of_each_planted_defect(
-    project: Path, plant: Callable[[Path], tuple[Path, int]], code: str, msgid: str
+    project: Path, plant: Plant, code: str, msgid: str
 ):
     path, line = plant(project)
 
@@ -297,7 +281,7 @@ def test_check_names_file_line_and_kind_of_each_planted_defect(
 
 
 def test_the_placeholder_problem_says_what_differs(project: Path):
-    _placeholder(project)
+    placeholder(project)
 
     output = i18n(project, "check").output
 
@@ -306,7 +290,7 @@ def test_the_placeholder_problem_says_what_differs(project: Path):
 
 
 def test_check_as_json_lists_the_problems_for_programs(project: Path):
-    path, line = _html_tags(project)
+    path, line = html_tags(project)
 
     result = i18n(project, "check", "--json")
 
@@ -350,8 +334,8 @@ def test_a_configured_locale_without_catalog_fails_the_check(project: Path):
 
 
 def test_status_counts_translated_fuzzy_and_untranslated(project: Path):
-    _untranslated(project)
-    _fuzzy(project)
+    untranslated(project)
+    fuzzy(project)
 
     table = i18n(project, "status")
     as_json = json.loads(i18n(project, "status", "--json").output)
