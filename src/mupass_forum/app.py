@@ -19,6 +19,7 @@ from mupass_forum.errors import EXCEPTION_HANDLERS
 from mupass_forum.health import HealthController
 from mupass_forum.i18n import Catalogs
 from mupass_forum.i18n import locale as i18n
+from mupass_forum.participants.controllers import RegionController
 from mupass_forum.paths import project_dir
 from mupass_forum.request_context import RequestContext, RequestIdLogFilter
 from mupass_forum.settings import Settings
@@ -73,7 +74,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         finally:
             await engine.stop()
 
-    api = Router(path=API_PREFIX, route_handlers=[])
+    api = Router(path=API_PREFIX, route_handlers=[RegionController])
 
     app = Litestar(
         route_handlers=[HealthController, api],
