@@ -157,12 +157,15 @@ def write_if_changed(path: Path, content: bytes) -> bool:
 
 
 def _content(catalog: Catalog) -> list[tuple[Any, ...]]:
-    """What a template says about its messages, without its dates."""
-    return [
-        (m.id, m.context, sorted(m.locations), list(m.auto_comments), sorted(m.flags))
-        for m in catalog
-        if m.id
-    ]
+    """What a template says about its messages, without its dates or their order."""
+    return sorted(
+        (
+            (m.id, m.context or "", sorted(m.locations), list(m.auto_comments), sorted(m.flags))
+            for m in catalog
+            if m.id
+        ),
+        key=repr,
+    )
 
 
 # --- the commands -------------------------------------------------------------------------
