@@ -41,10 +41,11 @@ def build_message(mail: ClaimedMail, sender: str) -> EmailMessage:
     message["Subject"] = mail.subject
     message["Date"] = format_datetime(mail.created_at) if mail.created_at else formatdate()
     message["Message-ID"] = mail.message_id
-    message["Content-Language"] = mail.locale
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")
+    # After the body: setting content clears every Content-* header.
+    message["Content-Language"] = mail.locale
     return message
 
 
