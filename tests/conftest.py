@@ -26,6 +26,8 @@ from mupass_forum import db
 from mupass_forum.app import create_app, install
 from mupass_forum.settings import Settings
 
+pytest_plugins = ["tests.mail_fixtures"]
+
 TEST_DATABASE_URL = os.environ.get("MUPASS_TEST_DATABASE_URL", "")
 SECRET_KEY = "test-secret-key-for-signing-only-in-tests"
 
@@ -80,6 +82,8 @@ def settings(database_url: str, data_dir: Path) -> Settings:
         data_dir=data_dir,
         secret_key=SECRET_KEY,
         log_level="WARNING",
+        # Only the mail tests' clients relay, each to an SMTP server of its own.
+        mail_relay="off",
     )
 
 

@@ -19,6 +19,8 @@ from mupass_forum.errors import EXCEPTION_HANDLERS
 from mupass_forum.health import HealthController
 from mupass_forum.i18n import Catalogs
 from mupass_forum.i18n import locale as i18n
+from mupass_forum.mail import services as mail
+from mupass_forum.mail.relay import relay_lifespan
 from mupass_forum.participants.controllers import RegionController
 from mupass_forum.paths import project_dir
 from mupass_forum.request_context import RequestContext, RequestIdLogFilter
@@ -53,6 +55,7 @@ def install(settings: Settings) -> db.SQLiteEngine | db.PostgresEngine:
     )
     engine = db.engine_for(settings)
     db.use_engine(engine)
+    mail.install(settings)
     return engine
 
 
@@ -79,7 +82,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[HealthController, api],
         exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[database_lifespan],
+        lifespan=[database_lifespan, relay_lifespan(settings)],
         state=State({"settings": settings}),
         dependencies={"settings": Provide(lambda: settings, sync_to_thread=False)},
         openapi_config=OpenAPIConfig(

@@ -6,6 +6,7 @@ import asyncio
 import functools
 import json
 import os
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -291,6 +292,138 @@ def i18n_check(files: catalogs.CatalogFiles, as_json: bool) -> None:
         click.echo(f"{summary} ({scope})")
     if report.errors:
         sys.exit(1)
+
+
+def _stop_on_signals(stop: Callable[[], None]) -> None:
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop)
+
+
+@main.command("mail-relay")
+def mail_relay() -> None:
+    """Deliver queued mail until stopped (SIGINT or SIGTERM).
+
+    For MUPASS_MAIL_RELAY=external: run exactly one of these next to the web servers.
+    """
+    from mupass_forum.app import configure_logging
+    from mupass_forum.mail.relay import MailRelay
+
+    settings = load_settings()
+    configure_logging(settings)
+    if settings.mail_relay == "inprocess":
+        click.echo("Note: MUPASS_MAIL_RELAY=inprocess, so the web servers relay mail as well.")
+    click.echo(
+        f"Relaying mail from {describe_database(settings)} "
+        f"to {settings.smtp_host}:{settings.smtp_port} (Ctrl+C stops)"
+    )
+
+    async def work() -> None:
+        relay = MailRelay(settings)
+        _stop_on_signals(relay.request_stop)
+        await relay.run()
+
+    run_with_database(settings, work)
+    click.echo("Mail relay stopped.")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=1025, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the .eml files go (default: <data dir>/mailcatcher).",
+)
+def mailcatcher(host: str, port: int, directory: Path | None) -> None:
+    """Catch mail for development: an SMTP server that saves every mail as an .eml file."""
+    from mupass_forum.mail.catcher import MailCatcher, serve_smtp
+
+    folder = directory or load_settings().data_dir / "mailcatcher"
+
+    async def work() -> None:
+        stop = asyncio.Event()
+        _stop_on_signals(stop.set)
+        try:
+            server = await serve_smtp(MailCatcher(folder, click.echo), host, port)
+        except OSError as exc:
+            raise click.ClickException(f"cannot listen on {host}:{port}: {exc}") from exc
+        click.echo(f"Catching mail on {host}:{port}, saving it in {folder} (Ctrl+C stops)")
+        await stop.wait()
+        server.close()
+
+    asyncio.run(work())
+
+
+@main.command("mail-outbox")
+@click.option("--parked", is_flag=True, help="Only mails that were given up on.")
+@click.option(
+    "--status",
+    type=click.Choice(["queued", "sending", "sent", "parked"]),
+    help="Only mails in this state.",
+)
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1), help="How many.")
+@click.option("--requeue", type=int, metavar="ID", help="Send the parked mail ID again now.")
+def mail_outbox(parked: bool, status: str | None, limit: int, requeue: int | None) -> None:
+    """List the newest mails in the outbox and their state, newest first."""
+    from mupass_forum.mail import services
+    from mupass_forum.mail.tables import MailStatus
+
+    settings = load_settings()
+    if requeue is not None:
+        if not run_with_database(settings, lambda: services.requeue_parked(requeue)):
+            raise click.ClickException(f"no parked mail has the id {requeue}")
+        click.echo(f"Mail {requeue} is queued again.")
+        return
+    wanted = MailStatus.parked if parked else MailStatus(status) if status else None
+    entries = run_with_database(settings, lambda: services.list_outbox(wanted, limit))
+    for entry in entries:
+        when = entry.sent_at or entry.next_attempt_at
+        click.echo(
+            f"{entry.id:>6}  {entry.created_at:%Y-%m-%d %H:%M}  {entry.status:<7}  "
+            f"attempts {entry.attempts}  {when:%Y-%m-%d %H:%M:%S}  {entry.template}  "
+            f"[{entry.locale}] {entry.recipient}: {entry.subject}"
+        )
+        for line in filter(None, [entry.last_error, entry.refused_recipients]):
+            click.echo(f"        {line}")
+    if not entries:
+        click.echo("The outbox has no such mail.")
+
+
+@main.command("mail-test")
+@click.argument("address")
+@click.option(
+    "--locale", default=None, help="Language of the mail (default: MUPASS_DEFAULT_LOCALE)."
+)
+@click.option("--timezone", default=None, help="Time zone for its dates (IANA name).")
+def mail_test(address: str, locale: str | None, timezone: str | None) -> None:
+    """Queue a test mail to ADDRESS, to check the way to the SMTP server."""
+    import datetime as dt
+
+    from mupass_forum.app import install
+    from mupass_forum.mail import queue_mail
+    from mupass_forum.mail.mails import TEST_MAIL
+
+    settings = load_settings()
+    install(settings)
+
+    async def work() -> int:
+        async with db.transaction():
+            return await queue_mail(
+                TEST_MAIL,
+                to=address,
+                locale=locale or settings.default_locale,
+                timezone=timezone or settings.default_timezone,
+                context={"site": settings.base_url, "queued_at": dt.datetime.now(dt.UTC)},
+            )
+
+    try:
+        outbox_id = run_with_database(settings, work)
+    except ValueError as exc:
+        raise click.ClickException(f"{address!r} is no usable address: {exc}") from exc
+    click.echo(f"Queued as mail {outbox_id}; see `mupass-forum mail-outbox` for its state.")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,7 +12,11 @@ from typing import Any
 from piccolo.conf.apps import AppRegistry
 
 #: One Piccolo app per domain package; each keeps its migrations in ``migrations/<app>/``.
-APP_REGISTRY = AppRegistry(apps=[])
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "mupass_forum.mail.piccolo_app",
+    ]
+)
 
 
 def __getattr__(name: str) -> Any:
