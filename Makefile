@@ -2,8 +2,6 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-LOCALES := de en fr es
-PYBABEL_KEYWORDS := -k _ -k gettext -k ngettext:1,2 -k lazy_gettext -k N_
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
 .PHONY: serve demo install install-test lint typecheck check-catalogs test test-sqlite test-postgres \
@@ -34,14 +32,16 @@ lint:
 typecheck:
 	$(BIN)/mypy
 
-## Every catalog complete and valid for GNU gettext's own checker (msgfmt from gettext).
+## Every catalog complete, in step with the code and consistent (`mupass-forum i18n check`),
+## and valid for GNU gettext's own checker (msgfmt -c), which CI runs as an independent opinion.
 check-catalogs:
+	$(BIN)/mupass-forum i18n check
 	@if ! command -v msgfmt >/dev/null; then \
 		if [ "$$CI" = "true" ]; then echo "msgfmt is missing (install gettext)"; exit 1; fi; \
 		echo "msgfmt not found: catalog check skipped (install gettext to run it)"; exit 0; \
 	fi; \
-	for locale in $(LOCALES); do \
-		msgfmt -c --statistics -o /dev/null locales/$$locale/LC_MESSAGES/messages.po || exit 1; \
+	for catalog in locales/*/LC_MESSAGES/messages.po; do \
+		printf "%s: " "$$catalog"; msgfmt -c --statistics -o /dev/null "$$catalog" 2>&1 || exit 1; \
 	done
 
 test-sqlite:
@@ -58,20 +58,12 @@ test-postgres:
 ## Install what the tests need, check, and run the whole suite on SQLite and on PostgreSQL.
 test: install-test lint typecheck check-catalogs test-sqlite test-postgres
 
-i18n-extract: $(BIN)/python
-	$(BIN)/pybabel extract -F babel.cfg $(PYBABEL_KEYWORDS) --add-comments=i18n: \
-		--project=mupass-forum --copyright-holder="mupass-forum contributors" \
-		--msgid-bugs-address=translations@mupass-forum.invalid --sort-by-file \
-		-o locales/messages.pot .
+## The languages are those of MUPASS_LOCALES; see `mupass-forum i18n --help`.
+i18n-extract: install
+	$(BIN)/mupass-forum i18n extract
 
-i18n-update: i18n-extract
-	@for locale in $(LOCALES); do \
-		if [ -f locales/$$locale/LC_MESSAGES/messages.po ]; then \
-			$(BIN)/pybabel update -i locales/messages.pot -d locales -l $$locale --previous; \
-		else \
-			$(BIN)/pybabel init -i locales/messages.pot -d locales -l $$locale; \
-		fi; \
-	done
+i18n-update: install
+	$(BIN)/mupass-forum i18n update
 
 ## Generate a migration after changing an app's tables: make migration APP=accounts
 migration: $(BIN)/python

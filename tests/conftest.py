@@ -29,6 +29,8 @@ from mupass_forum import db
 from mupass_forum.app import create_app, install
 from mupass_forum.settings import Settings
 
+pytest_plugins = ["tests.mail_fixtures"]
+
 TEST_DATABASE_URL = os.environ.get("MUPASS_TEST_DATABASE_URL", "")
 SECRET_KEY = "test-secret-key-for-signing-only-in-tests"
 
@@ -86,6 +88,8 @@ def settings(database_url: str, data_dir: Path) -> Settings:
         # Cheap hashes keep the suite fast; the parameters themselves are tested separately.
         password_hash_memory_kib=1024,
         password_hash_time_cost=1,
+        # Only the mail tests' clients relay, each to an SMTP server of its own.
+        mail_relay="off",
     )
 
 

@@ -27,6 +27,9 @@ from mupass_forum.errors import EXCEPTION_HANDLERS
 from mupass_forum.health import HealthController
 from mupass_forum.i18n import Catalogs
 from mupass_forum.i18n import locale as i18n
+from mupass_forum.mail import services as mail
+from mupass_forum.mail.relay import relay_lifespan
+from mupass_forum.participants.controllers import RegionController
 from mupass_forum.paths import project_dir
 from mupass_forum.request_context import RequestContext, RequestIdLogFilter
 from mupass_forum.security import HTTPS_HEADERS, SECURITY_HEADERS, cors_config
@@ -61,6 +64,7 @@ def install(settings: Settings) -> db.SQLiteEngine | db.PostgresEngine:
     )
     engine = db.engine_for(settings)
     db.use_engine(engine)
+    mail.install(settings)
     return engine
 
 
@@ -98,13 +102,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MeController,
             OrganizationController,
             TranslatorRoleController,
+            RegionController,
         ],
     )
 
     app = Litestar(
         route_handlers=[HealthController, api],
         exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[database_lifespan, accounts_lifespan],
+        lifespan=[database_lifespan, relay_lifespan(settings), accounts_lifespan],
         state=State({"settings": settings}),
         dependencies={
             "settings": Provide(lambda: settings, sync_to_thread=False),

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import json
 import os
+import signal
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from mupass_forum import __version__, db
 from mupass_forum.settings import Settings, SettingsError
+from mupass_forum.translations import catalogs
 
 T = TypeVar("T")
 
@@ -173,6 +178,296 @@ def create_admin(email: str, display_name: str | None) -> None:
         )
         raise click.ClickException(f"not created: {problems}") from exc
     click.echo(f"Created {email} as a platform admin.")
+
+
+@main.group()
+@click.option(
+    "--locales-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where messages.pot and the catalogs are (default: MUPASS_LOCALES_DIR or locales/).",
+)
+@click.option(
+    "--source-dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="The checkout with babel.cfg and the code (default: this checkout).",
+)
+@click.pass_context
+def i18n(ctx: click.Context, locales_dir: Path | None, source_dir: Path | None) -> None:
+    """Keep the translation catalogs in locales/ complete and in step with the code.
+
+    The languages are those of MUPASS_LOCALES. Typical use: `update` after changing texts in
+    the code, translate, then `check` (which CI runs).
+    """
+    ctx.obj = catalogs.CatalogFiles.configured(load_settings(), locales_dir, source_dir)
+
+
+def _catalog_tool(work: Callable[..., None]) -> Callable[..., None]:
+    """Report a catalog tool's failure as a one-line error instead of a traceback."""
+
+    @functools.wraps(work)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            work(*args, **kwargs)
+        except catalogs.CatalogToolError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+    return run
+
+
+@i18n.command("extract")
+@click.pass_obj
+@_catalog_tool
+def i18n_extract(files: catalogs.CatalogFiles) -> None:
+    """Write locales/messages.pot from the texts in the code."""
+    result = catalogs.extract(files)
+    state = "written" if result.changed else "unchanged"
+    click.echo(f"{catalogs.display_path(result.path)}: {result.messages} messages, {state}")
+
+
+@i18n.command("update")
+@click.option("--drop-obsolete", is_flag=True, help="Remove old #~ entries from the catalogs.")
+@click.pass_obj
+@_catalog_tool
+def i18n_update(files: catalogs.CatalogFiles, drop_obsolete: bool) -> None:
+    """Extract the texts and merge them into every catalog.
+
+    Writes locales/messages.pot from the code, then brings every configured catalog in step
+    with it (creating missing ones). New texts appear untranslated; changed ones come back
+    fuzzy with their old translation.
+    """
+    template = catalogs.extract(files)
+    state = "written" if template.changed else "unchanged"
+    click.echo(f"{catalogs.display_path(template.path)}: {template.messages} messages, {state}")
+    for result in catalogs.update(files, drop_obsolete=drop_obsolete):
+        details = f", {result.added} new" if result.added else ""
+        if result.obsoleted:
+            details += f", {result.obsoleted} obsolete"
+        click.echo(f"{catalogs.display_path(result.path)}: {result.outcome}{details}")
+
+
+@i18n.command("init")
+@click.argument("locale")
+@click.pass_obj
+@_catalog_tool
+def i18n_init(files: catalogs.CatalogFiles, locale: str) -> None:
+    """Create the catalog of a new language (e.g. pt)."""
+    result = catalogs.init(files, locale)
+    click.echo(
+        f"{catalogs.display_path(result.path)}: created, {result.added} messages to translate"
+    )
+    if locale not in files.locales:
+        wanted = ",".join((*files.locales, locale))
+        click.echo(f"The service speaks it once it is configured: MUPASS_LOCALES={wanted}")
+
+
+@i18n.command("compile")
+@click.pass_obj
+@_catalog_tool
+def i18n_compile(files: catalogs.CatalogFiles) -> None:
+    """Write .mo files next to the catalogs.
+
+    For deployments that want compiled catalogs; the service itself reads the .po files.
+    """
+    for locale, path, count in catalogs.compile_catalogs(files):
+        click.echo(f"{locale}: {count} translations -> {catalogs.display_path(path)}")
+
+
+@i18n.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for programs.")
+@click.pass_obj
+@_catalog_tool
+def i18n_status(files: catalogs.CatalogFiles, as_json: bool) -> None:
+    """Show how complete each language is.
+
+    Per configured language: translated, fuzzy and untranslated entries and a bar.
+    """
+    statuses = catalogs.status(files)
+    if as_json:
+        click.echo(json.dumps([s.as_json() for s in statuses], indent=2))
+        return
+    unicode = (sys.stdout.encoding or "").lower().replace("-", "") == "utf8"
+    click.echo(f"{'':<18}{'translated':>11}{'fuzzy':>7}{'untranslated':>14}")
+    for entry in statuses:
+        colour = "green" if entry.percent == 100 else "yellow" if entry.percent >= 80 else "red"
+        bar = catalogs.progress_bar(entry.percent, unicode=unicode)
+        click.echo(
+            f"{entry.locale:<4}{entry.language:<14}{entry.translated:>11}{entry.fuzzy:>7}"
+            f"{entry.untranslated:>14}  " + click.style(f"{bar} {entry.percent:>3}%", fg=colour)
+        )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+@i18n.command(
+    "check",
+    epilog="\b\nKinds of problems:\n"
+    + "\n".join(f"  {code:<17} {meaning}" for code, meaning in catalogs.PROBLEM_KINDS.items()),
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for programs.")
+@click.pass_obj
+@_catalog_tool
+def i18n_check(files: catalogs.CatalogFiles, as_json: bool) -> None:
+    """Fail on anything a release must not ship, naming file and line.
+
+    Untranslated or fuzzy entries, catalogs out of step with the code, placeholders, %-formats,
+    plural forms or HTML tags that differ from the English. Exit status 1 on any error.
+    """
+    report = catalogs.check(files)
+    if as_json:
+        click.echo(json.dumps([p.as_json() for p in report.problems], indent=2))
+    else:
+        for problem in report.problems:
+            colour = "red" if problem.severity == "error" else "yellow"
+            quoted = f' (msgid "{catalogs.shorten(problem.msgid)}")' if problem.msgid else ""
+            click.echo(
+                f"{catalogs.display_path(problem.path)}:{problem.line}: "
+                + click.style(f"[{problem.code}]", fg=colour, bold=True)
+                + f" {problem.text}{quoted}"
+            )
+        errors, warnings = len(report.errors), len(report.warnings)
+        scope = f"{report.catalogs} catalogs, {report.messages} messages"
+        counts = f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
+        if errors:
+            summary = click.style(counts, fg="red", bold=True)
+        else:
+            summary = click.style(f"OK: {counts}", fg="green", bold=True)
+        click.echo(f"{summary} ({scope})")
+    if report.errors:
+        sys.exit(1)
+
+
+def _stop_on_signals(stop: Callable[[], None]) -> None:
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop)
+
+
+@main.command("mail-relay")
+def mail_relay() -> None:
+    """Deliver queued mail until stopped (SIGINT or SIGTERM).
+
+    For MUPASS_MAIL_RELAY=external: run exactly one of these next to the web servers.
+    """
+    from mupass_forum.app import configure_logging
+    from mupass_forum.mail.relay import MailRelay
+
+    settings = load_settings()
+    configure_logging(settings)
+    if settings.mail_relay == "inprocess":
+        click.echo("Note: MUPASS_MAIL_RELAY=inprocess, so the web servers relay mail as well.")
+    click.echo(
+        f"Relaying mail from {describe_database(settings)} "
+        f"to {settings.smtp_host}:{settings.smtp_port} (Ctrl+C stops)"
+    )
+
+    async def work() -> None:
+        relay = MailRelay(settings)
+        _stop_on_signals(relay.request_stop)
+        await relay.run()
+
+    run_with_database(settings, work)
+    click.echo("Mail relay stopped.")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=1025, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the .eml files go (default: <data dir>/mailcatcher).",
+)
+def mailcatcher(host: str, port: int, directory: Path | None) -> None:
+    """Catch mail for development: an SMTP server that saves every mail as an .eml file."""
+    from mupass_forum.mail.catcher import MailCatcher, serve_smtp
+
+    folder = directory or load_settings().data_dir / "mailcatcher"
+
+    async def work() -> None:
+        stop = asyncio.Event()
+        _stop_on_signals(stop.set)
+        try:
+            server = await serve_smtp(MailCatcher(folder, click.echo), host, port)
+        except OSError as exc:
+            raise click.ClickException(f"cannot listen on {host}:{port}: {exc}") from exc
+        click.echo(f"Catching mail on {host}:{port}, saving it in {folder} (Ctrl+C stops)")
+        await stop.wait()
+        server.close()
+
+    asyncio.run(work())
+
+
+@main.command("mail-outbox")
+@click.option("--parked", is_flag=True, help="Only mails that were given up on.")
+@click.option(
+    "--status",
+    type=click.Choice(["queued", "sending", "sent", "parked"]),
+    help="Only mails in this state.",
+)
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1), help="How many.")
+@click.option("--requeue", type=int, metavar="ID", help="Send the parked mail ID again now.")
+def mail_outbox(parked: bool, status: str | None, limit: int, requeue: int | None) -> None:
+    """List the newest mails in the outbox and their state, newest first."""
+    from mupass_forum.mail import services
+    from mupass_forum.mail.tables import MailStatus
+
+    settings = load_settings()
+    if requeue is not None:
+        if not run_with_database(settings, lambda: services.requeue_parked(requeue)):
+            raise click.ClickException(f"no parked mail has the id {requeue}")
+        click.echo(f"Mail {requeue} is queued again.")
+        return
+    wanted = MailStatus.parked if parked else MailStatus(status) if status else None
+    entries = run_with_database(settings, lambda: services.list_outbox(wanted, limit))
+    for entry in entries:
+        when = entry.sent_at or entry.next_attempt_at
+        click.echo(
+            f"{entry.id:>6}  {entry.created_at:%Y-%m-%d %H:%M}  {entry.status:<7}  "
+            f"attempts {entry.attempts}  {when:%Y-%m-%d %H:%M:%S}  {entry.template}  "
+            f"[{entry.locale}] {entry.recipient}: {entry.subject}"
+        )
+        for line in filter(None, [entry.last_error, entry.refused_recipients]):
+            click.echo(f"        {line}")
+    if not entries:
+        click.echo("The outbox has no such mail.")
+
+
+@main.command("mail-test")
+@click.argument("address")
+@click.option(
+    "--locale", default=None, help="Language of the mail (default: MUPASS_DEFAULT_LOCALE)."
+)
+@click.option("--timezone", default=None, help="Time zone for its dates (IANA name).")
+def mail_test(address: str, locale: str | None, timezone: str | None) -> None:
+    """Queue a test mail to ADDRESS, to check the way to the SMTP server."""
+    import datetime as dt
+
+    from mupass_forum.app import install
+    from mupass_forum.mail import queue_mail
+    from mupass_forum.mail.mails import TEST_MAIL
+
+    settings = load_settings()
+    install(settings)
+
+    async def work() -> int:
+        async with db.transaction():
+            return await queue_mail(
+                TEST_MAIL,
+                to=address,
+                locale=locale or settings.default_locale,
+                timezone=timezone or settings.default_timezone,
+                context={"site": settings.base_url, "queued_at": dt.datetime.now(dt.UTC)},
+            )
+
+    try:
+        outbox_id = run_with_database(settings, work)
+    except ValueError as exc:
+        raise click.ClickException(f"{address!r} is no usable address: {exc}") from exc
+    click.echo(f"Queued as mail {outbox_id}; see `mupass-forum mail-outbox` for its state.")
 
 
 if __name__ == "__main__":  # pragma: no cover

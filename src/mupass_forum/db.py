@@ -20,7 +20,7 @@ import logging
 import os
 import sqlite3
 import weakref
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from urllib.parse import unquote, urlsplit
 import aiosqlite
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine as PiccoloPostgresEngine
+from piccolo.engine.postgres import PostgresTransaction
 from piccolo.engine.sqlite import SQLiteEngine as PiccoloSQLiteEngine
 from piccolo.engine.sqlite import SQLiteTransaction, TransactionType, dict_factory
 from piccolo.querystring import QueryString
@@ -56,10 +57,24 @@ def _rows(rows: Any) -> list[dict[str, Any]]:
     return list(rows)
 
 
+def _run_after_commit(hooks: list[Callable[[], None]]) -> None:
+    for hook in hooks:
+        try:
+            hook()
+        except Exception:
+            # The transaction is committed; a failing hook must not make the caller think
+            # otherwise.
+            log.exception("an after-commit hook failed")
+
+
 class WriterTransaction(SQLiteTransaction):
     """A transaction on the engine's single writer connection, holding its lock throughout."""
 
     engine: SQLiteEngine
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.after_commit_hooks: list[Callable[[], None]] = []
 
     async def __aenter__(self) -> SQLiteTransaction:
         if self._parent is not None:
@@ -92,7 +107,24 @@ class WriterTransaction(SQLiteTransaction):
         finally:
             self.engine.current_transaction.reset(self.context)
             self._write_lock.release()
+        if self._committed:
+            _run_after_commit(self.after_commit_hooks)
         return exception is None
+
+
+class HookedPostgresTransaction(PostgresTransaction):
+    """Piccolo's PostgreSQL transaction, running after-commit hooks once it has committed."""
+
+    def __init__(self, engine: PiccoloPostgresEngine, allow_nested: bool = True) -> None:
+        super().__init__(engine=engine, allow_nested=allow_nested)
+        self.after_commit_hooks: list[Callable[[], None]] = []
+
+    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+        outermost = self._parent is None
+        result = bool(await super().__aexit__(exception_type, exception, traceback))
+        if outermost and self._committed:
+            _run_after_commit(self.after_commit_hooks)
+        return result
 
 
 class SQLiteEngine(PiccoloSQLiteEngine):
@@ -263,6 +295,9 @@ class PostgresEngine(PiccoloPostgresEngine):
                 await connection.close()
         return [dict(row) for row in rows]
 
+    def transaction(self, allow_nested: bool = True) -> HookedPostgresTransaction:
+        return HookedPostgresTransaction(engine=self, allow_nested=allow_nested)
+
     async def check_version(self) -> float:
         # Piccolo checks the server version while constructing the engine, which connects at
         # import time; the check runs on ``start`` instead.
@@ -341,6 +376,25 @@ def transaction() -> Any:
     Services that write more than one row use it; nested calls join the outer transaction.
     """
     return current_engine().transaction()
+
+
+def in_transaction() -> bool:
+    """True inside ``transaction()`` (of the current task)."""
+    return current_engine().current_transaction.get() is not None
+
+
+def after_commit(hook: Callable[[], None]) -> None:
+    """Call ``hook`` once the active transaction has committed; never if it rolls back.
+
+    For side effects outside the database that must not run before the change is visible
+    (waking the mail relay). Hooks run in the order they were added; raises ``RuntimeError``
+    outside a transaction.
+    """
+    active = current_engine().current_transaction.get()
+    if active is None:
+        raise RuntimeError("after_commit needs an active transaction")
+    hooks: list[Callable[[], None]] = getattr(active, "after_commit_hooks")  # noqa: B009
+    hooks.append(hook)
 
 
 def is_postgres() -> bool:

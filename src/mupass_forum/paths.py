@@ -17,3 +17,9 @@ def project_dir(name: str) -> Path:
 
 def migrations_dir(app_name: str) -> Path:
     return project_dir("migrations") / app_name
+
+
+def checkout_dir() -> Path | None:
+    """The source checkout (with ``babel.cfg`` and the code), or ``None`` in an installed wheel."""
+    top = _PACKAGE.parents[1]
+    return top if (top / "babel.cfg").is_file() else None

@@ -15,6 +15,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PREFIX = "MUPASS_"
+SMTP_TLS_MODES = ("none", "starttls", "tls")
+MAIL_RELAY_MODES = ("inprocess", "external", "off")
 
 
 class SettingsError(ValueError):
@@ -79,6 +81,29 @@ class Settings:
     login_failures_per_account: int = 5
     login_failures_per_address: int = 20
     login_failure_window_seconds: int = 900
+    #: The SMTP server mail is relayed to; the defaults reach ``mupass-forum mailcatcher``.
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_user: str = ""
+    smtp_password: str = field(default="", repr=False)
+    #: ``none``, ``starttls`` (upgrade a plain connection) or ``tls`` (implicit TLS).
+    smtp_tls: str = "none"
+    #: Give up on an SMTP conversation after this many seconds (counts as a temporary failure).
+    smtp_timeout_seconds: float = 30.0
+    #: The ``From`` of every mail; its domain also names the mails' Message-IDs.
+    mail_from: str = "mupass-forum <forum@localhost>"
+    #: ``inprocess`` (a task of each server process), ``external`` (``mupass-forum mail-relay``
+    #: runs as one separate process) or ``off`` (mail waits in the outbox).
+    mail_relay: str = "inprocess"
+    #: How often the relay looks for due mail when nothing wakes it.
+    mail_poll_seconds: float = 10.0
+    #: Retry delays after temporary failures: base * 2^(attempt - 1), at most the cap, jittered.
+    mail_retry_base_seconds: float = 30.0
+    mail_retry_cap_seconds: float = 3600.0
+    #: A mail left ``sending`` this long (its relay crashed) is claimed again.
+    mail_claim_timeout_seconds: float = 600.0
+    #: A mail that still fails temporarily this long after it was queued is parked.
+    mail_give_up_hours: float = 120.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -108,6 +133,19 @@ class Settings:
             "login_failures_per_account": int,
             "login_failures_per_address": int,
             "login_failure_window_seconds": int,
+            "smtp_host": str,
+            "smtp_port": int,
+            "smtp_user": str,
+            "smtp_password": str,
+            "smtp_tls": lambda v: v.strip().lower(),
+            "smtp_timeout_seconds": float,
+            "mail_from": str,
+            "mail_relay": lambda v: v.strip().lower(),
+            "mail_poll_seconds": float,
+            "mail_retry_base_seconds": float,
+            "mail_retry_cap_seconds": float,
+            "mail_claim_timeout_seconds": float,
+            "mail_give_up_hours": float,
         }
         for name, read in readers.items():
             raw = env.get(PREFIX + name.upper())
@@ -152,6 +190,29 @@ class Settings:
         if url and not url.startswith(("sqlite:///", "postgresql://", "postgres://")):
             raise SettingsError(
                 f"{PREFIX}DATABASE_URL must start with sqlite:/// or postgresql://, got {url!r}"
+            )
+
+        if self.smtp_tls not in SMTP_TLS_MODES:
+            raise SettingsError(
+                f"{PREFIX}SMTP_TLS must be one of {', '.join(SMTP_TLS_MODES)}, "
+                f"got {self.smtp_tls!r}"
+            )
+        if self.mail_relay not in MAIL_RELAY_MODES:
+            raise SettingsError(
+                f"{PREFIX}MAIL_RELAY must be one of {', '.join(MAIL_RELAY_MODES)}, "
+                f"got {self.mail_relay!r}"
+            )
+        if "@" not in self.mail_from:
+            raise SettingsError(
+                f"{PREFIX}MAIL_FROM must contain an address, got {self.mail_from!r}"
+            )
+        if min(self.mail_poll_seconds, self.mail_retry_base_seconds) <= 0:
+            raise SettingsError(
+                f"{PREFIX}MAIL_POLL_SECONDS and {PREFIX}MAIL_RETRY_BASE_SECONDS must be positive"
+            )
+        if self.mail_retry_cap_seconds < self.mail_retry_base_seconds:
+            raise SettingsError(
+                f"{PREFIX}MAIL_RETRY_CAP_SECONDS must not be below {PREFIX}MAIL_RETRY_BASE_SECONDS"
             )
 
     @property

@@ -1,0 +1,296 @@
+"""Queueing mail in the caller's transaction, and the outbox operations of the relay.
+
+``queue_mail`` refuses to run outside a transaction: the point of the outbox is that a mail
+exists exactly when the change that caused it was committed, and a mail written on its own
+would be sent even if the caller's later writes failed. A service that only sends mail wraps
+the call in ``db.transaction()`` like any other write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.utils import getaddresses, parseaddr
+from typing import Any
+
+from mupass_forum import db
+from mupass_forum.mail.schemas import OutboxEntry
+from mupass_forum.mail.tables import MailStatus, OutboxMail
+from mupass_forum.mail.templates import MailTemplate, render
+from mupass_forum.settings import Settings
+
+
+class MailOutsideTransaction(RuntimeError):
+    """``queue_mail`` was called with no transaction active."""
+
+
+_message_id_domain = "localhost"
+#: Wake-up calls of the relays running in this process, called after a commit queued mail.
+_relay_wakers: set[Callable[[], None]] = set()
+
+
+def install(settings: Settings) -> None:
+    """Take the Message-ID domain from ``MUPASS_MAIL_FROM`` (done by ``create_app``)."""
+    global _message_id_domain
+    _message_id_domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "localhost"
+
+
+def add_relay_waker(wake: Callable[[], None]) -> None:
+    _relay_wakers.add(wake)
+
+
+def remove_relay_waker(wake: Callable[[], None]) -> None:
+    _relay_wakers.discard(wake)
+
+
+def wake_relays() -> None:
+    for wake in list(_relay_wakers):
+        wake()
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _recipients(to: str | Sequence[str]) -> list[str]:
+    addresses = [to] if isinstance(to, str) else list(to)
+    if not addresses:
+        raise ValueError("a mail needs at least one recipient")
+    for address in addresses:
+        # A line break would let an address inject headers; Address() rejects it.
+        Address(addr_spec=address)
+    return addresses
+
+
+def new_message_id() -> str:
+    return f"<{uuid.uuid4().hex}@{_message_id_domain}>"
+
+
+async def queue_mail(
+    template: MailTemplate,
+    *,
+    to: str | Sequence[str],
+    locale: str,
+    timezone: str | None = None,
+    context: Mapping[str, Any] | None = None,
+    user_id: int | None = None,
+) -> int:
+    """Render ``template`` for the recipient and write it to the outbox; return its id.
+
+    Must run inside ``db.transaction()``: the mail is sent only if that transaction commits,
+    and the relay is woken right after the commit.
+    """
+    if not db.in_transaction():
+        raise MailOutsideTransaction(
+            f"queue_mail({template.name!r}) needs an active db.transaction(), so that the mail "
+            "is sent exactly when the change that causes it is committed"
+        )
+    recipients = _recipients(to)
+    rendered = render(template, locale, timezone, context or {})
+    rows = await OutboxMail.insert(
+        OutboxMail(
+            recipient=", ".join(recipients),
+            user_id=user_id,
+            template=template.name,
+            locale=locale,
+            subject=rendered.subject,
+            text=rendered.text,
+            html=rendered.html,
+            message_id=new_message_id(),
+            status=MailStatus.queued.value,
+            next_attempt_at=now(),
+            created_at=now(),
+        )
+    ).returning(OutboxMail.id)
+    db.after_commit(wake_relays)
+    return int(rows[0]["id"])
+
+
+# The relay's side ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimedMail:
+    """A mail a relay holds (``sending``) until it records the outcome with its ``claim_token``."""
+
+    id: int
+    recipients: list[str]
+    locale: str
+    subject: str
+    text: str
+    html: str
+    message_id: str
+    attempts: int
+    created_at: dt.datetime
+    claim_token: str
+
+
+def _due(at: dt.datetime, claim_timeout: dt.timedelta) -> Any:
+    waiting = (OutboxMail.status == MailStatus.queued.value) & (OutboxMail.next_attempt_at <= at)
+    abandoned = (OutboxMail.status == MailStatus.sending.value) & (
+        OutboxMail.claimed_at < at - claim_timeout
+    )
+    return waiting | abandoned
+
+
+async def claim_due(limit: int, claim_timeout: dt.timedelta) -> list[ClaimedMail]:
+    """Take up to ``limit`` due mails, including ones a crashed relay left ``sending``.
+
+    Each mail is taken by an UPDATE that repeats the due condition, so of two relays reaching
+    for the same mail only one gets it back.
+    """
+    at = now()
+    candidates = (
+        await OutboxMail.select(OutboxMail.id)
+        .where(_due(at, claim_timeout))
+        .order_by(OutboxMail.next_attempt_at)
+        .limit(limit)
+    )
+    claimed: list[ClaimedMail] = []
+    for candidate in candidates:
+        token = secrets.token_hex(16)
+        rows = (
+            await OutboxMail.update(
+                {
+                    OutboxMail.status: MailStatus.sending.value,
+                    OutboxMail.claimed_at: at,
+                    OutboxMail.claim_token: token,
+                    OutboxMail.attempts: OutboxMail.attempts + 1,
+                }
+            )
+            .where((OutboxMail.id == candidate["id"]) & _due(at, claim_timeout))
+            .returning(
+                OutboxMail.id,
+                OutboxMail.recipient,
+                OutboxMail.locale,
+                OutboxMail.subject,
+                OutboxMail.text,
+                OutboxMail.html,
+                OutboxMail.message_id,
+                OutboxMail.attempts,
+                OutboxMail.created_at,
+            )
+        )
+        for row in rows:
+            claimed.append(
+                ClaimedMail(
+                    id=row["id"],
+                    recipients=[address for _, address in getaddresses([row["recipient"]])],
+                    locale=row["locale"],
+                    subject=row["subject"],
+                    text=row["text"],
+                    html=row["html"],
+                    message_id=row["message_id"],
+                    attempts=row["attempts"],
+                    created_at=row["created_at"],
+                    claim_token=token,
+                )
+            )
+    return claimed
+
+
+async def _settle(mail: ClaimedMail, changes: dict[Any, Any]) -> bool:
+    """Record an outcome unless another relay has reclaimed the mail meanwhile."""
+    changes.update({OutboxMail.claim_token: None, OutboxMail.claimed_at: None})
+    rows = (
+        await OutboxMail.update(changes)
+        .where(
+            (OutboxMail.id == mail.id)
+            & (OutboxMail.claim_token == mail.claim_token)
+            & (OutboxMail.status == MailStatus.sending.value)
+        )
+        .returning(OutboxMail.id)
+    )
+    return bool(rows)
+
+
+async def mark_sent(mail: ClaimedMail, refused_recipients: str = "") -> bool:
+    return await _settle(
+        mail,
+        {
+            OutboxMail.status: MailStatus.sent.value,
+            OutboxMail.sent_at: now(),
+            OutboxMail.last_error: "",
+            OutboxMail.refused_recipients: refused_recipients,
+        },
+    )
+
+
+async def mark_retry(mail: ClaimedMail, error: str, delay: dt.timedelta) -> bool:
+    return await _settle(
+        mail,
+        {
+            OutboxMail.status: MailStatus.queued.value,
+            OutboxMail.next_attempt_at: now() + delay,
+            OutboxMail.last_error: error,
+        },
+    )
+
+
+async def mark_parked(mail: ClaimedMail, error: str, refused_recipients: str = "") -> bool:
+    return await _settle(
+        mail,
+        {
+            OutboxMail.status: MailStatus.parked.value,
+            OutboxMail.last_error: error,
+            OutboxMail.refused_recipients: refused_recipients,
+        },
+    )
+
+
+# For operators -----------------------------------------------------------------------------------
+
+
+def _entries() -> Any:
+    return OutboxMail.select(
+        OutboxMail.id,
+        OutboxMail.created_at,
+        OutboxMail.status,
+        OutboxMail.attempts,
+        OutboxMail.recipient,
+        OutboxMail.user_id,
+        OutboxMail.template,
+        OutboxMail.locale,
+        OutboxMail.subject,
+        OutboxMail.message_id,
+        OutboxMail.next_attempt_at,
+        OutboxMail.sent_at,
+        OutboxMail.last_error,
+        OutboxMail.refused_recipients,
+    )
+
+
+async def list_outbox(status: MailStatus | None = None, limit: int = 50) -> list[OutboxEntry]:
+    """The newest mails, optionally only those in one state."""
+    query = _entries()
+    if status is not None:
+        query = query.where(OutboxMail.status == status.value)
+    rows = await query.order_by(OutboxMail.id, ascending=False).limit(limit)
+    return [OutboxEntry(**row) for row in rows]
+
+
+async def get_outbox_entry(outbox_id: int) -> OutboxEntry | None:
+    rows = await _entries().where(OutboxMail.id == outbox_id)
+    return OutboxEntry(**rows[0]) if rows else None
+
+
+async def requeue_parked(outbox_id: int) -> bool:
+    """Send a parked mail again at once (after its cause was fixed); False if none is parked."""
+    rows = (
+        await OutboxMail.update(
+            {
+                OutboxMail.status: MailStatus.queued.value,
+                OutboxMail.next_attempt_at: now(),
+                OutboxMail.attempts: 0,
+            }
+        )
+        .where((OutboxMail.id == outbox_id) & (OutboxMail.status == MailStatus.parked.value))
+        .returning(OutboxMail.id)
+    )
+    if rows:
+        wake_relays()
+    return bool(rows)

@@ -1,0 +1,145 @@
+"""Mail templates: message ids for each part, rendered in the recipient's language.
+
+A template only names texts; the texts themselves live in the catalogs, so translators own
+every word of a mail. Rendering happens when the mail is queued, inside the recipient's locale
+and time zone, and the outbox keeps the result: a later catalog change never alters a mail
+that is already waiting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from babel.support import LazyProxy
+
+from mupass_forum.i18n import (
+    N_,
+    format_date,
+    format_datetime,
+    format_number,
+    gettext,
+    use_locale,
+)
+
+
+@dataclass(frozen=True)
+class MailTemplate:
+    """One kind of mail; every text is an ``N_()``-marked message id with ``{named}`` fields."""
+
+    #: Unique and stable (``accounts.verify_email``): stored with each mail for operators.
+    name: str
+    subject: str
+    paragraphs: tuple[str, ...]
+    #: ``(button label message id, context key of the URL)``.
+    action: tuple[str, str] | None = None
+    #: A closing note in smaller print (why the reader got this mail, what to do if unwanted).
+    footer: str | None = None
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    subject: str
+    text: str
+    html: str
+
+
+#: The line above the bare URL, for readers whose mail program hides the button.
+LINK_FALLBACK = N_("If the button does not work, copy this address into your browser:")
+
+
+def format_value(value: Any) -> Any:
+    """A context value as the recipient reads it: dates, times and numbers through Babel."""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise ValueError(
+                "mail context datetimes must be aware (they are shown in the recipient's time zone)"
+            )
+        return format_datetime(value)
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float | Decimal):
+        return format_number(value)
+    if isinstance(value, LazyProxy):
+        return str(value)
+    return value
+
+
+def render(
+    template: MailTemplate, locale: str, timezone: str | None, context: Mapping[str, Any]
+) -> RenderedMail:
+    """The subject, plain text and HTML of ``template`` for one recipient."""
+    with use_locale(locale, timezone) as active:
+        values = {key: format_value(value) for key, value in context.items()}
+        subject = " ".join(gettext(template.subject, **values).split())
+        paragraphs = [gettext(paragraph, **values) for paragraph in template.paragraphs]
+        footer = gettext(template.footer, **values) if template.footer else None
+        action: tuple[str, str] | None = None
+        if template.action is not None:
+            label, url_key = template.action
+            action = (gettext(label, **values), str(context[url_key]))
+        fallback = gettext(LINK_FALLBACK)
+        return RenderedMail(
+            subject=subject,
+            text=_text(paragraphs, action, footer),
+            html=_html(active.locale, subject, paragraphs, action, fallback, footer),
+        )
+
+
+def _text(paragraphs: list[str], action: tuple[str, str] | None, footer: str | None) -> str:
+    blocks = list(paragraphs)
+    if action is not None:
+        label, url = action
+        blocks.append(f"{label}:\n{url}")
+    if footer:
+        blocks.append(f"-- \n{footer}")
+    return "\n\n".join(blocks) + "\n"
+
+
+_BODY = "margin:0;padding:24px 12px;background:#f3f4f6;"
+_CARD = (
+    "max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:32px;"
+    "font-family:Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5;color:#1f2937;"
+)
+_PARAGRAPH = "margin:0 0 16px 0;"
+_BUTTON = (
+    "display:inline-block;background:#0f5e9c;color:#ffffff;text-decoration:none;"
+    "padding:12px 20px;border-radius:6px;font-weight:bold;"
+)
+_SMALL = "margin:16px 0 0 0;font-size:13px;color:#6b7280;word-break:break-all;"
+
+
+def _html(
+    locale: str,
+    subject: str,
+    paragraphs: list[str],
+    action: tuple[str, str] | None,
+    fallback: str,
+    footer: str | None,
+) -> str:
+    # Each paragraph is escaped as a whole once its fields are filled in, so neither a
+    # translation nor a context value can add markup.
+    escape = html.escape
+    parts = [f'<p style="{_PARAGRAPH}">{escape(text)}</p>' for text in paragraphs]
+    if action is not None:
+        label, url = action
+        href = escape(url, quote=True)
+        parts.append(
+            f'<p style="margin:24px 0;"><a href="{href}" style="{_BUTTON}">{escape(label)}</a></p>'
+            f'<p style="{_SMALL}">{escape(fallback)}<br><a href="{href}">{escape(url)}</a></p>'
+        )
+    if footer:
+        parts.append(f'<p style="{_SMALL}">{escape(footer)}</p>')
+    body = "\n".join(parts)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{escape(locale)}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(subject)}</title>\n</head>\n"
+        f'<body style="{_BODY}">\n<div style="{_CARD}">\n{body}\n</div>\n</body>\n</html>\n'
+    )

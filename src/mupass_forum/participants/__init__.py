@@ -1,0 +1,1 @@
+"""Participants: regions and countries (UN M49, names from CLDR)."""

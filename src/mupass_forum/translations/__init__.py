@@ -1,0 +1,1 @@
+"""The translators' workflow: the UI catalogs (``catalogs``) and, later, content translation."""

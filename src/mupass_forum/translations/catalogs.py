@@ -1,0 +1,745 @@
+"""The translators' catalog tools: extract, update, init, compile, status and check.
+
+Everything goes through Babel's Python API with the project's one extraction configuration
+(``babel.cfg``, ``KEYWORDS``, ``COMMENT_TAGS``). The locales are the configured ones
+(``Settings.locales``), so adding a language is a new catalog plus that setting.
+
+``check`` is the release gate. Besides what GNU ``msgfmt -c`` checks, it compares the catalogs
+with the code and with each other, and checks what Babel leaves alone: ``{name}`` placeholders,
+HTML tags, and the number of plural forms each language has in CLDR.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import string
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from babel.core import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_keywords, parse_mapping_cfg
+from babel.messages.mofile import write_mo
+from babel.messages.plurals import get_plural
+from babel.messages.pofile import PoFileParser, read_po, write_po
+
+from mupass_forum.i18n.locale import CATALOG_DOMAIN
+from mupass_forum.paths import checkout_dir, project_dir
+from mupass_forum.settings import Settings
+
+#: The functions whose string arguments are messages, in GNU gettext's ``-k`` notation.
+KEYWORDS = ("_", "gettext", "ngettext:1,2", "lazy_gettext", "N_")
+#: ``# i18n: ...`` comments above a message become notes for translators (``#.`` lines).
+COMMENT_TAGS = ("i18n:",)
+#: Which files are searched for messages, relative to the checkout.
+MAPPING_FILE = "babel.cfg"
+TEMPLATE_FILE = f"{CATALOG_DOMAIN}.pot"
+PROJECT = "mupass-forum"
+COPYRIGHT_HOLDER = "mupass-forum contributors"
+TRANSLATORS_ADDRESS = "translations@mupass-forum.invalid"
+#: Line width of written catalogs, as ``pybabel`` and ``msgmerge`` write them.
+WIDTH = 76
+
+Severity = Literal["error", "warning"]
+
+
+class CatalogToolError(RuntimeError):
+    """A catalog tool cannot do its work (no template, no source, unknown locale)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogFiles:
+    """Where the template and the catalogs of the configured locales are, and the code."""
+
+    locales_dir: Path
+    locales: tuple[str, ...]
+    #: The checkout holding ``babel.cfg`` and the code; ``None`` in an installed wheel.
+    source_dir: Path | None
+
+    @classmethod
+    def configured(
+        cls,
+        settings: Settings,
+        locales_dir: Path | None = None,
+        source_dir: Path | None = None,
+    ) -> CatalogFiles:
+        if locales_dir is None:
+            locales_dir = (
+                Path(settings.locales_dir) if settings.locales_dir else project_dir("locales")
+            )
+        return cls(locales_dir, settings.locales, source_dir or checkout_dir())
+
+    @property
+    def template_path(self) -> Path:
+        return self.locales_dir / TEMPLATE_FILE
+
+    def catalog_path(self, locale: str) -> Path:
+        return self.locales_dir / locale / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.po"
+
+    def present_locales(self) -> list[str]:
+        """Every locale with a catalog on disk, configured or not."""
+        if not self.locales_dir.is_dir():
+            return []
+        return sorted(
+            entry.name
+            for entry in self.locales_dir.iterdir()
+            if self.catalog_path(entry.name).is_file()
+        )
+
+    def require_source(self) -> Path:
+        if self.source_dir is None or not (self.source_dir / MAPPING_FILE).is_file():
+            raise CatalogToolError(
+                f"no {MAPPING_FILE} found: run this in a checkout of the project "
+                "or name one with --source-dir"
+            )
+        return self.source_dir
+
+
+# --- reading and writing ----------------------------------------------------------------
+
+
+def new_template() -> Catalog:
+    return Catalog(
+        project=PROJECT,
+        copyright_holder=COPYRIGHT_HOLDER,
+        msgid_bugs_address=TRANSLATORS_ADDRESS,
+        charset="utf-8",
+    )
+
+
+def extract_messages(source_dir: Path) -> Catalog:
+    """Every message of the code, in memory, as a template with the code's locations."""
+    mapping_path = source_dir / MAPPING_FILE
+    with mapping_path.open(encoding="utf-8") as mapping:
+        method_map, options_map = parse_mapping_cfg(mapping, str(mapping_path))  # type: ignore[no-untyped-call]
+    template = new_template()
+    for filename, lineno, message, comments, context in extract_from_dir(
+        str(source_dir),
+        method_map,
+        options_map,
+        keywords=parse_keywords(KEYWORDS),
+        comment_tags=COMMENT_TAGS,
+    ):
+        template.add(
+            message,
+            None,
+            [(Path(filename).as_posix(), lineno)],
+            auto_comments=comments,
+            context=context,
+        )
+    return template
+
+
+def read_catalog(path: Path, locale: str | None = None) -> Catalog:
+    with path.open("rb") as po_file:
+        return read_po(po_file, locale=locale, domain=CATALOG_DOMAIN)
+
+
+def render_po(catalog: Catalog, **options: Any) -> bytes:
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=WIDTH, **options)
+    return buffer.getvalue()
+
+
+def write_if_changed(path: Path, content: bytes) -> bool:
+    """Write ``content`` unless the file holds it already; rendered first, so never half-written."""
+    if path.is_file() and path.read_bytes() == content:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return True
+
+
+def _content(catalog: Catalog) -> list[tuple[Any, ...]]:
+    """What a template says about its messages, without its dates or their order."""
+    return sorted(
+        (
+            (m.id, m.context or "", sorted(m.locations), list(m.auto_comments), sorted(m.flags))
+            for m in catalog
+            if m.id
+        ),
+        key=repr,
+    )
+
+
+# --- the commands -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateResult:
+    path: Path
+    messages: int
+    changed: bool
+
+
+def extract(files: CatalogFiles) -> TemplateResult:
+    """Write the template from the code; left untouched (date included) when nothing changed."""
+    extracted = extract_messages(files.require_source())
+    path = files.template_path
+    if path.is_file() and _content(read_catalog(path)) == _content(extracted):
+        return TemplateResult(path, len(extracted), changed=False)
+    write_if_changed(path, render_po(extracted, sort_by_file=True))
+    return TemplateResult(path, len(extracted), changed=True)
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogResult:
+    locale: str
+    path: Path
+    #: ``created``, ``updated`` or ``unchanged``.
+    outcome: str
+    added: int = 0
+    obsoleted: int = 0
+
+
+def _read_template(files: CatalogFiles, locale: str | None = None) -> Catalog:
+    if not files.template_path.is_file():
+        raise CatalogToolError(
+            f"{files.template_path} is missing; run `mupass-forum i18n extract` first"
+        )
+    return read_catalog(files.template_path, locale)
+
+
+def init(files: CatalogFiles, locale: str) -> CatalogResult:
+    """Create the catalog of a new language from the template, every entry untranslated."""
+    try:
+        parsed = Locale.parse(locale)
+    except (UnknownLocaleError, ValueError) as exc:
+        raise CatalogToolError(f"{locale!r} is no locale Babel knows (CLDR)") from exc
+    path = files.catalog_path(locale)
+    if path.exists():
+        raise CatalogToolError(f"{path} exists already; `mupass-forum i18n update` updates it")
+    catalog = _read_template(files, locale)
+    catalog.locale = parsed
+    catalog.revision_date = dt.datetime.now(dt.UTC)
+    catalog.fuzzy = False
+    catalog.last_translator = f"{PROJECT} translators <{TRANSLATORS_ADDRESS}>"
+    catalog.language_team = f"{locale} <{TRANSLATORS_ADDRESS}>"
+    write_if_changed(path, render_po(catalog))
+    return CatalogResult(locale, path, "created", added=len(catalog))
+
+
+def update(files: CatalogFiles, *, drop_obsolete: bool = False) -> list[CatalogResult]:
+    """Merge the template into every configured catalog, creating the missing ones.
+
+    A message whose text changed in the code comes back fuzzy with its old translation and the
+    previous English (``#| msgid``), so the translator sees what changed.
+    """
+    template = _read_template(files)
+    results = []
+    for locale in files.locales:
+        path = files.catalog_path(locale)
+        if not path.is_file():
+            results.append(init(files, locale))
+            continue
+        catalog = read_catalog(path, locale)
+        before = {m.id for m in catalog if m.id}
+        catalog.update(template)
+        content = render_po(catalog, include_previous=True, ignore_obsolete=drop_obsolete)
+        changed = write_if_changed(path, content)
+        results.append(
+            CatalogResult(
+                locale,
+                path,
+                "updated" if changed else "unchanged",
+                added=sum(1 for m in catalog if m.id and m.id not in before),
+                obsoleted=len(catalog.obsolete),
+            )
+        )
+    return results
+
+
+def compile_catalogs(files: CatalogFiles) -> list[tuple[str, Path, int]]:
+    """Write a ``.mo`` file next to every configured catalog (fuzzy entries left out)."""
+    written = []
+    for locale in files.locales:
+        path = files.catalog_path(locale)
+        if not path.is_file():
+            raise CatalogToolError(f"the catalog of {locale!r} is missing at {path}")
+        catalog = read_catalog(path, locale)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog, use_fuzzy=False)
+        mo_path = path.with_suffix(".mo")
+        write_if_changed(mo_path, buffer.getvalue())
+        written.append((locale, mo_path, sum(1 for m in catalog if m.id and _done(m))))
+    return written
+
+
+# --- status -------------------------------------------------------------------------------
+
+
+def _forms(message: Message) -> list[str]:
+    """The translation, as one string per plural form."""
+    if isinstance(message.string, tuple | list):
+        return list(message.string)
+    return [message.string or ""]
+
+
+def _translated(message: Message, num_plurals: int | None = None) -> bool:
+    """Every form has a translation (only the language's own forms count, when known)."""
+    return all(_forms(message)[:num_plurals])
+
+
+def _done(message: Message) -> bool:
+    return _translated(message) and not message.fuzzy
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogStatus:
+    locale: str
+    language: str
+    path: Path
+    translated: int
+    fuzzy: int
+    untranslated: int
+    obsolete: int
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def percent(self) -> int:
+        """Share of usable translations, rounded down so that 100 means complete."""
+        return 100 * self.translated // self.total if self.total else 100
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "locale": self.locale,
+            "language": self.language,
+            "path": str(self.path),
+            "translated": self.translated,
+            "fuzzy": self.fuzzy,
+            "untranslated": self.untranslated,
+            "obsolete": self.obsolete,
+            "total": self.total,
+            "percent_translated": self.percent,
+        }
+
+
+def language_name(locale: str) -> str:
+    try:
+        return str(Locale.parse(locale).get_display_name("en"))
+    except (UnknownLocaleError, ValueError):
+        return locale
+
+
+def status(files: CatalogFiles) -> list[CatalogStatus]:
+    """Translated, fuzzy and untranslated entries of each configured catalog."""
+    statuses = []
+    for locale in files.locales:
+        path = files.catalog_path(locale)
+        if not path.is_file():
+            raise CatalogToolError(
+                f"the catalog of {locale!r} is missing at {path}; "
+                f"`mupass-forum i18n init {locale}` creates it"
+            )
+        catalog = read_catalog(path, locale)
+        messages = [m for m in catalog if m.id]
+        fuzzy = sum(1 for m in messages if m.fuzzy and _translated(m))
+        translated = sum(1 for m in messages if _done(m))
+        statuses.append(
+            CatalogStatus(
+                locale=locale,
+                language=language_name(locale),
+                path=path,
+                translated=translated,
+                fuzzy=fuzzy,
+                untranslated=len(messages) - translated - fuzzy,
+                obsolete=len(catalog.obsolete),
+            )
+        )
+    return statuses
+
+
+# --- check --------------------------------------------------------------------------------
+
+#: Every kind of problem ``check`` reports, as documented in the README.
+PROBLEM_KINDS: dict[str, str] = {
+    "missing-template": "the template locales/messages.pot does not exist",
+    "missing-catalog": "a configured locale has no catalog",
+    "syntax": "the catalog cannot be read as a PO file",
+    "not-in-template": "a message in the code that the template lacks",
+    "not-in-code": "a message in the template that the code no longer has",
+    "missing": "a message of the template that the catalog lacks",
+    "stale": "a message in the catalog that the template does not have (or has changed)",
+    "untranslated": "an entry without translation",
+    "fuzzy": "an entry marked fuzzy (not used until reviewed)",
+    "placeholder": "{name} placeholders differ between the English and the translation",
+    "percent-format": "%-style placeholders differ between the English and the translation",
+    "plural-forms": "the number of plural forms differs from what the language has in CLDR",
+    "html-tags": "HTML tags differ between the English and the translation",
+    "obsolete": "(warning) an old entry kept as #~ for reference; never used",
+    "unconfigured": "(warning) a catalog for a locale not in MUPASS_LOCALES; never used",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    path: Path
+    line: int
+    code: str
+    text: str
+    msgid: str = ""
+    severity: Severity = "error"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "line": self.line,
+            "code": self.code,
+            "message": self.text,
+            "msgid": self.msgid,
+            "severity": self.severity,
+        }
+
+
+@dataclass(slots=True)
+class CheckReport:
+    problems: list[Problem] = field(default_factory=list)
+    catalogs: int = 0
+    messages: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+class _LineKeepingParser(PoFileParser):
+    """Babel's PO parser, keeping syntax problems and plural form counts with their lines.
+
+    Babel prints syntax problems and drops plural forms beyond the header's count; the check
+    needs both, with the line of the entry, to tell the translator where to look.
+    """
+
+    def __init__(self, catalog: Catalog) -> None:
+        super().__init__(catalog, ignore_obsolete=False, abort_invalid=False)
+        self.syntax_problems: list[tuple[int, str]] = []
+        self.plural_form_counts: dict[int, int] = {}
+        self._adding = False
+
+    def _invalid_pofile(self, line: str, lineno: int, msg: str) -> None:
+        # While an entry is being added the only complaint is about surplus plural forms,
+        # which the plural check reports in its own words.
+        if not self._adding:
+            self.syntax_problems.append((lineno + 1, msg))
+
+    def _add_message(self) -> None:
+        if len(self.messages) > 1 and not self.obsolete:
+            self.plural_form_counts[self.offset + 1] = len({i for i, _ in self.translations})
+        self._adding = True
+        try:
+            super()._add_message()
+        finally:
+            self._adding = False
+
+
+def _parse_for_check(path: Path, locale: str) -> tuple[Catalog, _LineKeepingParser]:
+    catalog = Catalog(locale=locale, domain=CATALOG_DOMAIN)
+    parser = _LineKeepingParser(catalog)
+    with path.open("rb") as po_file:
+        parser.parse(po_file)
+    return catalog, parser
+
+
+_FORMATTER = string.Formatter()
+
+
+def brace_fields(text: str) -> Counter[str]:
+    """The ``{name}`` fields of a ``str.format`` string (``{{`` is a literal brace)."""
+    return Counter(f"{{{name}}}" for _, name, _, _ in _FORMATTER.parse(text) if name is not None)
+
+
+_PERCENT = re.compile(
+    r"%(?:\((?P<name>[^)]*)\))?"  # %(name)s
+    r"[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?"  # flags, width, precision, length
+    r"(?P<type>[diouxXeEfFgGcrsa%])"
+)
+
+
+def percent_fields(text: str) -> tuple[Counter[str], list[str]]:
+    """Named ``%(name)s`` fields with their types, and positional ``%s`` types in order."""
+    named: Counter[str] = Counter()
+    positional = []
+    for match in _PERCENT.finditer(text):
+        kind = match["type"]
+        if kind == "%":
+            continue
+        if match["name"] is not None:
+            named[f"%({match['name']}){kind}"] += 1
+        else:
+            positional.append(f"%{kind}")
+    return named, positional
+
+
+_TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)")
+
+
+def html_tags(text: str) -> Counter[str]:
+    return Counter(f"<{slash}{name.lower()}>" for slash, name in _TAG.findall(text))
+
+
+def _shown(counter: Counter[str] | Iterable[str]) -> str:
+    names = sorted(counter.elements() if isinstance(counter, Counter) else counter)
+    return ", ".join(names) if names else "none"
+
+
+def _compare_fields(source: Counter[str], translated: Counter[str]) -> str | None:
+    if source == translated:
+        return None
+    lacking = source - translated
+    extra = translated - source
+    parts = []
+    if lacking:
+        parts.append(f"lacks {_shown(lacking)}")
+    if extra:
+        parts.append(f"has {_shown(extra)}, which the English does not")
+    return f"the translation {' and '.join(parts)}"
+
+
+def _message_problems(message: Message, num_plurals: int) -> list[str]:
+    """What is wrong in one translated entry, each as ``code: text``."""
+    found = []
+    sources = [message.id] if isinstance(message.id, str) else list(message.id)
+    forms = _forms(message)[:num_plurals]
+    try:
+        source_braces = Counter[str]()
+        for source in sources:
+            source_braces |= brace_fields(source)
+    except ValueError:
+        source_braces = None  # the English is no format string: nothing to compare
+    for index, form in enumerate(forms):
+        label = "" if len(forms) == 1 else f"msgstr[{index}]: "
+        if source_braces is not None:
+            try:
+                form_braces = brace_fields(form)
+            except ValueError as exc:
+                found.append(f"placeholder: {label}the braces cannot be read ({exc})")
+            else:
+                if len(sources) == 1:
+                    difference = _compare_fields(source_braces, form_braces)
+                else:
+                    # A plural form may leave out a placeholder ("one reply" for {n}), but
+                    # must not bring one the code does not pass.
+                    difference = _compare_fields(Counter(), +(form_braces - source_braces))
+                if difference:
+                    found.append(f"placeholder: {label}{difference}")
+        if message.python_format:
+            source_named, source_positional = percent_fields(sources[-1])
+            for source in sources[:-1]:
+                source_named |= percent_fields(source)[0]
+            named, positional = percent_fields(form)
+            if len(sources) > 1:
+                named_differs = bool(+(named - source_named))
+            else:
+                named_differs = named != source_named
+            if named_differs or positional != source_positional:
+                found.append(
+                    f"percent-format: {label}the translation has "
+                    f"{_shown(list(named.elements()) + positional)} where the English has "
+                    f"{_shown(list(source_named.elements()) + source_positional)}"
+                )
+        tags = _compare_fields(html_tags(sources[-1]), html_tags(form))
+        if tags:
+            found.append(f"html-tags: {label}{tags}")
+    return found
+
+
+def _line(message: Message) -> int:
+    return message.lineno or 1
+
+
+def _msgid(message: Message) -> str:
+    return message.id if isinstance(message.id, str) else message.id[0]
+
+
+def _header_line(path: Path, header: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith(f'"{header}:'):
+            return number
+    return 1
+
+
+def check(files: CatalogFiles) -> CheckReport:
+    """Every problem of the template and the configured catalogs; see ``PROBLEM_KINDS``."""
+    report = CheckReport()
+    template_path = files.template_path
+    if not template_path.is_file():
+        report.problems.append(
+            Problem(template_path, 1, "missing-template", "run `mupass-forum i18n update`")
+        )
+        return report
+    template = read_catalog(template_path)
+    report.messages = sum(1 for m in template if m.id)
+    if files.source_dir is not None and (files.source_dir / MAPPING_FILE).is_file():
+        report.problems += _compare_with_code(files.source_dir, template_path, template)
+    for locale in files.locales:
+        report.problems += _check_catalog(files, locale, template)
+        report.catalogs += 1
+    for locale in files.present_locales():
+        if locale not in files.locales:
+            report.problems.append(
+                Problem(
+                    files.catalog_path(locale),
+                    1,
+                    "unconfigured",
+                    f"{locale} is not in MUPASS_LOCALES, so the service does not use this catalog",
+                    severity="warning",
+                )
+            )
+    report.problems.sort(key=lambda p: (str(p.path), p.line, p.code))
+    return report
+
+
+def _compare_with_code(source_dir: Path, template_path: Path, template: Catalog) -> list[Problem]:
+    problems = []
+    code = extract_messages(source_dir)
+    in_template = {(m.id, m.context): m for m in template if m.id}
+    in_code = {(m.id, m.context): m for m in code if m.id}
+    for key, message in in_code.items():
+        if key not in in_template:
+            filename, lineno = message.locations[0]
+            problems.append(
+                Problem(
+                    source_dir / filename,
+                    lineno,
+                    "not-in-template",
+                    "the template lacks this message; run `mupass-forum i18n update`",
+                    _msgid(message),
+                )
+            )
+    for key, message in in_template.items():
+        if key not in in_code:
+            problems.append(
+                Problem(
+                    template_path,
+                    _line(message),
+                    "not-in-code",
+                    "the code no longer has this message; run `mupass-forum i18n update`",
+                    _msgid(message),
+                )
+            )
+    return problems
+
+
+def _check_catalog(files: CatalogFiles, locale: str, template: Catalog) -> list[Problem]:
+    path = files.catalog_path(locale)
+    if not path.is_file():
+        return [
+            Problem(
+                path,
+                1,
+                "missing-catalog",
+                f"{locale} is configured but has no catalog; "
+                f"`mupass-forum i18n init {locale}` creates it",
+            )
+        ]
+    catalog, parser = _parse_for_check(path, locale)
+    problems = [Problem(path, line, "syntax", text) for line, text in parser.syntax_problems]
+    expected = get_plural(locale).num_plurals
+    if catalog.num_plurals != expected:
+        problems.append(
+            Problem(
+                path,
+                _header_line(path, "Plural-Forms"),
+                "plural-forms",
+                f"the header says nplurals={catalog.num_plurals}, but "
+                f"{language_name(locale)} has {expected} plural forms; "
+                f'use "Plural-Forms: {get_plural(locale).plural_forms}\\n"',
+            )
+        )
+    template_ids = {(m.id if isinstance(m.id, str) else m.id[0], m.context): m.id for m in template}
+    catalog_keys = set()
+    for message in catalog:
+        if not message.id:
+            continue
+        msgid = _msgid(message)
+        catalog_keys.add((msgid, message.context))
+
+        def report(code: str, text: str, message: Message = message, msgid: str = msgid) -> None:
+            problems.append(Problem(path, _line(message), code, text, msgid))
+
+        template_id = template_ids.get((msgid, message.context))
+        if template_id is None:
+            report(
+                "stale", "the template does not have this message; run `mupass-forum i18n update`"
+            )
+            continue
+        if template_id != message.id:
+            report("stale", "the template's plural differs; run `mupass-forum i18n update`")
+            continue
+        form_count = parser.plural_form_counts.get(_line(message))
+        if form_count is not None and form_count != expected:
+            report(
+                "plural-forms",
+                f"the translation has msgstr[0] to msgstr[{form_count - 1}], but "
+                f"{language_name(locale)} has {expected} plural forms "
+                f"(msgstr[0] to msgstr[{expected - 1}])",
+            )
+            continue
+        if not _translated(message, expected):
+            report("untranslated", f"no {language_name(locale)} translation yet")
+            continue
+        if message.fuzzy:
+            report("fuzzy", "marked fuzzy: review the translation, then remove the fuzzy flag")
+            continue
+        for found in _message_problems(message, expected):
+            code, _, text = found.partition(": ")
+            report(code, text)
+    for key in template_ids:
+        if key[0] and key not in catalog_keys:
+            problems.append(
+                Problem(
+                    path,
+                    1,
+                    "missing",
+                    "the catalog lacks this message of the template; "
+                    "run `mupass-forum i18n update`",
+                    key[0],
+                )
+            )
+    for message in catalog.obsolete.values():
+        problems.append(
+            Problem(
+                path,
+                _line(message),
+                "obsolete",
+                "an old entry the code no longer uses, kept for reference; "
+                "`mupass-forum i18n update --drop-obsolete` removes such entries",
+                _msgid(message),
+                severity="warning",
+            )
+        )
+    return problems
+
+
+# --- terminal output ----------------------------------------------------------------------
+
+
+def display_path(path: Path) -> str:
+    """Relative to the working directory when inside it, as editors and terminals link it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def shorten(text: str, limit: int = 70) -> str:
+    text = text.replace("\n", "\\n").replace('"', '\\"')
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def progress_bar(percent: int, width: int = 20, *, unicode: bool = True) -> str:
+    full = percent * width // 100
+    filled, empty = ("█", "░") if unicode else ("#", "-")
+    return filled * full + empty * (width - full)

@@ -1,0 +1,101 @@
+"""Mails rendered in the recipient's language and time zone, with safe HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from mupass_forum.mail.templates import MailTemplate, render
+from tests.mail.outbox_routes import address, outbox_app
+
+
+def bodies(message):
+    text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    html = message.get_body(("html",)).get_content().replace("\r\n", "\n")
+    return text, html
+
+
+def test_recipients_in_de_and_fr_get_their_language_and_time_zone(
+    make_mail_client, mail_settings, smtp_server
+):
+    client = make_mail_client(outbox_app(mail_settings))
+    german, french = address("de"), address("fr")
+    queued_at = "2030-05-04T10:30:00Z"
+
+    for to, locale, zone in ((german, "de", "Europe/Berlin"), (french, "fr", "Africa/Ouagadougou")):
+        response = client.post(
+            "/api/v1/test-mails",
+            json={"to": [to], "locale": locale, "timezone": zone, "queued_at": queued_at},
+        )
+        assert response.status_code == 201
+
+    [de_mail] = smtp_server.wait_for(to=german)
+    [fr_mail] = smtp_server.wait_for(to=french)
+    de_text, de_html = bodies(de_mail)
+    fr_text, fr_html = bodies(fr_mail)
+    assert de_mail["Subject"] == "Testnachricht von https://forum.example.org"
+    assert fr_mail["Subject"] == "Message de test de https://forum.example.org"
+    assert de_mail["Content-Language"] == "de"
+    assert fr_mail["Content-Language"] == "fr"
+    # 10:30 UTC is 12:30 in Berlin (summer time) and 10:30 in Ouagadougou.
+    assert "am 04.05.2030, 12:30:00 zum Versand eingereiht" in de_text
+    assert "le 4 mai 2030, 10:30:00" in fr_text
+    assert "12:30:00" in de_html
+    assert "10:30:00" in fr_html
+    assert '<html lang="de">' in de_html
+    assert '<html lang="fr">' in fr_html
+    assert de_text != fr_text
+
+
+def test_the_action_is_a_button_in_html_and_a_bare_line_in_text(
+    make_mail_client, mail_settings, smtp_server
+):
+    client = make_mail_client(outbox_app(mail_settings))
+    to = address()
+
+    client.post("/api/v1/test-mails", json={"to": [to], "locale": "es"})
+
+    [message] = smtp_server.wait_for(to=to)
+    text, html = bodies(message)
+    assert "Abrir https://forum.example.org:\nhttps://forum.example.org\n" in text
+    assert '<a href="https://forum.example.org" style="' in html
+    assert "Si el botón no funciona, copie esta dirección en su navegador:" in html
+
+
+def test_html_escapes_context_values(make_mail_client, mail_settings, smtp_server):
+    client = make_mail_client(outbox_app(mail_settings))
+    to = address()
+    hostile = 'https://x.example/?a=1&b="><script>alert(1)</script>'
+
+    client.post("/api/v1/test-mails", json={"to": [to], "site": hostile})
+
+    [message] = smtp_server.wait_for(to=to)
+    text, html = bodies(message)
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert 'href="https://x.example/?a=1&amp;b=&quot;&gt;&lt;script&gt;' in html
+    assert hostile in text
+
+
+NUMBERS = MailTemplate(
+    name="tests.numbers",
+    subject="Seats",
+    paragraphs=("{seats} seats, from {day}", "{site}"),
+)
+
+
+def test_numbers_and_dates_are_formatted_for_the_reader(app):
+    context = {"seats": 1234567, "day": dt.date(2030, 5, 4), "site": Decimal("0.5")}
+
+    german = render(NUMBERS, "de", "Europe/Berlin", context)
+    spanish = render(NUMBERS, "es", "America/Bogota", context)
+
+    assert german.text.startswith("1.234.567 seats, from Samstag, 4. Mai 2030\n\n0,5\n")
+    assert spanish.text.startswith("1.234.567 seats, from sábado, 4 de mayo de 2030\n")
+
+
+def test_a_naive_datetime_is_refused(app):
+    with pytest.raises(ValueError, match="aware"):
+        render(NUMBERS, "de", None, {"seats": 1, "day": dt.datetime(2030, 5, 4), "site": ""})

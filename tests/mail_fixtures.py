@@ -1,0 +1,207 @@
+"""A real SMTP server on loopback, and clients whose app relays mail to it.
+
+``smtp_server`` records every mail it accepts and can be told to fail: ``fail_next(451)``
+answers the next message's DATA with a 4xx/5xx reply, ``refuse("x@example.org", 550)`` refuses
+a recipient at RCPT. ``mail_client`` is a test client whose app relays in process to it, with a
+short poll interval and short retry delays.
+
+The database is shared by the whole run, so a relay may also deliver mail that other tests
+queued: look mails up by recipient (``wait_for(to=...)``) and give each test its own addresses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import getaddresses
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from mupass_forum.mail.catcher import parse_message, serve_smtp
+from mupass_forum.settings import Settings
+
+
+@dataclass
+class _Failure:
+    code: int
+    text: str
+    remaining: int
+    to: str | None
+
+
+def recipients_of(message: EmailMessage) -> list[str]:
+    return [address.lower() for _, address in getaddresses(message.get_all("To", []))]
+
+
+class SmtpServer:
+    """An aiosmtpd server in a thread of its own; stops and starts again on the same port."""
+
+    def __init__(self) -> None:
+        self.port = 0
+        self.messages: list[EmailMessage] = []
+        #: Envelope recipients of each accepted message, in the order of ``messages``.
+        self.envelopes: list[list[str]] = []
+        #: Messages answered with a failure by ``fail_next``.
+        self.rejected: list[EmailMessage] = []
+        self._failures: list[_Failure] = []
+        self._refusals: dict[str, tuple[int, str]] = {}
+        self._changed = threading.Condition()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._thread.start()
+        self._server: asyncio.Server | None = None
+        self._connections: set[Any] = set()
+
+    def _call(self, coroutine: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=10)
+
+    def start(self) -> None:
+        async def listen() -> asyncio.Server:
+            return await serve_smtp(self, "127.0.0.1", self.port, self._connections)
+
+        self._server = self._call(listen())
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    def stop(self) -> None:
+        """Go down: open connections are cut and connecting is refused until ``start()``."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+
+        async def close() -> None:
+            server.close()
+            for protocol in self._connections:
+                if protocol.transport is not None:
+                    protocol.transport.abort()
+            self._connections.clear()
+            pending = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            await server.wait_closed()
+
+        self._call(close())
+
+    def close(self) -> None:
+        self.stop()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+        self._loop.close()
+
+    def fail_next(
+        self, code: int, count: int = 1, *, to: str | None = None, text: str = ""
+    ) -> None:
+        """Answer DATA with ``code`` for the next ``count`` messages (only those to ``to``)."""
+        reply = text or ("Try again later" if code < 500 else "Message rejected")
+        with self._changed:
+            self._failures.append(_Failure(code, reply, count, to.lower() if to else None))
+
+    def refuse(self, address: str, code: int = 550, text: str = "") -> None:
+        """Refuse ``address`` at RCPT with ``code`` from now on."""
+        reply = text or ("Mailbox busy" if code < 500 else "No such user")
+        with self._changed:
+            self._refusals[address.lower()] = (code, reply)
+
+    def accept(self, address: str) -> None:
+        """Take back ``refuse(address)``."""
+        with self._changed:
+            self._refusals.pop(address.lower(), None)
+
+    # aiosmtpd handler hooks, called in the server's thread
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        with self._changed:
+            refusal = self._refusals.get(address.lower())
+        if refusal is not None:
+            return f"{refusal[0]} {refusal[1]}"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        recipients = [address.lower() for address in envelope.rcpt_tos]
+        message = parse_message(envelope.original_content or envelope.content)
+        with self._changed:
+            for failure in self._failures:
+                if failure.remaining > 0 and (failure.to is None or failure.to in recipients):
+                    failure.remaining -= 1
+                    self.rejected.append(message)
+                    return f"{failure.code} {failure.text}"
+            self.messages.append(message)
+            self.envelopes.append(recipients)
+            self._changed.notify_all()
+        return "250 Message accepted"
+
+    def received(self, to: str | None = None) -> list[EmailMessage]:
+        with self._changed:
+            return [
+                message
+                for message, envelope in zip(self.messages, self.envelopes, strict=True)
+                if to is None or to.lower() in envelope or to.lower() in recipients_of(message)
+            ]
+
+    def wait_for(
+        self, to: str | None = None, count: int = 1, timeout: float = 10
+    ) -> list[EmailMessage]:
+        """The messages for ``to`` once there are at least ``count``; fails after ``timeout``."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while len(found := self.received(to)) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(
+                        f"expected {count} mail(s) to {to or 'anyone'} within {timeout} s, "
+                        f"got {len(found)}"
+                    )
+                self._changed.wait(left)
+        return found
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def mail_settings(migrated: Settings, smtp_server: SmtpServer) -> Settings:
+    """Settings that relay in process to ``smtp_server``, quickly."""
+    return migrated.replace(
+        mail_relay="inprocess",
+        smtp_host="127.0.0.1",
+        smtp_port=smtp_server.port,
+        smtp_tls="none",
+        smtp_timeout_seconds=5.0,
+        mail_poll_seconds=0.1,
+        mail_retry_base_seconds=0.2,
+        mail_retry_cap_seconds=0.5,
+        mail_from="mupass-forum <forum@mupass.test>",
+    )
+
+
+@pytest.fixture
+def make_mail_client(
+    make_client: Callable[..., TestClient[Litestar]], mail_settings: Settings
+) -> Callable[..., TestClient[Litestar]]:
+    """``make_mail_client(app=None, **settings changes)``: a client relaying to ``smtp_server``."""
+    from mupass_forum.app import create_app
+
+    def make(app: Litestar | None = None, **changes: Any) -> TestClient[Litestar]:
+        return make_client(app or create_app(mail_settings.replace(**changes)))
+
+    return make
+
+
+@pytest.fixture
+def mail_client(make_mail_client: Callable[..., TestClient[Litestar]]) -> TestClient[Litestar]:
+    return make_mail_client()
