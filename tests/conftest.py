@@ -166,7 +166,7 @@ def make_account(client: TestClient[Litestar], migrated: Settings) -> Callable[.
     async def create(**fields: Any) -> int:
         memberships = fields.pop("organizations")
         locales = fields.pop("translator_locales")
-        user_id = (await service.create_account(**fields, verified=True)).user_id
+        user_id = await service.create_account(**fields, verified=True)
         for organization_id, role in memberships.items():
             await Membership.insert(
                 Membership(organization=organization_id, user=user_id, role=role)

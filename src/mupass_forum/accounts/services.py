@@ -8,7 +8,6 @@ import re
 import secrets
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
@@ -20,7 +19,7 @@ from babel.core import Locale
 from babel.support import LazyProxy
 
 from mupass_forum import db
-from mupass_forum.accounts import schemas
+from mupass_forum.accounts import mails, schemas
 from mupass_forum.accounts.authorization import (
     authorize,
     belongs_to_organization,
@@ -33,6 +32,7 @@ from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.rate_limits import (
     Counters,
     LoginThrottle,
+    MailThrottle,
     MemoryCounters,
     RedisCounters,
 )
@@ -55,6 +55,7 @@ from mupass_forum.errors import (
 )
 from mupass_forum.i18n import N_, gettext, language_name, supported_locales
 from mupass_forum.i18n.locale import babel_locale
+from mupass_forum.mail import queue_mail
 from mupass_forum.settings import Settings
 
 VERIFY_EMAIL = "verify_email"
@@ -135,13 +136,6 @@ INVALID_CREDENTIALS = (
 )
 
 
-@dataclass(frozen=True)
-class NewAccount:
-    user_id: int
-    #: The verification token to send by mail; None when the address is verified already.
-    verification_token: str | None
-
-
 class AccountService:
     """Sign-up, sign-in, sessions and the caller's own account, for one app's settings."""
 
@@ -156,6 +150,7 @@ class AccountService:
             per_address=settings.login_failures_per_address,
             window_seconds=settings.login_failure_window_seconds,
         )
+        self.mail_throttle = MailThrottle(counters)
         # Compared against when an address is unknown, so that the answer takes as long as
         # for a known one and does not reveal which addresses have accounts.
         self._decoy_hash = self.passwords.hash(secrets.token_urlsafe(16))
@@ -191,8 +186,10 @@ class AccountService:
         timezone: str,
         verified: bool = False,
         is_platform_admin: bool = False,
-    ) -> NewAccount:
-        """Create an account; raises ``Conflict`` when the address has one already."""
+    ) -> int:
+        """Create an account and return its id; raises ``Conflict`` when the address has one.
+
+        An unverified account gets its confirmation mail in the same transaction."""
         email = normalize_email(email)
         _raise_problems(
             _email_problem(email),
@@ -225,12 +222,11 @@ class AccountService:
                     "email_taken", N_("The address {email} is taken."), email=email
                 ) from exc
             user_id = int(rows[0]["id"])
-            token = (
-                None
-                if verified
-                else await self._issue_token(user_id, VERIFY_EMAIL, email, VERIFICATION_LIFETIME)
-            )
-        return NewAccount(user_id, token)
+            if not verified:
+                await self._send_verification(
+                    user_id, email, display_name.strip(), locale, timezone
+                )
+        return user_id
 
     async def sign_up(self, data: schemas.SignUp) -> None:
         """Create an unverified account; answers the same whether the address is known or not."""
@@ -243,8 +239,63 @@ class AccountService:
                 timezone=data.timezone,
             )
         except Conflict:
-            # Saying so would tell anyone which addresses have accounts here.
-            return
+            # Saying so would tell anyone which addresses have accounts here; the owner of
+            # the address learns it by mail instead.
+            await self._remind_existing_account(normalize_email(data.email))
+
+    async def _remind_existing_account(self, email: str) -> None:
+        """A new confirmation link if the address is unconfirmed, else a note that it has an
+        account already."""
+        async with db.transaction():
+            user = (
+                await User.select(
+                    User.id, User.display_name, User.locale, User.timezone, User.email_verified_at
+                )
+                .where(User.email == email)
+                .first()
+            )
+            if user is None:
+                return
+            verified = user["email_verified_at"] is not None
+            kind = "already_registered" if verified else VERIFY_EMAIL
+            if not await self.mail_throttle.allow(kind, email):
+                return
+            if not verified:
+                await self._send_verification(
+                    user["id"], email, user["display_name"], user["locale"], user["timezone"]
+                )
+                return
+            await queue_mail(
+                mails.ALREADY_REGISTERED,
+                to=email,
+                locale=user["locale"],
+                timezone=user["timezone"],
+                context={
+                    "display_name": user["display_name"],
+                    "link": f"{self.settings.base_url}{mails.RESET_PATH}",
+                },
+                user_id=user["id"],
+            )
+
+    async def _send_verification(
+        self, user_id: int, email: str, display_name: str, locale: str, timezone: str
+    ) -> None:
+        """Issue a confirmation token and queue its mail (inside the caller's transaction)."""
+        token, expires_at = await self._issue_token(
+            user_id, VERIFY_EMAIL, email, VERIFICATION_LIFETIME
+        )
+        await queue_mail(
+            mails.VERIFY_EMAIL,
+            to=email,
+            locale=locale,
+            timezone=timezone,
+            context={
+                "display_name": display_name,
+                "link": mails.link(self.settings.base_url, mails.VERIFY_PATH, token),
+                "expires_at": expires_at,
+            },
+            user_id=user_id,
+        )
 
     async def verify_email(self, token: str) -> None:
         """Mark the address verified; the token works once, before it expires."""
@@ -260,7 +311,8 @@ class AccountService:
 
     async def _issue_token(
         self, user_id: int, purpose: str, email: str, lifetime: timedelta
-    ) -> str:
+    ) -> tuple[str, datetime]:
+        """A new one-time token and when it expires."""
         token, hashed = new_token()
         stamp = now()
         await OneTimeToken.insert(
@@ -273,7 +325,7 @@ class AccountService:
                 expires_at=stamp + lifetime,
             )
         )
-        return token
+        return token, stamp + lifetime
 
     async def _use_token(self, token: str, purpose: str) -> dict[str, Any]:
         """Spend a one-time token (inside the caller's transaction) and return its row."""
@@ -481,10 +533,57 @@ class AccountService:
         _raise_problems(password_problem(data.new_password, "/new_password"))
         new_hash = await self.hash_password(data.new_password)
         async with db.transaction():
-            await User.update({User.password_hash: new_hash, User.updated_at: now()}).where(
+            stamp = now()
+            await User.update({User.password_hash: new_hash, User.updated_at: stamp}).where(
                 User.id == principal.user_id
             )
             await self._revoke_all_sessions(principal.user_id, keep=principal.session_id)
+            user = (
+                await User.select(User.display_name, User.locale, User.timezone)
+                .where(User.id == principal.user_id)
+                .first()
+            )
+            assert user is not None
+            # Read from the account, not the request: the mail is in the owner's language.
+            await queue_mail(
+                mails.PASSWORD_CHANGED,
+                to=principal.email,
+                locale=user["locale"],
+                timezone=user["timezone"],
+                context={
+                    "display_name": user["display_name"],
+                    "changed_at": stamp,
+                    "link": f"{self.settings.base_url}{mails.RESET_PATH}",
+                },
+                user_id=principal.user_id,
+            )
+
+    async def request_password_reset(self, data: schemas.PasswordResetRequest) -> None:
+        """Mail a reset link if the address has an account; the answer is the same if not."""
+        email = normalize_email(data.email)
+        async with db.transaction():
+            user = (
+                await User.select(User.id, User.display_name, User.locale, User.timezone)
+                .where(User.email == email)
+                .first()
+            )
+            if user is None or not await self.mail_throttle.allow(PASSWORD_RESET, email):
+                return
+            token, expires_at = await self._issue_token(
+                user["id"], PASSWORD_RESET, email, RESET_LIFETIME
+            )
+            await queue_mail(
+                mails.PASSWORD_RESET,
+                to=email,
+                locale=user["locale"],
+                timezone=user["timezone"],
+                context={
+                    "display_name": user["display_name"],
+                    "link": mails.link(self.settings.base_url, mails.RESET_PATH, token),
+                    "expires_at": expires_at,
+                },
+                user_id=user["id"],
+            )
 
     async def reset_password(self, data: schemas.PasswordReset) -> None:
         """Set a new password with a reset token; all sessions of the account end."""
