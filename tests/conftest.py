@@ -11,10 +11,13 @@ factories (unique emails, slugs), never by relying on what another test left beh
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -84,6 +87,9 @@ def settings(database_url: str, data_dir: Path) -> Settings:
         log_level="WARNING",
         # Only the mail tests' clients relay, each to an SMTP server of its own.
         mail_relay="off",
+        # Cheap hashes keep the suite fast; the parameters themselves are tested separately.
+        password_hash_memory_kib=1024,
+        password_hash_time_cost=1,
     )
 
 
@@ -128,3 +134,100 @@ def make_client(migrated: Settings) -> Iterator[object]:
         test_client.__exit__(None, None, None)
     # The session's app goes on with the session's database and catalogs.
     install(migrated)
+
+
+# Accounts --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Account:
+    """An account made by ``make_account``, signed in unless asked otherwise."""
+
+    id: int
+    email: str
+    password: str
+    token: str | None
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+
+@pytest.fixture
+def make_account(client: TestClient[Litestar], migrated: Settings) -> Callable[..., Account]:
+    """Make a verified account: ``make_account(platform_admin=True, organizations={7: "admin"},
+    translator_locales=["fr"], locale="de", sign_in=True)``."""
+    from mupass_forum.accounts.rate_limits import MemoryCounters
+    from mupass_forum.accounts.services import AccountService
+    from mupass_forum.accounts.tables import Membership, TranslatorRole
+
+    service = AccountService(migrated, MemoryCounters())
+
+    async def create(**fields: Any) -> int:
+        memberships = fields.pop("organizations")
+        locales = fields.pop("translator_locales")
+        user_id = (await service.create_account(**fields, verified=True)).user_id
+        for organization_id, role in memberships.items():
+            await Membership.insert(
+                Membership(organization=organization_id, user=user_id, role=role)
+            )
+        for locale in locales:
+            await TranslatorRole.insert(TranslatorRole(user=user_id, locale=locale))
+        return user_id
+
+    def make(
+        *,
+        email: str | None = None,
+        password: str | None = None,
+        display_name: str = "Test Person",
+        locale: str = "en",
+        timezone: str = "Europe/Berlin",
+        platform_admin: bool = False,
+        organizations: Mapping[int, str] | None = None,
+        translator_locales: Sequence[str] = (),
+        sign_in: bool = True,
+    ) -> Account:
+        email = email or f"person-{uuid.uuid4().hex[:12]}@example.org"
+        password = password or f"pass-{uuid.uuid4().hex}"
+        user_id = client.blocking_portal.call(
+            functools.partial(
+                create,
+                email=email,
+                password=password,
+                display_name=display_name,
+                locale=locale,
+                timezone=timezone,
+                is_platform_admin=platform_admin,
+                organizations=dict(organizations or {}),
+                translator_locales=list(translator_locales),
+            )
+        )
+        token = None
+        if sign_in:
+            response = client.post(
+                "/api/v1/auth/login", json={"email": email, "password": password}
+            )
+            assert response.status_code == 200, response.text
+            token = response.json()["token"]
+        return Account(user_id, email, password, token)
+
+    return make
+
+
+@pytest.fixture
+def make_organization(client: TestClient[Litestar], make_account: Callable[..., Account]):
+    """Make an organization through the API (as a platform admin); returns its JSON."""
+    admin = make_account(platform_admin=True)
+
+    def make(**fields: Any) -> dict[str, Any]:
+        body = {
+            "name": f"Institute {uuid.uuid4().hex[:10]}",
+            "kind": "research_institute",
+            "country": "DE",
+            **fields,
+        }
+        response = client.post("/api/v1/organizations", json=body, headers=admin.headers)
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+    return make

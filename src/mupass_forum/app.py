@@ -15,6 +15,14 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Tag
 
 from mupass_forum import __version__, db
+from mupass_forum.accounts.authentication import authentication_middleware, provide_principal
+from mupass_forum.accounts.controllers import (
+    AuthController,
+    MeController,
+    OrganizationController,
+    TranslatorRoleController,
+)
+from mupass_forum.accounts.services import AccountService
 from mupass_forum.errors import EXCEPTION_HANDLERS
 from mupass_forum.health import HealthController
 from mupass_forum.i18n import Catalogs
@@ -24,6 +32,7 @@ from mupass_forum.mail.relay import relay_lifespan
 from mupass_forum.participants.controllers import RegionController
 from mupass_forum.paths import project_dir
 from mupass_forum.request_context import RequestContext, RequestIdLogFilter
+from mupass_forum.security import HTTPS_HEADERS, SECURITY_HEADERS, cors_config
 from mupass_forum.settings import Settings
 
 API_PREFIX = "/api/v1"
@@ -77,14 +86,38 @@ def create_app(settings: Settings | None = None) -> Litestar:
         finally:
             await engine.stop()
 
-    api = Router(path=API_PREFIX, route_handlers=[RegionController])
+    account_service = AccountService.from_settings(settings)
+
+    @asynccontextmanager
+    async def accounts_lifespan(_: Litestar) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await account_service.close()
+
+    api = Router(
+        path=API_PREFIX,
+        route_handlers=[
+            AuthController,
+            MeController,
+            OrganizationController,
+            TranslatorRoleController,
+            RegionController,
+        ],
+    )
 
     app = Litestar(
         route_handlers=[HealthController, api],
         exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[database_lifespan, relay_lifespan(settings)],
+        lifespan=[database_lifespan, accounts_lifespan, relay_lifespan(settings)],
         state=State({"settings": settings}),
-        dependencies={"settings": Provide(lambda: settings, sync_to_thread=False)},
+        dependencies={
+            "settings": Provide(lambda: settings, sync_to_thread=False),
+            "principal": Provide(provide_principal, sync_to_thread=False),
+            "account_service": Provide(lambda: account_service, sync_to_thread=False),
+        },
+        middleware=[authentication_middleware(account_service)],
+        cors_config=cors_config(settings),
         openapi_config=OpenAPIConfig(
             title="mupass-forum",
             version=__version__,
@@ -96,7 +129,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             path="/schema",
             render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
             use_handler_docstrings=True,
-            tags=[Tag(name="health", description="Liveness and readiness")],
+            tags=[
+                Tag(name="health", description="Liveness and readiness"),
+                Tag(name="accounts", description="Signing up and in, your account, roles"),
+                Tag(name="organizations", description="Partner institutes and their members"),
+            ],
         )
         if settings.openapi
         else None,
@@ -104,5 +141,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=False,
     )
     # Outermost, so that unknown routes and 405s get the request's locale and id as well.
-    app.asgi_handler = RequestContext(app.asgi_handler)
+    app.asgi_handler = RequestContext(
+        app.asgi_handler, extra_headers=SECURITY_HEADERS, https_headers=HTTPS_HEADERS
+    )
     return app

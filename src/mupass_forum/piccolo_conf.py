@@ -15,6 +15,7 @@ from piccolo.conf.apps import AppRegistry
 APP_REGISTRY = AppRegistry(
     apps=[
         "mupass_forum.mail.piccolo_app",
+        "mupass_forum.accounts.piccolo_app",
     ]
 )
 

@@ -51,9 +51,17 @@ def _header(scope: Scope, name: bytes) -> str | None:
 class RequestContext:
     """ASGI wrapper: request id, locale negotiation and the headers every response carries."""
 
-    def __init__(self, app: ASGIApp, extra_headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        extra_headers: dict[str, str] | None = None,
+        https_headers: dict[str, str] | None = None,
+    ) -> None:
         self.app = app
         self.extra_headers = extra_headers or {}
+        #: Only sent over https (HSTS over plain http would be ignored or, behind a
+        #: misconfigured proxy, pin a name to a scheme it does not serve).
+        self.https_headers = https_headers or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -70,18 +78,19 @@ class RequestContext:
             supported = i18n.supported_locales()
             negotiated = i18n.negotiate(_header(scope, b"accept-language"), supported)
             i18n.activate(negotiated or i18n.catalogs().default_locale)
+            extra = self.extra_headers
+            if scope.get("scheme") in ("https", "wss"):
+                extra = {**extra, **self.https_headers}
             query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
             asked = query.get("lang")
             if asked is not None:
                 if asked not in supported:
                     if scope["type"] == ScopeType.HTTP:
-                        await self._unsupported_locale(scope, send, asked, supported)
+                        await self._unsupported_locale(scope, send, asked, supported, extra)
                     else:
                         await send(cast("Message", {"type": "websocket.close", "code": 1008}))
                     return
                 i18n.activate(asked, explicit=True)
-
-            extra = self.extra_headers
 
             async def send_with_headers(message: Message) -> None:
                 if message["type"] == "http.response.start":
@@ -100,7 +109,12 @@ class RequestContext:
             _request_id.reset(request_id_token)
 
     async def _unsupported_locale(
-        self, scope: Scope, send: Send, asked: str, supported: tuple[str, ...]
+        self,
+        scope: Scope,
+        send: Send,
+        asked: str,
+        supported: tuple[str, ...],
+        extra_headers: dict[str, str],
     ) -> None:
         from mupass_forum.errors import PROBLEM_MEDIA_TYPE, FieldError, render_problem
 
@@ -125,10 +139,7 @@ class RequestContext:
             (b"content-length", str(len(body)).encode()),
             (b"content-language", i18n.current_locale().encode()),
             (b"x-request-id", (current_request_id() or "").encode()),
-            *(
-                (name.lower().encode(), value.encode())
-                for name, value in self.extra_headers.items()
-            ),
+            *((name.lower().encode(), value.encode()) for name, value in extra_headers.items()),
         ]
         await send(
             cast("Message", {"type": "http.response.start", "status": 400, "headers": headers})

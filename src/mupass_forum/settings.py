@@ -88,6 +88,22 @@ class Settings:
     mail_claim_timeout_seconds: float = 600.0
     #: A mail that still fails temporarily this long after it was queued is parked.
     mail_give_up_hours: float = 120.0
+    #: Redis for state shared by several server processes (rate limits); empty keeps it in
+    #: the process.
+    redis_url: str = ""
+    #: Prefix of every Redis key, so that several deployments can share one Redis.
+    redis_key_prefix: str = "mupass:"
+    #: Origins allowed to call the API from a browser (CORS); none by default.
+    cors_origins: tuple[str, ...] = ()
+    #: Argon2id cost of password hashes; stored hashes are upgraded at the next sign-in.
+    password_hash_memory_kib: int = 65536
+    password_hash_time_cost: int = 3
+    #: How long a sign-in token stays valid, in hours.
+    session_lifetime_hours: int = 24 * 30
+    #: Failed sign-ins allowed per account and per client address within the window.
+    login_failures_per_account: int = 5
+    login_failures_per_address: int = 20
+    login_failure_window_seconds: int = 900
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -121,6 +137,15 @@ class Settings:
             "mail_retry_cap_seconds": float,
             "mail_claim_timeout_seconds": float,
             "mail_give_up_hours": float,
+            "redis_url": str,
+            "redis_key_prefix": str,
+            "cors_origins": _words,
+            "password_hash_memory_kib": int,
+            "password_hash_time_cost": int,
+            "session_lifetime_hours": int,
+            "login_failures_per_account": int,
+            "login_failures_per_address": int,
+            "login_failure_window_seconds": int,
         }
         for name, read in readers.items():
             raw = env.get(PREFIX + name.upper())
@@ -156,6 +181,11 @@ class Settings:
             ) from exc
         if self.database_pool_size < 1:
             raise SettingsError(f"{PREFIX}DATABASE_POOL_SIZE must be at least 1")
+        if self.password_hash_memory_kib < 64 or self.password_hash_time_cost < 1:
+            raise SettingsError(
+                f"{PREFIX}PASSWORD_HASH_MEMORY_KIB must be at least 64 and "
+                f"{PREFIX}PASSWORD_HASH_TIME_COST at least 1"
+            )
         url = self.database_url
         if url and not url.startswith(("sqlite:///", "postgresql://", "postgres://")):
             raise SettingsError(

@@ -1,0 +1,130 @@
+"""Failed sign-ins counted per account and per client address, in the process or in Redis.
+
+Counters are fixed windows: the first failure opens a window of ``window_seconds``; once a
+counter reaches its limit, sign-ins for that account (or from that address) are refused with
+429 until the window ends. With Redis, every server process shares the same counters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+from mupass_forum.errors import TooManyRequests
+from mupass_forum.i18n import N_
+
+
+class Counters(Protocol):
+    async def read(self, key: str) -> tuple[int, int]:
+        """The count under ``key`` and the seconds until its window ends (0 when none)."""
+
+    async def hit(self, key: str, window_seconds: int) -> None:
+        """Count one more, opening a window when there is none."""
+
+    async def clear(self, key: str) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class MemoryCounters:
+    """Counters of this process only."""
+
+    def __init__(self) -> None:
+        self._windows: dict[str, tuple[int, float]] = {}
+
+    def _current(self, key: str) -> tuple[int, float] | None:
+        window = self._windows.get(key)
+        if window is not None and window[1] <= time.monotonic():
+            del self._windows[key]
+            return None
+        return window
+
+    async def read(self, key: str) -> tuple[int, int]:
+        window = self._current(key)
+        if window is None:
+            return 0, 0
+        return window[0], max(1, round(window[1] - time.monotonic()))
+
+    async def hit(self, key: str, window_seconds: int) -> None:
+        window = self._current(key)
+        if window is None:
+            self._windows[key] = (1, time.monotonic() + window_seconds)
+        else:
+            self._windows[key] = (window[0] + 1, window[1])
+
+    async def clear(self, key: str) -> None:
+        self._windows.pop(key, None)
+
+    async def close(self) -> None:
+        self._windows.clear()
+
+
+class RedisCounters:
+    """Counters in Redis, shared by every process that uses the same URL and prefix."""
+
+    def __init__(self, url: str, prefix: str) -> None:
+        from redis.asyncio import Redis
+
+        self._redis = Redis.from_url(url)
+        self._prefix = prefix
+
+    async def read(self, key: str) -> tuple[int, int]:
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.get(self._prefix + key)
+            pipe.ttl(self._prefix + key)
+            count, ttl = await pipe.execute()
+        if count is None:
+            return 0, 0
+        return int(count), max(1, int(ttl))
+
+    async def hit(self, key: str, window_seconds: int) -> None:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(self._prefix + key)
+            # NX: only the first failure of a window sets its end.
+            pipe.expire(self._prefix + key, window_seconds, nx=True)
+            await pipe.execute()
+
+    async def clear(self, key: str) -> None:
+        await self._redis.delete(self._prefix + key)
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+
+def _key(kind: str, value: str) -> str:
+    # Hashed, so that addresses of people do not sit in Redis in clear.
+    return f"login-failures:{kind}:{hashlib.sha256(value.encode()).hexdigest()[:32]}"
+
+
+@dataclass
+class LoginThrottle:
+    counters: Counters
+    per_account: int
+    per_address: int
+    window_seconds: int
+
+    async def check(self, email: str, address: str) -> None:
+        """Raise ``TooManyRequests`` while the account or the address is locked out."""
+        waits = []
+        for key, limit in (
+            (_key("account", email), self.per_account),
+            (_key("address", address), self.per_address),
+        ):
+            count, seconds_left = await self.counters.read(key)
+            if count >= limit:
+                waits.append(seconds_left)
+        if waits:
+            raise TooManyRequests(
+                max(waits),
+                "too_many_failed_logins",
+                N_("Too many failed sign-in attempts. Please try again in {duration}."),
+            )
+
+    async def failed(self, email: str, address: str) -> None:
+        await self.counters.hit(_key("account", email), self.window_seconds)
+        await self.counters.hit(_key("address", address), self.window_seconds)
+
+    async def succeeded(self, email: str) -> None:
+        await self.counters.clear(_key("account", email))

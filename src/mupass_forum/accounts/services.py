@@ -1,0 +1,918 @@
+"""Accounts, sign-in sessions, organizations and translator roles: every query and rule."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+import secrets
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import asyncpg
+import msgspec
+from babel.core import Locale
+from babel.support import LazyProxy
+
+from mupass_forum import db
+from mupass_forum.accounts import schemas
+from mupass_forum.accounts.authorization import (
+    authorize,
+    belongs_to_organization,
+    manages_organization,
+    platform_admin,
+    signed_in,
+)
+from mupass_forum.accounts.passwords import Passwords, password_problem
+from mupass_forum.accounts.principal import Principal
+from mupass_forum.accounts.rate_limits import (
+    Counters,
+    LoginThrottle,
+    MemoryCounters,
+    RedisCounters,
+)
+from mupass_forum.accounts.tables import (
+    Membership,
+    OneTimeToken,
+    Organization,
+    Session,
+    TranslatorRole,
+    User,
+)
+from mupass_forum.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    Gone,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+)
+from mupass_forum.i18n import N_, gettext, language_name, supported_locales
+from mupass_forum.i18n.locale import babel_locale
+from mupass_forum.settings import Settings
+
+VERIFY_EMAIL = "verify_email"
+PASSWORD_RESET = "password_reset"  # noqa: S105 (a token purpose, not a secret)
+VERIFICATION_LIFETIME = timedelta(hours=48)
+RESET_LIFETIME = timedelta(hours=1)
+#: ``last_used_at`` of a session is refreshed at most this often, so reads stay reads.
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+_UNIQUE_VIOLATIONS = (asyncpg.UniqueViolationError, sqlite3.IntegrityError)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def normalize_email(email: str) -> str:
+    """One spelling per address: surrounding space removed, lower case throughout."""
+    return email.strip().lower()
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> tuple[str, str]:
+    """A random token of 256 bits and the hash under which it is stored."""
+    token = secrets.token_urlsafe(32)
+    return token, token_hash(token)
+
+
+def _email_problem(email: str, pointer: str = "/email") -> FieldError | None:
+    if _EMAIL.match(email):
+        return None
+    return FieldError(N_("This is not a valid email address."), "invalid_email", pointer=pointer)
+
+
+def _locale_problem(locale: str, pointer: str = "/locale") -> FieldError | None:
+    supported = supported_locales()
+    if locale in supported:
+        return None
+    return FieldError(
+        N_("Use one of: {supported}."),
+        "unsupported_locale",
+        pointer=pointer,
+        params={"supported": ", ".join(supported)},
+    )
+
+
+def _timezone_problem(timezone: str, pointer: str = "/timezone") -> FieldError | None:
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return FieldError(
+            N_("This is not a known time zone (such as Europe/Berlin or Africa/Nairobi)."),
+            "unknown_timezone",
+            pointer=pointer,
+        )
+    return None
+
+
+def _display_name_problem(name: str, pointer: str = "/display_name") -> FieldError | None:
+    if name.strip():
+        return None
+    return FieldError(N_("This field is required."), "required", pointer=pointer)
+
+
+def _raise_problems(*problems: FieldError | None) -> None:
+    found = [problem for problem in problems if problem is not None]
+    if found:
+        raise InvalidInput(*found)
+
+
+INVALID_CREDENTIALS = (
+    "invalid_credentials",
+    N_("The email address or the password is not correct."),
+)
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    user_id: int
+    #: The verification token to send by mail; None when the address is verified already.
+    verification_token: str | None
+
+
+class AccountService:
+    """Sign-up, sign-in, sessions and the caller's own account, for one app's settings."""
+
+    def __init__(self, settings: Settings, counters: Counters) -> None:
+        self.settings = settings
+        self.passwords = Passwords(
+            settings.password_hash_memory_kib, settings.password_hash_time_cost
+        )
+        self.throttle = LoginThrottle(
+            counters,
+            per_account=settings.login_failures_per_account,
+            per_address=settings.login_failures_per_address,
+            window_seconds=settings.login_failure_window_seconds,
+        )
+        # Compared against when an address is unknown, so that the answer takes as long as
+        # for a known one and does not reveal which addresses have accounts.
+        self._decoy_hash = self.passwords.hash(secrets.token_urlsafe(16))
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> AccountService:
+        counters: Counters = (
+            RedisCounters(settings.redis_url, settings.redis_key_prefix)
+            if settings.redis_url
+            else MemoryCounters()
+        )
+        return cls(settings, counters)
+
+    async def close(self) -> None:
+        await self.throttle.counters.close()
+
+    async def hash_password(self, password: str) -> str:
+        # argon2 takes tens of milliseconds of CPU by design; keep the event loop free.
+        return await asyncio.to_thread(self.passwords.hash, password)
+
+    async def _verify_password(self, stored_hash: str, password: str) -> bool:
+        return await asyncio.to_thread(self.passwords.verify, stored_hash, password)
+
+    # Accounts ------------------------------------------------------------------------------
+
+    async def create_account(
+        self,
+        *,
+        email: str,
+        password: str,
+        display_name: str,
+        locale: str,
+        timezone: str,
+        verified: bool = False,
+        is_platform_admin: bool = False,
+    ) -> NewAccount:
+        """Create an account; raises ``Conflict`` when the address has one already."""
+        email = normalize_email(email)
+        _raise_problems(
+            _email_problem(email),
+            password_problem(password),
+            _display_name_problem(display_name),
+            _locale_problem(locale),
+            _timezone_problem(timezone),
+        )
+        password_hash = await self.hash_password(password)
+        async with db.transaction():
+            if await User.exists().where(User.email == email):
+                raise Conflict("email_taken", N_("The address {email} is taken."), email=email)
+            stamp = now()
+            try:
+                rows = await User.insert(
+                    User(
+                        email=email,
+                        password_hash=password_hash,
+                        display_name=display_name.strip(),
+                        locale=locale,
+                        timezone=timezone,
+                        email_verified_at=stamp if verified else None,
+                        is_platform_admin=is_platform_admin,
+                        created_at=stamp,
+                        updated_at=stamp,
+                    )
+                ).returning(User.id)
+            except _UNIQUE_VIOLATIONS as exc:
+                raise Conflict(
+                    "email_taken", N_("The address {email} is taken."), email=email
+                ) from exc
+            user_id = int(rows[0]["id"])
+            token = (
+                None
+                if verified
+                else await self._issue_token(user_id, VERIFY_EMAIL, email, VERIFICATION_LIFETIME)
+            )
+        return NewAccount(user_id, token)
+
+    async def sign_up(self, data: schemas.SignUp) -> None:
+        """Create an unverified account; answers the same whether the address is known or not."""
+        try:
+            await self.create_account(
+                email=data.email,
+                password=data.password,
+                display_name=data.display_name,
+                locale=data.locale,
+                timezone=data.timezone,
+            )
+        except Conflict:
+            # Saying so would tell anyone which addresses have accounts here.
+            return
+
+    async def verify_email(self, token: str) -> None:
+        """Mark the address verified; the token works once, before it expires."""
+        async with db.transaction():
+            row = await self._use_token(token, VERIFY_EMAIL)
+            updated = (
+                await User.update({User.email_verified_at: now(), User.updated_at: now()})
+                .where(User.id == row["user"], User.email == row["email"])
+                .returning(User.id)
+            )
+            if not updated:
+                raise _invalid_token()
+
+    async def _issue_token(
+        self, user_id: int, purpose: str, email: str, lifetime: timedelta
+    ) -> str:
+        token, hashed = new_token()
+        stamp = now()
+        await OneTimeToken.insert(
+            OneTimeToken(
+                user=user_id,
+                purpose=purpose,
+                token_hash=hashed,
+                email=email,
+                created_at=stamp,
+                expires_at=stamp + lifetime,
+            )
+        )
+        return token
+
+    async def _use_token(self, token: str, purpose: str) -> dict[str, Any]:
+        """Spend a one-time token (inside the caller's transaction) and return its row."""
+        row = (
+            await OneTimeToken.select(
+                OneTimeToken.id, OneTimeToken.user, OneTimeToken.email, OneTimeToken.expires_at
+            )
+            .where(
+                OneTimeToken.token_hash == token_hash(token),
+                OneTimeToken.purpose == purpose,
+                OneTimeToken.used_at.is_null(),
+            )
+            .first()
+        )
+        if row is None:
+            raise _invalid_token()
+        if row["expires_at"] <= now():
+            raise Gone(
+                "token_expired",
+                N_("This link has expired. Please ask for a new one."),
+            )
+        spent = (
+            await OneTimeToken.update({OneTimeToken.used_at: now()})
+            .where(OneTimeToken.id == row["id"], OneTimeToken.used_at.is_null())
+            .returning(OneTimeToken.id)
+        )
+        if not spent:
+            raise _invalid_token()
+        return dict(row)
+
+    # Signing in and out --------------------------------------------------------------------
+
+    async def log_in(
+        self, data: schemas.Login, *, client_address: str, user_agent: str
+    ) -> schemas.SignedIn:
+        """Check the password and open a new session with a new token."""
+        email = normalize_email(data.email)
+        await self.throttle.check(email, client_address)
+        user = (
+            await User.select(User.id, User.password_hash, User.email_verified_at)
+            .where(User.email == email)
+            .first()
+        )
+        stored_hash = user["password_hash"] if user else self._decoy_hash
+        if not await self._verify_password(stored_hash, data.password) or user is None:
+            await self.throttle.failed(email, client_address)
+            raise NotAuthenticated(*INVALID_CREDENTIALS)
+        if user["email_verified_at"] is None:
+            raise Forbidden(
+                "email_not_verified",
+                N_(
+                    "Please confirm your email address first: follow the link in the mail we "
+                    "sent you. Signing up again sends a new link."
+                ),
+            )
+        await self.throttle.succeeded(email)
+        user_id = int(user["id"])
+        if self.passwords.needs_rehash(stored_hash):
+            await User.update({User.password_hash: await self.hash_password(data.password)}).where(
+                User.id == user_id
+            )
+        token, hashed = new_token()
+        stamp = now()
+        expires_at = stamp + timedelta(hours=self.settings.session_lifetime_hours)
+        await Session.insert(
+            Session(
+                user=user_id,
+                token_hash=hashed,
+                created_at=stamp,
+                last_used_at=stamp,
+                expires_at=expires_at,
+                user_agent=user_agent[:255],
+                client_address=client_address[:64],
+            )
+        )
+        return schemas.SignedIn(
+            token=token,
+            token_type="Bearer",  # noqa: S106
+            expires_at=expires_at,
+            account=await self.me(user_id),
+        )
+
+    async def principal_for_token(self, token: str) -> Principal | None:
+        """The caller holding ``token``, or None when it is unknown, expired or revoked."""
+        stamp = now()
+        row = (
+            await Session.select(
+                Session.id,
+                Session.last_used_at,
+                Session.user.id.as_alias("user_id"),
+                Session.user.email.as_alias("email"),
+                Session.user.display_name.as_alias("display_name"),
+                Session.user.locale.as_alias("locale"),
+                Session.user.timezone.as_alias("timezone"),
+                Session.user.is_platform_admin.as_alias("is_platform_admin"),
+            )
+            .where(
+                Session.token_hash == token_hash(token),
+                Session.revoked_at.is_null(),
+                Session.expires_at > stamp,
+            )
+            .first()
+        )
+        if row is None:
+            return None
+        user_id = int(row["user_id"])
+        organization_roles: dict[int, str] = {}
+        translator_locales: set[str] = set()
+        # One round trip for both kinds of role.
+        for role in await Membership.raw(
+            'SELECT organization AS ref, role AS value FROM account_membership WHERE "user" = {} '
+            "UNION ALL "
+            'SELECT NULL AS ref, locale AS value FROM account_translator_role WHERE "user" = {}',
+            user_id,
+            user_id,
+        ):
+            if role["ref"] is None:
+                translator_locales.add(role["value"])
+            else:
+                organization_roles[int(role["ref"])] = role["value"]
+        if stamp - row["last_used_at"] > LAST_USED_RESOLUTION:
+            await Session.update({Session.last_used_at: stamp}).where(Session.id == row["id"])
+        return Principal(
+            user_id=user_id,
+            email=row["email"],
+            display_name=row["display_name"],
+            locale=row["locale"],
+            timezone=row["timezone"],
+            is_platform_admin=bool(row["is_platform_admin"]),
+            organization_roles=MappingProxyType(organization_roles),
+            translator_locales=frozenset(translator_locales),
+            session_id=int(row["id"]),
+        )
+
+    async def log_out(self, principal: Principal) -> None:
+        await authorize(principal, signed_in)
+        await Session.update({Session.revoked_at: now()}).where(
+            Session.id == principal.session_id, Session.revoked_at.is_null()
+        )
+
+    async def sessions(self, principal: Principal) -> list[schemas.Session]:
+        """The caller's sessions that still work, newest first."""
+        await authorize(principal, signed_in)
+        rows = (
+            await Session.select(
+                Session.id,
+                Session.created_at,
+                Session.last_used_at,
+                Session.expires_at,
+                Session.user_agent,
+                Session.client_address,
+            )
+            .where(
+                Session.user == principal.user_id,
+                Session.revoked_at.is_null(),
+                Session.expires_at > now(),
+            )
+            .order_by(Session.id, ascending=False)
+        )
+        return [schemas.Session(**row, current=row["id"] == principal.session_id) for row in rows]
+
+    async def revoke_session(self, principal: Principal, session_id: int) -> None:
+        await authorize(principal, signed_in)
+        revoked = (
+            await Session.update({Session.revoked_at: now()})
+            .where(
+                Session.id == session_id,
+                Session.user == principal.user_id,
+                Session.revoked_at.is_null(),
+            )
+            .returning(Session.id)
+        )
+        if not revoked:
+            raise NotFound("session_not_found")
+
+    async def _revoke_all_sessions(self, user_id: int, *, keep: int | None = None) -> None:
+        query = Session.update({Session.revoked_at: now()}).where(
+            Session.user == user_id, Session.revoked_at.is_null()
+        )
+        if keep is not None:
+            query = query.where(Session.id != keep)
+        await query
+
+    # Passwords -----------------------------------------------------------------------------
+
+    async def change_password(
+        self, principal: Principal, data: schemas.PasswordChange, *, client_address: str
+    ) -> None:
+        """Set a new password; every other session of the account is signed out."""
+        await authorize(principal, signed_in)
+        assert principal.email is not None and principal.user_id is not None
+        await self.throttle.check(principal.email, client_address)
+        stored = await User.select(User.password_hash).where(User.id == principal.user_id).first()
+        if stored is None or not await self._verify_password(
+            stored["password_hash"], data.current_password
+        ):
+            await self.throttle.failed(principal.email, client_address)
+            raise InvalidInput(
+                FieldError(
+                    N_("This is not your current password."),
+                    "wrong_password",
+                    pointer="/current_password",
+                )
+            )
+        _raise_problems(password_problem(data.new_password, "/new_password"))
+        new_hash = await self.hash_password(data.new_password)
+        async with db.transaction():
+            await User.update({User.password_hash: new_hash, User.updated_at: now()}).where(
+                User.id == principal.user_id
+            )
+            await self._revoke_all_sessions(principal.user_id, keep=principal.session_id)
+
+    async def reset_password(self, data: schemas.PasswordReset) -> None:
+        """Set a new password with a reset token; all sessions of the account end."""
+        _raise_problems(password_problem(data.new_password, "/new_password"))
+        new_hash = await self.hash_password(data.new_password)
+        async with db.transaction():
+            row = await self._use_token(data.token, PASSWORD_RESET)
+            user = await User.select(User.email).where(User.id == row["user"]).first()
+            if user is None or user["email"] != row["email"]:
+                raise _invalid_token()
+            stamp = now()
+            changes: dict[Any, Any] = {User.password_hash: new_hash, User.updated_at: stamp}
+            await User.update(changes).where(User.id == row["user"])
+            # Following the link proves the address as well as signing up would have.
+            await User.update({User.email_verified_at: stamp}).where(
+                User.id == row["user"], User.email_verified_at.is_null()
+            )
+            await self._revoke_all_sessions(int(row["user"]))
+
+    # The caller's own account --------------------------------------------------------------
+
+    async def me(self, user_id: int) -> schemas.Me:
+        user = (
+            await User.select(
+                User.id,
+                User.email,
+                User.display_name,
+                User.locale,
+                User.timezone,
+                User.email_verified_at,
+                User.is_platform_admin,
+                User.created_at,
+            )
+            .where(User.id == user_id)
+            .first()
+        )
+        if user is None:
+            raise NotFound("account_not_found")
+        organizations = await (
+            Membership.select(
+                Membership.organization.id.as_alias("id"),
+                Membership.organization.name.as_alias("name"),
+                Membership.role,
+            )
+            .where(Membership.user == user_id)
+            .order_by(Membership.organization.name)
+        )
+        locales = await (
+            TranslatorRole.select(TranslatorRole.locale)
+            .where(TranslatorRole.user == user_id)
+            .order_by(TranslatorRole.locale)
+        )
+        return schemas.Me(
+            id=user["id"],
+            email=user["email"],
+            display_name=user["display_name"],
+            locale=user["locale"],
+            timezone=user["timezone"],
+            email_verified=user["email_verified_at"] is not None,
+            is_platform_admin=bool(user["is_platform_admin"]),
+            organizations=[msgspec.convert(row, schemas.MyOrganization) for row in organizations],
+            translator_locales=[row["locale"] for row in locales],
+            created_at=user["created_at"],
+        )
+
+    async def my_account(self, principal: Principal) -> schemas.Me:
+        await authorize(principal, signed_in)
+        assert principal.user_id is not None
+        return await self.me(principal.user_id)
+
+    async def update_my_account(self, principal: Principal, data: schemas.MeUpdate) -> schemas.Me:
+        await authorize(principal, signed_in)
+        assert principal.user_id is not None
+        changes: dict[Any, Any] = {}
+        problems: list[FieldError | None] = []
+        if not isinstance(data.display_name, msgspec.UnsetType):
+            problems.append(_display_name_problem(data.display_name))
+            changes[User.display_name] = data.display_name.strip()
+        if not isinstance(data.locale, msgspec.UnsetType):
+            problems.append(_locale_problem(data.locale))
+            changes[User.locale] = data.locale
+        if not isinstance(data.timezone, msgspec.UnsetType):
+            problems.append(_timezone_problem(data.timezone))
+            changes[User.timezone] = data.timezone
+        _raise_problems(*problems)
+        if changes:
+            changes[User.updated_at] = now()
+            await User.update(changes).where(User.id == principal.user_id)
+        return await self.me(principal.user_id)
+
+    async def make_platform_admin(self, email: str) -> bool:
+        """Make an existing account a platform admin; False when there is none."""
+        updated = (
+            await User.update({User.is_platform_admin: True, User.updated_at: now()})
+            .where(User.email == normalize_email(email))
+            .returning(User.id)
+        )
+        return bool(updated)
+
+
+def _invalid_token() -> InvalidInput:
+    return InvalidInput(
+        FieldError(
+            N_("This link is not valid or has been used already."),
+            "invalid_token",
+            pointer="/token",
+        ),
+        detail=N_("This link is not valid or has been used already."),
+    )
+
+
+# Organizations -----------------------------------------------------------------------------
+
+KIND_LABELS: Mapping[schemas.OrganizationKind, str] = {
+    schemas.OrganizationKind.RESEARCH_INSTITUTE: N_("Research institute"),
+    schemas.OrganizationKind.MINISTRY: N_("Ministry"),
+    schemas.OrganizationKind.MUNICIPALITY: N_("Municipality"),
+    schemas.OrganizationKind.MUNICIPAL_NETWORK: N_("Municipal network"),
+    schemas.OrganizationKind.DEVELOPMENT_AGENCY: N_("Development agency"),
+    schemas.OrganizationKind.NGO: N_("Non-governmental organization"),
+    schemas.OrganizationKind.BUSINESS: N_("Business or business association"),
+    schemas.OrganizationKind.INTERNATIONAL_ORGANIZATION: N_("International organization"),
+    schemas.OrganizationKind.OTHER: N_("Other"),
+}
+
+_ORGANIZATION_COLUMNS = (
+    Organization.id,
+    Organization.name,
+    Organization.kind,
+    Organization.country,
+    Organization.website,
+    Organization.created_at,
+)
+
+
+def _organization(row: Mapping[str, Any]) -> schemas.Organization:
+    kind = schemas.OrganizationKind(row["kind"])
+    country = row["country"]
+    return schemas.Organization(
+        id=row["id"],
+        name=row["name"],
+        kind=kind,
+        kind_label=gettext(KIND_LABELS[kind]),
+        country=country,
+        country_name=babel_locale().territories.get(country, country),
+        website=row["website"],
+        created_at=row["created_at"],
+    )
+
+
+def _country_problem(country: str, pointer: str = "/country") -> FieldError | None:
+    if country.isalpha() and country.upper() in Locale.parse("en").territories:
+        return None
+    return FieldError(
+        N_("Expected a two-letter ISO 3166 country code such as DE, GH or CO."),
+        "unknown_country",
+        pointer=pointer,
+    )
+
+
+def _website_problem(website: str, pointer: str = "/website") -> FieldError | None:
+    if not website or re.match(r"^https?://[^\s/]+\.[^\s]+$", website):
+        return None
+    return FieldError(
+        N_("Expected a web address starting with https:// or http://."),
+        "invalid_url",
+        pointer=pointer,
+    )
+
+
+async def _organization_row(organization_id: int) -> dict[str, Any]:
+    row = (
+        await Organization.select(*_ORGANIZATION_COLUMNS)
+        .where(Organization.id == organization_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound("organization_not_found")
+    return dict(row)
+
+
+def _name_taken(name: str) -> Conflict:
+    return Conflict(
+        "organization_name_taken",
+        N_("There is an organization called {name} already."),
+        name=name,
+    )
+
+
+async def list_organizations(after: int | None, limit: int) -> schemas.OrganizationPage:
+    """Partner institutes are public; in order of creation, a page at a time."""
+    query = Organization.select(*_ORGANIZATION_COLUMNS).order_by(Organization.id).limit(limit + 1)
+    if after is not None:
+        query = query.where(Organization.id > after)
+    rows = await query
+    items = [_organization(row) for row in rows[:limit]]
+    return schemas.OrganizationPage(
+        items=items, next_cursor=items[-1].id if len(rows) > limit else None
+    )
+
+
+async def get_organization(organization_id: int) -> schemas.Organization:
+    return _organization(await _organization_row(organization_id))
+
+
+async def create_organization(
+    principal: Principal, data: schemas.OrganizationCreate
+) -> schemas.Organization:
+    await authorize(principal, platform_admin)
+    name = data.name.strip()
+    country = data.country.upper()
+    _raise_problems(
+        None if name else FieldError(N_("This field is required."), "required", pointer="/name"),
+        _country_problem(country),
+        _website_problem(data.website),
+    )
+    stamp = now()
+    async with db.transaction():
+        if await Organization.exists().where(Organization.name == name):
+            raise _name_taken(name)
+        rows = await Organization.insert(
+            Organization(
+                name=name,
+                kind=data.kind.value,
+                country=country,
+                website=data.website,
+                created_at=stamp,
+                updated_at=stamp,
+            )
+        ).returning(Organization.id)
+    return await get_organization(int(rows[0]["id"]))
+
+
+async def update_organization(
+    principal: Principal, organization_id: int, data: schemas.OrganizationUpdate
+) -> schemas.Organization:
+    await authorize(principal, manages_organization, organization_id)
+    await _organization_row(organization_id)
+    changes: dict[Any, Any] = {}
+    problems: list[FieldError | None] = []
+    if not isinstance(data.name, msgspec.UnsetType):
+        name = data.name.strip()
+        if not name:
+            problems.append(FieldError(N_("This field is required."), "required", pointer="/name"))
+        changes[Organization.name] = name
+    if not isinstance(data.kind, msgspec.UnsetType):
+        changes[Organization.kind] = data.kind.value
+    if not isinstance(data.country, msgspec.UnsetType):
+        problems.append(_country_problem(data.country))
+        changes[Organization.country] = data.country.upper()
+    if not isinstance(data.website, msgspec.UnsetType):
+        problems.append(_website_problem(data.website))
+        changes[Organization.website] = data.website
+    _raise_problems(*problems)
+    if changes:
+        changes[Organization.updated_at] = now()
+        async with db.transaction():
+            new_name = changes.get(Organization.name)
+            if new_name is not None and await Organization.exists().where(
+                Organization.name == new_name, Organization.id != organization_id
+            ):
+                raise _name_taken(new_name)
+            await Organization.update(changes).where(Organization.id == organization_id)
+    return await get_organization(organization_id)
+
+
+_MEMBER_COLUMNS = (
+    Membership.user.id.as_alias("user_id"),
+    Membership.user.display_name.as_alias("display_name"),
+    Membership.user.email.as_alias("email"),
+    Membership.role,
+    Membership.created_at.as_alias("since"),
+)
+
+
+async def list_members(principal: Principal, organization_id: int) -> list[schemas.Member]:
+    """Who belongs to an organization: visible to its members and to platform admins."""
+    await authorize(principal, belongs_to_organization, organization_id)
+    await _organization_row(organization_id)
+    rows = await (
+        Membership.select(*_MEMBER_COLUMNS)
+        .where(Membership.organization == organization_id)
+        .order_by(Membership.user.display_name)
+    )
+    return [msgspec.convert(row, schemas.Member) for row in rows]
+
+
+async def _member(organization_id: int, user_id: int) -> schemas.Member:
+    row = (
+        await Membership.select(*_MEMBER_COLUMNS)
+        .where(Membership.organization == organization_id, Membership.user == user_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound("member_not_found")
+    return msgspec.convert(row, schemas.Member)
+
+
+async def add_member(
+    principal: Principal, organization_id: int, data: schemas.MemberCreate
+) -> schemas.Member:
+    await authorize(principal, manages_organization, organization_id)
+    await _organization_row(organization_id)
+    email = normalize_email(data.email)
+    async with db.transaction():
+        user = await User.select(User.id).where(User.email == email).first()
+        if user is None:
+            raise NotFound(
+                "account_not_found",
+                N_("There is no account with the address {email}."),
+                email=email,
+            )
+        if await Membership.exists().where(
+            Membership.organization == organization_id, Membership.user == user["id"]
+        ):
+            raise Conflict("already_member", N_("This person belongs to the organization already."))
+        await Membership.insert(
+            Membership(
+                organization=organization_id,
+                user=user["id"],
+                role=data.role.value,
+                created_at=now(),
+            )
+        )
+    return await _member(organization_id, int(user["id"]))
+
+
+async def _keep_an_admin(organization_id: int, user_id: int) -> None:
+    """Refuse to take the last admin away: nobody but platform admins could manage it then."""
+    admins = await Membership.count().where(
+        Membership.organization == organization_id,
+        Membership.role == schemas.OrganizationRole.ADMIN.value,
+        Membership.user != user_id,
+    )
+    if admins == 0:
+        raise Conflict(
+            "last_admin",
+            N_("An organization needs at least one admin. Make someone else admin first."),
+        )
+
+
+async def change_member_role(
+    principal: Principal, organization_id: int, user_id: int, data: schemas.MemberUpdate
+) -> schemas.Member:
+    await authorize(principal, manages_organization, organization_id)
+    async with db.transaction():
+        current = await _member(organization_id, user_id)
+        if (
+            current.role == schemas.OrganizationRole.ADMIN
+            and data.role != schemas.OrganizationRole.ADMIN
+        ):
+            await _keep_an_admin(organization_id, user_id)
+        await Membership.update({Membership.role: data.role.value}).where(
+            Membership.organization == organization_id, Membership.user == user_id
+        )
+    return await _member(organization_id, user_id)
+
+
+async def remove_member(principal: Principal, organization_id: int, user_id: int) -> None:
+    await authorize(principal, manages_organization, organization_id)
+    async with db.transaction():
+        current = await _member(organization_id, user_id)
+        if current.role == schemas.OrganizationRole.ADMIN:
+            await _keep_an_admin(organization_id, user_id)
+        await Membership.delete().where(
+            Membership.organization == organization_id, Membership.user == user_id
+        )
+
+
+# Translator roles --------------------------------------------------------------------------
+
+
+async def list_translator_roles(
+    principal: Principal, locale: str | None
+) -> list[schemas.TranslatorRole]:
+    await authorize(principal, platform_admin)
+    query = TranslatorRole.select(
+        TranslatorRole.user.id.as_alias("user_id"),
+        TranslatorRole.user.display_name.as_alias("display_name"),
+        TranslatorRole.locale,
+        TranslatorRole.created_at,
+    ).order_by(TranslatorRole.locale, TranslatorRole.user.display_name)
+    if locale is not None:
+        query = query.where(TranslatorRole.locale == locale)
+    return [msgspec.convert(row, schemas.TranslatorRole) for row in await query]
+
+
+async def grant_translator_role(
+    principal: Principal, data: schemas.TranslatorRoleCreate
+) -> schemas.TranslatorRole:
+    await authorize(principal, platform_admin)
+    _raise_problems(_locale_problem(data.locale))
+    async with db.transaction():
+        user = await User.select(User.display_name).where(User.id == data.user_id).first()
+        if user is None:
+            raise NotFound("account_not_found")
+        if await TranslatorRole.exists().where(
+            TranslatorRole.user == data.user_id, TranslatorRole.locale == data.locale
+        ):
+            raise Conflict(
+                "already_translator",
+                N_("This person translates into {language} already."),
+                # Named when the problem is rendered, in the reader's language.
+                language=LazyProxy(language_name, data.locale, enable_cache=False),
+            )
+        stamp = now()
+        await TranslatorRole.insert(
+            TranslatorRole(
+                user=data.user_id,
+                locale=data.locale,
+                granted_by=principal.user_id,
+                created_at=stamp,
+            )
+        )
+    return schemas.TranslatorRole(
+        user_id=data.user_id,
+        display_name=user["display_name"],
+        locale=data.locale,
+        created_at=stamp,
+    )
+
+
+async def revoke_translator_role(principal: Principal, user_id: int, locale: str) -> None:
+    await authorize(principal, platform_admin)
+    deleted = (
+        await TranslatorRole.delete()
+        .where(TranslatorRole.user == user_id, TranslatorRole.locale == locale)
+        .returning(TranslatorRole.id)
+    )
+    if not deleted:
+        raise NotFound("translator_role_not_found")
