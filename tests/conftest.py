@@ -85,11 +85,11 @@ def settings(database_url: str, data_dir: Path) -> Settings:
         data_dir=data_dir,
         secret_key=SECRET_KEY,
         log_level="WARNING",
+        # Only the mail tests' clients relay, each to an SMTP server of its own.
+        mail_relay="off",
         # Cheap hashes keep the suite fast; the parameters themselves are tested separately.
         password_hash_memory_kib=1024,
         password_hash_time_cost=1,
-        # Only the mail tests' clients relay, each to an SMTP server of its own.
-        mail_relay="off",
     )
 
 

@@ -14,8 +14,8 @@ from piccolo.conf.apps import AppRegistry
 #: One Piccolo app per domain package; each keeps its migrations in ``migrations/<app>/``.
 APP_REGISTRY = AppRegistry(
     apps=[
-        "mupass_forum.accounts.piccolo_app",
         "mupass_forum.mail.piccolo_app",
+        "mupass_forum.accounts.piccolo_app",
     ]
 )
 

@@ -65,22 +65,6 @@ class Settings:
     log_level: str = "INFO"
     #: Show the OpenAPI documentation under ``/schema``.
     openapi: bool = True
-    #: Redis for state shared by several server processes (rate limits); empty keeps it in
-    #: the process.
-    redis_url: str = ""
-    #: Prefix of every Redis key, so that several deployments can share one Redis.
-    redis_key_prefix: str = "mupass:"
-    #: Origins allowed to call the API from a browser (CORS); none by default.
-    cors_origins: tuple[str, ...] = ()
-    #: Argon2id cost of password hashes; stored hashes are upgraded at the next sign-in.
-    password_hash_memory_kib: int = 65536
-    password_hash_time_cost: int = 3
-    #: How long a sign-in token stays valid, in hours.
-    session_lifetime_hours: int = 24 * 30
-    #: Failed sign-ins allowed per account and per client address within the window.
-    login_failures_per_account: int = 5
-    login_failures_per_address: int = 20
-    login_failure_window_seconds: int = 900
     #: The SMTP server mail is relayed to; the defaults reach ``mupass-forum mailcatcher``.
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
@@ -104,6 +88,22 @@ class Settings:
     mail_claim_timeout_seconds: float = 600.0
     #: A mail that still fails temporarily this long after it was queued is parked.
     mail_give_up_hours: float = 120.0
+    #: Redis for state shared by several server processes (rate limits); empty keeps it in
+    #: the process.
+    redis_url: str = ""
+    #: Prefix of every Redis key, so that several deployments can share one Redis.
+    redis_key_prefix: str = "mupass:"
+    #: Origins allowed to call the API from a browser (CORS); none by default.
+    cors_origins: tuple[str, ...] = ()
+    #: Argon2id cost of password hashes; stored hashes are upgraded at the next sign-in.
+    password_hash_memory_kib: int = 65536
+    password_hash_time_cost: int = 3
+    #: How long a sign-in token stays valid, in hours.
+    session_lifetime_hours: int = 24 * 30
+    #: Failed sign-ins allowed per account and per client address within the window.
+    login_failures_per_account: int = 5
+    login_failures_per_address: int = 20
+    login_failure_window_seconds: int = 900
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -124,15 +124,6 @@ class Settings:
             "demo": _flag,
             "log_level": lambda v: v.upper(),
             "openapi": _flag,
-            "redis_url": str,
-            "redis_key_prefix": str,
-            "cors_origins": _words,
-            "password_hash_memory_kib": int,
-            "password_hash_time_cost": int,
-            "session_lifetime_hours": int,
-            "login_failures_per_account": int,
-            "login_failures_per_address": int,
-            "login_failure_window_seconds": int,
             "smtp_host": str,
             "smtp_port": int,
             "smtp_user": str,
@@ -146,6 +137,15 @@ class Settings:
             "mail_retry_cap_seconds": float,
             "mail_claim_timeout_seconds": float,
             "mail_give_up_hours": float,
+            "redis_url": str,
+            "redis_key_prefix": str,
+            "cors_origins": _words,
+            "password_hash_memory_kib": int,
+            "password_hash_time_cost": int,
+            "session_lifetime_hours": int,
+            "login_failures_per_account": int,
+            "login_failures_per_address": int,
+            "login_failure_window_seconds": int,
         }
         for name, read in readers.items():
             raw = env.get(PREFIX + name.upper())
