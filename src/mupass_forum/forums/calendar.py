@@ -22,7 +22,8 @@ from mupass_forum.forums.services import forum_ref, get_forum
 from mupass_forum.i18n.locale import current_locale
 from mupass_forum.i18n.text import TranslatableText
 
-MEDIA_TYPE = "text/calendar; charset=utf-8"
+#: Litestar adds ``; charset=utf-8`` to text types itself.
+MEDIA_TYPE = "text/calendar"
 
 
 def _host(base_url: str) -> str:
