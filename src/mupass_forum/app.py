@@ -24,6 +24,7 @@ from mupass_forum.accounts.controllers import (
 )
 from mupass_forum.accounts.services import AccountService
 from mupass_forum.errors import EXCEPTION_HANDLERS
+from mupass_forum.forums.controllers import ForumController, SeriesController
 from mupass_forum.health import HealthController
 from mupass_forum.i18n import Catalogs
 from mupass_forum.i18n import locale as i18n
@@ -103,6 +104,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             OrganizationController,
             TranslatorRoleController,
             RegionController,
+            SeriesController,
+            ForumController,
         ],
     )
 
@@ -133,6 +136,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 Tag(name="health", description="Liveness and readiness"),
                 Tag(name="accounts", description="Signing up and in, your account, roles"),
                 Tag(name="organizations", description="Partner institutes and their members"),
+                Tag(name="forums", description="Forums, their series, roles and programme"),
             ],
         )
         if settings.openapi
