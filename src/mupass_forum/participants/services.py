@@ -241,8 +241,38 @@ def search_text(*texts: str) -> str:
     return "".join(f" {word}" for text in texts for word in _words(text))
 
 
-def _problem(message: str, code: str, pointer: str, **params: Any) -> FieldError:
-    return FieldError(message, code, pointer=pointer, params=params)
+def _unknown_country(*, pointer: str | None = None, parameter: str | None = None) -> FieldError:
+    """Refuse a country code, at ``pointer`` in the body or at query ``parameter``."""
+    return FieldError(
+        N_("Expected a two-letter ISO 3166 country code such as DE, GH or CO."),
+        "unknown_country",
+        pointer=pointer,
+        parameter=parameter,
+    )
+
+
+def _unknown_language(
+    code: str, *, pointer: str | None = None, parameter: str | None = None
+) -> FieldError:
+    return FieldError(
+        N_("{language} is not an ISO 639-1 language code (such as de, fr or sw)."),
+        "unknown_language",
+        pointer=pointer,
+        parameter=parameter,
+        params={"language": code},
+    )
+
+
+def _unknown_topic(
+    key: str, *, pointer: str | None = None, parameter: str | None = None
+) -> FieldError:
+    return FieldError(
+        N_("{key} is not a topic of the list."),
+        "unknown_topic",
+        pointer=pointer,
+        parameter=parameter,
+        params={"key": key},
+    )
 
 
 def _unique(values: Sequence[str]) -> list[str]:
@@ -265,30 +295,19 @@ async def _checked(
     given_name, family_name = data.given_name.strip(), data.family_name.strip()
     for name, pointer in ((given_name, "/given_name"), (family_name, "/family_name")):
         if not name:
-            problems.append(_problem(N_("This field is required."), "required", pointer))
+            problems.append(FieldError(N_("This field is required."), "required", pointer=pointer))
     country = data.country.strip().upper() if data.country is not None else None
     if country is not None and not regions.is_country(country):
-        problems.append(
-            _problem(
-                N_("Expected a two-letter ISO 3166 country code such as DE, GH or CO."),
-                "unknown_country",
-                "/country",
-            )
-        )
+        problems.append(_unknown_country(pointer="/country"))
     languages = _unique([code.strip().lower() for code in data.languages])
     problems += [
-        _problem(
-            N_("{language} is not an ISO 639-1 language code (such as de, fr or sw)."),
-            "unknown_language",
-            f"/languages/{i}",
-            language=code,
-        )
+        _unknown_language(code, pointer=f"/languages/{i}")
         for i, code in enumerate(languages)
         if code not in language_codes()
     ]
     chosen_topics = _unique([key.strip() for key in data.topics])
     problems += [
-        _problem(N_("{key} is not a topic of the list."), "unknown_topic", f"/topics/{i}", key=key)
+        _unknown_topic(key, pointer=f"/topics/{i}")
         for i, key in enumerate(chosen_topics)
         if not topics.is_topic(key)
     ]
@@ -302,10 +321,10 @@ async def _checked(
         and not principal.is_organization_member(organization_id)
     ):
         problems.append(
-            _problem(
+            FieldError(
                 N_("You can only link an organization you are a member of."),
                 "not_a_member",
-                "/organization_id",
+                pointer="/organization_id",
             )
         )
     if problems:
@@ -490,10 +509,6 @@ class DirectoryFilter:
     forum: int | None = None
 
 
-def _parameter_problem(message: str, code: str, parameter: str, **params: Any) -> FieldError:
-    return FieldError(message, code, parameter=parameter, params=params)
-
-
 async def _filter_conditions(principal: Principal, given: DirectoryFilter) -> list[Condition]:
     """``given`` as SQL conditions on the profile ``p``; raises for values that mean nothing."""
     problems: list[FieldError] = []
@@ -514,13 +529,7 @@ async def _filter_conditions(principal: Principal, given: DirectoryFilter) -> li
     if given.country is not None:
         country = given.country.strip().upper()
         if not regions.is_country(country):
-            problems.append(
-                _parameter_problem(
-                    N_("Expected a two-letter ISO 3166 country code such as DE, GH or CO."),
-                    "unknown_country",
-                    "country",
-                )
-            )
+            problems.append(_unknown_country(parameter="country"))
         conditions.append(Condition("p.country = {}", (country,)))
     if given.stakeholder_group is not None:
         conditions.append(Condition("p.stakeholder_group = {}", (given.stakeholder_group.value,)))
@@ -528,14 +537,7 @@ async def _filter_conditions(principal: Principal, given: DirectoryFilter) -> li
         conditions.append(Condition("p.government_level = {}", (given.government_level.value,)))
     if given.topic is not None:
         if not topics.is_topic(given.topic):
-            problems.append(
-                _parameter_problem(
-                    N_("{key} is not a topic of the list."),
-                    "unknown_topic",
-                    "topic",
-                    key=given.topic,
-                )
-            )
+            problems.append(_unknown_topic(given.topic, parameter="topic"))
         conditions.append(
             Condition(
                 "EXISTS (SELECT 1 FROM participant_profile_topic t "
@@ -546,14 +548,7 @@ async def _filter_conditions(principal: Principal, given: DirectoryFilter) -> li
     if given.language is not None:
         code = given.language.strip().lower()
         if code not in language_codes():
-            problems.append(
-                _parameter_problem(
-                    N_("{language} is not an ISO 639-1 language code (such as de, fr or sw)."),
-                    "unknown_language",
-                    "language",
-                    language=given.language,
-                )
-            )
+            problems.append(_unknown_language(given.language, parameter="language"))
         conditions.append(
             Condition(
                 "EXISTS (SELECT 1 FROM participant_profile_language l "
@@ -578,10 +573,10 @@ def _after(cursor: str) -> Condition:
         sort_key, user_id = msgspec.json.decode(raw, type=tuple[str, int])
     except (binascii.Error, ValueError, msgspec.DecodeError):
         raise InvalidInput(
-            _parameter_problem(
+            FieldError(
                 N_("This is not a cursor of this list; start again from the first page."),
                 "invalid_cursor",
-                "after",
+                parameter="after",
             )
         ) from None
     order = _ordered("p.sort_name")

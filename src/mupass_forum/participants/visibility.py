@@ -44,22 +44,22 @@ TRUE = Condition("1 = 1")
 FALSE = Condition("1 = 0")
 
 
-def all_of(conditions: Iterable[Condition]) -> Condition:
+def _joined(conditions: Iterable[Condition], operator: str, empty: Condition) -> Condition:
     chosen = list(conditions)
     if not chosen:
-        return TRUE
+        return empty
     return Condition(
-        " AND ".join(f"({c.sql})" for c in chosen), tuple(a for c in chosen for a in c.args)
+        f" {operator} ".join(f"({c.sql})" for c in chosen),
+        tuple(arg for c in chosen for arg in c.args),
     )
+
+
+def all_of(conditions: Iterable[Condition]) -> Condition:
+    return _joined(conditions, "AND", TRUE)
 
 
 def any_of(conditions: Iterable[Condition]) -> Condition:
-    chosen = list(conditions)
-    if not chosen:
-        return FALSE
-    return Condition(
-        " OR ".join(f"({c.sql})" for c in chosen), tuple(a for c in chosen for a in c.args)
-    )
+    return _joined(conditions, "OR", FALSE)
 
 
 class Attendance(Protocol):
