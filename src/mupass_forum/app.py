@@ -30,7 +30,12 @@ from mupass_forum.i18n import Catalogs
 from mupass_forum.i18n import locale as i18n
 from mupass_forum.mail import services as mail
 from mupass_forum.mail.relay import relay_lifespan
-from mupass_forum.participants.controllers import RegionController
+from mupass_forum.participants.controllers import (
+    MyProfileController,
+    ParticipantController,
+    RegionController,
+    VocabularyController,
+)
 from mupass_forum.paths import project_dir
 from mupass_forum.request_context import RequestContext, RequestIdLogFilter
 from mupass_forum.security import HTTPS_HEADERS, SECURITY_HEADERS, cors_config
@@ -106,6 +111,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RegionController,
             SeriesController,
             ForumController,
+            VocabularyController,
+            MyProfileController,
+            ParticipantController,
         ],
     )
 
@@ -137,6 +145,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 Tag(name="accounts", description="Signing up and in, your account, roles"),
                 Tag(name="organizations", description="Partner institutes and their members"),
                 Tag(name="forums", description="Forums, their series, roles and programme"),
+                Tag(name="participants", description="Profiles, the directory, topics"),
             ],
         )
         if settings.openapi

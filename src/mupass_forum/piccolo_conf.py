@@ -17,6 +17,7 @@ APP_REGISTRY = AppRegistry(
         "mupass_forum.mail.piccolo_app",
         "mupass_forum.accounts.piccolo_app",
         "mupass_forum.forums.piccolo_app",
+        "mupass_forum.participants.piccolo_app",
     ]
 )
 
