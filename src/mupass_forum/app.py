@@ -23,6 +23,12 @@ from mupass_forum.accounts.controllers import (
     TranslatorRoleController,
 )
 from mupass_forum.accounts.services import AccountService
+from mupass_forum.consent import links as consent_links
+from mupass_forum.consent.controllers import (
+    ConsentLinkController,
+    ForumConsentController,
+    MyConsentHistoryController,
+)
 from mupass_forum.errors import EXCEPTION_HANDLERS
 from mupass_forum.forums.controllers import ForumController, SeriesController
 from mupass_forum.health import HealthController
@@ -71,6 +77,7 @@ def install(settings: Settings) -> db.SQLiteEngine | db.PostgresEngine:
     engine = db.engine_for(settings)
     db.use_engine(engine)
     mail.install(settings)
+    consent_links.install(settings)
     return engine
 
 
@@ -114,6 +121,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             VocabularyController,
             MyProfileController,
             ParticipantController,
+            ForumConsentController,
+            ConsentLinkController,
+            MyConsentHistoryController,
         ],
     )
 
@@ -146,6 +156,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 Tag(name="organizations", description="Partner institutes and their members"),
                 Tag(name="forums", description="Forums, their series, roles and programme"),
                 Tag(name="participants", description="Profiles, the directory, topics"),
+                Tag(name="consent", description="Photo and video consent, photo lists"),
             ],
         )
         if settings.openapi

@@ -104,6 +104,8 @@ class Settings:
     login_failures_per_account: int = 5
     login_failures_per_address: int = 20
     login_failure_window_seconds: int = 900
+    #: How long a signed consent withdrawal link in a mail stays valid, in days.
+    consent_link_days: int = 365
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -146,6 +148,7 @@ class Settings:
             "login_failures_per_account": int,
             "login_failures_per_address": int,
             "login_failure_window_seconds": int,
+            "consent_link_days": int,
         }
         for name, read in readers.items():
             raw = env.get(PREFIX + name.upper())
@@ -214,6 +217,8 @@ class Settings:
             raise SettingsError(
                 f"{PREFIX}MAIL_RETRY_CAP_SECONDS must not be below {PREFIX}MAIL_RETRY_BASE_SECONDS"
             )
+        if self.consent_link_days < 1:
+            raise SettingsError(f"{PREFIX}CONSENT_LINK_DAYS must be at least 1")
 
     @property
     def resolved_database_url(self) -> str:
