@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import msgspec
@@ -51,6 +51,7 @@ from mupass_forum.i18n.text import (
     localize_stored,
     text_problems,
 )
+from mupass_forum.validation import country_problem, is_time_zone, timezone_problem
 
 ForumStatus = schemas.ForumStatus
 _UNIQUE_VIOLATIONS = (asyncpg.UniqueViolationError, sqlite3.IntegrityError)
@@ -132,20 +133,7 @@ def now() -> datetime:
 
 
 def _zone(name: str) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-
-
-def _timezone_problem(name: str, pointer: str = "/timezone") -> FieldError | None:
-    if "/" in name and _zone(name) is not None:
-        return None
-    return FieldError(
-        N_("This is not a known time zone (such as Europe/Berlin or Africa/Nairobi)."),
-        "unknown_timezone",
-        pointer=pointer,
-    )
+    return ZoneInfo(name) if is_time_zone(name) else None
 
 
 def to_utc(value: datetime, zone: ZoneInfo, pointer: str) -> datetime | FieldError:
@@ -530,16 +518,6 @@ def original_locale_problems(locale: str | UnsetType | None) -> list[FieldError]
     ]
 
 
-def _country_problem(country: str, pointer: str) -> FieldError | None:
-    if not country or (country.isalpha() and country.upper() in Locale.parse("en").territories):
-        return None
-    return FieldError(
-        N_("Expected a two-letter ISO 3166 country code such as DE, GH or CO."),
-        "unknown_country",
-        pointer=pointer,
-    )
-
-
 def language_problem(code: str, pointer: str) -> FieldError | None:
     if code.isalpha() and code.lower() == code and code in Locale.parse("en").languages:
         return None
@@ -628,7 +606,7 @@ async def _check_forum(
     if not isinstance(data.kind, UnsetType):
         changes.values["kind"] = data.kind.value
     if not isinstance(data.timezone, UnsetType):
-        changes.problem(_timezone_problem(data.timezone))
+        changes.problem(timezone_problem(data.timezone))
         changes.values["timezone"] = data.timezone
     zone = _zone(changes.final("timezone") or "")
     for name in (
@@ -640,7 +618,8 @@ async def _check_forum(
     ):
         changes.instant(name, _given(data, name), zone)
     if not isinstance(data.venue, UnsetType):
-        changes.problem(_country_problem(data.venue.country, "/venue/country"))
+        if data.venue.country:
+            changes.problem(country_problem(data.venue.country, "/venue/country"))
         changes.values.update(
             venue_name=data.venue.name.strip(),
             venue_address=data.venue.address.strip(),

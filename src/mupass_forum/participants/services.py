@@ -55,6 +55,7 @@ from mupass_forum.participants.schemas import (
 )
 from mupass_forum.participants.tables import Profile, ProfileLanguage, ProfileTopic
 from mupass_forum.participants.visibility import Condition
+from mupass_forum.validation import unknown_country
 
 
 def region_tree() -> list[Region]:
@@ -241,16 +242,6 @@ def search_text(*texts: str) -> str:
     return "".join(f" {word}" for text in texts for word in _words(text))
 
 
-def _unknown_country(*, pointer: str | None = None, parameter: str | None = None) -> FieldError:
-    """Refuse a country code, at ``pointer`` in the body or at query ``parameter``."""
-    return FieldError(
-        N_("Expected a two-letter ISO 3166 country code such as DE, GH or CO."),
-        "unknown_country",
-        pointer=pointer,
-        parameter=parameter,
-    )
-
-
 def _unknown_language(
     code: str, *, pointer: str | None = None, parameter: str | None = None
 ) -> FieldError:
@@ -298,7 +289,7 @@ async def _checked(
             problems.append(FieldError(N_("This field is required."), "required", pointer=pointer))
     country = data.country.strip().upper() if data.country is not None else None
     if country is not None and not regions.is_country(country):
-        problems.append(_unknown_country(pointer="/country"))
+        problems.append(unknown_country(pointer="/country"))
     languages = _unique([code.strip().lower() for code in data.languages])
     problems += [
         _unknown_language(code, pointer=f"/languages/{i}")
@@ -529,7 +520,7 @@ async def _filter_conditions(principal: Principal, given: DirectoryFilter) -> li
     if given.country is not None:
         country = given.country.strip().upper()
         if not regions.is_country(country):
-            problems.append(_unknown_country(parameter="country"))
+            problems.append(unknown_country(parameter="country"))
         conditions.append(Condition("p.country = {}", (country,)))
     if given.stakeholder_group is not None:
         conditions.append(Condition("p.stakeholder_group = {}", (given.stakeholder_group.value,)))
