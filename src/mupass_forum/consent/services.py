@@ -48,6 +48,7 @@ from mupass_forum.forums.tables import Forum
 from mupass_forum.i18n import N_, format_percent, gettext, use_locale
 from mupass_forum.i18n.locale import current_locale, supported_locales
 from mupass_forum.i18n.text import TranslatableText, localize, localize_stored, parse_text
+from mupass_forum.validation import locale_problem, raise_problems
 
 _UNIQUE_VIOLATIONS = (asyncpg.UniqueViolationError, sqlite3.IntegrityError)
 MAX_NOTICE = 10_000
@@ -626,15 +627,7 @@ async def record_on_site(
     forum = await editable_forum(principal, slug)
     account_locale = await _existing_user(user_id)
     locale = data.notice_locale or account_locale
-    if locale not in supported_locales():
-        raise InvalidInput(
-            FieldError(
-                N_("{locale} is not one of the languages of this service ({supported})."),
-                "unsupported_locale",
-                pointer="/notice_locale",
-                params={"locale": locale, "supported": ", ".join(supported_locales())},
-            )
-        )
+    raise_problems(locale_problem(locale, "/notice_locale"))
     decisions = expand_choices(data.choices)
     await record_decisions(
         user_id,
