@@ -11,7 +11,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from mupass_forum.accounts.authorization import requires_signed_in
 from mupass_forum.accounts.principal import Principal
-from mupass_forum.consent import pages, schemas, services
+from mupass_forum.consent import pages, photo_list, schemas, services
 
 Token = Annotated[str, QueryParameter(description="the token of the link", max_length=200)]
 
@@ -97,6 +97,41 @@ class ForumConsentController(Controller):
     ) -> schemas.ConsentStatistics:
         """Shares granted, refused and undecided per medium and use (those who organize it)."""
         return await services.consent_statistics(principal, slug)
+
+    @get(
+        "/photo-list",
+        operation_id="get_photo_list",
+        summary="Photo list",
+        media_type="application/json",
+    )
+    async def get_photo_list(
+        self,
+        slug: FromPath[str],
+        principal: NamedDependency[Principal],
+        request: Request[Any, Any, Any],
+        format: Annotated[
+            photo_list.PhotoListFormat | None,
+            QueryParameter(description="json, csv or html (default: from Accept, else json)"),
+        ] = None,
+        sort: Annotated[
+            photo_list.PhotoListOrder, QueryParameter(description="name (default) or badge")
+        ] = photo_list.PhotoListOrder.NAME,
+    ) -> Response[Any]:
+        """Participants with badge number and consent marker, for photographers and organizers."""
+        listing = await photo_list.photo_list(principal, slug, sort)
+        chosen = photo_list.negotiated(format, request.accept)
+        headers = {"Cache-Control": "no-store"}
+        if chosen == photo_list.PhotoListFormat.CSV:
+            name = photo_list.filename(listing, "csv")
+            headers["Content-Disposition"] = f'attachment; filename="{name}"'
+            return Response(
+                photo_list.as_csv(listing),
+                media_type=photo_list.media_type_for(chosen),
+                headers=headers,
+            )
+        if chosen == photo_list.PhotoListFormat.HTML:
+            return pages.html_response(photo_list.as_html(listing))
+        return Response(listing, headers=headers)
 
 
 class ConsentLinkController(Controller):

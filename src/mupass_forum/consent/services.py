@@ -47,7 +47,13 @@ from mupass_forum.forums.services import (
 from mupass_forum.forums.tables import Forum
 from mupass_forum.i18n import N_, format_percent, gettext, use_locale
 from mupass_forum.i18n.locale import current_locale, supported_locales
-from mupass_forum.i18n.text import TranslatableText, localize, localize_stored, parse_text
+from mupass_forum.i18n.text import (
+    LocalizedText,
+    TranslatableText,
+    localize,
+    localize_stored,
+    parse_text,
+)
 from mupass_forum.validation import locale_problem, raise_problems
 
 _UNIQUE_VIOLATIONS = (asyncpg.UniqueViolationError, sqlite3.IntegrityError)
@@ -651,10 +657,12 @@ async def _link_target(token: str) -> tuple[int, ForumRef, Any]:
     return grant.user_id, forum, grant
 
 
-async def _forum_title(forum_id: int) -> Any:
+async def forum_title(forum_id: int) -> LocalizedText:
     row = await Forum.select(Forum.title).where(Forum.id == forum_id).first()
-    assert row is not None
-    return localize_stored(row["title"])
+    title = localize_stored(row["title"]) if row is not None else None
+    if title is None:
+        raise NotFound("forum_not_found")
+    return title
 
 
 async def _marker(forum: ForumRef, user_id: int) -> Label:
@@ -668,7 +676,7 @@ async def withdrawal_preview(token: str) -> schemas.WithdrawalPreview:
     user_id, forum, grant = await _link_target(token)
     return schemas.WithdrawalPreview(
         forum_slug=forum.slug,
-        forum_title=await _forum_title(forum.id),
+        forum_title=await forum_title(forum.id),
         action=gettext(
             N_(
                 "Withdraw your consent to photos and videos for every use at this forum. No new "
@@ -688,7 +696,7 @@ async def withdraw_with_link(token: str) -> schemas.WithdrawalDone:
     )
     return schemas.WithdrawalDone(
         forum_slug=forum.slug,
-        forum_title=await _forum_title(forum.id),
+        forum_title=await forum_title(forum.id),
         message=gettext(
             N_(
                 "Your consent to photos and videos at this forum is withdrawn. You can give it "
@@ -697,6 +705,45 @@ async def withdraw_with_link(token: str) -> schemas.WithdrawalDone:
         ),
         marker=await _marker(forum, user_id),
     )
+
+
+# Who is counted ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    user_id: int
+    badge_number: int | None
+    given_name: str
+    family_name: str
+    organization: str
+
+
+_PEOPLE = """
+SELECT u.id AS user_id, u.display_name, p.given_name, p.family_name,
+       COALESCE(NULLIF(p.organization_name, ''), o.name, '') AS organization,
+       NULL AS badge_number
+FROM account_user u
+LEFT JOIN participant_profile p ON p."user" = u.id
+LEFT JOIN account_organization o ON o.id = p.organization
+WHERE u.id IN (SELECT DISTINCT e."user" FROM consent_event e WHERE e.forum = {})
+"""
+
+
+async def people(forum_id: int) -> list[Person]:
+    """Who the photo list and the statistics count for the forum."""
+    rows = await ConsentEvent.raw(_PEOPLE, forum_id)
+    return [
+        Person(
+            user_id=row["user_id"],
+            badge_number=row["badge_number"],
+            # Without a profile, the account's name stands for the whole name.
+            given_name=row["given_name"] or "",
+            family_name=row["family_name"] or row["display_name"],
+            organization=row["organization"] or "",
+        )
+        for row in rows
+    ]
 
 
 # Statistics ------------------------------------------------------------------------------------
@@ -754,11 +801,12 @@ async def consent_statistics(principal: Principal, slug: str) -> schemas.Consent
     forum = await editable_forum(principal, slug)
     notices = await notice_state(forum.id)
     latest = await latest_decisions(forum.id)
-    people, markers, pairs = statistics_of(latest, latest, notices.material_version)
+    counted = [person.user_id for person in await people(forum.id)]
+    total, markers, pairs = statistics_of(counted, latest, notices.material_version)
     return schemas.ConsentStatistics(
         forum_slug=forum.slug,
         population=label_of("decided", POPULATION_LABELS),
-        people=people,
+        people=total,
         markers=markers,
         pairs=pairs,
     )
