@@ -57,3 +57,16 @@ def publish(
     )
     assert response.status_code == 201, response.text
     return dict(response.json())
+
+
+def mails_to(client: TestClient[Litestar], email: str) -> list[dict[str, Any]]:
+    """The outbox mails queued for ``email``, oldest first."""
+    from mupass_forum.mail.tables import OutboxMail
+
+    return client.blocking_portal.call(
+        lambda: (
+            OutboxMail.select(OutboxMail.template, OutboxMail.subject, OutboxMail.text)
+            .where(OutboxMail.recipient == email)
+            .order_by(OutboxMail.id)
+        )
+    )

@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from tests.consent.conftest import ALL, NONE, decide, publish, states
+from tests.consent.conftest import ALL, NONE, decide, mails_to, publish, states
 
 
 @pytest.fixture
@@ -219,6 +219,9 @@ def test_an_organizer_records_a_decision_on_site(client, make_forum, make_accoun
     assert latest["channel"]["value"] == "on_site" and latest["actor_id"] == organizer.id
     # The person's own language, unless the organizer says which one they read it in.
     assert latest["notice_locale"] == "es"
+    (receipt,) = mails_to(client, person.email)
+    assert "En el lugar, por un organizador" in receipt["text"]
+    assert "Rojo: ni fotos ni vídeos" in receipt["text"]
     response = client.post(
         url, json={"choices": ALL, "notice_locale": "de"}, headers=organizer.headers
     )
@@ -246,6 +249,7 @@ def test_an_organizer_records_a_decision_on_site(client, make_forum, make_accoun
 def test_a_profile_edit_writes_no_consent_event(client, forum, make_account):
     person = make_account()
     decide(client, person, forum.slug, ALL)
+    assert mails_to(client, person.email) == []
     for method, body in (
         ("put", {"given_name": "Ama", "family_name": "Mensah", "visibility": "forums"}),
         ("patch", {"organization": "City of Accra"}),

@@ -9,7 +9,7 @@ import pytest
 
 from mupass_forum.consent import links
 from mupass_forum.consent.links import withdrawal_link
-from tests.consent.conftest import ALL, decide, states
+from tests.consent.conftest import ALL, decide, mails_to, states
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
@@ -58,6 +58,22 @@ def test_posting_the_link_withdraws_without_signing_in(client, granted):
     assert {event["channel"]["value"] for event in withdrawal} == {"signed_link"}
     assert {event["actor_id"] for event in withdrawal} == {person.id}
     assert {event["decision"]["value"] for event in withdrawal} == {"refused"}
+
+
+def test_the_person_gets_a_receipt_with_a_fresh_link(client, make_forum, make_account):
+    forum = make_forum(status="registration_open")
+    person = make_account(locale="de")
+    decide(client, person, forum.slug, ALL)
+    assert mails_to(client, person.email) == []
+    assert client.post(path_of(withdrawal_link(person.id, forum.id))).status_code == 200
+
+    (receipt,) = mails_to(client, person.email)
+    assert receipt["template"] == "consent.recorded"
+    assert receipt["subject"] == "Ihre Entscheidung zu Fotos und Videos bei Testforum"
+    assert "Über den Link in einer E-Mail" in receipt["text"]
+    assert "Rot: keine Fotos und Videos" in receipt["text"]
+    link = next(line for line in receipt["text"].splitlines() if "/consent/withdrawal?" in line)
+    assert client.get(path_of(link.strip())).json()["forum_slug"] == forum.slug
 
 
 def test_a_browser_gets_a_page_with_a_button_then_a_confirmation(client, granted):

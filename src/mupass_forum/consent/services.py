@@ -32,7 +32,8 @@ from mupass_forum.accounts.authorization import any_of, authorize, signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.tables import User
 from mupass_forum.consent import schemas
-from mupass_forum.consent.links import read_withdrawal_token
+from mupass_forum.consent.links import WithdrawalGrant, read_withdrawal_token, withdrawal_link
+from mupass_forum.consent.mails import CONSENT_RECORDED
 from mupass_forum.consent.schemas import Channel, Decision, Marker, Medium, PairState, Purpose
 from mupass_forum.consent.tables import ConsentEvent, ConsentNotice
 from mupass_forum.errors import Conflict, FieldError, InvalidInput, NotFound
@@ -47,13 +48,8 @@ from mupass_forum.forums.services import (
 from mupass_forum.forums.tables import Forum
 from mupass_forum.i18n import N_, format_percent, gettext, use_locale
 from mupass_forum.i18n.locale import current_locale, supported_locales
-from mupass_forum.i18n.text import (
-    LocalizedText,
-    TranslatableText,
-    localize,
-    localize_stored,
-    parse_text,
-)
+from mupass_forum.i18n.text import LocalizedText, TranslatableText, localize, parse_text
+from mupass_forum.mail import queue_mail
 from mupass_forum.validation import locale_problem, raise_problems
 
 _UNIQUE_VIOLATIONS = (asyncpg.UniqueViolationError, sqlite3.IntegrityError)
@@ -611,12 +607,53 @@ async def change_my_consent(
     return await _state_of(forum, user_id)
 
 
-async def _existing_user(user_id: int) -> str:
-    """The person's language; ``NotFound`` when there is no such account."""
-    row = await User.select(User.locale).where(User.id == user_id).first()
+_RECIPIENT_COLUMNS = (User.id, User.email, User.display_name, User.locale, User.timezone)
+
+
+async def _existing_user(user_id: int) -> dict[str, Any]:
+    """What a mail to the person needs; ``NotFound`` when there is no such account."""
+    row = await User.select(*_RECIPIENT_COLUMNS).where(User.id == user_id).first()
     if row is None:
         raise NotFound("user_not_found")
-    return str(row["locale"])
+    return dict(row)
+
+
+async def _record_with_receipt(
+    person: Mapping[str, Any],
+    forum: ForumRef,
+    decisions: Sequence[PairDecision],
+    channel: Channel,
+    actor_id: int | None,
+    locale: str,
+    notice_version: int | None = None,
+) -> None:
+    """Record decisions and mail the person a receipt, in one transaction."""
+    async with db.transaction():
+        await record_decisions(
+            person["id"],
+            forum.id,
+            decisions,
+            channel,
+            actor_id,
+            locale,
+            notice_version=notice_version,
+        )
+        marker = await _marker_of(forum, person["id"])
+        await queue_mail(
+            CONSENT_RECORDED,
+            to=person["email"],
+            locale=person["locale"],
+            timezone=person["timezone"],
+            context={
+                "display_name": person["display_name"],
+                "forum": (await _forum_text(forum.id)).best(person["locale"]),
+                "recorded_at": now(),
+                "channel": _lazy(CHANNEL_LABELS[channel]),
+                "marker": _lazy(MARKER_LABELS[marker]),
+                "consent_link": withdrawal_link(person["id"], forum.id),
+            },
+            user_id=person["id"],
+        )
 
 
 async def consent_of(principal: Principal, slug: str, user_id: int) -> schemas.ConsentState:
@@ -631,18 +668,12 @@ async def record_on_site(
 ) -> schemas.ConsentState:
     """Record what a person tells an organizer at the forum; the organizer is the actor."""
     forum = await editable_forum(principal, slug)
-    account_locale = await _existing_user(user_id)
-    locale = data.notice_locale or account_locale
+    person = await _existing_user(user_id)
+    locale = data.notice_locale or person["locale"]
     raise_problems(locale_problem(locale, "/notice_locale"))
     decisions = expand_choices(data.choices)
-    await record_decisions(
-        user_id,
-        forum.id,
-        decisions,
-        Channel.ON_SITE,
-        principal.user_id,
-        locale,
-        notice_version=data.notice_version,
+    await _record_with_receipt(
+        person, forum, decisions, Channel.ON_SITE, principal.user_id, locale, data.notice_version
     )
     return await _state_of(forum, user_id)
 
@@ -650,30 +681,37 @@ async def record_on_site(
 # Signed withdrawal links -----------------------------------------------------------------------
 
 
-async def _link_target(token: str) -> tuple[int, ForumRef, Any]:
+async def _link_target(token: str) -> tuple[dict[str, Any], ForumRef, WithdrawalGrant]:
     grant = read_withdrawal_token(token)
     forum = await forum_ref_by_id(grant.forum_id)
-    await _existing_user(grant.user_id)
-    return grant.user_id, forum, grant
+    return await _existing_user(grant.user_id), forum, grant
+
+
+async def _forum_text(forum_id: int) -> TranslatableText:
+    row = await Forum.select(Forum.title).where(Forum.id == forum_id).first()
+    if row is None:
+        raise NotFound("forum_not_found")
+    return TranslatableText.from_json(row["title"])
 
 
 async def forum_title(forum_id: int) -> LocalizedText:
-    row = await Forum.select(Forum.title).where(Forum.id == forum_id).first()
-    title = localize_stored(row["title"]) if row is not None else None
-    if title is None:
-        raise NotFound("forum_not_found")
-    return title
+    """The forum's title in the reader's language."""
+    return localize(await _forum_text(forum_id))
+
+
+async def _marker_of(forum: ForumRef, user_id: int) -> Marker:
+    notices = await notice_state(forum.id)
+    decisions = (await latest_decisions(forum.id, user_id)).get(user_id, {})
+    return marker_of(pair_states(decisions, notices.material_version))
 
 
 async def _marker(forum: ForumRef, user_id: int) -> Label:
-    notices = await notice_state(forum.id)
-    decisions = (await latest_decisions(forum.id, user_id)).get(user_id, {})
-    return label_of(marker_of(pair_states(decisions, notices.material_version)), MARKER_LABELS)
+    return label_of(await _marker_of(forum, user_id), MARKER_LABELS)
 
 
 async def withdrawal_preview(token: str) -> schemas.WithdrawalPreview:
     """What the link will do; changes nothing (mail scanners open links on their own)."""
-    user_id, forum, grant = await _link_target(token)
+    person, forum, grant = await _link_target(token)
     return schemas.WithdrawalPreview(
         forum_slug=forum.slug,
         forum_title=await forum_title(forum.id),
@@ -683,16 +721,16 @@ async def withdrawal_preview(token: str) -> schemas.WithdrawalPreview:
                 "photo or video of you will be published."
             )
         ),
-        marker=await _marker(forum, user_id),
+        marker=await _marker(forum, person["id"]),
         expires_at=grant.expires_at,
     )
 
 
 async def withdraw_with_link(token: str) -> schemas.WithdrawalDone:
     """Refuse every pair for the link's person and forum (channel ``signed_link``)."""
-    user_id, forum, _ = await _link_target(token)
-    await record_decisions(
-        user_id, forum.id, refuse_everything(), Channel.SIGNED_LINK, user_id, current_locale()
+    person, forum, _ = await _link_target(token)
+    await _record_with_receipt(
+        person, forum, refuse_everything(), Channel.SIGNED_LINK, person["id"], current_locale()
     )
     return schemas.WithdrawalDone(
         forum_slug=forum.slug,
@@ -703,7 +741,7 @@ async def withdraw_with_link(token: str) -> schemas.WithdrawalDone:
                 "again at any time in your account."
             )
         ),
-        marker=await _marker(forum, user_id),
+        marker=await _marker(forum, person["id"]),
     )
 
 
