@@ -73,7 +73,7 @@ PURPOSE_LABELS: Mapping[Purpose, str] = {
 DECISION_LABELS: Mapping[Decision, str] = {
     # i18n: A consent decision: the person agreed.
     Decision.GRANTED: N_("Granted"),
-    # i18n: A consent decision: the person did not agree (or withdrew their agreement).
+    # i18n: A consent decision: not agreed, or agreement withdrawn.
     Decision.REFUSED: N_("Refused"),
 }
 
@@ -89,7 +89,7 @@ CHANNEL_LABELS: Mapping[Channel, str] = {
     Channel.REGISTRATION: N_("With the registration"),
     Channel.SELF_SERVICE: N_("By the participant, signed in"),
     Channel.SIGNED_LINK: N_("With the link in a mail"),
-    # i18n: An organizer recorded the decision at the forum because the participant said so.
+    # i18n: Recorded at the forum by an organizer, as the person said.
     Channel.ON_SITE: N_("On site, by an organizer on the participant's word"),
 }
 
@@ -829,7 +829,7 @@ async def photo_list_forum(principal: Principal, slug: str) -> ForumRef:
 
 
 POPULATION_LABELS: Mapping[str, str] = {
-    # i18n: Who consent statistics count: everyone who made a consent decision for the forum.
+    # i18n: Who the statistics count: everyone who decided something.
     "decided": N_("Everyone who has made a decision"),
 }
 
