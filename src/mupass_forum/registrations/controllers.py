@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, get, patch, post, put
+from litestar import Controller, Response, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 
 from mupass_forum.accounts.principal import Principal
-from mupass_forum.registrations import schemas, services
+from mupass_forum.registrations import exports, schemas, services, stats
 
 Cursor = Annotated[str | None, QueryParameter(description="next_cursor of the page before")]
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
@@ -121,6 +121,37 @@ class RegistrationController(Controller):
         return await services.list_registrations(principal, slug, given, cursor, limit)
 
     @get(
+        "/registrations/export",
+        operation_id="export_registrations",
+        summary="Export registrations",
+        media_type="text/csv",
+    )
+    async def export(
+        self,
+        slug: FromPath[str],
+        principal: NamedDependency[Principal],
+        format: FromQuery[exports.ExportFormat] = exports.ExportFormat.CSV,
+        status: FromQuery[schemas.RegistrationStatus | None] = None,
+        region: Annotated[
+            str | None, QueryParameter(description="M49 region or sub-region")
+        ] = None,
+        country: Annotated[str | None, QueryParameter(description="ISO 3166-1 alpha-2")] = None,
+    ) -> Response[bytes]:
+        """Registrations as CSV or XLSX for spreadsheet programs (organizers)."""
+        given = services.RegistrationFilter(status=status, region=region, country=country)
+        forum, registrations = await services.all_registrations(principal, slug, given)
+        body, media_type = exports.export(registrations, format)
+        return Response(
+            body,
+            media_type=media_type,
+            headers={
+                "Content-Disposition": (
+                    f'attachment; filename="{forum.slug}-registrations.{format.value}"'
+                )
+            },
+        )
+
+    @get(
         "/registrations/{registration_id:int}",
         operation_id="get_registration",
         summary="A registration",
@@ -199,3 +230,26 @@ class RegistrationController(Controller):
     ) -> schemas.RegistrationSettings:
         """Require approval, switch regional balance on or off, set target shares by region."""
         return await services.update_registration_settings(principal, slug, data)
+
+    @get(
+        "/stats",
+        operation_id="get_forum_stats",
+        summary="Regional statistics",
+        media_type="application/json",
+    )
+    async def get_stats(
+        self,
+        slug: FromPath[str],
+        principal: NamedDependency[Principal],
+        format: FromQuery[stats.StatsFormat] = stats.StatsFormat.JSON,
+    ) -> Response[bytes]:
+        """Interest and registrations by region, country and group, next to the targets:
+        JSON, CSV or an SVG bar chart, labelled in the reader's language (organizers)."""
+        figures = await stats.forum_stats(principal, slug)
+        body, media_type = stats.render(figures, format)
+        headers = {}
+        if format != stats.StatsFormat.JSON:
+            headers["Content-Disposition"] = (
+                f'inline; filename="{figures.forum}-stats.{format.value}"'
+            )
+        return Response(body, media_type=media_type, headers=headers)

@@ -200,7 +200,8 @@ async def _lock_desk(forum_id: int) -> Desk:
     return _desk(rows[0])
 
 
-async def _read_desk(forum_id: int) -> Desk:
+async def desk_of(forum_id: int) -> Desk:
+    """The forum's desk as committed (not locked): its rules and seats taken."""
     row = (
         await RegistrationDesk.select(*_DESK_COLUMNS)
         .where(RegistrationDesk.forum == forum_id)
@@ -837,7 +838,7 @@ def _settings(desk: Desk, capacity: int | None) -> schemas.RegistrationSettings:
 
 async def registration_settings(principal: Principal, slug: str) -> schemas.RegistrationSettings:
     forum = await editable_forum(principal, slug)
-    return _settings(await _read_desk(forum.id), await _capacity(forum.id))
+    return _settings(await desk_of(forum.id), await _capacity(forum.id))
 
 
 async def update_registration_settings(
@@ -863,7 +864,7 @@ async def update_registration_settings(
             await RegistrationDesk.update(changes).where(RegistrationDesk.forum == forum.id)
         desk = await _lock_desk(forum.id)
         await _fill_free_seats(desk)
-    return _settings(await _read_desk(forum.id), await _capacity(forum.id))
+    return _settings(await desk_of(forum.id), await _capacity(forum.id))
 
 
 # Reacting to forums ----------------------------------------------------------------------------
