@@ -665,7 +665,7 @@ _ALLOWED_FROM: Mapping[schemas.DecisionAction, frozenset[Status]] = {
 }
 
 ACTION_LABELS: Mapping[schemas.DecisionAction, str] = {
-    # i18n: What an organizer does with a registration ("A registration that is … cannot be …").
+    # i18n: Ends "A registration that is … cannot be …".
     schemas.DecisionAction.APPROVE: N_("approved"),
     schemas.DecisionAction.DECLINE: N_("declined"),
     schemas.DecisionAction.CANCEL: N_("cancelled"),
@@ -1206,6 +1206,20 @@ def _decode_cursor(cursor: str) -> int:
         ) from exc
 
 
+async def _page(
+    forum: ForumRef, where: list[Condition], key: str, cursor: str | None, limit: int
+) -> schemas.RegistrationPage:
+    """One page ordered by the column ``key`` of ``r`` (unique within a forum's page)."""
+    if cursor is not None:
+        where = [*where, Condition(f"r.{key} > {{}}", (_decode_cursor(cursor),))]
+    rows = await _rows(where, f"r.{key}", limit + 1)
+    page = rows[:limit]
+    return schemas.RegistrationPage(
+        items=[_registration(forum.slug, row) for row in page],
+        next_cursor=_encode_cursor(page[-1][key]) if len(rows) > limit else None,
+    )
+
+
 async def list_registrations(
     principal: Principal,
     slug: str,
@@ -1216,14 +1230,7 @@ async def list_registrations(
     """A forum's registrations in the order they came in, a page at a time (organizers)."""
     forum = await editable_forum(principal, slug)
     where = [Condition("r.forum = {}", (forum.id,)), *_filter_conditions(given)]
-    if cursor is not None:
-        where.append(Condition("r.id > {}", (_decode_cursor(cursor),)))
-    rows = await _rows(where, "r.id", limit + 1)
-    page = rows[:limit]
-    return schemas.RegistrationPage(
-        items=[_registration(forum.slug, row) for row in page],
-        next_cursor=_encode_cursor(page[-1]["id"]) if len(rows) > limit else None,
-    )
+    return await _page(forum, where, "id", cursor, limit)
 
 
 async def waiting_list(
@@ -1235,14 +1242,7 @@ async def waiting_list(
         Condition("r.forum = {}", (forum.id,)),
         Condition("r.status = {}", (Status.WAITLISTED.value,)),
     ]
-    if cursor is not None:
-        where.append(Condition("r.ticket > {}", (_decode_cursor(cursor),)))
-    rows = await _rows(where, "r.ticket", limit + 1)
-    page = rows[:limit]
-    return schemas.RegistrationPage(
-        items=[_registration(forum.slug, row) for row in page],
-        next_cursor=_encode_cursor(page[-1]["ticket"]) if len(rows) > limit else None,
-    )
+    return await _page(forum, where, "ticket", cursor, limit)
 
 
 async def all_registrations(
