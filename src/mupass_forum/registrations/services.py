@@ -49,7 +49,6 @@ from mupass_forum.forums.services import (
 )
 from mupass_forum.forums.tables import Forum
 from mupass_forum.i18n import N_, format_date_interval, format_percent, gettext
-from mupass_forum.i18n.locale import supported_locales
 from mupass_forum.i18n.text import TranslatableText
 from mupass_forum.mail import MailTemplate, queue_mail
 from mupass_forum.participants import regions
@@ -63,6 +62,12 @@ from mupass_forum.registrations.tables import (
     RegistrationStatusChange,
 )
 from mupass_forum.settings import Settings
+from mupass_forum.validation import (
+    country_problem,
+    email_problem,
+    locale_problem,
+    required_problem,
+)
 
 Status = RegistrationStatus
 _UNIQUE_VIOLATIONS = (asyncpg.UniqueViolationError, sqlite3.IntegrityError)
@@ -885,35 +890,14 @@ async def on_forum_change(change: ForumChange) -> None:
 
 
 def _interest_problems(data: schemas.InterestCreate, email: str) -> list[FieldError]:
-    from mupass_forum.accounts.services import _EMAIL
-
-    problems: list[FieldError] = []
-    if not _EMAIL.match(email):
-        problems.append(
-            FieldError(N_("This is not a valid email address."), "invalid_email", pointer="/email")
-        )
-    if data.locale not in supported_locales():
-        problems.append(
-            FieldError(
-                N_("Use one of: {supported}."),
-                "unsupported_locale",
-                pointer="/locale",
-                params={"supported": ", ".join(supported_locales())},
-            )
-        )
-    if not regions.is_country(data.country.strip().upper()):
-        problems.append(
-            FieldError(
-                N_("Expected a two-letter ISO 3166 country code such as DE, GH or CO."),
-                "unknown_country",
-                pointer="/country",
-            )
-        )
-    for name in ("given_name", "family_name"):
-        if not getattr(data, name).strip():
-            problems.append(
-                FieldError(N_("This field is required."), "required", pointer=f"/{name}")
-            )
+    found = [
+        email_problem(email),
+        locale_problem(data.locale),
+        country_problem(data.country),
+        required_problem(data.given_name, "/given_name"),
+        required_problem(data.family_name, "/family_name"),
+    ]
+    problems = [problem for problem in found if problem is not None]
     if data.wants_to_present and not data.presentation_topic.strip():
         problems.append(
             FieldError(
