@@ -43,6 +43,8 @@ from mupass_forum.participants.controllers import (
     VocabularyController,
 )
 from mupass_forum.paths import project_dir
+from mupass_forum.registrations.controllers import InterestController, RegistrationController
+from mupass_forum.registrations.wiring import install_registrations
 from mupass_forum.request_context import RequestContext, RequestIdLogFilter
 from mupass_forum.security import HTTPS_HEADERS, SECURITY_HEADERS, cors_config
 from mupass_forum.settings import Settings
@@ -77,6 +79,7 @@ def install(settings: Settings) -> db.SQLiteEngine | db.PostgresEngine:
     engine = db.engine_for(settings)
     db.use_engine(engine)
     mail.install(settings)
+    install_registrations(settings)
     consent_links.install(settings)
     return engine
 
@@ -121,6 +124,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             VocabularyController,
             MyProfileController,
             ParticipantController,
+            InterestController,
+            RegistrationController,
             ForumConsentController,
             ConsentLinkController,
             MyConsentHistoryController,
@@ -156,6 +161,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 Tag(name="organizations", description="Partner institutes and their members"),
                 Tag(name="forums", description="Forums, their series, roles and programme"),
                 Tag(name="participants", description="Profiles, the directory, topics"),
+                Tag(
+                    name="registrations",
+                    description="Interest, registration, the waiting list, statistics",
+                ),
                 Tag(name="consent", description="Photo and video consent, photo lists"),
             ],
         )

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from mupass_forum.forums.demo_data import load_forums
+from mupass_forum.registrations.demo_data import load_registrations
 
 #: Loaders run in order (later ones may use what earlier ones created).
-LOADERS: tuple[Callable[[], Awaitable[list[str]]], ...] = (load_forums,)
+LOADERS: tuple[Callable[[], Awaitable[list[str]]], ...] = (load_forums, load_registrations)
 
 
 async def load_demo_data() -> list[str]:

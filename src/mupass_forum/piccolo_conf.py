@@ -18,6 +18,7 @@ APP_REGISTRY = AppRegistry(
         "mupass_forum.accounts.piccolo_app",
         "mupass_forum.forums.piccolo_app",
         "mupass_forum.participants.piccolo_app",
+        "mupass_forum.registrations.piccolo_app",
         "mupass_forum.consent.piccolo_app",
     ]
 )

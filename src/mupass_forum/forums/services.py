@@ -10,7 +10,7 @@ import base64
 import binascii
 import re
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -188,6 +188,46 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
                 parameter="cursor",
             )
         ) from exc
+
+
+# Listeners -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ForumChange:
+    """A change to a forum, told to listeners inside the transaction that makes it."""
+
+    #: The forum as it was before the change.
+    before: ForumRef
+    #: The columns that change and their new values (``status`` as a ``ForumStatus``).
+    changes: Mapping[str, Any]
+
+
+ForumListener = Callable[[ForumChange], Awaitable[None]]
+_listeners: list[ForumListener] = []
+
+
+def on_forum_change(listener: ForumListener) -> Callable[[], None]:
+    """Call ``listener`` for every status change and edit of a forum; returns its removal.
+
+    Listeners run inside the change's transaction, so what they write commits or rolls back
+    with it, and an exception they raise undoes the change. Domains built on forums use this to
+    react (registrations send invitations when registration opens) without forums knowing
+    them. Adding the same listener twice keeps one.
+    """
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+    def remove() -> None:
+        if listener in _listeners:
+            _listeners.remove(listener)
+
+    return remove
+
+
+async def _tell_listeners(before: ForumRef, changes: Mapping[str, Any]) -> None:
+    for listener in list(_listeners):
+        await listener(ForumChange(before=before, changes=changes))
 
 
 # Reading forums --------------------------------------------------------------------------------
@@ -805,6 +845,7 @@ async def update_forum(principal: Principal, slug: str, data: schemas.ForumUpdat
             await Forum.update(
                 {getattr(Forum, name): value for name, value in values.items()}
             ).where(Forum.id == forum.id)
+            await _tell_listeners(forum, values)
         if partners is not None:
             await _replace_partners(forum.id, partners)
     return await get_forum(principal, slug)
@@ -853,6 +894,7 @@ async def change_status(principal: Principal, slug: str, target: ForumStatus) ->
                 "status_changed",
                 N_("The forum's status was changed at the same time. Please reload it."),
             )
+        await _tell_listeners(forum, {"status": target})
     return await get_forum(principal, slug)
 
 

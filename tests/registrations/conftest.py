@@ -1,0 +1,65 @@
+"""Factories for the registration tests: forums open for registration, profiles, registering."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from tests.conftest import Account, MadeForum
+
+
+def register(
+    client: TestClient[Litestar], forum: MadeForum | str, account: Account, **fields: Any
+) -> dict[str, Any]:
+    """Register ``account`` for ``forum`` through the API; returns the registration."""
+    slug = forum if isinstance(forum, str) else forum.slug
+    response = client.post(
+        f"/api/v1/forums/{slug}/registrations", json=fields, headers=account.headers
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+def decide(
+    client: TestClient[Litestar], forum: MadeForum, registration_id: int, action: str, **extra: Any
+) -> dict[str, Any]:
+    response = client.post(
+        f"/api/v1/forums/{forum.slug}/registrations/{registration_id}/decision",
+        json={"action": action, **extra},
+        headers=forum.admin.headers,
+    )
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def set_registration_settings(
+    client: TestClient[Litestar], forum: MadeForum, **fields: Any
+) -> dict[str, Any]:
+    response = client.put(
+        f"/api/v1/forums/{forum.slug}/registration-settings",
+        json=fields,
+        headers=forum.admin.headers,
+    )
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+@pytest.fixture
+def make_person(
+    client: TestClient[Litestar], make_account: Callable[..., Account]
+) -> Callable[..., Account]:
+    """An account with a profile: ``make_person(country="GH", locale="fr", visibility=...)``."""
+
+    def make(*, locale: str = "en", display_name: str = "Test Person", **profile: Any) -> Account:
+        account = make_account(locale=locale, display_name=display_name)
+        body = {"given_name": "Ama", "family_name": "Zq" + uuid.uuid4().hex[:10], **profile}
+        response = client.put("/api/v1/me/profile", json=body, headers=account.headers)
+        assert response.status_code == 200, response.text
+        return account
+
+    return make
