@@ -65,7 +65,9 @@ def mails_to(client: TestClient[Litestar], email: str) -> list[dict[str, Any]]:
 
     return client.blocking_portal.call(
         lambda: (
-            OutboxMail.select(OutboxMail.template, OutboxMail.subject, OutboxMail.text)
+            OutboxMail.select(
+                OutboxMail.template, OutboxMail.subject, OutboxMail.text, OutboxMail.html
+            )
             .where(OutboxMail.recipient == email)
             .order_by(OutboxMail.id)
         )

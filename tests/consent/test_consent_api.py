@@ -7,6 +7,7 @@ import hashlib
 import pytest
 
 from tests.consent.conftest import ALL, NONE, decide, mails_to, publish, states
+from tests.registrations.conftest import register
 
 
 @pytest.fixture
@@ -278,17 +279,21 @@ def test_ones_history_covers_every_forum(client, make_forum, make_account):
 
 def test_statistics_count_shares_for_organizers(client, forum, make_account):
     for choices in (ALL, ALL, NONE, [{"decision": "granted", "media": ["photo"]}]):
-        decide(client, make_account(), forum.slug, choices)
+        register(client, forum, make_account(), consent=choices)
+    # Registered without choosing: counted, undecided. Decided without registering: not counted.
+    register(client, forum, make_account())
+    decide(client, make_account(), forum.slug, ALL)
 
     url = f"/api/v1/forums/{forum.slug}/consent-stats"
     assert client.get(url, headers=make_account().headers).status_code == 403
     stats = client.get(f"{url}?lang=de", headers=forum.admin.headers).json()
-    assert stats["people"] == 4
+    assert stats["population"]["value"] == "registered"
+    assert stats["people"] == 5
     assert stats["markers"]["green"]["count"] == 2
     assert stats["markers"]["yellow"]["count"] == 1
-    assert stats["markers"]["red"]["count"] == 1
+    assert stats["markers"]["red"]["count"] == 2
     pairs = {(p["medium"]["value"], p["purpose"]["value"]): p for p in stats["pairs"]}
-    assert pairs["photo", "press"]["granted"] == {"count": 3, "share": 0.75, "percent": "75%"}
+    assert pairs["photo", "press"]["granted"] == {"count": 3, "share": 0.6, "percent": "60%"}
     assert pairs["video", "press"]["granted"]["count"] == 2
     assert pairs["video", "press"]["refused"]["count"] == 1
-    assert pairs["video", "press"]["undecided"]["count"] == 1
+    assert pairs["video", "press"]["undecided"]["count"] == 2

@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import Account
 from tests.consent.conftest import ALL, NONE, decide
+from tests.registrations.conftest import register
 
 
 @dataclass
@@ -37,6 +38,13 @@ def with_profile(client, account: Account, given: str, family: str, organization
     return account
 
 
+def registered(client, forum, account: Account, consent: list[dict[str, Any]] | None) -> Account:
+    """``account`` registered for ``forum``, with its initial consent choice (if any)."""
+    body = {} if consent is None else {"consent": consent}
+    register(client, forum, account, **body)
+    return account
+
+
 @pytest.fixture
 def door(client, make_forum, make_account) -> Door:
     forum = make_forum(status="registration_open")
@@ -48,9 +56,10 @@ def door(client, make_forum, make_account) -> Door:
         "yellow": with_profile(client, make_account(), "Émile", "Öberg", "=cmd|' /C calc'!A0"),
         "red": with_profile(client, make_account(), "Lucía", "Ortega", "Municipio de Quito"),
     }
-    decide(client, people["green"], forum.slug, ALL)
-    decide(client, people["yellow"], forum.slug, [{"decision": "granted", "media": ["photo"]}])
-    decide(client, people["red"], forum.slug, NONE)
+    # The initial choices come with the registrations, in the order of the badge numbers.
+    registered(client, forum, people["red"], NONE)
+    registered(client, forum, people["green"], ALL)
+    registered(client, forum, people["yellow"], [{"decision": "granted", "media": ["photo"]}])
     return Door(forum, photographer, organizer, people)
 
 
@@ -122,6 +131,28 @@ def test_entries_carry_markers_names_and_granted_uses(client, door):
     assert red["marker"]["value"] == "red" and red["photo"] == red["video"] == []
 
 
+def test_badge_numbers_and_badge_order(client, door):
+    entries = listing(client, door, query="?sort=badge").json()["entries"]
+    assert [entry["family_name"] for entry in entries] == ["Ortega", "Owusu", "Öberg"]
+    numbers = [entry["badge_number"] for entry in entries]
+    assert numbers == sorted(numbers) and len(set(numbers)) == 3 and None not in numbers
+
+
+def test_only_people_holding_a_seat_are_listed(client, door, make_account):
+    decided_only = make_account()
+    decide(client, decided_only, door.forum.slug, ALL)
+    cancelled = registered(client, door.forum, make_account(), ALL)
+    response = client.post(
+        f"/api/v1/forums/{door.forum.slug}/registrations/mine/cancel",
+        json={},
+        headers=cancelled.headers,
+    )
+    assert response.status_code == 200, response.text
+
+    listed = {entry["user_id"] for entry in listing(client, door).json()["entries"]}
+    assert listed == {person.id for person in door.people.values()}
+
+
 def test_it_is_sorted_by_family_name_in_the_readers_collation(client, door):
     names = [
         entry["family_name"] for entry in listing(client, door, query="?lang=de").json()["entries"]
@@ -184,7 +215,7 @@ def test_the_printable_page_is_escaped_and_in_the_readers_language(client, door)
 
 def test_html_is_escaped(client, door, make_account):
     sneaky = with_profile(client, make_account(), "<b>Bold</b>", "<script>x()</script>", "A&B")
-    decide(client, sneaky, door.forum.slug, ALL)
+    registered(client, door.forum, sneaky, ALL)
     page = listing(client, door, query="?format=html").text
     assert "<script>x()" not in page and "<b>Bold" not in page
     assert "&lt;script&gt;x()&lt;/script&gt;" in page and "A&amp;B" in page

@@ -1,11 +1,12 @@
 """The photo list: who may be photographed or filmed, for the forum's photographers.
 
-One entry per person with their badge number, badge marker (see ``services.marker_of``), name,
-organization and the uses they granted for photos and for videos. It is built from the ledger
-on every request and never cached, so a decision shows at once. The list is sorted for the
-door: by family name, then given name, in the reader's collation (``sort=badge`` for badge
-order). It comes as JSON, as CSV (UTF-8 with a byte order mark, so spreadsheet programs read
-accents right) and as a print-friendly HTML page, all in the reader's language.
+One entry per registered participant (a confirmed seat, or checked in) with their badge
+number, badge marker (see ``services.marker_of``), name, organization and the uses they granted
+for photos and for videos. It is built from the ledger on every request and never cached, so a
+decision shows at once. The list is sorted for the door: by family name, then given name, in
+the reader's collation (``sort=badge`` for badge order). It comes as JSON, as CSV (UTF-8 with a
+byte order mark, so spreadsheet programs read accents right) and as a print-friendly HTML page,
+all in the reader's language.
 """
 
 from __future__ import annotations

@@ -757,14 +757,16 @@ class Person:
     organization: str
 
 
+#: Registered participants: those holding a seat (confirmed, or checked in as attended).
+#: Waiting, pending, declined and cancelled registrations are not expected at the forum.
 _PEOPLE = """
-SELECT u.id AS user_id, u.display_name, p.given_name, p.family_name,
-       COALESCE(NULLIF(p.organization_name, ''), o.name, '') AS organization,
-       NULL AS badge_number
-FROM account_user u
-LEFT JOIN participant_profile p ON p."user" = u.id
+SELECT r."user" AS user_id, r.badge_number, u.display_name, p.given_name, p.family_name,
+       COALESCE(NULLIF(p.organization_name, ''), o.name, '') AS organization
+FROM registration r
+JOIN account_user u ON u.id = r."user"
+LEFT JOIN participant_profile p ON p."user" = r."user"
 LEFT JOIN account_organization o ON o.id = p.organization
-WHERE u.id IN (SELECT DISTINCT e."user" FROM consent_event e WHERE e.forum = {})
+WHERE r.forum = {} AND r.status IN ('confirmed', 'attended')
 """
 
 
@@ -829,8 +831,8 @@ async def photo_list_forum(principal: Principal, slug: str) -> ForumRef:
 
 
 POPULATION_LABELS: Mapping[str, str] = {
-    # i18n: Who the statistics count: everyone who decided something.
-    "decided": N_("Everyone who has made a decision"),
+    # i18n: Who the statistics count: people with a confirmed seat or checked in.
+    "registered": N_("Registered participants (confirmed or attended)"),
 }
 
 
@@ -843,7 +845,7 @@ async def consent_statistics(principal: Principal, slug: str) -> schemas.Consent
     total, markers, pairs = statistics_of(counted, latest, notices.material_version)
     return schemas.ConsentStatistics(
         forum_slug=forum.slug,
-        population=label_of("decided", POPULATION_LABELS),
+        population=label_of("registered", POPULATION_LABELS),
         people=total,
         markers=markers,
         pairs=pairs,

@@ -2,13 +2,15 @@
 
 Every template names ``{forum}`` (the forum's title in the recipient's language, or its
 original one) and ``{dates}``; links point to pages of the web front end under
-``MUPASS_BASE_URL``.
+``MUPASS_BASE_URL``. Every mail to a registered person ends with ``WITHDRAWAL_NOTE``: their
+consent to photos and videos is withdrawn with one click on its link (``{consent_link}``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from mupass_forum.consent.mails import WITHDRAWAL_NOTE
 from mupass_forum.i18n import N_
 from mupass_forum.mail import MailTemplate
 from mupass_forum.registrations.schemas import RegistrationStatus
@@ -65,6 +67,7 @@ REGISTRATION_CONFIRMED = MailTemplate(
             "If you cannot come after all, please cancel, so that your seat goes to the next "
             "person on the waiting list."
         ),
+        WITHDRAWAL_NOTE,
     ),
     action=(N_("View my registration"), "link"),
     footer=_SIGNATURE,
@@ -83,6 +86,7 @@ REGISTRATION_PROMOTED = MailTemplate(
             "If you cannot come after all, please cancel, so that your seat goes to the next "
             "person on the waiting list."
         ),
+        WITHDRAWAL_NOTE,
     ),
     action=(N_("View my registration"), "link"),
     footer=_SIGNATURE,
@@ -98,6 +102,7 @@ REGISTRATION_WAITLISTED = MailTemplate(
             "waiting list, in place {position}. When a seat becomes free, it goes to the next "
             "person on the list and we write to you at once."
         ),
+        WITHDRAWAL_NOTE,
     ),
     action=(N_("View my registration"), "link"),
     footer=_SIGNATURE,
@@ -112,6 +117,7 @@ REGISTRATION_PENDING = MailTemplate(
             "thank you for registering for {forum} ({dates}). The organizers review every "
             "registration for this forum; we will write to you as soon as they have decided."
         ),
+        WITHDRAWAL_NOTE,
     ),
     action=(N_("View my registration"), "link"),
     footer=_SIGNATURE,
@@ -124,6 +130,7 @@ REGISTRATION_DECLINED = MailTemplate(
         N_("Hello {display_name},"),
         N_("we are sorry: the organizers of {forum} ({dates}) could not accept your registration."),
         N_("Their reason: {reason}"),
+        WITHDRAWAL_NOTE,
     ),
     footer=_SIGNATURE,
 )
@@ -135,6 +142,7 @@ REGISTRATION_CANCELLED = MailTemplate(
         N_("Hello {display_name},"),
         N_("your registration for {forum} ({dates}) is cancelled."),
         N_("Reason given: {reason}"),
+        WITHDRAWAL_NOTE,
     ),
     footer=_SIGNATURE,
 )
@@ -145,6 +153,7 @@ REGISTRATION_ATTENDED = MailTemplate(
     paragraphs=(
         N_("Hello {display_name},"),
         N_("welcome to {forum}: you are checked in with badge number {badge_number}."),
+        WITHDRAWAL_NOTE,
     ),
     footer=_SIGNATURE,
 )

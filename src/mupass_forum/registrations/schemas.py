@@ -13,6 +13,7 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from mupass_forum.consent.schemas import Choices as ConsentChoices
 from mupass_forum.forums.schemas import Label
 from mupass_forum.participants.schemas import GovernmentLevel, StakeholderGroup
 
@@ -88,6 +89,12 @@ class RegistrationCreate(msgspec.Struct, forbid_unknown_fields=True):
     travel_support_requested: bool = False
     #: ISO 639-1 codes of the languages the person wants interpretation into.
     interpretation_languages: Languages = msgspec.field(default_factory=list)
+    #: The initial photo and video choice, recorded in the consent ledger with the
+    #: registration (``[{"decision": "granted", "media": ["photo"]}]``); left out, nothing is
+    #: decided, which means no consent. Changed later only through the consent API.
+    consent: ConsentChoices | None = None
+    #: The consent notice version the form showed; a newer one is a 409.
+    consent_notice_version: int | None = None
 
 
 class RegistrationUpdate(msgspec.Struct, forbid_unknown_fields=True):

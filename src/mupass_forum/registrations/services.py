@@ -36,6 +36,9 @@ from mupass_forum.accounts.authorization import authorize, signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.services import new_token, normalize_email, token_hash
 from mupass_forum.accounts.tables import User
+from mupass_forum.consent import services as consent
+from mupass_forum.consent.links import withdrawal_link
+from mupass_forum.consent.schemas import Channel as ConsentChannel
 from mupass_forum.errors import Conflict, FieldError, InvalidInput, NotFound
 from mupass_forum.forums.authorization import ForumRef
 from mupass_forum.forums.schemas import ForumStatus, Label
@@ -48,7 +51,7 @@ from mupass_forum.forums.services import (
     visible_forum,
 )
 from mupass_forum.forums.tables import Forum
-from mupass_forum.i18n import N_, format_date_interval, format_percent, gettext
+from mupass_forum.i18n import N_, current_locale, format_date_interval, format_percent, gettext
 from mupass_forum.i18n.text import TranslatableText
 from mupass_forum.mail import MailTemplate, queue_mail
 from mupass_forum.participants import regions
@@ -319,6 +322,7 @@ async def _mail_participant(
             "position": position or "",
             "reason": _reason_text(reason),
             "link": facts.link(mails.REGISTRATION_PATH),
+            "consent_link": withdrawal_link(recipient["id"], registration["forum"]),
         },
     )
 
@@ -589,6 +593,7 @@ async def register(
     problems = _registration_problems(details)
     if problems:
         raise InvalidInput(*problems)
+    consent_decisions = consent.expand_choices(data.consent or [], "/consent")
     async with db.transaction():
         desk = await _lock_desk(forum.id)
         if await Registration.exists().where(
@@ -603,6 +608,15 @@ async def register(
             forum.id, principal.user_id, details, status, ticket, badge
         )
         await _record(registration["id"], None, status, principal.user_id, "")
+        await consent.record_decisions(
+            principal.user_id,
+            forum.id,
+            consent_decisions,
+            ConsentChannel.REGISTRATION,
+            principal.user_id,
+            current_locale(),
+            notice_version=data.consent_notice_version,
+        )
         facts = await _forum_facts(forum.id)
         await _mail_participant(registration, mails.status_mail(status, None), facts)
     return await _view(forum, registration["id"])
