@@ -37,7 +37,11 @@ from mupass_forum.participants.controllers import (
     VocabularyController,
 )
 from mupass_forum.paths import project_dir
-from mupass_forum.registrations.controllers import InterestController, RegistrationController
+from mupass_forum.registrations.controllers import (
+    InterestController,
+    RegistrationController,
+    WorkshopController,
+)
 from mupass_forum.registrations.wiring import install_registrations
 from mupass_forum.request_context import RequestContext, RequestIdLogFilter
 from mupass_forum.security import HTTPS_HEADERS, SECURITY_HEADERS, cors_config
@@ -119,6 +123,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ParticipantController,
             InterestController,
             RegistrationController,
+            WorkshopController,
         ],
     )
 

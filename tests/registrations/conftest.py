@@ -63,3 +63,27 @@ def make_person(
         return account
 
     return make
+
+
+def add_item(
+    client: TestClient[Litestar],
+    forum: MadeForum,
+    *,
+    kind: str = "workshop",
+    starts_at: str = "2030-10-29T14:00:00",
+    ends_at: str = "2030-10-29T15:30:00",
+    **fields: Any,
+) -> dict[str, Any]:
+    """Add a programme item (a workshop unless told) through the API; returns it."""
+    body = {
+        "kind": kind,
+        "title": {"en": f"Workshop {uuid.uuid4().hex[:6]}", "de": "Werkstatt"},
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        **fields,
+    }
+    response = client.post(
+        f"/api/v1/forums/{forum.slug}/programme", json=body, headers=forum.admin.headers
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json())

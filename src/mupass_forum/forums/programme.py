@@ -90,6 +90,14 @@ def _item(row: Mapping[str, Any], zone: ZoneInfo) -> schemas.ProgrammeItem:
     )
 
 
+def items_for_reader(
+    rows: Sequence[Mapping[str, Any]], zone: ZoneInfo
+) -> list[schemas.ProgrammeItem]:
+    """Items (rows of ``programme_rows``) in the reader's language and the forum's zone."""
+    with use_locale(current_locale(), zone):
+        return [_item(row, zone) for row in rows]
+
+
 async def get_programme(principal: Principal, slug: str) -> schemas.Programme:
     forum = await visible_forum(principal, slug)
     zone = ZoneInfo(forum.timezone)
