@@ -37,6 +37,7 @@ from mupass_forum.participants.controllers import (
     VocabularyController,
 )
 from mupass_forum.paths import project_dir
+from mupass_forum.proposals.controllers import ProposalController
 from mupass_forum.registrations.controllers import (
     InterestController,
     RegistrationController,
@@ -124,6 +125,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             InterestController,
             RegistrationController,
             WorkshopController,
+            ProposalController,
         ],
     )
 
@@ -160,6 +162,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                     name="registrations",
                     description="Interest, registration, the waiting list, statistics",
                 ),
+                Tag(name="proposals", description="Best-practice proposals and their review"),
             ],
         )
         if settings.openapi

@@ -19,6 +19,7 @@ APP_REGISTRY = AppRegistry(
         "mupass_forum.forums.piccolo_app",
         "mupass_forum.participants.piccolo_app",
         "mupass_forum.registrations.piccolo_app",
+        "mupass_forum.proposals.piccolo_app",
     ]
 )
 
