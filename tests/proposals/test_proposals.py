@@ -3,8 +3,13 @@ mails (through a real SMTP server), and links to programme items."""
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections import Counter
 
+import httpx
+
+from mupass_forum.app import create_app
 from tests.registrations.conftest import add_item, register
 from tests.registrations.test_interest import confirm, interest, token_of
 
@@ -359,3 +364,41 @@ def test_an_accepted_proposal_puts_its_author_among_the_speakers(
     withdrawn = client.post(url(forum, proposal, "/withdraw"), headers=author.headers).json()
     assert (withdrawn["status"]["value"], withdrawn["programme_item_id"]) == ("withdrawn", None)
     assert speakers_of(workshop) == []
+
+
+def test_concurrent_decisions_take_one_and_mail_once(
+    mail_client, mail_settings, smtp_server, make_account, make_forum
+) -> None:
+    forum = make_forum(status="registration_open")
+    author = make_account(locale="fr")
+    register(mail_client, forum, author)
+    proposal = propose(mail_client, forum, author).json()
+    decision_url = url(forum, proposal, "/decision")
+
+    async def all_at_once():
+        app = create_app(mail_settings.replace(mail_relay="off"))
+        async with (
+            app.lifespan(),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://testserver.local"
+            ) as concurrent,
+        ):
+            return await asyncio.gather(
+                *(
+                    concurrent.post(
+                        decision_url,
+                        json={"outcome": "accept" if index % 2 else "reject"},
+                        headers=forum.admin.headers,
+                    )
+                    for index in range(10)
+                )
+            )
+
+    answers = asyncio.run(all_at_once())
+    assert Counter(answer.status_code for answer in answers) == {200: 1, 409: 9}
+    # The relay of ``mail_client`` sends what the one decision queued: registration + decision.
+    smtp_server.wait_for(to=author.email, count=2)
+    time.sleep(0.5)
+    subjects = [mail["Subject"] for mail in smtp_server.received(author.email)]
+    assert len(subjects) == 2, subjects
+    assert subjects[1].startswith("Votre proposition pour Test forum")

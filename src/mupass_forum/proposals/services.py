@@ -533,6 +533,16 @@ async def _speaker_entry(proposal_id: int, user_id: int) -> dict[str, Any]:
     }
 
 
+async def put_on_programme(proposal_id: int, author_id: int, item_id: int) -> None:
+    """Link the proposal to the item and add its author to the speakers (in a transaction)."""
+    speakers = await _lock_item_speakers(item_id)
+    speakers.append(await _speaker_entry(proposal_id, author_id))
+    await _write_speakers(item_id, speakers)
+    await Proposal.update({Proposal.programme_item: item_id, Proposal.updated_at: now()}).where(
+        Proposal.id == proposal_id
+    )
+
+
 async def link_to_item(
     principal: Principal, slug: str, proposal_id: int, data: schemas.ProgrammeLink
 ) -> schemas.Proposal:
@@ -548,12 +558,7 @@ async def link_to_item(
             raise NotFound("programme_item_not_found")
         if row["programme_item"] is not None:
             await _unlink(proposal_id, row["programme_item"])
-        speakers = await _lock_item_speakers(data.programme_item_id)
-        speakers.append(await _speaker_entry(proposal_id, row["author"]))
-        await _write_speakers(data.programme_item_id, speakers)
-        await Proposal.update(
-            {Proposal.programme_item: data.programme_item_id, Proposal.updated_at: now()}
-        ).where(Proposal.id == proposal_id)
+        await put_on_programme(proposal_id, row["author"], data.programme_item_id)
     return await _view(principal, slug, proposal_id)
 
 
