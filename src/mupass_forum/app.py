@@ -43,7 +43,12 @@ from mupass_forum.participants.controllers import (
     VocabularyController,
 )
 from mupass_forum.paths import project_dir
-from mupass_forum.registrations.controllers import InterestController, RegistrationController
+from mupass_forum.proposals.controllers import ProposalController
+from mupass_forum.registrations.controllers import (
+    InterestController,
+    RegistrationController,
+    WorkshopController,
+)
 from mupass_forum.registrations.wiring import install_registrations
 from mupass_forum.request_context import RequestContext, RequestIdLogFilter
 from mupass_forum.security import HTTPS_HEADERS, SECURITY_HEADERS, cors_config
@@ -129,6 +134,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ForumConsentController,
             ConsentLinkController,
             MyConsentHistoryController,
+            WorkshopController,
+            ProposalController,
         ],
     )
 
@@ -166,6 +173,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                     description="Interest, registration, the waiting list, statistics",
                 ),
                 Tag(name="consent", description="Photo and video consent, photo lists"),
+                Tag(name="proposals", description="Best-practice proposals and their review"),
             ],
         )
         if settings.openapi

@@ -20,6 +20,7 @@ APP_REGISTRY = AppRegistry(
         "mupass_forum.participants.piccolo_app",
         "mupass_forum.registrations.piccolo_app",
         "mupass_forum.consent.piccolo_app",
+        "mupass_forum.proposals.piccolo_app",
     ]
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -10,6 +11,11 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from mupass_forum import db
+from mupass_forum.accounts.rate_limits import MemoryCounters
+from mupass_forum.accounts.services import AccountService
+from mupass_forum.app import install
+from mupass_forum.demo import load_demo_data
 from tests.conftest import Account, MadeForum
 
 
@@ -63,3 +69,59 @@ def make_person(
         return account
 
     return make
+
+
+def add_item(
+    client: TestClient[Litestar],
+    forum: MadeForum,
+    *,
+    kind: str = "workshop",
+    starts_at: str = "2030-10-29T14:00:00",
+    ends_at: str = "2030-10-29T15:30:00",
+    **fields: Any,
+) -> dict[str, Any]:
+    """Add a programme item (a workshop unless told) through the API; returns it."""
+    body = {
+        "kind": kind,
+        "title": {"en": f"Workshop {uuid.uuid4().hex[:6]}", "de": "Werkstatt"},
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        **fields,
+    }
+    response = client.post(
+        f"/api/v1/forums/{forum.slug}/programme", json=body, headers=forum.admin.headers
+    )
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+def demo_client(make_client, migrated, tmp_path) -> tuple[TestClient[Litestar], dict, list, list]:
+    """A client on a fresh file with the demo data loaded twice and a platform admin.
+
+    Returns the client, the admin's headers, and what the first and second loading added.
+    """
+    settings = migrated.replace(database_url=f"sqlite:///{tmp_path / 'demo.sqlite3'}")
+
+    async def prepare() -> tuple[list[str], list[str]]:
+        async with db.connected(settings):
+            await db.migrate()
+            first, second = await load_demo_data(), await load_demo_data()
+            await AccountService(settings, MemoryCounters()).create_account(
+                email="admin@demo.example.org",
+                password="a demo admin passphrase",
+                display_name="Admin",
+                locale="en",
+                timezone="Europe/Berlin",
+                verified=True,
+                is_platform_admin=True,
+            )
+            return first, second
+
+    install(settings)
+    first, second = asyncio.run(prepare())
+    client = make_client(database_url=settings.database_url)
+    token = client.post(
+        "/api/v1/auth/login",
+        json={"email": "admin@demo.example.org", "password": "a demo admin passphrase"},
+    ).json()["token"]
+    return client, {"Authorization": f"Bearer {token}"}, first, second

@@ -3,43 +3,13 @@ something."""
 
 from __future__ import annotations
 
-import asyncio
-
-from mupass_forum import db
-from mupass_forum.accounts.rate_limits import MemoryCounters
-from mupass_forum.accounts.services import AccountService
-from mupass_forum.app import install
-from mupass_forum.demo import load_demo_data
+from tests.registrations.conftest import demo_client
 
 
 def test_the_demo_statistics_show_three_regions(make_client, migrated, tmp_path) -> None:
-    settings = migrated.replace(database_url=f"sqlite:///{tmp_path / 'demo.sqlite3'}")
-
-    async def prepare() -> tuple[list[str], list[str]]:
-        async with db.connected(settings):
-            await db.migrate()
-            first, second = await load_demo_data(), await load_demo_data()
-            await AccountService(settings, MemoryCounters()).create_account(
-                email="admin@demo.example.org",
-                password="a demo admin passphrase",
-                display_name="Admin",
-                locale="en",
-                timezone="Europe/Berlin",
-                verified=True,
-                is_platform_admin=True,
-            )
-            return first, second
-
-    install(settings)
-    first, second = asyncio.run(prepare())
+    client, headers, first, second = demo_client(make_client, migrated, tmp_path)
     assert any("registrations for spp-stakeholder-network-2024" in line for line in first)
     assert second == []
-    client = make_client(database_url=settings.database_url)
-    token = client.post(
-        "/api/v1/auth/login",
-        json={"email": "admin@demo.example.org", "password": "a demo admin passphrase"},
-    ).json()["token"]
-    headers = {"Authorization": f"Bearer {token}"}
 
     stats = client.get(
         "/api/v1/forums/spp-stakeholder-network-2024/stats?lang=es", headers=headers

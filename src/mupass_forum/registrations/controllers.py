@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, Response, get, patch, post, put
+from litestar import Controller, Response, delete, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 
 from mupass_forum.accounts.principal import Principal
-from mupass_forum.registrations import exports, schemas, services, stats
+from mupass_forum.registrations import exports, schemas, services, stats, workshops
 
 Cursor = Annotated[str | None, QueryParameter(description="next_cursor of the page before")]
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
@@ -253,3 +253,45 @@ class RegistrationController(Controller):
                 f'inline; filename="{figures.forum}-stats.{format.value}"'
             )
         return Response(body, media_type=media_type, headers=headers)
+
+
+class WorkshopController(Controller):
+    path = "/forums/{slug:str}/workshops"
+    tags = ["registrations"]
+
+    @get("", operation_id="list_workshops", summary="Workshops")
+    async def list_workshops(
+        self, slug: FromPath[str], principal: NamedDependency[Principal]
+    ) -> list[schemas.Workshop]:
+        """The forum's break-out workshops with places left and whether you have one."""
+        return await workshops.list_workshops(principal, slug)
+
+    @post("/{item_id:int}/sign-up", operation_id="sign_up_for_workshop", summary="Sign up")
+    async def sign_up(
+        self, slug: FromPath[str], item_id: FromPath[int], principal: NamedDependency[Principal]
+    ) -> schemas.Workshop:
+        """Take a place in a workshop (participants with a seat; never two at the same time)."""
+        return await workshops.sign_up(principal, slug, item_id)
+
+    @delete("/{item_id:int}/sign-up", operation_id="leave_workshop", summary="Give back a place")
+    async def leave(
+        self, slug: FromPath[str], item_id: FromPath[int], principal: NamedDependency[Principal]
+    ) -> None:
+        """Give back your place in a workshop; it is free for the next person who asks."""
+        await workshops.leave(principal, slug, item_id)
+
+    @get(
+        "/{item_id:int}/sign-ups",
+        operation_id="list_workshop_sign_ups",
+        summary="Workshop participants",
+    )
+    async def sign_ups(
+        self,
+        slug: FromPath[str],
+        item_id: FromPath[int],
+        principal: NamedDependency[Principal],
+        cursor: Cursor = None,
+        limit: Limit = 50,
+    ) -> schemas.WorkshopParticipantPage:
+        """Who holds a place in a workshop, in the order they signed up (organizers)."""
+        return await workshops.workshop_participants(principal, slug, item_id, cursor, limit)

@@ -2,7 +2,8 @@
 
 People from Europe, Sub-Saharan Africa and Latin America expressed interest in and registered
 for the 2024 stakeholder network meeting (seats taken, some waiting or cancelled, targets set);
-the 2019 MUPASS Dialogue Forum has attended registrations. The people's accounts cannot sign
+the 2019 MUPASS Dialogue Forum has attended registrations. Those who attended in 2024 had places in
+its break-out sessions. The people's accounts cannot sign
 in (they have no password); their profiles are visible to people attending the same forums.
 """
 
@@ -14,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from mupass_forum import db
 from mupass_forum.accounts.services import token_hash
 from mupass_forum.accounts.tables import User
-from mupass_forum.forums.tables import Forum
+from mupass_forum.forums.tables import Forum, ProgrammeItem
 from mupass_forum.participants import regions
 from mupass_forum.participants.services import search_text, sort_name
 from mupass_forum.participants.tables import Profile
@@ -23,7 +24,10 @@ from mupass_forum.registrations.tables import (
     Registration,
     RegistrationDesk,
     RegistrationStatusChange,
+    WorkshopDesk,
+    WorkshopSignUp,
 )
+from mupass_forum.registrations.workshops import WORKSHOP_KINDS
 
 PA = "public_administration"
 
@@ -241,3 +245,35 @@ async def _registrations(forum: dict[str, object], users: list[int], statuses: l
     await RegistrationDesk.insert(
         RegistrationDesk(forum=forum_id, seats_taken=seats, last_ticket=tickets, last_badge=badges)
     )
+
+
+async def load_workshop_sign_ups() -> list[str]:
+    """Places in the 2024 meeting's break-out sessions for those who attended, unless taken."""
+    forum = await Forum.select(Forum.id).where(Forum.slug == "spp-stakeholder-network-2024").first()
+    if forum is None:
+        return []
+    workshops = await ProgrammeItem.select(ProgrammeItem.id).where(
+        ProgrammeItem.forum == forum["id"],
+        ProgrammeItem.kind.is_in(list(WORKSHOP_KINDS)),
+    )
+    attended = await (
+        Registration.select(Registration.id)
+        .where(Registration.forum == forum["id"], Registration.status == "attended")
+        .order_by(Registration.id)
+    )
+    if (
+        not workshops
+        or not attended
+        or await WorkshopDesk.exists().where(
+            WorkshopDesk.programme_item.is_in([row["id"] for row in workshops])
+        )
+    ):
+        return []
+    item_id = workshops[0]["id"]
+    async with db.transaction():
+        for row in attended:
+            await WorkshopSignUp.insert(
+                WorkshopSignUp(programme_item=item_id, registration=row["id"])
+            )
+        await WorkshopDesk.insert(WorkshopDesk(programme_item=item_id, places_taken=len(attended)))
+    return [f"{len(attended)} workshop sign-ups for spp-stakeholder-network-2024"]

@@ -1,4 +1,5 @@
-"""The ``registrations`` Piccolo app: interest, registrations, their history, seat desks."""
+"""The ``registrations`` Piccolo app: interest, registrations, their history, seat desks,
+workshop sign-ups."""
 
 from piccolo.conf.apps import AppConfig
 
@@ -8,12 +9,21 @@ from mupass_forum.registrations.tables import (
     Registration,
     RegistrationDesk,
     RegistrationStatusChange,
+    WorkshopDesk,
+    WorkshopSignUp,
 )
 
 APP_CONFIG = AppConfig(
     app_name="registrations",
     migrations_folder_path=str(migrations_dir("registrations")),
-    table_classes=[RegistrationDesk, Interest, Registration, RegistrationStatusChange],
+    table_classes=[
+        RegistrationDesk,
+        Interest,
+        Registration,
+        RegistrationStatusChange,
+        WorkshopDesk,
+        WorkshopSignUp,
+    ],
     migration_dependencies=[
         "mupass_forum.accounts.piccolo_app",
         "mupass_forum.forums.piccolo_app",

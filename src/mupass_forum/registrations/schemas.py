@@ -14,7 +14,7 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from mupass_forum.consent.schemas import Choices as ConsentChoices
-from mupass_forum.forums.schemas import Label
+from mupass_forum.forums.schemas import Label, ProgrammeItem
 from mupass_forum.participants.schemas import GovernmentLevel, StakeholderGroup
 
 Name = Annotated[str, Meta(min_length=1, max_length=100)]
@@ -239,3 +239,29 @@ class Stats(msgspec.Struct, kw_only=True):
     interest_total: int
     registration_totals: dict[str, int]
     dimensions: list[StatsDimension]
+
+
+# Workshop sign-ups -----------------------------------------------------------------------------
+
+
+class Workshop(msgspec.Struct, kw_only=True):
+    """A break-out workshop of the programme, with its places and the caller's choice."""
+
+    item: ProgrammeItem
+    places_taken: int
+    #: Null when the workshop's places are not limited.
+    places_left: int | None
+    #: Whether the caller holds a place in it.
+    signed_up: bool
+
+
+class WorkshopParticipant(msgspec.Struct, kw_only=True):
+    registration_id: int
+    person: Person
+    signed_up_at: datetime
+
+
+class WorkshopParticipantPage(msgspec.Struct):
+    items: list[WorkshopParticipant]
+    #: Pass as ``?cursor=`` for the next page; null on the last page.
+    next_cursor: str | None

@@ -20,7 +20,7 @@ import base64
 import binascii
 import sqlite3
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -152,6 +152,11 @@ async def _forum_facts(forum_id: int) -> _ForumFacts:
         ends_at=row["ends_at"],
         zone=ZoneInfo(row["timezone"]),
     )
+
+
+#: For the domains built on registrations (proposals), whose mails speak of a forum the same way.
+ForumFacts = _ForumFacts
+forum_facts = _forum_facts
 
 
 def _reason_text(reason: str) -> Any:
@@ -365,7 +370,44 @@ async def _move(
         )
     from_status = Status(registration["status"])
     await _record(registration["id"], from_status, to_status, actor, reason)
+    move = StatusMove(
+        registration["id"], registration["forum"], registration["user"], from_status, to_status
+    )
+    for listener in list(_status_listeners):
+        await listener(move)
     await _mail_participant(rows[0], mails.status_mail(to_status, from_status), facts, reason)
+
+
+@dataclass(frozen=True, slots=True)
+class StatusMove:
+    """A registration's change of status, told to listeners inside the transaction making it."""
+
+    registration_id: int
+    forum_id: int
+    user_id: int
+    from_status: Status
+    to_status: Status
+
+
+StatusListener = Callable[[StatusMove], Awaitable[None]]
+_status_listeners: list[StatusListener] = []
+
+
+def on_status_change(listener: StatusListener) -> Callable[[], None]:
+    """Call ``listener`` for every status change of a registration; returns its removal.
+
+    Listeners run under the forum desk's lock in the change's transaction (workshop sign-ups
+    give back their places there when a registration is cancelled or declined). Adding the same
+    listener twice keeps one.
+    """
+    if listener not in _status_listeners:
+        _status_listeners.append(listener)
+
+    def remove() -> None:
+        if listener in _status_listeners:
+            _status_listeners.remove(listener)
+
+    return remove
 
 
 # Promotion from the waiting list ---------------------------------------------------------------
@@ -1202,6 +1244,11 @@ def _decode_cursor(cursor: str) -> int:
                 parameter="cursor",
             )
         ) from exc
+
+
+#: Keyset cursors over one integer column, for the lists of the domains built on registrations.
+encode_id_cursor = _encode_cursor
+decode_id_cursor = _decode_cursor
 
 
 async def _page(

@@ -24,7 +24,7 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from mupass_forum.accounts.tables import User
-from mupass_forum.forums.tables import Forum
+from mupass_forum.forums.tables import Forum, ProgrammeItem
 
 
 class RegistrationDesk(Table, tablename="registration_desk"):
@@ -121,4 +121,30 @@ class RegistrationStatusChange(Table, tablename="registration_status_change"):
     #: Who caused it; null when the service did (a promotion from the waiting list).
     actor = ForeignKey(User, on_delete=OnDelete.set_null, null=True, default=None)
     reason = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class WorkshopDesk(Table, tablename="registration_workshop_desk"):
+    """A workshop's places counter, locked by every transaction that changes its sign-ups.
+
+    Made on first use, one per programme item; its capacity is the item's ``capacity``.
+    """
+
+    id = Serial(primary_key=True)
+    programme_item = ForeignKey(ProgrammeItem, on_delete=OnDelete.cascade, unique=True, index=True)
+    #: Sign-ups of the workshop; changed only while the row is locked.
+    places_taken = Integer(default=0)
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class WorkshopSignUp(Table, tablename="registration_workshop_sign_up"):
+    """A participant's place in a break-out workshop; unique per (item, registration).
+
+    It belongs to the registration that entitles the person to it: when that registration is
+    declined or cancelled, its sign-ups go with it.
+    """
+
+    id = Serial(primary_key=True)
+    programme_item = ForeignKey(ProgrammeItem, on_delete=OnDelete.cascade, index=True)
+    registration = ForeignKey(Registration, on_delete=OnDelete.cascade, index=True)
     created_at = Timestamptz(default=TimestamptzNow())
