@@ -43,6 +43,12 @@ from mupass_forum.participants.controllers import (
     VocabularyController,
 )
 from mupass_forum.paths import project_dir
+from mupass_forum.privacy.controllers import (
+    ErasureController,
+    ForumRetentionController,
+    MyDataController,
+)
+from mupass_forum.privacy.wiring import install_privacy
 from mupass_forum.proposals.controllers import ProposalController
 from mupass_forum.registrations.controllers import (
     InterestController,
@@ -86,6 +92,7 @@ def install(settings: Settings) -> db.SQLiteEngine | db.PostgresEngine:
     mail.install(settings)
     install_registrations(settings)
     consent_links.install(settings)
+    install_privacy()
     return engine
 
 
@@ -136,6 +143,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MyConsentHistoryController,
             WorkshopController,
             ProposalController,
+            MyDataController,
+            ErasureController,
+            ForumRetentionController,
         ],
     )
 
@@ -174,6 +184,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 ),
                 Tag(name="consent", description="Photo and video consent, photo lists"),
                 Tag(name="proposals", description="Best-practice proposals and their review"),
+                Tag(name="privacy", description="Your data: export, erasure, retention"),
             ],
         )
         if settings.openapi

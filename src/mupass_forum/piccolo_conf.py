@@ -21,6 +21,7 @@ APP_REGISTRY = AppRegistry(
         "mupass_forum.registrations.piccolo_app",
         "mupass_forum.consent.piccolo_app",
         "mupass_forum.proposals.piccolo_app",
+        "mupass_forum.privacy.piccolo_app",
     ]
 )
 

@@ -106,6 +106,12 @@ class Settings:
     login_failure_window_seconds: int = 900
     #: How long a signed consent withdrawal link in a mail stays valid, in days.
     consent_link_days: int = 365
+    #: Days after a forum ends that its personal details (registration needs, interest, the
+    #: photo list) are kept; a forum may set its own period.
+    retention_days: int = 365
+    #: Days after a forum ends that its consent events are kept as proof, at least the
+    #: forum's retention period.
+    consent_proof_days: int = 3 * 365
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -149,6 +155,8 @@ class Settings:
             "login_failures_per_address": int,
             "login_failure_window_seconds": int,
             "consent_link_days": int,
+            "retention_days": int,
+            "consent_proof_days": int,
         }
         for name, read in readers.items():
             raw = env.get(PREFIX + name.upper())
@@ -219,6 +227,10 @@ class Settings:
             )
         if self.consent_link_days < 1:
             raise SettingsError(f"{PREFIX}CONSENT_LINK_DAYS must be at least 1")
+        if self.retention_days < 1 or self.consent_proof_days < 1:
+            raise SettingsError(
+                f"{PREFIX}RETENTION_DAYS and {PREFIX}CONSENT_PROOF_DAYS must be at least 1"
+            )
 
     @property
     def resolved_database_url(self) -> str:

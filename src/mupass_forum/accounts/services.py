@@ -470,25 +470,33 @@ class AccountService:
 
     # Passwords -----------------------------------------------------------------------------
 
-    async def change_password(
-        self, principal: Principal, data: schemas.PasswordChange, *, client_address: str
+    async def confirm_password(
+        self,
+        principal: Principal,
+        password: str,
+        *,
+        client_address: str,
+        pointer: str = "/current_password",
     ) -> None:
-        """Set a new password; every other session of the account is signed out."""
+        """Check that the caller knows their current password, counted like a sign-in."""
         await authorize(principal, signed_in)
         assert principal.email is not None and principal.user_id is not None
         await self.throttle.check(principal.email, client_address)
         stored = await User.select(User.password_hash).where(User.id == principal.user_id).first()
-        if stored is None or not await self._verify_password(
-            stored["password_hash"], data.current_password
-        ):
+        if stored is None or not await self._verify_password(stored["password_hash"], password):
             await self.throttle.failed(principal.email, client_address)
             raise InvalidInput(
                 FieldError(
-                    N_("This is not your current password."),
-                    "wrong_password",
-                    pointer="/current_password",
+                    N_("This is not your current password."), "wrong_password", pointer=pointer
                 )
             )
+
+    async def change_password(
+        self, principal: Principal, data: schemas.PasswordChange, *, client_address: str
+    ) -> None:
+        """Set a new password; every other session of the account is signed out."""
+        await self.confirm_password(principal, data.current_password, client_address=client_address)
+        assert principal.user_id is not None
         raise_problems(password_problem(data.new_password, "/new_password"))
         new_hash = await self.hash_password(data.new_password)
         async with db.transaction():

@@ -101,6 +101,8 @@ async def photo_list(
     latest = await services.latest_decisions(forum.id)
     entries = []
     for person in await services.people(forum.id):
+        if person.erased:
+            continue
         states = services.pair_states(latest.get(person.user_id, {}), notices.material_version)
         entries.append(
             PhotoListEntry(

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -755,12 +755,15 @@ class Person:
     given_name: str
     family_name: str
     organization: str
+    #: The account was erased: the person still counts in statistics, but is named nowhere.
+    erased: bool = False
 
 
 #: Registered participants: those holding a seat (confirmed, or checked in as attended).
 #: Waiting, pending, declined and cancelled registrations are not expected at the forum.
 _PEOPLE = """
 SELECT r."user" AS user_id, r.badge_number, u.display_name, p.given_name, p.family_name,
+       u.erased_at IS NOT NULL AS erased,
        COALESCE(NULLIF(p.organization_name, ''), o.name, '') AS organization
 FROM registration r
 JOIN account_user u ON u.id = r."user"
@@ -781,6 +784,7 @@ async def people(forum_id: int) -> list[Person]:
             given_name=row["given_name"] or "",
             family_name=row["family_name"] or row["display_name"],
             organization=row["organization"] or "",
+            erased=bool(row["erased"]),
         )
         for row in rows
     ]
@@ -823,10 +827,32 @@ def statistics_of(
 sees_photo_list = any_of(edits_forum, is_forum_photographer)
 
 
+PhotoListCheck = Callable[[ForumRef], Awaitable[None]]
+_photo_list_checks: list[PhotoListCheck] = []
+
+
+def on_photo_list(check: PhotoListCheck) -> Callable[[], None]:
+    """Ask ``check`` before a forum's photo list is made; it raises a domain error to refuse.
+
+    Retention refuses the list of a forum whose personal details were shredded. Adding the same
+    check twice keeps one; the returned function removes it.
+    """
+    if check not in _photo_list_checks:
+        _photo_list_checks.append(check)
+
+    def remove() -> None:
+        if check in _photo_list_checks:
+            _photo_list_checks.remove(check)
+
+    return remove
+
+
 async def photo_list_forum(principal: Principal, slug: str) -> ForumRef:
     """The forum if the caller may see its photo list (drafts are a 404 to others)."""
     forum = await visible_forum(principal, slug)
     await authorize(principal, sees_photo_list, forum)
+    for check in list(_photo_list_checks):
+        await check(forum)
     return forum
 
 

@@ -70,3 +70,16 @@ class ConsentEvent(Table, tablename="consent_event"):
     #: Who recorded it: the person themselves, or the organizer on site on their word.
     actor = ForeignKey(User, on_delete=OnDelete.restrict, null=True, default=None)
     recorded_at = Timestamptz(default=TimestamptzNow())
+
+
+class ConsentRelease(Table, tablename="consent_release"):
+    """A forum whose consent events are no longer needed as proof; unique per forum.
+
+    The ledger's delete trigger lets an event go only when its forum has a release; only the
+    retention run writes one, once the forum ended longer ago than the proof period. Releases
+    are append-only themselves, and every other ``DELETE`` of the ledger is refused as before.
+    """
+
+    id = Serial(primary_key=True)
+    forum = ForeignKey(Forum, on_delete=OnDelete.restrict, null=False, unique=True)
+    released_at = Timestamptz(default=TimestamptzNow())

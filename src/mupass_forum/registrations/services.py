@@ -785,6 +785,11 @@ async def decide(
     return await _view(forum, registration_id)
 
 
+async def cancel_registration(forum: ForumRef, registration_id: int, actor: int | None) -> None:
+    """Cancel a registration on behalf of its person (erasure): a held seat goes on as usual."""
+    await _act(forum, registration_id, schemas.DecisionAction.CANCEL, actor, "")
+
+
 async def cancel_my_registration(
     principal: Principal, slug: str, data: schemas.Cancellation
 ) -> schemas.Registration:

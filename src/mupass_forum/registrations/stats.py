@@ -57,6 +57,18 @@ NOT_STATED = N_("Not stated")
 
 _COLUMNS = ", ".join(DIMENSIONS)
 
+#: Registrations with what they are counted by: the profile's fields, or for an erased account
+#: the copy its anonymized registration keeps, so that erasure leaves the figures as they were.
+_REGISTERED = (
+    "SELECT r.status, "  # noqa: S608
+    + ", ".join(
+        f"CASE WHEN r.anonymized_at IS NULL THEN p.{name} ELSE r.{name} END AS {name}"
+        for name in DIMENSIONS
+    )
+    + ' FROM registration r LEFT JOIN participant_profile p ON p."user" = r."user" '
+    "WHERE r.forum = {}"
+)
+
 
 def _label(dimension: str, key: str | None) -> str:
     if key is None:
@@ -86,9 +98,8 @@ async def forum_stats(principal: Principal, slug: str) -> schemas.Stats:
         forum.id,
     )
     registered = await Registration.raw(
-        f"SELECT r.status, {', '.join('p.' + name for name in DIMENSIONS)}, COUNT(*) AS n "  # noqa: S608
-        'FROM registration r LEFT JOIN participant_profile p ON p."user" = r."user" '
-        f"WHERE r.forum = {{}} GROUP BY r.status, {', '.join('p.' + name for name in DIMENSIONS)}",
+        f"SELECT status, {_COLUMNS}, COUNT(*) AS n FROM ({_REGISTERED}) counted "  # noqa: S608
+        f"GROUP BY status, {_COLUMNS}",
         forum.id,
     )
     desk = await desk_of(forum.id)

@@ -83,6 +83,9 @@ class Interest(Table, tablename="registration_interest"):
     updated_at = Timestamptz(default=TimestamptzNow())
     confirmed_at = Timestamptz(null=True, default=None)
     invitation_sent_at = Timestamptz(null=True, default=None)
+    #: Set when names, address and topic were removed (erasure or retention); the country,
+    #: regions and groups stay, so that the forum's statistics stay right.
+    anonymized_at = Timestamptz(null=True, default=None)
 
 
 class Registration(Table, tablename="registration"):
@@ -108,6 +111,19 @@ class Registration(Table, tablename="registration"):
     interpretation_languages = JSON(default="[]")
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
+    #: Set when the person's account was erased: the registration still counts in the forum's
+    #: statistics, by the profile's country and groups copied below, and names nobody.
+    anonymized_at = Timestamptz(null=True, default=None)
+    #: Set when retention removed the personal details (needs, dates, visa, travel,
+    #: interpretation wishes).
+    details_shredded_at = Timestamptz(null=True, default=None)
+    #: The profile's statistics fields as they were when the account was erased; null while
+    #: the profile itself is counted.
+    country = Varchar(length=2, null=True, default=None)
+    region = Varchar(length=3, null=True, default=None)
+    sub_region = Varchar(length=3, null=True, default=None)
+    stakeholder_group = Varchar(length=32, null=True, default=None)
+    government_level = Varchar(length=32, null=True, default=None)
 
 
 class RegistrationStatusChange(Table, tablename="registration_status_change"):
