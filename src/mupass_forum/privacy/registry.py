@@ -21,7 +21,7 @@ from piccolo.table import Table
 
 from mupass_forum.i18n import N_
 
-# i18n: Shown instead of the name of someone whose account was erased (board posts, mails).
+# i18n: Stands for the name of someone whose account was erased.
 FORMER_PARTICIPANT = N_("former participant")
 
 

@@ -81,7 +81,7 @@ async def my_export(principal: Principal) -> dict[str, Any]:
     return await export_document(principal.user_id)
 
 
-# i18n: Title of the README in the ZIP file of the personal data export.
+# i18n: Title of the README in the personal data export (ZIP).
 README_TITLE = N_("Your personal data at the dialogue forum service")
 README_INTRO = N_(
     "This archive holds everything the service keeps about you, as of {date}. The file "
