@@ -53,9 +53,7 @@ async def _forum_rows(forum_id: int) -> dict[str, list[dict[str, Any]]]:
         "interest": await Interest.select(
             Interest.email, Interest.given_name, Interest.country
         ).where(Interest.forum == forum_id),
-        "consent": await ConsentEvent.select(ConsentEvent.id).where(
-            ConsentEvent.forum == forum_id
-        ),
+        "consent": await ConsentEvent.select(ConsentEvent.id).where(ConsentEvent.forum == forum_id),
     }
 
 

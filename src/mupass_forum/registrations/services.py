@@ -1146,7 +1146,8 @@ class RegistrationFilter:
 
 
 def _filter_conditions(given: RegistrationFilter) -> list[Condition]:
-    conditions: list[Condition] = []
+    # An erased person's registration still counts in the statistics, but is listed nowhere.
+    conditions: list[Condition] = [Condition("r.anonymized_at IS NULL", ())]
     if given.status is not None:
         conditions.append(Condition("r.status = {}", (given.status.value,)))
     if given.region is not None:

@@ -296,7 +296,11 @@ async def workshop_participants(
     """Who holds a place in a workshop, in the order they signed up (organizers)."""
     forum = await editable_forum(principal, slug)
     await _workshop_row(forum, item_id)
-    where = [Condition("s.programme_item = {}", (item_id,))]
+    where = [
+        Condition("s.programme_item = {}", (item_id,)),
+        # An erased person keeps their place in the counts, and is listed nowhere.
+        Condition("r.anonymized_at IS NULL", ()),
+    ]
     if cursor is not None:
         where.append(Condition("s.id > {}", (decode_id_cursor(cursor),)))
     sql = (
