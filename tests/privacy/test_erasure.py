@@ -160,3 +160,21 @@ def test_erasure_is_all_or_nothing(client, make_account, monkeypatch) -> None:
     assert not client.blocking_portal.call(
         lambda: Erasure.exists().where(Erasure.subject_id == account.id)
     )
+
+
+def test_the_command_erases_by_address(client, migrated, make_account) -> None:
+    from tests.test_cli import run_cli
+
+    account = make_account()
+    env = {"MUPASS_DATABASE_URL": migrated.resolved_database_url, "MUPASS_MAIL_RELAY": "off"}
+    result = run_cli("erase", account.email.upper(), "--yes", env=env)
+    assert result.returncode == 0, result.stderr
+    assert f"account {account.id} remains as a pseudonymous tombstone" in result.stdout
+    assert client.get("/api/v1/me", headers=account.headers).status_code == 401
+    unknown = run_cli("erase", account.email, "--yes", env=env)
+    assert unknown.returncode == 1
+    assert "there is no account" in unknown.stderr
+    [logged] = client.blocking_portal.call(
+        lambda: Erasure.select().where(Erasure.subject_id == account.id)
+    )
+    assert (logged["requested_by_id"], logged["channel"]) == (None, "command_line")
