@@ -59,6 +59,10 @@ from mupass_forum.registrations.wiring import install_registrations
 from mupass_forum.request_context import RequestContext, RequestIdLogFilter
 from mupass_forum.security import HTTPS_HEADERS, SECURITY_HEADERS, cors_config
 from mupass_forum.settings import Settings
+from mupass_forum.translations.controllers import (
+    ForumTranslationController,
+    TranslationController,
+)
 
 API_PREFIX = "/api/v1"
 
@@ -146,6 +150,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MyDataController,
             ErasureController,
             ForumRetentionController,
+            TranslationController,
+            ForumTranslationController,
         ],
     )
 
@@ -185,6 +191,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 Tag(name="consent", description="Photo and video consent, photo lists"),
                 Tag(name="proposals", description="Best-practice proposals and their review"),
                 Tag(name="privacy", description="Your data: export, erasure, retention"),
+                Tag(name="translations", description="Catalog and content translation"),
             ],
         )
         if settings.openapi

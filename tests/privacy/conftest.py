@@ -1,9 +1,10 @@
 """A person who has touched every table with personal data, made through the API as people do.
 
 ``make_everyone_knows`` builds them: an account with sessions, a mailed link, an institute, a
-translator role and a forum role; a profile with languages and topics; interest, a registration
-with consent, a proposal on the programme and a note in a forum that is over; a registration
-with a workshop place in a forum still to come; and the mails all this sent.
+translator role with a translation written and a forum role; a profile with languages and
+topics; interest, a registration with consent, a proposal on the programme and a note in a
+forum that is over; a registration with a workshop place in a forum still to come; and the
+mails all this sent.
 """
 
 from __future__ import annotations
@@ -171,6 +172,12 @@ def make_everyone_knows(
         )
         assert response.status_code == 201, response.text
         client.blocking_portal.call(_note_by, account.id, proposal["id"], family_name)
+        response = client.post(
+            f"/api/v1/translations/tasks/forum:{past.id}:title:es",
+            json={"text": "Foro de prueba"},
+            headers=account.headers,
+        )
+        assert response.status_code == 201, response.text
         companion, _, _ = person_with_profile(client, make_account, country="GH")
         register(client, past, companion, consent=[{"decision": "granted", "media": ["photo"]}])
         set_status(client, past, "registration_closed", "held")

@@ -444,6 +444,26 @@ def _admin_organizations(principal: Principal) -> list[int]:
     return [org for org, role in principal.organization_roles.items() if role == "admin"]
 
 
+async def visible_forums_condition(principal: Principal, forum: Any = Forum) -> Any | None:
+    """A ``where`` condition keeping the forums the caller may see (None: every forum).
+
+    ``forum`` is ``Forum`` itself or a foreign key to it (``ProgrammeItem.forum``), so that
+    other domains filter their rows by the visibility of their forum in the same query.
+    """
+    if principal.is_platform_admin:
+        return None
+    forum_id = forum.id if forum is Forum else forum
+    visible: Any = forum.status != ForumStatus.DRAFT.value
+    if principal.is_authenticated:
+        admin_of = _admin_organizations(principal)
+        if admin_of:
+            visible |= forum.lead_organization.is_in(admin_of)
+        draft_ids = await _draft_forum_ids(principal)
+        if draft_ids:
+            visible |= forum_id.is_in(draft_ids)
+    return visible
+
+
 @dataclass(frozen=True)
 class ForumFilters:
     status: ForumStatus | None = None
@@ -458,15 +478,8 @@ async def list_forums(
 ) -> schemas.ForumPage:
     """Forums the caller may see, soonest first (most recent first for ``when=past``)."""
     query = Forum.select(*_FORUM_COLUMNS)
-    if not principal.is_platform_admin:
-        visible: Any = Forum.status != ForumStatus.DRAFT.value
-        if principal.is_authenticated:
-            admin_of = _admin_organizations(principal)
-            if admin_of:
-                visible |= Forum.lead_organization.is_in(admin_of)
-            draft_ids = await _draft_forum_ids(principal)
-            if draft_ids:
-                visible |= Forum.id.is_in(draft_ids)
+    visible = await visible_forums_condition(principal)
+    if visible is not None:
         query = query.where(visible)
     if filters.status is not None:
         query = query.where(Forum.status == filters.status.value)

@@ -12,6 +12,7 @@ from mupass_forum.privacy import registry, retention
 from mupass_forum.privacy.tables import Erasure, ForumRetention
 from mupass_forum.proposals import personal_data as proposals
 from mupass_forum.registrations import personal_data as registrations
+from mupass_forum.translations import personal_data as translations
 
 
 def install_privacy() -> None:
@@ -28,6 +29,7 @@ def install_privacy() -> None:
         consent.NO_PERSONAL_DATA,
         proposals.PERSONAL_DATA,
         mail.PERSONAL_DATA,
+        translations.PERSONAL_DATA,
         registry.NoPersonalData(
             (Erasure, ForumRetention),
             "the erasure log keeps pseudonymous account ids only; retention keeps forum dates",
