@@ -303,3 +303,33 @@ def test_organizers_see_what_is_missing_in_their_forum(
     assert (
         client.get(f"/api/v1/forums/{slug}/translations", headers=admin.headers).status_code == 200
     )
+
+
+def test_a_translators_export_and_erasure(client, make_account, make_forum) -> None:
+    forum = make_forum(status="announced", title={"en": "Forum on procurement"})
+    translator = make_account(translator_locales=["es"])
+    task_id = f"forum:{forum.id}:title:es"
+    assert (
+        _translate(client, task_id, translator.headers, text="Foro de compras").status_code == 201
+    )
+
+    exported = client.get("/api/v1/me/export", headers=translator.headers).json()
+    assert [
+        (change["kind"], change["entity_id"], change["locale"], change["text_after"])
+        for change in exported["sections"]["translations"]["translations"]
+    ] == [("forum", forum.id, "es", "Foro de compras")]
+
+    response = client.request(
+        "DELETE", "/api/v1/me", json={"password": translator.password}, headers=translator.headers
+    )
+    assert response.status_code == 200, response.text
+    # The translation stays in the content and in the log, without its translator.
+    title = client.get(f"/api/v1/forums/{forum.slug}?lang=es").json()["title"]
+    assert (title["text"], title["is_fallback"]) == ("Foro de compras", False)
+    admin = make_account(platform_admin=True)
+    log = client.get(
+        "/api/v1/translations/changes", params={"task": task_id}, headers=admin.headers
+    ).json()["items"]
+    assert [(change["text_after"], change["changed_by"]) for change in log] == [
+        ("Foro de compras", None)
+    ]

@@ -347,7 +347,7 @@ def _tasks(
             yield (
                 position,
                 schemas.TranslationTask(
-                    id=f"{kind.name}:{texts.entity_id}:{field}:{locale}",
+                    id=task_id_of(kind.name, texts.entity_id, field, locale),
                     kind=_label(kind.name, kind.label),
                     entity_id=texts.entity_id,
                     forum_slug=row["forum_slug"],
@@ -414,6 +414,11 @@ class TaskRef:
     locale: str
 
 
+def task_id_of(kind: str, entity_id: int, field: str, locale: str) -> str:
+    """The stable id of a task: ``forum:12:title:fr``."""
+    return f"{kind}:{entity_id}:{field}:{locale}"
+
+
 def _task_not_found() -> NotFound:
     return NotFound("translation_task_not_found")
 
@@ -443,16 +448,7 @@ async def _check_visible(principal: Principal, task: TaskRef) -> None:
 
 def _change(row: Mapping[str, Any]) -> schemas.TextChange:
     return schemas.TextChange(
-        id=row["id"],
-        task_id=f"{row['kind']}:{row['entity_id']}:{row['field']}:{row['locale']}",
-        kind=row["kind"],
-        entity_id=row["entity_id"],
-        field=row["field"],
-        locale=row["locale"],
-        text_before=row["text_before"],
-        text_after=row["text_after"],
-        changed_by=row["changed_by"],
-        changed_at=row["changed_at"],
+        task_id=task_id_of(row["kind"], row["entity_id"], row["field"], row["locale"]), **row
     )
 
 
