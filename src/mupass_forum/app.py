@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from litestar import Litestar, Router
+from litestar.channels import ChannelsPlugin
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
@@ -23,6 +24,17 @@ from mupass_forum.accounts.controllers import (
     TranslatorRoleController,
 )
 from mupass_forum.accounts.services import AccountService
+from mupass_forum.board.controllers import (
+    CategoryController,
+    ModerationController,
+    NotificationController,
+    PostController,
+    SearchController,
+    ThreadController,
+    TranslationTaskController,
+)
+from mupass_forum.board.live import LiveHub, board_live, channels_backend
+from mupass_forum.board.services import BoardService
 from mupass_forum.errors import EXCEPTION_HANDLERS
 from mupass_forum.health import HealthController
 from mupass_forum.i18n import Catalogs
@@ -103,8 +115,19 @@ def create_app(settings: Settings | None = None) -> Litestar:
             OrganizationController,
             TranslatorRoleController,
             RegionController,
+            CategoryController,
+            ThreadController,
+            PostController,
+            ModerationController,
+            SearchController,
+            TranslationTaskController,
+            NotificationController,
+            board_live,
         ],
     )
+    board_service = BoardService(settings)
+    board_channels = ChannelsPlugin(backend=channels_backend(settings), channels=["board"])
+    live_hub = LiveHub(board_channels)
 
     app = Litestar(
         route_handlers=[HealthController, api],
@@ -115,9 +138,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "settings": Provide(lambda: settings, sync_to_thread=False),
             "principal": Provide(provide_principal, sync_to_thread=False),
             "account_service": Provide(lambda: account_service, sync_to_thread=False),
+            "board_service": Provide(lambda: board_service, sync_to_thread=False),
+            "live_hub": Provide(lambda: live_hub, sync_to_thread=False),
         },
         middleware=[authentication_middleware(account_service)],
         cors_config=cors_config(settings),
+        # The hub after the channels: it starts once they run and stops before they do.
+        plugins=[board_channels, live_hub],
         openapi_config=OpenAPIConfig(
             title="mupass-forum",
             version=__version__,
@@ -133,6 +160,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 Tag(name="health", description="Liveness and readiness"),
                 Tag(name="accounts", description="Signing up and in, your account, roles"),
                 Tag(name="organizations", description="Partner institutes and their members"),
+                Tag(name="board", description="The dialogue board between forums"),
+                Tag(name="translations", description="Translators' work queue"),
             ],
         )
         if settings.openapi
