@@ -75,3 +75,28 @@ def reply(client: TestClient[Litestar]) -> Callable[..., dict[str, Any]]:
         return dict(response.json())
 
     return make
+
+
+def outbox(client: TestClient[Litestar], email: str) -> list[dict[str, Any]]:
+    """The mails queued for ``email``, oldest first."""
+    from mupass_forum.mail.tables import OutboxMail
+
+    async def read() -> list[dict[str, Any]]:
+        return list(
+            await OutboxMail.select()
+            .where(OutboxMail.recipient == email)
+            .order_by(OutboxMail.id)
+            .run()
+        )
+
+    return list(client.blocking_portal.call(read))
+
+
+def run_sql(client: TestClient[Litestar], sql: str, *args: Any) -> list[dict[str, Any]]:
+    """Raw SQL with ``{}`` placeholders, for arranging what the API cannot (old accounts)."""
+    from mupass_forum.board.sql import query
+
+    async def run() -> list[dict[str, Any]]:
+        return await query(sql, *args)
+
+    return list(client.blocking_portal.call(run))
