@@ -55,7 +55,8 @@ def test_pages_of_a_thread_first_last_before_after_and_around(
     both = client.get(f"{url}?after=3&last=true")
     assert (both.status_code, both.json()["code"]) == (400, "one_page_selector")
     elsewhere = make_thread(board_admin, make_category())
-    assert client.get(f"{url}?around={elsewhere['id']}").status_code in (404,)
+    foreign_post = client.get(f"{BOARD}/threads/{elsewhere['id']}/posts").json()["items"][0]
+    assert client.get(f"{url}?around={foreign_post['id']}").status_code == 404
 
 
 @contextlib.contextmanager
@@ -103,7 +104,8 @@ def test_a_page_costs_the_same_queries_whatever_its_size(
         with counting_queries() as seen:
             response = client.get(f"{url}?{query}", headers=reader.headers)
         assert response.status_code == 200
-        counts.append(len(seen))
+        # The live stream's pump reads events on its own schedule; it is no part of a request.
+        counts.append(len([sql for sql in seen if "FROM board_event" not in sql]))
     assert len(set(counts)) == 1, counts
     # Two to recognise the caller; thread, posts, reactions and translations: one each.
     assert counts[0] == 6, counts
