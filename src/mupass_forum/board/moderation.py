@@ -146,7 +146,8 @@ async def set_hidden(
     """Hide or show a post again; either way its open flags are settled."""
     async with db.transaction():
         post = await service.post_context(post_id, for_update=True)
-        await authorize(principal, moderates_category, post.category, hide=True)
+        await authorize(principal, reads_category, post.category, hide=True)
+        await authorize(principal, moderates_category, post.category)
         if hidden and not post.hidden:
             await _hide(post.category.id, post.thread_id, post_id, "moderator")
         elif not hidden and post.hidden:
@@ -231,7 +232,7 @@ async def log(principal: Principal, before: int | None, limit: int) -> schemas.M
         "a.created_at FROM board_moderation_action a "
         "LEFT JOIN account_user u ON u.id = a.moderator "
         "WHERE a.id < {} ORDER BY a.id DESC LIMIT {}",
-        before or 2**62,
+        before or 2**31 - 1,
         limit + 1,
     )
     more = len(rows) > limit
