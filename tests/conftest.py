@@ -166,7 +166,7 @@ def make_account(client: TestClient[Litestar], migrated: Settings) -> Callable[.
     async def create(**fields: Any) -> int:
         memberships = fields.pop("organizations")
         locales = fields.pop("translator_locales")
-        user_id = (await service.create_account(**fields, verified=True)).user_id
+        user_id = await service.create_account(**fields, verified=True)
         for organization_id, role in memberships.items():
             await Membership.insert(
                 Membership(organization=organization_id, user=user_id, role=role)
@@ -229,5 +229,80 @@ def make_organization(client: TestClient[Litestar], make_account: Callable[..., 
         response = client.post("/api/v1/organizations", json=body, headers=admin.headers)
         assert response.status_code == 201, response.text
         return dict(response.json())
+
+    return make
+
+
+# Forums ----------------------------------------------------------------------------------------
+
+#: The order a forum goes through its lifecycle; ``make_forum(status=...)`` walks it.
+FORUM_LIFECYCLE = ("draft", "announced", "registration_open", "registration_closed", "held")
+
+
+@dataclass(frozen=True)
+class MadeForum:
+    """A forum made by ``make_forum``, with the admin of its lead organization."""
+
+    slug: str
+    id: int
+    lead_organization_id: int
+    admin: Account
+    body: dict[str, Any]
+
+
+@pytest.fixture
+def make_forum(
+    client: TestClient[Litestar],
+    make_account: Callable[..., Account],
+    make_organization: Callable[..., dict[str, Any]],
+) -> Callable[..., MadeForum]:
+    """Make a forum through the API: ``make_forum(status="registration_open", capacity=30,
+    starts_at="2030-10-28T09:00:00", lead_organization_id=..., admin=...)``.
+
+    Without ``lead_organization_id`` a new organization leads it, administered by ``admin`` (a
+    new account unless given). Forums start as drafts; ``status`` moves them on (``held`` needs
+    a forum that has begun).
+    """
+    series_slug = f"series-{uuid.uuid4().hex[:10]}"
+    series_made: list[str] = []
+
+    def make(*, status: str = "draft", admin: Account | None = None, **fields: Any) -> MadeForum:
+        lead_id = fields.pop("lead_organization_id", None)
+        if lead_id is None:
+            lead_id = make_organization()["id"]
+        admin = admin or make_account(organizations={lead_id: "admin"})
+        if not series_made:
+            response = client.post(
+                "/api/v1/forum-series",
+                json={"slug": series_slug, "name": {"en": "Test series", "de": "Testreihe"}},
+                headers=admin.headers,
+            )
+            assert response.status_code == 201, response.text
+            series_made.append(series_slug)
+        body = {
+            "slug": f"forum-{uuid.uuid4().hex[:12]}",
+            "series": series_slug,
+            "edition": 2030,
+            "kind": "dialogue_forum",
+            "title": {"en": "Test forum", "de": "Testforum"},
+            "timezone": "Europe/Berlin",
+            "starts_at": "2030-10-28T09:00:00",
+            "ends_at": "2030-10-30T17:00:00",
+            "lead_organization_id": lead_id,
+            "venue": {"name": "Test venue", "city": "Bonn", "country": "DE"},
+            **fields,
+        }
+        response = client.post("/api/v1/forums", json=body, headers=admin.headers)
+        assert response.status_code == 201, response.text
+        made = response.json()
+        for step in FORUM_LIFECYCLE[1 : FORUM_LIFECYCLE.index(status) + 1]:
+            response = client.post(
+                f"/api/v1/forums/{made['slug']}/status",
+                json={"status": step},
+                headers=admin.headers,
+            )
+            assert response.status_code == 200, response.text
+            made = response.json()
+        return MadeForum(made["slug"], made["id"], lead_id, admin, made)
 
     return make

@@ -36,6 +36,7 @@ from mupass_forum.board.controllers import (
 from mupass_forum.board.live import LiveHub, board_live, channels_backend
 from mupass_forum.board.services import BoardService
 from mupass_forum.errors import EXCEPTION_HANDLERS
+from mupass_forum.forums.controllers import ForumController, SeriesController
 from mupass_forum.health import HealthController
 from mupass_forum.i18n import Catalogs
 from mupass_forum.i18n import locale as i18n
@@ -115,6 +116,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             OrganizationController,
             TranslatorRoleController,
             RegionController,
+            SeriesController,
+            ForumController,
             CategoryController,
             ThreadController,
             PostController,
@@ -160,6 +163,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 Tag(name="health", description="Liveness and readiness"),
                 Tag(name="accounts", description="Signing up and in, your account, roles"),
                 Tag(name="organizations", description="Partner institutes and their members"),
+                Tag(name="forums", description="Forums, their series, roles and programme"),
                 Tag(name="board", description="The dialogue board between forums"),
                 Tag(name="translations", description="Translators' work queue"),
             ],

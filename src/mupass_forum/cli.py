@@ -136,6 +136,50 @@ def serve(host: str, port: int, workers: int, reload: bool, demo: bool) -> None:
     )
 
 
+@main.command("create-admin")
+@click.argument("email")
+@click.option("--display-name", help="Name shown to others (for a new account).")
+def create_admin(email: str, display_name: str | None) -> None:
+    """Make EMAIL a platform admin.
+
+    An existing account is promoted; otherwise a verified account is created after asking
+    for its password.
+    """
+    from mupass_forum.accounts.rate_limits import MemoryCounters
+    from mupass_forum.accounts.services import AccountService
+    from mupass_forum.app import install
+    from mupass_forum.errors import InvalidInput
+
+    settings = load_settings()
+    install(settings)
+    accounts = AccountService(settings, MemoryCounters())
+    if run_with_database(settings, lambda: accounts.make_platform_admin(email)):
+        click.echo(f"{email} is now a platform admin.")
+        return
+    click.echo(f"There is no account for {email} yet; creating one.")
+    name = display_name or click.prompt("Display name", default=email.split("@")[0])
+    password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        run_with_database(
+            settings,
+            lambda: accounts.create_account(
+                email=email,
+                password=password,
+                display_name=name,
+                locale=settings.default_locale,
+                timezone=settings.default_timezone,
+                verified=True,
+                is_platform_admin=True,
+            ),
+        )
+    except InvalidInput as exc:
+        problems = "; ".join(
+            f"{error.pointer or ''}: {error.render()['detail']}" for error in exc.errors
+        )
+        raise click.ClickException(f"not created: {problems}") from exc
+    click.echo(f"Created {email} as a platform admin.")
+
+
 @main.group()
 @click.option(
     "--locales-dir",

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from mupass_forum.forums.demo_data import load_forums
+
 #: Loaders run in order (later ones may use what earlier ones created).
-LOADERS: tuple[Callable[[], Awaitable[list[str]]], ...] = ()
+LOADERS: tuple[Callable[[], Awaitable[list[str]]], ...] = (load_forums,)
 
 
 async def load_demo_data() -> list[str]:

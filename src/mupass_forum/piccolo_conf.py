@@ -16,6 +16,7 @@ APP_REGISTRY = AppRegistry(
     apps=[
         "mupass_forum.mail.piccolo_app",
         "mupass_forum.accounts.piccolo_app",
+        "mupass_forum.forums.piccolo_app",
         "mupass_forum.board.piccolo_app",
     ]
 )

@@ -91,6 +91,40 @@ class AuthController(Controller):
         """Revoke the token this request was made with."""
         await account_service.log_out(principal)
 
+    @post(
+        "/password-reset",
+        operation_id="request_password_reset",
+        summary="Forgot my password",
+        status_code=HTTP_202_ACCEPTED,
+    )
+    async def request_password_reset(
+        self,
+        data: JSONBody[schemas.PasswordResetRequest],
+        account_service: NamedDependency[AccountService],
+    ) -> Response[schemas.Accepted]:
+        """Send a link to choose a new password, if the address has an account."""
+        await account_service.request_password_reset(data)
+        return _accepted(
+            N_(
+                "Thank you. If there is an account with this address, you will receive a mail "
+                "with a link to choose a new password."
+            )
+        )
+
+    @post(
+        "/password-reset/confirm",
+        operation_id="confirm_password_reset",
+        summary="Set a new password",
+        status_code=HTTP_204_NO_CONTENT,
+    )
+    async def confirm_password_reset(
+        self,
+        data: JSONBody[schemas.PasswordReset],
+        account_service: NamedDependency[AccountService],
+    ) -> None:
+        """Set a new password with the token from the reset mail; all sessions end."""
+        await account_service.reset_password(data)
+
 
 class MeController(Controller):
     path = "/me"

@@ -95,7 +95,7 @@ class RedisCounters:
 
 def _key(kind: str, value: str) -> str:
     # Hashed, so that addresses of people do not sit in Redis in clear.
-    return f"login-failures:{kind}:{hashlib.sha256(value.encode()).hexdigest()[:32]}"
+    return f"{kind}:{hashlib.sha256(value.encode()).hexdigest()[:32]}"
 
 
 @dataclass
@@ -109,8 +109,8 @@ class LoginThrottle:
         """Raise ``TooManyRequests`` while the account or the address is locked out."""
         waits = []
         for key, limit in (
-            (_key("account", email), self.per_account),
-            (_key("address", address), self.per_address),
+            (_key("login-failures:account", email), self.per_account),
+            (_key("login-failures:address", address), self.per_address),
         ):
             count, seconds_left = await self.counters.read(key)
             if count >= limit:
@@ -123,8 +123,30 @@ class LoginThrottle:
             )
 
     async def failed(self, email: str, address: str) -> None:
-        await self.counters.hit(_key("account", email), self.window_seconds)
-        await self.counters.hit(_key("address", address), self.window_seconds)
+        await self.counters.hit(_key("login-failures:account", email), self.window_seconds)
+        await self.counters.hit(_key("login-failures:address", address), self.window_seconds)
 
     async def succeeded(self, email: str) -> None:
-        await self.counters.clear(_key("account", email))
+        await self.counters.clear(_key("login-failures:account", email))
+
+
+@dataclass
+class MailThrottle:
+    """At most ``per_recipient`` mails of one kind to one address per window.
+
+    Sign-up and password reset send mail to any address they are given; without a bound they
+    would let anyone flood a stranger's mailbox. Over the bound no mail is sent, and the
+    answer stays the same, so that it still reveals nothing about the address.
+    """
+
+    counters: Counters
+    per_recipient: int = 3
+    window_seconds: int = 3600
+
+    async def allow(self, kind: str, email: str) -> bool:
+        key = _key(f"mails:{kind}", email)
+        count, _ = await self.counters.read(key)
+        if count >= self.per_recipient:
+            return False
+        await self.counters.hit(key, self.window_seconds)
+        return True

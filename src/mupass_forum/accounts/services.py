@@ -8,7 +8,6 @@ import re
 import secrets
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
@@ -20,7 +19,7 @@ from babel.core import Locale
 from babel.support import LazyProxy
 
 from mupass_forum import db
-from mupass_forum.accounts import schemas
+from mupass_forum.accounts import mails, schemas
 from mupass_forum.accounts.authorization import (
     authorize,
     belongs_to_organization,
@@ -33,6 +32,7 @@ from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.rate_limits import (
     Counters,
     LoginThrottle,
+    MailThrottle,
     MemoryCounters,
     RedisCounters,
 )
@@ -55,6 +55,7 @@ from mupass_forum.errors import (
 )
 from mupass_forum.i18n import N_, gettext, language_name, supported_locales
 from mupass_forum.i18n.locale import babel_locale
+from mupass_forum.mail import MailTemplate, queue_mail
 from mupass_forum.settings import Settings
 
 VERIFY_EMAIL = "verify_email"
@@ -129,17 +130,43 @@ def _raise_problems(*problems: FieldError | None) -> None:
         raise InvalidInput(*found)
 
 
+#: What a mail to an account needs: it goes out in the account's own language and time zone,
+#: whatever the language of the request that caused it.
+_RECIPIENT_COLUMNS = (User.id, User.email, User.display_name, User.locale, User.timezone)
+
+
+async def _mail(template: MailTemplate, recipient: Mapping[str, Any], **context: Any) -> None:
+    """Queue ``template`` for an account (inside the caller's transaction)."""
+    await queue_mail(
+        template,
+        to=recipient["email"],
+        locale=recipient["locale"],
+        timezone=recipient["timezone"],
+        context={"display_name": recipient["display_name"], **context},
+        user_id=recipient["id"],
+    )
+
+
+_PRINCIPAL_QUERY = """
+SELECT 'session' AS kind, s.id AS ref, u.email AS value, s.last_used_at AS last_used_at,
+       u.id AS user_id, u.display_name AS display_name, u.locale AS locale,
+       u.timezone AS timezone, u.is_platform_admin AS is_platform_admin
+FROM account_session s JOIN account_user u ON u.id = s."user"
+WHERE s.token_hash = {} AND s.revoked_at IS NULL AND s.expires_at > {}
+UNION ALL
+SELECT 'organization', m.organization, m.role, NULL, NULL, NULL, NULL, NULL, NULL
+FROM account_membership m JOIN account_session s ON s."user" = m."user"
+WHERE s.token_hash = {}
+UNION ALL
+SELECT 'translator', NULL, t.locale, NULL, NULL, NULL, NULL, NULL, NULL
+FROM account_translator_role t JOIN account_session s ON s."user" = t."user"
+WHERE s.token_hash = {}
+"""
+
 INVALID_CREDENTIALS = (
     "invalid_credentials",
     N_("The email address or the password is not correct."),
 )
-
-
-@dataclass(frozen=True)
-class NewAccount:
-    user_id: int
-    #: The verification token to send by mail; None when the address is verified already.
-    verification_token: str | None
 
 
 class AccountService:
@@ -156,6 +183,7 @@ class AccountService:
             per_address=settings.login_failures_per_address,
             window_seconds=settings.login_failure_window_seconds,
         )
+        self.mail_throttle = MailThrottle(counters)
         # Compared against when an address is unknown, so that the answer takes as long as
         # for a known one and does not reveal which addresses have accounts.
         self._decoy_hash = self.passwords.hash(secrets.token_urlsafe(16))
@@ -191,8 +219,10 @@ class AccountService:
         timezone: str,
         verified: bool = False,
         is_platform_admin: bool = False,
-    ) -> NewAccount:
-        """Create an account; raises ``Conflict`` when the address has one already."""
+    ) -> int:
+        """Create an account and return its id; raises ``Conflict`` when the address has one.
+
+        An unverified account gets its confirmation mail in the same transaction."""
         email = normalize_email(email)
         _raise_problems(
             _email_problem(email),
@@ -225,12 +255,16 @@ class AccountService:
                     "email_taken", N_("The address {email} is taken."), email=email
                 ) from exc
             user_id = int(rows[0]["id"])
-            token = (
-                None
-                if verified
-                else await self._issue_token(user_id, VERIFY_EMAIL, email, VERIFICATION_LIFETIME)
-            )
-        return NewAccount(user_id, token)
+            if not verified:
+                recipient = {
+                    "id": user_id,
+                    "email": email,
+                    "display_name": display_name.strip(),
+                    "locale": locale,
+                    "timezone": timezone,
+                }
+                await self._send_verification(recipient)
+        return user_id
 
     async def sign_up(self, data: schemas.SignUp) -> None:
         """Create an unverified account; answers the same whether the address is known or not."""
@@ -243,8 +277,45 @@ class AccountService:
                 timezone=data.timezone,
             )
         except Conflict:
-            # Saying so would tell anyone which addresses have accounts here.
-            return
+            # Saying so would tell anyone which addresses have accounts here; the owner of
+            # the address learns it by mail instead.
+            await self._remind_existing_account(normalize_email(data.email))
+
+    async def _remind_existing_account(self, email: str) -> None:
+        """A new confirmation link if the address is unconfirmed, else a note that it has an
+        account already."""
+        async with db.transaction():
+            user = (
+                await User.select(*_RECIPIENT_COLUMNS, User.email_verified_at)
+                .where(User.email == email)
+                .first()
+            )
+            if user is None:
+                return
+            verified = user["email_verified_at"] is not None
+            kind = "already_registered" if verified else VERIFY_EMAIL
+            if not await self.mail_throttle.allow(kind, email):
+                return
+            if not verified:
+                await self._send_verification(user)
+                return
+            await _mail(
+                mails.ALREADY_REGISTERED,
+                user,
+                link=f"{self.settings.base_url}{mails.RESET_PATH}",
+            )
+
+    async def _send_verification(self, recipient: Mapping[str, Any]) -> None:
+        """Issue a confirmation token and queue its mail (inside the caller's transaction)."""
+        token, expires_at = await self._issue_token(
+            recipient["id"], VERIFY_EMAIL, recipient["email"], VERIFICATION_LIFETIME
+        )
+        await _mail(
+            mails.VERIFY_EMAIL,
+            recipient,
+            link=mails.link(self.settings.base_url, mails.VERIFY_PATH, token),
+            expires_at=expires_at,
+        )
 
     async def verify_email(self, token: str) -> None:
         """Mark the address verified; the token works once, before it expires."""
@@ -260,7 +331,8 @@ class AccountService:
 
     async def _issue_token(
         self, user_id: int, purpose: str, email: str, lifetime: timedelta
-    ) -> str:
+    ) -> tuple[str, datetime]:
+        """A new one-time token and when it expires."""
         token, hashed = new_token()
         stamp = now()
         await OneTimeToken.insert(
@@ -273,7 +345,7 @@ class AccountService:
                 expires_at=stamp + lifetime,
             )
         )
-        return token
+        return token, stamp + lifetime
 
     async def _use_token(self, token: str, purpose: str) -> dict[str, Any]:
         """Spend a one-time token (inside the caller's transaction) and return its row."""
@@ -359,53 +431,29 @@ class AccountService:
     async def principal_for_token(self, token: str) -> Principal | None:
         """The caller holding ``token``, or None when it is unknown, expired or revoked."""
         stamp = now()
-        row = (
-            await Session.select(
-                Session.id,
-                Session.last_used_at,
-                Session.user.id.as_alias("user_id"),
-                Session.user.email.as_alias("email"),
-                Session.user.display_name.as_alias("display_name"),
-                Session.user.locale.as_alias("locale"),
-                Session.user.timezone.as_alias("timezone"),
-                Session.user.is_platform_admin.as_alias("is_platform_admin"),
-            )
-            .where(
-                Session.token_hash == token_hash(token),
-                Session.revoked_at.is_null(),
-                Session.expires_at > stamp,
-            )
-            .first()
-        )
-        if row is None:
+        hashed = token_hash(token)
+        # Every authenticated request pays for this, so it is one round trip: the session
+        # and its account first, then one row per organization role and translator locale.
+        rows = await Session.raw(_PRINCIPAL_QUERY, hashed, stamp, hashed, hashed)
+        session = next((row for row in rows if row["kind"] == "session"), None)
+        if session is None:
             return None
-        user_id = int(row["user_id"])
-        organization_roles: dict[int, str] = {}
-        translator_locales: set[str] = set()
-        # One round trip for both kinds of role.
-        for role in await Membership.raw(
-            'SELECT organization AS ref, role AS value FROM account_membership WHERE "user" = {} '
-            "UNION ALL "
-            'SELECT NULL AS ref, locale AS value FROM account_translator_role WHERE "user" = {}',
-            user_id,
-            user_id,
-        ):
-            if role["ref"] is None:
-                translator_locales.add(role["value"])
-            else:
-                organization_roles[int(role["ref"])] = role["value"]
-        if stamp - row["last_used_at"] > LAST_USED_RESOLUTION:
-            await Session.update({Session.last_used_at: stamp}).where(Session.id == row["id"])
+        organization_roles = {
+            int(row["ref"]): row["value"] for row in rows if row["kind"] == "organization"
+        }
+        translator_locales = frozenset(row["value"] for row in rows if row["kind"] == "translator")
+        if stamp - session["last_used_at"] > LAST_USED_RESOLUTION:
+            await Session.update({Session.last_used_at: stamp}).where(Session.id == session["ref"])
         return Principal(
-            user_id=user_id,
-            email=row["email"],
-            display_name=row["display_name"],
-            locale=row["locale"],
-            timezone=row["timezone"],
-            is_platform_admin=bool(row["is_platform_admin"]),
+            user_id=int(session["user_id"]),
+            email=session["value"],
+            display_name=session["display_name"],
+            locale=session["locale"],
+            timezone=session["timezone"],
+            is_platform_admin=bool(session["is_platform_admin"]),
             organization_roles=MappingProxyType(organization_roles),
-            translator_locales=frozenset(translator_locales),
-            session_id=int(row["id"]),
+            translator_locales=translator_locales,
+            session_id=int(session["ref"]),
         )
 
     async def log_out(self, principal: Principal) -> None:
@@ -481,10 +529,38 @@ class AccountService:
         _raise_problems(password_problem(data.new_password, "/new_password"))
         new_hash = await self.hash_password(data.new_password)
         async with db.transaction():
-            await User.update({User.password_hash: new_hash, User.updated_at: now()}).where(
+            stamp = now()
+            await User.update({User.password_hash: new_hash, User.updated_at: stamp}).where(
                 User.id == principal.user_id
             )
             await self._revoke_all_sessions(principal.user_id, keep=principal.session_id)
+            user = (
+                await User.select(*_RECIPIENT_COLUMNS).where(User.id == principal.user_id).first()
+            )
+            assert user is not None
+            await _mail(
+                mails.PASSWORD_CHANGED,
+                user,
+                changed_at=stamp,
+                link=f"{self.settings.base_url}{mails.RESET_PATH}",
+            )
+
+    async def request_password_reset(self, data: schemas.PasswordResetRequest) -> None:
+        """Mail a reset link if the address has an account; the answer is the same if not."""
+        email = normalize_email(data.email)
+        async with db.transaction():
+            user = await User.select(*_RECIPIENT_COLUMNS).where(User.email == email).first()
+            if user is None or not await self.mail_throttle.allow(PASSWORD_RESET, email):
+                return
+            token, expires_at = await self._issue_token(
+                user["id"], PASSWORD_RESET, email, RESET_LIFETIME
+            )
+            await _mail(
+                mails.PASSWORD_RESET,
+                user,
+                link=mails.link(self.settings.base_url, mails.RESET_PATH, token),
+                expires_at=expires_at,
+            )
 
     async def reset_password(self, data: schemas.PasswordReset) -> None:
         """Set a new password with a reset token; all sessions of the account end."""

@@ -2,6 +2,7 @@
 
 from mupass_forum.i18n.formatting import (
     format_date,
+    format_date_interval,
     format_datetime,
     format_number,
     format_percent,
@@ -34,6 +35,7 @@ __all__ = [
     "current_locale",
     "current_timezone",
     "format_date",
+    "format_date_interval",
     "format_datetime",
     "format_number",
     "format_percent",

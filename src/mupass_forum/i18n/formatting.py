@@ -38,6 +38,11 @@ def format_datetime(value: dt.datetime, width: Width = "medium") -> str:
     return dates.format_datetime(value, format=width, tzinfo=value.tzinfo, locale=babel_locale())
 
 
+def format_date_interval(start: dt.date, end: dt.date, skeleton: str = "yMMMMd") -> str:
+    """``28.–30. Okt. 2019`` / ``28–30 de octubre de 2019``; one date when both are the same."""
+    return dates.format_interval(start, end, skeleton, locale=babel_locale())
+
+
 def format_number(value: int | float | Decimal) -> str:
     return numbers.format_decimal(value, locale=babel_locale())
 

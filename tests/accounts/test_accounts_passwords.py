@@ -1,0 +1,69 @@
+"""Password rules, hashing and the upgrade of old hashes."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from mupass_forum.accounts.tables import User
+
+
+def sign_up(client, password, lang="en"):
+    return client.post(
+        f"/api/v1/auth/signup?lang={lang}",
+        json={
+            "email": f"pw-{uuid.uuid4().hex[:10]}@example.org",
+            "password": password,
+            "display_name": "Pat",
+            "locale": "en",
+            "timezone": "Europe/Paris",
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("password", "code"),
+    [
+        ("short pw1", "too_short"),
+        ("Password123", "common_password"),
+        ("QWERTYUIOP", "common_password"),
+        ("x" * 257, "too_long"),
+    ],
+)
+def test_weak_passwords_are_refused(client, password, code):
+    response = sign_up(client, password, lang="es")
+
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert (error["pointer"], error["code"]) == ("/password", code)
+    if code == "common_password":
+        assert error["detail"] == "Esta contraseña es una de las más comunes. Elija otra."
+
+
+@pytest.mark.parametrize("length", [10, 64, 256])
+def test_long_passphrases_are_welcome(client, length):
+    assert sign_up(client, ("correct horse " * 20)[:length]).status_code == 202
+
+
+def stored_hash(client, user_id):
+    row = client.blocking_portal.call(
+        User.select(User.password_hash).where(User.id == user_id).first().run
+    )
+    return row["password_hash"]
+
+
+def test_hashes_are_argon2id_and_upgraded_when_the_cost_changes(make_client, make_account):
+    account = make_account(sign_in=False)
+    before = stored_hash(make_client(), account.id)
+    assert before.startswith("$argon2id$")
+    assert "m=1024,t=1" in before
+
+    stronger = make_client(password_hash_memory_kib=2048, password_hash_time_cost=2)
+    login = {"email": account.email, "password": account.password}
+    assert stronger.post("/api/v1/auth/login", json=login).status_code == 200
+
+    after = stored_hash(stronger, account.id)
+    assert "m=2048,t=2" in after
+    assert stronger.post("/api/v1/auth/login", json=login).status_code == 200
+    assert stored_hash(stronger, account.id) == after
