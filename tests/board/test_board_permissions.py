@@ -43,7 +43,7 @@ def test_a_signed_in_category_is_invisible_to_anonymous_readers(
 def test_participants_categories_never_leak_to_other_people(
     client, make_account, make_category, make_thread, board_admin
 ):
-    category = make_category(read_access="participants", post_access="participants", forum_id=7)
+    category = make_category(read_access="participants", post_access="participants")
     thread = make_thread(board_admin, category, body="Confidential workshop notes")
     outsider = make_account()
 
@@ -98,10 +98,11 @@ def test_category_names_follow_the_reader_and_say_which_language_they_are_in(
         description={"en": "Sourcing with fair wages"},
     )
     german = client.get(f"{BOARD}/categories/{category['id']}?lang=de").json()
-    assert (german["name"], german["name_locale"]) == ("Fairer Handel", "de")
-    assert german["description_locale"] == "en"
+    assert (german["name"]["text"], german["name"]["locale"]) == ("Fairer Handel", "de")
+    assert german["description"]["locale"] == "en"
+    assert german["description"]["is_fallback"] is True
     french = client.get(f"{BOARD}/categories/{category['id']}?lang=fr").json()
-    assert (french["name"], french["name_locale"]) == ("Fair trade", "en")
+    assert (french["name"]["text"], french["name"]["locale"]) == ("Fair trade", "en")
 
     bad = client.post(
         f"{BOARD}/categories",
@@ -157,3 +158,42 @@ def test_a_locked_thread_takes_replies_only_from_moderators(
         f"{BOARD}/threads/{thread['id']}", json={"pinned": True}, headers=author.headers
     )
     assert not_moderator.status_code == 403
+
+
+def test_a_forums_organizers_and_moderators_take_part_in_its_categories(
+    client, make_account, make_category, make_thread, reply, make_forum, board_admin
+):
+    forum = make_forum(status="announced")
+    moderator = make_account()
+    granted = client.post(
+        f"/api/v1/forums/{forum.slug}/roles",
+        json={"user_id": moderator.id, "role": "moderator"},
+        headers=forum.admin.headers,
+    )
+    assert granted.status_code == 201, granted.text
+    workshop = make_category(
+        read_access="participants", post_access="participants", forum_id=forum.id
+    )
+    assert workshop["forum_id"] == forum.id
+    outsider = make_account()
+    thread = make_thread(moderator, workshop, body="Workshop 3: circular procurement")
+    assert (
+        client.get(f"{BOARD}/threads/{thread['id']}", headers=outsider.headers).status_code == 404
+    )
+    post = reply(forum.admin, thread, "Slides are online")
+
+    # Moderators of the forum moderate its categories, and no others.
+    hidden = client.post(f"{BOARD}/posts/{post['id']}/hide", json={}, headers=moderator.headers)
+    assert hidden.status_code == 204
+    elsewhere = make_thread(board_admin, make_category())
+    locked = client.patch(
+        f"{BOARD}/threads/{elsewhere['id']}", json={"locked": True}, headers=moderator.headers
+    )
+    assert locked.status_code == 403
+
+    unknown = client.post(
+        f"{BOARD}/categories",
+        json={"slug": "no-forum", "name": {"en": "x"}, "forum_id": 10**8},
+        headers=board_admin.headers,
+    )
+    assert unknown.json()["errors"][0]["pointer"] == "/forum_id"

@@ -74,7 +74,7 @@ async def moderate_thread(
         )
         if not target:
             raise NotFound("category_not_found", N_("There is no such category."))
-        if not moderates_category(principal, access_of(target[0])):
+        if not await moderates_category(principal, access_of(target[0])):
             raise Forbidden("moderators_only", N_("Only moderators can pin, lock or move threads."))
         await query(
             "UPDATE board_thread SET category = {} WHERE id = {}", data.category_id, thread_id
@@ -124,8 +124,8 @@ async def flag_post(
             )
 
 
-def _reads_and_signed_in(principal: Principal, category: Any) -> bool:
-    return principal.is_authenticated and reads_category(principal, category)
+async def _reads_and_signed_in(principal: Principal, category: Any) -> bool:
+    return principal.is_authenticated and await reads_category(principal, category)
 
 
 async def _hide(category_id: int, thread_id: int, post_id: int, reason: str) -> None:
@@ -186,8 +186,8 @@ async def queue(principal: Principal, limit: int) -> list[schemas.FlaggedPost]:
         "ORDER BY first_flag LIMIT {}",
         limit,
     )
-    rows = [row for row in rows if moderates_category(principal, access_of(row, "c_"))]
-    if not rows and not moderates_category(principal):
+    rows = [row for row in rows if await moderates_category(principal, access_of(row, "c_"))]
+    if not rows and not await moderates_category(principal):
         raise Forbidden("moderators_only", N_("Only moderators can see the moderation queue."))
     if not rows:
         return []

@@ -210,7 +210,7 @@ async def post_written(
         reader = Principal(
             user_id=int(recipient["id"]), is_platform_admin=bool(recipient["is_platform_admin"])
         )
-        if not reads_category(reader, category):
+        if not await reads_category(reader, category):
             continue
         if int(recipient["id"]) in mentioned:
             await _deliver(settings, recipient, MENTION, "mention", thread_id, post_id, context)

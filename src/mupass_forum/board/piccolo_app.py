@@ -37,5 +37,8 @@ APP_CONFIG = AppConfig(
         NotificationSetting,
         DigestItem,
     ],
-    migration_dependencies=["mupass_forum.accounts.piccolo_app"],
+    migration_dependencies=[
+        "mupass_forum.accounts.piccolo_app",
+        "mupass_forum.forums.piccolo_app",
+    ],
 )

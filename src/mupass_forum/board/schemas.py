@@ -9,6 +9,8 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from mupass_forum.i18n.text import LocalizedText
+
 Slug = Annotated[str, Meta(min_length=1, max_length=80, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 Title = Annotated[str, Meta(min_length=1, max_length=200)]
 #: Markdown; at most 20,000 characters (a long post, not a document).
@@ -16,7 +18,7 @@ Body = Annotated[str, Meta(min_length=1, max_length=20_000)]
 Locale = Annotated[str, Meta(min_length=2, max_length=8)]
 Tag = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")]
 #: ``{locale: text}`` in the service's locales.
-Texts = dict[str, Annotated[str, Meta(max_length=2000)]]
+Texts = dict[str, str]
 
 
 class Access(StrEnum):
@@ -64,29 +66,31 @@ class NotificationMode(StrEnum):
 class Category(msgspec.Struct):
     id: int
     slug: str
-    #: The name in the reader's language when there is one, else in ``name_locale``.
-    name: str
-    name_locale: str
-    description: str
-    description_locale: str
+    #: In the reader's language when there is one, saying which language it is in.
+    name: LocalizedText
+    description: LocalizedText | None
     position: int
     read_access: Access
     post_access: Access
     forum_id: int | None
+    series_id: int | None
     #: Whether the caller may open threads here.
     can_post: bool
 
 
 class CategoryCreate(msgspec.Struct, forbid_unknown_fields=True):
     slug: Slug
+    #: ``{locale: text}`` in the service's locales.
     name: Texts
-    #: The locale the texts were written in; readers without theirs get this one.
-    original_locale: Locale
+    #: The locale the texts were written in (default: the request's, if the name has it).
+    original_locale: Locale | None = None
     description: Texts = msgspec.field(default_factory=dict)
     position: int = 0
     read_access: Access = Access.PUBLIC
     post_access: Access = Access.SIGNED_IN
+    #: The forum (e.g. for one of its workshops) or the series the category belongs to.
     forum_id: int | None = None
+    series_id: int | None = None
 
 
 class CategoryUpdate(msgspec.Struct, forbid_unknown_fields=True):
@@ -97,6 +101,7 @@ class CategoryUpdate(msgspec.Struct, forbid_unknown_fields=True):
     read_access: Access | UnsetType = UNSET
     post_access: Access | UnsetType = UNSET
     forum_id: int | UnsetType | None = UNSET
+    series_id: int | UnsetType | None = UNSET
 
 
 # Threads ---------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from msgspec import UNSET
 from mupass_forum import db
 from mupass_forum.accounts.authorization import authorize, translates_into
 from mupass_forum.accounts.principal import Principal
-from mupass_forum.board import events, moderation, notifications, schemas, texts
+from mupass_forum.board import events, moderation, notifications, schemas
 from mupass_forum.board.authorization import (
     CategoryAccess,
     PostOwnership,
@@ -53,6 +53,7 @@ from mupass_forum.errors import (
     TooManyRequests,
 )
 from mupass_forum.i18n import N_, current_locale, language_name, supported_locales
+from mupass_forum.i18n.text import TranslatableText, localize_stored, text_problems
 from mupass_forum.settings import Settings
 
 API = "/api/v1/board"
@@ -86,32 +87,32 @@ def raise_problems(*found: FieldError | None) -> None:
 
 CATEGORY_COLUMNS = (
     "c.id AS c_id, c.slug AS c_slug, c.name AS c_name, c.description AS c_description, "
-    "c.original_locale AS c_original_locale, c.position AS c_position, "
-    "c.read_access AS c_read_access, c.post_access AS c_post_access, c.forum_id AS c_forum_id"
+    "c.position AS c_position, c.read_access AS c_read_access, c.post_access AS c_post_access, "
+    "c.forum_id AS c_forum_id, c.series_id AS c_series_id"
 )
+NAME_LENGTH, DESCRIPTION_LENGTH = 120, 2000
 
 
-def category_of(row: Mapping[str, Any], principal: Principal) -> schemas.Category:
-    locale = current_locale()
-    original = str(row["c_original_locale"])
-    name, name_locale = texts.pick(texts.decode(row["c_name"]), locale, original)
-    description, description_locale = texts.pick(
-        texts.decode(row["c_description"]), locale, original
-    )
+async def category_of(row: Mapping[str, Any], principal: Principal) -> schemas.Category:
     access = access_of(row, "c_")
+    name = localize_stored(row["c_name"])
+    assert name is not None
     return schemas.Category(
         id=access.id,
         slug=str(row["c_slug"]),
         name=name,
-        name_locale=name_locale,
-        description=description,
-        description_locale=description_locale,
+        description=localize_stored(row["c_description"]),
         position=int(row["c_position"]),
         read_access=schemas.Access(access.read_access),
         post_access=schemas.Access(access.post_access),
         forum_id=access.forum_id,
-        can_post=posts_in_category(principal, access),
+        series_id=row["c_series_id"],
+        can_post=await posts_in_category(principal, access),
     )
+
+
+def encode_text(text: TranslatableText | None) -> str | None:
+    return None if text is None else msgspec.json.encode(text.to_json()).decode()
 
 
 THREAD_COLUMNS = (
@@ -186,14 +187,14 @@ class BoardService:
             f"SELECT {CATEGORY_COLUMNS} FROM board_category c ORDER BY c.position, c.id"
         )
         return [
-            category_of(row, principal)
+            await category_of(row, principal)
             for row in rows
-            if reads_category(principal, access_of(row, "c_"))
+            if await reads_category(principal, access_of(row, "c_"))
         ]
 
     async def readable_category_ids(self, principal: Principal) -> list[int]:
         rows = await query("SELECT id, read_access, post_access, forum_id FROM board_category")
-        return [int(row["id"]) for row in rows if reads_category(principal, access_of(row))]
+        return [int(row["id"]) for row in rows if await reads_category(principal, access_of(row))]
 
     async def _category_row(self, category_id: int) -> dict[str, Any]:
         rows = await query(
@@ -206,28 +207,36 @@ class BoardService:
     async def get_category(self, principal: Principal, category_id: int) -> schemas.Category:
         row = await self._category_row(category_id)
         await authorize(principal, reads_category, access_of(row, "c_"), hide=True)
-        return category_of(row, principal)
+        return await category_of(row, principal)
 
     async def create_category(
         self, principal: Principal, data: schemas.CategoryCreate
     ) -> schemas.Category:
         await authorize(principal, manages_categories)
-        raise_problems(
-            *texts.problems(data.name, "/name", required=True),
-            *texts.problems(data.description, "/description", required=False),
-            locale_problem(data.original_locale, "/original_locale"),
+        original = data.original_locale
+        name, problems = text_problems(
+            data.name, "/name", original=original, max_length=NAME_LENGTH
         )
+        description, more = text_problems(
+            data.description,
+            "/description",
+            original=name.original if name else original,
+            required=False,
+            max_length=DESCRIPTION_LENGTH,
+        )
+        raise_problems(*problems, *more)
+        await self._check_ties(data.forum_id, data.series_id)
         try:
             rows = await Category.insert(
                 Category(
                     slug=data.slug,
-                    name=msgspec.json.encode(data.name).decode(),
-                    description=msgspec.json.encode(data.description).decode(),
-                    original_locale=data.original_locale,
+                    name=encode_text(name),
+                    description=encode_text(description),
                     position=data.position,
                     read_access=data.read_access.value,
                     post_access=data.post_access.value,
-                    forum_id=data.forum_id,
+                    forum=data.forum_id,
+                    series=data.series_id,
                     created_at=now(),
                 )
             ).returning(Category.id)
@@ -237,22 +246,46 @@ class BoardService:
             ) from exc
         return await self.get_category(principal, int(rows[0]["id"]))
 
+    async def _check_ties(self, forum_id: int | None, series_id: int | None) -> None:
+        if forum_id is not None and not await query("SELECT id FROM forum WHERE id = {}", forum_id):
+            raise InvalidInput(
+                FieldError(N_("There is no such forum."), "unknown_forum", pointer="/forum_id")
+            )
+        if series_id is not None and not await query(
+            "SELECT id FROM forum_series WHERE id = {}", series_id
+        ):
+            raise InvalidInput(
+                FieldError(N_("There is no such series."), "unknown_series", pointer="/series_id")
+            )
+
     async def update_category(
         self, principal: Principal, category_id: int, data: schemas.CategoryUpdate
     ) -> schemas.Category:
         await authorize(principal, manages_categories)
-        await self._category_row(category_id)
+        row = await self._category_row(category_id)
+        current = localize_stored(row["c_name"])
+        assert current is not None
+        original = (
+            current.original_locale if data.original_locale is UNSET else data.original_locale
+        )
         changes: dict[Any, Any] = {}
-        found: list[FieldError | None] = []
+        problems: list[FieldError] = []
         if data.name is not UNSET:
-            found += texts.problems(data.name, "/name", required=True)
-            changes[Category.name] = msgspec.json.encode(data.name).decode()
+            name, found = text_problems(
+                data.name, "/name", original=original, max_length=NAME_LENGTH
+            )
+            problems += found
+            changes[Category.name] = encode_text(name)
         if data.description is not UNSET:
-            found += texts.problems(data.description, "/description", required=False)
-            changes[Category.description] = msgspec.json.encode(data.description).decode()
-        if data.original_locale is not UNSET:
-            found.append(locale_problem(data.original_locale, "/original_locale"))
-            changes[Category.original_locale] = data.original_locale
+            description, found = text_problems(
+                data.description,
+                "/description",
+                original=original,
+                required=False,
+                max_length=DESCRIPTION_LENGTH,
+            )
+            problems += found
+            changes[Category.description] = encode_text(description)
         if data.position is not UNSET:
             changes[Category.position] = data.position
         if data.read_access is not UNSET:
@@ -260,8 +293,14 @@ class BoardService:
         if data.post_access is not UNSET:
             changes[Category.post_access] = data.post_access.value
         if data.forum_id is not UNSET:
-            changes[Category.forum_id] = data.forum_id
-        raise_problems(*found)
+            changes[Category.forum] = data.forum_id
+        if data.series_id is not UNSET:
+            changes[Category.series] = data.series_id
+        raise_problems(*problems)
+        await self._check_ties(
+            None if data.forum_id is UNSET else data.forum_id,
+            None if data.series_id is UNSET else data.series_id,
+        )
         if changes:
             await Category.update(changes).where(Category.id == category_id)
         return await self.get_category(principal, category_id)
@@ -323,7 +362,7 @@ class BoardService:
         summary = thread_summary(row)
         return schemas.Thread(
             id=summary.id,
-            category=category_of(row, principal),
+            category=await category_of(row, principal),
             title=summary.title,
             language=summary.language,
             tags=summary.tags,
@@ -333,15 +372,15 @@ class BoardService:
             created_at=summary.created_at,
             last_activity_at=summary.last_activity_at,
             reply_count=summary.reply_count,
-            can_post=self._may_reply(principal, category, summary.locked),
+            can_post=await self._may_reply(principal, category, summary.locked),
             following=bool(row["following"]),
         )
 
     @staticmethod
-    def _may_reply(principal: Principal, category: CategoryAccess, locked: bool) -> bool:
-        if not posts_in_category(principal, category):
+    async def _may_reply(principal: Principal, category: CategoryAccess, locked: bool) -> bool:
+        if not await posts_in_category(principal, category):
             return False
-        return not locked or moderates_category(principal, category)
+        return not locked or await moderates_category(principal, category)
 
     async def create_thread(
         self, principal: Principal, data: schemas.ThreadCreate
@@ -411,7 +450,7 @@ class BoardService:
             row = await self._thread_row(thread_id)
             category = access_of(row, "c_")
             await authorize(principal, reads_category, category, hide=True)
-            is_moderator = moderates_category(principal, category)
+            is_moderator = await moderates_category(principal, category)
             if data.title is not UNSET or data.tags is not UNSET:
                 owner = PostOwnership(author_id=int(row["t_author"]), category=category)
                 await authorize(principal, edits_post, owner)
@@ -576,7 +615,7 @@ class BoardService:
         reactions = await self._reactions(ids, principal.user_id)
         to_translate = [int(r["id"]) for r in rows if translate and r["language"] != locale]
         translations = await self._translations_for(to_translate, locale)
-        moderator = moderates_category(principal, category)
+        moderator = await moderates_category(principal, category)
         return [
             self._post(
                 row,
@@ -728,7 +767,7 @@ class BoardService:
             )
             await authorize(principal, reads_category, category, hide=True)
             await authorize(principal, posts_in_category, category)
-            if bool(row["locked"]) and not moderates_category(principal, category):
+            if bool(row["locked"]) and not await moderates_category(principal, category):
                 raise Conflict("thread_locked", N_("This thread is locked: no more replies."))
             if data.reply_to is not None:
                 answered = await query(
@@ -828,7 +867,7 @@ class BoardService:
 
     async def _check_rate(self, principal: Principal, category: CategoryAccess) -> None:
         """Posts per hour, fewer for new accounts; moderators are not limited."""
-        if moderates_category(principal, category):
+        if await moderates_category(principal, category):
             return
         window_start = now() - timedelta(hours=1)
         rows = await query(
@@ -1180,7 +1219,7 @@ class BoardService:
     ) -> list[schemas.Translation]:
         post = await self.post_context(post_id)
         await authorize(principal, reads_category, post.category, hide=True)
-        if post.deleted or (post.hidden and not moderates_category(principal, post.category)):
+        if post.deleted or (post.hidden and not await moderates_category(principal, post.category)):
             return []
         return await self._translation_rows("tr.post = {}", [post_id])
 
@@ -1224,7 +1263,7 @@ class BoardService:
                 requested_at=as_datetime(row["created_at"]),
             )
             for row in rows
-            if reads_category(principal, access_of(row, "c_"))
+            if await reads_category(principal, access_of(row, "c_"))
         ]
         return schemas.TranslationTaskPage(
             items=items, next_cursor=int(rows[-1]["id"]) if more and rows else None

@@ -23,23 +23,34 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from mupass_forum.accounts.tables import User
+from mupass_forum.forums.tables import Forum, ForumSeries
 
 
 class Category(Table, tablename="board_category"):
     id = Serial(primary_key=True)
     slug = Varchar(length=80, unique=True)
-    #: ``{locale: text}``, at least the original locale's.
-    name = JSON(default="{}")
-    description = JSON(default="{}")
-    #: The locale the texts were written in; readers fall back to it.
-    original_locale = Varchar(length=8, default="en")
+    #: ``TranslatableText`` (``mupass_forum.i18n.text``).
+    name = JSON()
+    #: ``TranslatableText``, or null.
+    description = JSON(null=True, default=None)
     #: Categories are listed by ascending position, then id.
     position = Integer(default=0)
     #: ``public``, ``signed_in`` or ``participants`` (of the forum the category belongs to).
     read_access = Varchar(length=16, default="public")
     post_access = Varchar(length=16, default="signed_in")
-    #: The forum (or one of its workshops) this category belongs to, if any.
-    forum_id = Integer(null=True, default=None)
+    #: The forum this category belongs to (one per break-out workshop, for instance); its
+    #: participants are those of ``participants`` access.
+    forum = ForeignKey(
+        Forum, on_delete=OnDelete.set_null, null=True, default=None, db_column_name="forum_id"
+    )
+    #: A series of forums whose exchange the category carries on between editions.
+    series = ForeignKey(
+        ForumSeries,
+        on_delete=OnDelete.set_null,
+        null=True,
+        default=None,
+        db_column_name="series_id",
+    )
     created_at = Timestamptz(default=TimestamptzNow())
 
 

@@ -10,12 +10,13 @@ stemmer for German, French or Spanish; searches there match word beginnings inst
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 
-ID = "2026-11-21T08:21:27:000000"
+ID = "2026-11-21T08:33:38:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "Board indexes, unique pairs and full-text search"
 
 COMMON = (
     "CREATE INDEX board_category_order ON board_category (position, id)",
+    "CREATE INDEX board_category_forum ON board_category (forum_id)",
     "CREATE INDEX board_thread_by_activity "
     "ON board_thread (category, pinned, last_post_id)",
     "CREATE UNIQUE INDEX board_post_thread_position ON board_post (thread, position)",
