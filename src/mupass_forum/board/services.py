@@ -8,12 +8,14 @@ request costs the same few queries whatever its page size or depth.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
+from babel import Locale
 from msgspec import UNSET
 
 from mupass_forum import db
@@ -57,6 +59,12 @@ from mupass_forum.i18n.text import TranslatableText, localize_stored, text_probl
 from mupass_forum.settings import Settings
 
 API = "/api/v1/board"
+
+
+@functools.lru_cache(maxsize=128)
+def language_label(reader: str, code: str) -> str:
+    """``code`` named in the ``reader``'s language (CLDR); cached, as every post shows one."""
+    return language_name(code, Locale.parse(reader))
 
 
 def decode_list(raw: Any) -> list[str]:
@@ -680,7 +688,7 @@ class BoardService:
             position=int(row["position"]),
             author=person(author_id, row["author_name"]),
             language=language,
-            language_name=language_name(language),
+            language_name=language_label(locale, language),
             shown_language=shown_language,
             is_translation=label is not None,
             translation=label,
