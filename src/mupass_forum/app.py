@@ -64,17 +64,22 @@ def configure_logging(settings: Settings) -> None:
         logger.addHandler(handler)
 
 
-def install(settings: Settings) -> db.SQLiteEngine | db.PostgresEngine:
-    """Load the catalogs and bind the tables to the database of ``settings``.
-
-    Piccolo's tables and gettext's catalogs are process-wide; the last app created wins.
-    """
+def install_catalogs(settings: Settings) -> None:
+    """Load the catalogs of ``settings`` for the whole process."""
     locales_dir = Path(settings.locales_dir) if settings.locales_dir else project_dir("locales")
     i18n.install(
         Catalogs.load(
             locales_dir, settings.locales, settings.default_locale, settings.default_timezone
         )
     )
+
+
+def install(settings: Settings) -> db.SQLiteEngine | db.PostgresEngine:
+    """Load the catalogs and bind the tables to the database of ``settings``.
+
+    Piccolo's tables and gettext's catalogs are process-wide; the last app created wins.
+    """
+    install_catalogs(settings)
     engine = db.engine_for(settings)
     db.use_engine(engine)
     mail.install(settings)

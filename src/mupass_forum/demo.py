@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from mupass_forum.board.demo_data import load_board
 from mupass_forum.forums.demo_data import load_forums
 
 #: Loaders run in order (later ones may use what earlier ones created).
-LOADERS: tuple[Callable[[], Awaitable[list[str]]], ...] = (load_forums,)
+LOADERS: tuple[Callable[[], Awaitable[list[str]]], ...] = (load_forums, load_board)
 
 
 async def load_demo_data() -> list[str]:

@@ -17,7 +17,7 @@ def test_the_demo_forums_in_french(make_client, migrated, tmp_path) -> None:
             return await load_demo_data(), await load_demo_data()
 
     first, second = asyncio.run(prepare())
-    assert len(first) == 2
+    assert len([line for line in first if line.startswith("forum ")]) == 2
     assert second == []  # nothing is added when forums exist
     client = make_client(database_url=settings.database_url)
     page = client.get("/api/v1/forums?lang=fr").json()

@@ -393,6 +393,10 @@ class BoardService:
     async def create_thread(
         self, principal: Principal, data: schemas.ThreadCreate
     ) -> schemas.Thread:
+        return await self.get_thread(principal, await self.open_thread(principal, data))
+
+    async def open_thread(self, principal: Principal, data: schemas.ThreadCreate) -> int:
+        """Write a new thread and its first post; returns the thread's id."""
         raise_problems(locale_problem(data.language, "/language"))
         if not data.title.strip():
             raise InvalidInput(
@@ -449,7 +453,7 @@ class BoardService:
                 mentions=rendered.mentions,
                 is_reply=False,
             )
-        return await self.get_thread(principal, thread_id)
+        return thread_id
 
     async def update_thread(
         self, principal: Principal, thread_id: int, data: schemas.ThreadUpdate
@@ -754,6 +758,12 @@ class BoardService:
     async def create_post(
         self, principal: Principal, thread_id: int, data: schemas.PostCreate
     ) -> schemas.Post:
+        return await self.get_post(principal, await self.write_post(principal, thread_id, data))
+
+    async def write_post(
+        self, principal: Principal, thread_id: int, data: schemas.PostCreate
+    ) -> int:
+        """Write a post in a thread; returns its id."""
         raise_problems(locale_problem(data.language, "/language"))
         rendered = render(data.body)
         lock = " FOR UPDATE OF t" if db.is_postgres() else ""
@@ -820,7 +830,7 @@ class BoardService:
                 is_reply=True,
             )
             await self._follow(thread_id, principal.user_id)
-        return await self.get_post(principal, post_id)
+        return post_id
 
     async def _insert_post(
         self,
