@@ -114,23 +114,40 @@ async def _sqlite(
     words: list[str], filters: SearchFilters, category_ids: list[int], limit: int, offset: int
 ) -> list[dict[str, Any]]:
     where, args = _filters(filters, category_ids)
-    arms, arm_args = [], []
-    for table, english in (("board_post_fts", False), ("board_post_fts_en", True)):
-        if filters.language is not None and (filters.language == "en") != english:
-            continue
-        arms.append(
-            f"SELECT {COLUMNS}, snippet({table}, -1, '{START}', '{STOP}', ' … ', 24) AS snippet, "
-            f"bm25({table}, 4.0, 1.0) AS rank FROM {table} "
-            f"JOIN board_post p ON p.id = {table}.rowid {JOINS} "
+    tables = [
+        (table, _fts_query(words, prefix=not english))
+        for table, english in (("board_post_fts", False), ("board_post_fts_en", True))
+        if filters.language is None or (filters.language == "en") == english
+    ]
+    # Rank every match, but make snippets only for the page: a snippet reads and tokenizes
+    # the whole post again, which for a common word would be most of the work.
+    ranked = await query(
+        "SELECT id, rank, source_table FROM ("
+        + " UNION ALL ".join(
+            f"SELECT p.id, bm25({table}, 4.0, 1.0) AS rank, '{table}' AS source_table "
+            f"FROM {table} JOIN board_post p ON p.id = {table}.rowid {JOINS} "
             f"WHERE {table} MATCH {{}}{where}"
+            for table, _ in tables
         )
-        arm_args += [_fts_query(words, prefix=not english), *args]
-    return await query(
-        f"SELECT * FROM ({' UNION ALL '.join(arms)}) ORDER BY rank, id DESC LIMIT {{}} OFFSET {{}}",
-        *arm_args,
+        + ") ORDER BY rank, id DESC LIMIT {} OFFSET {}",
+        *(value for _, match in tables for value in (match, *args)),
         limit,
         offset,
     )
+    found: dict[int, dict[str, Any]] = {}
+    for table, match in tables:
+        ids = [int(row["id"]) for row in ranked if row["source_table"] == table]
+        if not ids:
+            continue
+        rows = await query(
+            f"SELECT {COLUMNS}, snippet({table}, -1, '{START}', '{STOP}', ' … ', 24) AS snippet "
+            f"FROM {table} JOIN board_post p ON p.id = {table}.rowid {JOINS} "
+            f"WHERE {table} MATCH {{}} AND {table}.rowid IN ({placeholders(ids)})",
+            match,
+            *ids,
+        )
+        found.update((int(row["id"]), row) for row in rows)
+    return [found[int(row["id"])] for row in ranked if int(row["id"]) in found]
 
 
 async def search(

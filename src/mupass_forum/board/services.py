@@ -161,6 +161,35 @@ POST_JOINS = (
 )
 
 
+def page_columns(user_id: int | None, locale: str, translate: bool) -> tuple[str, list[Any]]:
+    """Columns that complete each post of a page in the same query: its reactions (with the
+    caller's own) and its newest translation into ``locale``, as JSON, and whether one is asked
+    for. Each is an index lookup per post, so a page stays one query whatever its size."""
+    postgres = db.is_postgres()
+    aggregate, array = (
+        ("json_agg", "json_build_array") if postgres else ("json_group_array", "json_array")
+    )
+    order = " ORDER BY x.kind" if postgres else ""
+    columns = (
+        f"(SELECT {aggregate}({array}(x.kind, x.n, x.mine){order}) FROM ("
+        'SELECT kind, count(*) AS n, max(CASE WHEN "user" = {} THEN 1 ELSE 0 END) AS mine '
+        "FROM board_reaction WHERE post = p.id GROUP BY kind ORDER BY kind) x) AS reactions_json"
+    )
+    args: list[Any] = [user_id or 0]
+    if not translate:
+        return f"{columns}, NULL AS translation_json, 0 AS translation_requested", args
+    columns += (
+        f", CASE WHEN p.language = {{}} THEN NULL ELSE (SELECT {array}(tr.id, tr.kind, "
+        "tr.translator, tu.display_name, tr.html, tr.post_revision) FROM board_translation tr "
+        "LEFT JOIN account_user tu ON tu.id = tr.translator WHERE tr.post = p.id "
+        "AND tr.locale = {} AND tr.status = 'done' ORDER BY tr.id DESC LIMIT 1) END "
+        "AS translation_json, CASE WHEN p.language = {} THEN 0 ELSE (SELECT count(*) "
+        "FROM board_translation tr WHERE tr.post = p.id AND tr.locale = {} "
+        "AND tr.status = 'requested') END AS translation_requested"
+    )
+    return columns, [*args, locale, locale, locale, locale]
+
+
 @dataclass(frozen=True)
 class PostContext:
     """A post with the thread and category its rules need (for writes)."""
@@ -552,7 +581,10 @@ class BoardService:
         category = access_of(row, "c_")
         await authorize(principal, reads_category, category, hide=True)
         post_count = int(row["t_post_count"])
-        select = f"SELECT {POST_COLUMNS} FROM board_post p {POST_JOINS} WHERE p.thread = {{}}"
+        extras, extra_args = page_columns(principal.user_id, current_locale(), translate)
+        select = (
+            f"SELECT {POST_COLUMNS}, {extras} FROM board_post p {POST_JOINS} WHERE p.thread = {{}}"
+        )
         if around is not None:
             position = row["around_position"]
             if position is None:
@@ -560,6 +592,7 @@ class BoardService:
             start = max(1, min(int(position) - limit // 2, post_count - limit + 1))
             rows = await query(
                 f"{select} AND p.position >= {{}} ORDER BY p.position LIMIT {{}}",
+                *extra_args,
                 thread_id,
                 start,
                 limit,
@@ -568,6 +601,7 @@ class BoardService:
             bound = post_count + 1 if before is None else before
             rows = await query(
                 f"{select} AND p.position < {{}} ORDER BY p.position DESC LIMIT {{}}",
+                *extra_args,
                 thread_id,
                 bound,
                 limit,
@@ -576,11 +610,12 @@ class BoardService:
         else:
             rows = await query(
                 f"{select} AND p.position > {{}} ORDER BY p.position LIMIT {{}}",
+                *extra_args,
                 thread_id,
                 after or 0,
                 limit,
             )
-        items = await self._present(principal, category, rows, translate=translate)
+        items = await self._present(principal, category, rows)
         first = items[0].position if items else None
         final = items[-1].position if items else None
         return schemas.PostPage(
@@ -594,20 +629,21 @@ class BoardService:
     async def get_post(
         self, principal: Principal, post_id: int, *, translate: bool = True
     ) -> schemas.Post:
+        extras, extra_args = page_columns(principal.user_id, current_locale(), translate)
         rows = await query(
-            f"SELECT {POST_COLUMNS}, p.source, c.id AS c_id, c.read_access AS c_read_access, "
-            "c.post_access AS c_post_access, c.forum_id AS c_forum_id "
-            f"FROM board_post p {POST_JOINS} JOIN board_thread t ON t.id = p.thread "
+            f"SELECT {POST_COLUMNS}, {extras}, p.source, c.id AS c_id, "
+            "c.read_access AS c_read_access, c.post_access AS c_post_access, "
+            f"c.forum_id AS c_forum_id FROM board_post p {POST_JOINS} "
+            "JOIN board_thread t ON t.id = p.thread "
             "JOIN board_category c ON c.id = t.category WHERE p.id = {}",
+            *extra_args,
             post_id,
         )
         if not rows:
             raise NotFound("post_not_found", N_("There is no such post."))
         category = access_of(rows[0], "c_")
         await authorize(principal, reads_category, category, hide=True)
-        (item,) = await self._present(
-            principal, category, rows, translate=translate, with_source=True
-        )
+        (item,) = await self._present(principal, category, rows, with_source=True)
         return item
 
     async def _present(
@@ -616,38 +652,20 @@ class BoardService:
         category: CategoryAccess,
         rows: list[dict[str, Any]],
         *,
-        translate: bool,
         with_source: bool = False,
     ) -> list[schemas.Post]:
-        """Posts as the caller sees them: reactions and translations in one query each."""
+        """Posts as the caller sees them, from rows with ``page_columns``."""
         if not rows:
             return []
         locale = current_locale()
-        ids = [int(row["id"]) for row in rows]
-        reactions = await self._reactions(ids, principal.user_id)
-        to_translate = [int(r["id"]) for r in rows if translate and r["language"] != locale]
-        translations = await self._translations_for(to_translate, locale)
         moderator = await moderates_category(principal, category)
-        return [
-            self._post(
-                row,
-                principal,
-                moderator,
-                reactions.get(int(row["id"]), []),
-                translations.get(int(row["id"])),
-                locale,
-                with_source,
-            )
-            for row in rows
-        ]
+        return [self._post(row, principal, moderator, locale, with_source) for row in rows]
 
     def _post(
         self,
         row: Mapping[str, Any],
         principal: Principal,
         moderator: bool,
-        reactions: list[schemas.ReactionCount],
-        translation: tuple[dict[str, Any] | None, bool] | None,
         locale: str,
         with_source: bool,
     ) -> schemas.Post:
@@ -661,20 +679,20 @@ class BoardService:
         html = str(row["html"]) if visible else ""
         shown_language = language
         label: schemas.TranslationLabel | None = None
-        done, requested = translation if translation is not None else (None, False)
+        done = row["translation_json"]
         if done is not None and visible:
-            html = str(done["html"])
-            shown_language = locale
-            translator = (
-                person(done["translator"], done["translator_name"])
-                if done["translator"] is not None
-                else None
+            (translation_id, kind, translator_id, translator_name, translated, made_from) = (
+                msgspec.json.decode(done)
             )
+            html = str(translated)
+            shown_language = locale
             label = schemas.TranslationLabel(
-                id=int(done["id"]),
-                kind=schemas.TranslationKind(str(done["kind"])),
-                translator=translator,
-                outdated=int(done["post_revision"]) < int(row["revision"]),
+                id=int(translation_id),
+                kind=schemas.TranslationKind(str(kind)),
+                translator=(
+                    person(translator_id, translator_name) if translator_id is not None else None
+                ),
+                outdated=int(made_from) < int(row["revision"]),
             )
         reply_to = None
         if row["reply_to"] is not None and row["reply_position"] is not None:
@@ -698,14 +716,19 @@ class BoardService:
             translation=label,
             original_url=f"{API}/posts/{post_id}?translate=false" if label is not None else None,
             html=html,
-            translation_requested=requested and label is None,
+            translation_requested=bool(row["translation_requested"]) and label is None,
             reply_to=reply_to,
             created_at=as_datetime(row["created_at"]),
             edited_at=maybe_datetime(row["edited_at"]),
             revision=int(row["revision"]),
             deleted=deleted,
             hidden=hidden,
-            reactions=reactions,
+            reactions=[
+                schemas.ReactionCount(
+                    kind=schemas.ReactionKind(kind), count=int(n), mine=bool(mine)
+                )
+                for kind, n, mine in msgspec.json.decode(row["reactions_json"] or "[]")
+            ],
             source=source,
         )
 
@@ -729,30 +752,6 @@ class BoardService:
                     mine=bool(row["mine"]),
                 )
             )
-        return found
-
-    async def _translations_for(
-        self, post_ids: list[int], locale: str
-    ) -> dict[int, tuple[dict[str, Any] | None, bool]]:
-        """Per post: the newest translation into ``locale``, and whether one is asked for."""
-        if not post_ids:
-            return {}
-        rows = await query(
-            "SELECT tr.id, tr.post, tr.status, tr.kind, tr.translator, "
-            "u.display_name AS translator_name, tr.html, tr.post_revision "
-            "FROM board_translation tr LEFT JOIN account_user u ON u.id = tr.translator "
-            f"WHERE tr.locale = {{}} AND tr.post IN ({placeholders(post_ids)}) ORDER BY tr.id",
-            locale,
-            *post_ids,
-        )
-        found: dict[int, tuple[dict[str, Any] | None, bool]] = {}
-        for row in rows:
-            done, requested = found.get(int(row["post"]), (None, False))
-            if row["status"] == "done":
-                done = row
-            else:
-                requested = True
-            found[int(row["post"])] = (done, requested)
         return found
 
     async def create_post(
