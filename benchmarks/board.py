@@ -131,8 +131,11 @@ class Figure:
 
 
 def _ms(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text.strip()).groups()  # type: ignore[union-attr]
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    found = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
+    if found is None:
+        raise ValueError(f"wrk printed a latency this script does not read: {text!r}")
+    value, unit = found.groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
 def with_wrk(url: str, seconds: int, connections: int) -> Figure:
@@ -144,7 +147,10 @@ def with_wrk(url: str, seconds: int, connections: int) -> Figure:
         timeout=seconds + 60,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"99%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
+    latency = re.search(r"99%\s+(\S+)", output)
+    if latency is None:
+        raise RuntimeError(f"wrk gave no latency distribution:\n{output}")
+    p99 = _ms(latency.group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return Figure(rps, p99, int(errors.group(1)) if errors else 0)
 
