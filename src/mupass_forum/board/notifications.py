@@ -30,7 +30,7 @@ _FOOTER = N_(
 
 REPLY = MailTemplate(
     name="board.reply",
-    # i18n: {author} is a person's name, {thread} the title of a discussion thread.
+    # i18n: {author} is a person's name, {thread} a thread's title.
     subject=N_("{author} replied in “{thread}”"),
     paragraphs=(
         N_("Hello {name},"),
