@@ -35,6 +35,12 @@ from mupass_forum.board.controllers import (
 )
 from mupass_forum.board.live import LiveHub, board_live, channels_backend
 from mupass_forum.board.services import BoardService
+from mupass_forum.consent import links as consent_links
+from mupass_forum.consent.controllers import (
+    ConsentLinkController,
+    ForumConsentController,
+    MyConsentHistoryController,
+)
 from mupass_forum.errors import EXCEPTION_HANDLERS
 from mupass_forum.forums.controllers import ForumController, SeriesController
 from mupass_forum.health import HealthController
@@ -42,8 +48,26 @@ from mupass_forum.i18n import Catalogs
 from mupass_forum.i18n import locale as i18n
 from mupass_forum.mail import services as mail
 from mupass_forum.mail.relay import relay_lifespan
-from mupass_forum.participants.controllers import RegionController
+from mupass_forum.participants.controllers import (
+    MyProfileController,
+    ParticipantController,
+    RegionController,
+    VocabularyController,
+)
 from mupass_forum.paths import project_dir
+from mupass_forum.privacy.controllers import (
+    ErasureController,
+    ForumRetentionController,
+    MyDataController,
+)
+from mupass_forum.privacy.wiring import install_privacy
+from mupass_forum.proposals.controllers import ProposalController
+from mupass_forum.registrations.controllers import (
+    InterestController,
+    RegistrationController,
+    WorkshopController,
+)
+from mupass_forum.registrations.wiring import install_registrations
 from mupass_forum.request_context import RequestContext, RequestIdLogFilter
 from mupass_forum.security import HTTPS_HEADERS, SECURITY_HEADERS, cors_config
 from mupass_forum.settings import Settings
@@ -83,6 +107,9 @@ def install(settings: Settings) -> db.SQLiteEngine | db.PostgresEngine:
     engine = db.engine_for(settings)
     db.use_engine(engine)
     mail.install(settings)
+    install_registrations(settings)
+    consent_links.install(settings)
+    install_privacy()
     return engine
 
 
@@ -123,6 +150,19 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RegionController,
             SeriesController,
             ForumController,
+            VocabularyController,
+            MyProfileController,
+            ParticipantController,
+            InterestController,
+            RegistrationController,
+            ForumConsentController,
+            ConsentLinkController,
+            MyConsentHistoryController,
+            WorkshopController,
+            ProposalController,
+            MyDataController,
+            ErasureController,
+            ForumRetentionController,
             CategoryController,
             ThreadController,
             PostController,
@@ -169,6 +209,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 Tag(name="accounts", description="Signing up and in, your account, roles"),
                 Tag(name="organizations", description="Partner institutes and their members"),
                 Tag(name="forums", description="Forums, their series, roles and programme"),
+                Tag(name="participants", description="Profiles, the directory, topics"),
+                Tag(
+                    name="registrations",
+                    description="Interest, registration, the waiting list, statistics",
+                ),
+                Tag(name="consent", description="Photo and video consent, photo lists"),
+                Tag(name="proposals", description="Best-practice proposals and their review"),
+                Tag(name="privacy", description="Your data: export, erasure, retention"),
                 Tag(name="board", description="The dialogue board between forums"),
                 Tag(name="translations", description="Translators' work queue"),
             ],

@@ -470,6 +470,85 @@ def mail_test(address: str, locale: str | None, timezone: str | None) -> None:
     click.echo(f"Queued as mail {outbox_id}; see `mupass-forum mail-outbox` for its state.")
 
 
+@main.command()
+@click.argument("email")
+@click.option(
+    "--remove-posts", is_flag=True, help="Remove the person's board posts too, not only unlink."
+)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def erase(email: str, remove_posts: bool, yes: bool) -> None:
+    """Erase the account of EMAIL and the person's data, on their request."""
+    from mupass_forum.app import install
+    from mupass_forum.errors import NotFound
+    from mupass_forum.privacy import services
+
+    settings = load_settings()
+    install(settings)
+    if not yes:
+        click.confirm(f"Erase the account of {email} and everything about the person?", abort=True)
+    try:
+        receipt = run_with_database(
+            settings, lambda: services.erase_by_email(email, remove_posts=remove_posts)
+        )
+    except NotFound as exc:
+        raise click.ClickException(f"there is no account for {email}") from exc
+    click.echo(
+        f"Erased; account {receipt.account_id} remains as a pseudonymous tombstone"
+        f"{' and the posts were removed' if receipt.posts_removed else ''}."
+    )
+
+
+@main.group()
+def retention() -> None:
+    """Shred personal details of past forums once their retention period is over."""
+
+
+def _retention_line(work: Any, dry_run: bool) -> str:
+    verb = "would remove" if dry_run else "removed"
+    parts = []
+    if work.shred:
+        parts.append(
+            f"details of {work.registrations} registrations, {work.interest} interest records, "
+            "the photo list"
+        )
+    if work.clear_consent:
+        parts.append(f"{work.consent_events} consent events")
+    return (
+        f"{work.slug} (ended {work.ends_at:%Y-%m-%d}, kept {work.retention_days} days): "
+        f"{verb} {'; '.join(parts)}"
+    )
+
+
+@retention.command("run")
+@click.option("--dry-run", is_flag=True, help="Only show what would be removed.")
+def retention_run(dry_run: bool) -> None:
+    """Apply retention to every forum that is due; safe to run again and to schedule."""
+    from mupass_forum.app import install
+    from mupass_forum.privacy import retention as rules
+
+    settings = load_settings()
+    install(settings)
+
+    async def work() -> list[Any]:
+        due = await rules.plan(settings)
+        if dry_run or not due:
+            return due
+        done = []
+        with click.progressbar(
+            length=len(due), label="Retention", file=sys.stderr, show_pos=True
+        ) as bar:
+            for item in due:
+                done.append(await rules.carry_out(item))
+                bar.update(1)
+        return done
+
+    results = run_with_database(settings, work)
+    for item in results:
+        click.echo(_retention_line(item, dry_run))
+    if not results:
+        click.echo("Nothing is due: every past forum is within its retention period or done.")
+
+
 @main.command("board-digest")
 def board_digest() -> None:
     """Send the daily board summaries that are due (run it once a day, e.g. from cron)."""

@@ -10,9 +10,17 @@ from collections.abc import Awaitable, Callable
 
 from mupass_forum.board.demo_data import load_board
 from mupass_forum.forums.demo_data import load_forums
+from mupass_forum.proposals.demo_data import load_proposals
+from mupass_forum.registrations.demo_data import load_registrations, load_workshop_sign_ups
 
 #: Loaders run in order (later ones may use what earlier ones created).
-LOADERS: tuple[Callable[[], Awaitable[list[str]]], ...] = (load_forums, load_board)
+LOADERS: tuple[Callable[[], Awaitable[list[str]]], ...] = (
+    load_forums,
+    load_registrations,
+    load_workshop_sign_ups,
+    load_proposals,
+    load_board,
+)
 
 
 async def load_demo_data() -> list[str]:

@@ -17,6 +17,11 @@ APP_REGISTRY = AppRegistry(
         "mupass_forum.mail.piccolo_app",
         "mupass_forum.accounts.piccolo_app",
         "mupass_forum.forums.piccolo_app",
+        "mupass_forum.participants.piccolo_app",
+        "mupass_forum.registrations.piccolo_app",
+        "mupass_forum.consent.piccolo_app",
+        "mupass_forum.proposals.piccolo_app",
+        "mupass_forum.privacy.piccolo_app",
         "mupass_forum.board.piccolo_app",
     ]
 )

@@ -105,6 +105,14 @@ class Settings:
     login_failures_per_account: int = 5
     login_failures_per_address: int = 20
     login_failure_window_seconds: int = 900
+    #: How long a signed consent withdrawal link in a mail stays valid, in days.
+    consent_link_days: int = 365
+    #: Days after a forum ends that its personal details (registration needs, interest, the
+    #: photo list) are kept; a forum may set its own period.
+    retention_days: int = 365
+    #: Days after a forum ends that its consent events are kept as proof, at least the
+    #: forum's retention period.
+    consent_proof_days: int = 3 * 365
     #: How the board's live stream reaches every server process: ``memory`` (one process),
     #: ``redis`` (``redis_url``) or ``postgres`` (LISTEN/NOTIFY on the database).
     board_channels: str = "memory"
@@ -156,6 +164,9 @@ class Settings:
             "login_failures_per_account": int,
             "login_failures_per_address": int,
             "login_failure_window_seconds": int,
+            "consent_link_days": int,
+            "retention_days": int,
+            "consent_proof_days": int,
             "board_channels": lambda v: v.strip().lower(),
             "board_auto_hide_flags": int,
             "board_posts_per_hour": int,
@@ -228,6 +239,12 @@ class Settings:
         if self.mail_retry_cap_seconds < self.mail_retry_base_seconds:
             raise SettingsError(
                 f"{PREFIX}MAIL_RETRY_CAP_SECONDS must not be below {PREFIX}MAIL_RETRY_BASE_SECONDS"
+            )
+        if self.consent_link_days < 1:
+            raise SettingsError(f"{PREFIX}CONSENT_LINK_DAYS must be at least 1")
+        if self.retention_days < 1 or self.consent_proof_days < 1:
+            raise SettingsError(
+                f"{PREFIX}RETENTION_DAYS and {PREFIX}CONSENT_PROOF_DAYS must be at least 1"
             )
 
         if self.board_channels not in BOARD_CHANNELS:

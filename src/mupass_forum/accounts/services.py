@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import re
 import secrets
 import sqlite3
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import asyncpg
 import msgspec
-from babel.core import Locale
 from babel.support import LazyProxy
 
 from mupass_forum import db
@@ -53,10 +50,19 @@ from mupass_forum.errors import (
     NotAuthenticated,
     NotFound,
 )
-from mupass_forum.i18n import N_, gettext, language_name, supported_locales
+from mupass_forum.i18n import N_, gettext, language_name
 from mupass_forum.i18n.locale import babel_locale
 from mupass_forum.mail import MailTemplate, queue_mail
 from mupass_forum.settings import Settings
+from mupass_forum.validation import (
+    country_problem,
+    email_problem,
+    locale_problem,
+    raise_problems,
+    required_problem,
+    timezone_problem,
+    website_problem,
+)
 
 VERIFY_EMAIL = "verify_email"
 PASSWORD_RESET = "password_reset"  # noqa: S105 (a token purpose, not a secret)
@@ -65,7 +71,6 @@ RESET_LIFETIME = timedelta(hours=1)
 #: ``last_used_at`` of a session is refreshed at most this often, so reads stay reads.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _UNIQUE_VIOLATIONS = (asyncpg.UniqueViolationError, sqlite3.IntegrityError)
 
 
@@ -86,48 +91,6 @@ def new_token() -> tuple[str, str]:
     """A random token of 256 bits and the hash under which it is stored."""
     token = secrets.token_urlsafe(32)
     return token, token_hash(token)
-
-
-def _email_problem(email: str, pointer: str = "/email") -> FieldError | None:
-    if _EMAIL.match(email):
-        return None
-    return FieldError(N_("This is not a valid email address."), "invalid_email", pointer=pointer)
-
-
-def _locale_problem(locale: str, pointer: str = "/locale") -> FieldError | None:
-    supported = supported_locales()
-    if locale in supported:
-        return None
-    return FieldError(
-        N_("Use one of: {supported}."),
-        "unsupported_locale",
-        pointer=pointer,
-        params={"supported": ", ".join(supported)},
-    )
-
-
-def _timezone_problem(timezone: str, pointer: str = "/timezone") -> FieldError | None:
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return FieldError(
-            N_("This is not a known time zone (such as Europe/Berlin or Africa/Nairobi)."),
-            "unknown_timezone",
-            pointer=pointer,
-        )
-    return None
-
-
-def _display_name_problem(name: str, pointer: str = "/display_name") -> FieldError | None:
-    if name.strip():
-        return None
-    return FieldError(N_("This field is required."), "required", pointer=pointer)
-
-
-def _raise_problems(*problems: FieldError | None) -> None:
-    found = [problem for problem in problems if problem is not None]
-    if found:
-        raise InvalidInput(*found)
 
 
 #: What a mail to an account needs: it goes out in the account's own language and time zone,
@@ -224,12 +187,12 @@ class AccountService:
 
         An unverified account gets its confirmation mail in the same transaction."""
         email = normalize_email(email)
-        _raise_problems(
-            _email_problem(email),
+        raise_problems(
+            email_problem(email),
             password_problem(password),
-            _display_name_problem(display_name),
-            _locale_problem(locale),
-            _timezone_problem(timezone),
+            required_problem(display_name, "/display_name"),
+            locale_problem(locale),
+            timezone_problem(timezone),
         )
         password_hash = await self.hash_password(password)
         async with db.transaction():
@@ -507,26 +470,34 @@ class AccountService:
 
     # Passwords -----------------------------------------------------------------------------
 
-    async def change_password(
-        self, principal: Principal, data: schemas.PasswordChange, *, client_address: str
+    async def confirm_password(
+        self,
+        principal: Principal,
+        password: str,
+        *,
+        client_address: str,
+        pointer: str = "/current_password",
     ) -> None:
-        """Set a new password; every other session of the account is signed out."""
+        """Check that the caller knows their current password, counted like a sign-in."""
         await authorize(principal, signed_in)
         assert principal.email is not None and principal.user_id is not None
         await self.throttle.check(principal.email, client_address)
         stored = await User.select(User.password_hash).where(User.id == principal.user_id).first()
-        if stored is None or not await self._verify_password(
-            stored["password_hash"], data.current_password
-        ):
+        if stored is None or not await self._verify_password(stored["password_hash"], password):
             await self.throttle.failed(principal.email, client_address)
             raise InvalidInput(
                 FieldError(
-                    N_("This is not your current password."),
-                    "wrong_password",
-                    pointer="/current_password",
+                    N_("This is not your current password."), "wrong_password", pointer=pointer
                 )
             )
-        _raise_problems(password_problem(data.new_password, "/new_password"))
+
+    async def change_password(
+        self, principal: Principal, data: schemas.PasswordChange, *, client_address: str
+    ) -> None:
+        """Set a new password; every other session of the account is signed out."""
+        await self.confirm_password(principal, data.current_password, client_address=client_address)
+        assert principal.user_id is not None
+        raise_problems(password_problem(data.new_password, "/new_password"))
         new_hash = await self.hash_password(data.new_password)
         async with db.transaction():
             stamp = now()
@@ -564,7 +535,7 @@ class AccountService:
 
     async def reset_password(self, data: schemas.PasswordReset) -> None:
         """Set a new password with a reset token; all sessions of the account end."""
-        _raise_problems(password_problem(data.new_password, "/new_password"))
+        raise_problems(password_problem(data.new_password, "/new_password"))
         new_hash = await self.hash_password(data.new_password)
         async with db.transaction():
             row = await self._use_token(data.token, PASSWORD_RESET)
@@ -637,15 +608,15 @@ class AccountService:
         changes: dict[Any, Any] = {}
         problems: list[FieldError | None] = []
         if not isinstance(data.display_name, msgspec.UnsetType):
-            problems.append(_display_name_problem(data.display_name))
+            problems.append(required_problem(data.display_name, "/display_name"))
             changes[User.display_name] = data.display_name.strip()
         if not isinstance(data.locale, msgspec.UnsetType):
-            problems.append(_locale_problem(data.locale))
+            problems.append(locale_problem(data.locale))
             changes[User.locale] = data.locale
         if not isinstance(data.timezone, msgspec.UnsetType):
-            problems.append(_timezone_problem(data.timezone))
+            problems.append(timezone_problem(data.timezone))
             changes[User.timezone] = data.timezone
-        _raise_problems(*problems)
+        raise_problems(*problems)
         if changes:
             changes[User.updated_at] = now()
             await User.update(changes).where(User.id == principal.user_id)
@@ -711,26 +682,6 @@ def _organization(row: Mapping[str, Any]) -> schemas.Organization:
     )
 
 
-def _country_problem(country: str, pointer: str = "/country") -> FieldError | None:
-    if country.isalpha() and country.upper() in Locale.parse("en").territories:
-        return None
-    return FieldError(
-        N_("Expected a two-letter ISO 3166 country code such as DE, GH or CO."),
-        "unknown_country",
-        pointer=pointer,
-    )
-
-
-def _website_problem(website: str, pointer: str = "/website") -> FieldError | None:
-    if not website or re.match(r"^https?://[^\s/]+\.[^\s]+$", website):
-        return None
-    return FieldError(
-        N_("Expected a web address starting with https:// or http://."),
-        "invalid_url",
-        pointer=pointer,
-    )
-
-
 async def _organization_row(organization_id: int) -> dict[str, Any]:
     row = (
         await Organization.select(*_ORGANIZATION_COLUMNS)
@@ -772,10 +723,10 @@ async def create_organization(
     await authorize(principal, platform_admin)
     name = data.name.strip()
     country = data.country.upper()
-    _raise_problems(
+    raise_problems(
         None if name else FieldError(N_("This field is required."), "required", pointer="/name"),
-        _country_problem(country),
-        _website_problem(data.website),
+        country_problem(country),
+        website_problem(data.website),
     )
     stamp = now()
     async with db.transaction():
@@ -809,12 +760,12 @@ async def update_organization(
     if not isinstance(data.kind, msgspec.UnsetType):
         changes[Organization.kind] = data.kind.value
     if not isinstance(data.country, msgspec.UnsetType):
-        problems.append(_country_problem(data.country))
+        problems.append(country_problem(data.country))
         changes[Organization.country] = data.country.upper()
     if not isinstance(data.website, msgspec.UnsetType):
-        problems.append(_website_problem(data.website))
+        problems.append(website_problem(data.website))
         changes[Organization.website] = data.website
-    _raise_problems(*problems)
+    raise_problems(*problems)
     if changes:
         changes[Organization.updated_at] = now()
         async with db.transaction():
@@ -952,7 +903,7 @@ async def grant_translator_role(
     principal: Principal, data: schemas.TranslatorRoleCreate
 ) -> schemas.TranslatorRole:
     await authorize(principal, platform_admin)
-    _raise_problems(_locale_problem(data.locale))
+    raise_problems(locale_problem(data.locale))
     async with db.transaction():
         user = await User.select(User.display_name).where(User.id == data.user_id).first()
         if user is None:

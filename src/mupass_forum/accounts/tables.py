@@ -34,6 +34,10 @@ class User(Table, tablename="account_user"):
     is_platform_admin = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
+    #: Set when the person's data was erased: the row stays as a pseudonymous tombstone (its id
+    #: is what consent proof and anonymized registrations point to), nothing in it names anyone
+    #: and no password opens it.
+    erased_at = Timestamptz(null=True, default=None)
 
 
 class Session(Table, tablename="account_session"):

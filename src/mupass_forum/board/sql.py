@@ -12,6 +12,8 @@ import asyncpg
 from mupass_forum.board.authorization import CategoryAccess
 from mupass_forum.board.schemas import Person
 from mupass_forum.board.tables import Post
+from mupass_forum.i18n import gettext
+from mupass_forum.privacy.registry import FORMER_PARTICIPANT
 
 #: What a unique index violation raises on either engine.
 UNIQUE_VIOLATIONS = (asyncpg.UniqueViolationError, sqlite3.IntegrityError)
@@ -41,7 +43,8 @@ def maybe_datetime(value: Any) -> datetime | None:
 
 
 def person(user_id: Any, name: Any) -> Person:
-    return Person(id=int(user_id), display_name=str(name))
+    """Someone as the board names them; an erased account has no name left."""
+    return Person(id=int(user_id), display_name=str(name or "") or gettext(FORMER_PARTICIPANT))
 
 
 def access_of(row: Mapping[str, Any], prefix: str = "") -> CategoryAccess:

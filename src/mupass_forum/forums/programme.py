@@ -90,6 +90,14 @@ def _item(row: Mapping[str, Any], zone: ZoneInfo) -> schemas.ProgrammeItem:
     )
 
 
+def items_for_reader(
+    rows: Sequence[Mapping[str, Any]], zone: ZoneInfo
+) -> list[schemas.ProgrammeItem]:
+    """Items (rows of ``programme_rows``) in the reader's language and the forum's zone."""
+    with use_locale(current_locale(), zone):
+        return [_item(row, zone) for row in rows]
+
+
 async def get_programme(principal: Principal, slug: str) -> schemas.Programme:
     forum = await visible_forum(principal, slug)
     zone = ZoneInfo(forum.timezone)
@@ -186,13 +194,38 @@ class _ForumDates:
 
 
 async def _check_speakers(changes: InputChecks, speakers: Sequence[schemas.SpeakerInput]) -> None:
-    linked = {speaker.user_id for speaker in speakers if speaker.user_id is not None}
+    """The speakers sent; those linked from proposals are kept, as their proposals made them.
+
+    Linked speakers come and go with their proposals (``proposals.services``): an entry sent
+    with a ``proposal_id`` keeps the linked speaker at its place, a list sent without them keeps
+    them at its end, and a ``proposal_id`` that is not linked here is refused.
+    """
+    linked = {
+        entry["proposal_id"]: entry
+        for entry in stored_json(changes.current.get("speakers") or "[]")
+        if entry.get("proposal_id") is not None
+    }
+    accounts = {speaker.user_id for speaker in speakers if speaker.user_id is not None}
     known = (
-        {row["id"] for row in await User.select(User.id).where(User.id.is_in(list(linked)))}
-        if linked
+        {row["id"] for row in await User.select(User.id).where(User.id.is_in(list(accounts)))}
+        if accounts
         else set()
     )
+    kept: list[dict[str, Any]] = []
     for index, speaker in enumerate(speakers):
+        if speaker.proposal_id is not None:
+            entry = linked.pop(speaker.proposal_id, None)
+            if entry is None:
+                changes.problem(
+                    FieldError(
+                        N_("Speakers from proposals join an item when the proposal is linked."),
+                        "proposal_not_linked",
+                        pointer=f"/speakers/{index}/proposal_id",
+                    )
+                )
+            else:
+                kept.append(entry)
+            continue
         if speaker.user_id is not None and speaker.user_id not in known:
             changes.problem(
                 FieldError(
@@ -201,14 +234,14 @@ async def _check_speakers(changes: InputChecks, speakers: Sequence[schemas.Speak
                     pointer=f"/speakers/{index}/user_id",
                 )
             )
-    changes.values["speakers"] = [
-        {
-            "name": speaker.name.strip(),
-            "organization": speaker.organization.strip(),
-            "user_id": speaker.user_id,
-        }
-        for speaker in speakers
-    ]
+        kept.append(
+            {
+                "name": speaker.name.strip(),
+                "organization": speaker.organization.strip(),
+                "user_id": speaker.user_id,
+            }
+        )
+    changes.values["speakers"] = kept + list(linked.values())
 
 
 async def create_item(

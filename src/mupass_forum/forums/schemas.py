@@ -247,12 +247,17 @@ class Speaker(msgspec.Struct):
     organization: str
     #: The speaker's account, when they have one.
     user_id: int | None = None
+    #: The accepted proposal that put the speaker here (managed through the proposal).
+    proposal_id: int | None = None
 
 
 class SpeakerInput(msgspec.Struct, forbid_unknown_fields=True):
     name: Annotated[str, Meta(min_length=1, max_length=200)]
     organization: ShortText = ""
     user_id: int | None = None
+    #: Keeps a speaker linked from a proposal at this place in the list (as read); the entry
+    #: itself stays as the proposal made it.
+    proposal_id: int | None = None
 
 
 class ProgrammeItem(msgspec.Struct):

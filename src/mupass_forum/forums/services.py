@@ -10,11 +10,11 @@ import base64
 import binascii
 import re
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import msgspec
@@ -51,6 +51,7 @@ from mupass_forum.i18n.text import (
     localize_stored,
     text_problems,
 )
+from mupass_forum.validation import country_problem, is_time_zone, timezone_problem
 
 ForumStatus = schemas.ForumStatus
 _UNIQUE_VIOLATIONS = (asyncpg.UniqueViolationError, sqlite3.IntegrityError)
@@ -132,20 +133,7 @@ def now() -> datetime:
 
 
 def _zone(name: str) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-
-
-def _timezone_problem(name: str, pointer: str = "/timezone") -> FieldError | None:
-    if "/" in name and _zone(name) is not None:
-        return None
-    return FieldError(
-        N_("This is not a known time zone (such as Europe/Berlin or Africa/Nairobi)."),
-        "unknown_timezone",
-        pointer=pointer,
-    )
+    return ZoneInfo(name) if is_time_zone(name) else None
 
 
 def to_utc(value: datetime, zone: ZoneInfo, pointer: str) -> datetime | FieldError:
@@ -200,6 +188,46 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
                 parameter="cursor",
             )
         ) from exc
+
+
+# Listeners -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ForumChange:
+    """A change to a forum, told to listeners inside the transaction that makes it."""
+
+    #: The forum as it was before the change.
+    before: ForumRef
+    #: The columns that change and their new values (``status`` as a ``ForumStatus``).
+    changes: Mapping[str, Any]
+
+
+ForumListener = Callable[[ForumChange], Awaitable[None]]
+_listeners: list[ForumListener] = []
+
+
+def on_forum_change(listener: ForumListener) -> Callable[[], None]:
+    """Call ``listener`` for every status change and edit of a forum; returns its removal.
+
+    Listeners run inside the change's transaction, so what they write commits or rolls back
+    with it, and an exception they raise undoes the change. Domains built on forums use this to
+    react (registrations send invitations when registration opens) without forums knowing
+    them. Adding the same listener twice keeps one.
+    """
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+    def remove() -> None:
+        if listener in _listeners:
+            _listeners.remove(listener)
+
+    return remove
+
+
+async def _tell_listeners(before: ForumRef, changes: Mapping[str, Any]) -> None:
+    for listener in list(_listeners):
+        await listener(ForumChange(before=before, changes=changes))
 
 
 # Reading forums --------------------------------------------------------------------------------
@@ -530,16 +558,6 @@ def original_locale_problems(locale: str | UnsetType | None) -> list[FieldError]
     ]
 
 
-def _country_problem(country: str, pointer: str) -> FieldError | None:
-    if not country or (country.isalpha() and country.upper() in Locale.parse("en").territories):
-        return None
-    return FieldError(
-        N_("Expected a two-letter ISO 3166 country code such as DE, GH or CO."),
-        "unknown_country",
-        pointer=pointer,
-    )
-
-
 def language_problem(code: str, pointer: str) -> FieldError | None:
     if code.isalpha() and code.lower() == code and code in Locale.parse("en").languages:
         return None
@@ -628,7 +646,7 @@ async def _check_forum(
     if not isinstance(data.kind, UnsetType):
         changes.values["kind"] = data.kind.value
     if not isinstance(data.timezone, UnsetType):
-        changes.problem(_timezone_problem(data.timezone))
+        changes.problem(timezone_problem(data.timezone))
         changes.values["timezone"] = data.timezone
     zone = _zone(changes.final("timezone") or "")
     for name in (
@@ -640,7 +658,8 @@ async def _check_forum(
     ):
         changes.instant(name, _given(data, name), zone)
     if not isinstance(data.venue, UnsetType):
-        changes.problem(_country_problem(data.venue.country, "/venue/country"))
+        if data.venue.country:
+            changes.problem(country_problem(data.venue.country, "/venue/country"))
         changes.values.update(
             venue_name=data.venue.name.strip(),
             venue_address=data.venue.address.strip(),
@@ -826,6 +845,7 @@ async def update_forum(principal: Principal, slug: str, data: schemas.ForumUpdat
             await Forum.update(
                 {getattr(Forum, name): value for name, value in values.items()}
             ).where(Forum.id == forum.id)
+            await _tell_listeners(forum, values)
         if partners is not None:
             await _replace_partners(forum.id, partners)
     return await get_forum(principal, slug)
@@ -874,6 +894,7 @@ async def change_status(principal: Principal, slug: str, target: ForumStatus) ->
                 "status_changed",
                 N_("The forum's status was changed at the same time. Please reload it."),
             )
+        await _tell_listeners(forum, {"status": target})
     return await get_forum(principal, slug)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -115,6 +116,24 @@ _BUTTON = (
 _SMALL = "margin:16px 0 0 0;font-size:13px;color:#6b7280;word-break:break-all;"
 
 
+_ADDRESS = re.compile(r"https?://[^\s<>\"']+")
+
+
+def _linked(escaped: str) -> str:
+    """Web addresses in an escaped paragraph made links (such as the consent withdrawal note's).
+
+    The address is taken from the escaped text, so it stays escaped inside ``href``; a full
+    stop or comma right after it belongs to the sentence.
+    """
+
+    def link(match: re.Match[str]) -> str:
+        address = match[0].rstrip(".,;:!?)")
+        rest = match[0][len(address) :]
+        return f'<a href="{address}">{address}</a>{rest}'
+
+    return _ADDRESS.sub(link, escaped)
+
+
 def _html(
     locale: str,
     subject: str,
@@ -126,7 +145,7 @@ def _html(
     # Each paragraph is escaped as a whole once its fields are filled in, so neither a
     # translation nor a context value can add markup.
     escape = html.escape
-    parts = [f'<p style="{_PARAGRAPH}">{escape(text)}</p>' for text in paragraphs]
+    parts = [f'<p style="{_PARAGRAPH}">{_linked(escape(text))}</p>' for text in paragraphs]
     if action is not None:
         label, url = action
         href = escape(url, quote=True)

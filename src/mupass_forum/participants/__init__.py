@@ -1,1 +1,1 @@
-"""Participants: regions and countries (UN M49, names from CLDR)."""
+"""Participants: profiles, the directory, topics, and regions and countries (UN M49, CLDR names)."""

@@ -1,0 +1,1 @@
+"""Photo and video consent: versioned notices per forum and the append-only consent ledger."""

@@ -1,0 +1,98 @@
+"""The outbox's share of a person's data: the mails sent to them.
+
+The export lists them by subject, template and date (the bodies repeat what the other sections
+hold). Erasure removes every mail to the person, queued or sent, and in mails to others
+replaces the person's address and names by "former participant" in the mail's own language.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from typing import Any
+
+from piccolo.columns.combination import Or, Where
+
+from mupass_forum.i18n import N_, gettext, use_locale
+from mupass_forum.mail.tables import OutboxMail
+from mupass_forum.privacy.registry import (
+    FORMER_PARTICIPANT,
+    STAGE_MAIL,
+    ErasureRequest,
+    PersonalData,
+    Subject,
+)
+
+#: The columns of a mail that may name people.
+_TEXT_COLUMNS = (
+    OutboxMail.recipient,
+    OutboxMail.subject,
+    OutboxMail.text,
+    OutboxMail.html,
+    OutboxMail.last_error,
+    OutboxMail.refused_recipients,
+)
+
+
+def _to_subject(subject: Subject) -> Or | Where:
+    return (OutboxMail.user_id == subject.user_id) | OutboxMail.recipient.like(f"%{subject.email}%")
+
+
+async def export(subject: Subject) -> Mapping[str, Any]:
+    mails = (
+        await OutboxMail.select(
+            OutboxMail.recipient,
+            OutboxMail.subject,
+            OutboxMail.template,
+            OutboxMail.locale,
+            OutboxMail.status,
+            OutboxMail.created_at,
+            OutboxMail.sent_at,
+        )
+        .where(_to_subject(subject))
+        .order_by(OutboxMail.id)
+    )
+    return {"mails": mails}
+
+
+def _terms(subject: Subject) -> list[str]:
+    """What names the person in a mail, the longest first so that no part is left over."""
+    plain = [subject.email, *subject.names]
+    escaped = [html.escape(term) for term in plain]
+    return sorted({term for term in plain + escaped if term}, key=len, reverse=True)
+
+
+async def erase(request: ErasureRequest) -> None:
+    await OutboxMail.delete().where(_to_subject(request.subject))
+    terms = _terms(request.subject)
+    mentioning: Any = None
+    for term in terms:
+        for column in _TEXT_COLUMNS:
+            condition = column.like(f"%{term}%")
+            mentioning = condition if mentioning is None else mentioning | condition
+    if mentioning is None:
+        return
+    columns = [OutboxMail.id, OutboxMail.locale, *_TEXT_COLUMNS]
+    for mail in await OutboxMail.select(*columns).where(mentioning):
+        with use_locale(mail["locale"]):
+            label = gettext(FORMER_PARTICIPANT)
+        changes: dict[Any, Any] = {}
+        for column in _TEXT_COLUMNS:
+            value = mail[column._meta.name]
+            for term in terms:
+                value = value.replace(term, label)
+            if value != mail[column._meta.name]:
+                changes[column] = value
+        if changes:
+            await OutboxMail.update(changes).where(OutboxMail.id == mail["id"])
+
+
+PERSONAL_DATA = PersonalData(
+    section="mail",
+    # i18n: Part of the personal data export (README).
+    description=N_("The mails we sent you: subject, kind of mail, language and date."),
+    tables={OutboxMail: "mails"},
+    export=export,
+    erase=erase,
+    stage=STAGE_MAIL,
+)

@@ -1,0 +1,1 @@
+"""Personal data rights: the export, erasure on request, and retention after forums."""

@@ -1,0 +1,128 @@
+"""Who holds personal data, and how each domain exports and erases its own.
+
+Every domain knows its tables best, so each contributes one ``PersonalData`` (from its
+``personal_data.py``, registered by ``privacy.wiring`` when the app is installed): the tables it
+answers for, a function that exports a person's rows of them and one that erases them. A table
+that holds nothing about a person is declared with ``NoPersonalData`` and the reason. The tests
+walk every table of ``piccolo_conf.APP_REGISTRY`` and fail for one that is neither, so that a new
+table cannot be left out of the export and the erasure without anyone noticing.
+
+This module imports no domain, so that domains can import it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from piccolo.table import Table
+
+from mupass_forum.i18n import N_
+
+# i18n: Stands for the name of someone whose account was erased.
+FORMER_PARTICIPANT = N_("former participant")
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """The person whose data is exported or erased."""
+
+    user_id: int
+    #: The account's address: records made without an account (interest) are found by it.
+    email: str
+    #: How the person is named (account name, profile name), to find them in free texts written
+    #: by others (mails, programme speakers); the longest first, empty ones left out.
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ErasureRequest:
+    """What an eraser is asked to do, inside the erasure's one transaction."""
+
+    subject: Subject
+    #: Remove the person's board posts too, instead of keeping them without a name.
+    remove_posts: bool
+    #: Who asked (the person or an admin); None from the command line.
+    actor_id: int | None
+    at: datetime
+
+
+Exporter = Callable[[Subject], Awaitable[Mapping[str, Any]]]
+Eraser = Callable[[ErasureRequest], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalData:
+    """A domain's share of a person's data.
+
+    ``section`` names its part of the export; ``description`` says what it holds in the README
+    of the export.
+
+    ``tables`` maps each table to the key of the export section that holds its rows. Erasers
+    run by ascending ``stage`` in one transaction: those that still read the profile or the
+    account (registrations copy the profile's statistics fields) before those that remove them,
+    mail last, after every step that queued one.
+    """
+
+    section: str
+    #: What the section holds, for the README of the export (``N_``-marked, translated when
+    #: the README is written).
+    description: str
+    tables: Mapping[type[Table], str]
+    export: Exporter
+    erase: Eraser
+    stage: int = 50
+
+
+@dataclass(frozen=True, slots=True)
+class NoPersonalData:
+    """Tables that hold nothing about a person, and why."""
+
+    tables: tuple[type[Table], ...]
+    reason: str
+
+
+@dataclass
+class _Registry:
+    holders: dict[str, PersonalData] = field(default_factory=dict)
+    exempt: dict[type[Table], str] = field(default_factory=dict)
+
+
+_registry = _Registry()
+
+#: Stages of the domains' erasers, named so that their order reads in one place.
+STAGE_REGISTRATIONS = 10
+STAGE_PROPOSALS = 20
+STAGE_FORUMS = 30
+STAGE_BOARD = 40
+STAGE_CONSENT = 50
+STAGE_PARTICIPANTS = 60
+STAGE_ACCOUNTS = 80
+STAGE_MAIL = 90
+
+
+def register(*entries: PersonalData | NoPersonalData) -> None:
+    """Add domains' shares; registering a section again replaces it (apps are made often)."""
+    for entry in entries:
+        if isinstance(entry, PersonalData):
+            _registry.holders[entry.section] = entry
+        else:
+            for table in entry.tables:
+                _registry.exempt[table] = entry.reason
+
+
+def holders() -> list[PersonalData]:
+    """Every registered share, in the order erasure runs them."""
+    return sorted(_registry.holders.values(), key=lambda entry: (entry.stage, entry.section))
+
+
+def exemptions() -> Mapping[type[Table], str]:
+    return dict(_registry.exempt)
+
+
+def uncovered(tables: Iterable[type[Table]]) -> list[type[Table]]:
+    """The tables that no share answers for and that are not declared free of personal data."""
+    covered = {table for entry in _registry.holders.values() for table in entry.tables}
+    return [table for table in tables if table not in covered and table not in _registry.exempt]

@@ -1,0 +1,202 @@
+"""Retention: nothing about a person is kept longer than a forum needs it.
+
+Once a forum is over (held, archived or cancelled) and ended longer ago than its retention
+period (its own, or ``MUPASS_RETENTION_DAYS``), its registrations lose their personal details,
+its interest records their names and addresses, and its photo list is refused; every figure of
+its statistics stays as it was. Once it ended longer ago than the proof period
+(``MUPASS_CONSENT_PROOF_DAYS``, at least the retention period), its consent events are removed
+from the ledger.
+
+Each forum is done in one transaction and marked done in ``ForumRetention``, so a run can be
+stopped and started again, and a second run finds nothing to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from mupass_forum import db
+from mupass_forum.accounts.principal import Principal
+from mupass_forum.consent import personal_data as consent
+from mupass_forum.errors import Gone
+from mupass_forum.forums.authorization import ForumRef
+from mupass_forum.forums.services import editable_forum
+from mupass_forum.forums.tables import Forum
+from mupass_forum.i18n import N_
+from mupass_forum.privacy import schemas
+from mupass_forum.privacy.tables import ForumRetention
+from mupass_forum.registrations import personal_data as registrations
+from mupass_forum.settings import Settings
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class ForumWork:
+    """What retention will do, or did, for one forum."""
+
+    forum_id: int
+    slug: str
+    ends_at: datetime
+    retention_days: int
+    #: The forum's personal details are due for shredding (they may be few or none).
+    shred: bool
+    registrations: int
+    interest: int
+    #: The forum's consent events are due for removal.
+    clear_consent: bool
+    consent_events: int
+
+    @property
+    def empty(self) -> bool:
+        return not (self.shred or self.clear_consent)
+
+
+async def _retention_rows() -> dict[int, dict[str, Any]]:
+    rows = await ForumRetention.select(
+        ForumRetention.forum,
+        ForumRetention.retention_days,
+        ForumRetention.shredded_at,
+        ForumRetention.consent_cleared_at,
+    )
+    return {row["forum"]: row for row in rows}
+
+
+async def plan(settings: Settings, at: datetime | None = None) -> list[ForumWork]:
+    """The forums retention has work for, oldest first, with what it would remove."""
+    at = at or now()
+    forums = (
+        await Forum.select(Forum.id, Forum.slug, Forum.ends_at)
+        .where(Forum.status.is_in(list(registrations.OVER)))
+        .order_by(Forum.ends_at)
+    )
+    kept = await _retention_rows()
+    work = []
+    for forum in forums:
+        own = kept.get(forum["id"], {})
+        days = own.get("retention_days") or settings.retention_days
+        proof_days = max(days, settings.consent_proof_days)
+        over = forum["ends_at"]
+        shred = own.get("shredded_at") is None and over < at - timedelta(days=days)
+        clear = own.get("consent_cleared_at") is None and over < at - timedelta(days=proof_days)
+        if not (shred or clear):
+            continue
+        counts = await registrations.shreddable(forum["id"]) if shred else (0, 0)
+        events = await consent.releasable(forum["id"]) if clear else 0
+        work.append(
+            ForumWork(
+                forum_id=forum["id"],
+                slug=forum["slug"],
+                ends_at=forum["ends_at"],
+                retention_days=days,
+                shred=shred,
+                registrations=counts[0],
+                interest=counts[1],
+                clear_consent=clear,
+                consent_events=events,
+            )
+        )
+    return work
+
+
+async def _mark(forum_id: int, changes: dict[Any, Any]) -> None:
+    changes = {**changes, ForumRetention.updated_at: now()}
+    updated = (
+        await ForumRetention.update(changes)
+        .where(ForumRetention.forum == forum_id)
+        .returning(ForumRetention.id)
+    )
+    if not updated:
+        values = {column._meta.name: value for column, value in changes.items()}
+        await ForumRetention.insert(ForumRetention(forum=forum_id, **values))
+
+
+async def carry_out(work: ForumWork, at: datetime | None = None) -> ForumWork:
+    """Do one forum's retention in one transaction; returns what was actually removed."""
+    at = at or now()
+    done_registrations = done_interest = done_events = 0
+    async with db.transaction():
+        if work.shred:
+            done_registrations, done_interest = await registrations.shred_forum(work.forum_id, at)
+            await _mark(work.forum_id, {ForumRetention.shredded_at: at})
+        if work.clear_consent:
+            done_events = await consent.release_forum(work.forum_id, at)
+            await _mark(work.forum_id, {ForumRetention.consent_cleared_at: at})
+    return ForumWork(
+        forum_id=work.forum_id,
+        slug=work.slug,
+        ends_at=work.ends_at,
+        retention_days=work.retention_days,
+        shred=work.shred,
+        registrations=done_registrations,
+        interest=done_interest,
+        clear_consent=work.clear_consent,
+        consent_events=done_events,
+    )
+
+
+async def run(
+    settings: Settings,
+    *,
+    dry_run: bool = False,
+    progress: Callable[[ForumWork], None] | None = None,
+) -> list[ForumWork]:
+    """Retention for every forum that is due; ``dry_run`` only says what would go."""
+    at = now()
+    done = []
+    for work in await plan(settings, at):
+        result = work if dry_run else await carry_out(work, at)
+        done.append(result)
+        if progress is not None:
+            progress(result)
+    return done
+
+
+# A forum's own period, and its photo list ------------------------------------------------------
+
+
+async def refuse_shredded_photo_list(forum: ForumRef) -> None:
+    """The photo list of a forum whose personal details were shredded is gone for good."""
+    if await ForumRetention.exists().where(
+        ForumRetention.forum == forum.id, ForumRetention.shredded_at.is_not_null()
+    ):
+        raise Gone(
+            "photo_list_shredded",
+            N_("The photo list of this forum was deleted when its retention period ended."),
+        )
+
+
+async def _forum_retention(settings: Settings, forum: ForumRef) -> schemas.ForumRetention:
+    own = (await _retention_rows()).get(forum.id, {})
+    days = own.get("retention_days") or settings.retention_days
+    return schemas.ForumRetention(
+        forum=forum.slug,
+        retention_days=own.get("retention_days"),
+        default_days=settings.retention_days,
+        effective_days=days,
+        shred_after=forum.ends_at + timedelta(days=days),
+        shredded_at=own.get("shredded_at"),
+        consent_cleared_at=own.get("consent_cleared_at"),
+    )
+
+
+async def forum_retention(
+    principal: Principal, settings: Settings, slug: str
+) -> schemas.ForumRetention:
+    """A forum's retention period and what was done (those who edit the forum)."""
+    return await _forum_retention(settings, await editable_forum(principal, slug))
+
+
+async def set_forum_retention(
+    principal: Principal, settings: Settings, slug: str, data: schemas.ForumRetentionUpdate
+) -> schemas.ForumRetention:
+    """Give a forum its own retention period, or return it to the default."""
+    forum = await editable_forum(principal, slug)
+    async with db.transaction():
+        await _mark(forum.id, {ForumRetention.retention_days: data.retention_days})
+    return await _forum_retention(settings, forum)

@@ -1,0 +1,64 @@
+"""What the personal data API takes and gives."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta
+
+Password = Annotated[str, Meta(max_length=1024)]
+
+
+class ErasureChannel(StrEnum):
+    SELF_SERVICE = "self_service"
+    ADMIN = "admin"
+    COMMAND_LINE = "command_line"
+
+
+class MyErasure(msgspec.Struct, forbid_unknown_fields=True):
+    """Deleting one's own account: the current password confirms it."""
+
+    password: Password
+    #: Remove my board posts as well, instead of keeping them as a former participant's.
+    remove_posts: bool = False
+
+
+class ErasureCreate(msgspec.Struct, forbid_unknown_fields=True):
+    """An admin's erasure on the person's request."""
+
+    remove_posts: bool = False
+
+
+class ErasureReceipt(msgspec.Struct):
+    """What an erasure did; the account id is what stays behind, naming nobody."""
+
+    account_id: int
+    erased_at: datetime
+    posts_removed: bool
+
+
+class ExportFormat(StrEnum):
+    JSON = "json"
+    ZIP = "zip"
+
+
+class ForumRetention(msgspec.Struct):
+    """How long a forum's personal details are kept, and what retention did with them."""
+
+    forum: str
+    #: The forum's own period in days, or null for the service's default.
+    retention_days: int | None
+    default_days: int
+    #: The period that applies, and when it ends for this forum (once the forum is held).
+    effective_days: int
+    shred_after: datetime
+    shredded_at: datetime | None
+    consent_cleared_at: datetime | None
+
+
+class ForumRetentionUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    #: Days after the forum's end; null returns to the service's default.
+    retention_days: Annotated[int, Meta(ge=1, le=36500)] | None

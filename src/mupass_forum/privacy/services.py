@@ -1,0 +1,206 @@
+"""The rights of access, portability and erasure: every domain's share, put together.
+
+The export asks every registered ``PersonalData`` for the person's rows and writes them as one
+JSON document (or a ZIP with a README in the reader's language). Erasure runs every domain's
+eraser in one transaction, in the order of their stages, and logs it without personal data.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+
+from mupass_forum import db
+from mupass_forum.accounts.authorization import authorize, platform_admin, signed_in
+from mupass_forum.accounts.principal import Principal
+from mupass_forum.accounts.tables import User
+from mupass_forum.errors import NotFound
+from mupass_forum.i18n import N_, format_datetime, gettext
+from mupass_forum.participants.tables import Profile
+from mupass_forum.privacy import schemas
+from mupass_forum.privacy.registry import ErasureRequest, Subject, holders
+from mupass_forum.privacy.tables import Erasure
+
+#: Bumped when the export's layout changes in a way programs reading it must know about.
+EXPORT_FORMAT_VERSION = 1
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def subject_of(user_id: int) -> Subject:
+    """The person behind an account that was not erased; ``NotFound`` otherwise."""
+    user = (
+        await User.select(User.id, User.email, User.display_name)
+        .where(User.id == user_id, User.erased_at.is_null())
+        .first()
+    )
+    if user is None:
+        raise NotFound("account_not_found")
+    profile = (
+        await Profile.select(Profile.given_name, Profile.family_name)
+        .where(Profile.user == user_id)
+        .first()
+    )
+    names = {user["display_name"].strip()}
+    if profile:
+        names.add(f"{profile['given_name']} {profile['family_name']}".strip())
+    return Subject(
+        user_id=user_id,
+        email=user["email"],
+        names=tuple(sorted((name for name in names if name), key=len, reverse=True)),
+    )
+
+
+# Export ----------------------------------------------------------------------------------------
+
+
+async def export_document(user_id: int) -> dict[str, Any]:
+    """Everything the service holds about the person, one section per domain, as JSON values
+    (instants in ISO 8601)."""
+    subject = await subject_of(user_id)
+    sections = {holder.section: dict(await holder.export(subject)) for holder in holders()}
+    document = {
+        "format": "mupass-forum personal data export",
+        "format_version": EXPORT_FORMAT_VERSION,
+        "generated_at": now(),
+        "account_id": user_id,
+        "sections": sections,
+    }
+    return dict(msgspec.to_builtins(document))
+
+
+async def my_export(principal: Principal) -> dict[str, Any]:
+    await authorize(principal, signed_in)
+    assert principal.user_id is not None
+    return await export_document(principal.user_id)
+
+
+# i18n: Title of the README in the personal data export (ZIP).
+README_TITLE = N_("Your personal data at the dialogue forum service")
+README_INTRO = N_(
+    "This archive holds everything the service keeps about you, as of {date}. The file "
+    "export.json holds the data itself in JSON, a format any program can read; dates and times "
+    "are in ISO 8601 and UTC. It has one part per area of the service:"
+)
+README_RIGHTS = N_(
+    "You can download this export again at any time, and you can delete your account in your "
+    "account settings. Posts you wrote on the dialogue board then remain, shown as written by "
+    "a former participant, unless you ask for them to be removed as well."
+)
+
+
+def readme(document: dict[str, Any]) -> str:
+    """The README of the export in the active language: what each part holds."""
+    generated = datetime.fromisoformat(document["generated_at"])
+    lines = [gettext(README_TITLE), "", gettext(README_INTRO, date=format_datetime(generated)), ""]
+    for holder in holders():
+        lines += [f"- {holder.section}: {gettext(holder.description)}", ""]
+    lines.append(gettext(README_RIGHTS))
+    return "\n".join(lines) + "\n"
+
+
+def export_zip(document: dict[str, Any]) -> bytes:
+    """``export.json`` and ``README.txt`` (in the active language) in one ZIP file."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("export.json", msgspec.json.format(msgspec.json.encode(document)))
+        archive.writestr("README.txt", readme(document).encode("utf-8"))
+    return buffer.getvalue()
+
+
+# Erasure ---------------------------------------------------------------------------------------
+
+
+async def erase(
+    user_id: int,
+    *,
+    remove_posts: bool,
+    requested_by: int | None,
+    channel: schemas.ErasureChannel,
+) -> schemas.ErasureReceipt:
+    """Erase the person's data in one transaction: nothing is half-erased if a step fails."""
+    at = now()
+    async with db.transaction():
+        subject = await subject_of(user_id)
+        request = ErasureRequest(
+            subject=subject, remove_posts=remove_posts, actor_id=requested_by, at=at
+        )
+        for holder in holders():
+            await holder.erase(request)
+        await Erasure.insert(
+            Erasure(
+                subject_id=user_id,
+                # Someone erasing themselves is their own requester, which names nobody.
+                requested_by_id=requested_by,
+                channel=channel.value,
+                posts_removed=remove_posts,
+                erased_at=at,
+            )
+        )
+    return schemas.ErasureReceipt(account_id=user_id, erased_at=at, posts_removed=remove_posts)
+
+
+async def erase_me(principal: Principal, data: schemas.MyErasure) -> schemas.ErasureReceipt:
+    """The caller's own erasure; the password was confirmed by the accounts service."""
+    await authorize(principal, signed_in)
+    assert principal.user_id is not None
+    return await erase(
+        principal.user_id,
+        remove_posts=data.remove_posts,
+        requested_by=principal.user_id,
+        channel=schemas.ErasureChannel.SELF_SERVICE,
+    )
+
+
+async def erase_on_request(
+    principal: Principal, user_id: int, data: schemas.ErasureCreate
+) -> schemas.ErasureReceipt:
+    """A platform admin erases an account on the person's request."""
+    await authorize(principal, platform_admin)
+    return await erase(
+        user_id,
+        remove_posts=data.remove_posts,
+        requested_by=principal.user_id,
+        channel=schemas.ErasureChannel.ADMIN,
+    )
+
+
+async def erase_by_email(email: str, *, remove_posts: bool) -> schemas.ErasureReceipt:
+    """The command line's erasure, by the account's address."""
+    user = (
+        await User.select(User.id)
+        .where(User.email == email.strip().lower(), User.erased_at.is_null())
+        .first()
+    )
+    if user is None:
+        raise NotFound("account_not_found")
+    return await erase(
+        int(user["id"]),
+        remove_posts=remove_posts,
+        requested_by=None,
+        channel=schemas.ErasureChannel.COMMAND_LINE,
+    )
+
+
+async def erasures(principal: Principal, limit: int) -> list[schemas.ErasureReceipt]:
+    """The erasure log, newest first (platform admins): pseudonymous ids and dates only."""
+    await authorize(principal, platform_admin)
+    rows = (
+        await Erasure.select(Erasure.subject_id, Erasure.erased_at, Erasure.posts_removed)
+        .order_by(Erasure.id, ascending=False)
+        .limit(limit)
+    )
+    return [
+        schemas.ErasureReceipt(
+            account_id=row["subject_id"],
+            erased_at=row["erased_at"],
+            posts_removed=bool(row["posts_removed"]),
+        )
+        for row in rows
+    ]

@@ -1,0 +1,1 @@
+"""Best-practice proposals: contributions people offer to a forum, reviewed by its organizers."""

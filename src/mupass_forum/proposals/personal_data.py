@@ -1,0 +1,69 @@
+"""The proposals' share of a person's data: what they proposed and the notes they wrote.
+
+A person's proposals are their own texts: erasure removes them (and the organizers' notes on
+them); they leave the programme's speakers with the forums' share. Notes the person wrote on
+others' proposals as an organizer stay with the proposal, without an author.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from mupass_forum.forums.services import stored_json
+from mupass_forum.i18n import N_
+from mupass_forum.privacy.registry import (
+    STAGE_PROPOSALS,
+    ErasureRequest,
+    PersonalData,
+    Subject,
+)
+from mupass_forum.proposals.tables import Proposal, ProposalComment
+
+
+async def export(subject: Subject) -> Mapping[str, Any]:
+    proposals = await Proposal.select(
+        Proposal.id,
+        Proposal.forum.slug.as_alias("forum"),
+        Proposal.title,
+        Proposal.abstract,
+        Proposal.format,
+        Proposal.delivery_language,
+        Proposal.status,
+        Proposal.decision_message,
+        Proposal.decided_at,
+        Proposal.created_at,
+        Proposal.updated_at,
+    ).where(Proposal.author == subject.user_id)
+    for row in proposals:
+        row["title"] = stored_json(row["title"])
+        row["abstract"] = stored_json(row["abstract"])
+    notes = await ProposalComment.select(
+        ProposalComment.proposal.as_alias("proposal_id"),
+        ProposalComment.text,
+        ProposalComment.created_at,
+    ).where(ProposalComment.author == subject.user_id)
+    return {"proposals": proposals, "notes_written": notes}
+
+
+async def erase(request: ErasureRequest) -> None:
+    user_id = request.subject.user_id
+    await ProposalComment.update({ProposalComment.author: None}).where(
+        ProposalComment.author == user_id
+    )
+    # Organizers' notes on the person's proposals go with them (foreign keys cascade).
+    await Proposal.delete().where(Proposal.author == user_id)
+
+
+PERSONAL_DATA = PersonalData(
+    section="proposals",
+    # i18n: Part of the personal data export (README).
+    description=N_(
+        "The contributions you proposed to forums with the decisions on them, and notes you "
+        "wrote on proposals as an organizer."
+    ),
+    tables={Proposal: "proposals", ProposalComment: "notes_written"},
+    export=export,
+    erase=erase,
+    stage=STAGE_PROPOSALS,
+)

@@ -1,0 +1,1 @@
+"""Expressions of interest, registrations with a waiting list, regional statistics, exports."""

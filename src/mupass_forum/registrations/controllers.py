@@ -1,0 +1,297 @@
+"""The registrations API: interest, registering, the waiting list, decisions, statistics."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, Response, delete, get, patch, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
+
+from mupass_forum.accounts.principal import Principal
+from mupass_forum.registrations import exports, schemas, services, stats, workshops
+
+Cursor = Annotated[str | None, QueryParameter(description="next_cursor of the page before")]
+Limit = Annotated[int, QueryParameter(ge=1, le=200)]
+
+
+class InterestController(Controller):
+    path = "/forums/{slug:str}/interest"
+    tags = ["registrations"]
+
+    @post(
+        "",
+        operation_id="express_interest",
+        summary="Register interest (save the date)",
+        status_code=HTTP_202_ACCEPTED,
+    )
+    async def express_interest(
+        self, slug: FromPath[str], data: JSONBody[schemas.InterestCreate]
+    ) -> schemas.InterestReceipt:
+        """Register interest in an announced forum without an account; a link confirms it."""
+        return await services.express_interest(slug, data)
+
+    @post(
+        "/confirm",
+        operation_id="confirm_interest",
+        summary="Confirm interest",
+        status_code=HTTP_200_OK,
+    )
+    async def confirm_interest(
+        self, slug: FromPath[str], data: JSONBody[schemas.InterestConfirmation]
+    ) -> schemas.InterestReceipt:
+        """Confirm an expression of interest with the token from the mailed link."""
+        return await services.confirm_interest(slug, data.token)
+
+
+class RegistrationController(Controller):
+    path = "/forums/{slug:str}"
+    tags = ["registrations"]
+
+    @post("/registrations", operation_id="register", summary="Register for a forum")
+    async def register(
+        self,
+        slug: FromPath[str],
+        data: JSONBody[schemas.RegistrationCreate],
+        principal: NamedDependency[Principal],
+    ) -> schemas.Registration:
+        """Register yourself: confirmed while seats are free, else on the waiting list."""
+        return await services.register(principal, slug, data)
+
+    @get("/registrations/mine", operation_id="get_my_registration", summary="My registration")
+    async def mine(
+        self, slug: FromPath[str], principal: NamedDependency[Principal]
+    ) -> schemas.Registration:
+        """Your registration for the forum, with your place on the waiting list."""
+        return await services.my_registration(principal, slug)
+
+    @patch(
+        "/registrations/mine",
+        operation_id="update_my_registration",
+        summary="Change my registration",
+    )
+    async def update_mine(
+        self,
+        slug: FromPath[str],
+        data: JSONBody[schemas.RegistrationUpdate],
+        principal: NamedDependency[Principal],
+    ) -> schemas.Registration:
+        """Change your dates, needs and languages; the status stays as it is."""
+        return await services.update_my_registration(principal, slug, data)
+
+    @post(
+        "/registrations/mine/cancel",
+        operation_id="cancel_my_registration",
+        summary="Cancel my registration",
+        status_code=HTTP_200_OK,
+    )
+    async def cancel_mine(
+        self,
+        slug: FromPath[str],
+        data: JSONBody[schemas.Cancellation],
+        principal: NamedDependency[Principal],
+    ) -> schemas.Registration:
+        """Cancel your registration; your seat goes to the next person waiting."""
+        return await services.cancel_my_registration(principal, slug, data)
+
+    @get("/registrations", operation_id="list_registrations", summary="Registrations")
+    async def list_registrations(
+        self,
+        slug: FromPath[str],
+        principal: NamedDependency[Principal],
+        status: FromQuery[schemas.RegistrationStatus | None] = None,
+        region: Annotated[
+            str | None, QueryParameter(description="M49 region or sub-region")
+        ] = None,
+        country: Annotated[str | None, QueryParameter(description="ISO 3166-1 alpha-2")] = None,
+        needs_visa_letter: FromQuery[bool | None] = None,
+        travel_support_requested: FromQuery[bool | None] = None,
+        cursor: Cursor = None,
+        limit: Limit = 50,
+    ) -> schemas.RegistrationPage:
+        """A forum's registrations in the order they came in (organizers)."""
+        given = services.RegistrationFilter(
+            status=status,
+            region=region,
+            country=country,
+            needs_visa_letter=needs_visa_letter,
+            travel_support_requested=travel_support_requested,
+        )
+        return await services.list_registrations(principal, slug, given, cursor, limit)
+
+    @get(
+        "/registrations/export",
+        operation_id="export_registrations",
+        summary="Export registrations",
+        media_type="text/csv",
+    )
+    async def export(
+        self,
+        slug: FromPath[str],
+        principal: NamedDependency[Principal],
+        format: FromQuery[exports.ExportFormat] = exports.ExportFormat.CSV,
+        status: FromQuery[schemas.RegistrationStatus | None] = None,
+        region: Annotated[
+            str | None, QueryParameter(description="M49 region or sub-region")
+        ] = None,
+        country: Annotated[str | None, QueryParameter(description="ISO 3166-1 alpha-2")] = None,
+    ) -> Response[bytes]:
+        """Registrations as CSV or XLSX for spreadsheet programs (organizers)."""
+        given = services.RegistrationFilter(status=status, region=region, country=country)
+        forum, registrations = await services.all_registrations(principal, slug, given)
+        body, media_type = exports.export(registrations, format)
+        return Response(
+            body,
+            media_type=media_type,
+            headers={
+                "Content-Disposition": (
+                    f'attachment; filename="{forum.slug}-registrations.{format.value}"'
+                )
+            },
+        )
+
+    @get(
+        "/registrations/{registration_id:int}",
+        operation_id="get_registration",
+        summary="A registration",
+    )
+    async def get_registration(
+        self,
+        slug: FromPath[str],
+        registration_id: FromPath[int],
+        principal: NamedDependency[Principal],
+    ) -> schemas.Registration:
+        """One registration of the forum (organizers)."""
+        return await services.registration(principal, slug, registration_id)
+
+    @get(
+        "/registrations/{registration_id:int}/history",
+        operation_id="get_registration_history",
+        summary="Status history",
+    )
+    async def get_history(
+        self,
+        slug: FromPath[str],
+        registration_id: FromPath[int],
+        principal: NamedDependency[Principal],
+    ) -> list[schemas.StatusChange]:
+        """Who changed a registration's status, when, from what to what and why (organizers)."""
+        return await services.history(principal, slug, registration_id)
+
+    @post(
+        "/registrations/{registration_id:int}/decision",
+        operation_id="decide_registration",
+        summary="Approve, decline, cancel or check in",
+        status_code=HTTP_200_OK,
+    )
+    async def decide(
+        self,
+        slug: FromPath[str],
+        registration_id: FromPath[int],
+        data: JSONBody[schemas.Decision],
+        principal: NamedDependency[Principal],
+    ) -> schemas.Registration:
+        """Approve, decline, cancel or check in a registration; the participant is mailed."""
+        return await services.decide(principal, slug, registration_id, data)
+
+    @get("/waiting-list", operation_id="get_waiting_list", summary="Waiting list")
+    async def waiting_list(
+        self,
+        slug: FromPath[str],
+        principal: NamedDependency[Principal],
+        cursor: Cursor = None,
+        limit: Limit = 50,
+    ) -> schemas.RegistrationPage:
+        """The waiting list in order, position 1 first (organizers)."""
+        return await services.waiting_list(principal, slug, cursor, limit)
+
+    @get(
+        "/registration-settings",
+        operation_id="get_registration_settings",
+        summary="Registration settings",
+    )
+    async def get_settings(
+        self, slug: FromPath[str], principal: NamedDependency[Principal]
+    ) -> schemas.RegistrationSettings:
+        """Approval, regional balance and target shares of a forum (organizers)."""
+        return await services.registration_settings(principal, slug)
+
+    @put(
+        "/registration-settings",
+        operation_id="update_registration_settings",
+        summary="Change registration settings",
+    )
+    async def update_settings(
+        self,
+        slug: FromPath[str],
+        data: JSONBody[schemas.RegistrationSettingsUpdate],
+        principal: NamedDependency[Principal],
+    ) -> schemas.RegistrationSettings:
+        """Require approval, switch regional balance on or off, set target shares by region."""
+        return await services.update_registration_settings(principal, slug, data)
+
+    @get(
+        "/stats",
+        operation_id="get_forum_stats",
+        summary="Regional statistics",
+        media_type="application/json",
+    )
+    async def get_stats(
+        self,
+        slug: FromPath[str],
+        principal: NamedDependency[Principal],
+        format: FromQuery[stats.StatsFormat] = stats.StatsFormat.JSON,
+    ) -> Response[bytes]:
+        """Interest and registrations by region, country and group, next to the targets:
+        JSON, CSV or an SVG bar chart, labelled in the reader's language (organizers)."""
+        figures = await stats.forum_stats(principal, slug)
+        body, media_type = stats.render(figures, format)
+        headers = {}
+        if format != stats.StatsFormat.JSON:
+            headers["Content-Disposition"] = (
+                f'inline; filename="{figures.forum}-stats.{format.value}"'
+            )
+        return Response(body, media_type=media_type, headers=headers)
+
+
+class WorkshopController(Controller):
+    path = "/forums/{slug:str}/workshops"
+    tags = ["registrations"]
+
+    @get("", operation_id="list_workshops", summary="Workshops")
+    async def list_workshops(
+        self, slug: FromPath[str], principal: NamedDependency[Principal]
+    ) -> list[schemas.Workshop]:
+        """The forum's break-out workshops with places left and whether you have one."""
+        return await workshops.list_workshops(principal, slug)
+
+    @post("/{item_id:int}/sign-up", operation_id="sign_up_for_workshop", summary="Sign up")
+    async def sign_up(
+        self, slug: FromPath[str], item_id: FromPath[int], principal: NamedDependency[Principal]
+    ) -> schemas.Workshop:
+        """Take a place in a workshop (participants with a seat; never two at the same time)."""
+        return await workshops.sign_up(principal, slug, item_id)
+
+    @delete("/{item_id:int}/sign-up", operation_id="leave_workshop", summary="Give back a place")
+    async def leave(
+        self, slug: FromPath[str], item_id: FromPath[int], principal: NamedDependency[Principal]
+    ) -> None:
+        """Give back your place in a workshop; it is free for the next person who asks."""
+        await workshops.leave(principal, slug, item_id)
+
+    @get(
+        "/{item_id:int}/sign-ups",
+        operation_id="list_workshop_sign_ups",
+        summary="Workshop participants",
+    )
+    async def sign_ups(
+        self,
+        slug: FromPath[str],
+        item_id: FromPath[int],
+        principal: NamedDependency[Principal],
+        cursor: Cursor = None,
+        limit: Limit = 50,
+    ) -> schemas.WorkshopParticipantPage:
+        """Who holds a place in a workshop, in the order they signed up (organizers)."""
+        return await workshops.workshop_participants(principal, slug, item_id, cursor, limit)

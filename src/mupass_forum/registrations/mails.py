@@ -1,0 +1,178 @@
+"""The mails of the registration funnel, each written in the recipient's language.
+
+Every template names ``{forum}`` (the forum's title in the recipient's language, or its
+original one) and ``{dates}``; links point to pages of the web front end under
+``MUPASS_BASE_URL``. Every mail to a registered person ends with ``WITHDRAWAL_NOTE``: their
+consent to photos and videos is withdrawn with one click on its link (``{consent_link}``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from mupass_forum.consent.mails import WITHDRAWAL_NOTE
+from mupass_forum.i18n import N_
+from mupass_forum.mail import MailTemplate
+from mupass_forum.registrations.schemas import RegistrationStatus
+
+#: Pages of the web front end: the interest confirmation (it posts the token to the API) and
+#: the forum's registration page.
+CONFIRM_INTEREST_PATH = "/forums/{slug}/interest/confirm"
+REGISTRATION_PATH = "/forums/{slug}/registration"
+
+_SIGNATURE = N_("You receive this mail because of your registration for {forum}.")
+
+INTEREST_CONFIRMATION = MailTemplate(
+    name="registrations.interest_confirmation",
+    subject=N_("Please confirm your interest in {forum}"),
+    paragraphs=(
+        N_("Hello {given_name},"),
+        N_(
+            "thank you for your interest in {forum} ({dates}). Please confirm that this is "
+            "your email address: only then does your interest count, and we can invite you "
+            "when registration opens."
+        ),
+    ),
+    action=(N_("Confirm my interest"), "link"),
+    footer=N_(
+        "You receive this mail because someone registered interest in a forum with this "
+        "address. If it was not you, ignore it: nothing happens without confirmation."
+    ),
+)
+
+INVITATION = MailTemplate(
+    name="registrations.invitation",
+    subject=N_("Registration for {forum} is open"),
+    paragraphs=(
+        N_("Hello {given_name},"),
+        N_(
+            "you told us that you are interested in {forum} ({dates}). Registration is now "
+            "open. Seats are limited, so please register soon."
+        ),
+    ),
+    action=(N_("Register now"), "link"),
+    footer=N_("You receive this mail because you confirmed your interest in this forum."),
+)
+
+REGISTRATION_CONFIRMED = MailTemplate(
+    name="registrations.confirmed",
+    subject=N_("Your seat at {forum} is confirmed"),
+    paragraphs=(
+        N_("Hello {display_name},"),
+        N_(
+            "your registration for {forum} ({dates}) is confirmed. Your badge number is "
+            "{badge_number}."
+        ),
+        N_(
+            "If you cannot come after all, please cancel, so that your seat goes to the next "
+            "person on the waiting list."
+        ),
+        WITHDRAWAL_NOTE,
+    ),
+    action=(N_("View my registration"), "link"),
+    footer=_SIGNATURE,
+)
+
+REGISTRATION_PROMOTED = MailTemplate(
+    name="registrations.promoted",
+    subject=N_("A seat at {forum} is yours"),
+    paragraphs=(
+        N_("Hello {display_name},"),
+        N_(
+            "a seat at {forum} ({dates}) has become free and it is yours: your registration "
+            "moved from the waiting list to confirmed. Your badge number is {badge_number}."
+        ),
+        N_(
+            "If you cannot come after all, please cancel, so that your seat goes to the next "
+            "person on the waiting list."
+        ),
+        WITHDRAWAL_NOTE,
+    ),
+    action=(N_("View my registration"), "link"),
+    footer=_SIGNATURE,
+)
+
+REGISTRATION_WAITLISTED = MailTemplate(
+    name="registrations.waitlisted",
+    subject=N_("You are on the waiting list for {forum}"),
+    paragraphs=(
+        N_("Hello {display_name},"),
+        N_(
+            "all seats at {forum} ({dates}) are taken at the moment, so you are on the "
+            "waiting list, in place {position}. When a seat becomes free, it goes to the next "
+            "person on the list and we write to you at once."
+        ),
+        WITHDRAWAL_NOTE,
+    ),
+    action=(N_("View my registration"), "link"),
+    footer=_SIGNATURE,
+)
+
+REGISTRATION_PENDING = MailTemplate(
+    name="registrations.pending",
+    subject=N_("We have received your registration for {forum}"),
+    paragraphs=(
+        N_("Hello {display_name},"),
+        N_(
+            "thank you for registering for {forum} ({dates}). The organizers review every "
+            "registration for this forum; we will write to you as soon as they have decided."
+        ),
+        WITHDRAWAL_NOTE,
+    ),
+    action=(N_("View my registration"), "link"),
+    footer=_SIGNATURE,
+)
+
+REGISTRATION_DECLINED = MailTemplate(
+    name="registrations.declined",
+    subject=N_("Your registration for {forum}"),
+    paragraphs=(
+        N_("Hello {display_name},"),
+        N_("we are sorry: the organizers of {forum} ({dates}) could not accept your registration."),
+        N_("Their reason: {reason}"),
+        WITHDRAWAL_NOTE,
+    ),
+    footer=_SIGNATURE,
+)
+
+REGISTRATION_CANCELLED = MailTemplate(
+    name="registrations.cancelled",
+    subject=N_("Your registration for {forum} is cancelled"),
+    paragraphs=(
+        N_("Hello {display_name},"),
+        N_("your registration for {forum} ({dates}) is cancelled."),
+        N_("Reason given: {reason}"),
+        WITHDRAWAL_NOTE,
+    ),
+    footer=_SIGNATURE,
+)
+
+REGISTRATION_ATTENDED = MailTemplate(
+    name="registrations.attended",
+    subject=N_("Welcome to {forum}"),
+    paragraphs=(
+        N_("Hello {display_name},"),
+        N_("welcome to {forum}: you are checked in with badge number {badge_number}."),
+        WITHDRAWAL_NOTE,
+    ),
+    footer=_SIGNATURE,
+)
+
+#: The mail for a registration that reached a status. A promotion from the waiting list has
+#: a mail of its own; ``status_mail`` chooses.
+_BY_STATUS: Mapping[RegistrationStatus, MailTemplate] = {
+    RegistrationStatus.CONFIRMED: REGISTRATION_CONFIRMED,
+    RegistrationStatus.WAITLISTED: REGISTRATION_WAITLISTED,
+    RegistrationStatus.PENDING_APPROVAL: REGISTRATION_PENDING,
+    RegistrationStatus.DECLINED: REGISTRATION_DECLINED,
+    RegistrationStatus.CANCELLED: REGISTRATION_CANCELLED,
+    RegistrationStatus.ATTENDED: REGISTRATION_ATTENDED,
+}
+
+
+def status_mail(
+    to_status: RegistrationStatus, from_status: RegistrationStatus | None
+) -> MailTemplate:
+    if to_status == RegistrationStatus.CONFIRMED and from_status == RegistrationStatus.WAITLISTED:
+        return REGISTRATION_PROMOTED
+    return _BY_STATUS[to_status]

@@ -1,0 +1,1333 @@
+"""Interest, registrations and the waiting list: every rule and every query.
+
+How seats stay exact, on SQLite and PostgreSQL and across server processes: every transaction
+that changes who holds a seat of a forum first locks the forum's ``RegistrationDesk`` row
+(``_lock_desk``: an ``UPDATE`` of it, which PostgreSQL holds until the commit and which SQLite's
+``BEGIN IMMEDIATE`` already serializes). Under that lock a seat is taken by a conditional
+increment (``seats_taken < capacity``) and freed by a decrement, and every freed seat is filled
+from the waiting list in the same transaction (``_fill_free_seats``). A free seat and a
+non-empty waiting list therefore never outlast a transaction. Locks are always taken in the
+same order (a forum row, then the desk, then registrations), so transactions do not deadlock.
+
+Every status change goes through ``_move``: a conditional update from the status read under the
+lock (so nothing is promoted twice), a history entry, and the participant's mail in their own
+language, all in one transaction.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import sqlite3
+from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import asyncpg
+import msgspec
+from babel.support import LazyProxy
+from msgspec import UnsetType
+
+from mupass_forum import db
+from mupass_forum.accounts.authorization import authorize, signed_in
+from mupass_forum.accounts.principal import Principal
+from mupass_forum.accounts.services import new_token, normalize_email, token_hash
+from mupass_forum.accounts.tables import User
+from mupass_forum.consent import services as consent
+from mupass_forum.consent.links import withdrawal_link
+from mupass_forum.consent.schemas import Channel as ConsentChannel
+from mupass_forum.errors import Conflict, FieldError, InvalidInput, NotFound
+from mupass_forum.forums.authorization import ForumRef
+from mupass_forum.forums.schemas import ForumStatus, Label
+from mupass_forum.forums.services import (
+    ForumChange,
+    editable_forum,
+    forum_ref,
+    language_problem,
+    stored_json,
+    visible_forum,
+)
+from mupass_forum.forums.tables import Forum
+from mupass_forum.i18n import N_, current_locale, format_date_interval, format_percent, gettext
+from mupass_forum.i18n.text import TranslatableText
+from mupass_forum.mail import MailTemplate, queue_mail
+from mupass_forum.participants import regions
+from mupass_forum.participants.visibility import Condition
+from mupass_forum.registrations import mails, schemas
+from mupass_forum.registrations.schemas import RegistrationStatus
+from mupass_forum.registrations.tables import (
+    Interest,
+    Registration,
+    RegistrationDesk,
+    RegistrationStatusChange,
+)
+from mupass_forum.settings import Settings
+from mupass_forum.validation import (
+    country_problem,
+    email_problem,
+    locale_problem,
+    required_problem,
+)
+
+Status = RegistrationStatus
+_UNIQUE_VIOLATIONS = (asyncpg.UniqueViolationError, sqlite3.IntegrityError)
+
+#: Statuses that hold a seat.
+SEATED = (Status.CONFIRMED, Status.ATTENDED)
+
+STATUS_LABELS: Mapping[Status, str] = {
+    # i18n: Status of a registration.
+    Status.CONFIRMED: N_("Confirmed"),
+    Status.WAITLISTED: N_("On the waiting list"),
+    Status.PENDING_APPROVAL: N_("Awaiting approval"),
+    Status.DECLINED: N_("Declined"),
+    Status.CANCELLED: N_("Cancelled"),
+    Status.ATTENDED: N_("Attended"),
+}
+
+#: Where the service's links point; set by ``install`` from the settings.
+_base_url = "http://127.0.0.1:8000"
+
+
+def install(settings: Settings) -> None:
+    global _base_url
+    _base_url = settings.base_url
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def status_label(value: str) -> Label:
+    return Label(value=value, label=gettext(STATUS_LABELS[Status(value)]))
+
+
+def _status_name(status: Status) -> LazyProxy:
+    return LazyProxy(gettext, STATUS_LABELS[status], enable_cache=False)
+
+
+# Mails -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _ForumFacts:
+    """What every mail about a forum says, put into words in each recipient's language."""
+
+    slug: str
+    title: TranslatableText
+    starts_at: datetime
+    ends_at: datetime
+    zone: ZoneInfo
+
+    def context(self) -> dict[str, Any]:
+        return {
+            "forum": LazyProxy(self.title.best, enable_cache=False),
+            "dates": LazyProxy(self._dates, enable_cache=False),
+        }
+
+    def _dates(self) -> str:
+        return format_date_interval(
+            self.starts_at.astimezone(self.zone).date(), self.ends_at.astimezone(self.zone).date()
+        )
+
+    def link(self, path: str) -> str:
+        return _base_url + path.format(slug=self.slug)
+
+
+async def _forum_facts(forum_id: int) -> _ForumFacts:
+    row = (
+        await Forum.select(Forum.slug, Forum.title, Forum.starts_at, Forum.ends_at, Forum.timezone)
+        .where(Forum.id == forum_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound("forum_not_found")
+    return _ForumFacts(
+        slug=row["slug"],
+        title=TranslatableText.from_json(row["title"]),
+        starts_at=row["starts_at"],
+        ends_at=row["ends_at"],
+        zone=ZoneInfo(row["timezone"]),
+    )
+
+
+#: For the domains built on registrations (proposals), whose mails speak of a forum the same way.
+ForumFacts = _ForumFacts
+forum_facts = _forum_facts
+
+
+def _reason_text(reason: str) -> Any:
+    # i18n: Shown after "Reason given:" when the organizers gave none.
+    return reason or LazyProxy(gettext, N_("none given"), enable_cache=False)
+
+
+# The seat desk -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Desk:
+    forum_id: int
+    requires_approval: bool
+    regional_balance: bool
+    #: M49 area -> percent.
+    target_shares: Mapping[str, float]
+    seats_taken: int
+
+
+_DESK_COLUMNS = (
+    RegistrationDesk.forum,
+    RegistrationDesk.requires_approval,
+    RegistrationDesk.regional_balance,
+    RegistrationDesk.target_shares,
+    RegistrationDesk.seats_taken,
+)
+
+
+def _desk(row: Mapping[str, Any]) -> Desk:
+    return Desk(
+        forum_id=row["forum"],
+        requires_approval=bool(row["requires_approval"]),
+        regional_balance=bool(row["regional_balance"]),
+        target_shares={
+            str(code): float(share) for code, share in stored_json(row["target_shares"]).items()
+        },
+        seats_taken=int(row["seats_taken"]),
+    )
+
+
+async def _lock_desk(forum_id: int) -> Desk:
+    """The forum's desk, locked until the transaction ends; made on first use."""
+    assert db.in_transaction()
+    lock = RegistrationDesk.update({RegistrationDesk.updated_at: now()}).where(
+        RegistrationDesk.forum == forum_id
+    )
+    rows = await lock.returning(*_DESK_COLUMNS)
+    if not rows:
+        await RegistrationDesk.insert(RegistrationDesk(forum=forum_id)).on_conflict(
+            target=RegistrationDesk.forum, action="DO NOTHING"
+        )
+        rows = await lock.returning(*_DESK_COLUMNS)
+    return _desk(rows[0])
+
+
+async def desk_of(forum_id: int) -> Desk:
+    """The forum's desk as committed (not locked): its rules and seats taken."""
+    row = (
+        await RegistrationDesk.select(*_DESK_COLUMNS)
+        .where(RegistrationDesk.forum == forum_id)
+        .first()
+    )
+    if row is None:
+        return Desk(forum_id, False, False, {}, 0)
+    return _desk(row)
+
+
+async def _capacity(forum_id: int) -> int | None:
+    """The forum's seats as committed now (read under the desk's lock)."""
+    row = await Forum.select(Forum.capacity).where(Forum.id == forum_id).first()
+    return None if row is None else row["capacity"]
+
+
+async def _take_seat(forum_id: int, capacity: int | None) -> bool:
+    """Count one more seat taken, unless the forum is full: the one place seats are taken."""
+    query = RegistrationDesk.update(
+        {RegistrationDesk.seats_taken: RegistrationDesk.seats_taken + 1}
+    ).where(RegistrationDesk.forum == forum_id)
+    if capacity is not None:
+        query = query.where(RegistrationDesk.seats_taken < capacity)
+    return bool(await query.returning(RegistrationDesk.id))
+
+
+async def _free_seat(forum_id: int) -> None:
+    await RegistrationDesk.update(
+        {RegistrationDesk.seats_taken: RegistrationDesk.seats_taken - 1}
+    ).where(RegistrationDesk.forum == forum_id, RegistrationDesk.seats_taken > 0)
+
+
+async def _next_number(forum_id: int, counter: Any) -> int:
+    """The next waiting-list ticket or badge number of the forum (``counter`` is the column)."""
+    rows = await (
+        RegistrationDesk.update({counter: counter + 1})
+        .where(RegistrationDesk.forum == forum_id)
+        .returning(counter)
+    )
+    return int(rows[0][counter._meta.name])
+
+
+async def _seat_or_ticket(forum_id: int) -> tuple[Status, int | None, int | None]:
+    """A seat with its badge number if one is free, else a place at the end of the line."""
+    if await _take_seat(forum_id, await _capacity(forum_id)):
+        return Status.CONFIRMED, None, await _next_number(forum_id, RegistrationDesk.last_badge)
+    return Status.WAITLISTED, await _next_number(forum_id, RegistrationDesk.last_ticket), None
+
+
+# Status changes --------------------------------------------------------------------------------
+
+_RECIPIENT_COLUMNS = (User.id, User.email, User.display_name, User.locale, User.timezone)
+
+
+async def _record(
+    registration_id: int,
+    from_status: Status | None,
+    to_status: Status,
+    actor: int | None,
+    reason: str,
+) -> None:
+    await RegistrationStatusChange.insert(
+        RegistrationStatusChange(
+            registration=registration_id,
+            from_status=from_status.value if from_status else None,
+            to_status=to_status.value,
+            actor=actor,
+            reason=reason,
+            created_at=now(),
+        )
+    )
+
+
+async def _waiting_position(forum_id: int, ticket: int) -> int:
+    return int(
+        await Registration.count().where(
+            Registration.forum == forum_id,
+            Registration.status == Status.WAITLISTED.value,
+            Registration.ticket <= ticket,
+        )
+    )
+
+
+async def _mail_participant(
+    registration: Mapping[str, Any],
+    template: MailTemplate,
+    facts: _ForumFacts,
+    reason: str = "",
+) -> None:
+    recipient = (
+        await User.select(*_RECIPIENT_COLUMNS).where(User.id == registration["user"]).first()
+    )
+    if recipient is None:
+        return
+    position = (
+        await _waiting_position(registration["forum"], registration["ticket"])
+        if registration["status"] == Status.WAITLISTED.value and registration["ticket"]
+        else None
+    )
+    await queue_mail(
+        template,
+        to=recipient["email"],
+        locale=recipient["locale"],
+        timezone=recipient["timezone"],
+        user_id=recipient["id"],
+        context={
+            **facts.context(),
+            "display_name": recipient["display_name"],
+            "badge_number": registration["badge_number"] or "",
+            "position": position or "",
+            "reason": _reason_text(reason),
+            "link": facts.link(mails.REGISTRATION_PATH),
+            "consent_link": withdrawal_link(recipient["id"], registration["forum"]),
+        },
+    )
+
+
+_ROW_COLUMNS = (
+    Registration.id,
+    Registration.forum,
+    Registration.user,
+    Registration.status,
+    Registration.ticket,
+    Registration.badge_number,
+)
+
+
+async def _move(
+    registration: Mapping[str, Any],
+    to_status: Status,
+    facts: _ForumFacts,
+    *,
+    actor: int | None,
+    reason: str = "",
+    ticket: int | None = None,
+    badge_number: int | None = None,
+) -> None:
+    """Change a registration's status (under the desk's lock): history and mail included."""
+    changes: dict[Any, Any] = {Registration.status: to_status.value, Registration.updated_at: now()}
+    if ticket is not None:
+        changes[Registration.ticket] = ticket
+    if badge_number is not None:
+        changes[Registration.badge_number] = badge_number
+    rows = await (
+        Registration.update(changes)
+        .where(Registration.id == registration["id"], Registration.status == registration["status"])
+        .returning(*_ROW_COLUMNS)
+    )
+    if not rows:
+        raise Conflict(
+            "registration_changed",
+            N_("The registration was changed at the same time. Please reload it."),
+        )
+    from_status = Status(registration["status"])
+    await _record(registration["id"], from_status, to_status, actor, reason)
+    move = StatusMove(
+        registration["id"], registration["forum"], registration["user"], from_status, to_status
+    )
+    for listener in list(_status_listeners):
+        await listener(move)
+    await _mail_participant(rows[0], mails.status_mail(to_status, from_status), facts, reason)
+
+
+@dataclass(frozen=True, slots=True)
+class StatusMove:
+    """A registration's change of status, told to listeners inside the transaction making it."""
+
+    registration_id: int
+    forum_id: int
+    user_id: int
+    from_status: Status
+    to_status: Status
+
+
+StatusListener = Callable[[StatusMove], Awaitable[None]]
+_status_listeners: list[StatusListener] = []
+
+
+def on_status_change(listener: StatusListener) -> Callable[[], None]:
+    """Call ``listener`` for every status change of a registration; returns its removal.
+
+    Listeners run under the forum desk's lock in the change's transaction (workshop sign-ups
+    give back their places there when a registration is cancelled or declined). Adding the same
+    listener twice keeps one.
+    """
+    if listener not in _status_listeners:
+        _status_listeners.append(listener)
+
+    def remove() -> None:
+        if listener in _status_listeners:
+            _status_listeners.remove(listener)
+
+    return remove
+
+
+# Promotion from the waiting list ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Waiting:
+    row: Mapping[str, Any]
+    areas: frozenset[str]
+
+
+async def _waiting_list(forum_id: int) -> list[_Waiting]:
+    rows = await Registration.raw(
+        'SELECT r.id, r.forum, r."user", r.status, r.ticket, r.badge_number, '
+        "p.region, p.sub_region FROM registration r "
+        'LEFT JOIN participant_profile p ON p."user" = r."user" '
+        "WHERE r.forum = {} AND r.status = {} ORDER BY r.ticket, r.id",
+        forum_id,
+        Status.WAITLISTED.value,
+    )
+    return [
+        _Waiting(
+            row={key: row[key] for key in ("id", "forum", "user", "status", "ticket")}
+            | {"badge_number": row["badge_number"]},
+            areas=frozenset(code for code in (row["region"], row["sub_region"]) if code),
+        )
+        for row in rows
+    ]
+
+
+async def _seated_by_area(forum_id: int) -> tuple[Counter[str], int]:
+    """Seated people per M49 region and sub-region (each person counts in both), and in all."""
+    rows = await Registration.raw(
+        "SELECT p.region, p.sub_region, COUNT(*) AS n FROM registration r "
+        'LEFT JOIN participant_profile p ON p."user" = r."user" '
+        "WHERE r.forum = {} AND r.status IN ({}, {}) GROUP BY p.region, p.sub_region",
+        forum_id,
+        *(status.value for status in SEATED),
+    )
+    held: Counter[str] = Counter()
+    total = 0
+    for row in rows:
+        count = int(row["n"])
+        total += count
+        for code in (row["region"], row["sub_region"]):
+            if code:
+                held[code] += count
+    return held, total
+
+
+def balanced_choice(
+    waiting: Sequence[_Waiting],
+    held: Mapping[str, int],
+    seated: int,
+    targets: Mapping[str, float],
+    seats: int,
+) -> list[_Waiting]:
+    """Who gets ``seats`` free seats so that regions approach their target shares.
+
+    Seat by seat: the target region furthest below its share (of the seats then taken) that has
+    someone waiting gets the seat, and within a region the earliest in line; when no target
+    region is below its share, the earliest in line overall.
+    """
+    remaining = list(waiting)
+    counts = Counter(held)
+    chosen: list[_Waiting] = []
+    while remaining and len(chosen) < seats:
+        total = seated + len(chosen) + 1
+        gaps = sorted(
+            (
+                (targets[area] / 100 * total - counts[area], area)
+                for area in targets
+                if any(area in entry.areas for entry in remaining)
+            ),
+            reverse=True,
+        )
+        pick = remaining[0]
+        if gaps and gaps[0][0] > 0:
+            pick = next(entry for entry in remaining if gaps[0][1] in entry.areas)
+        remaining.remove(pick)
+        chosen.append(pick)
+        counts.update(pick.areas)
+    return chosen
+
+
+async def _fill_free_seats(desk: Desk, facts: _ForumFacts | None = None) -> int:
+    """Promote from the waiting list into every free seat (under the desk's lock)."""
+    capacity = await _capacity(desk.forum_id)
+    seats_taken = (
+        await RegistrationDesk.select(RegistrationDesk.seats_taken)
+        .where(RegistrationDesk.forum == desk.forum_id)
+        .first()
+    )
+    taken = int(seats_taken["seats_taken"]) if seats_taken else 0
+    free = None if capacity is None else capacity - taken
+    if free is not None and free <= 0:
+        return 0
+    waiting = await _waiting_list(desk.forum_id)
+    if not waiting:
+        return 0
+    seats = len(waiting) if free is None else min(free, len(waiting))
+    if desk.regional_balance and desk.target_shares:
+        held, seated = await _seated_by_area(desk.forum_id)
+        chosen = balanced_choice(waiting, held, seated, desk.target_shares, seats)
+    else:
+        chosen = waiting[:seats]
+    facts = facts or await _forum_facts(desk.forum_id)
+    for entry in chosen:
+        if not await _take_seat(desk.forum_id, capacity):
+            break
+        badge = entry.row["badge_number"] or await _next_number(
+            desk.forum_id, RegistrationDesk.last_badge
+        )
+        await _move(entry.row, Status.CONFIRMED, facts, actor=None, badge_number=badge)
+    return len(chosen)
+
+
+# Registering -----------------------------------------------------------------------------------
+
+
+def _registration_problems(values: Mapping[str, Any]) -> list[FieldError]:
+    problems: list[FieldError] = []
+    arrival, departure = values.get("arrival_date"), values.get("departure_date")
+    if arrival is not None and departure is not None and departure < arrival:
+        problems.append(
+            FieldError(
+                N_("The departure must not be before the arrival."),
+                "departure_before_arrival",
+                pointer="/departure_date",
+            )
+        )
+    for index, code in enumerate(values.get("interpretation_languages") or []):
+        problem = language_problem(code, f"/interpretation_languages/{index}")
+        if problem is not None:
+            problems.append(problem)
+    return problems
+
+
+def _details(data: schemas.RegistrationCreate | schemas.RegistrationUpdate) -> dict[str, Any]:
+    """The fields given, as column values (strings stripped, languages unique and in order)."""
+    values: dict[str, Any] = {}
+    for name in (
+        "arrival_date",
+        "departure_date",
+        "dietary_needs",
+        "accessibility_needs",
+        "needs_visa_letter",
+        "travel_support_requested",
+        "interpretation_languages",
+    ):
+        value = getattr(data, name)
+        if isinstance(value, UnsetType):
+            continue
+        if isinstance(value, str):
+            value = value.strip()
+        if name == "interpretation_languages":
+            value = list(dict.fromkeys(code.strip().lower() for code in value))
+        values[name] = value
+    return values
+
+
+def _check_registration_open(forum: ForumRef) -> None:
+    stamp = now()
+    if (
+        forum.status != ForumStatus.REGISTRATION_OPEN
+        or (forum.registration_opens_at is not None and stamp < forum.registration_opens_at)
+        or (forum.registration_closes_at is not None and stamp > forum.registration_closes_at)
+    ):
+        raise Conflict(
+            "registration_not_open",
+            N_("Registration for this forum is not open."),
+        )
+
+
+def _already_registered() -> Conflict:
+    return Conflict(
+        "already_registered",
+        N_("You are registered for this forum already; see your registration."),
+    )
+
+
+async def _insert_registration(
+    forum_id: int,
+    user_id: int,
+    details: Mapping[str, Any],
+    status: Status,
+    ticket: int | None,
+    badge_number: int | None,
+) -> dict[str, Any]:
+    """Write the registration row; runs inside ``register``'s transaction."""
+    stamp = now()
+    try:
+        rows = await Registration.insert(
+            Registration(
+                forum=forum_id,
+                user=user_id,
+                status=status.value,
+                ticket=ticket,
+                badge_number=badge_number,
+                created_at=stamp,
+                updated_at=stamp,
+                **details,
+            )
+        ).returning(*_ROW_COLUMNS)
+    except _UNIQUE_VIOLATIONS as exc:
+        raise _already_registered() from exc
+    return dict(rows[0])
+
+
+async def register(
+    principal: Principal, slug: str, data: schemas.RegistrationCreate
+) -> schemas.Registration:
+    """Register the caller: a seat if one is free, else the waiting list (or await approval).
+
+    Everything happens in one transaction under the forum desk's lock: the decision, the
+    registration row (``_insert_registration``), its first history entry and the mail. Whatever
+    else must be recorded with a new registration belongs in this transaction, right after the
+    row is written.
+    """
+    await authorize(principal, signed_in)
+    assert principal.user_id is not None
+    forum = await visible_forum(principal, slug)
+    _check_registration_open(forum)
+    details = _details(data)
+    problems = _registration_problems(details)
+    if problems:
+        raise InvalidInput(*problems)
+    consent_decisions = consent.expand_choices(data.consent or [], "/consent")
+    async with db.transaction():
+        desk = await _lock_desk(forum.id)
+        if await Registration.exists().where(
+            Registration.forum == forum.id, Registration.user == principal.user_id
+        ):
+            raise _already_registered()
+        if desk.requires_approval:
+            status, ticket, badge = Status.PENDING_APPROVAL, None, None
+        else:
+            status, ticket, badge = await _seat_or_ticket(forum.id)
+        registration = await _insert_registration(
+            forum.id, principal.user_id, details, status, ticket, badge
+        )
+        await _record(registration["id"], None, status, principal.user_id, "")
+        await consent.record_decisions(
+            principal.user_id,
+            forum.id,
+            consent_decisions,
+            ConsentChannel.REGISTRATION,
+            principal.user_id,
+            current_locale(),
+            notice_version=data.consent_notice_version,
+        )
+        facts = await _forum_facts(forum.id)
+        await _mail_participant(registration, mails.status_mail(status, None), facts)
+    return await _view(forum, registration["id"])
+
+
+async def _own_row(forum: ForumRef, user_id: int) -> dict[str, Any]:
+    row = (
+        await Registration.select(*_ROW_COLUMNS)
+        .where(Registration.forum == forum.id, Registration.user == user_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound(
+            "registration_not_found", N_("There is no registration of yours for this forum.")
+        )
+    return dict(row)
+
+
+async def my_registration(principal: Principal, slug: str) -> schemas.Registration:
+    """The caller's registration for the forum."""
+    await authorize(principal, signed_in)
+    assert principal.user_id is not None
+    forum = await visible_forum(principal, slug)
+    row = await _own_row(forum, principal.user_id)
+    return await _view(forum, row["id"])
+
+
+async def update_my_registration(
+    principal: Principal, slug: str, data: schemas.RegistrationUpdate
+) -> schemas.Registration:
+    """Change the details of the caller's registration; its status stays as it is."""
+    await authorize(principal, signed_in)
+    assert principal.user_id is not None
+    forum = await visible_forum(principal, slug)
+    row = await _own_row(forum, principal.user_id)
+    current = (
+        await Registration.select(Registration.arrival_date, Registration.departure_date)
+        .where(Registration.id == row["id"])
+        .first()
+    )
+    details = _details(data)
+    problems = _registration_problems({**(current or {}), **details})
+    if problems:
+        raise InvalidInput(*problems)
+    if details:
+        await Registration.update(
+            {
+                **{getattr(Registration, name): value for name, value in details.items()},
+                Registration.updated_at: now(),
+            }
+        ).where(Registration.id == row["id"])
+    return await _view(forum, row["id"])
+
+
+#: From which statuses each action may be taken.
+_ALLOWED_FROM: Mapping[schemas.DecisionAction, frozenset[Status]] = {
+    schemas.DecisionAction.APPROVE: frozenset({Status.PENDING_APPROVAL}),
+    schemas.DecisionAction.DECLINE: frozenset(
+        {Status.PENDING_APPROVAL, Status.WAITLISTED, Status.CONFIRMED}
+    ),
+    schemas.DecisionAction.CANCEL: frozenset(
+        {Status.PENDING_APPROVAL, Status.WAITLISTED, Status.CONFIRMED}
+    ),
+    schemas.DecisionAction.CHECK_IN: frozenset({Status.CONFIRMED}),
+}
+
+ACTION_LABELS: Mapping[schemas.DecisionAction, str] = {
+    # i18n: Ends "A registration that is … cannot be …".
+    schemas.DecisionAction.APPROVE: N_("approved"),
+    schemas.DecisionAction.DECLINE: N_("declined"),
+    schemas.DecisionAction.CANCEL: N_("cancelled"),
+    schemas.DecisionAction.CHECK_IN: N_("checked in"),
+}
+
+
+async def _act(
+    forum: ForumRef,
+    registration_id: int,
+    action: schemas.DecisionAction,
+    actor: int | None,
+    reason: str,
+) -> None:
+    """Carry out ``action`` on a registration, filling a seat it frees; one transaction."""
+    async with db.transaction():
+        desk = await _lock_desk(forum.id)
+        row = (
+            await Registration.select(*_ROW_COLUMNS)
+            .where(Registration.id == registration_id, Registration.forum == forum.id)
+            .first()
+        )
+        if row is None:
+            raise NotFound("registration_not_found")
+        current = Status(row["status"])
+        if current not in _ALLOWED_FROM[action]:
+            raise Conflict(
+                "action_not_allowed",
+                N_("A registration that is “{current}” cannot be {action}."),
+                current=_status_name(current),
+                action=LazyProxy(gettext, ACTION_LABELS[action], enable_cache=False),
+            )
+        facts = await _forum_facts(forum.id)
+        if action == schemas.DecisionAction.APPROVE:
+            status, ticket, badge = await _seat_or_ticket(forum.id)
+            await _move(
+                row, status, facts, actor=actor, reason=reason, ticket=ticket, badge_number=badge
+            )
+            return
+        if action == schemas.DecisionAction.CHECK_IN:
+            await _move(row, Status.ATTENDED, facts, actor=actor, reason=reason)
+            return
+        target = Status.DECLINED if action == schemas.DecisionAction.DECLINE else Status.CANCELLED
+        await _move(row, target, facts, actor=actor, reason=reason)
+        if current == Status.CONFIRMED:
+            await _free_seat(forum.id)
+            await _fill_free_seats(desk, facts)
+
+
+async def decide(
+    principal: Principal, slug: str, registration_id: int, decision: schemas.Decision
+) -> schemas.Registration:
+    """Approve, decline, cancel or check in a registration (the forum's organizers)."""
+    forum = await editable_forum(principal, slug)
+    await _act(forum, registration_id, decision.action, principal.user_id, decision.reason.strip())
+    return await _view(forum, registration_id)
+
+
+async def cancel_registration(forum: ForumRef, registration_id: int, actor: int | None) -> None:
+    """Cancel a registration on behalf of its person (erasure): a held seat goes on as usual."""
+    await _act(forum, registration_id, schemas.DecisionAction.CANCEL, actor, "")
+
+
+async def cancel_my_registration(
+    principal: Principal, slug: str, data: schemas.Cancellation
+) -> schemas.Registration:
+    """Cancel the caller's registration; a seat it held goes to the next person waiting."""
+    await authorize(principal, signed_in)
+    assert principal.user_id is not None
+    forum = await visible_forum(principal, slug)
+    row = await _own_row(forum, principal.user_id)
+    await _act(
+        forum, row["id"], schemas.DecisionAction.CANCEL, principal.user_id, data.reason.strip()
+    )
+    return await _view(forum, row["id"])
+
+
+async def registration(
+    principal: Principal, slug: str, registration_id: int
+) -> schemas.Registration:
+    """One registration of the forum (organizers)."""
+    forum = await editable_forum(principal, slug)
+    if not await Registration.exists().where(
+        Registration.id == registration_id, Registration.forum == forum.id
+    ):
+        raise NotFound("registration_not_found")
+    return await _view(forum, registration_id)
+
+
+async def history(
+    principal: Principal, slug: str, registration_id: int
+) -> list[schemas.StatusChange]:
+    """Every status of a registration, oldest first (organizers)."""
+    forum = await editable_forum(principal, slug)
+    if not await Registration.exists().where(
+        Registration.id == registration_id, Registration.forum == forum.id
+    ):
+        raise NotFound("registration_not_found")
+    rows = (
+        await RegistrationStatusChange.select(
+            RegistrationStatusChange.from_status,
+            RegistrationStatusChange.to_status,
+            RegistrationStatusChange.actor,
+            RegistrationStatusChange.actor.display_name.as_alias("actor_name"),
+            RegistrationStatusChange.reason,
+            RegistrationStatusChange.created_at,
+        )
+        .where(RegistrationStatusChange.registration == registration_id)
+        .order_by(RegistrationStatusChange.id)
+    )
+    return [
+        schemas.StatusChange(
+            from_status=status_label(row["from_status"]) if row["from_status"] else None,
+            to_status=status_label(row["to_status"]),
+            actor_id=row["actor"],
+            actor_name=row["actor_name"],
+            reason=row["reason"],
+            at=row["created_at"],
+        )
+        for row in rows
+    ]
+
+
+# Organizers' settings --------------------------------------------------------------------------
+
+
+def _target_problems(targets: Mapping[str, float]) -> list[FieldError]:
+    problems: list[FieldError] = []
+    for code in targets:
+        if not regions.is_region(code) or regions.region(code).level == "intermediate_region":
+            problems.append(
+                FieldError(
+                    N_("There is no region or sub-region with the code {code}."),
+                    "unknown_region",
+                    pointer=f"/target_shares/{code}",
+                    params={"code": code},
+                )
+            )
+        elif regions.region(code).parent in targets:
+            problems.append(
+                FieldError(
+                    N_("This region lies within another region that has a target."),
+                    "overlapping_regions",
+                    pointer=f"/target_shares/{code}",
+                )
+            )
+    if sum(targets.values()) > 100 + 1e-9:
+        problems.append(
+            FieldError(
+                N_("The target shares add up to more than 100 %."),
+                "shares_above_total",
+                pointer="/target_shares",
+            )
+        )
+    return problems
+
+
+def _settings(desk: Desk, capacity: int | None) -> schemas.RegistrationSettings:
+    return schemas.RegistrationSettings(
+        requires_approval=desk.requires_approval,
+        regional_balance=desk.regional_balance,
+        target_shares=[
+            schemas.TargetShare(
+                region=code,
+                name=regions.name(code),
+                share=share,
+                share_text=format_percent(share / 100, decimals=1 if share % 1 else 0),
+            )
+            for code, share in sorted(desk.target_shares.items(), key=lambda item: -item[1])
+        ],
+        capacity=capacity,
+        seats_taken=desk.seats_taken,
+    )
+
+
+async def registration_settings(principal: Principal, slug: str) -> schemas.RegistrationSettings:
+    forum = await editable_forum(principal, slug)
+    return _settings(await desk_of(forum.id), await _capacity(forum.id))
+
+
+async def update_registration_settings(
+    principal: Principal, slug: str, data: schemas.RegistrationSettingsUpdate
+) -> schemas.RegistrationSettings:
+    """Change approval, regional balance and targets; free seats are filled by the new rules."""
+    forum = await editable_forum(principal, slug)
+    changes: dict[Any, Any] = {}
+    if not isinstance(data.requires_approval, UnsetType):
+        changes[RegistrationDesk.requires_approval] = data.requires_approval
+    if not isinstance(data.regional_balance, UnsetType):
+        changes[RegistrationDesk.regional_balance] = data.regional_balance
+    if not isinstance(data.target_shares, UnsetType):
+        problems = _target_problems(data.target_shares)
+        if problems:
+            raise InvalidInput(*problems)
+        changes[RegistrationDesk.target_shares] = {
+            code: float(share) for code, share in data.target_shares.items()
+        }
+    async with db.transaction():
+        await _lock_desk(forum.id)
+        if changes:
+            await RegistrationDesk.update(changes).where(RegistrationDesk.forum == forum.id)
+        desk = await _lock_desk(forum.id)
+        await _fill_free_seats(desk)
+    return _settings(await desk_of(forum.id), await _capacity(forum.id))
+
+
+# Reacting to forums ----------------------------------------------------------------------------
+
+
+async def on_forum_change(change: ForumChange) -> None:
+    """Invite the interested when registration opens; fill seats a larger capacity adds."""
+    forum_id = change.before.id
+    if change.changes.get("status") == ForumStatus.REGISTRATION_OPEN:
+        await _invite(forum_id, Interest.forum == forum_id)
+    if "capacity" in change.changes:
+        before, after = change.before.capacity, change.changes["capacity"]
+        if before is not None and (after is None or after > before):
+            await _fill_free_seats(await _lock_desk(forum_id))
+
+
+# Interest --------------------------------------------------------------------------------------
+
+
+def _interest_problems(data: schemas.InterestCreate, email: str) -> list[FieldError]:
+    found = [
+        email_problem(email),
+        locale_problem(data.locale),
+        country_problem(data.country),
+        required_problem(data.given_name, "/given_name"),
+        required_problem(data.family_name, "/family_name"),
+    ]
+    problems = [problem for problem in found if problem is not None]
+    if data.wants_to_present and not data.presentation_topic.strip():
+        problems.append(
+            FieldError(
+                N_("Please name the topic of the example you would like to present."),
+                "required",
+                pointer="/presentation_topic",
+            )
+        )
+    return problems
+
+
+def _interest_open(forum: ForumRef) -> None:
+    if forum.status != ForumStatus.ANNOUNCED or (
+        forum.interest_deadline is not None and now() > forum.interest_deadline
+    ):
+        raise Conflict(
+            "interest_closed",
+            N_("This forum does not collect expressions of interest at the moment."),
+        )
+
+
+async def express_interest(slug: str, data: schemas.InterestCreate) -> schemas.InterestReceipt:
+    """Record interest (or update an unconfirmed one) and mail the confirmation link.
+
+    The answer is the same for a new, a repeated and an already confirmed address, so that it
+    tells nobody who is interested in what.
+    """
+    forum = await forum_ref(slug)
+    if forum.status == ForumStatus.DRAFT:
+        raise NotFound("forum_not_found")
+    _interest_open(forum)
+    email = normalize_email(data.email)
+    problems = _interest_problems(data, email)
+    if problems:
+        raise InvalidInput(*problems)
+    country = data.country.strip().upper()
+    token, hashed = new_token()
+    stamp = now()
+    group, level = data.stakeholder_group, data.government_level
+    values: dict[str, Any] = {
+        "given_name": data.given_name.strip(),
+        "family_name": data.family_name.strip(),
+        "organization_name": data.organization.strip(),
+        "locale": data.locale,
+        "country": country,
+        "region": regions.region_of(country),
+        "sub_region": regions.sub_region_of(country),
+        "stakeholder_group": group.value if group else None,
+        "government_level": level.value if level else None,
+        "wants_to_present": data.wants_to_present,
+        "presentation_topic": data.presentation_topic.strip(),
+        "token_hash": hashed,
+        "updated_at": stamp,
+    }
+    async with db.transaction():
+        inserted = await (
+            Interest.insert(
+                Interest(
+                    forum=forum.id,
+                    email=email,
+                    created_at=stamp,
+                    **values,
+                )
+            )
+            .on_conflict(target=(Interest.forum, Interest.email), action="DO NOTHING")
+            .returning(Interest.id)
+        )
+        if not inserted:
+            # Repeating unconfirmed interest updates it and sends a fresh link; confirmed
+            # interest stays as it was.
+            inserted = await (
+                Interest.update(**values)
+                .where(
+                    Interest.forum == forum.id,
+                    Interest.email == email,
+                    Interest.confirmed_at.is_null(),
+                )
+                .returning(Interest.id)
+            )
+        if inserted:
+            facts = await _forum_facts(forum.id)
+            await queue_mail(
+                mails.INTEREST_CONFIRMATION,
+                to=email,
+                locale=data.locale,
+                context={
+                    **facts.context(),
+                    "given_name": data.given_name.strip(),
+                    "link": f"{facts.link(mails.CONFIRM_INTEREST_PATH)}?token={token}",
+                },
+            )
+    return schemas.InterestReceipt(
+        message=gettext(
+            N_("Thank you. Please confirm your interest with the link we have sent to {email}."),
+            email=email,
+        )
+    )
+
+
+async def confirm_interest(slug: str, token: str) -> schemas.InterestReceipt:
+    """Confirm interest with the mailed token (again: harmless); invites at once if open."""
+    forum = await forum_ref(slug)
+    hashed = token_hash(token)
+    async with db.transaction():
+        confirmed = await (
+            Interest.update({Interest.confirmed_at: now()})
+            .where(
+                Interest.forum == forum.id,
+                Interest.token_hash == hashed,
+                Interest.confirmed_at.is_null(),
+            )
+            .returning(Interest.id)
+        )
+        if not confirmed and not await Interest.exists().where(
+            Interest.forum == forum.id, Interest.token_hash == hashed
+        ):
+            raise InvalidInput(
+                FieldError(
+                    N_("This confirmation link is not valid. Please register your interest again."),
+                    "invalid_token",
+                    pointer="/token",
+                )
+            )
+        if confirmed and forum.status == ForumStatus.REGISTRATION_OPEN:
+            await _invite(forum.id, Interest.id == confirmed[0]["id"])
+    return schemas.InterestReceipt(message=gettext(N_("Thank you, your interest is confirmed.")))
+
+
+async def _invite(forum_id: int, which: Any) -> int:
+    """Mail the invitation to confirmed interest not yet invited; claims each one once.
+
+    The conditional update is the claim: of two transactions (a forum opened twice, two server
+    processes), only the one whose update set ``invitation_sent_at`` queues the mail.
+    """
+    rows = await (
+        Interest.update({Interest.invitation_sent_at: now()})
+        .where(
+            which,
+            Interest.forum == forum_id,
+            Interest.confirmed_at.is_not_null(),
+            Interest.invitation_sent_at.is_null(),
+        )
+        .returning(Interest.email, Interest.given_name, Interest.locale)
+    )
+    if not rows:
+        return 0
+    facts = await _forum_facts(forum_id)
+    for row in rows:
+        await queue_mail(
+            mails.INVITATION,
+            to=row["email"],
+            locale=row["locale"],
+            context={
+                **facts.context(),
+                "given_name": row["given_name"],
+                "link": facts.link(mails.REGISTRATION_PATH),
+            },
+        )
+    return len(rows)
+
+
+# Reading registrations -------------------------------------------------------------------------
+
+_LIST_SELECT = (
+    'SELECT r.id, r."user" AS user_id, r.status, r.ticket, r.badge_number, r.arrival_date, '
+    "r.departure_date, r.dietary_needs, r.accessibility_needs, r.needs_visa_letter, "
+    "r.travel_support_requested, r.interpretation_languages, r.created_at, r.updated_at, "
+    "u.display_name, u.email, p.given_name, p.family_name, p.organization_name, p.country, "
+    "p.region, p.sub_region, p.stakeholder_group, p.government_level, "
+    "CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM registration w "
+    "WHERE w.forum = r.forum AND w.status = 'waitlisted' AND w.ticket <= r.ticket) END "
+    "AS position "
+    'FROM registration r JOIN account_user u ON u.id = r."user" '
+    'LEFT JOIN participant_profile p ON p."user" = r."user" '
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RegistrationFilter:
+    status: Status | None = None
+    region: str | None = None
+    country: str | None = None
+    needs_visa_letter: bool | None = None
+    travel_support_requested: bool | None = None
+
+
+def _filter_conditions(given: RegistrationFilter) -> list[Condition]:
+    # An erased person's registration still counts in the statistics, but is listed nowhere.
+    conditions: list[Condition] = [Condition("r.anonymized_at IS NULL", ())]
+    if given.status is not None:
+        conditions.append(Condition("r.status = {}", (given.status.value,)))
+    if given.region is not None:
+        if not regions.is_region(given.region):
+            raise InvalidInput(
+                FieldError(
+                    N_("There is no region with the code {code}."),
+                    "unknown_region",
+                    parameter="region",
+                    params={"code": given.region},
+                )
+            )
+        conditions.append(
+            Condition("(p.region = {} OR p.sub_region = {})", (given.region, given.region))
+        )
+    if given.country is not None:
+        conditions.append(Condition("p.country = {}", (given.country.strip().upper(),)))
+    for name in ("needs_visa_letter", "travel_support_requested"):
+        value = getattr(given, name)
+        if value is not None:
+            conditions.append(Condition(f"r.{name} = {{}}", (value,)))
+    return conditions
+
+
+def _person(row: Mapping[str, Any]) -> schemas.Person:
+    country, region = row["country"], row["region"]
+    return schemas.Person(
+        user_id=row["user_id"],
+        display_name=row["display_name"],
+        email=row["email"],
+        given_name=row["given_name"] or "",
+        family_name=row["family_name"] or "",
+        organization=row["organization_name"] or "",
+        country=country,
+        country_name=regions.name(country) if country else None,
+        region=region,
+        region_name=regions.name(region) if region else None,
+        sub_region=row["sub_region"],
+        stakeholder_group=row["stakeholder_group"],
+        government_level=row["government_level"],
+    )
+
+
+def _registration(slug: str, row: Mapping[str, Any]) -> schemas.Registration:
+    return schemas.Registration(
+        id=row["id"],
+        forum=slug,
+        person=_person(row),
+        status=status_label(row["status"]),
+        position=int(row["position"]) if row["position"] is not None else None,
+        badge_number=row["badge_number"],
+        arrival_date=_as_date(row["arrival_date"]),
+        departure_date=_as_date(row["departure_date"]),
+        dietary_needs=row["dietary_needs"],
+        accessibility_needs=row["accessibility_needs"],
+        needs_visa_letter=bool(row["needs_visa_letter"]),
+        travel_support_requested=bool(row["travel_support_requested"]),
+        interpretation_languages=list(stored_json(row["interpretation_languages"]) or []),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+async def _rows(where: Sequence[Condition], order: str, limit: int | None) -> list[dict[str, Any]]:
+    sql = _LIST_SELECT + "WHERE " + " AND ".join(f"({c.sql})" for c in where) + f" ORDER BY {order}"
+    args = [arg for c in where for arg in c.args]
+    if limit is not None:
+        sql += " LIMIT {}"
+        args.append(limit)
+    return [dict(row) for row in await Registration.raw(sql, *args)]
+
+
+async def _view(forum: ForumRef, registration_id: int) -> schemas.Registration:
+    rows = await _rows([Condition("r.id = {}", (registration_id,))], "r.id", 1)
+    if not rows:
+        raise NotFound("registration_not_found")
+    return _registration(forum.slug, rows[0])
+
+
+def _encode_cursor(value: int) -> str:
+    return base64.urlsafe_b64encode(msgspec.json.encode([value])).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        (value,) = msgspec.json.decode(raw, type=tuple[int])
+        return value
+    except (binascii.Error, ValueError, msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise InvalidInput(
+            FieldError(
+                N_("This cursor is not valid; take next_cursor from the page before."),
+                "invalid_cursor",
+                parameter="cursor",
+            )
+        ) from exc
+
+
+#: Keyset cursors over one integer column, for the lists of the domains built on registrations.
+encode_id_cursor = _encode_cursor
+decode_id_cursor = _decode_cursor
+
+
+async def _page(
+    forum: ForumRef, where: list[Condition], key: str, cursor: str | None, limit: int
+) -> schemas.RegistrationPage:
+    """One page ordered by the column ``key`` of ``r`` (unique within a forum's page)."""
+    if cursor is not None:
+        where = [*where, Condition(f"r.{key} > {{}}", (_decode_cursor(cursor),))]
+    rows = await _rows(where, f"r.{key}", limit + 1)
+    page = rows[:limit]
+    return schemas.RegistrationPage(
+        items=[_registration(forum.slug, row) for row in page],
+        next_cursor=_encode_cursor(page[-1][key]) if len(rows) > limit else None,
+    )
+
+
+async def list_registrations(
+    principal: Principal,
+    slug: str,
+    given: RegistrationFilter,
+    cursor: str | None,
+    limit: int,
+) -> schemas.RegistrationPage:
+    """A forum's registrations in the order they came in, a page at a time (organizers)."""
+    forum = await editable_forum(principal, slug)
+    where = [Condition("r.forum = {}", (forum.id,)), *_filter_conditions(given)]
+    return await _page(forum, where, "id", cursor, limit)
+
+
+async def waiting_list(
+    principal: Principal, slug: str, cursor: str | None, limit: int
+) -> schemas.RegistrationPage:
+    """The waiting list in its order, position 1 first (organizers)."""
+    forum = await editable_forum(principal, slug)
+    where = [
+        Condition("r.forum = {}", (forum.id,)),
+        Condition("r.status = {}", (Status.WAITLISTED.value,)),
+    ]
+    return await _page(forum, where, "ticket", cursor, limit)
+
+
+async def all_registrations(
+    principal: Principal, slug: str, given: RegistrationFilter
+) -> tuple[ForumRef, list[schemas.Registration]]:
+    """Every registration matching ``given``, for exports (organizers); one query."""
+    forum = await editable_forum(principal, slug)
+    where = [Condition("r.forum = {}", (forum.id,)), *_filter_conditions(given)]
+    rows = await _rows(where, "r.id", None)
+    return forum, [_registration(forum.slug, row) for row in rows]
+
+
+# Attendance, for the participant directory -----------------------------------------------------
+
+
+class RegisteredAttendance:
+    """Who attends a forum: people holding a seat (confirmed or attended).
+
+    Waitlisted, pending, declined and cancelled registrations do not count: someone who may
+    never come does not get to see the profiles of those who do.
+    """
+
+    async def forums_of(self, user_id: int) -> frozenset[int]:
+        rows = await Registration.select(Registration.forum).where(
+            Registration.user == user_id,
+            Registration.status.is_in([status.value for status in SEATED]),
+        )
+        return frozenset(int(row["forum"]) for row in rows)
+
+    def attendees_of(self, forum_ids: frozenset[int]) -> Condition:
+        ids = sorted(forum_ids)
+        marks = ", ".join("{}" for _ in ids)
+        return Condition(
+            'p."user" IN (SELECT a."user" FROM registration a '  # noqa: S608 (placeholders only)
+            f"WHERE a.forum IN ({marks}) AND a.status IN ('confirmed', 'attended'))",
+            tuple(ids),
+        )

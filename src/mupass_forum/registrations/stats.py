@@ -1,0 +1,297 @@
+"""Regional statistics of a forum: interest and registrations by region, country and group.
+
+Two queries (confirmed interest and registrations, each grouped by everything the rows are
+counted by); every dimension is summed up from them in Python. Regions, countries and groups
+come from the interest form and from the participants' profiles; people who did not say are
+counted as "not stated".
+
+Three forms of the same figures: JSON, CSV (UTF-8 with a byte order mark, so spreadsheet
+programs guess no other encoding; ``;`` between fields where the reader's language writes
+decimal commas, as spreadsheet programs there expect, else ``,``) and an SVG bar chart.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+import msgspec
+from babel import numbers
+
+from mupass_forum.accounts.principal import Principal
+from mupass_forum.forums.services import editable_forum
+from mupass_forum.i18n import N_, format_percent, gettext
+from mupass_forum.i18n.locale import babel_locale, current_locale
+from mupass_forum.participants import regions
+from mupass_forum.participants.services import government_level_label, stakeholder_group_label
+from mupass_forum.registrations import schemas
+from mupass_forum.registrations.schemas import RegistrationStatus
+from mupass_forum.registrations.services import SEATED, desk_of, status_label
+from mupass_forum.registrations.tables import Interest, Registration
+
+
+class StatsFormat(StrEnum):
+    JSON = "json"
+    CSV = "csv"
+    SVG = "svg"
+
+
+#: The dimensions, in the order they are shown.
+DIMENSIONS: Mapping[str, str] = {
+    "region": N_("Region"),
+    "sub_region": N_("Sub-region"),
+    "country": N_("Country"),
+    # i18n: Public administration, business, civil society, ...
+    "stakeholder_group": N_("Stakeholder group"),
+    # i18n: National, state or municipal.
+    "government_level": N_("Level of government"),
+}
+
+# i18n: In statistics: people who did not give their region, country or group.
+NOT_STATED = N_("Not stated")
+
+_COLUMNS = ", ".join(DIMENSIONS)
+
+#: Registrations with what they are counted by: the profile's fields, or for an erased account
+#: the copy its anonymized registration keeps, so that erasure leaves the figures as they were.
+_REGISTERED = (
+    "SELECT r.status, "  # noqa: S608
+    + ", ".join(
+        f"CASE WHEN r.anonymized_at IS NULL THEN p.{name} ELSE r.{name} END AS {name}"
+        for name in DIMENSIONS
+    )
+    + ' FROM registration r LEFT JOIN participant_profile p ON p."user" = r."user" '
+    "WHERE r.forum = {}"
+)
+
+
+def _label(dimension: str, key: str | None) -> str:
+    if key is None:
+        return gettext(NOT_STATED)
+    if dimension in ("region", "sub_region", "country"):
+        return regions.name(key)
+    if dimension == "stakeholder_group":
+        return stakeholder_group_label(key).label
+    return government_level_label(key).label
+
+
+def _count(count: int, total: int) -> schemas.Count:
+    share = count / total if total else None
+    return schemas.Count(
+        count=count,
+        share=share,
+        share_text=format_percent(share, decimals=1) if share is not None else "–",
+    )
+
+
+async def forum_stats(principal: Principal, slug: str) -> schemas.Stats:
+    """Counts and shares by region, sub-region, country and group, next to the targets."""
+    forum = await editable_forum(principal, slug)
+    interest = await Interest.raw(
+        f"SELECT {_COLUMNS}, COUNT(*) AS n FROM registration_interest "  # noqa: S608
+        f"WHERE forum = {{}} AND confirmed_at IS NOT NULL GROUP BY {_COLUMNS}",
+        forum.id,
+    )
+    registered = await Registration.raw(
+        f"SELECT status, {_COLUMNS}, COUNT(*) AS n FROM ({_REGISTERED}) counted "  # noqa: S608
+        f"GROUP BY status, {_COLUMNS}",
+        forum.id,
+    )
+    desk = await desk_of(forum.id)
+    statuses = [status.value for status in RegistrationStatus]
+    interest_total = sum(int(row["n"]) for row in interest)
+    totals = dict.fromkeys(statuses, 0)
+    for row in registered:
+        totals[row["status"]] += int(row["n"])
+
+    dimensions: list[schemas.StatsDimension] = []
+    for dimension, title in DIMENSIONS.items():
+        interest_by: dict[str | None, int] = defaultdict(int)
+        status_by: dict[str | None, dict[str, int]] = defaultdict(
+            lambda: dict.fromkeys(statuses, 0)
+        )
+        for row in interest:
+            interest_by[row[dimension]] += int(row["n"])
+        for row in registered:
+            status_by[row[dimension]][row["status"]] += int(row["n"])
+        targets = {
+            code: share
+            for code, share in desk.target_shares.items()
+            if dimension in ("region", "sub_region") and regions.region(code).level == dimension
+        }
+        keys = set(interest_by) | set(status_by) | set(targets)
+
+        # Most seats first, then most interest, then by name; "not stated" last.
+        ranks = {
+            key: (
+                key is None,
+                -sum(status_by[key][status.value] for status in SEATED),
+                -interest_by[key],
+                _label(dimension, key),
+            )
+            for key in keys
+        }
+        rows = [
+            schemas.StatsRow(
+                key=key,
+                label=_label(dimension, key),
+                interest=_count(interest_by[key], interest_total),
+                registrations={
+                    status: _count(status_by[key][status], totals[status]) for status in statuses
+                },
+                target=_target(targets[key], forum.capacity)
+                if key is not None and key in targets
+                else None,
+            )
+            for key in sorted(keys, key=ranks.__getitem__)
+        ]
+        dimensions.append(
+            schemas.StatsDimension(dimension=dimension, label=gettext(title), rows=rows)
+        )
+    return schemas.Stats(
+        forum=forum.slug,
+        capacity=forum.capacity,
+        interest_total=interest_total,
+        registration_totals=totals,
+        dimensions=dimensions,
+    )
+
+
+def _target(percent: float, capacity: int | None) -> schemas.Count:
+    share = percent / 100
+    return schemas.Count(
+        count=round(share * capacity) if capacity else 0,
+        share=share,
+        share_text=format_percent(share, decimals=1 if percent % 1 else 0),
+    )
+
+
+def render(stats: schemas.Stats, form: StatsFormat) -> tuple[bytes, str]:
+    """The figures as the body of a response, and its media type."""
+    if form == StatsFormat.CSV:
+        return stats_csv(stats), "text/csv; charset=utf-8"
+    if form == StatsFormat.SVG:
+        return stats_svg(stats), "image/svg+xml"
+    return msgspec.json.encode(stats), "application/json"
+
+
+# CSV -------------------------------------------------------------------------------------------
+
+
+def csv_delimiter() -> str:
+    """``;`` where the reader's language writes decimal commas (spreadsheets expect it), else
+    ``,``."""
+    return ";" if numbers.get_decimal_symbol(babel_locale()) == "," else ","
+
+
+def csv_bytes(rows: list[list[Any]]) -> bytes:
+    """UTF-8 with a byte order mark; fields that a spreadsheet would run as formulas are
+    quoted with a leading apostrophe."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=csv_delimiter(), lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([_inert(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _inert(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _percent_number(share: float | None) -> str:
+    """A share as a plain number of percent, with the reader's decimal sign ("40,0")."""
+    if share is None:
+        return ""
+    return numbers.format_decimal(share * 100, format="0.0", locale=babel_locale())
+
+
+def stats_csv(stats: schemas.Stats) -> bytes:
+    statuses = [status.value for status in RegistrationStatus]
+    header = [
+        gettext(N_("Dimension")),
+        gettext(N_("Code")),
+        gettext(N_("Name")),
+        gettext(N_("Interest")),
+        gettext(N_("Interest (%)")),
+    ]
+    for status in statuses:
+        name = status_label(status).label
+        header += [name, gettext(N_("{status} (%)"), status=name)]
+    header += [gettext(N_("Target (%)"))]
+    rows: list[list[Any]] = [header]
+    for dimension in stats.dimensions:
+        for row in dimension.rows:
+            line: list[Any] = [
+                dimension.label,
+                row.key or "",
+                row.label,
+                row.interest.count,
+                _percent_number(row.interest.share),
+            ]
+            for status in statuses:
+                count = row.registrations[status]
+                line += [count.count, _percent_number(count.share)]
+            line.append(_percent_number(row.target.share) if row.target else "")
+            rows.append(line)
+    return csv_bytes(rows)
+
+
+# SVG -------------------------------------------------------------------------------------------
+
+_WIDTH = 720
+_LABEL_WIDTH = 240
+_BAR_WIDTH = 380
+_ROW = 30
+_TOP = 70
+
+
+def stats_svg(stats: schemas.Stats) -> bytes:
+    """A bar chart of seats by region next to the targets, labelled in the reader's language."""
+    region = next(d for d in stats.dimensions if d.dimension == "region")
+    seated = [status.value for status in SEATED]
+    total = sum(stats.registration_totals[status] for status in seated)
+    title = gettext(N_("Seats by region"))
+    legend_seats = gettext(N_("Share of confirmed seats"))
+    legend_target = gettext(N_("Target share"))
+    height = _TOP + _ROW * max(1, len(region.rows)) + 30
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" height="{height}" '
+        f'viewBox="0 0 {_WIDTH} {height}" role="img" '
+        f"aria-label={quoteattr(title)} xml:lang={quoteattr(current_locale())} "
+        'font-family="Helvetica, Arial, sans-serif" font-size="13">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="10" y="24" font-size="17" font-weight="bold">{escape(title)}</text>',
+        '<rect x="10" y="38" width="14" height="10" fill="#0f5e9c"/>',
+        f'<text x="30" y="47">{escape(legend_seats)}</text>',
+        '<rect x="290" y="42" width="14" height="2" fill="#c2410c"/>',
+        f'<text x="310" y="47">{escape(legend_target)}</text>',
+    ]
+    for index, row in enumerate(region.rows):
+        y = _TOP + index * _ROW
+        count = sum(row.registrations[status].count for status in seated)
+        share = count / total if total else 0.0
+        width = round(_BAR_WIDTH * share, 1)
+        text = f"{format_percent(share, decimals=1)} ({count})"
+        parts += [
+            f'<text x="10" y="{y + 15}">{escape(row.label)}</text>',
+            f'<rect x="{_LABEL_WIDTH}" y="{y + 4}" width="{_BAR_WIDTH}" height="16" '
+            'fill="#e5e7eb"/>',
+            f'<rect x="{_LABEL_WIDTH}" y="{y + 4}" width="{width}" height="16" fill="#0f5e9c"/>',
+            f'<text x="{_LABEL_WIDTH + _BAR_WIDTH + 8}" y="{y + 16}">{escape(text)}</text>',
+        ]
+        if row.target is not None and row.target.share is not None:
+            x = round(_LABEL_WIDTH + _BAR_WIDTH * row.target.share, 1)
+            parts.append(
+                f'<line x1="{x}" y1="{y}" x2="{x}" y2="{y + 24}" stroke="#c2410c" '
+                'stroke-width="2"/>'
+            )
+    parts.append("</svg>")
+    return ("\n".join(parts) + "\n").encode("utf-8")

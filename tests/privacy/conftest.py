@@ -1,0 +1,257 @@
+"""A person who has touched every table with personal data, made through the API as people do.
+
+``make_everyone_knows`` builds them: an account with sessions, a mailed link, an institute, a
+translator role and a forum role; a profile with languages and topics; interest, a registration
+with consent, a proposal on the programme and a note in a forum that is over; a registration
+with a workshop place in a forum still to come; and the mails all this sent.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from mupass_forum import piccolo_conf
+from tests.conftest import Account, MadeForum
+from tests.registrations.conftest import add_item, register
+
+PAST = {"starts_at": "2021-03-02T09:00:00", "ends_at": "2021-03-03T17:00:00"}
+
+
+@dataclass(frozen=True)
+class Person:
+    account: Account
+    given_name: str
+    family_name: str
+    display_name: str
+    past: MadeForum
+    future: MadeForum
+    #: Someone else at the forum that is over, so that its figures count more than one person.
+    companion: Account
+
+    @property
+    def traces(self) -> tuple[str, ...]:
+        """What would name the person anywhere: the address and the unique family name."""
+        return (self.account.email, self.family_name, self.display_name)
+
+
+def set_status(client: TestClient[Litestar], forum: MadeForum, *statuses: str) -> None:
+    for status in statuses:
+        response = client.post(
+            f"/api/v1/forums/{forum.slug}/status",
+            json={"status": status},
+            headers=forum.admin.headers,
+        )
+        assert response.status_code == 200, response.text
+
+
+def outbox_text(client: TestClient[Litestar], email: str) -> str:
+    from mupass_forum.mail.tables import OutboxMail
+
+    rows = client.blocking_portal.call(
+        lambda: OutboxMail.select(OutboxMail.text).where(OutboxMail.recipient == email)
+    )
+    return "\n".join(row["text"] for row in rows)
+
+
+def confirm_interest(client: TestClient[Litestar], forum: MadeForum, email: str, **fields: Any):
+    body = {
+        "given_name": "Ximena",
+        "family_name": "Nobody",
+        "email": email,
+        "locale": "es",
+        "country": "CO",
+        **fields,
+    }
+    response = client.post(f"/api/v1/forums/{forum.slug}/interest", json=body)
+    assert response.status_code == 202, response.text
+    found = re.findall(r"/interest/confirm\?token=([^\s\"<]+)", outbox_text(client, email))
+    assert found
+    response = client.post(
+        f"/api/v1/forums/{forum.slug}/interest/confirm", json={"token": unquote(found[-1])}
+    )
+    assert response.status_code == 200, response.text
+
+
+def person_with_profile(
+    client: TestClient[Litestar], make_account: Callable[..., Account], **profile: Any
+) -> tuple[Account, str, str]:
+    family_name = "Qz" + uuid.uuid4().hex[:10]
+    display_name = f"Ximena {family_name}"
+    account = make_account(display_name=display_name, **profile.pop("account", {}))
+    body = {
+        "given_name": "Ximena",
+        "family_name": family_name,
+        "country": "CO",
+        "position": f"Buyer {family_name}",
+        **profile,
+    }
+    response = client.put("/api/v1/me/profile", json=body, headers=account.headers)
+    assert response.status_code == 200, response.text
+    return account, family_name, display_name
+
+
+@pytest.fixture
+def make_everyone_knows(
+    client: TestClient[Litestar],
+    make_account: Callable[..., Account],
+    make_organization: Callable[..., dict[str, Any]],
+    make_forum: Callable[..., MadeForum],
+) -> Callable[[], Person]:
+    def make() -> Person:
+        organization = make_organization()["id"]
+        account, family_name, display_name = person_with_profile(
+            client,
+            make_account,
+            account={"organizations": {organization: "member"}, "translator_locales": ["es"]},
+            stakeholder_group="public_administration",
+            government_level="municipal",
+            languages=["es", "en"],
+            topics=["legal_framework"],
+            visibility="signed_in",
+            bio="I work on green procurement.",
+        )
+        assert (
+            client.post("/api/v1/auth/password-reset", json={"email": account.email}).status_code
+            == 202
+        )
+
+        past = make_forum(status="announced", capacity=10, **PAST)
+        confirm_interest(
+            client,
+            past,
+            account.email,
+            given_name="Ximena",
+            family_name=family_name,
+            wants_to_present=True,
+            presentation_topic=f"Compras de {family_name}",
+        )
+        set_status(client, past, "registration_open")
+        registration = register(
+            client,
+            past,
+            account,
+            dietary_needs=f"vegetarian ({family_name})",
+            needs_visa_letter=True,
+            consent=[{"decision": "granted"}],
+        )
+        panel = add_item(
+            client, past, kind="panel", starts_at="2021-03-02T10:00:00", ends_at=PAST["ends_at"]
+        )
+        proposal = client.post(
+            f"/api/v1/forums/{past.slug}/proposals",
+            json={
+                "title": {"es": f"Compras sostenibles según {family_name}"},
+                "abstract": {"es": "Cómo la ciudad introdujo criterios sociales."},
+                "format": "talk",
+                "delivery_language": "es",
+            },
+            headers=account.headers,
+        ).json()
+        base = f"/api/v1/forums/{past.slug}/proposals/{proposal['id']}"
+        for path, body in (
+            ("/decision", {"outcome": "accept"}),
+            ("/programme-item", {"programme_item_id": panel["id"]}),
+        ):
+            method = client.put if path == "/programme-item" else client.post
+            response = method(base + path, json=body, headers=past.admin.headers)
+            assert response.status_code == 200, response.text
+        response = client.post(
+            f"/api/v1/forums/{past.slug}/roles",
+            json={"user_id": account.id, "role": "photographer"},
+            headers=past.admin.headers,
+        )
+        assert response.status_code == 201, response.text
+        client.blocking_portal.call(_note_by, account.id, proposal["id"], family_name)
+        companion, _, _ = person_with_profile(client, make_account, country="GH")
+        register(client, past, companion, consent=[{"decision": "granted", "media": ["photo"]}])
+        set_status(client, past, "registration_closed", "held")
+        assert registration["status"]["value"] == "confirmed"
+
+        future = make_forum(status="registration_open", capacity=1)
+        workshop = add_item(client, future, capacity=5)
+        register(client, future, account, accessibility_needs="step-free access")
+        response = client.post(
+            f"/api/v1/forums/{future.slug}/workshops/{workshop['id']}/sign-up",
+            headers=account.headers,
+        )
+        assert response.status_code in (200, 201), response.text
+        _board_traces(client, account, companion, make_account(platform_admin=True))
+        return Person(account, "Ximena", family_name, display_name, past, future, companion)
+
+    return make
+
+
+def _board_traces(
+    client: TestClient[Litestar], person: Account, other: Account, admin: Account
+) -> None:
+    """A thread, an edited post, translations made and asked for, a reaction, a flag, a daily
+    digest waiting, and a moderator's action: a row in every board table."""
+    category = client.post(
+        "/api/v1/board/categories",
+        json={"slug": f"privacy-{uuid.uuid4().hex[:10]}", "name": {"en": "Privacy"}},
+        headers=admin.headers,
+    ).json()
+    assert client.put(
+        "/api/v1/board/notifications", json={"mode": "daily"}, headers=person.headers
+    ).is_success
+    thread = client.post(
+        "/api/v1/board/threads",
+        json={"category_id": category["id"], "title": "Mine", "language": "es", "body": "Hola"},
+        headers=person.headers,
+    ).json()
+    [opening] = client.get(f"/api/v1/board/threads/{thread['id']}/posts").json()["items"]
+    client.patch(f"/api/v1/board/posts/{opening['id']}", json={"body": "Hola a todos"},
+                 headers=person.headers)  # fmt: skip
+    answer = client.post(
+        f"/api/v1/board/threads/{thread['id']}/posts",
+        json={"body": "Hello", "language": "en"},
+        headers=other.headers,
+    ).json()
+    for body in ({"locale": "de"}, {"locale": "es", "body": "Hola"}):
+        response = client.post(
+            f"/api/v1/board/posts/{answer['id']}/translations", json=body, headers=person.headers
+        )
+        assert response.is_success, response.text
+    client.put(f"/api/v1/board/posts/{answer['id']}/reactions/thanks", headers=person.headers)
+    flagged = client.post(
+        f"/api/v1/board/posts/{answer['id']}/flags",
+        json={"reason": "other"},
+        headers=person.headers,
+    )
+    assert flagged.status_code == 202, flagged.text
+    client.blocking_portal.call(_moderated_by, person.id, thread["id"])
+
+
+async def _moderated_by(user_id: int, thread_id: int) -> None:
+    # Moderators act on others' threads; the person is one here only to leave a trace.
+    from mupass_forum.board.tables import ModerationAction
+
+    await ModerationAction.insert(
+        ModerationAction(moderator=user_id, action="pin", thread_id=thread_id)
+    )
+
+
+async def _note_by(user_id: int, proposal_id: int, family_name: str) -> None:
+    # Notes are written by organizers; the person is one here only to leave a trace.
+    from mupass_forum.proposals.tables import ProposalComment
+
+    await ProposalComment.insert(
+        ProposalComment(proposal=proposal_id, author=user_id, text=f"Checked by {family_name}")
+    )
+
+
+def all_tables() -> list[Any]:
+    return [
+        table
+        for app in piccolo_conf.APP_REGISTRY.app_configs.values()
+        for table in app.table_classes
+    ]

@@ -1,0 +1,180 @@
+"""Erasure: one transaction per person, nothing left that names them, statistics unchanged."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+from piccolo.columns import JSON, JSONB, Text, Varchar
+
+from mupass_forum.privacy.tables import Erasure
+from tests.privacy.conftest import all_tables, person_with_profile
+from tests.registrations.conftest import register
+
+
+async def _rows_naming(traces: tuple[str, ...]) -> list[str]:
+    """Every row of every table whose text or JSON columns contain one of ``traces``."""
+    lowered = [trace.lower() for trace in traces]
+    found = []
+    for table in all_tables():
+        columns = [
+            column
+            for column in table._meta.columns
+            if isinstance(column, Varchar | Text | JSON | JSONB)
+        ]
+        if not columns:
+            continue
+        for row in await table.select(table._meta.primary_key, *columns):
+            for name, value in row.items():
+                text = value if isinstance(value, str) else json.dumps(value, default=str)
+                if any(trace in text.lower() for trace in lowered):
+                    found.append(f"{table._meta.tablename}.{name} (row {row['id']}): {text[:80]}")
+    return found
+
+
+def _stats(client, forum) -> dict[str, Any]:
+    response = client.get(f"/api/v1/forums/{forum.slug}/stats", headers=forum.admin.headers)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def test_deleting_my_account_leaves_nothing_that_names_me(
+    client, make_account, make_everyone_knows
+) -> None:
+    person = make_everyone_knows()
+    other = person.companion
+    waiting, _, _ = person_with_profile(client, make_account, country="SN")
+    assert register(client, person.future, waiting)["status"]["value"] == "waitlisted"
+    stats_before = _stats(client, person.past)
+    consent_stats_before = client.get(
+        f"/api/v1/forums/{person.past.slug}/consent-stats", headers=person.past.admin.headers
+    ).json()
+    assert client.blocking_portal.call(_rows_naming, person.traces)
+
+    wrong = client.request(
+        "DELETE",
+        "/api/v1/me",
+        json={"password": "not my password at all"},
+        headers=person.account.headers,
+    )
+    assert (wrong.status_code, wrong.json()["errors"][0]["pointer"]) == (400, "/password")
+    response = client.request(
+        "DELETE",
+        "/api/v1/me",
+        json={"password": person.account.password},
+        headers=person.account.headers,
+    )
+    assert response.status_code == 200, response.text
+    receipt = response.json()
+    assert receipt["account_id"] == person.account.id
+    assert receipt["posts_removed"] is False
+
+    assert client.blocking_portal.call(_rows_naming, person.traces) == []
+
+    # The session is gone, and no password opens the account again.
+    assert client.get("/api/v1/me", headers=person.account.headers).status_code == 401
+    login = client.post(
+        "/api/v1/auth/login",
+        json={"email": person.account.email, "password": person.account.password},
+    )
+    assert login.status_code == 401
+    # Absent from the directory, the photo list and exports.
+    directory = client.get(f"/api/v1/participants?q={person.family_name}", headers=other.headers)
+    assert directory.json()["total"] == 0
+    assert (
+        client.get(f"/api/v1/participants/{person.account.id}", headers=other.headers).status_code
+        == 404
+    )
+    photo_list = client.get(
+        f"/api/v1/forums/{person.past.slug}/photo-list", headers=person.past.admin.headers
+    ).json()
+    assert [entry["user_id"] for entry in photo_list["entries"]] == [other.id]
+    listed = client.get(
+        f"/api/v1/forums/{person.past.slug}/registrations", headers=person.past.admin.headers
+    ).json()
+    assert [item["person"]["user_id"] for item in listed["items"]] == [other.id]
+    exported = client.get(
+        f"/api/v1/forums/{person.past.slug}/registrations/export?format=csv",
+        headers=person.past.admin.headers,
+    )
+    assert exported.status_code == 200
+    assert len(exported.text.strip().splitlines()) == 2
+    # The statistics of the forum that is over are as they were.
+    assert _stats(client, person.past) == stats_before
+    assert (
+        client.get(
+            f"/api/v1/forums/{person.past.slug}/consent-stats",
+            headers=person.past.admin.headers,
+        ).json()
+        == consent_stats_before
+    )
+    # The seat in the forum still to come went to the next person waiting, who was told.
+    mine = client.get(
+        f"/api/v1/forums/{person.future.slug}/registrations/mine", headers=waiting.headers
+    ).json()
+    assert mine["status"]["value"] == "confirmed"
+    [logged] = client.blocking_portal.call(
+        lambda: Erasure.select().where(Erasure.subject_id == person.account.id)
+    )
+    assert (logged["requested_by_id"], logged["channel"]) == (person.account.id, "self_service")
+
+
+def test_an_admin_erases_on_request_and_others_may_not(client, make_account) -> None:
+    admin = make_account(platform_admin=True)
+    someone = make_account()
+    target, family_name, _ = person_with_profile(client, make_account)
+    url = f"/api/v1/admin/users/{target.id}/erasure"
+    assert client.post(url, json={}, headers=someone.headers).status_code == 403
+    response = client.post(url, json={"remove_posts": True}, headers=admin.headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["posts_removed"] is True
+    again = client.post(url, json={}, headers=admin.headers)
+    assert again.status_code == 404
+    log = client.get("/api/v1/admin/erasures", headers=admin.headers).json()
+    assert log[0]["account_id"] == target.id
+    assert family_name not in json.dumps(log)
+    assert client.get("/api/v1/me", headers=target.headers).status_code == 401
+
+
+def test_erasure_is_all_or_nothing(client, make_account, monkeypatch) -> None:
+    from mupass_forum.privacy import services
+
+    account, family_name, _ = person_with_profile(client, make_account)
+    holders = services.holders()
+
+    async def failing(request: Any) -> None:
+        raise RuntimeError("a step failed")
+
+    # The last step fails, after every other domain has erased its share.
+    broken = [*holders[:-1], dataclasses.replace(holders[-1], erase=failing)]
+    monkeypatch.setattr(services, "holders", lambda: broken)
+    admin = make_account(platform_admin=True)
+    with_error = client.post(
+        f"/api/v1/admin/users/{account.id}/erasure", json={}, headers=admin.headers
+    )
+    assert with_error.status_code == 500
+    assert client.get("/api/v1/me", headers=account.headers).status_code == 200
+    profile = client.get("/api/v1/me/profile", headers=account.headers).json()
+    assert profile["family_name"] == family_name
+    assert not client.blocking_portal.call(
+        lambda: Erasure.exists().where(Erasure.subject_id == account.id)
+    )
+
+
+def test_the_command_erases_by_address(client, migrated, make_account) -> None:
+    from tests.test_cli import run_cli
+
+    account = make_account()
+    env = {"MUPASS_DATABASE_URL": migrated.resolved_database_url, "MUPASS_MAIL_RELAY": "off"}
+    result = run_cli("erase", account.email.upper(), "--yes", env=env)
+    assert result.returncode == 0, result.stderr
+    assert f"account {account.id} remains as a pseudonymous tombstone" in result.stdout
+    assert client.get("/api/v1/me", headers=account.headers).status_code == 401
+    unknown = run_cli("erase", account.email, "--yes", env=env)
+    assert unknown.returncode == 1
+    assert "there is no account" in unknown.stderr
+    [logged] = client.blocking_portal.call(
+        lambda: Erasure.select().where(Erasure.subject_id == account.id)
+    )
+    assert (logged["requested_by_id"], logged["channel"]) == (None, "command_line")
