@@ -57,6 +57,7 @@ from mupass_forum.errors import (
 from mupass_forum.i18n import N_, current_locale, language_name, supported_locales
 from mupass_forum.i18n.text import TranslatableText, localize_stored, text_problems
 from mupass_forum.settings import Settings
+from mupass_forum.validation import locale_problem, raise_problems
 
 API = "/api/v1/board"
 
@@ -73,24 +74,6 @@ def decode_list(raw: Any) -> list[str]:
     if isinstance(raw, list):
         return [str(item) for item in raw]
     return list(msgspec.json.decode(raw, type=list[str]))
-
-
-def locale_problem(locale: str, pointer: str) -> FieldError | None:
-    supported = supported_locales()
-    if locale in supported:
-        return None
-    return FieldError(
-        N_("Use one of: {supported}."),
-        "unsupported_locale",
-        pointer=pointer,
-        params={"supported": ", ".join(supported)},
-    )
-
-
-def raise_problems(*found: FieldError | None) -> None:
-    problems = [problem for problem in found if problem is not None]
-    if problems:
-        raise InvalidInput(*problems)
 
 
 CATEGORY_COLUMNS = (
@@ -188,6 +171,15 @@ def page_columns(user_id: int | None, locale: str, translate: bool) -> tuple[str
         "AND tr.status = 'requested') END AS translation_requested"
     )
     return columns, [*args, locale, locale, locale, locale]
+
+
+async def open_requests(post_id: int, locale: str) -> list[dict[str, Any]]:
+    """The request for a translation of the post into ``locale`` not done yet (one at most)."""
+    return await query(
+        "SELECT id FROM board_translation WHERE post = {} AND locale = {} AND status = 'requested'",
+        post_id,
+        locale,
+    )
 
 
 @dataclass(frozen=True)
@@ -768,20 +760,15 @@ class BoardService:
         lock = " FOR UPDATE OF t" if db.is_postgres() else ""
         async with db.transaction():
             rows = await query(
-                "SELECT t.id, t.title, t.locked, t.category, c.read_access, c.post_access, "
-                "c.forum_id FROM board_thread t JOIN board_category c ON c.id = t.category "
-                f"WHERE t.id = {{}}{lock}",
+                "SELECT t.id, t.title, t.locked, c.id AS c_id, c.read_access AS c_read_access, "
+                "c.post_access AS c_post_access, c.forum_id AS c_forum_id FROM board_thread t "
+                f"JOIN board_category c ON c.id = t.category WHERE t.id = {{}}{lock}",
                 thread_id,
             )
             if not rows:
                 raise NotFound("thread_not_found", N_("There is no such thread."))
             row = rows[0]
-            category = CategoryAccess(
-                id=int(row["category"]),
-                read_access=str(row["read_access"]),
-                post_access=str(row["post_access"]),
-                forum_id=row["forum_id"],
-            )
+            category = access_of(row, "c_")
             await authorize(principal, reads_category, category, hide=True)
             await authorize(principal, posts_in_category, category)
             if bool(row["locked"]) and not await moderates_category(principal, category):
@@ -1094,12 +1081,7 @@ class BoardService:
         if not principal.is_authenticated:
             await authorize(principal, posts_in_category, post.category)
         assert principal.user_id is not None
-        open_rows = await query(
-            "SELECT id FROM board_translation WHERE post = {} AND locale = {} "
-            "AND status = 'requested'",
-            post.post_id,
-            locale,
-        )
+        open_rows = await open_requests(post.post_id, locale)
         if open_rows:
             translation_id = int(open_rows[0]["id"])
         else:
@@ -1135,12 +1117,7 @@ class BoardService:
     ) -> schemas.Translation:
         rendered = render(body)
         kind = "author" if principal.user_id == post.author_id else "human"
-        open_rows = await query(
-            "SELECT id FROM board_translation WHERE post = {} AND locale = {} "
-            "AND status = 'requested'",
-            post.post_id,
-            locale,
-        )
+        open_rows = await open_requests(post.post_id, locale)
         completed = now()
         if open_rows:
             translation_id = int(open_rows[0]["id"])
