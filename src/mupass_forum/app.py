@@ -174,13 +174,19 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
     )
     board_service = BoardService(settings)
-    board_channels = ChannelsPlugin(backend=channels_backend(settings), channels=["board"])
+    board_backend = channels_backend(settings)
+    board_channels = ChannelsPlugin(backend=board_backend.backend, channels=["board"])
     live_hub = LiveHub(board_channels)
 
     app = Litestar(
         route_handlers=[HealthController, api],
         exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[database_lifespan, accounts_lifespan, relay_lifespan(settings)],
+        lifespan=[
+            database_lifespan,
+            accounts_lifespan,
+            relay_lifespan(settings),
+            board_backend.lifespan,
+        ],
         state=State({"settings": settings}),
         dependencies={
             "settings": Provide(lambda: settings, sync_to_thread=False),

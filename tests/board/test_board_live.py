@@ -140,3 +140,32 @@ def test_pages_of_other_origins_cannot_listen(client, make_category, make_client
     with own.websocket_connect(LIVE, headers={"Origin": "https://forum.example.org"}) as ws:
         ws.send_json({"type": "subscribe", "categories": [category["id"]]})
         assert receive_until_ready(ws)[0] == []
+
+
+@pytest.mark.parametrize("backend", ["redis", "postgres"])
+def test_events_travel_through_a_shared_channels_backend(
+    backend, make_client, make_category, make_thread, board_admin, migrated
+):
+    import uuid
+
+    from tests.conftest import on_postgres
+
+    if backend == "postgres" and not on_postgres():
+        pytest.skip("LISTEN/NOTIFY needs PostgreSQL")
+    shared = make_client(
+        board_channels=backend,
+        redis_url="redis://127.0.0.1:6379/0",
+        redis_key_prefix=f"test-{uuid.uuid4().hex[:8]}:",
+    )
+    thread = make_thread(board_admin, make_category())
+    with shared.websocket_connect(LIVE) as ws:
+        ws.send_json({"type": "subscribe", "threads": [thread["id"]]})
+        receive_until_ready(ws)
+        response = shared.post(
+            f"{BOARD}/threads/{thread['id']}/posts",
+            json={"body": "Across processes", "language": "en"},
+            headers=board_admin.headers,
+        )
+        assert response.status_code == 201
+        event = next_event(ws)
+    assert event["post_id"] == response.json()["id"]

@@ -28,7 +28,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -63,23 +64,43 @@ HELLO_TIMEOUT = 30.0
 POLL_SECONDS = 5.0
 
 
-def channels_backend(settings: Settings) -> ChannelsBackend:
+@dataclass
+class BoardChannelsBackend:
+    """The channels backend named by ``MUPASS_BOARD_CHANNELS`` and what it must release."""
+
+    backend: ChannelsBackend
+    close: Callable[[], Awaitable[None]] | None = None
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, _: Litestar) -> AsyncIterator[None]:
+        """An app lifespan, so it ends after the channels plugin has stopped using it."""
+        try:
+            yield
+        finally:
+            if self.close is not None:
+                await self.close()
+
+
+def channels_backend(settings: Settings) -> BoardChannelsBackend:
     """The channels backend named by ``MUPASS_BOARD_CHANNELS``."""
     if settings.board_channels == "redis":
         from litestar.channels.backends.redis import RedisChannelsPubSubBackend
         from redis.asyncio import Redis
 
-        return RedisChannelsPubSubBackend(
-            redis=Redis.from_url(settings.redis_url),
-            key_prefix=f"{settings.redis_key_prefix}channels",
+        redis = Redis.from_url(settings.redis_url)
+        return BoardChannelsBackend(
+            RedisChannelsPubSubBackend(
+                redis=redis, key_prefix=f"{settings.redis_key_prefix}channels"
+            ),
+            redis.aclose,
         )
     if settings.board_channels == "postgres":
         from litestar.channels.backends.asyncpg import AsyncPgChannelsBackend
 
-        return AsyncPgChannelsBackend(dsn=settings.resolved_database_url)
+        return BoardChannelsBackend(AsyncPgChannelsBackend(dsn=settings.resolved_database_url))
     from litestar.channels.backends.memory import MemoryChannelsBackend
 
-    return MemoryChannelsBackend()
+    return BoardChannelsBackend(MemoryChannelsBackend())
 
 
 class Event(msgspec.Struct):
