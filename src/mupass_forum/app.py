@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from litestar import Litestar, Router
+from litestar.channels import ChannelsPlugin
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
@@ -23,6 +24,16 @@ from mupass_forum.accounts.controllers import (
     TranslatorRoleController,
 )
 from mupass_forum.accounts.services import AccountService
+from mupass_forum.board.controllers import (
+    CategoryController,
+    ModerationController,
+    NotificationController,
+    PostController,
+    SearchController,
+    ThreadController,
+)
+from mupass_forum.board.live import LiveHub, board_live, channels_backend
+from mupass_forum.board.services import BoardService
 from mupass_forum.consent import links as consent_links
 from mupass_forum.consent.controllers import (
     ConsentLinkController,
@@ -80,17 +91,22 @@ def configure_logging(settings: Settings) -> None:
         logger.addHandler(handler)
 
 
-def install(settings: Settings) -> db.SQLiteEngine | db.PostgresEngine:
-    """Load the catalogs and bind the tables to the database of ``settings``.
-
-    Piccolo's tables and gettext's catalogs are process-wide; the last app created wins.
-    """
+def install_catalogs(settings: Settings) -> None:
+    """Load the catalogs of ``settings`` for the whole process."""
     locales_dir = Path(settings.locales_dir) if settings.locales_dir else project_dir("locales")
     i18n.install(
         Catalogs.load(
             locales_dir, settings.locales, settings.default_locale, settings.default_timezone
         )
     )
+
+
+def install(settings: Settings) -> db.SQLiteEngine | db.PostgresEngine:
+    """Load the catalogs and bind the tables to the database of ``settings``.
+
+    Piccolo's tables and gettext's catalogs are process-wide; the last app created wins.
+    """
+    install_catalogs(settings)
     engine = db.engine_for(settings)
     db.use_engine(engine)
     mail.install(settings)
@@ -150,23 +166,43 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MyDataController,
             ErasureController,
             ForumRetentionController,
+            CategoryController,
+            ThreadController,
+            PostController,
+            ModerationController,
+            SearchController,
+            NotificationController,
             TranslationController,
             ForumTranslationController,
+            board_live,
         ],
     )
+    board_service = BoardService(settings)
+    board_backend = channels_backend(settings)
+    board_channels = ChannelsPlugin(backend=board_backend.backend, channels=["board"])
+    live_hub = LiveHub(board_channels)
 
     app = Litestar(
         route_handlers=[HealthController, api],
         exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[database_lifespan, accounts_lifespan, relay_lifespan(settings)],
+        lifespan=[
+            database_lifespan,
+            accounts_lifespan,
+            relay_lifespan(settings),
+            board_backend.lifespan,
+        ],
         state=State({"settings": settings}),
         dependencies={
             "settings": Provide(lambda: settings, sync_to_thread=False),
             "principal": Provide(provide_principal, sync_to_thread=False),
             "account_service": Provide(lambda: account_service, sync_to_thread=False),
+            "board_service": Provide(lambda: board_service, sync_to_thread=False),
+            "live_hub": Provide(lambda: live_hub, sync_to_thread=False),
         },
         middleware=[authentication_middleware(account_service)],
         cors_config=cors_config(settings),
+        # The hub after the channels: it starts once they run and stops before they do.
+        plugins=[board_channels, live_hub],
         openapi_config=OpenAPIConfig(
             title="mupass-forum",
             version=__version__,
@@ -191,7 +227,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 Tag(name="consent", description="Photo and video consent, photo lists"),
                 Tag(name="proposals", description="Best-practice proposals and their review"),
                 Tag(name="privacy", description="Your data: export, erasure, retention"),
-                Tag(name="translations", description="Catalog and content translation"),
+                Tag(name="board", description="The dialogue board between forums"),
+                Tag(
+                    name="translations",
+                    description="Catalog and content translation, the translators' queue",
+                ),
             ],
         )
         if settings.openapi

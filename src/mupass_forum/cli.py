@@ -549,5 +549,17 @@ def retention_run(dry_run: bool) -> None:
         click.echo("Nothing is due: every past forum is within its retention period or done.")
 
 
+@main.command("board-digest")
+def board_digest() -> None:
+    """Send the daily board summaries that are due (run it once a day, e.g. from cron)."""
+    from mupass_forum.app import install
+    from mupass_forum.board.notifications import send_digests
+
+    settings = load_settings()
+    install(settings)
+    sent = run_with_database(settings, lambda: send_digests(settings))
+    click.echo(f"Queued {sent} board summaries.")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from mupass_forum.board.demo_data import load_board
 from mupass_forum.forums.demo_data import load_forums
 from mupass_forum.proposals.demo_data import load_proposals
 from mupass_forum.registrations.demo_data import load_registrations, load_workshop_sign_ups
@@ -18,6 +19,7 @@ LOADERS: tuple[Callable[[], Awaitable[list[str]]], ...] = (
     load_registrations,
     load_workshop_sign_ups,
     load_proposals,
+    load_board,
 )
 
 

@@ -22,6 +22,7 @@ APP_REGISTRY = AppRegistry(
         "mupass_forum.consent.piccolo_app",
         "mupass_forum.proposals.piccolo_app",
         "mupass_forum.privacy.piccolo_app",
+        "mupass_forum.board.piccolo_app",
         "mupass_forum.translations.piccolo_app",
     ]
 )

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 PREFIX = "MUPASS_"
 SMTP_TLS_MODES = ("none", "starttls", "tls")
 MAIL_RELAY_MODES = ("inprocess", "external", "off")
+BOARD_CHANNELS = ("memory", "redis", "postgres")
 
 
 class SettingsError(ValueError):
@@ -112,6 +113,15 @@ class Settings:
     #: Days after a forum ends that its consent events are kept as proof, at least the
     #: forum's retention period.
     consent_proof_days: int = 3 * 365
+    #: How the board's live stream reaches every server process: ``memory`` (one process),
+    #: ``redis`` (``redis_url``) or ``postgres`` (LISTEN/NOTIFY on the database).
+    board_channels: str = "memory"
+    #: Open flags that hide a post until a moderator decides; 0 never hides automatically.
+    board_auto_hide_flags: int = 3
+    #: Posts per hour per person, and for accounts younger than ``board_new_account_days``.
+    board_posts_per_hour: int = 30
+    board_new_account_posts_per_hour: int = 5
+    board_new_account_days: int = 7
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -157,6 +167,11 @@ class Settings:
             "consent_link_days": int,
             "retention_days": int,
             "consent_proof_days": int,
+            "board_channels": lambda v: v.strip().lower(),
+            "board_auto_hide_flags": int,
+            "board_posts_per_hour": int,
+            "board_new_account_posts_per_hour": int,
+            "board_new_account_days": int,
         }
         for name, read in readers.items():
             raw = env.get(PREFIX + name.upper())
@@ -231,6 +246,16 @@ class Settings:
             raise SettingsError(
                 f"{PREFIX}RETENTION_DAYS and {PREFIX}CONSENT_PROOF_DAYS must be at least 1"
             )
+
+        if self.board_channels not in BOARD_CHANNELS:
+            raise SettingsError(
+                f"{PREFIX}BOARD_CHANNELS must be one of {', '.join(BOARD_CHANNELS)}, "
+                f"got {self.board_channels!r}"
+            )
+        if self.board_channels == "redis" and not self.redis_url:
+            raise SettingsError(f"{PREFIX}BOARD_CHANNELS=redis needs {PREFIX}REDIS_URL")
+        if self.board_channels == "postgres" and self.uses_sqlite:
+            raise SettingsError(f"{PREFIX}BOARD_CHANNELS=postgres needs a PostgreSQL database")
 
     @property
     def resolved_database_url(self) -> str:

@@ -191,9 +191,60 @@ def make_everyone_knows(
             headers=account.headers,
         )
         assert response.status_code in (200, 201), response.text
+        _board_traces(client, account, companion, make_account(platform_admin=True))
         return Person(account, "Ximena", family_name, display_name, past, future, companion)
 
     return make
+
+
+def _board_traces(
+    client: TestClient[Litestar], person: Account, other: Account, admin: Account
+) -> None:
+    """A thread, an edited post, translations made and asked for, a reaction, a flag, a daily
+    digest waiting, and a moderator's action: a row in every board table."""
+    category = client.post(
+        "/api/v1/board/categories",
+        json={"slug": f"privacy-{uuid.uuid4().hex[:10]}", "name": {"en": "Privacy"}},
+        headers=admin.headers,
+    ).json()
+    assert client.put(
+        "/api/v1/board/notifications", json={"mode": "daily"}, headers=person.headers
+    ).is_success
+    thread = client.post(
+        "/api/v1/board/threads",
+        json={"category_id": category["id"], "title": "Mine", "language": "es", "body": "Hola"},
+        headers=person.headers,
+    ).json()
+    [opening] = client.get(f"/api/v1/board/threads/{thread['id']}/posts").json()["items"]
+    client.patch(f"/api/v1/board/posts/{opening['id']}", json={"body": "Hola a todos"},
+                 headers=person.headers)  # fmt: skip
+    answer = client.post(
+        f"/api/v1/board/threads/{thread['id']}/posts",
+        json={"body": "Hello", "language": "en"},
+        headers=other.headers,
+    ).json()
+    for body in ({"locale": "de"}, {"locale": "es", "body": "Hola"}):
+        response = client.post(
+            f"/api/v1/board/posts/{answer['id']}/translations", json=body, headers=person.headers
+        )
+        assert response.is_success, response.text
+    client.put(f"/api/v1/board/posts/{answer['id']}/reactions/thanks", headers=person.headers)
+    flagged = client.post(
+        f"/api/v1/board/posts/{answer['id']}/flags",
+        json={"reason": "other"},
+        headers=person.headers,
+    )
+    assert flagged.status_code == 202, flagged.text
+    client.blocking_portal.call(_moderated_by, person.id, thread["id"])
+
+
+async def _moderated_by(user_id: int, thread_id: int) -> None:
+    # Moderators act on others' threads; the person is one here only to leave a trace.
+    from mupass_forum.board.tables import ModerationAction
+
+    await ModerationAction.insert(
+        ModerationAction(moderator=user_id, action="pin", thread_id=thread_id)
+    )
 
 
 async def _note_by(user_id: int, proposal_id: int, family_name: str) -> None:

@@ -7,22 +7,7 @@ import uuid
 from typing import Any
 
 from mupass_forum.translations import catalogs
-
-
-def _queue(client, headers, **params: Any) -> list[dict[str, Any]]:
-    """Every task of the caller's queue, page after page."""
-    tasks: list[dict[str, Any]] = []
-    cursor = None
-    for _ in range(200):
-        query = {"limit": 50, **params, **({"cursor": cursor} if cursor else {})}
-        response = client.get("/api/v1/translations/tasks", params=query, headers=headers)
-        assert response.status_code == 200, response.text
-        page = response.json()
-        tasks += page["items"]
-        cursor = page["next_cursor"]
-        if cursor is None:
-            return tasks
-    raise AssertionError("the queue does not end")
+from tests.translations.queue import translation_queue
 
 
 def _translate(client, task_id: str, headers, **body: Any):
@@ -120,7 +105,7 @@ def test_the_queue_lists_missing_texts_oldest_first_in_the_translators_languages
     french = make_account(translator_locales=["fr"])
     german = make_account(translator_locales=["de"])
 
-    tasks = _queue(client, french.headers)
+    tasks = translation_queue(client, french.headers)
     ids = [task["id"] for task in tasks]
     older_task, newer_task = f"forum:{older.id}:title:fr", f"forum:{newer.id}:title:fr"
     assert ids.index(older_task) < ids.index(newer_task)
@@ -134,11 +119,11 @@ def test_the_queue_lists_missing_texts_oldest_first_in_the_translators_languages
     assert task["locales"] == ["de", "en"]
     assert task["max_length"] == 300
 
-    german_ids = {task["id"] for task in _queue(client, german.headers)}
+    german_ids = {task["id"] for task in translation_queue(client, german.headers)}
     assert not any(task_id.startswith(f"forum:{older.id}:") for task_id in german_ids)
 
     # A page boundary does not lose or repeat a task.
-    small_pages = [task["id"] for task in _queue(client, french.headers, limit=1)]
+    small_pages = [task["id"] for task in translation_queue(client, french.headers, limit=1)]
     assert small_pages == ids
 
     assert (
@@ -174,7 +159,9 @@ def test_a_translation_fills_the_text_and_is_logged(client, make_account, make_f
         False,
     )
     assert title["original_locale"] == "en"
-    assert task_id not in {task["id"] for task in _queue(client, french.headers, locale="fr")}
+    assert task_id not in {
+        task["id"] for task in translation_queue(client, french.headers, locale="fr")
+    }
 
     again = _translate(client, task_id, french.headers, text="Forum du dialogue")
     assert again.status_code == 409
@@ -252,7 +239,7 @@ def test_programme_items_are_translated_too(client, make_account, make_forum) ->
     ).json()
     french = make_account(translator_locales=["fr"])
     task_id = f"programme_item:{item['id']}:title:fr"
-    task = next(task for task in _queue(client, french.headers) if task["id"] == task_id)
+    task = next(task for task in translation_queue(client, french.headers) if task["id"] == task_id)
     assert task["source"] == {"locale": "de", "text": "Vergabe in Kommunen"}
     assert task["kind"]["value"] == "programme_item"
     response = _translate(client, task_id, french.headers, text="Achats publics des communes")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mupass_forum.accounts import personal_data as accounts
+from mupass_forum.board import personal_data as board
 from mupass_forum.consent import personal_data as consent
 from mupass_forum.consent.services import on_photo_list
 from mupass_forum.forums import personal_data as forums
@@ -29,6 +30,8 @@ def install_privacy() -> None:
         consent.NO_PERSONAL_DATA,
         proposals.PERSONAL_DATA,
         mail.PERSONAL_DATA,
+        board.PERSONAL_DATA,
+        board.NO_PERSONAL_DATA,
         translations.PERSONAL_DATA,
         registry.NoPersonalData(
             (Erasure, ForumRetention),

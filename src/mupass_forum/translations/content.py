@@ -19,6 +19,8 @@ from piccolo.columns import Column
 from piccolo.columns.combination import WhereRaw
 from piccolo.table import Table
 
+from mupass_forum.board.services import DESCRIPTION_LENGTH, NAME_LENGTH
+from mupass_forum.board.tables import Category
 from mupass_forum.forums.services import MAX_TEXT, MAX_TITLE
 from mupass_forum.forums.tables import Forum, ProgrammeItem
 from mupass_forum.i18n import N_
@@ -43,6 +45,10 @@ class ContentKind:
     forum: Any
     #: The forum's slug, from the kind's table.
     forum_slug: Column
+    #: Content that may belong to no forum (a board category): seen by every translator.
+    forum_optional: bool = False
+    #: Set to the time of a translation; None where the table keeps only its creation.
+    updated_at: Column | None = None
 
     @property
     def id(self) -> Column:
@@ -80,6 +86,7 @@ FORUM = ContentKind(
     table=Forum,
     fields={"title": MAX_TITLE, "summary": MAX_TEXT, "description": MAX_TEXT},
     changed_at=Forum.updated_at,
+    updated_at=Forum.updated_at,
     forum=Forum,
     forum_slug=Forum.slug,
 )
@@ -91,12 +98,32 @@ PROGRAMME_ITEM = ContentKind(
     table=ProgrammeItem,
     fields={"title": MAX_TITLE, "description": MAX_TEXT},
     changed_at=ProgrammeItem.updated_at,
+    updated_at=ProgrammeItem.updated_at,
     forum=ProgrammeItem.forum,
     forum_slug=ProgrammeItem.forum.slug,
 )
 
-#: In the queue's order for content changed at the same instant.
-KINDS: tuple[ContentKind, ...] = (FORUM, PROGRAMME_ITEM)
+BOARD_CATEGORY = ContentKind(
+    name="board_category",
+    # i18n: A kind of content to translate: a board category's name and description.
+    label=N_("Board category"),
+    table=Category,
+    fields={"name": NAME_LENGTH, "description": DESCRIPTION_LENGTH},
+    changed_at=Category.created_at,
+    forum=Category.forum,
+    forum_slug=Category.forum.slug,
+    forum_optional=True,
+)
+
+#: In the queue's order for content changed at the same instant; board posts come last.
+KINDS: tuple[ContentKind, ...] = (FORUM, PROGRAMME_ITEM, BOARD_CATEGORY)
+
+#: Board posts whose translation was asked for: the board keeps the requests and the versions.
+BOARD_POST = "board_post"
+# i18n: A kind of content to translate: a post on the dialogue board.
+BOARD_POST_LABEL = N_("Board post")
+#: The longest translation of a post (the board's own limit for a post's text).
+BOARD_POST_LENGTH = 20_000
 
 # i18n: A kind of content to translate: a forum's photo and video notice.
 CONSENT_NOTICE_LABEL = N_("Consent notice")

@@ -10,6 +10,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from mupass_forum.accounts.authorization import requires_signed_in
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.board.services import BoardService
 from mupass_forum.settings import Settings
 from mupass_forum.translations import schemas, services
 
@@ -55,9 +56,10 @@ class TranslationController(Controller):
         task_id: FromPath[str],
         data: JSONBody[schemas.TranslationCreate],
         principal: NamedDependency[Principal],
+        board_service: NamedDependency[BoardService],
     ) -> schemas.TextChange:
         """Write the missing text (translators of its language; ``replace`` to overwrite one)."""
-        return await services.translate(principal, task_id, data)
+        return await services.translate(principal, task_id, data, board_service)
 
     @get("/changes", operation_id="list_translation_changes", summary="Translations written")
     async def changes(

@@ -83,6 +83,9 @@ class TranslationTask(msgspec.Struct):
     changed_at: datetime
     #: The longest text accepted.
     max_length: int
+    #: For a board post: its thread.
+    thread_id: int | None = None
+    thread_title: str | None = None
 
 
 class TaskPage(msgspec.Struct):

@@ -19,6 +19,9 @@ import msgspec
 from mupass_forum import db
 from mupass_forum.accounts.authorization import authorize, translates_into
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.board import schemas as board_schemas
+from mupass_forum.board.services import BoardService, open_requests, pending_translations
+from mupass_forum.board.tables import Category
 from mupass_forum.consent.tables import ConsentNotice
 from mupass_forum.errors import (
     Conflict,
@@ -42,6 +45,10 @@ from mupass_forum.i18n.text import TranslatableText, localize, text_problems
 from mupass_forum.settings import Settings
 from mupass_forum.translations import catalogs, schemas
 from mupass_forum.translations.content import (
+    BOARD_CATEGORY,
+    BOARD_POST,
+    BOARD_POST_LABEL,
+    BOARD_POST_LENGTH,
     CONSENT_NOTICE_LABEL,
     FORUM,
     KINDS,
@@ -146,6 +153,12 @@ async def _forum_content(forum_rows: Sequence[Mapping[str, Any]]) -> list[_Forum
             *(PROGRAMME_ITEM.column(field) for field in PROGRAMME_ITEM.fields),
         ).where(ProgrammeItem.forum.is_in(ids)):
             items[row["forum"]].append(_texts_of(PROGRAMME_ITEM, row))
+        for row in await Category.select(
+            Category.id,
+            Category.forum,
+            *(BOARD_CATEGORY.column(field) for field in BOARD_CATEGORY.fields),
+        ).where(Category.forum.is_in(ids)):
+            items[row["forum"]].append(_texts_of(BOARD_CATEGORY, row))
         for row in await ConsentNotice.select(
             ConsentNotice.forum, ConsentNotice.version, ConsentNotice.text
         ).where(ConsentNotice.forum.is_in(ids)):
@@ -202,7 +215,18 @@ async def translation_status(principal: Principal, settings: Settings) -> schema
                 kinds=_kinds_of(content, locales),
             )
         )
-    return schemas.TranslationStatus(catalogs=catalog_status(settings), forums=forums, shared=[])
+    shared = [
+        text
+        for row in await Category.select(
+            Category.id, *(BOARD_CATEGORY.column(field) for field in BOARD_CATEGORY.fields)
+        ).where(Category.forum.is_null())
+        for text in _texts_of(BOARD_CATEGORY, row).fields.values()
+    ]
+    return schemas.TranslationStatus(
+        catalogs=catalog_status(settings),
+        forums=forums,
+        shared=[_completeness(BOARD_CATEGORY.name, BOARD_CATEGORY.label, shared, locales)],
+    )
 
 
 async def forum_translations(principal: Principal, slug: str) -> schemas.ForumTranslations:
@@ -328,6 +352,12 @@ def _after(kind: ContentKind, rank: int, after: _Position) -> Any:
     )
 
 
+#: Board posts come after every kind of content changed at the same instant.
+_BOARD_RANK = len(KINDS)
+#: Sorts after every field of a row and every locale: a position covering a whole row.
+_LAST_FIELD, _LAST_LOCALE = 1_000, "~"
+
+
 def _tasks(
     kind: ContentKind,
     rank: int,
@@ -361,45 +391,116 @@ def _tasks(
             )
 
 
+async def _visible(principal: Principal, kind: ContentKind) -> Any | None:
+    visible = await visible_forums_condition(principal, kind.forum)
+    if visible is not None and kind.forum_optional:
+        visible |= kind.forum.is_null()
+    return visible
+
+
+_Found = list[tuple[_Position, schemas.TranslationTask]]
+
+
+async def _content_tasks(
+    principal: Principal,
+    rank: int,
+    kind: ContentKind,
+    locales: Sequence[str],
+    after: _Position | None,
+    limit: int,
+) -> tuple[_Found, _Position | None]:
+    """The tasks of the next ``limit + 1`` rows of ``kind``, and the last row's end if there
+    may be more."""
+    query = kind.table.select(
+        kind.id,
+        kind.changed_at.as_alias("changed_at"),
+        kind.forum_slug.as_alias("forum_slug"),
+        *(kind.column(field) for field in kind.fields),
+    ).where(kind.missing_in(locales))
+    visible = await _visible(principal, kind)
+    if visible is not None:
+        query = query.where(visible)
+    if after is not None:
+        query = query.where(_after(kind, rank, after))
+    rows = await query.order_by(kind.changed_at, kind.id).limit(limit + 1)
+    found = [task for row in rows for task in _tasks(kind, rank, row, locales)]
+    if len(rows) <= limit:
+        return found, None
+    last = rows[-1]
+    return found, _Position(_aware(last["changed_at"]), rank, last["id"], _LAST_FIELD, _LAST_LOCALE)
+
+
+async def _board_tasks(
+    principal: Principal, locales: Sequence[str], after: _Position | None, limit: int
+) -> tuple[_Found, _Position | None]:
+    """Board posts whose translation was asked for, from the board's own requests."""
+    board_after = None
+    if after is not None:
+        board_after = (
+            (after.changed_at, after.entity_id, after.locale)
+            if after.kind_rank == _BOARD_RANK
+            else (after.changed_at, 0, "")
+        )
+    pending, last = await pending_translations(principal, locales, board_after, limit)
+    found = [
+        (
+            _Position(request.requested_at, _BOARD_RANK, request.post_id, 0, request.locale),
+            schemas.TranslationTask(
+                id=task_id_of(BOARD_POST, request.post_id, "body", request.locale),
+                kind=_label(BOARD_POST, BOARD_POST_LABEL),
+                entity_id=request.post_id,
+                forum_slug=None,
+                field="body",
+                locale=request.locale,
+                source=schemas.SourceText(locale=request.language, text=request.source),
+                locales=[request.language],
+                changed_at=request.requested_at,
+                max_length=BOARD_POST_LENGTH,
+                thread_id=request.thread_id,
+                thread_title=request.thread_title,
+            ),
+        )
+        for request in pending
+    ]
+    horizon = None if last is None else _Position(last[0], _BOARD_RANK, last[1], 0, last[2])
+    return found, horizon
+
+
 async def task_queue(
     principal: Principal, locale: str | None, cursor: str | None, limit: int
 ) -> schemas.TaskPage:
-    """Texts missing in the caller's languages, of content changed longest ago first.
+    """Texts missing in the caller's languages and board posts whose translation was asked
+    for, of what was written (or asked for) longest ago first.
 
-    One query per kind: each fetches one row more than the page, and since every row it returns
-    holds at least one task (only the row at the cursor may hold fewer), the page's tasks are
-    among them.
+    One query per kind: each reads one row more than the page. Where a kind may have more rows
+    than it read, the page ends at its last row read at the latest (its ``horizon``), so that
+    no task of a row not read yet can belong before the page's end.
     """
     locales = queue_locales(principal, locale)
     after = _decode_cursor(cursor) if cursor is not None else None
-    found: list[tuple[_Position, schemas.TranslationTask]] = []
-    more = False
+    found: _Found = []
+    horizons: list[_Position] = []
     for rank, kind in enumerate(KINDS):
-        query = kind.table.select(
-            kind.id,
-            kind.changed_at.as_alias("changed_at"),
-            kind.forum_slug.as_alias("forum_slug"),
-            *(kind.column(field) for field in kind.fields),
-        ).where(kind.missing_in(locales))
-        visible = await visible_forums_condition(principal, kind.forum)
-        if visible is not None:
-            query = query.where(visible)
-        if after is not None:
-            query = query.where(_after(kind, rank, after))
-        rows = await query.order_by(kind.changed_at, kind.id).limit(limit + 1)
-        more = more or len(rows) > limit
-        for row in rows:
-            found.extend(
-                task
-                for task in _tasks(kind, rank, row, locales)
-                if after is None or task[0] > after
-            )
-    found.sort(key=lambda task: task[0])
+        tasks, horizon = await _content_tasks(principal, rank, kind, locales, after, limit)
+        found += tasks
+        horizons += [horizon] if horizon is not None else []
+    tasks, horizon = await _board_tasks(principal, locales, after, limit)
+    found += tasks
+    horizons += [horizon] if horizon is not None else []
+    end = min(horizons) if horizons else None
+    found = sorted(
+        task
+        for task in found
+        if (after is None or task[0] > after) and (end is None or task[0] <= end)
+    )
     page = found[:limit]
-    has_next = (more or len(found) > limit) and bool(page)
+    if len(found) > limit:
+        next_position: _Position | None = page[-1][0]
+    else:
+        next_position = end
     return schemas.TaskPage(
         items=[task for _position, task in page],
-        next_cursor=_encode_cursor(page[-1][0]) if has_next else None,
+        next_cursor=_encode_cursor(next_position) if next_position is not None else None,
     )
 
 
@@ -408,10 +509,19 @@ async def task_queue(
 
 @dataclass(frozen=True, slots=True)
 class TaskRef:
-    kind: ContentKind
+    #: None for a board post.
+    kind: ContentKind | None
     entity_id: int
     field: str
     locale: str
+
+    @property
+    def kind_name(self) -> str:
+        return self.kind.name if self.kind is not None else BOARD_POST
+
+    @property
+    def max_length(self) -> int:
+        return self.kind.fields[self.field] if self.kind is not None else BOARD_POST_LENGTH
 
 
 def task_id_of(kind: str, entity_id: int, field: str, locale: str) -> str:
@@ -426,24 +536,28 @@ def _task_not_found() -> NotFound:
 def parse_task_id(task_id: str) -> TaskRef:
     """``forum:12:title:fr`` -> its parts; a 404 for anything that names no task."""
     parts = task_id.split(":")
-    if len(parts) != 4 or not parts[1].isdigit():
+    if len(parts) != 4 or not parts[1].isdigit() or parts[3] not in supported_locales():
         raise _task_not_found()
-    kind = kind_named(parts[0])
-    if kind is None or parts[2] not in kind.fields or parts[3] not in supported_locales():
+    name, entity_id, field, locale = parts[0], int(parts[1]), parts[2], parts[3]
+    if name == BOARD_POST and field == "body":
+        return TaskRef(kind=None, entity_id=entity_id, field=field, locale=locale)
+    kind = kind_named(name)
+    if kind is None or field not in kind.fields:
         raise _task_not_found()
-    return TaskRef(kind=kind, entity_id=int(parts[1]), field=parts[2], locale=parts[3])
+    return TaskRef(kind=kind, entity_id=entity_id, field=field, locale=locale)
 
 
-async def _check_visible(principal: Principal, task: TaskRef) -> None:
-    """The content exists and its forum is one the caller may see (a draft's is a 404)."""
+async def _check_visible(principal: Principal, kind: ContentKind, entity_id: int) -> None:
+    """The content exists and its forum, if any, is one the caller may see (a draft's is 404)."""
     row = (
-        await task.kind.table.select(task.kind.forum_id.as_alias("forum_id"))
-        .where(task.kind.id == task.entity_id)
+        await kind.table.select(kind.forum_id.as_alias("forum_id"))
+        .where(kind.id == entity_id)
         .first()
     )
     if row is None:
         raise _task_not_found()
-    await authorize(principal, sees_forum, await forum_ref_by_id(row["forum_id"]), hide=True)
+    if row["forum_id"] is not None:
+        await authorize(principal, sees_forum, await forum_ref_by_id(row["forum_id"]), hide=True)
 
 
 def _change(row: Mapping[str, Any]) -> schemas.TextChange:
@@ -452,22 +566,41 @@ def _change(row: Mapping[str, Any]) -> schemas.TextChange:
     )
 
 
+async def _log(
+    principal: Principal, task: TaskRef, before: str | None, after: str
+) -> schemas.TextChange:
+    inserted = await TextChange.insert(
+        TextChange(
+            kind=task.kind_name,
+            entity_id=task.entity_id,
+            field=task.field,
+            locale=task.locale,
+            text_before=before,
+            text_after=after,
+            changed_by=principal.user_id,
+            changed_at=now(),
+        )
+    ).returning(*_CHANGE_COLUMNS)
+    return _change(inserted[0])
+
+
 async def translate(
-    principal: Principal, task_id: str, data: schemas.TranslationCreate
+    principal: Principal, task_id: str, data: schemas.TranslationCreate, board: BoardService
 ) -> schemas.TextChange:
     """Write a translation into the content, with a change-log row, in one transaction."""
     task = parse_task_id(task_id)
     await authorize(principal, translates_into, task.locale)
-    await _check_visible(principal, task)
-    checked, problems = text_problems(
-        {task.locale: data.text}, "/text", max_length=task.kind.fields[task.field]
-    )
+    checked, problems = text_problems({task.locale: data.text}, "/text", max_length=task.max_length)
     if problems or checked is None:
         raise InvalidInput(*(_at_text(problem) for problem in problems))
     translation = checked.texts[task.locale]
-    column = task.kind.column(task.field)
+    if task.kind is None:
+        return await _translate_post(principal, task, translation, board)
+    kind = task.kind
+    await _check_visible(principal, kind, task.entity_id)
+    column = kind.column(task.field)
     async with db.transaction():
-        query = task.kind.table.select(task.kind.id, column).where(task.kind.id == task.entity_id)
+        query = kind.table.select(kind.id, column).where(kind.id == task.entity_id)
         if db.is_postgres():
             query = query.lock_rows()
         row = await query.first()
@@ -489,23 +622,33 @@ async def translate(
         updated = TranslatableText(
             texts={**current.texts, task.locale: translation}, original=current.original
         )
-        changed_at = now()
-        await task.kind.table.update(
-            {column: updated.to_json(), task.kind.changed_at: changed_at}
-        ).where(task.kind.id == task.entity_id)
-        inserted = await TextChange.insert(
-            TextChange(
-                kind=task.kind.name,
-                entity_id=task.entity_id,
-                field=task.field,
-                locale=task.locale,
-                text_before=before,
-                text_after=translation,
-                changed_by=principal.user_id,
-                changed_at=changed_at,
+        values: dict[Any, Any] = {column: updated.to_json()}
+        if kind.updated_at is not None:
+            values[kind.updated_at] = now()
+        await kind.table.update(values).where(kind.id == task.entity_id)
+        return await _log(principal, task, before, translation)
+
+
+async def _translate_post(
+    principal: Principal, task: TaskRef, translation: str, board: BoardService
+) -> schemas.TextChange:
+    """A board post's translation, stored by the board as a new version, and logged here.
+
+    Only a requested translation is a task; further versions of a post are the board's own
+    (``POST /board/posts/{id}/translations``).
+    """
+    async with db.transaction():
+        if not await open_requests(task.entity_id, task.locale):
+            raise Conflict(
+                "task_done",
+                N_("Nobody is waiting for this translation: it has been done already."),
             )
-        ).returning(*_CHANGE_COLUMNS)
-    return _change(inserted[0])
+        await board.translate(
+            principal,
+            task.entity_id,
+            board_schemas.TranslationCreate(locale=task.locale, body=translation),
+        )
+        return await _log(principal, task, None, translation)
 
 
 def _at_text(problem: FieldError) -> FieldError:
@@ -541,7 +684,7 @@ async def list_changes(
         task = parse_task_id(task_id)
         locale = task.locale
         query = query.where(
-            TextChange.kind == task.kind.name,
+            TextChange.kind == task.kind_name,
             TextChange.entity_id == task.entity_id,
             TextChange.field == task.field,
         )

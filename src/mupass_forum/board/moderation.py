@@ -1,0 +1,258 @@
+"""Flags, the moderators' queue, hiding posts, locking, pinning and moving threads, and the
+audit log that records every moderator action (and every automatic hide)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+from msgspec import UNSET
+
+from mupass_forum import db
+from mupass_forum.accounts.authorization import authorize
+from mupass_forum.accounts.principal import Principal
+from mupass_forum.board import events, schemas
+from mupass_forum.board.authorization import moderates_category, reads_category
+from mupass_forum.board.sql import (
+    UNIQUE_VIOLATIONS,
+    access_of,
+    as_datetime,
+    now,
+    person,
+    placeholders,
+    query,
+)
+
+if TYPE_CHECKING:
+    from mupass_forum.board.services import BoardService
+from mupass_forum.errors import Conflict, Forbidden, NotFound
+from mupass_forum.i18n import N_
+
+
+async def audit(
+    moderator: Principal | None,
+    action: str,
+    *,
+    thread_id: int | None = None,
+    post_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    await query(
+        "INSERT INTO board_moderation_action (moderator, action, thread_id, post_id, detail, "
+        "created_at) VALUES ({}, {}, {}, {}, {}, {})",
+        moderator.user_id if moderator is not None else None,
+        action,
+        thread_id,
+        post_id,
+        msgspec.json.encode(detail or {}).decode(),
+        now(),
+    )
+
+
+async def moderate_thread(
+    principal: Principal, row: dict[str, Any], data: schemas.ThreadUpdate
+) -> None:
+    """Pin, lock or move a thread (the caller is a moderator); inside the caller's transaction."""
+    thread_id = int(row["t_id"])
+    for field, action in (("pinned", "pin"), ("locked", "lock")):
+        value = getattr(data, field)
+        if value is UNSET or bool(value) == bool(row[f"t_{field}"]):
+            continue
+        await query(
+            f"UPDATE board_thread SET {field} = {{}} WHERE id = {{}}", bool(value), thread_id
+        )
+        await audit(
+            principal,
+            action if value else f"un{action}",
+            thread_id=thread_id,
+            detail={field: value},
+        )
+    if data.category_id is not UNSET and int(data.category_id) != int(row["t_category"]):
+        target = await query(
+            "SELECT id, read_access, post_access, forum_id FROM board_category WHERE id = {}",
+            data.category_id,
+        )
+        if not target:
+            raise NotFound("category_not_found", N_("There is no such category."))
+        if not await moderates_category(principal, access_of(target[0])):
+            raise Forbidden("moderators_only", N_("Only moderators can pin, lock or move threads."))
+        await query(
+            "UPDATE board_thread SET category = {} WHERE id = {}", data.category_id, thread_id
+        )
+        await audit(
+            principal,
+            "move",
+            thread_id=thread_id,
+            detail={"from": int(row["t_category"]), "to": int(data.category_id)},
+        )
+
+
+async def flag_post(
+    service: BoardService, principal: Principal, post_id: int, data: schemas.FlagCreate
+) -> None:
+    """Flag a post for moderators; enough open flags hide it until a moderator decides."""
+    async with db.transaction():
+        post = await service.post_context(post_id, for_update=True)
+        await authorize(principal, _reads_and_signed_in, post.category, hide=True)
+        if principal.user_id == post.author_id:
+            raise Conflict("own_post", N_("You cannot flag your own post."))
+        try:
+            await query(
+                'INSERT INTO board_flag (post, "user", reason, note, created_at) '
+                "VALUES ({}, {}, {}, {}, {})",
+                post_id,
+                principal.user_id,
+                data.reason.value,
+                data.note,
+                now(),
+            )
+        except UNIQUE_VIOLATIONS as exc:
+            raise Conflict("already_flagged", N_("You have flagged this post already.")) from exc
+        counted = await query(
+            "UPDATE board_post SET open_flags = open_flags + 1 WHERE id = {} RETURNING open_flags",
+            post_id,
+        )
+        threshold = service.settings.board_auto_hide_flags
+        if not post.hidden and threshold > 0 and int(counted[0]["open_flags"]) >= threshold:
+            await _hide(post.category.id, post.thread_id, post_id, "flags")
+            await audit(
+                None,
+                "auto_hide",
+                thread_id=post.thread_id,
+                post_id=post_id,
+                detail={"open_flags": int(counted[0]["open_flags"])},
+            )
+
+
+async def _reads_and_signed_in(principal: Principal, category: Any) -> bool:
+    return principal.is_authenticated and await reads_category(principal, category)
+
+
+async def _hide(category_id: int, thread_id: int, post_id: int, reason: str) -> None:
+    await query("UPDATE board_post SET hidden_at = {} WHERE id = {}", now(), post_id)
+    await events.redact(post_id)
+    await events.record(
+        "post_removed",
+        category_id=category_id,
+        thread_id=thread_id,
+        post_id=post_id,
+        data={"reason": reason},
+    )
+
+
+async def set_hidden(
+    service: BoardService, principal: Principal, post_id: int, hidden: bool, reason: str
+) -> None:
+    """Hide or show a post again; either way its open flags are settled."""
+    async with db.transaction():
+        post = await service.post_context(post_id, for_update=True)
+        await authorize(principal, reads_category, post.category, hide=True)
+        await authorize(principal, moderates_category, post.category)
+        if hidden and not post.hidden:
+            await _hide(post.category.id, post.thread_id, post_id, "moderator")
+        elif not hidden and post.hidden:
+            await query("UPDATE board_post SET hidden_at = NULL WHERE id = {}", post_id)
+            if not post.deleted:
+                await service._record_post_event(
+                    "post_created", post.category, post.thread_id, post_id
+                )
+        await query(
+            "UPDATE board_flag SET resolved_at = {}, resolved_by = {} "
+            "WHERE post = {} AND resolved_at IS NULL",
+            now(),
+            principal.user_id,
+            post_id,
+        )
+        await query("UPDATE board_post SET open_flags = 0 WHERE id = {}", post_id)
+        await audit(
+            principal,
+            "hide" if hidden else "unhide",
+            thread_id=post.thread_id,
+            post_id=post_id,
+            detail={"reason": reason},
+        )
+
+
+async def queue(principal: Principal, limit: int) -> list[schemas.FlaggedPost]:
+    """Posts with open flags, the oldest flag first, for moderators of their categories."""
+    rows = await query(
+        "SELECT p.id, p.thread, p.html, p.hidden_at, p.author, u.display_name, t.title, "
+        "c.id AS c_id, c.read_access AS c_read_access, c.post_access AS c_post_access, "
+        "c.forum_id AS c_forum_id, min(f.id) AS first_flag FROM board_flag f "
+        "JOIN board_post p ON p.id = f.post JOIN account_user u ON u.id = p.author "
+        "JOIN board_thread t ON t.id = p.thread JOIN board_category c ON c.id = t.category "
+        "WHERE f.resolved_at IS NULL GROUP BY p.id, p.thread, p.html, p.hidden_at, p.author, "
+        "u.display_name, t.title, c.id, c.read_access, c.post_access, c.forum_id "
+        "ORDER BY first_flag LIMIT {}",
+        limit,
+    )
+    rows = [row for row in rows if await moderates_category(principal, access_of(row, "c_"))]
+    if not rows and not await moderates_category(principal):
+        raise Forbidden("moderators_only", N_("Only moderators can see the moderation queue."))
+    if not rows:
+        return []
+    ids = [int(row["id"]) for row in rows]
+    flags = await query(
+        "SELECT f.post, f.reason, f.note, f.created_at, f.user AS flagger, u.display_name "
+        "FROM board_flag f JOIN account_user u ON u.id = f.user "
+        f"WHERE f.resolved_at IS NULL AND f.post IN ({placeholders(ids)}) ORDER BY f.id".replace(
+            "f.user", 'f."user"'
+        ),
+        *ids,
+    )
+    by_post: dict[int, list[schemas.FlagSummary]] = {}
+    for flag in flags:
+        by_post.setdefault(int(flag["post"]), []).append(
+            schemas.FlagSummary(
+                reason=schemas.FlagReason(str(flag["reason"])),
+                note=str(flag["note"]),
+                flagged_by=person(flag["flagger"], flag["display_name"]),
+                created_at=as_datetime(flag["created_at"]),
+            )
+        )
+    return [
+        schemas.FlaggedPost(
+            post_id=int(row["id"]),
+            thread_id=int(row["thread"]),
+            thread_title=str(row["title"]),
+            author=person(row["author"], row["display_name"]),
+            html=str(row["html"]),
+            hidden=row["hidden_at"] is not None,
+            flags=by_post.get(int(row["id"]), []),
+        )
+        for row in rows
+    ]
+
+
+async def log(principal: Principal, before: int | None, limit: int) -> schemas.ModerationLogPage:
+    """The audit log, newest first."""
+    await authorize(principal, moderates_category)
+    rows = await query(
+        "SELECT a.id, a.moderator, u.display_name, a.action, a.thread_id, a.post_id, a.detail, "
+        "a.created_at FROM board_moderation_action a "
+        "LEFT JOIN account_user u ON u.id = a.moderator "
+        "WHERE a.id < {} ORDER BY a.id DESC LIMIT {}",
+        before or 2**31 - 1,
+        limit + 1,
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return schemas.ModerationLogPage(
+        items=[
+            schemas.ModerationEntry(
+                id=int(row["id"]),
+                moderator=(
+                    person(row["moderator"], row["display_name"])
+                    if row["moderator"] is not None
+                    else None
+                ),
+                action=str(row["action"]),
+                thread_id=row["thread_id"],
+                post_id=row["post_id"],
+                detail=msgspec.json.decode(str(row["detail"]), type=dict[str, Any]),
+                created_at=as_datetime(row["created_at"]),
+            )
+            for row in rows
+        ],
+        next_cursor=int(rows[-1]["id"]) if more and rows else None,
+    )

@@ -1,0 +1,327 @@
+"""Mail about the board, in each recipient's language: replies in followed threads, mentions,
+finished translations; sent at once, gathered into a daily digest, or not at all, as each
+person chooses. Every mail carries a link that stops board mail without signing in.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from mupass_forum import db
+from mupass_forum.accounts.principal import Principal
+from mupass_forum.board import schemas
+from mupass_forum.board.authorization import CategoryAccess, reads_category
+from mupass_forum.board.sql import now, placeholders, query
+from mupass_forum.errors import BadRequest
+from mupass_forum.i18n import N_, gettext, language_name, use_locale
+from mupass_forum.mail import MailTemplate, queue_mail
+from mupass_forum.settings import Settings
+
+EXCERPT_LENGTH = 280
+
+_FOOTER = N_(
+    "You receive this mail because of your board notification settings. To receive no more "
+    "mail from the board, open: {unsubscribe_url}"
+)
+
+REPLY = MailTemplate(
+    name="board.reply",
+    # i18n: {author} is a person's name, {thread} a thread's title.
+    subject=N_("{author} replied in “{thread}”"),
+    paragraphs=(
+        N_("Hello {name},"),
+        N_("{author} replied in the thread “{thread}”, which you follow:"),
+        "{excerpt}",
+    ),
+    action=(N_("Read the reply"), "url"),
+    footer=_FOOTER,
+)
+
+MENTION = MailTemplate(
+    name="board.mention",
+    subject=N_("{author} mentioned you in “{thread}”"),
+    paragraphs=(
+        N_("Hello {name},"),
+        N_("{author} mentioned you in the thread “{thread}”:"),
+        "{excerpt}",
+    ),
+    action=(N_("Read the post"), "url"),
+    footer=_FOOTER,
+)
+
+TRANSLATION_DONE = MailTemplate(
+    name="board.translation_done",
+    # i18n: {language} is the name of a language, such as "French".
+    subject=N_("A post in “{thread}” is now available in {language}"),
+    paragraphs=(
+        N_("Hello {name},"),
+        N_(
+            "the translation into {language} that you asked for is ready: a post in the thread "
+            "“{thread}” can now be read in your language."
+        ),
+    ),
+    action=(N_("Read the translation"), "url"),
+    footer=_FOOTER,
+)
+
+DIGEST = MailTemplate(
+    name="board.digest",
+    subject=N_("Your daily summary from the dialogue board"),
+    paragraphs=(
+        N_("Hello {name},"),
+        N_("this happened on the dialogue board since your last summary:"),
+        "{items}",
+    ),
+    action=(N_("Open the board"), "url"),
+    footer=_FOOTER,
+)
+
+DIGEST_LINES = {
+    "reply": N_("{author} replied in “{thread}”"),
+    "mention": N_("{author} mentioned you in “{thread}”"),
+    "translation": N_("A translation is ready in “{thread}”"),
+}
+
+
+def post_url(settings: Settings, thread_id: int, post_id: int) -> str:
+    return f"{settings.base_url}/api/v1/board/threads/{thread_id}/posts?around={post_id}"
+
+
+def _signature(settings: Settings, payload: str) -> str:
+    digest = hmac.new(
+        settings.secret_key.encode(), f"board-unsubscribe:{payload}".encode(), hashlib.sha256
+    ).digest()
+    return base64.urlsafe_b64encode(digest[:18]).decode()
+
+
+def unsubscribe_token(settings: Settings, user_id: int) -> str:
+    """A token that stops board mail for ``user_id``; it never expires (the link in an old
+    mail must still work) and proves nothing else."""
+    return f"{user_id}.{_signature(settings, str(user_id))}"
+
+
+def unsubscribe_url(settings: Settings, user_id: int) -> str:
+    return (
+        f"{settings.base_url}/api/v1/board/unsubscribe?token={unsubscribe_token(settings, user_id)}"
+    )
+
+
+def user_of_token(settings: Settings, token: str) -> int:
+    user_id, _, signature = token.partition(".")
+    if not user_id.isdigit() or not hmac.compare_digest(
+        signature.encode(), _signature(settings, user_id).encode()
+    ):
+        raise BadRequest(
+            "invalid_unsubscribe_link",
+            N_("This unsubscribe link is not valid. Please use the link from the mail."),
+        )
+    return int(user_id)
+
+
+def excerpt(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= EXCERPT_LENGTH else flat[: EXCERPT_LENGTH - 1].rstrip() + "…"
+
+
+async def _recipients(user_ids: Iterable[int]) -> list[dict[str, Any]]:
+    ids = sorted(set(user_ids))
+    if not ids:
+        return []
+    return await query(
+        "SELECT u.id, u.email, u.display_name, u.locale, u.timezone, u.is_platform_admin, "
+        "coalesce(s.mode, 'immediately') AS mode FROM account_user u "
+        'LEFT JOIN board_notification_setting s ON s."user" = u.id '
+        f"WHERE u.id IN ({placeholders(ids)}) AND u.email_verified_at IS NOT NULL",
+        *ids,
+    )
+
+
+async def _deliver(
+    settings: Settings,
+    recipient: dict[str, Any],
+    template: MailTemplate,
+    kind: str,
+    thread_id: int,
+    post_id: int,
+    context: dict[str, Any],
+) -> None:
+    mode = str(recipient["mode"])
+    if mode == schemas.NotificationMode.NEVER:
+        return
+    if mode == schemas.NotificationMode.DAILY:
+        await query(
+            'INSERT INTO board_digest_item ("user", kind, thread_id, post_id, created_at) '
+            "VALUES ({}, {}, {}, {}, {})",
+            recipient["id"],
+            kind,
+            thread_id,
+            post_id,
+            now(),
+        )
+        return
+    await queue_mail(
+        template,
+        to=str(recipient["email"]),
+        locale=str(recipient["locale"]),
+        timezone=str(recipient["timezone"]),
+        user_id=int(recipient["id"]),
+        context={
+            **context,
+            "name": str(recipient["display_name"]),
+            "url": post_url(settings, thread_id, post_id),
+            "unsubscribe_url": unsubscribe_url(settings, int(recipient["id"])),
+        },
+    )
+
+
+async def post_written(
+    settings: Settings,
+    *,
+    post_id: int,
+    thread_id: int,
+    thread_title: str,
+    author: Principal,
+    category: CategoryAccess,
+    excerpt: str,
+    mentions: Sequence[int],
+    is_reply: bool,
+) -> None:
+    """Tell the people mentioned, and the thread's followers about a reply; one mail each."""
+    followers: list[int] = []
+    if is_reply:
+        rows = await query(
+            'SELECT "user" FROM board_follow WHERE thread = {} AND "user" <> {}',
+            thread_id,
+            author.user_id,
+        )
+        followers = [int(row["user"]) for row in rows]
+    mentioned = [user_id for user_id in mentions if user_id != author.user_id]
+    recipients = await _recipients([*followers, *mentioned])
+    context = {
+        "author": author.display_name or "",
+        "thread": thread_title,
+        "excerpt": _excerpt(excerpt),
+    }
+    for recipient in recipients:
+        reader = Principal(
+            user_id=int(recipient["id"]), is_platform_admin=bool(recipient["is_platform_admin"])
+        )
+        if not await reads_category(reader, category):
+            continue
+        if int(recipient["id"]) in mentioned:
+            await _deliver(settings, recipient, MENTION, "mention", thread_id, post_id, context)
+        else:
+            await _deliver(settings, recipient, REPLY, "reply", thread_id, post_id, context)
+
+
+_excerpt = excerpt
+
+
+async def translation_done(
+    settings: Settings,
+    *,
+    translation_id: int,
+    post_id: int,
+    thread_id: int,
+    thread_title: str,
+    locale: str,
+    translator_id: int | None,
+) -> None:
+    """Tell those who asked for the translation that it is there."""
+    rows = await query(
+        'SELECT "user" FROM board_translation_watcher WHERE translation = {}', translation_id
+    )
+    watchers = [int(row["user"]) for row in rows if int(row["user"]) != translator_id]
+    for recipient in await _recipients(watchers):
+        with use_locale(str(recipient["locale"])):
+            language = language_name(locale)
+        await _deliver(
+            settings,
+            recipient,
+            TRANSLATION_DONE,
+            "translation",
+            thread_id,
+            post_id,
+            {"thread": thread_title, "language": language},
+        )
+
+
+async def send_digests(settings: Settings) -> int:
+    """Send each person with waiting items one summary mail; returns the number of mails."""
+    sent = 0
+    async with db.transaction():
+        items = await query(
+            "SELECT d.id, d.user AS recipient, d.kind, d.thread_id, d.post_id, t.title, "
+            "u.display_name AS author FROM board_digest_item d "
+            "JOIN board_thread t ON t.id = d.thread_id "
+            "JOIN board_post p ON p.id = d.post_id JOIN account_user u ON u.id = p.author "
+            "WHERE d.sent_at IS NULL ORDER BY d.user, d.id".replace("d.user", 'd."user"')
+        )
+        by_user: dict[int, list[dict[str, Any]]] = {}
+        for item in items:
+            by_user.setdefault(int(item["recipient"]), []).append(item)
+        for recipient in await _recipients(by_user):
+            mine = by_user[int(recipient["id"])]
+            if recipient["mode"] == schemas.NotificationMode.DAILY:
+                with use_locale(str(recipient["locale"])):
+                    lines = "\n".join(
+                        "• "
+                        + gettext(
+                            DIGEST_LINES[str(item["kind"])],
+                            author=item["author"],
+                            thread=item["title"],
+                        )
+                        for item in mine
+                    )
+                await queue_mail(
+                    DIGEST,
+                    to=str(recipient["email"]),
+                    locale=str(recipient["locale"]),
+                    timezone=str(recipient["timezone"]),
+                    user_id=int(recipient["id"]),
+                    context={
+                        "name": str(recipient["display_name"]),
+                        "items": lines,
+                        "url": f"{settings.base_url}/api/v1/board/categories",
+                        "unsubscribe_url": unsubscribe_url(settings, int(recipient["id"])),
+                    },
+                )
+                sent += 1
+        ids = [int(item["id"]) for item in items]
+        if ids:
+            await query(
+                f"UPDATE board_digest_item SET sent_at = {{}} WHERE id IN ({placeholders(ids)})",
+                now(),
+                *ids,
+            )
+    return sent
+
+
+async def get_mode(user_id: int) -> schemas.NotificationMode:
+    rows = await query('SELECT mode FROM board_notification_setting WHERE "user" = {}', user_id)
+    return (
+        schemas.NotificationMode(str(rows[0]["mode"]))
+        if rows
+        else schemas.NotificationMode.IMMEDIATELY
+    )
+
+
+async def set_mode(user_id: int, mode: schemas.NotificationMode) -> None:
+    await query(
+        'INSERT INTO board_notification_setting ("user", mode) VALUES ({}, {}) '
+        'ON CONFLICT ("user") DO UPDATE SET mode = excluded.mode',
+        user_id,
+        mode.value,
+    )
+
+
+async def unsubscribe(settings: Settings, token: str) -> None:
+    """Stop board mail for the person the token names."""
+    user_id = user_of_token(settings, token)
+    rows = await query("SELECT id FROM account_user WHERE id = {}", user_id)
+    if rows:
+        await set_mode(user_id, schemas.NotificationMode.NEVER)

@@ -1,0 +1,57 @@
+"""The board's raw SQL: ``{}`` placeholders that Piccolo compiles for either engine."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+
+from mupass_forum.board.authorization import CategoryAccess
+from mupass_forum.board.schemas import Person
+from mupass_forum.board.tables import Post
+from mupass_forum.i18n import gettext
+from mupass_forum.privacy.registry import FORMER_PARTICIPANT
+
+#: What a unique index violation raises on either engine.
+UNIQUE_VIOLATIONS = (asyncpg.UniqueViolationError, sqlite3.IntegrityError)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def query(sql: str, *args: Any) -> list[dict[str, Any]]:
+    """Run ``sql`` with ``args`` in place of its ``{}`` placeholders; rows as dicts."""
+    return list(await Post.raw(sql, *args).run())
+
+
+def placeholders(values: Sequence[Any]) -> str:
+    return ", ".join("{}" for _ in values)
+
+
+def as_datetime(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(str(value)).astimezone(UTC)
+
+
+def maybe_datetime(value: Any) -> datetime | None:
+    return None if value is None else as_datetime(value)
+
+
+def person(user_id: Any, name: Any) -> Person:
+    """Someone as the board names them; an erased account has no name left."""
+    return Person(id=int(user_id), display_name=str(name or "") or gettext(FORMER_PARTICIPANT))
+
+
+def access_of(row: Mapping[str, Any], prefix: str = "") -> CategoryAccess:
+    """A category's access fields from a row, its columns named ``{prefix}read_access``, ..."""
+    return CategoryAccess(
+        id=int(row[f"{prefix}id"]),
+        read_access=str(row[f"{prefix}read_access"]),
+        post_access=str(row[f"{prefix}post_access"]),
+        forum_id=row[f"{prefix}forum_id"],
+    )
