@@ -161,3 +161,11 @@ def test_category_names_are_translated_through_the_queue(
     french = next(count for count in shared["locales"] if count["locale"] == "fr")
     assert french["present"] >= 1
     assert french["present"] + french["missing"] == shared["texts"]
+    # Its organizers see what the category still lacks, with the forum's own texts.
+    missing = client.get(
+        f"/api/v1/forums/{draft.slug}/translations", headers=draft.admin.headers
+    ).json()["missing"]
+    assert {(m["kind"]["value"], m["entity_id"], m["field"]) for m in missing} == {
+        ("forum", draft.id, "title"),
+        ("board_category", in_draft["id"], "name"),
+    }

@@ -105,7 +105,7 @@ PROGRAMME_ITEM = ContentKind(
 
 BOARD_CATEGORY = ContentKind(
     name="board_category",
-    # i18n: A kind of content to translate: a board category's name and description.
+    # i18n: A kind of content to translate: a board category's texts.
     label=N_("Board category"),
     table=Category,
     fields={"name": NAME_LENGTH, "description": DESCRIPTION_LENGTH},

@@ -14,6 +14,11 @@ from mupass_forum.board.services import BoardService
 from mupass_forum.settings import Settings
 from mupass_forum.translations import schemas, services
 
+TranslatorLocale = Annotated[
+    str | None, QueryParameter(description="one of your translator languages")
+]
+Cursor = Annotated[str | None, QueryParameter(description="next_cursor of the page before")]
+
 
 class TranslationController(Controller):
     path = "/translations"
@@ -35,12 +40,8 @@ class TranslationController(Controller):
     async def tasks(
         self,
         principal: NamedDependency[Principal],
-        locale: Annotated[
-            str | None, QueryParameter(description="one of your translator languages")
-        ] = None,
-        cursor: Annotated[
-            str | None, QueryParameter(description="next_cursor of the page before")
-        ] = None,
+        locale: TranslatorLocale = None,
+        cursor: Cursor = None,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 25,
     ) -> schemas.TaskPage:
         """Texts missing in your translator languages, of the content changed longest ago first."""
@@ -68,12 +69,8 @@ class TranslationController(Controller):
         task: Annotated[
             str | None, QueryParameter(description="a task id, e.g. forum:12:title:fr")
         ] = None,
-        locale: Annotated[
-            str | None, QueryParameter(description="one of your translator languages")
-        ] = None,
-        cursor: Annotated[
-            str | None, QueryParameter(description="next_cursor of the page before")
-        ] = None,
+        locale: TranslatorLocale = None,
+        cursor: Cursor = None,
         limit: Annotated[int, QueryParameter(ge=1, le=100)] = 25,
     ) -> schemas.TextChangePage:
         """Who translated what and when, with the text before, newest first."""

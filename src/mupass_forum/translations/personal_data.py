@@ -12,20 +12,13 @@ from typing import Any
 
 from mupass_forum.i18n import N_
 from mupass_forum.privacy.registry import STAGE_FORUMS, ErasureRequest, PersonalData, Subject
+from mupass_forum.translations.services import CHANGE_COLUMNS
 from mupass_forum.translations.tables import TextChange
 
 
 async def export(subject: Subject) -> Mapping[str, Any]:
     changes = (
-        await TextChange.select(
-            TextChange.kind,
-            TextChange.entity_id,
-            TextChange.field,
-            TextChange.locale,
-            TextChange.text_before,
-            TextChange.text_after,
-            TextChange.changed_at,
-        )
+        await TextChange.select(*CHANGE_COLUMNS)
         .where(TextChange.changed_by == subject.user_id)
         .order_by(TextChange.id)
     )

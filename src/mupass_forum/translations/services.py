@@ -155,7 +155,7 @@ async def _forum_content(forum_rows: Sequence[Mapping[str, Any]]) -> list[_Forum
             items[row["forum"]].append(_texts_of(PROGRAMME_ITEM, row))
         for row in await Category.select(
             Category.id,
-            Category.forum,
+            Category.forum.as_alias("forum"),
             *(BOARD_CATEGORY.column(field) for field in BOARD_CATEGORY.fields),
         ).where(Category.forum.is_in(ids)):
             items[row["forum"]].append(_texts_of(BOARD_CATEGORY, row))
@@ -580,7 +580,7 @@ async def _log(
             changed_by=principal.user_id,
             changed_at=now(),
         )
-    ).returning(*_CHANGE_COLUMNS)
+    ).returning(*CHANGE_COLUMNS)
     return _change(inserted[0])
 
 
@@ -658,7 +658,7 @@ def _at_text(problem: FieldError) -> FieldError:
 
 # The change log --------------------------------------------------------------------------------
 
-_CHANGE_COLUMNS = (
+CHANGE_COLUMNS = (
     TextChange.id,
     TextChange.kind,
     TextChange.entity_id,
@@ -679,7 +679,7 @@ async def list_changes(
     limit: int,
 ) -> schemas.TextChangePage:
     """Translations written, newest first: in the caller's languages (every one for admins)."""
-    query = TextChange.select(*_CHANGE_COLUMNS)
+    query = TextChange.select(*CHANGE_COLUMNS)
     if task_id is not None:
         task = parse_task_id(task_id)
         locale = task.locale
@@ -703,6 +703,7 @@ async def list_changes(
 
 
 __all__ = [
+    "CHANGE_COLUMNS",
     "catalog_status",
     "forum_translations",
     "list_changes",
