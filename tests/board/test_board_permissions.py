@@ -197,3 +197,34 @@ def test_a_forums_organizers_and_moderators_take_part_in_its_categories(
         headers=board_admin.headers,
     )
     assert unknown.json()["errors"][0]["pointer"] == "/forum_id"
+
+
+def test_people_holding_a_seat_take_part_and_the_waiting_list_does_not(
+    client, make_account, make_category, make_thread, make_forum, board_admin
+):
+    from tests.registrations.conftest import register
+
+    forum = make_forum(status="registration_open", capacity=1)
+    seated, waiting, outsider = make_account(), make_account(), make_account()
+    assert register(client, forum, seated)["status"]["value"] == "confirmed"
+    assert register(client, forum, waiting)["status"]["value"] == "waitlisted"
+    workshop = make_category(
+        read_access="participants", post_access="participants", forum_id=forum.id
+    )
+    thread = make_thread(board_admin, workshop, body="Break-out 2: social criteria")
+
+    def reads(account):
+        return client.get(f"{BOARD}/threads/{thread['id']}", headers=account.headers).status_code
+
+    assert reads(seated) == 200
+    assert make_thread(seated, workshop, body="Our tender in Ouagadougou")["id"]
+    assert reads(waiting) == 404
+    assert reads(outsider) == 404
+
+    cancelled = client.post(
+        f"/api/v1/forums/{forum.slug}/registrations/mine/cancel", json={}, headers=seated.headers
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    # The freed seat went to the waiting list, and with it the access.
+    assert reads(seated) == 404
+    assert reads(waiting) == 200

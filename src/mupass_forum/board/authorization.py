@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from mupass_forum.accounts.authorization import translates_into
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.errors import NotFound
+from mupass_forum.registrations.services import holds_seat
 
 
 @dataclass(frozen=True)
@@ -45,16 +46,19 @@ async def _moderates_forum(principal: Principal, forum_id: int) -> bool:
 async def takes_part_in_forum(principal: Principal, forum_id: int | None) -> bool:
     """The one rule behind ``participants`` access.
 
-    Today: platform admins, and the forum's organizers and moderators (and the admins of its
-    organizations). People with a confirmed registration join here when registrations exist.
-    A category with ``participants`` access and no forum is open to platform admins alone:
-    the rule never guesses in favour of access.
+    Platform admins, the forum's organizers and moderators (and the admins of its
+    organizations), and the people holding a seat at it (confirmed or attended — as in the
+    directory, someone still waiting does not count yet). A category with ``participants``
+    access and no forum is open to platform admins alone: the rule never guesses in favour of
+    access.
     """
     if principal.is_platform_admin:
         return True
-    if forum_id is None or not principal.is_authenticated:
+    if forum_id is None or principal.user_id is None:
         return False
-    return await _moderates_forum(principal, forum_id)
+    return await holds_seat(principal.user_id, forum_id) or await _moderates_forum(
+        principal, forum_id
+    )
 
 
 async def _satisfies(principal: Principal, access: str, forum_id: int | None) -> bool:
