@@ -429,3 +429,17 @@ def test_a_catalog_of_an_unconfigured_locale_is_a_warning(project: Path):
 
     assert result.exit_code == 0, result.output
     assert f"{catalog_path(project, 'pt')}:1: [unconfigured]" in result.output
+
+
+def test_a_long_translator_note_does_not_make_the_template_look_changed(project: Path):
+    note = "# i18n: " + " ".join(["a note long enough to be wrapped over several lines"] * 3)
+    module = project / "src" / "mupass_forum" / "long_note.py"
+    module.write_text(
+        f'from mupass_forum.i18n import N_\n\n{note}\nLONG = N_("Text with a long note")\n'
+    )
+    assert i18n(project, "update").exit_code == 0
+
+    result = i18n(project, "extract")
+
+    assert result.exit_code == 0, result.output
+    assert "unchanged" in result.output

@@ -16,7 +16,7 @@ import io
 import re
 import string
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -156,11 +156,16 @@ def write_if_changed(path: Path, content: bytes) -> bool:
     return True
 
 
+def _note(comments: Sequence[str]) -> str:
+    """A translator note as words: a long note is written wrapped over several lines."""
+    return " ".join(" ".join(comments).split())
+
+
 def _content(catalog: Catalog) -> list[tuple[Any, ...]]:
     """What a template says about its messages, without its dates or their order."""
     return sorted(
         (
-            (m.id, m.context or "", sorted(m.locations), list(m.auto_comments), sorted(m.flags))
+            (m.id, m.context or "", sorted(m.locations), _note(m.auto_comments), sorted(m.flags))
             for m in catalog
             if m.id
         ),
