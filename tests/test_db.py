@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 
 import pytest
@@ -94,3 +95,27 @@ async def test_nested_transactions_join_the_outer_one(engine):
                 await engine.run_sql("UPDATE counter SET value = 3 WHERE id = 1")
             raise RuntimeError("outer fails")
     assert await read_value(engine) == 0
+
+
+def read_from_another_connection(path: str) -> list[tuple[int]]:
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        return connection.execute("SELECT value FROM counter").fetchall()
+
+
+async def test_inline_reads_see_what_the_writer_committed(engine):
+    await engine.run_sql("UPDATE counter SET value = 3 WHERE id = 1")
+
+    rows = await engine.read_inline("SELECT value FROM counter WHERE id = ?", [1])
+
+    assert rows == [{"value": 3}]
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        await engine.read_inline("UPDATE counter SET value = 9 WHERE id = 1", [])
+
+
+async def test_inline_reads_in_a_transaction_see_its_own_writes(engine):
+    async with engine.transaction():
+        await engine.run_sql("UPDATE counter SET value = 4 WHERE id = 1")
+        inside = await engine.read_inline("SELECT value FROM counter WHERE id = 1", [])
+        outside = await asyncio.to_thread(read_from_another_connection, engine.path)
+    assert inside == [{"value": 4}]
+    assert outside == [(0,)]

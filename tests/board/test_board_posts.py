@@ -74,15 +74,24 @@ def counting_queries() -> Iterator[list[str]]:
         seen.append(sql)
         return await original_sql(sql, args)
 
+    async def read_inline(sql, args):
+        seen.append(sql)
+        return await original_inline(sql, args)
+
     engine.run_querystring = run_querystring
     if db.is_postgres():
         engine.run_sql = run_sql
+    else:
+        original_inline = engine.read_inline
+        engine.read_inline = read_inline
     try:
         yield seen
     finally:
         del engine.run_querystring
         if db.is_postgres():
             del engine.run_sql
+        else:
+            del engine.read_inline
 
 
 def test_a_page_costs_the_same_queries_whatever_its_size(

@@ -39,6 +39,7 @@ from mupass_forum.board.sql import (
     as_datetime,
     maybe_datetime,
     now,
+    page_query,
     person,
     placeholders,
     query,
@@ -365,7 +366,7 @@ class BoardService:
     async def _thread_row(
         self, thread_id: int, *, extra: str = "", args: Sequence[Any] = ()
     ) -> dict[str, Any]:
-        rows = await query(
+        rows = await page_query(
             f"SELECT {THREAD_COLUMNS}, {CATEGORY_COLUMNS}{extra} FROM board_thread t "
             "JOIN account_user ta ON ta.id = t.author "
             "JOIN board_category c ON c.id = t.category WHERE t.id = {}",
@@ -582,7 +583,7 @@ class BoardService:
             if position is None:
                 raise NotFound("post_not_found", N_("There is no such post."))
             start = max(1, min(int(position) - limit // 2, post_count - limit + 1))
-            rows = await query(
+            rows = await page_query(
                 f"{select} AND p.position >= {{}} ORDER BY p.position LIMIT {{}}",
                 *extra_args,
                 thread_id,
@@ -591,7 +592,7 @@ class BoardService:
             )
         elif last or before is not None:
             bound = post_count + 1 if before is None else before
-            rows = await query(
+            rows = await page_query(
                 f"{select} AND p.position < {{}} ORDER BY p.position DESC LIMIT {{}}",
                 *extra_args,
                 thread_id,
@@ -600,7 +601,7 @@ class BoardService:
             )
             rows.reverse()
         else:
-            rows = await query(
+            rows = await page_query(
                 f"{select} AND p.position > {{}} ORDER BY p.position LIMIT {{}}",
                 *extra_args,
                 thread_id,

@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
+from piccolo.querystring import QueryString
 
+from mupass_forum import db
 from mupass_forum.board.authorization import CategoryAccess
 from mupass_forum.board.schemas import Person
 from mupass_forum.board.tables import Post
@@ -26,6 +28,11 @@ def now() -> datetime:
 async def query(sql: str, *args: Any) -> list[dict[str, Any]]:
     """Run ``sql`` with ``args`` in place of its ``{}`` placeholders; rows as dicts."""
     return list(await Post.raw(sql, *args).run())
+
+
+async def page_query(sql: str, *args: Any) -> list[dict[str, Any]]:
+    """Like ``query``, for the hot, index-bounded reads of pages (see ``db.read_indexed``)."""
+    return await db.read_indexed(QueryString(sql, *args))
 
 
 def placeholders(values: Sequence[Any]) -> str:
