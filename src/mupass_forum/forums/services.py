@@ -6,8 +6,6 @@ rules of ``forums.authorization`` against it; neither loads texts.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
@@ -22,7 +20,7 @@ from babel.core import Locale
 from babel.support import LazyProxy
 from msgspec import UNSET, UnsetType
 
-from mupass_forum import db
+from mupass_forum import db, pagination
 from mupass_forum.accounts.authorization import authorize
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.tables import Organization, User
@@ -171,23 +169,15 @@ def forum_day_bounds(
 
 
 def encode_cursor(starts_at: datetime, forum_id: int) -> str:
-    raw = msgspec.json.encode([starts_at.astimezone(UTC).isoformat(), forum_id])
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return pagination.encode_cursor([starts_at.astimezone(UTC).isoformat(), forum_id])
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    stamp, forum_id = pagination.decode_cursor(cursor, tuple[str, int])
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        stamp, forum_id = msgspec.json.decode(raw, type=tuple[str, int])
         return datetime.fromisoformat(stamp), forum_id
-    except (binascii.Error, ValueError, msgspec.DecodeError, msgspec.ValidationError) as exc:
-        raise InvalidInput(
-            FieldError(
-                N_("This cursor is not valid; take next_cursor from the page before."),
-                "invalid_cursor",
-                parameter="cursor",
-            )
-        ) from exc
+    except ValueError as exc:
+        raise pagination.invalid_cursor() from exc
 
 
 # Listeners -------------------------------------------------------------------------------------

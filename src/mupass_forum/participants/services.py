@@ -13,8 +13,6 @@ page be one indexed range read whatever its position.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import functools
 import re
 import sqlite3
@@ -28,7 +26,7 @@ import asyncpg
 import msgspec
 from babel.core import Locale
 
-from mupass_forum import db
+from mupass_forum import db, pagination
 from mupass_forum.accounts.authorization import authorize, signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.tables import Organization
@@ -555,21 +553,11 @@ async def _filter_conditions(principal: Principal, given: DirectoryFilter) -> li
 
 
 def _cursor(sort_key: str, user_id: int) -> str:
-    return base64.urlsafe_b64encode(msgspec.json.encode([sort_key, user_id])).decode().rstrip("=")
+    return pagination.encode_cursor([sort_key, user_id])
 
 
 def _after(cursor: str) -> Condition:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        sort_key, user_id = msgspec.json.decode(raw, type=tuple[str, int])
-    except (binascii.Error, ValueError, msgspec.DecodeError):
-        raise InvalidInput(
-            FieldError(
-                N_("This is not a cursor of this list; start again from the first page."),
-                "invalid_cursor",
-                parameter="cursor",
-            )
-        ) from None
+    sort_key, user_id = pagination.decode_cursor(cursor, tuple[str, int])
     order = _ordered("p.sort_name")
     return Condition(
         f'{order} > {{}} OR ({order} = {{}} AND p."user" > {{}})', (sort_key, sort_key, user_id)

@@ -16,8 +16,6 @@ language, all in one transaction.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import sqlite3
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -27,11 +25,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
-import msgspec
 from babel.support import LazyProxy
 from msgspec import UnsetType
 
-from mupass_forum import db
+from mupass_forum import db, pagination
 from mupass_forum.accounts.authorization import authorize, signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.services import new_token, normalize_email, token_hash
@@ -1234,22 +1231,12 @@ async def _view(forum: ForumRef, registration_id: int) -> schemas.Registration:
 
 
 def _encode_cursor(value: int) -> str:
-    return base64.urlsafe_b64encode(msgspec.json.encode([value])).decode().rstrip("=")
+    return pagination.encode_cursor([value])
 
 
 def _decode_cursor(cursor: str) -> int:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        (value,) = msgspec.json.decode(raw, type=tuple[int])
-        return value
-    except (binascii.Error, ValueError, msgspec.DecodeError, msgspec.ValidationError) as exc:
-        raise InvalidInput(
-            FieldError(
-                N_("This cursor is not valid; take next_cursor from the page before."),
-                "invalid_cursor",
-                parameter="cursor",
-            )
-        ) from exc
+    (value,) = pagination.decode_cursor(cursor, tuple[int])
+    return value
 
 
 #: Keyset cursors over one integer column, for the lists of the domains built on registrations.

@@ -7,16 +7,12 @@ language), so there is nothing to keep in step when content is written, edited o
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import msgspec
-
-from mupass_forum import db
+from mupass_forum import db, pagination
 from mupass_forum.accounts.authorization import authorize, translates_into
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.board import schemas as board_schemas
@@ -270,7 +266,7 @@ class _Position:
 
 
 def _encode_cursor(position: _Position) -> str:
-    raw = msgspec.json.encode(
+    return pagination.encode_cursor(
         [
             position.changed_at.isoformat(),
             position.kind_rank,
@@ -279,30 +275,17 @@ def _encode_cursor(position: _Position) -> str:
             position.locale,
         ]
     )
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def _decode_cursor(cursor: str) -> _Position:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        at, kind_rank, entity_id, field_rank, locale = msgspec.json.decode(
-            raw, type=tuple[str, int, int, int, str]
-        )
-        return _Position(
-            _aware(datetime.fromisoformat(at)), kind_rank, entity_id, field_rank, locale
-        )
-    except (binascii.Error, ValueError, msgspec.DecodeError, msgspec.ValidationError) as exc:
-        raise _invalid_cursor() from exc
-
-
-def _invalid_cursor() -> InvalidInput:
-    return InvalidInput(
-        FieldError(
-            N_("This cursor is not valid; take next_cursor from the page before."),
-            "invalid_cursor",
-            parameter="cursor",
-        )
+    at, kind_rank, entity_id, field_rank, locale = pagination.decode_cursor(
+        cursor, tuple[str, int, int, int, str]
     )
+    try:
+        stamp = _aware(datetime.fromisoformat(at))
+    except ValueError as exc:
+        raise pagination.invalid_cursor() from exc
+    return _Position(stamp, kind_rank, entity_id, field_rank, locale)
 
 
 def _aware(value: datetime) -> datetime:
@@ -692,7 +675,7 @@ async def list_changes(
     query = query.where(TextChange.locale.is_in(list(locales)))
     if cursor is not None:
         if not cursor.isdigit():
-            raise _invalid_cursor()
+            raise pagination.invalid_cursor()
         query = query.where(TextChange.id < int(cursor))
     rows = await query.order_by(TextChange.id, ascending=False).limit(limit + 1)
     page = rows[:limit]

@@ -1,0 +1,43 @@
+"""Opaque keyset cursors: the last row's sort key, as URL-safe base64 of a JSON array.
+
+Every list that pages with ``?cursor=`` encodes and decodes through these two functions, so a
+broken or foreign cursor is refused the same way everywhere.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+import msgspec
+
+from mupass_forum.errors import FieldError, InvalidInput
+from mupass_forum.i18n import N_
+
+T = TypeVar("T")
+
+
+def encode_cursor(key: Sequence[Any]) -> str:
+    """A cursor for the sort key ``key`` (JSON-encodable values)."""
+    return base64.urlsafe_b64encode(msgspec.json.encode(list(key))).decode().rstrip("=")
+
+
+def invalid_cursor() -> InvalidInput:
+    return InvalidInput(
+        FieldError(
+            N_("This cursor is not valid; take next_cursor from the page before."),
+            "invalid_cursor",
+            parameter="cursor",
+        )
+    )
+
+
+def decode_cursor(cursor: str, key_type: type[T]) -> T:
+    """The sort key of ``cursor`` as ``key_type`` (e.g. ``tuple[str, int]``), or a 400."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        return msgspec.json.decode(raw, type=key_type)
+    except (binascii.Error, ValueError, msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise invalid_cursor() from exc
