@@ -147,7 +147,7 @@ def with_wrk(url: str, seconds: int, connections: int) -> Figure:
         timeout=seconds + 60,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    latency = re.search(r"99%\s+(\S+)", output)
+    latency = re.search(r"^\s*99%\s+(\S+)", output, re.MULTILINE)
     if latency is None:
         raise RuntimeError(f"wrk gave no latency distribution:\n{output}")
     p99 = _ms(latency.group(1))
