@@ -16,7 +16,11 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Tag
 
 from mupass_forum import __version__, db
-from mupass_forum.accounts.authentication import authentication_middleware, provide_principal
+from mupass_forum.accounts.authentication import (
+    authentication_middleware,
+    provide_after_principal,
+    provide_principal,
+)
 from mupass_forum.accounts.controllers import (
     AuthController,
     MeController,
@@ -193,11 +197,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         state=State({"settings": settings}),
         dependencies={
-            "settings": Provide(lambda: settings, sync_to_thread=False),
             "principal": Provide(provide_principal, sync_to_thread=False),
-            "account_service": Provide(lambda: account_service, sync_to_thread=False),
-            "board_service": Provide(lambda: board_service, sync_to_thread=False),
-            "live_hub": Provide(lambda: live_hub, sync_to_thread=False),
+            "settings": provide_after_principal(settings),
+            "account_service": provide_after_principal(account_service),
+            "board_service": provide_after_principal(board_service),
+            "live_hub": provide_after_principal(live_hub),
         },
         middleware=[authentication_middleware(account_service)],
         cors_config=cors_config(settings),

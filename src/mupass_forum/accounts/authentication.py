@@ -11,20 +11,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency, Provide
 from litestar.middleware import DefineMiddleware
 from litestar.middleware.authentication import (
     AbstractAuthenticationMiddleware,
     AuthenticationResult,
 )
 
-from mupass_forum.accounts.authorization import principal_of
+from mupass_forum.accounts.authorization import principal_in
 from mupass_forum.accounts.principal import ANONYMOUS, Principal
 from mupass_forum.errors import NotAuthenticated
 from mupass_forum.i18n import N_, prefer_locale
 
 if TYPE_CHECKING:
-    from litestar import Request
-    from litestar.types import ASGIApp
+    from litestar.types import ASGIApp, Scope
 
     from mupass_forum.accounts.services import AccountService
 
@@ -63,6 +63,20 @@ def authentication_middleware(accounts: AccountService) -> DefineMiddleware:
     return DefineMiddleware(BearerAuthentication, accounts=accounts, exclude=["^/health"])
 
 
-def provide_principal(request: Request[Any, Any, Any]) -> Principal:
+def provide_principal(scope: Scope) -> Principal:
     """The ``principal`` dependency, for handlers: ``principal: NamedDependency[Principal]``."""
-    return principal_of(request)
+    return principal_in(scope)
+
+
+def provide_after_principal(value: object) -> Provide:
+    """``value`` (a service, the settings) as a dependency resolved after ``principal``.
+
+    Litestar resolves the independent dependencies of a handler concurrently, in a task group
+    per request; for a handler taking the principal and a service, that costs far more than both
+    lookups (a tenth of the CPU time of a board page). Chained, they resolve one after the other.
+    """
+
+    def provide(principal: NamedDependency[Principal]) -> object:
+        return value
+
+    return Provide(provide, sync_to_thread=False)

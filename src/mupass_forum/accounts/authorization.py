@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
+from litestar.types import Scope
 
 from mupass_forum.accounts.principal import ANONYMOUS, Principal
 from mupass_forum.errors import Forbidden, NotAuthenticated, NotFound
@@ -58,7 +59,12 @@ async def authorize(
 
 def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
     """The caller, as the authentication middleware resolved it (anonymous outside of it)."""
-    user = connection.scope.get("user")
+    return principal_in(connection.scope)
+
+
+def principal_in(scope: Scope) -> Principal:
+    """``principal_of`` for an ASGI scope (a request's or a WebSocket's)."""
+    user = scope.get("user")
     return user if isinstance(user, Principal) else ANONYMOUS
 
 
