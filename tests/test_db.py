@@ -8,6 +8,7 @@ import sqlite3
 
 import pytest
 
+from mupass_forum import db
 from mupass_forum.db import SQLiteEngine
 
 
@@ -119,3 +120,9 @@ async def test_inline_reads_in_a_transaction_see_its_own_writes(engine):
         outside = await asyncio.to_thread(read_from_another_connection, engine.path)
     assert inside == [{"value": 4}]
     assert outside == [(0,)]
+
+
+def test_placeholders_compile_as_piccolo_writes_them() -> None:
+    sql = "SELECT {} AS a, '{{literal}}' AS b WHERE id = {}"
+    assert db.compiled(sql, "sqlite") == "SELECT ? AS a, '{literal}' AS b WHERE id = ?"
+    assert db.compiled(sql, "postgres") == "SELECT $1 AS a, '{literal}' AS b WHERE id = $2"

@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import io
 import itertools
 import logging
 import os
 import sqlite3
+import string
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -276,14 +279,49 @@ class PostgresEngine(PiccoloPostgresEngine):
 
     An asyncpg pool is bound to the loop that created it; keeping one per loop lets the CLI,
     the server and the tests' clients share one engine.
+
+    A connection goes back to the pool without asyncpg's reset query (``pg_advisory_unlock_all``,
+    ``CLOSE ALL``, ``UNLISTEN *``, ``RESET ALL``): that is a second round trip for every query
+    outside a transaction. The service keeps no session state on pooled connections (advisory
+    locks are transaction-level, live channels listen on a connection of their own, nothing
+    ``SET``s a session variable); asyncpg still rolls back a transaction left open.
     """
 
     def __init__(self, dsn: str, *, pool_size: int = 10) -> None:
         self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = (
             weakref.WeakKeyDictionary()
         )
+        self.held: ContextVar[Any] = ContextVar(f"held_connection_{id(self)}", default=None)
         self.pool_size = pool_size
         super().__init__(config={"dsn": dsn}, extensions=())
+
+    def holding_one_connection(self) -> HeldConnection:
+        """See ``one_connection``."""
+        return HeldConnection(self)
+
+    async def run_querystring(self, querystring: QueryString, in_pool: bool = True) -> Any:
+        query, args = querystring.compile_string(engine_type=self.engine_type)
+        if self.log_queries:
+            self.print_query(query_id=self.get_query_id(), query=str(querystring))
+        return await self.fetch(query, args)
+
+    async def fetch(self, query: str, args: Sequence[Any]) -> list[Any]:
+        """Rows (asyncpg records) of a query with ``$1`` placeholders: in the transaction, on
+        the connection ``one_connection`` holds, or on one from the pool."""
+        transaction = self.current_transaction.get()
+        if transaction is not None:
+            return list(await transaction.connection.fetch(query, *args))
+        held = self.held.get()
+        if held is not None:
+            return list(await held.fetch(query, *args))
+        if self.pool is None:
+            connection = await self.get_new_connection()
+            try:
+                return list(await connection.fetch(query, *args))
+            finally:
+                await connection.close()
+        async with self.pool.acquire() as connection:
+            return list(await connection.fetch(query, *args))
 
     @property
     def pool(self) -> Any:
@@ -305,22 +343,11 @@ class PostgresEngine(PiccoloPostgresEngine):
 
     async def run_sql(self, query: str, args: list[Any] | None = None) -> list[dict[str, Any]]:
         """Run SQL with asyncpg's ``$1`` placeholders (prefer Piccolo queries in services)."""
-        args = args or []
-        transaction = self.current_transaction.get()
-        if transaction is not None:
-            rows = await transaction.connection.fetch(query, *args)
-        elif self.pool is not None:
-            async with self.pool.acquire() as connection:
-                rows = await connection.fetch(query, *args)
-        else:
-            connection = await self.get_new_connection()
-            try:
-                rows = await connection.fetch(query, *args)
-            finally:
-                await connection.close()
-        return [dict(row) for row in rows]
+        return [dict(row) for row in await self.fetch(query, args or [])]
 
     def transaction(self, allow_nested: bool = True) -> HookedPostgresTransaction:
+        if self.held.get() is not None and self.current_transaction.get() is None:
+            raise RuntimeError("one_connection() is for reads; a transaction needs its own")
         return HookedPostgresTransaction(engine=self, allow_nested=allow_nested)
 
     async def check_version(self) -> float:
@@ -330,7 +357,9 @@ class PostgresEngine(PiccoloPostgresEngine):
 
     async def start(self) -> None:
         if self.pool is None:
-            await self.start_connection_pool(min_size=1, max_size=self.pool_size)
+            await self.start_connection_pool(
+                min_size=1, max_size=self.pool_size, reset=_keep_session
+            )
             version = await self.get_version()
             if version < self.min_version_number:
                 raise RuntimeError(
@@ -343,6 +372,33 @@ class PostgresEngine(PiccoloPostgresEngine):
 
     async def stop_all(self) -> None:
         await self.stop()
+
+
+class HeldConnection:
+    """One pooled connection for the queries of a block (``one_connection``); nested, or
+    inside a transaction, the connection already in use."""
+
+    def __init__(self, engine: PostgresEngine) -> None:
+        self.engine = engine
+        self.acquired: Any = None
+        self.token: Token[Any] | None = None
+
+    async def __aenter__(self) -> None:
+        engine = self.engine
+        busy = engine.held.get() is not None or engine.current_transaction.get() is not None
+        if busy or engine.pool is None:
+            return
+        self.acquired = engine.pool.acquire()
+        self.token = engine.held.set(await self.acquired.__aenter__())
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        if self.token is not None:
+            self.engine.held.reset(self.token)
+            await self.acquired.__aexit__(*exc_info)
+
+
+async def _keep_session(connection: Any) -> None:
+    """The pool's reset after asyncpg's own rollback of an open transaction: nothing more."""
 
 
 _engines: dict[tuple[str, int, int], SQLiteEngine | PostgresEngine] = {}
@@ -426,14 +482,45 @@ def is_postgres() -> bool:
     return isinstance(current_engine(), PostgresEngine)
 
 
-async def read_indexed(querystring: QueryString) -> list[dict[str, Any]]:
-    """A small read bounded by an index (a page by key, a row by id), as fast as the engine
-    allows: inline on the loop's thread on SQLite, through the pool on PostgreSQL."""
+def one_connection() -> contextlib.AbstractAsyncContextManager[Any]:
+    """Run the block's queries on one pooled connection, taken once (PostgreSQL).
+
+    For a page and the row it hangs off: one trip to the pool instead of one per query, so a
+    request queues for the pool once. For reads in turn only: a transaction would need a second
+    connection (``transaction()`` refuses to start inside the block), and the connection runs
+    one query at a time. Elsewhere a no-op: SQLite's reads do not queue for a pool.
+    """
     engine = current_engine()
+    if isinstance(engine, PostgresEngine):
+        return engine.holding_one_connection()
+    return contextlib.nullcontext()
+
+
+@functools.lru_cache(maxsize=256)
+def compiled(sql: str, engine_type: str) -> str:
+    """``sql`` with its ``{}`` placeholders as the engine writes them (``$1``... or ``?``) and
+    ``{{``/``}}`` as braces; cached, as the hot reads repeat a few texts."""
+    parts: list[str] = []
+    numbers = itertools.count(1)
+    for literal, placeholder, _, _ in string.Formatter().parse(sql):
+        parts.append(literal)
+        if placeholder is not None:
+            parts.append("?" if engine_type == "sqlite" else f"${next(numbers)}")
+    return "".join(parts)
+
+
+async def read_indexed(sql: str, *args: Any) -> list[Any]:
+    """A small read bounded by an index (a page by key, a row by id), as fast as the engine
+    allows: inline on the loop's thread on SQLite, through the pool on PostgreSQL.
+
+    ``sql`` has ``{}`` placeholders for ``args``, plain values (no nested ``QueryString``);
+    rows are mappings by column name.
+    """
+    engine = current_engine()
+    query = compiled(sql, engine.engine_type)
     if isinstance(engine, SQLiteEngine):
-        query, args = querystring.compile_string(engine_type=engine.engine_type)
         return await engine.read_inline(query, list(args))
-    return list(await engine.run_querystring(querystring))
+    return await engine.fetch(query, args)
 
 
 async def ping() -> None:

@@ -61,37 +61,26 @@ def test_pages_of_a_thread_first_last_before_after_and_around(
 
 @contextlib.contextmanager
 def counting_queries() -> Iterator[list[str]]:
+    """Every query the engine runs in the block: on PostgreSQL all pass through ``fetch``; on
+    SQLite through ``run_querystring`` or, for index-bounded reads, ``read_inline``."""
     engine = db.current_engine()
     seen: list[str] = []
-    original_querystring = engine.run_querystring
-    original_sql = engine.run_sql
+    names = ("fetch",) if db.is_postgres() else ("run_querystring", "read_inline")
 
-    async def run_querystring(querystring, in_pool: bool = False):
-        seen.append(str(querystring))
-        return await original_querystring(querystring, in_pool=in_pool)
+    def counted(original):
+        async def run(query, *args, **kwargs):
+            seen.append(str(query))
+            return await original(query, *args, **kwargs)
 
-    async def run_sql(sql, args=None):
-        seen.append(sql)
-        return await original_sql(sql, args)
+        return run
 
-    async def read_inline(sql, args):
-        seen.append(sql)
-        return await original_inline(sql, args)
-
-    engine.run_querystring = run_querystring
-    if db.is_postgres():
-        engine.run_sql = run_sql
-    else:
-        original_inline = engine.read_inline
-        engine.read_inline = read_inline
+    for name in names:
+        setattr(engine, name, counted(getattr(engine, name)))
     try:
         yield seen
     finally:
-        del engine.run_querystring
-        if db.is_postgres():
-            del engine.run_sql
-        else:
-            del engine.read_inline
+        for name in names:
+            delattr(engine, name)
 
 
 def test_a_page_costs_the_same_queries_whatever_its_size(

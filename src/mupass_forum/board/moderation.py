@@ -3,6 +3,7 @@ audit log that records every moderator action (and every automatic hide)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -50,7 +51,7 @@ async def audit(
 
 
 async def moderate_thread(
-    principal: Principal, row: dict[str, Any], data: schemas.ThreadUpdate
+    principal: Principal, row: Mapping[str, Any], data: schemas.ThreadUpdate
 ) -> None:
     """Pin, lock or move a thread (the caller is a moderator); inside the caller's transaction."""
     thread_id = int(row["t_id"])

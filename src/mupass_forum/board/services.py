@@ -365,7 +365,7 @@ class BoardService:
 
     async def _thread_row(
         self, thread_id: int, *, extra: str = "", args: Sequence[Any] = ()
-    ) -> dict[str, Any]:
+    ) -> Mapping[str, Any]:
         rows = await page_query(
             f"SELECT {THREAD_COLUMNS}, {CATEGORY_COLUMNS}{extra} FROM board_thread t "
             "JOIN account_user ta ON ta.id = t.author "
@@ -570,44 +570,32 @@ class BoardService:
                 "AS around_position"
             )
             extra_args = [around]
-        row = await self._thread_row(thread_id, extra=extra, args=extra_args)
-        category = access_of(row, "c_")
-        await authorize(principal, reads_category, category, hide=True)
-        post_count = int(row["t_post_count"])
-        extras, extra_args = page_columns(principal.user_id, current_locale(), translate)
-        select = (
-            f"SELECT {POST_COLUMNS}, {extras} FROM board_post p {POST_JOINS} WHERE p.thread = {{}}"
-        )
-        if around is not None:
-            position = row["around_position"]
-            if position is None:
-                raise NotFound("post_not_found", N_("There is no such post."))
-            start = max(1, min(int(position) - limit // 2, post_count - limit + 1))
+        async with db.one_connection():  # the thread and its page: one trip to the pool
+            row = await self._thread_row(thread_id, extra=extra, args=extra_args)
+            category = access_of(row, "c_")
+            await authorize(principal, reads_category, category, hide=True)
+            post_count = int(row["t_post_count"])
+            condition, bound, descending = ">", after or 0, False
+            if around is not None:
+                if row["around_position"] is None:
+                    raise NotFound("post_not_found", N_("There is no such post."))
+                start = int(row["around_position"]) - limit // 2
+                condition, bound = ">=", max(1, min(start, post_count - limit + 1))
+            elif last or before is not None:
+                condition, descending = "<", True
+                bound = post_count + 1 if before is None else before
+            extras, extra_args = page_columns(principal.user_id, current_locale(), translate)
             rows = await page_query(
-                f"{select} AND p.position >= {{}} ORDER BY p.position LIMIT {{}}",
-                *extra_args,
-                thread_id,
-                start,
-                limit,
-            )
-        elif last or before is not None:
-            bound = post_count + 1 if before is None else before
-            rows = await page_query(
-                f"{select} AND p.position < {{}} ORDER BY p.position DESC LIMIT {{}}",
+                f"SELECT {POST_COLUMNS}, {extras} FROM board_post p {POST_JOINS} "
+                f"WHERE p.thread = {{}} AND p.position {condition} {{}} "
+                f"ORDER BY p.position {'DESC' if descending else ''} LIMIT {{}}",
                 *extra_args,
                 thread_id,
                 bound,
                 limit,
             )
+        if descending:
             rows.reverse()
-        else:
-            rows = await page_query(
-                f"{select} AND p.position > {{}} ORDER BY p.position LIMIT {{}}",
-                *extra_args,
-                thread_id,
-                after or 0,
-                limit,
-            )
         items = await self._present(principal, category, rows)
         first = items[0].position if items else None
         final = items[-1].position if items else None
@@ -643,7 +631,7 @@ class BoardService:
         self,
         principal: Principal,
         category: CategoryAccess,
-        rows: list[dict[str, Any]],
+        rows: Sequence[Mapping[str, Any]],
         *,
         with_source: bool = False,
     ) -> list[schemas.Post]:

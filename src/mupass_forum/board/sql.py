@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
-from piccolo.querystring import QueryString
 
 from mupass_forum import db
 from mupass_forum.board.authorization import CategoryAccess
@@ -30,9 +29,9 @@ async def query(sql: str, *args: Any) -> list[dict[str, Any]]:
     return list(await Post.raw(sql, *args).run())
 
 
-async def page_query(sql: str, *args: Any) -> list[dict[str, Any]]:
+async def page_query(sql: str, *args: Any) -> list[Mapping[str, Any]]:
     """Like ``query``, for the hot, index-bounded reads of pages (see ``db.read_indexed``)."""
-    return await db.read_indexed(QueryString(sql, *args))
+    return await db.read_indexed(sql, *args)
 
 
 def placeholders(values: Sequence[Any]) -> str:

@@ -1,0 +1,77 @@
+"""The PostgreSQL engine's pool: connections held for a block, and what a release resets."""
+
+from __future__ import annotations
+
+import pytest
+
+from mupass_forum import db
+from mupass_forum.settings import Settings
+from tests.conftest import on_postgres
+
+pytestmark = pytest.mark.skipif(not on_postgres(), reason="the PostgreSQL engine's own pool")
+
+BACKEND = "SELECT pg_backend_pid() AS pid"
+
+
+async def backend_pids(engine: db.PostgresEngine, count: int) -> set[int]:
+    return {int((await engine.run_sql(BACKEND))[0]["pid"]) for _ in range(count)}
+
+
+async def test_the_queries_of_a_block_run_on_one_connection(
+    migrated: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with db.connected(migrated) as engine:
+        assert isinstance(engine, db.PostgresEngine)
+        async with db.one_connection():
+
+            def no_second_trip(pool: object) -> None:
+                raise AssertionError("a query of the block went to the pool")
+
+            monkeypatch.setattr(type(engine.pool), "acquire", no_second_trip)
+            held = await backend_pids(engine, 3)
+            rows = await db.read_indexed("SELECT pg_backend_pid() AS pid, {}::int AS n", 7)
+            async with db.one_connection():
+                nested = await backend_pids(engine, 2)
+            monkeypatch.undo()
+        assert len(held) == 1
+        assert {int(rows[0]["pid"])} == held == nested
+        assert rows[0]["n"] == 7
+
+
+async def test_a_transaction_cannot_start_while_a_connection_is_held(migrated: Settings) -> None:
+    async with db.connected(migrated), db.one_connection():
+        with pytest.raises(RuntimeError, match="for reads"):
+            async with db.transaction():
+                pass
+
+
+async def test_a_block_inside_a_transaction_runs_on_the_transactions_connection(
+    migrated: Settings,
+) -> None:
+    async with db.connected(migrated) as engine:
+        async with db.transaction():
+            outside = await backend_pids(engine, 1)
+            async with db.one_connection():
+                inside = await backend_pids(engine, 2)
+        assert inside == outside
+
+
+async def test_a_released_connection_comes_back_without_its_open_transaction(
+    migrated: Settings,
+) -> None:
+    """The pool skips asyncpg's reset query, but a transaction left open is still rolled back."""
+    async with db.connected(migrated) as engine:
+        assert isinstance(engine, db.PostgresEngine)
+        await engine.run_sql("CREATE TABLE IF NOT EXISTS pool_probe (value int)")
+        try:
+            async with engine.pool.acquire() as connection:
+                pid = await connection.fetchval("SELECT pg_backend_pid()")
+                await connection.execute("BEGIN")
+                await connection.execute("INSERT INTO pool_probe VALUES (1)")
+            async with engine.pool.acquire() as connection:
+                # The pool keeps its idle connections last in, first out: the same one again.
+                assert await connection.fetchval("SELECT pg_backend_pid()") == pid
+                assert not connection.is_in_transaction()
+                assert await connection.fetchval("SELECT count(*) FROM pool_probe") == 0
+        finally:
+            await engine.run_sql("DROP TABLE pool_probe")
