@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from mupass_forum import db
@@ -75,3 +77,25 @@ async def test_a_released_connection_comes_back_without_its_open_transaction(
                 assert await connection.fetchval("SELECT count(*) FROM pool_probe") == 0
         finally:
             await engine.run_sql("DROP TABLE pool_probe")
+
+
+async def test_connections_are_handed_out_in_arrival_order(migrated: Settings) -> None:
+    pool = await db.open_pool(migrated.resolved_database_url, max_size=1)
+    served: list[str] = []
+
+    async def take(name: str) -> None:
+        async with pool.acquire():
+            served.append(name)
+
+    try:
+        first = await pool.acquire()
+        waiting = [asyncio.create_task(take(f"waiter {n}")) for n in range(3)]
+        await asyncio.sleep(0.05)  # all three are in line now
+        await pool.release(first)
+        # Straight after the release, before the first waiter runs again: asyncpg's own queue
+        # would hand this newcomer the connection.
+        await take("newcomer")
+        await asyncio.gather(*waiting)
+    finally:
+        await pool.close()
+    assert served == ["waiter 0", "waiter 1", "waiter 2", "newcomer"]
