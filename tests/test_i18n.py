@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po, write_po
 
+from mupass_forum.i18n import format_percent, use_locale
 from mupass_forum.i18n.locale import negotiate, parse_accept_language
 from mupass_forum.paths import project_dir
 
@@ -134,3 +135,18 @@ def test_a_new_locale_is_a_catalog_and_a_setting(make_client, tmp_path: Path):
     assert response.json()["title"] == "Não encontrado"
     # An untranslated message falls back to the English text, never to an empty one.
     assert response.json()["detail"] == "There is nothing at /nowhere."
+
+
+@pytest.mark.parametrize(
+    ("locale", "whole", "with_a_decimal"),
+    [
+        ("en", "40%", "33.3%"),
+        ("de", "40\u00a0%", "33,3\u00a0%"),
+        ("fr", "40\u00a0%", "33,3\u00a0%"),
+        ("es", "40\u00a0%", "33,3\u00a0%"),
+    ],
+)
+def test_percentages_are_written_as_the_readers_locale_writes_them(locale, whole, with_a_decimal):
+    with use_locale(locale):
+        assert format_percent(0.4) == whole
+        assert format_percent(1 / 3, decimals=1) == with_a_decimal

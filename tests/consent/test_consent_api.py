@@ -293,7 +293,7 @@ def test_statistics_count_shares_for_organizers(client, forum, make_account):
     assert stats["markers"]["yellow"]["count"] == 1
     assert stats["markers"]["red"]["count"] == 2
     pairs = {(p["medium"]["value"], p["purpose"]["value"]): p for p in stats["pairs"]}
-    assert pairs["photo", "press"]["granted"] == {"count": 3, "share": 0.6, "percent": "60%"}
+    assert pairs["photo", "press"]["granted"] == {"count": 3, "share": 0.6, "percent": "60\u00a0%"}
     assert pairs["video", "press"]["granted"]["count"] == 2
     assert pairs["video", "press"]["refused"]["count"] == 1
     assert pairs["video", "press"]["undecided"]["count"] == 2

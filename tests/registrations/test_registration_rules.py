@@ -185,7 +185,7 @@ def test_targets_must_be_regions_that_do_not_overlap_nor_exceed_the_whole(
         headers=forum.admin.headers,
     ).json()
     assert [(t["region"], t["name"], t["share_text"]) for t in fine["target_shares"]] == [
-        ("150", "Europa", "40%"),
-        ("202", "Subsahara-Afrika", "30%"),
-        ("419", "Lateinamerika", "30%"),
+        ("150", "Europa", "40\u00a0%"),
+        ("202", "Subsahara-Afrika", "30\u00a0%"),
+        ("419", "Lateinamerika", "30\u00a0%"),
     ]

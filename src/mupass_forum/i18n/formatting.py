@@ -48,8 +48,12 @@ def format_number(value: int | float | Decimal) -> str:
 
 
 def format_percent(value: float | Decimal, decimals: int = 0) -> str:
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
-    return numbers.format_percent(value, format=pattern, locale=babel_locale())
+    """``value`` (0.4 for 40 %) as the reader's locale writes a percentage, with ``decimals``
+    places: "40%" in English, "40 %" (a no-break space) in German, French and Spanish."""
+    locale = babel_locale()
+    pattern = numbers.parse_pattern(locale.percent_formats[None].pattern)
+    pattern.frac_prec = (decimals, decimals)
+    return str(pattern.apply(value, locale))
 
 
 def language_name(code: str, locale: Locale | None = None) -> str:
