@@ -73,40 +73,42 @@ class RequestContext:
         )
         request_id_token = _request_id.set(request_id)
         scope.setdefault("state", {})["request_id"] = request_id
-        locale_token = i18n._active.set(None)
         try:
-            supported = i18n.supported_locales()
-            negotiated = i18n.negotiate(_header(scope, b"accept-language"), supported)
-            i18n.activate(negotiated or i18n.catalogs().default_locale)
-            extra = self.extra_headers
-            if scope.get("scheme") in ("https", "wss"):
-                extra = {**extra, **self.https_headers}
-            query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
-            asked = query.get("lang")
-            if asked is not None:
-                if asked not in supported:
-                    if scope["type"] == ScopeType.HTTP:
-                        await self._unsupported_locale(scope, send, asked, supported, extra)
-                    else:
-                        await send(cast("Message", {"type": "websocket.close", "code": 1008}))
-                    return
-                i18n.activate(asked, explicit=True)
-
-            async def send_with_headers(message: Message) -> None:
-                if message["type"] == "http.response.start":
-                    headers = MutableScopeHeaders.from_message(message)
-                    headers["Content-Language"] = i18n.current_locale()
-                    headers["X-Request-ID"] = request_id
-                    headers.add("Vary", "Accept-Language")
-                    for name, value in extra.items():
-                        if name not in headers:
-                            headers[name] = value
-                await send(message)
-
-            await self.app(scope, receive, send_with_headers)
+            with i18n.request_locale():
+                await self._handle(scope, receive, send, request_id)
         finally:
-            i18n._active.reset(locale_token)
             _request_id.reset(request_id_token)
+
+    async def _handle(self, scope: Scope, receive: Receive, send: Send, request_id: str) -> None:
+        supported = i18n.supported_locales()
+        negotiated = i18n.negotiate(_header(scope, b"accept-language"), supported)
+        i18n.activate(negotiated or i18n.catalogs().default_locale)
+        extra = self.extra_headers
+        if scope.get("scheme") in ("https", "wss"):
+            extra = {**extra, **self.https_headers}
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+        asked = query.get("lang")
+        if asked is not None:
+            if asked not in supported:
+                if scope["type"] == ScopeType.HTTP:
+                    await self._unsupported_locale(scope, send, asked, supported, extra)
+                else:
+                    await send(cast("Message", {"type": "websocket.close", "code": 1008}))
+                return
+            i18n.activate(asked, explicit=True)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableScopeHeaders.from_message(message)
+                headers["Content-Language"] = i18n.current_locale()
+                headers["X-Request-ID"] = request_id
+                headers.add("Vary", "Accept-Language")
+                for name, value in extra.items():
+                    if name not in headers:
+                        headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
     async def _unsupported_locale(
         self,

@@ -111,6 +111,17 @@ def activate(
 
 
 @contextlib.contextmanager
+def request_locale() -> Iterator[None]:
+    """A context of its own for one request: no locale active until ``activate`` names one,
+    and whatever was active before comes back afterwards."""
+    token = _active.set(None)
+    try:
+        yield
+    finally:
+        _active.reset(token)
+
+
+@contextlib.contextmanager
 def use_locale(locale: str, timezone: str | ZoneInfo | None = None) -> Iterator[ActiveLocale]:
     """Render something (a mail, an export) in ``locale`` and ``timezone``, then go back."""
     token = _active.set(_active.get())
