@@ -496,6 +496,11 @@ def erase(email: str, remove_posts: bool, yes: bool) -> None:
         f"Erased; account {receipt.account_id} remains as a pseudonymous tombstone"
         f"{' and the posts were removed' if receipt.posts_removed else ''}."
     )
+    for organization in receipt.organizations_without_admin:
+        click.echo(
+            f"{organization.name} (organization {organization.id}) has no admin now: "
+            "make someone admin there."
+        )
 
 
 @main.group()

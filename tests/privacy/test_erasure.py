@@ -178,3 +178,50 @@ def test_the_command_erases_by_address(client, migrated, make_account) -> None:
         lambda: Erasure.select().where(Erasure.subject_id == account.id)
     )
     assert (logged["requested_by_id"], logged["channel"]) == (None, "command_line")
+
+
+def test_the_only_admin_of_an_institute_hands_it_over_before_deleting_the_account(
+    client, make_account, make_organization
+) -> None:
+    institute = make_organization()
+    admin = make_account(organizations={institute["id"]: "admin"})
+    colleague = make_account(organizations={institute["id"]: "member"})
+
+    refused = client.request(
+        "DELETE", "/api/v1/me?lang=de", json={"password": admin.password}, headers=admin.headers
+    )
+    assert refused.status_code == 409
+    problem = refused.json()
+    assert problem["code"] == "last_organization_admin"
+    assert institute["name"] in problem["detail"]
+    assert problem["detail"].startswith("Sie sind")
+    assert client.get("/api/v1/me", headers=admin.headers).status_code == 200
+
+    members = f"/api/v1/organizations/{institute['id']}/members"
+    promoted = client.patch(
+        f"{members}/{colleague.id}", json={"role": "admin"}, headers=admin.headers
+    )
+    assert promoted.status_code == 200, promoted.text
+    erased = client.request(
+        "DELETE", "/api/v1/me", json={"password": admin.password}, headers=admin.headers
+    )
+    assert erased.status_code == 200, erased.text
+    assert erased.json()["organizations_without_admin"] == []
+
+
+def test_erasure_on_request_goes_ahead_and_names_the_institutes_left_without_admin(
+    client, make_account, make_organization
+) -> None:
+    institute = make_organization()
+    shared = make_organization()
+    person = make_account(organizations={institute["id"]: "admin", shared["id"]: "admin"})
+    make_account(organizations={shared["id"]: "admin"})
+    platform = make_account(platform_admin=True)
+
+    response = client.post(
+        f"/api/v1/admin/users/{person.id}/erasure", json={}, headers=platform.headers
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["organizations_without_admin"] == [
+        {"id": institute["id"], "name": institute["name"]}
+    ]

@@ -839,6 +839,22 @@ async def add_member(
     return await _member(organization_id, int(user["id"]))
 
 
+async def organizations_only_administered_by(user_id: int) -> list[dict[str, Any]]:
+    """The organizations (``id``, ``name``) whose only admin is ``user_id``, by name."""
+    return list(
+        await Membership.raw(
+            "SELECT o.id, o.name FROM account_membership m "
+            "JOIN account_organization o ON o.id = m.organization "
+            'WHERE m."user" = {} AND m.role = {} AND NOT EXISTS (SELECT 1 FROM account_membership '
+            "other WHERE other.organization = m.organization AND other.role = {} "
+            'AND other."user" <> m."user") ORDER BY o.name',
+            user_id,
+            schemas.OrganizationRole.ADMIN.value,
+            schemas.OrganizationRole.ADMIN.value,
+        )
+    )
+
+
 async def _keep_an_admin(organization_id: int, user_id: int) -> None:
     """Refuse to take the last admin away: nobody but platform admins could manage it then."""
     admins = await Membership.count().where(

@@ -32,12 +32,19 @@ class ErasureCreate(msgspec.Struct, forbid_unknown_fields=True):
     remove_posts: bool = False
 
 
+class OrganizationLeft(msgspec.Struct):
+    id: int
+    name: str
+
+
 class ErasureReceipt(msgspec.Struct):
     """What an erasure did; the account id is what stays behind, naming nobody."""
 
     account_id: int
     erased_at: datetime
     posts_removed: bool
+    #: Organizations the person was the only admin of: a platform admin names a new one.
+    organizations_without_admin: list[OrganizationLeft] = msgspec.field(default_factory=list)
 
 
 class ExportFormat(StrEnum):

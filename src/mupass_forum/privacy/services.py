@@ -17,8 +17,9 @@ import msgspec
 from mupass_forum import db
 from mupass_forum.accounts.authorization import authorize, platform_admin, signed_in
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.accounts.services import organizations_only_administered_by
 from mupass_forum.accounts.tables import User
-from mupass_forum.errors import NotFound
+from mupass_forum.errors import Conflict, NotFound
 from mupass_forum.i18n import N_, format_datetime, gettext
 from mupass_forum.participants.tables import Profile
 from mupass_forum.privacy import schemas
@@ -128,6 +129,16 @@ async def erase(
     at = now()
     async with db.transaction():
         subject = await subject_of(user_id)
+        orphaned = await organizations_only_administered_by(user_id)
+        if orphaned and channel == schemas.ErasureChannel.SELF_SERVICE:
+            raise Conflict(
+                "last_organization_admin",
+                N_(
+                    "You are the only admin of {organizations}. Make someone else admin there "
+                    "first, or ask the platform's administrators to erase your account."
+                ),
+                organizations=", ".join(str(row["name"]) for row in orphaned),
+            )
         request = ErasureRequest(
             subject=subject, remove_posts=remove_posts, actor_id=requested_by, at=at
         )
@@ -143,7 +154,14 @@ async def erase(
                 erased_at=at,
             )
         )
-    return schemas.ErasureReceipt(account_id=user_id, erased_at=at, posts_removed=remove_posts)
+    return schemas.ErasureReceipt(
+        account_id=user_id,
+        erased_at=at,
+        posts_removed=remove_posts,
+        organizations_without_admin=[
+            schemas.OrganizationLeft(id=int(row["id"]), name=str(row["name"])) for row in orphaned
+        ],
+    )
 
 
 async def erase_me(principal: Principal, data: schemas.MyErasure) -> schemas.ErasureReceipt:
