@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
@@ -25,8 +26,12 @@ def client_address(request: Request[Any, Any, Any]) -> str:
     return request.client.host if request.client else ""
 
 
-def _accepted(message: str) -> Response[schemas.Accepted]:
-    return Response(schemas.Accepted(detail=gettext(message)), status_code=HTTP_202_ACCEPTED)
+def _accepted(message: str, background: BackgroundTask | None = None) -> Response[schemas.Accepted]:
+    return Response(
+        schemas.Accepted(detail=gettext(message)),
+        status_code=HTTP_202_ACCEPTED,
+        background=background,
+    )
 
 
 class AuthController(Controller):
@@ -103,12 +108,14 @@ class AuthController(Controller):
         account_service: NamedDependency[AccountService],
     ) -> Response[schemas.Accepted]:
         """Send a link to choose a new password, if the address has an account."""
-        await account_service.request_password_reset(data)
+        # The answer goes out before the address is looked up: a known address costs a token
+        # and a mail, and a faster answer would tell that the address is unknown.
         return _accepted(
             N_(
                 "Thank you. If there is an account with this address, you will receive a mail "
                 "with a link to choose a new password."
-            )
+            ),
+            background=BackgroundTask(account_service.request_password_reset, data),
         )
 
     @post(
