@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.board.conftest import BOARD
+from tests.board.conftest import BOARD, run_sql
 from tests.conftest import on_postgres
 
 postgres_only = pytest.mark.skipif(not on_postgres(), reason="PostgreSQL stems every language")
@@ -138,3 +138,159 @@ def test_search_text_with_operators_is_taken_as_words(client, corpus):
         assert response.status_code == 200, (q, response.text)
     empty = client.get(f"{BOARD}/search", params={"q": "  !!  "})
     assert (empty.status_code, empty.json()["errors"][0]["parameter"]) == (400, "q")
+
+
+# Translations ------------------------------------------------------------------------------
+
+
+def translate(client, author, post: dict, locale: str, body: str) -> None:
+    response = client.post(
+        f"{BOARD}/posts/{post['id']}/translations",
+        json={"locale": locale, "body": body},
+        headers=author.headers,
+    )
+    assert response.status_code == 201, response.text
+
+
+@pytest.fixture
+def translated(client, make_account, make_category, make_thread, reply):
+    """Posts found in each language only through their translations."""
+    author = make_account(display_name="Kofi")
+    category = make_category()
+    thread = make_thread(author, category, title="Fuhrpark", language="de", body="Elektrobusse")
+    german = reply(
+        author, thread, "Wir haben Ausschreibungen für Elektrobusse veröffentlicht.", "de"
+    )
+    english = reply(author, thread, "Our framework contract with Ecopaper covers paper.", "en")
+    translate(client, author, german, "en", "We published tenders for electric buses.")
+    translate(client, author, german, "fr", "Les collectivités achètent des bus électriques.")
+    translate(client, author, german, "es", "La participación ciudadana en las licitaciones.")
+    translate(
+        client, author, english, "de", "Unsere Beschaffungen laufen über einen Rahmenvertrag."
+    )
+    return {"category": category, "author": author, "german": german, "english": english}
+
+
+@pytest.mark.parametrize(
+    ("q", "post", "locale", "marked"),
+    [
+        ("tender", "german", "en", "<mark>tenders</mark>"),
+        ("collectivite", "german", "fr", "<mark>collectivités</mark>"),
+        ("participacion", "german", "es", "<mark>participación</mark>"),
+        ("Beschaffung", "english", "de", "<mark>Beschaffungen</mark>"),
+    ],
+)
+def test_a_post_is_found_through_its_translation_in_each_language(
+    client, translated, q, post, locale, marked
+):
+    found = search(client, translated, q)
+    assert len(found) == 1, found
+    hit = found[0]
+    assert hit["post_id"] == translated[post]["id"]
+    assert hit["language"] == translated[post]["language"]
+    assert (hit["matched_version"], hit["matched_language"]) == ("translation", locale)
+    # The passage comes from the translation, as written, accents and all.
+    assert marked in hit["snippet_html"]
+
+
+def test_originals_say_they_matched_as_written(client, translated):
+    (hit,) = search(client, translated, "Ausschreibungen")
+    assert hit["post_id"] == translated["german"]["id"]
+    assert (hit["matched_version"], hit["matched_language"]) == ("original", "de")
+    assert "<mark>Ausschreibungen</mark>" in hit["snippet_html"]
+
+
+def test_the_language_filter_is_the_language_a_post_was_written_in(client, translated):
+    assert ids(search(client, translated, "tender", language="de")) == {translated["german"]["id"]}
+    assert search(client, translated, "tender", language="en") == []
+
+
+def test_a_post_matching_in_several_texts_is_one_hit(client, translated):
+    english = translated["english"]
+    translate(client, translated["author"], english, "fr", "Notre contrat-cadre avec Ecopaper.")
+    translate(client, translated["author"], english, "es", "Nuestro contrato con Ecopaper.")
+    (hit,) = search(client, translated, "Ecopaper")
+    assert hit["post_id"] == english["id"]
+    assert "<mark>Ecopaper</mark>" in hit["snippet_html"]
+
+
+def test_a_replaced_translation_is_no_longer_found(client, translated):
+    english = translated["english"]
+    translate(client, translated["author"], english, "es", "Un contrato sobre tortugas.")
+    assert ids(search(client, translated, "tortugas")) == {english["id"]}
+    translate(client, translated["author"], english, "es", "Un contrato sobre delfines.")
+    assert search(client, translated, "tortugas") == []
+    (hit,) = search(client, translated, "delfines")
+    assert (hit["post_id"], hit["matched_language"]) == (english["id"], "es")
+
+
+def test_translations_of_removed_posts_are_not_found(
+    client, make_account, translated, make_category, make_thread, reply
+):
+    author = translated["author"]
+    client.delete(f"{BOARD}/posts/{translated['german']['id']}", headers=author.headers)
+    assert search(client, translated, "tender") == []
+    assert ids(search(client, translated, "Beschaffung")) == {translated["english"]["id"]}
+
+    moderator = make_account(platform_admin=True)
+    hidden = client.post(
+        f"{BOARD}/posts/{translated['english']['id']}/hide",
+        json={"reason": "spam"},
+        headers=moderator.headers,
+    )
+    assert hidden.status_code in (200, 204), hidden.text
+    assert search(client, translated, "Beschaffung") == []
+
+
+def test_erasing_an_author_removes_the_translations_of_their_posts(
+    client, make_account, make_category, make_thread, reply
+):
+    author, admin = make_account(), make_account(platform_admin=True)
+    category = make_category()
+    thread = make_thread(author, category, title="Kantinen", language="de", body="Bio-Essen")
+    post = reply(author, thread, "Unser Vertrag mit dem Caterer", "de")
+    translate(client, author, post, "en", "Our contract with the pangolincaterer")
+    corpus = {"category": category}
+    assert ids(search(client, corpus, "pangolincaterer")) == {post["id"]}
+    response = client.post(
+        f"/api/v1/admin/users/{author.id}/erasure",
+        json={"remove_posts": True},
+        headers=admin.headers,
+    )
+    assert response.status_code == 200, response.text
+    assert search(client, corpus, "pangolincaterer") == []
+    # The post is a tombstone; what its translation said is gone with it.
+    texts = run_sql(
+        client, "SELECT source, html FROM board_translation WHERE post = {}", post["id"]
+    )
+    assert texts == [{"source": "", "html": ""}]
+
+
+# Accents on PostgreSQL ---------------------------------------------------------------------
+
+
+@postgres_only
+@pytest.mark.parametrize(
+    ("q", "language", "text", "marked"),
+    [
+        ("participacion", "es", "La participación ciudadana crece.", "participación"),
+        ("licitación pública", "es", "Las licitaciones públicas abiertas.", "licitaciones"),
+        ("publicas", "es", "Las compras públicas verdes.", "públicas"),
+        ("cafe", "fr", "Le café équitable des cantines.", "café"),
+        ("collectivité", "fr", "Les collectivités territoriales achètent.", "collectivités"),
+        ("ecologiques", "fr", "Des achats écologiques.", "écologiques"),
+        ("Beschaffungen", "de", "Die Beschaffung von Papier.", "Beschaffung"),
+        ("Prufungen", "de", "Die Prüfung der Angebote.", "Prüfung"),
+        ("cafe", "en", "A café in Zürich buys fair coffee.", "café"),
+    ],
+)
+def test_postgresql_folds_accents_and_still_stems(
+    client, make_account, make_category, make_thread, reply, q, language, text, marked
+):
+    author = make_account()
+    category = make_category()
+    thread = make_thread(author, category, title="Titel", language="de", body="Text")
+    post = reply(author, thread, text, language)
+    hits = search(client, {"category": category}, q)
+    assert ids(hits) == {post["id"]}, (q, hits)
+    assert f"<mark>{marked}</mark>" in hits[0]["snippet_html"]

@@ -412,7 +412,7 @@ class SearchController(Controller):
         offset: Annotated[int, QueryParameter(ge=0)] = 0,
         limit: Annotated[int, QueryParameter(ge=1, le=50)] = 20,
     ) -> schemas.SearchResult:
-        """Titles and posts matching the words, best first, in the categories you may read."""
+        """Posts whose title, text or translation has the words, best first, where you may read."""
         return await search.search(
             principal,
             q,

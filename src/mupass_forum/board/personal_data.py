@@ -119,6 +119,12 @@ async def erase(request: ErasureRequest) -> None:
             request.at,
             *own,
         )
+        # A translation says what the post said: it goes with it (and out of the search).
+        await query(
+            "UPDATE board_translation SET source = '', html = '' "
+            f"WHERE source IS NOT NULL AND post IN ({placeholders(own)})",
+            *own,
+        )
     touched = sorted({*own, *(int(row["post"]) for row in translated)})
     if touched:
         await query(

@@ -46,6 +46,13 @@ class TranslationStatus(StrEnum):
     DONE = "done"
 
 
+class SearchMatch(StrEnum):
+    """Which text of a post a search found: as written, or its translation."""
+
+    ORIGINAL = "original"
+    TRANSLATION = "translation"
+
+
 class FlagReason(StrEnum):
     SPAM = "spam"
     ABUSE = "abuse"
@@ -363,8 +370,13 @@ class SearchHit(msgspec.Struct):
     language: str
     author: Person
     created_at: datetime
-    #: A passage with the matches in ``<mark>``; everything else escaped.
+    #: A passage with the matches in ``<mark>``; everything else escaped. Taken from the text
+    #: that matched: the post as written, or its translation.
     snippet_html: str
+    #: The text that matched: ``original`` (in ``language``) or ``translation``.
+    matched_version: SearchMatch
+    #: The language of the text that matched (``language`` for the original).
+    matched_language: str
 
 
 class SearchResult(msgspec.Struct):

@@ -1108,6 +1108,14 @@ class BoardService:
         kind = "author" if principal.user_id == post.author_id else "human"
         open_rows = await open_requests(post.post_id, locale)
         completed = now()
+        # Readers are shown the newest version; search keeps to it too.
+        await query(
+            "UPDATE board_translation SET replaced_at = {} WHERE post = {} AND locale = {} "
+            "AND status = 'done' AND replaced_at IS NULL",
+            completed,
+            post.post_id,
+            locale,
+        )
         if open_rows:
             translation_id = int(open_rows[0]["id"])
             await query(

@@ -136,6 +136,9 @@ class Translation(Table, tablename="board_translation"):
     post_revision = Integer(default=0)
     created_at = Timestamptz(default=TimestamptzNow())
     completed_at = Timestamptz(null=True, default=None)
+    #: When a newer version into the same locale took this one's place; only the current
+    #: version (done, not replaced) is searched.
+    replaced_at = Timestamptz(null=True, default=None)
 
 
 class TranslationWatcher(Table, tablename="board_translation_watcher"):
