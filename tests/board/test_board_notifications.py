@@ -3,7 +3,10 @@ signing in."""
 
 from __future__ import annotations
 
+import json
 from urllib.parse import parse_qs, urlsplit
+
+import pytest
 
 from mupass_forum.board.notifications import send_digests
 from tests.board.conftest import BOARD, outbox
@@ -71,6 +74,7 @@ def test_daily_digest_and_never(client, make_account, make_category, make_thread
     assert digest["template"] == "board.digest"
     assert digest["locale"] == "fr"
     assert digest["text"].count("Ibrahim a répondu dans « Achats verts »") == 2
+    assert list_unsubscribe_link(json.loads(digest["headers"])) in digest["text"]
     client.blocking_portal.call(send_digests, client.app.state["settings"])
     assert len(outbox(client, daily.email)) == 1
     assert outbox(client, never.email) == []
@@ -99,6 +103,51 @@ def test_one_click_unsubscribe_without_signing_in(
     reply(writer, thread, "Second")
     assert len(outbox(client, follower.email)) == 1
     assert client.post(f"{BOARD}/unsubscribe", params={"token": token}).status_code == 200
+
+
+def list_unsubscribe_link(headers) -> str:
+    """The URL of a mail's ``List-Unsubscribe``, checking that one-click is offered."""
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    value = headers["List-Unsubscribe"]
+    assert value.startswith("<") and value.endswith(">"), value
+    return str(value[1:-1])
+
+
+@pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
+def test_a_mail_programs_one_click_unsubscribe_stops_board_mail(
+    mail_client, smtp_server, client, make_account, make_category, make_thread, reply, encoding
+):
+    follower, writer = make_account(locale="de"), make_account()
+    thread = make_thread(writer, make_category())
+    client.put(f"{BOARD}/threads/{thread['id']}/follow", headers=follower.headers)
+    reply(writer, thread, "First")
+
+    [message] = smtp_server.wait_for(to=follower.email)
+    link = list_unsubscribe_link(dict(message.raw_items()))
+    assert link in message.get_body(("plain",)).get_content()
+    assert message["Auto-Submitted"] == "auto-generated"
+    # RFC 8058: a POST to the URL as it stands, the key/value pair as its body, no cookies
+    # and no authorization.
+    url = urlsplit(link)
+    body = {"List-Unsubscribe": "One-Click"}
+    sent = (
+        mail_client.post(f"{url.path}?{url.query}", data=body)
+        if encoding == "urlencoded"
+        else mail_client.post(
+            f"{url.path}?{url.query}", files={"List-Unsubscribe": (None, "One-Click")}
+        )
+    )
+    assert sent.status_code == 200, sent.text
+    assert sent.request.headers["content-type"].startswith(
+        "application/x-www-form-urlencoded" if encoding == "urlencoded" else "multipart/form-data"
+    )
+    assert "authorization" not in sent.request.headers
+
+    assert client.get(f"{BOARD}/notifications", headers=follower.headers).json() == {
+        "mode": "never"
+    }
+    reply(writer, thread, "Second")
+    assert len(outbox(client, follower.email)) == 1
 
 
 def test_whoever_asked_for_a_translation_hears_when_it_is_done(

@@ -26,6 +26,7 @@ class TestMailCreate(msgspec.Struct, forbid_unknown_fields=True):
     site: str = "https://forum.example.org"
     queued_at: dt.datetime = dt.datetime(2030, 5, 4, 10, 30, tzinfo=dt.UTC)
     user_id: int | None = None
+    headers: dict[str, str] | None = None
     #: Keep the transaction open this long after queueing.
     hold_seconds: float = 0
     #: Fail after queueing, so that the transaction rolls back.
@@ -47,6 +48,7 @@ async def queue_test_mail(data: JSONBody[TestMailCreate]) -> Queued:
             timezone=data.timezone,
             context={"site": data.site, "queued_at": data.queued_at},
             user_id=data.user_id,
+            headers=data.headers,
         )
         await asyncio.sleep(data.hold_seconds)
         if data.fail:

@@ -171,3 +171,51 @@ def test_a_temporarily_refused_recipient_is_retried(outbox_client, smtp_server):
     smtp_server.accept(to)
 
     smtp_server.wait_for(to=to)
+
+
+def test_extra_headers_arrive_as_given_and_every_mail_is_marked_automatic(
+    outbox_client, smtp_server
+):
+    client = outbox_client()
+    to, plain = address("headers"), address("plain")
+    link = "https://forum.example.org/api/v1/board/unsubscribe?token=42.abcdefghijklmnopqrstuvwx"
+    extra = {
+        "List-Unsubscribe": f"<{link}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "X-Forum": "Grüne Beschaffung",
+    }
+
+    outbox_id = queue(client, to, headers=extra)
+    queue(client, plain)
+
+    [message] = smtp_server.wait_for(to=to)
+    # As written on the wire: a long URL folded into encoded words would not be recognized.
+    raw = dict(message.raw_items())
+    assert raw["List-Unsubscribe"] == f"<{link}>"
+    assert raw["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert raw["Auto-Submitted"] == "auto-generated"
+    assert message["X-Forum"] == "Grüne Beschaffung"
+    assert len(message.get_all("Auto-Submitted")) == 1
+    assert entry(client, outbox_id)["headers"] == extra
+    [other] = smtp_server.wait_for(to=plain)
+    assert other["Auto-Submitted"] == "auto-generated"
+    assert other["List-Unsubscribe"] is None
+
+
+def test_a_header_that_would_inject_another_is_refused_and_nothing_is_sent(
+    outbox_client, smtp_server
+):
+    client = outbox_client()
+    to, eve, later = address("injected"), address("eve"), address("later")
+
+    response = client.post(
+        "/api/v1/test-mails",
+        json={"to": [to], "headers": {"X-Note": f"hello\r\nBcc: {eve}"}},
+    )
+    owned = client.post("/api/v1/test-mails", json={"to": [to], "headers": {"To": eve}})
+    queue(client, later)
+
+    assert (response.status_code, owned.status_code) == (500, 500)
+    smtp_server.wait_for(to=later)
+    assert smtp_server.received(to) == []
+    assert not [envelope for envelope in smtp_server.envelopes if eve in envelope]

@@ -10,6 +10,7 @@ import pytest
 from mupass_forum import db
 from mupass_forum.mail import MailOutsideTransaction, queue_mail, services
 from mupass_forum.mail.mails import TEST_MAIL
+from mupass_forum.mail.tables import OutboxMail
 from tests.mail.outbox_routes import address
 
 CLAIM_TIMEOUT = dt.timedelta(minutes=10)
@@ -45,6 +46,39 @@ async def test_queueing_outside_a_transaction_is_refused(test_loop_database):
 async def test_an_address_with_a_line_break_is_refused(test_loop_database):
     with pytest.raises(ValueError):
         await queue_one("ada@example.org\r\nBcc: eve@example.org")
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-Note": "fine\r\nBcc: eve@example.org"},
+        {"X-Note": "fine\nBcc: eve@example.org"},
+        {"X-Note\r\nBcc": "eve@example.org"},
+        {"X Note": "a space in the name"},
+        {"X-Note:": "a colon in the name"},
+        {"From": "eve@example.org"},
+        {"to": "eve@example.org"},
+        {"Subject": "another subject"},
+        {"Message-ID": "<forged@example.org>"},
+        {"Date": "Thu, 1 Jan 1970 00:00:00 +0000"},
+        {"Auto-Submitted": "no"},
+        {"MIME-Version": "1.0"},
+        {"Content-Type": "text/html"},
+        {"content-transfer-encoding": "base64"},
+        {"Bcc": "eve@example.org"},
+        {"X-Note": "once", "x-note": "twice"},
+        {"X-Note": "x" * 1000},
+    ],
+)
+async def test_headers_the_mail_package_owns_or_malformed_ones_are_refused(
+    test_loop_database, headers
+):
+    to = address()
+    with pytest.raises(ValueError, match="mail header"):
+        async with db.transaction():
+            await queue_mail(TEST_MAIL, to=to, locale="en", context=CONTEXT, headers=headers)
+
+    assert not await OutboxMail.exists().where(OutboxMail.recipient == to)
 
 
 async def test_after_commit_hooks_run_only_after_a_commit(test_loop_database):
@@ -102,3 +136,26 @@ async def test_a_parked_mail_can_be_queued_again(test_loop_database):
     [again] = await claim_only(outbox_id)
     assert again.message_id == mail.message_id
     await services.mark_sent(again)
+
+
+async def test_erasure_removes_a_person_from_the_headers_of_mails_to_others(test_loop_database):
+    from mupass_forum.mail import personal_data
+    from mupass_forum.privacy.registry import ErasureRequest, Subject
+
+    erased, other = address("erased"), address("other")
+    async with db.transaction():
+        outbox_id = await queue_mail(
+            TEST_MAIL,
+            to=other,
+            locale="de",
+            context=CONTEXT,
+            headers={"Reply-To": f"Zoë Qx <{erased}>", "X-Note": "kept"},
+        )
+    subject = Subject(user_id=-1, email=erased, names=("Zoë Qx",))
+
+    async with db.transaction():
+        await personal_data.erase(ErasureRequest(subject, False, None, dt.datetime.now(dt.UTC)))
+
+    former = "ehemalige teilnehmende Person"
+    entry = await services.get_outbox_entry(outbox_id)
+    assert entry.headers == {"Reply-To": f"{former} <{former}>", "X-Note": "kept"}

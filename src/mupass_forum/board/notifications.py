@@ -1,6 +1,7 @@
 """Mail about the board, in each recipient's language: replies in followed threads, mentions,
 finished translations; sent at once, gathered into a daily digest, or not at all, as each
-person chooses. Every mail carries a link that stops board mail without signing in.
+person chooses. Every mail carries a link that stops board mail without signing in, in its
+footer and in ``List-Unsubscribe`` with one-click unsubscribe (RFC 8058) for mail programs.
 """
 
 from __future__ import annotations
@@ -110,6 +111,15 @@ def unsubscribe_url(settings: Settings, user_id: int) -> str:
     )
 
 
+def list_headers(link: str) -> dict[str, str]:
+    """Header fields that let mail programs offer their own unsubscribe button, which stops
+    board mail with one POST to ``link`` (RFC 2369, RFC 8058)."""
+    return {
+        "List-Unsubscribe": f"<{link}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
 def user_of_token(settings: Settings, token: str) -> int:
     user_id, _, signature = token.partition(".")
     if not user_id.isdigit() or not hmac.compare_digest(
@@ -163,6 +173,7 @@ async def _deliver(
             now(),
         )
         return
+    link = unsubscribe_url(settings, int(recipient["id"]))
     await queue_mail(
         template,
         to=str(recipient["email"]),
@@ -173,8 +184,9 @@ async def _deliver(
             **context,
             "name": str(recipient["display_name"]),
             "url": post_url(settings, thread_id, post_id),
-            "unsubscribe_url": unsubscribe_url(settings, int(recipient["id"])),
+            "unsubscribe_url": link,
         },
+        headers=list_headers(link),
     )
 
 
@@ -277,6 +289,7 @@ async def send_digests(settings: Settings) -> int:
                         )
                         for item in mine
                     )
+                link = unsubscribe_url(settings, int(recipient["id"]))
                 await queue_mail(
                     DIGEST,
                     to=str(recipient["email"]),
@@ -287,8 +300,9 @@ async def send_digests(settings: Settings) -> int:
                         "name": str(recipient["display_name"]),
                         "items": lines,
                         "url": f"{settings.base_url}/api/v1/board/categories",
-                        "unsubscribe_url": unsubscribe_url(settings, int(recipient["id"])),
+                        "unsubscribe_url": link,
                     },
+                    headers=list_headers(link),
                 )
                 sent += 1
         ids = [int(item["id"]) for item in items]

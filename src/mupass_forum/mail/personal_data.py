@@ -1,8 +1,9 @@
 """The outbox's share of a person's data: the mails sent to them.
 
-The export lists them by subject, template and date (the bodies repeat what the other sections
-hold). Erasure removes every mail to the person, queued or sent, and in mails to others
-replaces the person's address and names by "former participant" in the mail's own language.
+The export lists them by subject, template and date (the bodies and extra headers, such as the
+unsubscribe link, repeat what the other sections hold). Erasure removes every mail to the
+person, queued or sent, and in mails to others replaces the person's address and names by
+"former participant" in the mail's own language, in the extra headers too.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from piccolo.columns.combination import Or, Where
 
 from mupass_forum.i18n import N_, gettext, use_locale
+from mupass_forum.mail import headers as mail_headers
 from mupass_forum.mail.tables import OutboxMail
 from mupass_forum.privacy.registry import (
     FORMER_PARTICIPANT,
@@ -32,6 +34,8 @@ _TEXT_COLUMNS = (
     OutboxMail.last_error,
     OutboxMail.refused_recipients,
 )
+#: Columns holding a JSON object of texts, changed value by value so that it stays valid.
+_JSON_COLUMNS = (OutboxMail.headers,)
 
 
 def _to_subject(subject: Subject) -> Or | Where:
@@ -62,27 +66,36 @@ def _terms(subject: Subject) -> list[str]:
     return sorted({term for term in plain + escaped if term}, key=len, reverse=True)
 
 
+def _replaced(value: str, terms: list[str], label: str) -> str:
+    for term in terms:
+        value = value.replace(term, label)
+    return value
+
+
 async def erase(request: ErasureRequest) -> None:
     await OutboxMail.delete().where(_to_subject(request.subject))
     terms = _terms(request.subject)
     mentioning: Any = None
     for term in terms:
-        for column in _TEXT_COLUMNS:
+        for column in (*_TEXT_COLUMNS, *_JSON_COLUMNS):
             condition = column.like(f"%{term}%")
             mentioning = condition if mentioning is None else mentioning | condition
     if mentioning is None:
         return
-    columns = [OutboxMail.id, OutboxMail.locale, *_TEXT_COLUMNS]
+    columns = [OutboxMail.id, OutboxMail.locale, *_TEXT_COLUMNS, *_JSON_COLUMNS]
     for mail in await OutboxMail.select(*columns).where(mentioning):
         with use_locale(mail["locale"]):
             label = gettext(FORMER_PARTICIPANT)
         changes: dict[Any, Any] = {}
         for column in _TEXT_COLUMNS:
-            value = mail[column._meta.name]
-            for term in terms:
-                value = value.replace(term, label)
+            value = _replaced(mail[column._meta.name], terms, label)
             if value != mail[column._meta.name]:
                 changes[column] = value
+        for column in _JSON_COLUMNS:
+            stored = mail_headers.from_json(mail[column._meta.name])
+            anonymous = {name: _replaced(value, terms, label) for name, value in stored.items()}
+            if anonymous != stored:
+                changes[column] = mail_headers.to_json(anonymous)
         if changes:
             await OutboxMail.update(changes).where(OutboxMail.id == mail["id"])
 

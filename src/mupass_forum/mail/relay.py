@@ -23,7 +23,7 @@ from typing import Any
 
 import aiosmtplib
 
-from mupass_forum.mail import services
+from mupass_forum.mail import headers, services
 from mupass_forum.mail.services import ClaimedMail
 from mupass_forum.settings import Settings
 
@@ -41,7 +41,10 @@ def build_message(mail: ClaimedMail, sender: str) -> EmailMessage:
     message["Subject"] = mail.subject
     message["Date"] = format_datetime(mail.created_at) if mail.created_at else formatdate()
     message["Message-ID"] = mail.message_id
+    # RFC 3834: every mail of the service is automatic, so out-of-office replies leave it alone.
     message["Auto-Submitted"] = "auto-generated"
+    for name, value in mail.headers.items():
+        message[name] = headers.header(name, value)
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")
     # After the body: setting content clears every Content-* header.

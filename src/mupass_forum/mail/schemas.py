@@ -17,6 +17,7 @@ class OutboxEntry(msgspec.Struct, kw_only=True):
     template: str
     locale: str
     subject: str
+    headers: dict[str, str]
     message_id: str
     next_attempt_at: dt.datetime
     sent_at: dt.datetime | None

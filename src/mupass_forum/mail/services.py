@@ -18,6 +18,7 @@ from email.utils import getaddresses, parseaddr
 from typing import Any
 
 from mupass_forum import db
+from mupass_forum.mail import headers as mail_headers
 from mupass_forum.mail.schemas import OutboxEntry
 from mupass_forum.mail.tables import MailStatus, OutboxMail
 from mupass_forum.mail.templates import MailTemplate, render
@@ -78,11 +79,14 @@ async def queue_mail(
     timezone: str | None = None,
     context: Mapping[str, Any] | None = None,
     user_id: int | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> int:
     """Render ``template`` for the recipient and write it to the outbox; return its id.
 
     Must run inside ``db.transaction()``: the mail is sent only if that transaction commits,
-    and the relay is woken right after the commit.
+    and the relay is woken right after the commit. ``headers`` are extra header fields for the
+    message (such as ``List-Unsubscribe``); ``ValueError`` for one the mail package owns or
+    one that is malformed (``mail.headers``).
     """
     if not db.in_transaction():
         raise MailOutsideTransaction(
@@ -90,6 +94,7 @@ async def queue_mail(
             "is sent exactly when the change that causes it is committed"
         )
     recipients = _recipients(to)
+    extra_headers = mail_headers.checked(headers)
     rendered = render(template, locale, timezone, context or {})
     rows = await OutboxMail.insert(
         OutboxMail(
@@ -100,6 +105,7 @@ async def queue_mail(
             subject=rendered.subject,
             text=rendered.text,
             html=rendered.html,
+            headers=mail_headers.to_json(extra_headers),
             message_id=new_message_id(),
             status=MailStatus.queued.value,
             next_attempt_at=now(),
@@ -123,6 +129,8 @@ class ClaimedMail:
     subject: str
     text: str
     html: str
+    #: Extra header fields the caller set.
+    headers: dict[str, str]
     message_id: str
     attempts: int
     created_at: dt.datetime
@@ -170,6 +178,7 @@ async def claim_due(limit: int, claim_timeout: dt.timedelta) -> list[ClaimedMail
                 OutboxMail.subject,
                 OutboxMail.text,
                 OutboxMail.html,
+                OutboxMail.headers,
                 OutboxMail.message_id,
                 OutboxMail.attempts,
                 OutboxMail.created_at,
@@ -184,6 +193,7 @@ async def claim_due(limit: int, claim_timeout: dt.timedelta) -> list[ClaimedMail
                     subject=row["subject"],
                     text=row["text"],
                     html=row["html"],
+                    headers=mail_headers.from_json(row["headers"]),
                     message_id=row["message_id"],
                     attempts=row["attempts"],
                     created_at=row["created_at"],
@@ -256,6 +266,7 @@ def _entries() -> Any:
         OutboxMail.template,
         OutboxMail.locale,
         OutboxMail.subject,
+        OutboxMail.headers,
         OutboxMail.message_id,
         OutboxMail.next_attempt_at,
         OutboxMail.sent_at,
@@ -264,18 +275,22 @@ def _entries() -> Any:
     )
 
 
+def _entry(row: dict[str, Any]) -> OutboxEntry:
+    return OutboxEntry(**{**row, "headers": mail_headers.from_json(row["headers"])})
+
+
 async def list_outbox(status: MailStatus | None = None, limit: int = 50) -> list[OutboxEntry]:
     """The newest mails, optionally only those in one state."""
     query = _entries()
     if status is not None:
         query = query.where(OutboxMail.status == status.value)
     rows = await query.order_by(OutboxMail.id, ascending=False).limit(limit)
-    return [OutboxEntry(**row) for row in rows]
+    return [_entry(row) for row in rows]
 
 
 async def get_outbox_entry(outbox_id: int) -> OutboxEntry | None:
     rows = await _entries().where(OutboxMail.id == outbox_id)
-    return OutboxEntry(**rows[0]) if rows else None
+    return _entry(rows[0]) if rows else None
 
 
 async def requeue_parked(outbox_id: int) -> bool:

@@ -32,6 +32,8 @@ class OutboxMail(Table, tablename="mail_outbox"):
     subject = Text()
     text = Text()
     html = Text()
+    #: Extra header fields the caller set (``mail.headers``), a JSON object of name to value.
+    headers = Text(default="{}")
     #: Made when queued and sent unchanged on every attempt, so receivers can drop duplicates.
     message_id = Varchar(length=255, unique=True)
     status = Varchar(length=16, choices=MailStatus, default=MailStatus.queued, index=True)
