@@ -80,6 +80,9 @@ def test_daily_digest_and_never(client, make_account, make_category, make_thread
     assert outbox(client, never.email) == []
 
 
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
 def test_one_click_unsubscribe_without_signing_in(
     client, make_account, make_category, make_thread, reply
 ):
@@ -94,14 +97,32 @@ def test_one_click_unsubscribe_without_signing_in(
 
     assert client.get(f"{BOARD}/unsubscribe", params={"token": token + "x"}).status_code == 400
     forged = f"{writer.id}.{token.split('.', 1)[1]}"
-    assert client.get(f"{BOARD}/unsubscribe", params={"token": forged}).status_code == 400
-    done = client.get(f"{BOARD}/unsubscribe", params={"token": token})
+    assert client.post(f"{BOARD}/unsubscribe", params={"token": forged}).status_code == 400
+
+    # Following the link (as a link scanner does) only says what the button will do.
+    preview = client.get(f"{BOARD}/unsubscribe", params={"token": token, "lang": "de"})
+    assert preview.status_code == 200
+    assert preview.json()["mode"] == "immediately"
+    assert preview.json()["detail"].startswith("Bestätigen Sie")
+    page = client.get(
+        f"{BOARD}/unsubscribe", params={"token": token, "lang": "fr"}, headers=BROWSER
+    )
+    assert page.headers["content-type"].startswith("text/html")
+    assert '<form method="post"' in page.text and 'lang="fr"' in page.text
+    assert client.get(f"{BOARD}/notifications", headers=follower.headers).json() == {
+        "mode": "immediately"
+    }
+
+    done = client.post(f"{BOARD}/unsubscribe", params={"token": token}, headers=BROWSER)
     assert done.status_code == 200
+    assert done.headers["content-type"].startswith("text/html")
     assert client.get(f"{BOARD}/notifications", headers=follower.headers).json() == {
         "mode": "never"
     }
     reply(writer, thread, "Second")
     assert len(outbox(client, follower.email)) == 1
+    again = client.get(f"{BOARD}/unsubscribe", params={"token": token}, headers=BROWSER)
+    assert "<form" not in again.text
     assert client.post(f"{BOARD}/unsubscribe", params={"token": token}).status_code == 200
 
 

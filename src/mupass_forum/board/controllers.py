@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, Response, delete, get, patch, post, put
+from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
+from mupass_forum import pages
 from mupass_forum.accounts.authorization import requires_signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.board import moderation, notifications, schemas, search
@@ -458,27 +459,44 @@ class NotificationController(Controller):
         await notifications.set_mode(principal.user_id, data.mode)
         return schemas.NotificationSettings(mode=data.mode)
 
-    @get("/unsubscribe", operation_id="unsubscribe_board_mail", summary="Stop board mail")
-    async def unsubscribe(
-        self, token: FromQuery[str], board_service: NamedDependency[BoardService]
-    ) -> schemas.Unsubscribed:
-        """The link in every board mail: no more board mail, without signing in."""
-        await notifications.unsubscribe(board_service.settings, token)
-        return schemas.Unsubscribed(
-            detail=gettext(N_("You will receive no more mail from the dialogue board."))
-        )
+    @get(
+        "/unsubscribe",
+        operation_id="preview_board_unsubscribe",
+        summary="What the stop link in board mail does",
+        media_type="application/json",
+    )
+    async def unsubscribe_preview(
+        self,
+        token: FromQuery[str],
+        request: Request[Any, Any, Any],
+        board_service: NamedDependency[BoardService],
+    ) -> Response[Any]:
+        """The link in every board mail: says what a POST to it does, and changes nothing
+        (link scanners follow links); browsers get a page with the button."""
+        preview = await notifications.unsubscribe_preview(board_service.settings, token)
+        if pages.wants_html(request):
+            return pages.html_response(notifications.unsubscribe_preview_page(preview, token))
+        return Response(preview)
 
     @post(
         "/unsubscribe",
-        operation_id="unsubscribe_board_mail_post",
-        summary="Stop board mail (one-click)",
+        operation_id="unsubscribe_board_mail",
+        summary="Stop board mail",
         status_code=HTTP_200_OK,
+        media_type="application/json",
     )
-    async def unsubscribe_post(
-        self, token: FromQuery[str], board_service: NamedDependency[BoardService]
-    ) -> schemas.Unsubscribed:
-        """The same for mail programs' one-click unsubscribe (RFC 8058)."""
+    async def unsubscribe(
+        self,
+        token: FromQuery[str],
+        request: Request[Any, Any, Any],
+        board_service: NamedDependency[BoardService],
+    ) -> Response[Any]:
+        """No more board mail, without signing in: the page's button, and mail programs'
+        one-click unsubscribe (RFC 8058)."""
         await notifications.unsubscribe(board_service.settings, token)
-        return schemas.Unsubscribed(
+        done = schemas.Unsubscribed(
             detail=gettext(N_("You will receive no more mail from the dialogue board."))
         )
+        if pages.wants_html(request):
+            return pages.html_response(notifications.unsubscribed_page(done))
+        return Response(done)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import html
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from mupass_forum import db
+from mupass_forum import db, pages
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.board import schemas
 from mupass_forum.board.authorization import CategoryAccess, reads_category
@@ -331,6 +332,33 @@ async def set_mode(user_id: int, mode: schemas.NotificationMode) -> None:
         user_id,
         mode.value,
     )
+
+
+async def unsubscribe_preview(settings: Settings, token: str) -> schemas.UnsubscribePreview:
+    """What the stop link will do, for the person the token names; changes nothing."""
+    mode = await get_mode(user_of_token(settings, token))
+    detail = (
+        N_("You receive no mail from the dialogue board.")
+        if mode == schemas.NotificationMode.NEVER
+        else N_(
+            "Confirm to receive no more mail from the dialogue board. You can turn it on again "
+            "in your settings."
+        )
+    )
+    return schemas.UnsubscribePreview(mode=mode, detail=gettext(detail))
+
+
+def unsubscribe_preview_page(preview: schemas.UnsubscribePreview, token: str) -> str:
+    title = gettext(N_("Mail from the dialogue board"))
+    body = f"<h1>{html.escape(title)}</h1>\n<p>{html.escape(preview.detail)}</p>"
+    if preview.mode != schemas.NotificationMode.NEVER:
+        body += "\n" + pages.confirm_form(token, gettext(N_("Stop board mail")))
+    return pages.page(title, body)
+
+
+def unsubscribed_page(done: schemas.Unsubscribed) -> str:
+    title = gettext(N_("Mail from the dialogue board"))
+    return pages.page(title, f"<h1>{html.escape(title)}</h1>\n<p>{html.escape(done.detail)}</p>")
 
 
 async def unsubscribe(settings: Settings, token: str) -> None:

@@ -398,3 +398,11 @@ class NotificationSettingsUpdate(msgspec.Struct, forbid_unknown_fields=True):
 
 class Unsubscribed(msgspec.Struct):
     detail: str
+
+
+class UnsubscribePreview(msgspec.Struct):
+    """What POSTing the stop link does; the GET itself changes nothing."""
+
+    #: How board mail reaches the person now.
+    mode: NotificationMode
+    detail: str

@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
+from mupass_forum import pages as site_pages
 from mupass_forum.accounts.authorization import requires_signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.consent import pages, photo_list, schemas, services
@@ -130,7 +131,7 @@ class ForumConsentController(Controller):
                 headers=headers,
             )
         if chosen == photo_list.PhotoListFormat.HTML:
-            return pages.html_response(photo_list.as_html(listing))
+            return site_pages.html_response(photo_list.as_html(listing))
         return Response(listing, headers=headers)
 
 
@@ -147,8 +148,8 @@ class ConsentLinkController(Controller):
     async def preview(self, token: Token, request: Request[Any, Any, Any]) -> Response[Any]:
         """What the signed link from a mail will do; a page with its button for browsers."""
         preview = await services.withdrawal_preview(token)
-        if pages.wants_html(request):
-            return pages.html_response(pages.withdrawal_preview_page(preview, token))
+        if site_pages.wants_html(request):
+            return site_pages.html_response(pages.withdrawal_preview_page(preview, token))
         return Response(preview, headers={"Cache-Control": "no-store"})
 
     @post(
@@ -161,8 +162,8 @@ class ConsentLinkController(Controller):
     async def withdraw(self, token: Token, request: Request[Any, Any, Any]) -> Response[Any]:
         """Withdraw all photo and video consent for the link's forum, without signing in."""
         done = await services.withdraw_with_link(token)
-        if pages.wants_html(request):
-            return pages.html_response(pages.withdrawal_done_page(done))
+        if site_pages.wants_html(request):
+            return site_pages.html_response(pages.withdrawal_done_page(done))
         return Response(done, headers={"Cache-Control": "no-store"})
 
 
