@@ -74,6 +74,8 @@ _UNIQUE_VIOLATIONS = (asyncpg.UniqueViolationError, sqlite3.IntegrityError)
 
 #: Statuses that hold a seat.
 SEATED = (Status.CONFIRMED, Status.ATTENDED)
+#: Statuses after which the person may register again while registration is open.
+ENDED = (Status.CANCELLED, Status.DECLINED)
 
 STATUS_LABELS: Mapping[Status, str] = {
     # i18n: Status of a registration.
@@ -254,10 +256,16 @@ async def _next_number(forum_id: int, counter: Any) -> int:
     return int(rows[0][counter._meta.name])
 
 
-async def _seat_or_ticket(forum_id: int) -> tuple[Status, int | None, int | None]:
-    """A seat with its badge number if one is free, else a place at the end of the line."""
+async def _seat_or_ticket(
+    forum_id: int, badge_number: int | None = None
+) -> tuple[Status, int | None, int | None]:
+    """A seat with its badge number if one is free, else a place at the end of the line.
+
+    A registration confirmed before keeps its ``badge_number``.
+    """
     if await _take_seat(forum_id, await _capacity(forum_id)):
-        return Status.CONFIRMED, None, await _next_number(forum_id, RegistrationDesk.last_badge)
+        badge = badge_number or await _next_number(forum_id, RegistrationDesk.last_badge)
+        return Status.CONFIRMED, None, badge
     return Status.WAITLISTED, await _next_number(forum_id, RegistrationDesk.last_ticket), None
 
 
@@ -348,9 +356,15 @@ async def _move(
     reason: str = "",
     ticket: int | None = None,
     badge_number: int | None = None,
+    details: Mapping[str, Any] | None = None,
 ) -> None:
-    """Change a registration's status (under the desk's lock): history and mail included."""
+    """Change a registration's status (under the desk's lock): history and mail included.
+
+    ``details`` are columns written with it (a registration made again).
+    """
     changes: dict[Any, Any] = {Registration.status: to_status.value, Registration.updated_at: now()}
+    for name, value in (details or {}).items():
+        changes[getattr(Registration, name)] = value
     if ticket is not None:
         changes[Registration.ticket] = ticket
     if badge_number is not None:
@@ -623,6 +637,12 @@ async def register(
     registration row (``_insert_registration``), its first history entry and the mail. Whatever
     else must be recorded with a new registration belongs in this transaction, right after the
     row is written.
+
+    A person whose registration was cancelled or declined registers again on that same row: it
+    goes through the desk like a new one (the end of the waiting list, a badge number it had
+    kept) with the new details, and its history goes on. One row per person and forum keeps
+    exports, statistics and workshop sign-ups counting each person once; consent belongs to the
+    person and forum anyway.
     """
     await authorize(principal, signed_in)
     assert principal.user_id is not None
@@ -635,18 +655,37 @@ async def register(
     consent_decisions = consent.expand_choices(data.consent or [], "/consent")
     async with db.transaction():
         desk = await _lock_desk(forum.id)
-        if await Registration.exists().where(
-            Registration.forum == forum.id, Registration.user == principal.user_id
-        ):
+        earlier = (
+            await Registration.select(*_ROW_COLUMNS)
+            .where(Registration.forum == forum.id, Registration.user == principal.user_id)
+            .first()
+        )
+        if earlier is not None and Status(earlier["status"]) not in ENDED:
             raise _already_registered()
         if desk.requires_approval:
             status, ticket, badge = Status.PENDING_APPROVAL, None, None
         else:
-            status, ticket, badge = await _seat_or_ticket(forum.id)
-        registration = await _insert_registration(
-            forum.id, principal.user_id, details, status, ticket, badge
-        )
-        await _record(registration["id"], None, status, principal.user_id, "")
+            status, ticket, badge = await _seat_or_ticket(
+                forum.id, earlier["badge_number"] if earlier else None
+            )
+        facts = await _forum_facts(forum.id)
+        if earlier is None:
+            registration = await _insert_registration(
+                forum.id, principal.user_id, details, status, ticket, badge
+            )
+            await _record(registration["id"], None, status, principal.user_id, "")
+            await _mail_participant(registration, mails.status_mail(status, None), facts)
+        else:
+            registration = earlier
+            await _move(
+                earlier,
+                status,
+                facts,
+                actor=principal.user_id,
+                ticket=ticket,
+                badge_number=badge,
+                details=details,
+            )
         await consent.record_decisions(
             principal.user_id,
             forum.id,
@@ -656,8 +695,6 @@ async def register(
             current_locale(),
             notice_version=data.consent_notice_version,
         )
-        facts = await _forum_facts(forum.id)
-        await _mail_participant(registration, mails.status_mail(status, None), facts)
     return await _view(forum, registration["id"])
 
 
