@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 from babel.support import LazyProxy
 from msgspec import UnsetType
+from piccolo.columns.combination import WhereRaw
 
 from mupass_forum import db, pagination
 from mupass_forum.accounts.authorization import authorize, signed_in
@@ -74,6 +75,8 @@ _UNIQUE_VIOLATIONS = (asyncpg.UniqueViolationError, sqlite3.IntegrityError)
 
 #: Statuses that hold a seat.
 SEATED = (Status.CONFIRMED, Status.ATTENDED)
+#: Statuses that hold or wait for a seat: a cancelled forum cancels them.
+ACTIVE = (Status.CONFIRMED, Status.WAITLISTED, Status.PENDING_APPROVAL)
 #: Statuses after which the person may register again while registration is open.
 ENDED = (Status.CANCELLED, Status.DECLINED)
 
@@ -357,10 +360,12 @@ async def _move(
     ticket: int | None = None,
     badge_number: int | None = None,
     details: Mapping[str, Any] | None = None,
+    template: MailTemplate | None = None,
 ) -> None:
     """Change a registration's status (under the desk's lock): history and mail included.
 
-    ``details`` are columns written with it (a registration made again).
+    ``details`` are columns written with it (a registration made again); ``template`` is a mail
+    other than the status's own (a cancelled forum).
     """
     changes: dict[Any, Any] = {Registration.status: to_status.value, Registration.updated_at: now()}
     for name, value in (details or {}).items():
@@ -386,7 +391,8 @@ async def _move(
     )
     for listener in list(_status_listeners):
         await listener(move)
-    await _mail_participant(rows[0], mails.status_mail(to_status, from_status), facts, reason)
+    mail = template or mails.status_mail(to_status, from_status)
+    await _mail_participant(rows[0], mail, facts, reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -971,14 +977,72 @@ async def update_registration_settings(
 
 
 async def on_forum_change(change: ForumChange) -> None:
-    """Invite the interested when registration opens; fill seats a larger capacity adds."""
+    """Invite the interested when registration opens; fill seats a larger capacity adds;
+    cancel registrations and tell everyone when the forum is cancelled."""
     forum_id = change.before.id
     if change.changes.get("status") == ForumStatus.REGISTRATION_OPEN:
         await _invite(forum_id, Interest.forum == forum_id)
+    if change.changes.get("status") == ForumStatus.CANCELLED:
+        await _cancel_with_forum(forum_id)
     if "capacity" in change.changes:
         before, after = change.before.capacity, change.changes["capacity"]
         if before is not None and (after is None or after > before):
             await _fill_free_seats(await _lock_desk(forum_id))
+
+
+async def _cancel_with_forum(forum_id: int) -> None:
+    """Cancel every registration that holds or waits for a seat, and tell the interested.
+
+    Runs in the transaction that cancels the forum. Each registration is moved by a conditional
+    update from the status read under the desk's lock, with its history entry, its workshop
+    places given back and one mail; seats freed stay free, since everyone waiting is cancelled
+    too. Run again (a retried change), it finds nothing left to cancel or to tell.
+    """
+    await _lock_desk(forum_id)
+    rows = (
+        await Registration.select(*_ROW_COLUMNS)
+        .where(
+            Registration.forum == forum_id,
+            Registration.status.is_in([status.value for status in ACTIVE]),
+        )
+        .order_by(Registration.id)
+    )
+    facts = await _forum_facts(forum_id)
+    for row in rows:
+        await _move(row, Status.CANCELLED, facts, actor=None, template=mails.FORUM_CANCELLED)
+        if row["status"] == Status.CONFIRMED.value:
+            await _free_seat(forum_id)
+    await _tell_interest_of_cancellation(forum_id, facts)
+
+
+async def _tell_interest_of_cancellation(forum_id: int, facts: _ForumFacts) -> None:
+    """Mail confirmed interest of people who never registered that the forum is cancelled.
+
+    Whoever registered hears it through their registration. The conditional update claims each
+    row once, like the invitations.
+    """
+    rows = await (
+        Interest.update({Interest.cancellation_sent_at: now()})
+        .where(
+            Interest.forum == forum_id,
+            Interest.confirmed_at.is_not_null(),
+            Interest.cancellation_sent_at.is_null(),
+            Interest.anonymized_at.is_null(),
+            WhereRaw(
+                "email NOT IN (SELECT u.email FROM registration r "
+                'JOIN account_user u ON u.id = r."user" WHERE r.forum = {})',
+                forum_id,
+            ),
+        )
+        .returning(Interest.email, Interest.given_name, Interest.locale)
+    )
+    for row in rows:
+        await queue_mail(
+            mails.FORUM_CANCELLED_INTEREST,
+            to=row["email"],
+            locale=row["locale"],
+            context={**facts.context(), "given_name": row["given_name"]},
+        )
 
 
 # Interest --------------------------------------------------------------------------------------
