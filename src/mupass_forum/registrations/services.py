@@ -20,7 +20,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -37,7 +37,7 @@ from mupass_forum.accounts.tables import User
 from mupass_forum.consent import services as consent
 from mupass_forum.consent.links import withdrawal_link
 from mupass_forum.consent.schemas import Channel as ConsentChannel
-from mupass_forum.errors import Conflict, FieldError, InvalidInput, NotFound
+from mupass_forum.errors import Conflict, FieldError, Gone, InvalidInput, NotFound
 from mupass_forum.forums.authorization import ForumRef
 from mupass_forum.forums.schemas import ForumStatus, Label
 from mupass_forum.forums.services import (
@@ -90,13 +90,16 @@ STATUS_LABELS: Mapping[Status, str] = {
     Status.ATTENDED: N_("Attended"),
 }
 
-#: Where the service's links point; set by ``install`` from the settings.
+#: Where the service's links point, and how long an interest confirmation link stays valid;
+#: set by ``install`` from the settings.
 _base_url = "http://127.0.0.1:8000"
+_interest_link_lifetime = timedelta(days=7)
 
 
 def install(settings: Settings) -> None:
-    global _base_url
+    global _base_url, _interest_link_lifetime
     _base_url = settings.base_url
+    _interest_link_lifetime = timedelta(days=settings.interest_link_days)
 
 
 def now() -> datetime:
@@ -1109,6 +1112,7 @@ async def express_interest(slug: str, data: schemas.InterestCreate) -> schemas.I
         "wants_to_present": data.wants_to_present,
         "presentation_topic": data.presentation_topic.strip(),
         "token_hash": hashed,
+        "link_sent_at": stamp,
         "updated_at": stamp,
     }
     async with db.transaction():
@@ -1157,29 +1161,50 @@ async def express_interest(slug: str, data: schemas.InterestCreate) -> schemas.I
 
 
 async def confirm_interest(slug: str, token: str) -> schemas.InterestReceipt:
-    """Confirm interest with the mailed token (again: harmless); invites at once if open."""
+    """Confirm interest with the mailed token (again: harmless); invites at once if open.
+
+    A link is valid for ``MUPASS_INTEREST_LINK_DAYS`` after it was mailed; an expired one is
+    ``Gone``, and expressing interest again mails a fresh one.
+    """
     forum = await forum_ref(slug)
     hashed = token_hash(token)
+    stamp = now()
     async with db.transaction():
         confirmed = await (
-            Interest.update({Interest.confirmed_at: now()})
+            Interest.update({Interest.confirmed_at: stamp})
             .where(
                 Interest.forum == forum.id,
                 Interest.token_hash == hashed,
                 Interest.confirmed_at.is_null(),
+                Interest.link_sent_at >= stamp - _interest_link_lifetime,
             )
             .returning(Interest.id)
         )
-        if not confirmed and not await Interest.exists().where(
-            Interest.forum == forum.id, Interest.token_hash == hashed
-        ):
-            raise InvalidInput(
-                FieldError(
-                    N_("This confirmation link is not valid. Please register your interest again."),
-                    "invalid_token",
-                    pointer="/token",
-                )
+        if not confirmed:
+            found = (
+                await Interest.select(Interest.confirmed_at)
+                .where(Interest.forum == forum.id, Interest.token_hash == hashed)
+                .first()
             )
+            if found is None:
+                raise InvalidInput(
+                    FieldError(
+                        N_(
+                            "This confirmation link is not valid. Please register your "
+                            "interest again."
+                        ),
+                        "invalid_token",
+                        pointer="/token",
+                    )
+                )
+            if found["confirmed_at"] is None:
+                raise Gone(
+                    "interest_link_expired",
+                    N_(
+                        "This confirmation link has expired. Please register your interest "
+                        "again: we will send you a new link."
+                    ),
+                )
         if confirmed and forum.status == ForumStatus.REGISTRATION_OPEN:
             await _invite(forum.id, Interest.id == confirmed[0]["id"])
     return schemas.InterestReceipt(message=gettext(N_("Thank you, your interest is confirmed.")))
