@@ -28,6 +28,7 @@ def test_environment_values_are_parsed():
             "MUPASS_DEMO": "yes",
             "MUPASS_DATABASE_POOL_SIZE": "8",
             "MUPASS_BASE_URL": "https://forum.example.org/",
+            "MUPASS_INTEREST_LINK_DAYS": "14",
         }
     )
     assert not settings.uses_sqlite
@@ -36,6 +37,8 @@ def test_environment_values_are_parsed():
     assert settings.demo is True
     assert settings.database_pool_size == 8
     assert settings.base_url == "https://forum.example.org"
+    assert settings.interest_link_days == 14
+    assert Settings().interest_link_days == 7
 
 
 @pytest.mark.parametrize(
@@ -46,6 +49,7 @@ def test_environment_values_are_parsed():
         ("MUPASS_DEMO", "perhaps", "MUPASS_DEMO"),
         ("MUPASS_DATABASE_POOL_SIZE", "many", "MUPASS_DATABASE_POOL_SIZE"),
         ("MUPASS_DEFAULT_TIMEZONE", "Mars/Olympus", "MUPASS_DEFAULT_TIMEZONE"),
+        ("MUPASS_INTEREST_LINK_DAYS", "0", "MUPASS_INTEREST_LINK_DAYS"),
     ],
 )
 def test_bad_values_are_named(name, value, message):

@@ -107,6 +107,8 @@ class Settings:
     login_failure_window_seconds: int = 900
     #: How long a signed consent withdrawal link in a mail stays valid, in days.
     consent_link_days: int = 365
+    #: How long the link that confirms interest in a forum ("save the date") stays valid, in days.
+    interest_link_days: int = 7
     #: Days after a forum ends that its personal details (registration needs, interest, the
     #: photo list) are kept; a forum may set its own period.
     retention_days: int = 365
@@ -165,6 +167,7 @@ class Settings:
             "login_failures_per_address": int,
             "login_failure_window_seconds": int,
             "consent_link_days": int,
+            "interest_link_days": int,
             "retention_days": int,
             "consent_proof_days": int,
             "board_channels": lambda v: v.strip().lower(),
@@ -242,6 +245,8 @@ class Settings:
             )
         if self.consent_link_days < 1:
             raise SettingsError(f"{PREFIX}CONSENT_LINK_DAYS must be at least 1")
+        if self.interest_link_days < 1:
+            raise SettingsError(f"{PREFIX}INTEREST_LINK_DAYS must be at least 1")
         if self.retention_days < 1 or self.consent_proof_days < 1:
             raise SettingsError(
                 f"{PREFIX}RETENTION_DAYS and {PREFIX}CONSENT_PROOF_DAYS must be at least 1"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -29,6 +30,17 @@ def register(
     )
     assert response.status_code == 201, response.text
     return dict(response.json())
+
+
+def mails_to(smtp_server, who: Account | str, count: int):
+    """Exactly ``count`` mails to ``who`` (an account or an address): waits for them, then makes
+    sure no more come."""
+    address = who if isinstance(who, str) else who.email
+    smtp_server.wait_for(to=address, count=count)
+    time.sleep(0.5)
+    found = smtp_server.received(address)
+    assert len(found) == count, [message["Subject"] for message in found]
+    return found
 
 
 def decide(

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote
+
+from mupass_forum.registrations.tables import Interest
 
 
 def new_email() -> str:
@@ -118,3 +121,50 @@ def test_interest_needs_an_announced_forum_and_valid_details(client, make_forum)
         "/country",
         "/presentation_topic",
     }
+
+
+def age_link(client, email: str, days: float) -> None:
+    """Make the link last mailed to ``email`` look ``days`` old."""
+
+    async def run() -> None:
+        sent = datetime.now(UTC) - timedelta(days=days)
+        await Interest.update({Interest.link_sent_at: sent}).where(Interest.email == email)
+
+    client.blocking_portal.call(run)
+
+
+def test_a_confirmation_link_expires_and_asking_again_sends_a_fresh_one(
+    mail_client, smtp_server, make_forum
+) -> None:
+    forum = make_forum(status="announced")
+    email = new_email()
+    assert interest(mail_client, forum, email, locale="de").status_code == 202
+    [first] = smtp_server.wait_for(to=email)
+
+    age_link(mail_client, email, 7.5)
+    expired = mail_client.post(
+        f"/api/v1/forums/{forum.slug}/interest/confirm?lang=de", json={"token": token_of(first)}
+    )
+    assert (expired.status_code, expired.json()["code"]) == (410, "interest_link_expired")
+    assert expired.headers["Content-Language"] == "de"
+    assert expired.json()["detail"].startswith("Dieser Bestätigungslink ist abgelaufen.")
+
+    assert interest(mail_client, forum, email, locale="de").status_code == 202
+    _, fresh = smtp_server.wait_for(to=email, count=2)
+    age_link(mail_client, email, 6.5)
+    assert confirm(mail_client, forum, token_of(fresh)).status_code == 200
+    # Once confirmed, the link stays harmless however old it gets; the replaced one is void.
+    age_link(mail_client, email, 30)
+    assert confirm(mail_client, forum, token_of(fresh)).status_code == 200
+    assert confirm(mail_client, forum, token_of(first)).status_code == 400
+
+
+def test_links_live_as_long_as_the_setting_says(make_mail_client, smtp_server, make_forum) -> None:
+    client = make_mail_client(interest_link_days=1)
+    forum = make_forum(status="announced")
+    email = new_email()
+    assert interest(client, forum, email).status_code == 202
+    [mail] = smtp_server.wait_for(to=email)
+    age_link(client, email, 1.5)
+    expired = confirm(client, forum, token_of(mail))
+    assert (expired.status_code, expired.json()["code"]) == (410, "interest_link_expired")

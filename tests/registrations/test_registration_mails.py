@@ -3,18 +3,7 @@ each arrives exactly once, in the recipient's language."""
 
 from __future__ import annotations
 
-import time
-
-from tests.registrations.conftest import decide, register
-
-
-def mails_to(smtp_server, account, count: int):
-    """Exactly ``count`` mails to ``account``: waits for them, then makes sure no more come."""
-    found = smtp_server.wait_for(to=account.email, count=count)
-    time.sleep(0.5)
-    found = smtp_server.received(account.email)
-    assert len(found) == count, [message["Subject"] for message in found]
-    return found
+from tests.registrations.conftest import decide, mails_to, register
 
 
 def test_a_cancellation_promotes_the_next_person_and_mails_both(

@@ -139,6 +139,7 @@ async def load_registrations() -> list[str]:
                     if index % 5 == 0
                     else "",
                     token_hash=token_hash(secrets.token_urlsafe(32)),
+                    link_sent_at=network["starts_at"] - timedelta(days=121),
                     confirmed_at=network["starts_at"] - timedelta(days=120),
                     invitation_sent_at=network["starts_at"] - timedelta(days=90),
                 )

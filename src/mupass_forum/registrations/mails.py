@@ -158,6 +158,35 @@ REGISTRATION_ATTENDED = MailTemplate(
     footer=_SIGNATURE,
 )
 
+FORUM_CANCELLED = MailTemplate(
+    name="registrations.forum_cancelled",
+    subject=N_("{forum} is cancelled"),
+    paragraphs=(
+        N_("Hello {display_name},"),
+        N_(
+            "we are sorry to tell you that {forum} ({dates}) is cancelled. Your registration "
+            "is cancelled with it, together with any workshop places you held; there is nothing "
+            "you need to do."
+        ),
+        WITHDRAWAL_NOTE,
+    ),
+    footer=_SIGNATURE,
+)
+
+#: The same news for people who confirmed interest in the forum but did not register.
+FORUM_CANCELLED_INTEREST = MailTemplate(
+    name="registrations.forum_cancelled_interest",
+    subject=N_("{forum} is cancelled"),
+    paragraphs=(
+        N_("Hello {given_name},"),
+        N_(
+            "we are sorry to tell you that {forum} ({dates}), in which you told us you are "
+            "interested, is cancelled. There is nothing you need to do."
+        ),
+    ),
+    footer=N_("You receive this mail because you confirmed your interest in this forum."),
+)
+
 #: The mail for a registration that reached a status. A promotion from the waiting list has
 #: a mail of its own; ``status_mail`` chooses.
 _BY_STATUS: Mapping[RegistrationStatus, MailTemplate] = {

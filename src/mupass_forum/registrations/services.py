@@ -20,13 +20,14 @@ import sqlite3
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
 from babel.support import LazyProxy
 from msgspec import UnsetType
+from piccolo.columns.combination import WhereRaw
 
 from mupass_forum import db, pagination
 from mupass_forum.accounts.authorization import authorize, signed_in
@@ -36,7 +37,7 @@ from mupass_forum.accounts.tables import User
 from mupass_forum.consent import services as consent
 from mupass_forum.consent.links import withdrawal_link
 from mupass_forum.consent.schemas import Channel as ConsentChannel
-from mupass_forum.errors import Conflict, FieldError, InvalidInput, NotFound
+from mupass_forum.errors import Conflict, FieldError, Gone, InvalidInput, NotFound
 from mupass_forum.forums.authorization import ForumRef
 from mupass_forum.forums.schemas import ForumStatus, Label
 from mupass_forum.forums.services import (
@@ -74,6 +75,10 @@ _UNIQUE_VIOLATIONS = (asyncpg.UniqueViolationError, sqlite3.IntegrityError)
 
 #: Statuses that hold a seat.
 SEATED = (Status.CONFIRMED, Status.ATTENDED)
+#: Statuses that hold or wait for a seat: a cancelled forum cancels them.
+ACTIVE = (Status.CONFIRMED, Status.WAITLISTED, Status.PENDING_APPROVAL)
+#: Statuses after which the person may register again while registration is open.
+ENDED = (Status.CANCELLED, Status.DECLINED)
 
 STATUS_LABELS: Mapping[Status, str] = {
     # i18n: Status of a registration.
@@ -85,13 +90,16 @@ STATUS_LABELS: Mapping[Status, str] = {
     Status.ATTENDED: N_("Attended"),
 }
 
-#: Where the service's links point; set by ``install`` from the settings.
+#: Where the service's links point, and how long an interest confirmation link stays valid;
+#: set by ``install`` from the settings.
 _base_url = "http://127.0.0.1:8000"
+_interest_link_lifetime = timedelta(days=7)
 
 
 def install(settings: Settings) -> None:
-    global _base_url
+    global _base_url, _interest_link_lifetime
     _base_url = settings.base_url
+    _interest_link_lifetime = timedelta(days=settings.interest_link_days)
 
 
 def now() -> datetime:
@@ -254,10 +262,16 @@ async def _next_number(forum_id: int, counter: Any) -> int:
     return int(rows[0][counter._meta.name])
 
 
-async def _seat_or_ticket(forum_id: int) -> tuple[Status, int | None, int | None]:
-    """A seat with its badge number if one is free, else a place at the end of the line."""
+async def _seat_or_ticket(
+    forum_id: int, badge_number: int | None = None
+) -> tuple[Status, int | None, int | None]:
+    """A seat with its badge number if one is free, else a place at the end of the line.
+
+    A registration confirmed before keeps its ``badge_number``.
+    """
     if await _take_seat(forum_id, await _capacity(forum_id)):
-        return Status.CONFIRMED, None, await _next_number(forum_id, RegistrationDesk.last_badge)
+        badge = badge_number or await _next_number(forum_id, RegistrationDesk.last_badge)
+        return Status.CONFIRMED, None, badge
     return Status.WAITLISTED, await _next_number(forum_id, RegistrationDesk.last_ticket), None
 
 
@@ -348,9 +362,17 @@ async def _move(
     reason: str = "",
     ticket: int | None = None,
     badge_number: int | None = None,
+    details: Mapping[str, Any] | None = None,
+    template: MailTemplate | None = None,
 ) -> None:
-    """Change a registration's status (under the desk's lock): history and mail included."""
+    """Change a registration's status (under the desk's lock): history and mail included.
+
+    ``details`` are columns written with it (a registration made again); ``template`` is a mail
+    other than the status's own (a cancelled forum).
+    """
     changes: dict[Any, Any] = {Registration.status: to_status.value, Registration.updated_at: now()}
+    for name, value in (details or {}).items():
+        changes[getattr(Registration, name)] = value
     if ticket is not None:
         changes[Registration.ticket] = ticket
     if badge_number is not None:
@@ -372,7 +394,8 @@ async def _move(
     )
     for listener in list(_status_listeners):
         await listener(move)
-    await _mail_participant(rows[0], mails.status_mail(to_status, from_status), facts, reason)
+    mail = template or mails.status_mail(to_status, from_status)
+    await _mail_participant(rows[0], mail, facts, reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -623,6 +646,12 @@ async def register(
     registration row (``_insert_registration``), its first history entry and the mail. Whatever
     else must be recorded with a new registration belongs in this transaction, right after the
     row is written.
+
+    A person whose registration was cancelled or declined registers again on that same row: it
+    goes through the desk like a new one (the end of the waiting list, a badge number it had
+    kept) with the new details, and its history goes on. One row per person and forum keeps
+    exports, statistics and workshop sign-ups counting each person once; consent belongs to the
+    person and forum anyway.
     """
     await authorize(principal, signed_in)
     assert principal.user_id is not None
@@ -635,18 +664,37 @@ async def register(
     consent_decisions = consent.expand_choices(data.consent or [], "/consent")
     async with db.transaction():
         desk = await _lock_desk(forum.id)
-        if await Registration.exists().where(
-            Registration.forum == forum.id, Registration.user == principal.user_id
-        ):
+        earlier = (
+            await Registration.select(*_ROW_COLUMNS)
+            .where(Registration.forum == forum.id, Registration.user == principal.user_id)
+            .first()
+        )
+        if earlier is not None and Status(earlier["status"]) not in ENDED:
             raise _already_registered()
         if desk.requires_approval:
             status, ticket, badge = Status.PENDING_APPROVAL, None, None
         else:
-            status, ticket, badge = await _seat_or_ticket(forum.id)
-        registration = await _insert_registration(
-            forum.id, principal.user_id, details, status, ticket, badge
-        )
-        await _record(registration["id"], None, status, principal.user_id, "")
+            status, ticket, badge = await _seat_or_ticket(
+                forum.id, earlier["badge_number"] if earlier else None
+            )
+        facts = await _forum_facts(forum.id)
+        if earlier is None:
+            registration = await _insert_registration(
+                forum.id, principal.user_id, details, status, ticket, badge
+            )
+            await _record(registration["id"], None, status, principal.user_id, "")
+            await _mail_participant(registration, mails.status_mail(status, None), facts)
+        else:
+            registration = earlier
+            await _move(
+                earlier,
+                status,
+                facts,
+                actor=principal.user_id,
+                ticket=ticket,
+                badge_number=badge,
+                details=details,
+            )
         await consent.record_decisions(
             principal.user_id,
             forum.id,
@@ -656,8 +704,6 @@ async def register(
             current_locale(),
             notice_version=data.consent_notice_version,
         )
-        facts = await _forum_facts(forum.id)
-        await _mail_participant(registration, mails.status_mail(status, None), facts)
     return await _view(forum, registration["id"])
 
 
@@ -934,14 +980,72 @@ async def update_registration_settings(
 
 
 async def on_forum_change(change: ForumChange) -> None:
-    """Invite the interested when registration opens; fill seats a larger capacity adds."""
+    """Invite the interested when registration opens; fill seats a larger capacity adds;
+    cancel registrations and tell everyone when the forum is cancelled."""
     forum_id = change.before.id
     if change.changes.get("status") == ForumStatus.REGISTRATION_OPEN:
         await _invite(forum_id, Interest.forum == forum_id)
+    if change.changes.get("status") == ForumStatus.CANCELLED:
+        await _cancel_with_forum(forum_id)
     if "capacity" in change.changes:
         before, after = change.before.capacity, change.changes["capacity"]
         if before is not None and (after is None or after > before):
             await _fill_free_seats(await _lock_desk(forum_id))
+
+
+async def _cancel_with_forum(forum_id: int) -> None:
+    """Cancel every registration that holds or waits for a seat, and tell the interested.
+
+    Runs in the transaction that cancels the forum. Each registration is moved by a conditional
+    update from the status read under the desk's lock, with its history entry, its workshop
+    places given back and one mail; seats freed stay free, since everyone waiting is cancelled
+    too. Run again (a retried change), it finds nothing left to cancel or to tell.
+    """
+    await _lock_desk(forum_id)
+    rows = (
+        await Registration.select(*_ROW_COLUMNS)
+        .where(
+            Registration.forum == forum_id,
+            Registration.status.is_in([status.value for status in ACTIVE]),
+        )
+        .order_by(Registration.id)
+    )
+    facts = await _forum_facts(forum_id)
+    for row in rows:
+        await _move(row, Status.CANCELLED, facts, actor=None, template=mails.FORUM_CANCELLED)
+        if row["status"] == Status.CONFIRMED.value:
+            await _free_seat(forum_id)
+    await _tell_interest_of_cancellation(forum_id, facts)
+
+
+async def _tell_interest_of_cancellation(forum_id: int, facts: _ForumFacts) -> None:
+    """Mail confirmed interest of people who never registered that the forum is cancelled.
+
+    Whoever registered hears it through their registration. The conditional update claims each
+    row once, like the invitations.
+    """
+    rows = await (
+        Interest.update({Interest.cancellation_sent_at: now()})
+        .where(
+            Interest.forum == forum_id,
+            Interest.confirmed_at.is_not_null(),
+            Interest.cancellation_sent_at.is_null(),
+            Interest.anonymized_at.is_null(),
+            WhereRaw(
+                "email NOT IN (SELECT u.email FROM registration r "
+                'JOIN account_user u ON u.id = r."user" WHERE r.forum = {})',
+                forum_id,
+            ),
+        )
+        .returning(Interest.email, Interest.given_name, Interest.locale)
+    )
+    for row in rows:
+        await queue_mail(
+            mails.FORUM_CANCELLED_INTEREST,
+            to=row["email"],
+            locale=row["locale"],
+            context={**facts.context(), "given_name": row["given_name"]},
+        )
 
 
 # Interest --------------------------------------------------------------------------------------
@@ -1008,6 +1112,7 @@ async def express_interest(slug: str, data: schemas.InterestCreate) -> schemas.I
         "wants_to_present": data.wants_to_present,
         "presentation_topic": data.presentation_topic.strip(),
         "token_hash": hashed,
+        "link_sent_at": stamp,
         "updated_at": stamp,
     }
     async with db.transaction():
@@ -1056,29 +1161,50 @@ async def express_interest(slug: str, data: schemas.InterestCreate) -> schemas.I
 
 
 async def confirm_interest(slug: str, token: str) -> schemas.InterestReceipt:
-    """Confirm interest with the mailed token (again: harmless); invites at once if open."""
+    """Confirm interest with the mailed token (again: harmless); invites at once if open.
+
+    A link is valid for ``MUPASS_INTEREST_LINK_DAYS`` after it was mailed; an expired one is
+    ``Gone``, and expressing interest again mails a fresh one.
+    """
     forum = await forum_ref(slug)
     hashed = token_hash(token)
+    stamp = now()
     async with db.transaction():
         confirmed = await (
-            Interest.update({Interest.confirmed_at: now()})
+            Interest.update({Interest.confirmed_at: stamp})
             .where(
                 Interest.forum == forum.id,
                 Interest.token_hash == hashed,
                 Interest.confirmed_at.is_null(),
+                Interest.link_sent_at >= stamp - _interest_link_lifetime,
             )
             .returning(Interest.id)
         )
-        if not confirmed and not await Interest.exists().where(
-            Interest.forum == forum.id, Interest.token_hash == hashed
-        ):
-            raise InvalidInput(
-                FieldError(
-                    N_("This confirmation link is not valid. Please register your interest again."),
-                    "invalid_token",
-                    pointer="/token",
-                )
+        if not confirmed:
+            found = (
+                await Interest.select(Interest.confirmed_at)
+                .where(Interest.forum == forum.id, Interest.token_hash == hashed)
+                .first()
             )
+            if found is None:
+                raise InvalidInput(
+                    FieldError(
+                        N_(
+                            "This confirmation link is not valid. Please register your "
+                            "interest again."
+                        ),
+                        "invalid_token",
+                        pointer="/token",
+                    )
+                )
+            if found["confirmed_at"] is None:
+                raise Gone(
+                    "interest_link_expired",
+                    N_(
+                        "This confirmation link has expired. Please register your interest "
+                        "again: we will send you a new link."
+                    ),
+                )
         if confirmed and forum.status == ForumStatus.REGISTRATION_OPEN:
             await _invite(forum.id, Interest.id == confirmed[0]["id"])
     return schemas.InterestReceipt(message=gettext(N_("Thank you, your interest is confirmed.")))

@@ -56,7 +56,8 @@ class Interest(Table, tablename="registration_interest"):
     """An expression of interest ("save the date"), made without an account.
 
     Unique per (forum, email). It counts once ``confirmed_at`` is set by the link mailed to the
-    address; ``invitation_sent_at`` is claimed by the one transaction that queues the invitation.
+    address, within ``MUPASS_INTEREST_LINK_DAYS`` of ``link_sent_at``; ``invitation_sent_at``
+    and ``cancellation_sent_at`` are each claimed by the one transaction that queues that mail.
     """
 
     id = Serial(primary_key=True)
@@ -79,10 +80,15 @@ class Interest(Table, tablename="registration_interest"):
     presentation_topic = Varchar(length=300, default="")
     #: SHA-256 of the confirmation token mailed to the address.
     token_hash = Varchar(length=64, unique=True, index=True)
+    #: When the link with ``token_hash`` was mailed; it expires ``MUPASS_INTEREST_LINK_DAYS``
+    #: later, and asking again mails a fresh one.
+    link_sent_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
     confirmed_at = Timestamptz(null=True, default=None)
     invitation_sent_at = Timestamptz(null=True, default=None)
+    #: When the person was told that the forum is cancelled.
+    cancellation_sent_at = Timestamptz(null=True, default=None)
     #: Set when names, address and topic were removed (erasure or retention); the country,
     #: regions and groups stay, so that the forum's statistics stay right.
     anonymized_at = Timestamptz(null=True, default=None)

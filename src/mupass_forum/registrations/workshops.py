@@ -163,9 +163,11 @@ async def sign_up(principal: Principal, slug: str, item_id: int) -> schemas.Work
     assert principal.user_id is not None
     forum = await visible_forum(principal, slug)
     async with db.transaction():
-        registration = await _seated_registration(forum, principal.user_id)
+        # Closed sign-ups first: a cancelled forum's participants hold no seat any more, and
+        # "closed" is what they need to hear.
         item = await _workshop_row(forum, item_id)
         _check_open(forum, item)
+        registration = await _seated_registration(forum, principal.user_id)
         if await WorkshopSignUp.exists().where(
             WorkshopSignUp.programme_item == item_id,
             WorkshopSignUp.registration == registration["id"],
