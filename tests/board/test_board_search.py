@@ -61,6 +61,14 @@ def test_french_and_spanish_are_stemmed_on_postgresql(client, corpus):
     assert corpus["posts"]["es"]["id"] in ids(search(client, corpus, "compra pública"))
 
 
+@postgres_only
+def test_a_query_of_stop_words_asks_for_nothing_in_that_language(client, corpus):
+    # English drops "the": no form of the query is left for English originals; the other
+    # configurations keep it as a word, which no translation of the corpus has.
+    assert search(client, corpus, "the", language="en") == []
+    assert ids(search(client, corpus, "the buses", language="en")) == {corpus["posts"]["en"]["id"]}
+
+
 @sqlite_only
 def test_sqlite_folds_diacritics_and_matches_word_beginnings(client, corpus):
     assert corpus["posts"]["es"]["id"] in ids(search(client, corpus, "energia"))

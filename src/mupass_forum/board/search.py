@@ -123,7 +123,9 @@ async def _postgres(
     where, args = _filters(filters, category_ids)
 
     def tsquery(languages: list[str]) -> str:
-        return " || ".join("board_search_query({}, {})" for _ in languages)
+        # Each distinct form once: ts_rank_cd pays for every repeated one.
+        forms = " || ".join("board_search_forms({}, {})" for _ in languages)
+        return f"board_search_any({forms})"
 
     originals = [filters.language] if filters.language else list(SEARCH_CONFIGS)
     translations = list(SEARCH_CONFIGS)
