@@ -191,6 +191,8 @@ class ForumChange:
     before: ForumRef
     #: The columns that change and their new values (``status`` as a ``ForumStatus``).
     changes: Mapping[str, Any]
+    #: Who makes the change (None: the service itself).
+    actor: int | None = None
 
 
 ForumListener = Callable[[ForumChange], Awaitable[None]]
@@ -215,9 +217,9 @@ def on_forum_change(listener: ForumListener) -> Callable[[], None]:
     return remove
 
 
-async def _tell_listeners(before: ForumRef, changes: Mapping[str, Any]) -> None:
+async def _tell_listeners(before: ForumRef, changes: Mapping[str, Any], actor: int | None) -> None:
     for listener in list(_listeners):
-        await listener(ForumChange(before=before, changes=changes))
+        await listener(ForumChange(before=before, changes=changes, actor=actor))
 
 
 # Reading forums --------------------------------------------------------------------------------
@@ -848,7 +850,7 @@ async def update_forum(principal: Principal, slug: str, data: schemas.ForumUpdat
             await Forum.update(
                 {getattr(Forum, name): value for name, value in values.items()}
             ).where(Forum.id == forum.id)
-            await _tell_listeners(forum, values)
+            await _tell_listeners(forum, values, principal.user_id)
         if partners is not None:
             await _replace_partners(forum.id, partners)
     return await get_forum(principal, slug)
@@ -897,7 +899,7 @@ async def change_status(principal: Principal, slug: str, target: ForumStatus) ->
                 "status_changed",
                 N_("The forum's status was changed at the same time. Please reload it."),
             )
-        await _tell_listeners(forum, {"status": target})
+        await _tell_listeners(forum, {"status": target}, principal.user_id)
     return await get_forum(principal, slug)
 
 

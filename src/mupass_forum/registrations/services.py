@@ -986,14 +986,14 @@ async def on_forum_change(change: ForumChange) -> None:
     if change.changes.get("status") == ForumStatus.REGISTRATION_OPEN:
         await _invite(forum_id, Interest.forum == forum_id)
     if change.changes.get("status") == ForumStatus.CANCELLED:
-        await _cancel_with_forum(forum_id)
+        await _cancel_with_forum(forum_id, change.actor)
     if "capacity" in change.changes:
         before, after = change.before.capacity, change.changes["capacity"]
         if before is not None and (after is None or after > before):
             await _fill_free_seats(await _lock_desk(forum_id))
 
 
-async def _cancel_with_forum(forum_id: int) -> None:
+async def _cancel_with_forum(forum_id: int, actor: int | None) -> None:
     """Cancel every registration that holds or waits for a seat, and tell the interested.
 
     Runs in the transaction that cancels the forum. Each registration is moved by a conditional
@@ -1012,7 +1012,7 @@ async def _cancel_with_forum(forum_id: int) -> None:
     )
     facts = await _forum_facts(forum_id)
     for row in rows:
-        await _move(row, Status.CANCELLED, facts, actor=None, template=mails.FORUM_CANCELLED)
+        await _move(row, Status.CANCELLED, facts, actor=actor, template=mails.FORUM_CANCELLED)
         if row["status"] == Status.CONFIRMED.value:
             await _free_seat(forum_id)
     await _tell_interest_of_cancellation(forum_id, facts)
