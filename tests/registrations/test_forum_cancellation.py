@@ -147,4 +147,13 @@ def test_a_cancelled_announced_forum_mails_only_confirmed_interest(
     set_status(mail_client, forum, "cancelled")
     _, news = mails_to(smtp_server, confirmed, 2)
     assert news["Subject"] == "Test forum est annulé"
+    (link,) = mails_to(smtp_server, unconfirmed, 1)
+
+    # The link mailed before the cancellation says so instead of confirming in silence.
+    late = mail_client.post(
+        f"/api/v1/forums/{forum.slug}/interest/confirm?lang=es", json={"token": token_of(link)}
+    )
+    assert late.status_code == 409
+    assert late.json()["code"] == "forum_cancelled"
+    assert late.json()["detail"].startswith("Este foro")
     mails_to(smtp_server, unconfirmed, 1)

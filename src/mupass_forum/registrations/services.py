@@ -1164,9 +1164,14 @@ async def confirm_interest(slug: str, token: str) -> schemas.InterestReceipt:
     """Confirm interest with the mailed token (again: harmless); invites at once if open.
 
     A link is valid for ``MUPASS_INTEREST_LINK_DAYS`` after it was mailed; an expired one is
-    ``Gone``, and expressing interest again mails a fresh one.
+    ``Gone``, and expressing interest again mails a fresh one. A cancelled forum takes none.
     """
     forum = await forum_ref(slug)
+    if forum.status == ForumStatus.CANCELLED:
+        raise Conflict(
+            "forum_cancelled",
+            N_("This forum has been cancelled, so there is no interest to confirm any more."),
+        )
     hashed = token_hash(token)
     stamp = now()
     async with db.transaction():
