@@ -15,6 +15,7 @@ from mupass_forum.accounts.principal import Principal
 from mupass_forum.board import events, schemas
 from mupass_forum.board.authorization import moderates_category, reads_category
 from mupass_forum.board.sql import (
+    ACCESS_COLUMNS,
     UNIQUE_VIOLATIONS,
     access_of,
     as_datetime,
@@ -178,8 +179,7 @@ async def queue(principal: Principal, limit: int) -> list[schemas.FlaggedPost]:
     """Posts with open flags, the oldest flag first, for moderators of their categories."""
     rows = await query(
         "SELECT p.id, p.thread, p.html, p.hidden_at, p.author, u.display_name, t.title, "
-        "c.id AS c_id, c.read_access AS c_read_access, c.post_access AS c_post_access, "
-        "c.forum_id AS c_forum_id, min(f.id) AS first_flag FROM board_flag f "
+        f"{ACCESS_COLUMNS}, min(f.id) AS first_flag FROM board_flag f "
         "JOIN board_post p ON p.id = f.post JOIN account_user u ON u.id = p.author "
         "JOIN board_thread t ON t.id = p.thread JOIN board_category c ON c.id = t.category "
         "WHERE f.resolved_at IS NULL GROUP BY p.id, p.thread, p.html, p.hidden_at, p.author, "

@@ -34,6 +34,7 @@ from mupass_forum.board.authorization import (
 )
 from mupass_forum.board.rendering import render
 from mupass_forum.board.sql import (
+    ACCESS_COLUMNS,
     UNIQUE_VIOLATIONS,
     access_of,
     as_datetime,
@@ -612,9 +613,8 @@ class BoardService:
     ) -> schemas.Post:
         extras, extra_args = page_columns(principal.user_id, current_locale(), translate)
         rows = await query(
-            f"SELECT {POST_COLUMNS}, {extras}, p.source, c.id AS c_id, "
-            "c.read_access AS c_read_access, c.post_access AS c_post_access, "
-            f"c.forum_id AS c_forum_id FROM board_post p {POST_JOINS} "
+            f"SELECT {POST_COLUMNS}, {extras}, p.source, {ACCESS_COLUMNS} "
+            f"FROM board_post p {POST_JOINS} "
             "JOIN board_thread t ON t.id = p.thread "
             "JOIN board_category c ON c.id = t.category WHERE p.id = {}",
             *extra_args,
@@ -749,8 +749,7 @@ class BoardService:
         lock = " FOR UPDATE OF t" if db.is_postgres() else ""
         async with db.transaction():
             rows = await query(
-                "SELECT t.id, t.title, t.locked, c.id AS c_id, c.read_access AS c_read_access, "
-                "c.post_access AS c_post_access, c.forum_id AS c_forum_id FROM board_thread t "
+                f"SELECT t.id, t.title, t.locked, {ACCESS_COLUMNS} FROM board_thread t "
                 f"JOIN board_category c ON c.id = t.category WHERE t.id = {{}}{lock}",
                 thread_id,
             )
@@ -895,8 +894,7 @@ class BoardService:
         lock = " FOR UPDATE OF p" if for_update and db.is_postgres() else ""
         rows = await query(
             "SELECT p.id, p.thread, p.author, p.language, p.source, p.html, p.revision, "
-            "p.deleted_at, p.hidden_at, t.title, c.id AS c_id, c.read_access AS c_read_access, "
-            "c.post_access AS c_post_access, c.forum_id AS c_forum_id FROM board_post p "
+            f"p.deleted_at, p.hidden_at, t.title, {ACCESS_COLUMNS} FROM board_post p "
             "JOIN board_thread t ON t.id = p.thread JOIN board_category c ON c.id = t.category "
             f"WHERE p.id = {{}}{lock}",
             post_id,
@@ -1255,8 +1253,7 @@ async def pending_translations(
         position_args = [at, at, post_id, post_id, locale]
     rows = await query(
         "SELECT tr.locale, tr.created_at, p.id AS post_id, p.thread, p.language, p.source, "
-        "t.title, c.id AS c_id, c.read_access AS c_read_access, "
-        "c.post_access AS c_post_access, c.forum_id AS c_forum_id FROM board_translation tr "
+        f"t.title, {ACCESS_COLUMNS} FROM board_translation tr "
         "JOIN board_post p ON p.id = tr.post JOIN board_thread t ON t.id = p.thread "
         "JOIN board_category c ON c.id = t.category "
         f"WHERE tr.status = 'requested' AND tr.locale IN ({placeholders(locales)}) {position}"

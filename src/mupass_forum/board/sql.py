@@ -53,6 +53,13 @@ def person(user_id: Any, name: Any) -> Person:
     return Person(id=int(user_id), display_name=str(name or "") or gettext(FORMER_PARTICIPANT))
 
 
+#: The columns ``access_of(row, "c_")`` reads, from a query joining the category as ``c``.
+ACCESS_COLUMNS = (
+    "c.id AS c_id, c.read_access AS c_read_access, c.post_access AS c_post_access, "
+    "c.forum_id AS c_forum_id"
+)
+
+
 def access_of(row: Mapping[str, Any], prefix: str = "") -> CategoryAccess:
     """A category's access fields from a row, its columns named ``{prefix}read_access``, ..."""
     return CategoryAccess(
