@@ -22,7 +22,7 @@ import os
 import sqlite3
 import string
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -296,10 +296,6 @@ class PostgresEngine(PiccoloPostgresEngine):
         self.pool_size = pool_size
         super().__init__(config={"dsn": dsn}, extensions=())
 
-    def holding_one_connection(self) -> HeldConnection:
-        """See ``one_connection``."""
-        return HeldConnection(self)
-
     async def run_querystring(self, querystring: QueryString, in_pool: bool = True) -> Any:
         query, args = querystring.compile_string(engine_type=self.engine_type)
         if self.log_queries:
@@ -529,7 +525,7 @@ def one_connection() -> contextlib.AbstractAsyncContextManager[Any]:
     """
     engine = current_engine()
     if isinstance(engine, PostgresEngine):
-        return engine.holding_one_connection()
+        return HeldConnection(engine)
     return contextlib.nullcontext()
 
 
@@ -546,7 +542,7 @@ def compiled(sql: str, engine_type: str) -> str:
     return "".join(parts)
 
 
-async def read_indexed(sql: str, *args: Any) -> list[Any]:
+async def read_indexed(sql: str, *args: Any) -> list[Mapping[str, Any]]:
     """A small read bounded by an index (a page by key, a row by id), as fast as the engine
     allows: inline on the loop's thread on SQLite, through the pool on PostgreSQL.
 
@@ -556,7 +552,7 @@ async def read_indexed(sql: str, *args: Any) -> list[Any]:
     engine = current_engine()
     query = compiled(sql, engine.engine_type)
     if isinstance(engine, SQLiteEngine):
-        return await engine.read_inline(query, list(args))
+        return list(await engine.read_inline(query, list(args)))
     return await engine.fetch(query, args)
 
 

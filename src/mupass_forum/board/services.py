@@ -40,7 +40,6 @@ from mupass_forum.board.sql import (
     as_datetime,
     maybe_datetime,
     now,
-    page_query,
     person,
     placeholders,
     query,
@@ -367,7 +366,7 @@ class BoardService:
     async def _thread_row(
         self, thread_id: int, *, extra: str = "", args: Sequence[Any] = ()
     ) -> Mapping[str, Any]:
-        rows = await page_query(
+        rows = await db.read_indexed(
             f"SELECT {THREAD_COLUMNS}, {CATEGORY_COLUMNS}{extra} FROM board_thread t "
             "JOIN account_user ta ON ta.id = t.author "
             "JOIN board_category c ON c.id = t.category WHERE t.id = {}",
@@ -586,7 +585,7 @@ class BoardService:
                 condition, descending = "<", True
                 bound = post_count + 1 if before is None else before
             extras, extra_args = page_columns(principal.user_id, current_locale(), translate)
-            rows = await page_query(
+            rows = await db.read_indexed(
                 f"SELECT {POST_COLUMNS}, {extras} FROM board_post p {POST_JOINS} "
                 f"WHERE p.thread = {{}} AND p.position {condition} {{}} "
                 f"ORDER BY p.position {'DESC' if descending else ''} LIMIT {{}}",

@@ -9,7 +9,6 @@ from typing import Any
 
 import asyncpg
 
-from mupass_forum import db
 from mupass_forum.board.authorization import CategoryAccess
 from mupass_forum.board.schemas import Person
 from mupass_forum.board.tables import Post
@@ -27,11 +26,6 @@ def now() -> datetime:
 async def query(sql: str, *args: Any) -> list[dict[str, Any]]:
     """Run ``sql`` with ``args`` in place of its ``{}`` placeholders; rows as dicts."""
     return list(await Post.raw(sql, *args).run())
-
-
-async def page_query(sql: str, *args: Any) -> list[Mapping[str, Any]]:
-    """Like ``query``, for the hot, index-bounded reads of pages (see ``db.read_indexed``)."""
-    return await db.read_indexed(sql, *args)
 
 
 def placeholders(values: Sequence[Any]) -> str:
