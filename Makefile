@@ -4,18 +4,35 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: serve demo install install-test lint typecheck check-catalogs test test-sqlite test-postgres \
+.PHONY: serve demo install install-test lock lint typecheck check-catalogs test test-sqlite test-postgres \
         i18n-extract i18n-update migration clean
+
+UV_VERSION := 0.13.8
+# pip installs exactly the locked versions, each checked against its hash; the project itself
+# is then built from the checkout with the locked build backend (no download at build time).
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
 install: $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(PIP_INSTALL) --require-hashes -r requirements/runtime.txt
+	$(PIP_INSTALL) --no-deps --no-build-isolation -e .
 
 install-test: $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test,lint]'
+	$(PIP_INSTALL) --require-hashes -r requirements/test.txt
+	$(PIP_INSTALL) --no-deps --no-build-isolation -e .
+
+## Upgrade every locked dependency on purpose (within pyproject.toml's ranges), then review
+## the diff of requirements/*.txt and run `make test`.
+lock:
+	$(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/python -m pip install --quiet uv==$(UV_VERSION)
+	$(VENV)-lock/bin/uv pip compile --upgrade --universal --python-version 3.11 --generate-hashes \
+		--quiet pyproject.toml requirements/build.in -o requirements/runtime.txt
+	$(VENV)-lock/bin/uv pip compile --upgrade --universal --python-version 3.11 --generate-hashes \
+		--quiet pyproject.toml requirements/build.in --extra test --extra lint \
+		-o requirements/test.txt
 
 ## Install and start the service on its embedded SQLite database (http://127.0.0.1:8000).
 serve: install
@@ -70,4 +87,4 @@ migration: $(BIN)/python
 	PICCOLO_CONF=mupass_forum.piccolo_conf $(BIN)/piccolo migrations new $(APP) --auto
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(VENV)-lock var .mypy_cache .ruff_cache .pytest_cache
