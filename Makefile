@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: serve demo install install-test lock lint typecheck check-catalogs test test-sqlite test-postgres \
+.PHONY: serve demo install install-test lock lock-upgrade lint typecheck check-catalogs test test-sqlite test-postgres \
         i18n-extract i18n-update migration clean
 
 UV_VERSION := 0.13.8
@@ -23,16 +23,17 @@ install-test: $(BIN)/python
 	$(PIP_INSTALL) --require-hashes -r requirements/test.txt
 	$(PIP_INSTALL) --no-deps --no-build-isolation -e .
 
-## Upgrade every locked dependency on purpose (within pyproject.toml's ranges), then review
-## the diff of requirements/*.txt and run `make test`.
-lock:
+## Bring the lock in step with pyproject.toml, keeping every version it pins (after adding or
+## changing a dependency there). `make lock-upgrade` moves everything to the newest releases the
+## ranges allow. Either way: review the diff of requirements/*.txt, run `make test`, commit both.
+LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --quiet
+lock lock-upgrade:
 	$(PYTHON) -m venv $(VENV)-lock
 	$(VENV)-lock/bin/python -m pip install --quiet uv==$(UV_VERSION)
-	$(VENV)-lock/bin/uv pip compile --upgrade --universal --python-version 3.11 --generate-hashes \
-		--quiet pyproject.toml requirements/build.in -o requirements/runtime.txt
-	$(VENV)-lock/bin/uv pip compile --upgrade --universal --python-version 3.11 --generate-hashes \
-		--quiet pyproject.toml requirements/build.in --extra test --extra lint \
-		-o requirements/test.txt
+	$(VENV)-lock/bin/uv pip compile $(LOCK_FLAGS) $(if $(filter lock-upgrade,$@),--upgrade) \
+		pyproject.toml requirements/build.in -o requirements/runtime.txt
+	$(VENV)-lock/bin/uv pip compile $(LOCK_FLAGS) $(if $(filter lock-upgrade,$@),--upgrade) \
+		pyproject.toml requirements/build.in --extra test --extra lint -o requirements/test.txt
 
 ## Install and start the service on its embedded SQLite database (http://127.0.0.1:8000).
 serve: install
