@@ -99,3 +99,28 @@ def test_numbers_and_dates_are_formatted_for_the_reader(app):
 def test_a_naive_datetime_is_refused(app):
     with pytest.raises(ValueError, match="aware"):
         render(NUMBERS, "de", None, {"seats": 1, "day": dt.datetime(2030, 5, 4), "site": ""})
+
+
+LINKS = MailTemplate(
+    name="test.links",
+    subject="Links",
+    paragraphs=("Withdraw at {consent_link}. Not a link of ours: {homepage}",),
+    action=("Open", "link"),
+)
+
+
+def test_the_services_links_open_pages_in_the_mails_language(app):
+    context = {
+        "link": "https://forum.example.org/account/verify?token=a%2Bb&lang=en",
+        "consent_link": "https://forum.example.org/consent/withdrawal?token=xyz",
+        "homepage": "https://city.example.org/?q=1",
+    }
+
+    mail = render(LINKS, "fr", "Africa/Dakar", context)
+
+    verify = "https://forum.example.org/account/verify?token=a%2Bb&lang=fr"
+    assert f"Open:\n{verify}\n" in mail.text
+    assert f'href="{verify.replace("&", "&amp;")}"' in mail.html
+    assert "withdrawal?token=xyz&lang=fr." in mail.text
+    # Only the service's own links (``link``, ``url``, ``*_link``, ``*_url``) are changed.
+    assert "https://city.example.org/?q=1\n" in mail.text

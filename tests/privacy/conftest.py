@@ -74,7 +74,7 @@ def confirm_interest(client: TestClient[Litestar], forum: MadeForum, email: str,
     }
     response = client.post(f"/api/v1/forums/{forum.slug}/interest", json=body)
     assert response.status_code == 202, response.text
-    found = re.findall(r"/interest/confirm\?token=([^\s\"<]+)", outbox_text(client, email))
+    found = re.findall(r"/interest/confirm\?token=([^\s\"<&]+)", outbox_text(client, email))
     assert found
     response = client.post(
         f"/api/v1/forums/{forum.slug}/interest/confirm", json={"token": unquote(found[-1])}

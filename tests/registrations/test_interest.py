@@ -29,7 +29,7 @@ def interest(client, forum, email: str, **fields):
 
 def token_of(message) -> str:
     text = message.get_body(("plain",)).get_content()
-    found = re.search(r"/interest/confirm\?token=([^\s\"<]+)", text)
+    found = re.search(r"/interest/confirm\?token=([^\s\"<&]+)", text)
     assert found, text
     return unquote(found.group(1))
 

@@ -26,7 +26,7 @@ def confirmed_interest(client, smtp_server, forum, country: str, **fields) -> No
     }
     assert client.post(f"/api/v1/forums/{forum.slug}/interest", json=body).status_code == 202
     [mail] = smtp_server.wait_for(to=email)
-    token = re.search(r"token=([^\s\"<]+)", mail.get_body(("plain",)).get_content()).group(1)
+    token = re.search(r"token=([^\s\"<&]+)", mail.get_body(("plain",)).get_content()).group(1)
     response = client.post(
         f"/api/v1/forums/{forum.slug}/interest/confirm", json={"token": unquote(token)}
     )

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from babel.support import LazyProxy
 
@@ -53,6 +54,21 @@ class RenderedMail:
 LINK_FALLBACK = N_("If the button does not work, copy this address into your browser:")
 
 
+def _is_link(key: str, value: Any) -> bool:
+    """Whether a context value is one of the service's links (``link``, ``url``, ``*_link``,
+    ``*_url``): those open pages, which should speak the mail's language."""
+    named_as_link = key in {"link", "url"} or key.endswith(("_link", "_url"))
+    return named_as_link and isinstance(value, str) and value.startswith(("http://", "https://"))
+
+
+def with_language(url: str, locale: str) -> str:
+    """``url`` asking for ``locale`` (``lang=``): a page opened from a mail speaks the mail's
+    language, whatever the browser prefers."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("lang", locale)])))
+
+
 def format_value(value: Any) -> Any:
     """A context value as the recipient reads it: dates, times and numbers through Babel."""
     if isinstance(value, dt.datetime):
@@ -76,6 +92,10 @@ def render(
     template: MailTemplate, locale: str, timezone: str | None, context: Mapping[str, Any]
 ) -> RenderedMail:
     """The subject, plain text and HTML of ``template`` for one recipient."""
+    context = {
+        key: with_language(value, locale) if _is_link(key, value) else value
+        for key, value in context.items()
+    }
     with use_locale(locale, timezone) as active:
         values = {key: format_value(value) for key, value in context.items()}
         subject = " ".join(gettext(template.subject, **values).split())
