@@ -26,12 +26,12 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_keywords, parse_mapping_cfg
 from babel.messages.mofile import write_mo
-from babel.messages.plurals import get_plural
 from babel.messages.pofile import PoFileParser, read_po, write_po
 
 from mupass_forum.i18n.locale import CATALOG_DOMAIN
 from mupass_forum.paths import checkout_dir, project_dir
 from mupass_forum.settings import Settings
+from mupass_forum.translations import plural_forms
 
 #: The functions whose string arguments are messages, in GNU gettext's ``-k`` notation.
 KEYWORDS = ("_", "gettext", "ngettext:1,2", "lazy_gettext", "N_")
@@ -141,10 +141,17 @@ def read_catalog(path: Path, locale: str | None = None) -> Catalog:
         return read_po(po_file, locale=locale, domain=CATALOG_DOMAIN)
 
 
+#: Babel writes its own version into every catalog it renders; a Babel upgrade would then
+#: change every catalog although no text changed.
+_GENERATED_BY = re.compile(rb'^"Generated-By: [^"]*"\n', re.MULTILINE)
+
+
 def render_po(catalog: Catalog, **options: Any) -> bytes:
+    """A catalog as PO text: locations name files, not lines, so that editing code around a
+    text leaves the catalogs alone, and nothing depends on the installed Babel's version."""
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=WIDTH, **options)
-    return buffer.getvalue()
+    write_po(buffer, catalog, width=WIDTH, include_lineno=False, **options)
+    return _GENERATED_BY.sub(b"", buffer.getvalue())
 
 
 def write_if_changed(path: Path, content: bytes) -> bool:
@@ -165,7 +172,13 @@ def _content(catalog: Catalog) -> list[tuple[Any, ...]]:
     """What a template says about its messages, without its dates or their order."""
     return sorted(
         (
-            (m.id, m.context or "", sorted(m.locations), _note(m.auto_comments), sorted(m.flags))
+            (
+                m.id,
+                m.context or "",
+                sorted({filename for filename, _ in m.locations}),
+                _note(m.auto_comments),
+                sorted(m.flags),
+            )
             for m in catalog
             if m.id
         ),
@@ -220,8 +233,16 @@ def init(files: CatalogFiles, locale: str) -> CatalogResult:
     path = files.catalog_path(locale)
     if path.exists():
         raise CatalogToolError(f"{path} exists already; `mupass-forum i18n update` updates it")
+    try:
+        header = plural_forms.header_for(locale)
+    except plural_forms.PluralHeaderError as exc:
+        raise CatalogToolError(str(exc)) from exc
     catalog = _read_template(files, locale)
     catalog.locale = parsed
+    catalog.mime_headers = [
+        *((name, value) for name, value in catalog.mime_headers if name != "Plural-Forms"),
+        ("Plural-Forms", header),
+    ]
     catalog.revision_date = dt.datetime.now(dt.UTC)
     catalog.fuzzy = False
     catalog.last_translator = f"{PROJECT} translators <{TRANSLATORS_ADDRESS}>"
@@ -378,7 +399,10 @@ PROBLEM_KINDS: dict[str, str] = {
     "fuzzy": "an entry marked fuzzy (not used until reviewed)",
     "placeholder": "{name} placeholders differ between the English and the translation",
     "percent-format": "%-style placeholders differ between the English and the translation",
-    "plural-forms": "the number of plural forms differs from what the language has in CLDR",
+    "plural-forms": (
+        "the Plural-Forms header does not fit the language's CLDR plural rules, or an entry "
+        "has another number of forms than the header says"
+    ),
     "html-tags": "HTML tags differ between the English and the translation",
     "obsolete": "(warning) an old entry kept as #~ for reference; never used",
     "unconfigured": "(warning) a catalog for a locale not in MUPASS_LOCALES; never used",
@@ -575,6 +599,21 @@ def _header_line(path: Path, header: str) -> int:
     return 1
 
 
+def _header_value(path: Path, header: str) -> str | None:
+    """The value of a header field as written in the file (Babel fills in missing ones)."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith(f'"{header}:'):
+            return line[len(header) + 2 :].removesuffix('"').removesuffix("\\n").strip()
+    return None
+
+
+def _suggested_header(locale: str) -> str | None:
+    try:
+        return plural_forms.header_for(locale)
+    except plural_forms.PluralHeaderError:
+        return None
+
+
 def check(files: CatalogFiles) -> CheckReport:
     """Every problem of the template and the configured catalogs; see ``PROBLEM_KINDS``."""
     report = CheckReport()
@@ -651,16 +690,24 @@ def _check_catalog(files: CatalogFiles, locale: str, template: Catalog) -> list[
         ]
     catalog, parser = _parse_for_check(path, locale)
     problems = [Problem(path, line, "syntax", text) for line, text in parser.syntax_problems]
-    expected = get_plural(locale).num_plurals
-    if catalog.num_plurals != expected:
+    header_line = _header_line(path, "Plural-Forms")
+    header_value = _header_value(path, "Plural-Forms")
+    # Entries are counted against the header the catalog declares, as gettext reads them.
+    expected = catalog.num_plurals
+    header_problems = (
+        ["the catalog has no Plural-Forms header"]
+        if header_value is None
+        else plural_forms.judge(locale, header_value)
+    )
+    if header_problems:
+        suggestion = _suggested_header(locale)
         problems.append(
             Problem(
                 path,
-                _header_line(path, "Plural-Forms"),
+                header_line,
                 "plural-forms",
-                f"the header says nplurals={catalog.num_plurals}, but "
-                f"{language_name(locale)} has {expected} plural forms; "
-                f'use "Plural-Forms: {get_plural(locale).plural_forms}\\n"',
+                f"{'; '.join(header_problems)}, so it does not fit {language_name(locale)}"
+                + (f'; use "Plural-Forms: {suggestion}\\n"' if suggestion else ""),
             )
         )
     template_ids = {(m.id if isinstance(m.id, str) else m.id[0], m.context): m.id for m in template}
@@ -684,15 +731,16 @@ def _check_catalog(files: CatalogFiles, locale: str, template: Catalog) -> list[
             report("stale", "the template's plural differs; run `mupass-forum i18n update`")
             continue
         form_count = parser.plural_form_counts.get(_line(message))
-        if form_count is not None and form_count != expected:
+        # Under a header that does not fit, the header is the one problem reported.
+        if form_count is not None and form_count != expected and not header_problems:
             report(
                 "plural-forms",
-                f"the translation has msgstr[0] to msgstr[{form_count - 1}], but "
-                f"{language_name(locale)} has {expected} plural forms "
+                f"the translation has msgstr[0] to msgstr[{form_count - 1}], but the "
+                f"catalog's Plural-Forms header says {expected} forms "
                 f"(msgstr[0] to msgstr[{expected - 1}])",
             )
             continue
-        if not _translated(message, expected):
+        if not _translated(message, form_count if header_problems else expected):
             report("untranslated", f"no {language_name(locale)} translation yet")
             continue
         if message.fuzzy:
