@@ -110,7 +110,7 @@ def test_a_translators_edit_shows_after_a_restart(make_client, tmp_path: Path):
         write_po(po_file, catalog)
 
     client = make_client(locales_dir=str(locales))
-    response = client.get("/nowhere", headers={"Accept-Language": "fr"})
+    response = client.get("/api/v1/nowhere", headers={"Accept-Language": "fr"})
 
     assert response.json()["title"] == "Page introuvable"
 
@@ -129,12 +129,12 @@ def test_a_new_locale_is_a_catalog_and_a_setting(make_client, tmp_path: Path):
         write_po(po_file, catalog)
 
     client = make_client(locales_dir=str(locales), locales=("de", "en", "fr", "es", "pt"))
-    response = client.get("/nowhere", headers={"Accept-Language": "pt-BR"})
+    response = client.get("/api/v1/nowhere", headers={"Accept-Language": "pt-BR"})
 
     assert response.headers["content-language"] == "pt"
     assert response.json()["title"] == "Não encontrado"
     # An untranslated message falls back to the English text, never to an empty one.
-    assert response.json()["detail"] == "There is nothing at /nowhere."
+    assert response.json()["detail"] == "There is nothing at /api/v1/nowhere."
 
 
 @pytest.mark.parametrize(

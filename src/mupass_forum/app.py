@@ -15,9 +15,10 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Tag
 
-from mupass_forum import __version__, db
+from mupass_forum import __version__, db, pages
 from mupass_forum.accounts.authentication import (
     authentication_middleware,
+    forget_stale_session,
     provide_after_principal,
     provide_principal,
 )
@@ -72,7 +73,7 @@ from mupass_forum.registrations.controllers import (
 )
 from mupass_forum.registrations.wiring import install_registrations
 from mupass_forum.request_context import RequestContext, RequestIdLogFilter
-from mupass_forum.security import HTTPS_HEADERS, SECURITY_HEADERS, cors_config
+from mupass_forum.security import HTTPS_HEADERS, PAGE_HEADERS, SECURITY_HEADERS, cors_config
 from mupass_forum.settings import Settings
 from mupass_forum.translations.controllers import (
     ForumTranslationController,
@@ -186,8 +187,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
     board_channels = ChannelsPlugin(backend=board_backend.backend, channels=["board"])
     live_hub = LiveHub(board_channels)
 
+    # Pages for people: outside /api/v1, not part of the API's description.
+    site = Router(
+        path="/",
+        route_handlers=[pages.start_page, pages.static_file],
+        include_in_schema=False,
+    )
+
     app = Litestar(
-        route_handlers=[HealthController, api],
+        route_handlers=[HealthController, api, site],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[
             database_lifespan,
@@ -204,7 +212,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "live_hub": provide_after_principal(live_hub),
         },
         middleware=[authentication_middleware(account_service)],
+        before_send=[forget_stale_session(settings)],
         cors_config=cors_config(settings),
+        csrf_config=pages.csrf_config(settings),
+        template_config=pages.template_config(),
         # The hub after the channels: it starts once they run and stops before they do.
         plugins=[board_channels, live_hub],
         openapi_config=OpenAPIConfig(
@@ -245,6 +256,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     # Outermost, so that unknown routes and 405s get the request's locale and id as well.
     app.asgi_handler = RequestContext(
-        app.asgi_handler, extra_headers=SECURITY_HEADERS, https_headers=HTTPS_HEADERS
+        app.asgi_handler,
+        extra_headers=SECURITY_HEADERS,
+        https_headers=HTTPS_HEADERS,
+        page_headers=PAGE_HEADERS,
     )
     return app

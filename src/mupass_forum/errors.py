@@ -22,7 +22,7 @@ from litestar.types import ExceptionHandlersMap
 
 from mupass_forum.i18n import N_, gettext
 from mupass_forum.i18n.locale import babel_locale
-from mupass_forum.request_context import current_request_id
+from mupass_forum.request_context import current_request_id, is_page_path
 
 log = logging.getLogger(__name__)
 
@@ -229,6 +229,19 @@ def problem_response(
     )
 
 
+def _respond(
+    request: Request[Any, Any, Any],
+    problem: ProblemStruct,
+    headers: Mapping[str, str] | None = None,
+) -> Response[Any]:
+    """The problem as the API's problem+json, or as a page where people are (not under /api)."""
+    if is_page_path(request.url.path):
+        from mupass_forum import pages  # pages build on this module
+
+        return pages.error_page(request, problem, headers or {})
+    return problem_response(problem, headers)
+
+
 # Validation messages from msgspec, turned into localized field errors ------------------------
 
 _TYPE_NAMES: Mapping[str, str] = {
@@ -383,7 +396,7 @@ def _domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> 
         errors=exc.errors,
         extra=exc.extra,
     )
-    return problem_response(problem, exc.headers)
+    return _respond(request, problem, exc.headers)
 
 
 def _validation_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
@@ -402,8 +415,11 @@ def _validation_handler(request: Request[Any, Any, Any], exc: ValidationExceptio
         N_("Some fields are not valid. Please correct them and try again."),
     )
     problem = render_problem(400, code, detail, instance=request.url.path, errors=errors)
-    return problem_response(problem)
+    return _respond(request, problem)
 
+
+#: What Litestar's CSRF middleware says when a page's form comes without a valid token.
+CSRF_FAILED = "CSRF token verification failed"
 
 _HTTP_CODES: Mapping[int, str] = {
     400: "bad_request",
@@ -432,8 +448,14 @@ def _http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> 
     detail = DETAILS.get(status, DETAILS[400])
     if status == 400 and "malformed" in str(exc.detail).lower():
         code, detail = "malformed_body", N_("The request body is not valid JSON.")
+    if status == 403 and exc.detail == CSRF_FAILED:
+        code = "csrf_failed"
+        detail = N_(
+            "This form has expired or was not sent from this site. Nothing was changed. Please "
+            "go back, reload the page and send the form again."
+        )
     problem = render_problem(status, code, detail, params, instance=request.url.path)
-    return problem_response(problem, headers)
+    return _respond(request, problem, headers)
 
 
 def _server_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -445,7 +467,7 @@ def _server_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Re
         exc_info=exc,
     )
     problem = render_problem(500, "internal_error", DETAILS[500], instance=request.url.path)
-    return problem_response(problem)
+    return _respond(request, problem)
 
 
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {

@@ -3,6 +3,12 @@
 ``RequestContext`` wraps the whole application (routing included), so that an unknown route, a
 405 and a 500 are answered in the reader's language and with the request's id, exactly like a
 handler's own response.
+
+Pages (every path outside the API, the health checks and the static files) remember a language
+chosen with ``?lang=`` in a cookie, so that the language switcher and a mail's link hold for the
+following pages too: for pages the order is ``?lang=``, that cookie, the signed-in person's
+preference, ``Accept-Language``. An unsupported ``?lang=`` on a page is ignored rather than
+refused, since a person cannot act on a 400.
 """
 
 from __future__ import annotations
@@ -24,6 +30,11 @@ if TYPE_CHECKING:
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = "x-request-id"
+#: The language a person chose on the pages (with ``?lang=``, from the switcher or a mail).
+LANGUAGE_COOKIE = "mupass_lang"
+LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
+#: Paths for programs and machines; every other path is a page for people.
+NON_PAGE_PREFIXES = ("/api/", "/health/", "/schema", "/static/")
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 _request_id: ContextVar[str | None] = ContextVar("mupass_request_id", default=None)
@@ -41,6 +52,20 @@ class RequestIdLogFilter(logging.Filter):
         return True
 
 
+def is_page_path(path: str) -> bool:
+    """Whether ``path`` is a page (HTML for people) rather than the API or a machine's path."""
+    return not path.startswith(NON_PAGE_PREFIXES)
+
+
+def cookie_value(scope: Scope, name: str) -> str | None:
+    """The value of cookie ``name`` in the request's ``Cookie`` header."""
+    for part in (_header(scope, b"cookie") or "").split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value.strip('"')
+    return None
+
+
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", ()):
         if key == name:
@@ -56,9 +81,12 @@ class RequestContext:
         app: ASGIApp,
         extra_headers: dict[str, str] | None = None,
         https_headers: dict[str, str] | None = None,
+        page_headers: dict[str, str] | None = None,
     ) -> None:
         self.app = app
         self.extra_headers = extra_headers or {}
+        #: Sent with pages instead of the same-named ``extra_headers`` (their stricter policy).
+        self.page_headers = page_headers or {}
         #: Only sent over https (HSTS over plain http would be ignored or, behind a
         #: misconfigured proxy, pin a name to a scheme it does not serve).
         self.https_headers = https_headers or {}
@@ -88,6 +116,17 @@ class RequestContext:
             extra = {**extra, **self.https_headers}
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
         asked = query.get("lang")
+        page = scope["type"] == ScopeType.HTTP and is_page_path(scope["path"])
+        remember = None
+        if page:
+            extra = {**extra, **self.page_headers}
+            chosen = cookie_value(scope, LANGUAGE_COOKIE)
+            if asked in supported:
+                remember = asked if asked != chosen else None
+            elif chosen in supported:
+                asked = chosen
+            else:
+                asked = None
         if asked is not None:
             if asked not in supported:
                 if scope["type"] == ScopeType.HTTP:
@@ -100,6 +139,8 @@ class RequestContext:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableScopeHeaders.from_message(message)
+                if remember is not None:
+                    headers.add("Set-Cookie", _language_cookie(remember, scope))
                 headers["Content-Language"] = i18n.current_locale()
                 headers["X-Request-ID"] = request_id
                 headers.add("Vary", "Accept-Language")
@@ -147,3 +188,11 @@ class RequestContext:
             cast("Message", {"type": "http.response.start", "status": 400, "headers": headers})
         )
         await send(cast("Message", {"type": "http.response.body", "body": body}))
+
+
+def _language_cookie(locale: str, scope: Scope) -> str:
+    secure = "; Secure" if scope.get("scheme") == "https" else ""
+    return (
+        f"{LANGUAGE_COOKIE}={locale}; Path=/; Max-Age={LANGUAGE_COOKIE_MAX_AGE}; "
+        f"HttpOnly; SameSite=Lax{secure}"
+    )

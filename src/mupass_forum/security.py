@@ -16,6 +16,16 @@ SECURITY_HEADERS: dict[str, str] = {
     "Content-Security-Policy": "frame-ancestors 'none'",
 }
 
+#: Sent with pages instead: everything from this origin only, no inline script or style, forms
+#: posting back here only; and never stored, since pages show a signed-in person's own data.
+PAGE_HEADERS: dict[str, str] = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
+    "Cache-Control": "no-store",
+}
+
 #: Sent only with responses served over https.
 HTTPS_HEADERS: dict[str, str] = {
     "Strict-Transport-Security": "max-age=31536000; includeSubDomains",

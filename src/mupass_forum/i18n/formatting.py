@@ -9,7 +9,7 @@ from typing import Literal
 from babel import dates, numbers
 from babel.core import Locale
 
-from mupass_forum.i18n.locale import babel_locale, current_timezone
+from mupass_forum.i18n.locale import N_, babel_locale, current_timezone, gettext
 
 Width = Literal["full", "long", "medium", "short"]
 
@@ -36,6 +36,22 @@ def format_time(value: dt.datetime | dt.time, width: Width = "short") -> str:
 def format_datetime(value: dt.datetime, width: Width = "medium") -> str:
     value = _aware(value)
     return dates.format_datetime(value, format=width, tzinfo=value.tzinfo, locale=babel_locale())
+
+
+def format_datetime_with_zone(value: dt.datetime) -> str:
+    """``28.10.2030, 09:00 (Mitteleuropäische Normalzeit)``: a date and time on a page, in the
+    reader's time zone, which it names (readers are spread over several)."""
+    local = _aware(value)
+    locale = babel_locale()
+    date = dates.format_date(local, format="medium", locale=locale)
+    time = dates.format_time(local, format="short", tzinfo=local.tzinfo, locale=locale)
+    # CLDR's own glue of a date and a time ("{1}, {0}", "{1} 'à' {0}", ...).
+    pattern = str(locale.datetime_formats["medium"]).replace("'", "")
+    return gettext(
+        N_("{datetime} ({timezone})"),
+        datetime=pattern.replace("{0}", time).replace("{1}", date),
+        timezone=dates.get_timezone_name(local, width="long", locale=locale),
+    )
 
 
 def format_date_interval(start: dt.date, end: dt.date, skeleton: str = "yMMMMd") -> str:
