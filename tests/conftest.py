@@ -22,6 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
+import redis
 from litestar import Litestar
 from litestar.testing import TestClient
 
@@ -32,6 +33,7 @@ from mupass_forum.settings import Settings
 pytest_plugins = ["tests.mail_fixtures"]
 
 TEST_DATABASE_URL = os.environ.get("MUPASS_TEST_DATABASE_URL", "")
+TEST_REDIS_URL = os.environ.get("MUPASS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 SECRET_KEY = "test-secret-key-for-signing-only-in-tests"
 
 
@@ -134,6 +136,30 @@ def make_client(migrated: Settings) -> Iterator[object]:
         test_client.__exit__(None, None, None)
     # The session's app goes on with the session's database and catalogs.
     install(migrated)
+
+
+def needs_service(what: str, problem: Exception) -> None:
+    """Skip a test whose server (Redis, PostgreSQL) is missing; under ``CI=true`` fail it."""
+    message = f"{what} cannot be used: {problem}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    """A key prefix of the test's own on the Redis at ``MUPASS_TEST_REDIS_URL``, emptied after."""
+    prefix = f"mupass-test-{uuid.uuid4().hex}:"
+    connection = redis.Redis.from_url(TEST_REDIS_URL)
+    try:
+        connection.ping()
+    except redis.ConnectionError as exc:
+        connection.close()
+        needs_service(f"Redis at {TEST_REDIS_URL}", exc)
+    yield prefix
+    for key in connection.scan_iter(f"{prefix}*"):
+        connection.delete(key)
+    connection.close()
 
 
 # Accounts --------------------------------------------------------------------------------------
