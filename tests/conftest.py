@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import os
+import re
+import socket
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -35,6 +37,18 @@ pytest_plugins = ["tests.mail_fixtures"]
 TEST_DATABASE_URL = os.environ.get("MUPASS_TEST_DATABASE_URL", "")
 TEST_REDIS_URL = os.environ.get("MUPASS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 SECRET_KEY = "test-secret-key-for-signing-only-in-tests"
+
+
+def free_port() -> int:
+    """A loopback TCP port nothing listens on (at the moment of asking)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def referenced_urls(page: str) -> list[str]:
+    """Every address a page's markup loads or links (``src``, ``href``)."""
+    return re.findall(r"""\b(?:src|href)\s*=\s*["']([^"']*)["']""", page)
 
 
 def on_postgres() -> bool:

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from mupass_forum import __version__
-from tests.conftest import TEST_DATABASE_URL, on_postgres
+from tests.conftest import TEST_DATABASE_URL, free_port, on_postgres
 
 
 def run_cli(
@@ -30,12 +30,6 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_help_names_every_command():

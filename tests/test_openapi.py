@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
+
+from tests.conftest import referenced_urls
 
 METHODS = {"get", "post", "put", "patch", "delete"}
 
@@ -35,11 +35,6 @@ def test_a_browsable_page_is_served(client):
     response = client.get("/schema")
     assert response.status_code == 200
     assert "text/html" in response.headers["content-type"]
-
-
-def referenced_urls(page: str) -> list[str]:
-    """Every address a page's markup loads or links (``src``, ``href``)."""
-    return re.findall(r"""\b(?:src|href)\s*=\s*["']([^"']*)["']""", page)
 
 
 @pytest.mark.parametrize("path", ["/schema", "/schema/swagger"])
