@@ -172,17 +172,17 @@ def test_sigterm_lets_a_request_in_flight_finish(start_server):
     assert "ERROR" not in server.log
 
 
-@pytest.mark.skipif(not on_postgres(), reason="several workers: shown on PostgreSQL")
-def test_an_event_reaches_a_socket_on_the_other_worker(
-    start_server, admin, thread, server_env, redis_prefix
-):
+def test_an_event_reaches_a_socket_on_the_other_worker(start_server, admin, thread, redis_prefix):
+    # On SQLite the workers share the secret key kept in the data directory; PostgreSQL
+    # needs one set.
+    secret = {"MUPASS_SECRET_KEY": "smoke-secret-key-of-the-workers"} if on_postgres() else {}
     server = start_server(
         "--workers",
         "2",
         MUPASS_BOARD_CHANNELS="redis",
         MUPASS_REDIS_URL=TEST_REDIS_URL,
         MUPASS_REDIS_KEY_PREFIX=redis_prefix,
-        MUPASS_SECRET_KEY="smoke-secret-key-shared-by-the-workers",
+        **secret,
     )
     # The workers, and multiprocessing's resource tracker, which holds no connection.
     workers = server.worker_pids()
