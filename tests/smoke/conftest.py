@@ -26,7 +26,7 @@ import pytest
 from tests.conftest import TEST_DATABASE_URL, _admin, _with_database, free_port, on_postgres
 from tests.mail_fixtures import SmtpServer, token_in
 
-#: Every server started by the running test, so that a failure can show what they said.
+#: The servers of the running module, so that a failing test shows what they said.
 _started: list[Server] = []
 
 
@@ -132,8 +132,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     if report.failed:
         for server in _started:
             report.sections.append((f"output of {' '.join(server.args)}", server.log))
-    if report.when == "teardown":
-        _started.clear()
 
 
 @pytest.fixture(scope="module")
@@ -210,6 +208,7 @@ def start_server(
     yield start
     for server in servers:
         server.kill()
+        _started.remove(server)
 
 
 def sign_up(base_url: str, smtp: SmtpServer, email: str) -> str:
