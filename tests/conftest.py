@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import os
+import re
+import socket
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
+import redis
 from litestar import Litestar
 from litestar.testing import TestClient
 
@@ -32,7 +35,20 @@ from mupass_forum.settings import Settings
 pytest_plugins = ["tests.mail_fixtures"]
 
 TEST_DATABASE_URL = os.environ.get("MUPASS_TEST_DATABASE_URL", "")
+TEST_REDIS_URL = os.environ.get("MUPASS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 SECRET_KEY = "test-secret-key-for-signing-only-in-tests"
+
+
+def free_port() -> int:
+    """A loopback TCP port nothing listens on (at the moment of asking)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def referenced_urls(page: str) -> list[str]:
+    """Every address a page's markup loads or links (``src``, ``href``)."""
+    return re.findall(r"""\b(?:src|href)\s*=\s*["']([^"']*)["']""", page)
 
 
 def on_postgres() -> bool:
@@ -134,6 +150,30 @@ def make_client(migrated: Settings) -> Iterator[object]:
         test_client.__exit__(None, None, None)
     # The session's app goes on with the session's database and catalogs.
     install(migrated)
+
+
+def needs_service(what: str, problem: Exception) -> None:
+    """Skip a test whose server (Redis, PostgreSQL) is missing; under ``CI=true`` fail it."""
+    message = f"{what} cannot be used: {problem}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    """A key prefix of the test's own on the Redis at ``MUPASS_TEST_REDIS_URL``, emptied after."""
+    prefix = f"mupass-test-{uuid.uuid4().hex}:"
+    connection = redis.Redis.from_url(TEST_REDIS_URL)
+    try:
+        connection.ping()
+    except redis.ConnectionError as exc:
+        connection.close()
+        needs_service(f"Redis at {TEST_REDIS_URL}", exc)
+    yield prefix
+    for key in connection.scan_iter(f"{prefix}*"):
+        connection.delete(key)
+    connection.close()
 
 
 # Accounts --------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ queued: look mails up by recipient (``wait_for(to=...)``) and give each test its
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import getaddresses
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from litestar import Litestar
@@ -34,6 +36,20 @@ class _Failure:
     text: str
     remaining: int
     to: str | None
+
+
+def text_of(message: EmailMessage) -> str:
+    """The plain text part of a mail, with plain line ends."""
+    body = message.get_body(("plain",))
+    assert isinstance(body, EmailMessage), message
+    return str(body.get_content()).replace("\r\n", "\n")
+
+
+def token_in(message: EmailMessage, path: str) -> str:
+    """The ``token`` of the link to ``path`` in a mail's text."""
+    found = re.search(rf"{re.escape(path)}\?token=([^\s\"<&]+)", text_of(message))
+    assert found, text_of(message)
+    return unquote(found.group(1))
 
 
 def recipients_of(message: EmailMessage) -> list[str]:

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from mupass_forum import __version__
+from tests.conftest import TEST_DATABASE_URL, free_port, on_postgres
 
 
 def run_cli(
@@ -29,12 +30,6 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_help_names_every_command():
@@ -113,3 +108,104 @@ def test_serve_answers_ready_within_seconds(tmp_path: Path):
             log.close()
     # uvicorn shuts down gracefully, then re-raises SIGTERM so the exit status tells why.
     assert process.returncode in (0, -signal.SIGTERM)
+
+
+# Refusing to start, in one line --------------------------------------------------------------
+
+
+def assert_refused(result: subprocess.CompletedProcess[str], *words: str) -> None:
+    """Exit status 1, one line of error naming ``words``, no traceback, nothing served."""
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: "), result.stderr
+    for word in words:
+        assert word in lines[0]
+    assert "Serving" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "words"),
+    [
+        (
+            {"MUPASS_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"},
+            ["cannot connect to the database", "PostgreSQL at 127.0.0.1:1/none"],
+        ),
+        ({"MUPASS_LOCALES": "de,en,fr,es,pt"}, ["'pt'", "mupass-forum i18n init pt"]),
+        ({"MUPASS_LOG_LEVEL": "LOUD"}, ["MUPASS_LOG_LEVEL"]),
+        ({"MUPASS_DATA_DIR": "{tmp}/a-file"}, ["MUPASS_DATA_DIR", "is not a directory"]),
+    ],
+    ids=["database-down", "locale-without-catalog", "log-level", "data-dir-a-file"],
+)
+def test_serve_refuses_a_configuration_it_cannot_serve(tmp_path: Path, env, words):
+    (tmp_path / "a-file").write_text("")
+    environment = {"MUPASS_DATA_DIR": str(tmp_path / "data")}
+    environment.update({name: value.format(tmp=tmp_path) for name, value in env.items()})
+
+    result = run_cli("serve", "--port", str(free_port()), env=environment)
+
+    assert_refused(result, *words)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every directory")
+def test_serve_refuses_an_unreadable_data_dir(tmp_path: Path):
+    data = tmp_path / "data"
+    data.mkdir(mode=0o000)
+    try:
+        result = run_cli("serve", "--port", str(free_port()), env={"MUPASS_DATA_DIR": str(data)})
+    finally:
+        data.chmod(0o700)
+    assert_refused(result, "data directory", str(data))
+
+
+@pytest.mark.skipif(not on_postgres(), reason="needs a PostgreSQL server")
+def test_serve_names_a_missing_postgresql_database(tmp_path: Path):
+    missing = TEST_DATABASE_URL.rsplit("/", 1)[0] + "/mupass_no_such_database"
+    result = run_cli(
+        "serve",
+        "--port",
+        str(free_port()),
+        env={"MUPASS_DATA_DIR": str(tmp_path), "MUPASS_DATABASE_URL": missing},
+    )
+    assert_refused(result, "mupass_no_such_database", "does not exist")
+
+
+def test_serve_refuses_a_port_in_use(tmp_path: Path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "--port", str(port), env={"MUPASS_DATA_DIR": str(tmp_path)})
+    assert_refused(result, f"cannot listen on 127.0.0.1:{port}")
+    assert not (tmp_path / "mupass-forum.sqlite3").exists()
+
+
+@pytest.mark.parametrize(
+    ("env", "words"),
+    [
+        ({}, ["--workers 2", "MUPASS_BOARD_CHANNELS=redis or postgres"]),
+        (
+            {
+                "MUPASS_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
+                "MUPASS_BOARD_CHANNELS": "postgres",
+            },
+            ["--workers 2 on PostgreSQL", "MUPASS_SECRET_KEY"],
+        ),
+    ],
+    ids=["memory-channels", "postgresql-without-secret-key"],
+)
+def test_several_workers_need_what_they_share(tmp_path: Path, env, words):
+    result = run_cli(
+        "serve",
+        "--workers",
+        "2",
+        "--port",
+        str(free_port()),
+        env={"MUPASS_DATA_DIR": str(tmp_path), **env},
+    )
+    assert_refused(result, *words)
+
+
+def test_migrate_names_an_unreachable_database():
+    result = run_cli("migrate", env={"MUPASS_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/x"})
+    assert_refused(result, "cannot connect to the database")

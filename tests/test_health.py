@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import on_postgres
+from tests.conftest import TEST_REDIS_URL, on_postgres
 
 
 def test_live(client):
@@ -36,3 +36,21 @@ def test_ready_is_503_when_the_database_is_unreachable_postgres(make_client):
 
     assert response.status_code == 503
     assert response.json()["code"] == "database_unavailable"
+
+
+def test_ready_reports_redis_when_it_is_configured(make_client, redis_prefix):
+    client = make_client(redis_url=TEST_REDIS_URL, redis_key_prefix=redis_prefix)
+
+    response = client.get("/health/ready")
+
+    assert response.status_code == 200
+    assert response.json()["redis"] == "ok"
+
+
+def test_ready_is_503_while_redis_is_down(make_client):
+    client = make_client(redis_url="redis://127.0.0.1:1/0")
+
+    response = client.get("/health/ready")
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "redis_unavailable"

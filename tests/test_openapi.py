@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+from tests.conftest import referenced_urls
+
 METHODS = {"get", "post", "put", "patch", "delete"}
 
 
@@ -31,3 +35,22 @@ def test_a_browsable_page_is_served(client):
     response = client.get("/schema")
     assert response.status_code == 200
     assert "text/html" in response.headers["content-type"]
+
+
+@pytest.mark.parametrize("path", ["/schema", "/schema/swagger"])
+def test_the_documentation_page_loads_only_from_the_service(client, path):
+    page = client.get(path).text
+    urls = referenced_urls(page)
+
+    assert any(url.endswith("swagger-ui-bundle.js") for url in urls), page[:2000]
+    for url in urls:
+        assert url.startswith("/") and not url.startswith("//"), url
+        asset = client.get(url)
+        assert asset.status_code == 200, url
+        assert asset.content
+
+
+def test_the_assets_come_with_their_licence(client):
+    response = client.get("/schema/assets/LICENSE")
+    assert response.status_code == 200
+    assert "Apache License" in response.text

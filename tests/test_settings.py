@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from mupass_forum.settings import Settings, SettingsError
+from mupass_forum.settings import Settings, SettingsError, stored_secret_key
 
 
 def test_defaults_use_a_sqlite_file_in_the_data_dir():
@@ -50,6 +53,7 @@ def test_environment_values_are_parsed():
         ("MUPASS_DATABASE_POOL_SIZE", "many", "MUPASS_DATABASE_POOL_SIZE"),
         ("MUPASS_DEFAULT_TIMEZONE", "Mars/Olympus", "MUPASS_DEFAULT_TIMEZONE"),
         ("MUPASS_INTEREST_LINK_DAYS", "0", "MUPASS_INTEREST_LINK_DAYS"),
+        ("MUPASS_LOG_LEVEL", "loud", "MUPASS_LOG_LEVEL"),
     ],
 )
 def test_bad_values_are_named(name, value, message):
@@ -61,3 +65,63 @@ def test_settings_are_frozen():
     settings = Settings.from_env(environ={})
     with pytest.raises(AttributeError):
         settings.demo = True  # type: ignore[misc]
+
+
+# The secret key ------------------------------------------------------------------------------
+
+
+def test_the_embedded_default_keeps_its_secret_key_in_the_data_dir(tmp_path: Path):
+    first = Settings.from_env(environ={"MUPASS_DATA_DIR": str(tmp_path)}).signing_key
+    key_file = tmp_path / "secret_key"
+
+    assert len(first) >= 32
+    assert key_file.read_text().strip() == first
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert [path.name for path in tmp_path.iterdir()] == ["secret_key"]
+    # Another process (or the same one after a restart) reads the same key.
+    stored_secret_key.cache_clear()
+    assert Settings.from_env(environ={"MUPASS_DATA_DIR": str(tmp_path)}).signing_key == first
+
+
+def test_mupass_secret_key_wins_and_leaves_the_data_dir_alone(tmp_path: Path):
+    settings = Settings.from_env(
+        environ={"MUPASS_DATA_DIR": str(tmp_path), "MUPASS_SECRET_KEY": "configured-key"}
+    )
+    assert settings.signing_key == "configured-key"
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_postgresql_without_a_secret_key_keeps_one_per_process(tmp_path: Path):
+    settings = Settings.from_env(
+        environ={"MUPASS_DATA_DIR": str(tmp_path), "MUPASS_DATABASE_URL": "postgresql://db/x"}
+    )
+    assert settings.signing_key == settings.replace(base_url="https://x.org").signing_key
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_processes_starting_together_agree_on_the_secret_key(tmp_path: Path):
+    program = (
+        "import sys\n"
+        "from mupass_forum.settings import Settings\n"
+        "print(Settings.from_env(environ={'MUPASS_DATA_DIR': sys.argv[1]}).signing_key)\n"
+    )
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", program, str(tmp_path / "new")],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    keys = {process.communicate(timeout=30)[0].strip() for process in processes}
+
+    assert len(keys) == 1
+    assert keys == {(tmp_path / "new" / "secret_key").read_text().strip()}
+    assert [path.name for path in (tmp_path / "new").iterdir()] == ["secret_key"]
+
+
+def test_a_data_dir_that_is_a_file_is_named(tmp_path: Path):
+    (tmp_path / "file").write_text("")
+    settings = Settings.from_env(environ={"MUPASS_DATA_DIR": str(tmp_path / "file")})
+    with pytest.raises(SettingsError, match=r"MUPASS_DATA_DIR .* is not a directory"):
+        settings.signing_key  # noqa: B018

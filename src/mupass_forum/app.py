@@ -12,10 +12,9 @@ from litestar.channels import ChannelsPlugin
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Tag
 
-from mupass_forum import __version__, db, pages
+from mupass_forum import __version__, api_docs, db, pages
 from mupass_forum.accounts.authentication import (
     authentication_middleware,
     forget_stale_session,
@@ -195,7 +194,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
 
     app = Litestar(
-        route_handlers=[HealthController, api, site],
+        route_handlers=[HealthController, api, site, *api_docs.routers(settings)],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[
             database_lifespan,
@@ -227,7 +226,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "texts and errors; errors are RFC 9457 problems with a stable `code`."
             ),
             path="/schema",
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            render_plugins=api_docs.render_plugins(),
             use_handler_docstrings=True,
             tags=[
                 Tag(name="health", description="Liveness and readiness"),

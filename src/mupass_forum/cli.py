@@ -7,6 +7,7 @@ import functools
 import json
 import os
 import signal
+import socket
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -29,22 +30,19 @@ def load_settings(**overrides: Any) -> Settings:
 
 
 def run_with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
-    """Run ``work`` with the database of ``settings`` connected, then close it."""
+    """Run ``work`` with the database of ``settings`` connected, then close it; a database
+    that cannot be reached is reported in one line."""
 
     async def main() -> T:
         async with db.connected(settings):
             return await work()
 
-    return asyncio.run(main())
-
-
-def describe_database(settings: Settings) -> str:
-    url = settings.resolved_database_url
-    if url.startswith("sqlite:///"):
-        return f"SQLite at {db.sqlite_path(url)}"
-    # Never print a password that may be part of the URL.
-    host = url.split("@", 1)[-1]
-    return f"PostgreSQL at {host}"
+    try:
+        return asyncio.run(main())
+    except db.DatabaseUnreachable as exc:
+        raise click.ClickException(f"cannot connect to the database: {exc}") from exc
+    except db.MigrationLockTimeout as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -64,7 +62,7 @@ def main() -> None:
 def migrate(check: bool) -> None:
     """Create or upgrade the database schema."""
     settings = load_settings()
-    click.echo(f"Database: {describe_database(settings)}")
+    click.echo(f"Database: {db.describe(settings)}")
     if check:
         pending = run_with_database(settings, db.pending_migrations)
         for name in pending:
@@ -105,7 +103,8 @@ def serve(host: str, port: int, workers: int, reload: bool, demo: bool) -> None:
     if demo:
         os.environ["MUPASS_DEMO"] = "1"
     settings = load_settings()
-    click.echo(f"Database: {describe_database(settings)}")
+    check_before_serving(settings, host, port, workers)
+    click.echo(f"Database: {db.describe(settings)}")
 
     async def prepare() -> None:
         if settings.uses_sqlite:
@@ -134,6 +133,42 @@ def serve(host: str, port: int, workers: int, reload: bool, demo: bool) -> None:
         log_level=settings.log_level.lower(),
         proxy_headers=True,
     )
+
+
+def check_before_serving(settings: Settings, host: str, port: int, workers: int) -> None:
+    """Refuse to start, in one line, what could not serve as configured."""
+    from mupass_forum.app import install_catalogs
+    from mupass_forum.i18n.locale import CatalogError
+
+    if workers > 1 and settings.board_channels == "memory":
+        raise click.ClickException(
+            f"--workers {workers} needs MUPASS_BOARD_CHANNELS=redis or postgres: the in-memory "
+            "channel reaches only the board's live sockets of one process"
+        )
+    if workers > 1 and not settings.uses_sqlite and not settings.secret_key:
+        raise click.ClickException(
+            f"--workers {workers} on PostgreSQL needs MUPASS_SECRET_KEY: each process would "
+            "sign links with a key of its own"
+        )
+    try:
+        settings.signing_key  # noqa: B018 (made or read now, so that a bad data dir stops here)
+        install_catalogs(settings)
+    except (SettingsError, CatalogError) as exc:
+        raise click.ClickException(f"configuration: {exc}") from exc
+    if not settings.secret_key and not settings.uses_sqlite:
+        click.echo(
+            "Note: MUPASS_SECRET_KEY is not set; links sent by mail stop working when the "
+            "service restarts."
+        )
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        # As uvicorn binds: SO_REUSEADDR, so that a port in TIME_WAIT is not "in use".
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise click.ClickException(
+                f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+            ) from exc
 
 
 @main.command("create-admin")
@@ -358,7 +393,7 @@ def mail_relay() -> None:
     if settings.mail_relay == "inprocess":
         click.echo("Note: MUPASS_MAIL_RELAY=inprocess, so the web servers relay mail as well.")
     click.echo(
-        f"Relaying mail from {describe_database(settings)} "
+        f"Relaying mail from {db.describe(settings)} "
         f"to {settings.smtp_host}:{settings.smtp_port} (Ctrl+C stops)"
     )
 

@@ -6,10 +6,13 @@ import logging
 
 import msgspec
 from litestar import Controller, get
+from litestar.di import NamedDependency
 
 from mupass_forum import __version__, db
+from mupass_forum.accounts.services import AccountService
 from mupass_forum.errors import Unavailable
 from mupass_forum.i18n import N_
+from mupass_forum.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +21,8 @@ class Health(msgspec.Struct):
     status: str
     version: str
     database: str | None = None
+    #: ``ok`` when ``MUPASS_REDIS_URL`` is set (and Redis answers).
+    redis: str | None = None
 
 
 class HealthController(Controller):
@@ -30,8 +35,13 @@ class HealthController(Controller):
         return Health(status="ok", version=__version__)
 
     @get("/ready", operation_id="health_ready", summary="Readiness")
-    async def ready(self) -> Health:
-        """The database answers and its schema is up to date; 503 otherwise."""
+    async def ready(
+        self,
+        settings: NamedDependency[Settings],
+        account_service: NamedDependency[AccountService],
+    ) -> Health:
+        """The database (and Redis, when configured) answers and the schema is up to date;
+        503 otherwise."""
         try:
             await db.ping()
             pending = await db.pending_migrations()
@@ -44,4 +54,14 @@ class HealthController(Controller):
                 N_("The database schema is not up to date; pending migrations: {count}."),
                 count=len(pending),
             )
-        return Health(status="ok", version=__version__, database=db.current_engine().engine_type)
+        if settings.redis_url:
+            try:
+                await account_service.throttle.counters.ping()
+            except Unavailable as exc:
+                raise Unavailable("redis_unavailable", N_("Redis does not answer.")) from exc
+        return Health(
+            status="ok",
+            version=__version__,
+            database=db.current_engine().engine_type,
+            redis="ok" if settings.redis_url else None,
+        )

@@ -6,8 +6,11 @@ Nothing here is read at import time: ``Settings.from_env()`` is called by the en
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import secrets
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,6 +21,7 @@ PREFIX = "MUPASS_"
 SMTP_TLS_MODES = ("none", "starttls", "tls")
 MAIL_RELAY_MODES = ("inprocess", "external", "off")
 BOARD_CHANNELS = ("memory", "redis", "postgres")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class SettingsError(ValueError):
@@ -48,8 +52,9 @@ class Settings:
     database_pool_size: int = 4
     #: How long a SQLite writer waits for another process's lock, in milliseconds.
     sqlite_busy_timeout_ms: int = 5000
-    #: Signs tokens and links; generated per process when unset (fine for development only).
-    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
+    #: Signs links; when unset, ``signing_key`` uses the one kept in ``data_dir`` (SQLite) or
+    #: one made for this process (PostgreSQL).
+    secret_key: str = field(default="", repr=False)
     #: The locales the service speaks; adding one means a catalog plus this setting.
     locales: tuple[str, ...] = ("de", "en", "fr", "es")
     #: The locale used when nothing in the request asks for another.
@@ -208,6 +213,10 @@ class Settings:
             raise SettingsError(
                 f"{PREFIX}DEFAULT_TIMEZONE {self.default_timezone!r} is no IANA time zone"
             ) from exc
+        if self.log_level not in LOG_LEVELS:
+            raise SettingsError(
+                f"{PREFIX}LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {self.log_level!r}"
+            )
         if self.database_pool_size < 1:
             raise SettingsError(f"{PREFIX}DATABASE_POOL_SIZE must be at least 1")
         if self.password_hash_memory_kib < 64 or self.password_hash_time_cost < 1:
@@ -263,6 +272,17 @@ class Settings:
             raise SettingsError(f"{PREFIX}BOARD_CHANNELS=postgres needs a PostgreSQL database")
 
     @property
+    def signing_key(self) -> str:
+        """The key that signs links: ``MUPASS_SECRET_KEY``; else, on the embedded database, the
+        one kept in the data directory (made on first use, so links survive restarts and work
+        in every worker); else, on PostgreSQL, one made for this process."""
+        if self.secret_key:
+            return self.secret_key
+        if self.uses_sqlite:
+            return stored_secret_key(self.data_dir.resolve())
+        return _process_secret_key()
+
+    @property
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
@@ -271,3 +291,46 @@ class Settings:
     @property
     def uses_sqlite(self) -> bool:
         return self.resolved_database_url.startswith("sqlite:///")
+
+
+#: The file in the data directory that keeps the embedded default's secret key.
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name)
+
+
+@functools.cache
+def stored_secret_key(data_dir: Path) -> str:
+    """The secret key kept in ``data_dir``, made (readable by its owner only) if there is none.
+
+    Processes that start at the same moment agree: each writes a candidate to a file of its
+    own, and only the first ``link`` to the final name succeeds; every one then reads that.
+    """
+    path = data_dir / SECRET_KEY_FILE
+    if data_dir.exists() and not data_dir.is_dir():
+        raise SettingsError(f"{PREFIX}DATA_DIR {data_dir} is not a directory")
+    try:
+        if not path.exists():
+            data_dir.mkdir(parents=True, exist_ok=True)
+            descriptor, candidate = tempfile.mkstemp(dir=data_dir, prefix=f".{SECRET_KEY_FILE}.")
+            try:
+                with os.fdopen(descriptor, "w") as file:
+                    file.write(secrets.token_urlsafe(48) + "\n")
+                    file.flush()
+                    os.fsync(file.fileno())
+                with contextlib.suppress(FileExistsError):
+                    os.link(candidate, path)
+            finally:
+                os.unlink(candidate)
+        key = path.read_text().strip()
+    except OSError as exc:
+        raise SettingsError(
+            f"cannot keep the secret key in the data directory {data_dir} "
+            f"({exc.strerror or exc}); check {PREFIX}DATA_DIR or set {PREFIX}SECRET_KEY"
+        ) from exc
+    if not key:
+        raise SettingsError(f"{path} is empty; remove it (links signed before break) or set it")
+    return key
+
+
+@functools.cache
+def _process_secret_key() -> str:
+    return secrets.token_urlsafe(48)

@@ -4,28 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import uuid
 from datetime import UTC, datetime, timedelta
-from urllib.parse import unquote
 
 from mupass_forum.accounts.services import AccountService
 from mupass_forum.accounts.tables import OneTimeToken
 from mupass_forum.mail.tables import OutboxMail
+from tests.mail_fixtures import text_of, token_in
 
 
 def new_email() -> str:
     return f"mail-{uuid.uuid4().hex[:12]}@example.org"
-
-
-def text_of(message) -> str:
-    return message.get_body(("plain",)).get_content().replace("\r\n", "\n")
-
-
-def token_in(message, path: str) -> str:
-    found = re.search(rf"{re.escape(path)}\?token=([^\s\"<&]+)", text_of(message))
-    assert found, text_of(message)
-    return unquote(found.group(1))
 
 
 def sign_up(client, email, **changes):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
 import redis
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
+from tests.conftest import TEST_REDIS_URL
 
 
 def fail(client, email, lang="en"):
@@ -82,23 +81,9 @@ def test_each_process_counts_alone_without_redis(make_client, make_account):
     assert fail(first, account.email).status_code == 401
 
 
-@pytest.fixture
-def redis_prefix():
-    prefix = f"mupass-test-{uuid.uuid4().hex}:"
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except redis.ConnectionError:
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    yield prefix
-    for key in connection.scan_iter(f"{prefix}*"):
-        connection.delete(key)
-    connection.close()
-
-
 def test_two_processes_sharing_redis_share_one_limit(make_client, make_account, redis_prefix):
     settings = {
-        "redis_url": REDIS_URL,
+        "redis_url": TEST_REDIS_URL,
         "redis_key_prefix": redis_prefix,
         "login_failures_per_account": 3,
     }
@@ -115,7 +100,23 @@ def test_two_processes_sharing_redis_share_one_limit(make_client, make_account, 
 
     assert locked.status_code == 429
     assert 1 <= int(locked.headers["retry-after"]) <= 900
-    keys = list(redis.Redis.from_url(REDIS_URL).scan_iter(f"{redis_prefix}*"))
+    keys = list(redis.Redis.from_url(TEST_REDIS_URL).scan_iter(f"{redis_prefix}*"))
     assert keys
     # Addresses and emails are hashed before they become keys.
     assert all(account.email.encode() not in key for key in keys)
+
+
+def test_sign_in_answers_503_while_redis_is_down(make_client, make_account):
+    client = make_client(redis_url="redis://127.0.0.1:1/0")
+    account = make_account(sign_in=False)
+
+    response = client.post(
+        "/api/v1/auth/login?lang=de", json={"email": account.email, "password": account.password}
+    )
+
+    assert response.status_code == 503
+    assert response.headers["content-type"].startswith("application/problem+json")
+    problem = response.json()
+    assert problem["code"] == "rate_limits_unavailable"
+    assert problem["title"] == "Dienst nicht verfügbar"
+    assert "Redis" not in problem["detail"]

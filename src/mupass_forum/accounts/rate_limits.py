@@ -7,13 +7,18 @@ counter reaches its limit, sign-ins for that account (or from that address) are 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from mupass_forum.errors import TooManyRequests
+from mupass_forum.errors import TooManyRequests, Unavailable
 from mupass_forum.i18n import N_
+
+log = logging.getLogger(__name__)
 
 
 class Counters(Protocol):
@@ -24,6 +29,9 @@ class Counters(Protocol):
         """Count one more, opening a window when there is none."""
 
     async def clear(self, key: str) -> None: ...
+
+    async def ping(self) -> None:
+        """Raise ``Unavailable`` unless the counters' store answers."""
 
     async def close(self) -> None: ...
 
@@ -57,37 +65,77 @@ class MemoryCounters:
     async def clear(self, key: str) -> None:
         self._windows.pop(key, None)
 
+    async def ping(self) -> None:
+        """Always answers: the counters are in this process."""
+
     async def close(self) -> None:
         self._windows.clear()
 
 
+#: Seconds a Redis command may take before the request is answered 503.
+REDIS_TIMEOUT_SECONDS = 3.0
+
+
+@contextlib.contextmanager
+def _redis_answers() -> Iterator[None]:
+    """Turn Redis being down into a 503 problem: without the counters nobody may sign in,
+    and a 500 would say the service is broken rather than waiting for a neighbour."""
+    from redis.exceptions import RedisError
+
+    try:
+        yield
+    except RedisError as exc:
+        log.warning("Redis does not answer: %s", exc)
+        raise Unavailable(
+            "rate_limits_unavailable",
+            N_(
+                "Signing in and mail about your account are not possible at the moment. "
+                "Please try again in a few minutes."
+            ),
+        ) from exc
+
+
 class RedisCounters:
-    """Counters in Redis, shared by every process that uses the same URL and prefix."""
+    """Counters in Redis, shared by every process that uses the same URL and prefix.
+
+    While Redis does not answer, every method raises ``Unavailable`` (503).
+    """
 
     def __init__(self, url: str, prefix: str) -> None:
         from redis.asyncio import Redis
 
-        self._redis = Redis.from_url(url)
+        self._redis = Redis.from_url(
+            url,
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_timeout=REDIS_TIMEOUT_SECONDS,
+        )
         self._prefix = prefix
 
+    async def ping(self) -> None:
+        with _redis_answers():
+            await self._redis.ping()
+
     async def read(self, key: str) -> tuple[int, int]:
-        async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.get(self._prefix + key)
-            pipe.ttl(self._prefix + key)
-            count, ttl = await pipe.execute()
+        with _redis_answers():
+            async with self._redis.pipeline(transaction=False) as pipe:
+                pipe.get(self._prefix + key)
+                pipe.ttl(self._prefix + key)
+                count, ttl = await pipe.execute()
         if count is None:
             return 0, 0
         return int(count), max(1, int(ttl))
 
     async def hit(self, key: str, window_seconds: int) -> None:
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.incr(self._prefix + key)
-            # NX: only the first failure of a window sets its end.
-            pipe.expire(self._prefix + key, window_seconds, nx=True)
-            await pipe.execute()
+        with _redis_answers():
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.incr(self._prefix + key)
+                # NX: only the first failure of a window sets its end.
+                pipe.expire(self._prefix + key, window_seconds, nx=True)
+                await pipe.execute()
 
     async def clear(self, key: str) -> None:
-        await self._redis.delete(self._prefix + key)
+        with _redis_answers():
+            await self._redis.delete(self._prefix + key)
 
     async def close(self) -> None:
         await self._redis.aclose()

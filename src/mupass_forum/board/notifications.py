@@ -95,7 +95,7 @@ def post_url(settings: Settings, thread_id: int, post_id: int) -> str:
 
 def _signature(settings: Settings, payload: str) -> str:
     digest = hmac.new(
-        settings.secret_key.encode(), f"board-unsubscribe:{payload}".encode(), hashlib.sha256
+        settings.signing_key.encode(), f"board-unsubscribe:{payload}".encode(), hashlib.sha256
     ).digest()
     return base64.urlsafe_b64encode(digest[:18]).decode()
 

@@ -52,7 +52,7 @@ def install(settings: Settings) -> None:
     """Sign with ``settings``'s secret and link to its base URL (done by ``create_app``)."""
     global _signer
     key = hmac.new(
-        settings.secret_key.encode(), b"mupass-forum consent withdrawal link", hashlib.sha256
+        settings.signing_key.encode(), b"mupass-forum consent withdrawal link", hashlib.sha256
     ).digest()
     _signer = _Signer(key, settings.base_url, timedelta(days=settings.consent_link_days))
 

@@ -54,6 +54,11 @@ class Catalogs:
             try:
                 with po_path.open("rb") as po_file:
                     catalog = read_po(po_file, locale=locale, domain=CATALOG_DOMAIN)
+            except FileNotFoundError as exc:
+                raise CatalogError(
+                    f"the locale {locale!r} has no catalog at {po_path}; "
+                    f"create it with `mupass-forum i18n init {locale}`"
+                ) from exc
             except (OSError, ValueError) as exc:
                 raise CatalogError(f"cannot read the catalog of {locale!r} at {po_path}") from exc
             compiled = io.BytesIO()
