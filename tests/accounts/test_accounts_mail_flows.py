@@ -23,7 +23,7 @@ def text_of(message) -> str:
 
 
 def token_in(message, path: str) -> str:
-    found = re.search(rf"{re.escape(path)}\?token=([^\s\"<]+)", text_of(message))
+    found = re.search(rf"{re.escape(path)}\?token=([^\s\"<&]+)", text_of(message))
     assert found, text_of(message)
     return unquote(found.group(1))
 
