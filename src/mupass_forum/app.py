@@ -27,6 +27,7 @@ from mupass_forum.accounts.controllers import (
     OrganizationController,
     TranslatorRoleController,
 )
+from mupass_forum.accounts.pages import AccountPages
 from mupass_forum.accounts.services import AccountService
 from mupass_forum.board.controllers import (
     CategoryController,
@@ -189,7 +190,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # Pages for people: outside /api/v1, not part of the API's description.
     site = Router(
         path="/",
-        route_handlers=[pages.start_page, pages.static_file],
+        route_handlers=[pages.start_page, pages.static_file, AccountPages],
         include_in_schema=False,
     )
 

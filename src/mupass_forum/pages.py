@@ -76,6 +76,7 @@ from mupass_forum.i18n import (
 )
 from mupass_forum.request_context import NON_PAGE_PREFIXES
 from mupass_forum.settings import Settings
+from mupass_forum.validation import choosable_time_zones
 
 _PACKAGE = Path(__file__).resolve().parent
 TEMPLATES_DIR = _PACKAGE / "templates"
@@ -116,6 +117,8 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
         current_timezone=current_timezone,
         static_url=static_url,
         language_links=language_links,
+        language_choices=language_choices,
+        time_zone_choices=choosable_time_zones,
         principal_of=principal_of,
     )
     environment.filters.update(
@@ -143,6 +146,11 @@ class LanguageLink:
 def _native_name(locale: str) -> str:
     name = str(Locale.parse(locale).get_display_name(locale))
     return name[:1].upper() + name[1:]
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """The service's languages as (code, name in itself) pairs, for a form's choice."""
+    return [(locale, _native_name(locale)) for locale in supported_locales()]
 
 
 def language_links(request: Request[Any, Any, Any]) -> list[LanguageLink]:

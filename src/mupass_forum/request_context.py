@@ -140,7 +140,7 @@ class RequestContext:
             if message["type"] == "http.response.start":
                 headers = MutableScopeHeaders.from_message(message)
                 if remember is not None:
-                    headers.add("Set-Cookie", _language_cookie(remember, scope))
+                    headers.add("Set-Cookie", language_cookie(remember, scope))
                 headers["Content-Language"] = i18n.current_locale()
                 headers["X-Request-ID"] = request_id
                 headers.add("Vary", "Accept-Language")
@@ -190,7 +190,8 @@ class RequestContext:
         await send(cast("Message", {"type": "http.response.body", "body": body}))
 
 
-def _language_cookie(locale: str, scope: Scope) -> str:
+def language_cookie(locale: str, scope: Scope) -> str:
+    """``Set-Cookie`` for the language chosen on the pages."""
     secure = "; Secure" if scope.get("scheme") == "https" else ""
     return (
         f"{LANGUAGE_COOKIE}={locale}; Path=/; Max-Age={LANGUAGE_COOKIE_MAX_AGE}; "

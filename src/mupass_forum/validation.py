@@ -54,6 +54,27 @@ def _time_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
+#: The areas of the time zones offered for choosing (the IANA database also has aliases such
+#: as ``US/Eastern`` and ``Etc/GMT+3``, which are accepted but not offered).
+_CHOOSABLE_AREAS = (
+    "Africa/",
+    "America/",
+    "Antarctica/",
+    "Asia/",
+    "Atlantic/",
+    "Australia/",
+    "Europe/",
+    "Indian/",
+    "Pacific/",
+)
+
+
+@functools.cache
+def choosable_time_zones() -> tuple[str, ...]:
+    """The time zones a person picks from on a page: UTC and every Area/City, sorted."""
+    return ("UTC", *sorted(name for name in _time_zones() if name.startswith(_CHOOSABLE_AREAS)))
+
+
 def is_time_zone(name: str) -> bool:
     """An IANA time zone name such as Europe/Berlin (or UTC)."""
     return name in _time_zones()

@@ -7,13 +7,15 @@ from urllib.parse import quote
 from mupass_forum.i18n import N_
 from mupass_forum.mail import MailTemplate
 
-#: Pages of the web front end that take the token from the link and post it to the API.
+#: The service's pages that the links of these mails open (see ``accounts.pages``).
 VERIFY_PATH = "/account/verify"
 RESET_PATH = "/account/reset-password"
 
 
-def link(base_url: str, path: str, token: str) -> str:
-    return f"{base_url}{path}?token={quote(token)}"
+def link(base_url: str, path: str, locale: str, token: str | None = None) -> str:
+    """A page's address for a mail in ``locale``: the page opens in the mail's language."""
+    query = f"token={quote(token)}&lang={locale}" if token else f"lang={locale}"
+    return f"{base_url}{path}?{query}"
 
 
 VERIFY_EMAIL = MailTemplate(

@@ -265,7 +265,7 @@ class AccountService:
             await _mail(
                 mails.ALREADY_REGISTERED,
                 user,
-                link=f"{self.settings.base_url}{mails.RESET_PATH}",
+                link=mails.link(self.settings.base_url, mails.RESET_PATH, user["locale"]),
             )
 
     async def _send_verification(self, recipient: Mapping[str, Any]) -> None:
@@ -276,7 +276,7 @@ class AccountService:
         await _mail(
             mails.VERIFY_EMAIL,
             recipient,
-            link=mails.link(self.settings.base_url, mails.VERIFY_PATH, token),
+            link=mails.link(self.settings.base_url, mails.VERIFY_PATH, recipient["locale"], token),
             expires_at=expires_at,
         )
 
@@ -460,6 +460,12 @@ class AccountService:
         if not revoked:
             raise NotFound("session_not_found")
 
+    async def revoke_other_sessions(self, principal: Principal) -> None:
+        """Sign out every session of the caller's account but the one of this request."""
+        await authorize(principal, signed_in)
+        assert principal.user_id is not None
+        await self._revoke_all_sessions(principal.user_id, keep=principal.session_id)
+
     async def _revoke_all_sessions(self, user_id: int, *, keep: int | None = None) -> None:
         query = Session.update({Session.revoked_at: now()}).where(
             Session.user == user_id, Session.revoked_at.is_null()
@@ -513,7 +519,7 @@ class AccountService:
                 mails.PASSWORD_CHANGED,
                 user,
                 changed_at=stamp,
-                link=f"{self.settings.base_url}{mails.RESET_PATH}",
+                link=mails.link(self.settings.base_url, mails.RESET_PATH, user["locale"]),
             )
 
     async def request_password_reset(self, data: schemas.PasswordResetRequest) -> None:
@@ -529,7 +535,7 @@ class AccountService:
             await _mail(
                 mails.PASSWORD_RESET,
                 user,
-                link=mails.link(self.settings.base_url, mails.RESET_PATH, token),
+                link=mails.link(self.settings.base_url, mails.RESET_PATH, user["locale"], token),
                 expires_at=expires_at,
             )
 
