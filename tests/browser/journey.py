@@ -1,0 +1,103 @@
+"""Steps of a person's journey through the pages, as a browser user takes them."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.select import Select
+from selenium.webdriver.support.wait import WebDriverWait
+
+from tests.mail_fixtures import SmtpServer, text_of
+
+WAIT_SECONDS = 20
+
+
+def fill(browser: WebDriver, **fields: str) -> None:
+    """Type into the form fields named by their ``id``; a select takes the option's value."""
+    for name, value in fields.items():
+        element = browser.find_element(By.ID, name)
+        if element.tag_name == "select":
+            choice = Select(element)
+            # An option is its own value where the page writes no value attribute.
+            values = [option.get_attribute("value") for option in choice.options]
+            choice.select_by_index(values.index(value))
+        else:
+            element.clear()
+            element.send_keys(value)
+
+
+def submit(browser: WebDriver, form_action: str = "") -> None:
+    """Press the submit button of the page's form (the one posting to ``form_action``)."""
+    selector = (
+        f"form[action^='{form_action}'] button[type=submit]"
+        if form_action
+        else ("main form button[type=submit]")
+    )
+    page = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.CSS_SELECTOR, selector).click()
+    # The form posts and the browser loads the answer: wait until the old page is gone.
+    WebDriverWait(browser, WAIT_SECONDS).until(staleness_of(page))
+
+
+def heading(browser: WebDriver) -> str:
+    return browser.find_element(By.TAG_NAME, "h1").text
+
+
+def language(browser: WebDriver) -> str:
+    return str(browser.find_element(By.TAG_NAME, "html").get_attribute("lang"))
+
+
+def link_in_mail(smtp: SmtpServer, to: str, path: str) -> str:
+    """The address of the link to ``path`` in the newest mail to ``to``."""
+    messages = smtp.wait_for(to=to, timeout=WAIT_SECONDS)
+    text = text_of(messages[-1])
+    found = re.search(rf"https?://\S*{re.escape(path)}\S*", text)
+    assert found, text
+    return found[0]
+
+
+def wait_for_text(browser: WebDriver, text: str, seconds: float = WAIT_SECONDS) -> None:
+    WebDriverWait(browser, seconds).until(
+        lambda b: text in b.find_element(By.TAG_NAME, "body").text
+    )
+
+
+def new_address(name: str) -> str:
+    return f"{name}-{uuid.uuid4().hex[:10]}@example.org"
+
+
+def sign_up_and_verify(
+    browser: WebDriver,
+    base_url: str,
+    smtp: SmtpServer,
+    *,
+    name: str,
+    email: str,
+    password: str,
+    locale: str,
+    timezone: str,
+) -> None:
+    """Create an account on the sign-up page and confirm it from the mailed link."""
+    browser.get(f"{base_url}/account/sign-up?lang={locale}")
+    fill(
+        browser, display_name=name, email=email, password=password, locale=locale, timezone=timezone
+    )
+    submit(browser, "/account/sign-up")
+    verify = link_in_mail(smtp, email, "/account/verify")
+    assert f"lang={locale}" in verify
+    browser.get(verify)
+    assert language(browser) == locale
+    submit(browser)
+
+
+def sign_in(
+    browser: WebDriver, base_url: str, *, email: str, password: str, next_path: str = ""
+) -> None:
+    target = f"{base_url}/account/sign-in" + (f"?next={next_path}" if next_path else "")
+    browser.get(target)
+    fill(browser, email=email, password=password)
+    submit(browser, "/account/sign-in")
