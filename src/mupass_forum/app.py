@@ -38,6 +38,7 @@ from mupass_forum.board.controllers import (
     ThreadController,
 )
 from mupass_forum.board.live import LiveHub, board_live, channels_backend
+from mupass_forum.board.pages import page_handlers as board_pages
 from mupass_forum.board.services import BoardService
 from mupass_forum.consent import links as consent_links
 from mupass_forum.consent.controllers import (
@@ -190,7 +191,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # Pages for people: outside /api/v1, not part of the API's description.
     site = Router(
         path="/",
-        route_handlers=[pages.start_page, pages.static_file, AccountPages],
+        route_handlers=[pages.start_page, pages.static_file, AccountPages, *board_pages()],
         include_in_schema=False,
     )
 

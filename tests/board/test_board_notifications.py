@@ -29,7 +29,8 @@ def test_followers_get_a_mail_about_replies_in_their_language(
     assert mail["locale"] == "de"
     assert mail["subject"] == "Fatou hat in „Recyclingpapier“ geantwortet"
     assert "We buy **recycled** paper only. Since 2019." in mail["text"]
-    assert f"/threads/{thread['id']}/posts?around=" in mail["text"]
+    assert f"/board/threads/{thread['id']}?around=" in mail["text"]
+    assert "/api/v1/board/threads" not in mail["text"]
     assert outbox(client, replier.email) == []
 
     reply(author, thread, "Danke!", "de")

@@ -11,7 +11,9 @@ gets everything in between, exactly once.
 Protocol (JSON text frames):
 
 - client, first (optional): ``{"type": "auth", "token": "<bearer token>"}``: browsers cannot
-  send headers with a WebSocket; other clients may send ``Authorization`` instead.
+  send headers with a WebSocket; other clients may send ``Authorization`` instead. The
+  service's own pages need neither: their session cookie signs the socket in (the origin
+  checked as below).
 - client: ``{"type": "subscribe", "threads": [1, 2], "categories": [3], "last_event_id": 41}``
   (once per connection; ``last_event_id`` omitted = from now on).
 - server: ``{"type": "event", "id": 42, "kind": "post_created", "category_id": 3,
@@ -41,6 +43,7 @@ from litestar.di import NamedDependency
 from litestar.exceptions import WebSocketDisconnect
 from litestar.plugins import InitPluginProtocol
 
+from mupass_forum.accounts.authentication import SESSION_COOKIE
 from mupass_forum.accounts.authorization import principal_of
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.services import AccountService
@@ -273,7 +276,10 @@ async def board_live(
         return
     await socket.accept()
     try:
-        principal, subscribe = await _hello(socket, principal_of(socket), account_service)
+        principal = principal_of(socket)
+        if origin is not None and not principal.is_authenticated:
+            principal = await _page_session(socket, account_service) or principal
+        principal, subscribe = await _hello(socket, principal, account_service)
         readable = set(await board_service.readable_category_ids(principal))
         threads, categories = await _check(subscribe, readable, principal)
         await _stream(socket, live_hub, subscribe.last_event_id, threads, categories, readable)
@@ -284,6 +290,16 @@ async def board_live(
         await socket.close(code=refused.close_code)
     except WebSocketDisconnect:
         return
+
+
+async def _page_session(
+    socket: WebSocket[Any, Any, Any], accounts: AccountService
+) -> Principal | None:
+    """Who a page of this service is signed in as: its session cookie, which the browser sends
+    with the socket. Only pages of the allowed origins get here, so another site's page cannot
+    listen in on the visitor's behalf."""
+    token = socket.cookies.get(SESSION_COOKIE)
+    return await accounts.principal_for_token(token) if token else None
 
 
 async def _hello(

@@ -17,6 +17,7 @@ from mupass_forum import db, pages
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.board import schemas
 from mupass_forum.board.authorization import CategoryAccess, reads_category
+from mupass_forum.board.rendering import mention_names
 from mupass_forum.board.sql import now, placeholders, query
 from mupass_forum.errors import BadRequest
 from mupass_forum.i18n import N_, gettext, language_name, use_locale
@@ -90,7 +91,13 @@ DIGEST_LINES = {
 
 
 def post_url(settings: Settings, thread_id: int, post_id: int) -> str:
-    return f"{settings.base_url}/api/v1/board/threads/{thread_id}/posts?around={post_id}"
+    """The thread's page around the post, scrolled to it (mail adds the reader's ``lang``)."""
+    return f"{settings.base_url}/board/threads/{thread_id}?around={post_id}#post-{post_id}"
+
+
+def board_url(settings: Settings) -> str:
+    """The board's first page: the categories the reader may read."""
+    return f"{settings.base_url}/board"
 
 
 def _signature(settings: Settings, payload: str) -> str:
@@ -134,7 +141,8 @@ def user_of_token(settings: Settings, token: str) -> int:
 
 
 def excerpt(text: str) -> str:
-    flat = " ".join(text.split())
+    """The start of a post's Markdown for a mail, mentions as the names they show."""
+    flat = " ".join(mention_names(text).split())
     return flat if len(flat) <= EXCERPT_LENGTH else flat[: EXCERPT_LENGTH - 1].rstrip() + "…"
 
 
@@ -300,7 +308,7 @@ async def send_digests(settings: Settings) -> int:
                     context={
                         "name": str(recipient["display_name"]),
                         "items": lines,
-                        "url": f"{settings.base_url}/api/v1/board/categories",
+                        "url": board_url(settings),
                         "unsubscribe_url": link,
                     },
                     headers=list_headers(link),

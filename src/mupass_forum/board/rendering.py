@@ -25,6 +25,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 _MENTION = re.compile(r"^mention:(\d{1,12})$")
+#: A mention as written: ``[@Awa Traoré](mention:42)``; an empty name stays empty.
+_MENTION_MARKUP = re.compile(r"\[([^\]\n]*)\]\(\s*mention:\d{1,12}\s*\)")
 
 ALLOWED_TAGS = frozenset(
     {
@@ -101,6 +103,17 @@ def sanitize(html: str) -> str:
         url_relative="deny",
         strip_comments=True,
     )
+
+
+def mention_names(source: str) -> str:
+    """``source`` with each mention written as the name it shows (``@Awa Traoré``), for plain
+    text such as mail, where the markup would be noise."""
+
+    def name(match: re.Match[str]) -> str:
+        label = match.group(1).strip()
+        return label if not label or label.startswith("@") else f"@{label}"
+
+    return _MENTION_MARKUP.sub(name, source)
 
 
 def render(source: str) -> Rendered:
