@@ -29,7 +29,7 @@ from mupass_forum import db
 from mupass_forum.app import create_app, install
 from mupass_forum.settings import Settings
 
-pytest_plugins = ["tests.mail_fixtures"]
+pytest_plugins = ["tests.mail_fixtures", "tests.query_count"]
 
 TEST_DATABASE_URL = os.environ.get("MUPASS_TEST_DATABASE_URL", "")
 SECRET_KEY = "test-secret-key-for-signing-only-in-tests"
