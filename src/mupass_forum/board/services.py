@@ -19,7 +19,7 @@ from babel import Locale
 from msgspec import UNSET
 
 from mupass_forum import db
-from mupass_forum.accounts.authorization import authorize
+from mupass_forum.accounts.authorization import authorize, translates_into
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.board import events, moderation, notifications, schemas
 from mupass_forum.board.authorization import (
@@ -29,6 +29,7 @@ from mupass_forum.board.authorization import (
     manages_categories,
     moderates_category,
     posts_in_category,
+    readable_categories,
     reads_category,
     translates_post,
 )
@@ -213,18 +214,19 @@ class BoardService:
     # Categories --------------------------------------------------------------------------
 
     async def list_categories(self, principal: Principal) -> list[schemas.Category]:
+        readable, args = await readable_categories(principal)
         rows = await query(
-            f"SELECT {CATEGORY_COLUMNS} FROM board_category c ORDER BY c.position, c.id"
+            f"SELECT {CATEGORY_COLUMNS} FROM board_category c WHERE {readable} "
+            "ORDER BY c.position, c.id",
+            *args,
         )
-        return [
-            await category_of(row, principal)
-            for row in rows
-            if await reads_category(principal, access_of(row, "c_"))
-        ]
+        return [await category_of(row, principal) for row in rows]
 
     async def readable_category_ids(self, principal: Principal) -> list[int]:
-        rows = await query("SELECT id, read_access, post_access, forum_id FROM board_category")
-        return [int(row["id"]) for row in rows if await reads_category(principal, access_of(row))]
+        """The categories the caller may read (for search and the live stream)."""
+        readable, args = await readable_categories(principal)
+        rows = await query(f"SELECT c.id FROM board_category c WHERE {readable}", *args)
+        return [int(row["id"]) for row in rows]
 
     async def _category_row(self, category_id: int) -> dict[str, Any]:
         rows = await query(
@@ -1047,7 +1049,8 @@ class BoardService:
         raise_problems(locale_problem(data.locale, "/locale"))
         async with db.transaction():
             post = await self.post_context(post_id, for_update=True)
-            await authorize(principal, reads_category, post.category, hide=True)
+            if not await self._answers_request(principal, post, data):
+                await authorize(principal, reads_category, post.category, hide=True)
             if post.deleted or post.hidden:
                 raise Gone("post_removed", N_("This post is no longer shown."))
             if data.locale == post.language:
@@ -1060,6 +1063,18 @@ class BoardService:
                 return await self._request_translation(principal, post, data.locale), False
             await authorize(principal, translates_post, (post.ownership, data.locale))
             return await self._store_translation(principal, post, data.locale, data.body), True
+
+    @staticmethod
+    async def _answers_request(
+        principal: Principal, post: PostContext, data: schemas.TranslationCreate
+    ) -> bool:
+        """Translators answer the requests into their languages wherever the post is, without
+        being able to read the rest of its category (their queue shows them these posts)."""
+        return (
+            data.body is not UNSET
+            and translates_into(principal, data.locale)
+            and bool(await open_requests(post.post_id, data.locale))
+        )
 
     async def _request_translation(
         self, principal: Principal, post: PostContext, locale: str
@@ -1163,6 +1178,7 @@ class BoardService:
             thread_title=post.thread_title,
             locale=locale,
             translator_id=principal.user_id,
+            category=post.category,
         )
         return await self.translation(translation_id)
 
@@ -1235,12 +1251,17 @@ async def pending_translations(
     """Requests into ``locales`` after ``after`` (requested at, post, locale), oldest first.
 
     The translators' queue (``translations.services``) merges them with the content's tasks.
-    Returns the requests the caller may read among the next ``limit`` ones, and the position of
-    the last one read when there are more (requests the caller may not read are skipped, so
-    the page may be shorter than ``limit``).
+    Translators see the requests into their languages wherever the post is; anyone else (a
+    platform admin) those of the categories they may read. Returns up to ``limit`` requests, and
+    the position of the last one when there are more.
     """
     if not locales:
         return [], None
+    readable, readable_args = await readable_categories(principal)
+    own = sorted(set(locales) & principal.translator_locales)
+    if own:
+        readable = f"(tr.locale IN ({placeholders(own)}) OR {readable})"
+        readable_args = [*own, *readable_args]
     position = ""
     position_args: list[Any] = []
     if after is not None:
@@ -1252,14 +1273,15 @@ async def pending_translations(
         position_args = [at, at, post_id, post_id, locale]
     rows = await query(
         "SELECT tr.locale, tr.created_at, p.id AS post_id, p.thread, p.language, p.source, "
-        f"t.title, {ACCESS_COLUMNS} FROM board_translation tr "
+        "t.title FROM board_translation tr "
         "JOIN board_post p ON p.id = tr.post JOIN board_thread t ON t.id = p.thread "
         "JOIN board_category c ON c.id = t.category "
         f"WHERE tr.status = 'requested' AND tr.locale IN ({placeholders(locales)}) {position}"
-        "AND p.deleted_at IS NULL AND p.hidden_at IS NULL "
+        f"AND p.deleted_at IS NULL AND p.hidden_at IS NULL AND {readable} "
         "ORDER BY tr.created_at, p.id, tr.locale LIMIT {}",
         *locales,
         *position_args,
+        *readable_args,
         limit + 1,
     )
     read = rows[:limit]
@@ -1274,7 +1296,6 @@ async def pending_translations(
             source=str(row["source"]),
         )
         for row in read
-        if await reads_category(principal, access_of(row, "c_"))
     ]
     last = read[-1] if len(rows) > limit else None
     return found, (
