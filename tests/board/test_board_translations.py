@@ -146,8 +146,7 @@ def test_translation_requests_need_a_reader_and_reach_translators_wherever_the_p
     assert done.status_code == 201, done.text
     # Answering the request shows the translator nothing else of the category.
     assert (
-        client.get(f"{BOARD}/threads/{thread['id']}", headers=translator.headers).status_code
-        == 404
+        client.get(f"{BOARD}/threads/{thread['id']}", headers=translator.headers).status_code == 404
     )
     shown = client.get(f"{BOARD}/posts/{post_id}?lang=en", headers=board_admin.headers).json()
     assert shown["html"] == "<p>Internal</p>\n"

@@ -81,7 +81,8 @@ def decode_list(raw: Any) -> list[str]:
 CATEGORY_COLUMNS = (
     "c.id AS c_id, c.slug AS c_slug, c.name AS c_name, c.description AS c_description, "
     "c.position AS c_position, c.read_access AS c_read_access, c.post_access AS c_post_access, "
-    "c.forum_id AS c_forum_id, c.series_id AS c_series_id"
+    "c.forum_id AS c_forum_id, c.series_id AS c_series_id, "
+    "(SELECT s.slug FROM forum_series s WHERE s.id = c.series_id) AS c_series"
 )
 NAME_LENGTH, DESCRIPTION_LENGTH = 120, 2000
 
@@ -99,6 +100,7 @@ async def category_of(row: Mapping[str, Any], principal: Principal) -> schemas.C
         read_access=schemas.Access(access.read_access),
         post_access=schemas.Access(access.post_access),
         forum_id=access.forum_id,
+        series=row["c_series"],
         series_id=row["c_series_id"],
         can_post=await posts_in_category(principal, access),
     )
@@ -257,7 +259,8 @@ class BoardService:
             max_length=DESCRIPTION_LENGTH,
         )
         raise_problems(*problems, *more)
-        await self._check_ties(data.forum_id, data.series_id)
+        await self._check_forum(data.forum_id)
+        series_id = await self._series_id(data.series, data.series_id)
         try:
             rows = await Category.insert(
                 Category(
@@ -268,7 +271,7 @@ class BoardService:
                     read_access=data.read_access.value,
                     post_access=data.post_access.value,
                     forum=data.forum_id,
-                    series=data.series_id,
+                    series=series_id,
                     created_at=now(),
                 )
             ).returning(Category.id)
@@ -278,17 +281,39 @@ class BoardService:
             ) from exc
         return await self.get_category(principal, int(rows[0]["id"]))
 
-    async def _check_ties(self, forum_id: int | None, series_id: int | None) -> None:
+    async def _check_forum(self, forum_id: int | None) -> None:
         if forum_id is not None and not await query("SELECT id FROM forum WHERE id = {}", forum_id):
             raise InvalidInput(
                 FieldError(N_("There is no such forum."), "unknown_forum", pointer="/forum_id")
             )
-        if series_id is not None and not await query(
-            "SELECT id FROM forum_series WHERE id = {}", series_id
-        ):
+
+    async def _series_id(self, slug: str | None, series_id: int | None) -> int | None:
+        """The series a category is tied to, named by its slug or by its id (not both)."""
+        if slug is not None and series_id is not None:
             raise InvalidInput(
-                FieldError(N_("There is no such series."), "unknown_series", pointer="/series_id")
+                FieldError(
+                    N_("Name the series by its slug or by its id, not both."),
+                    "series_named_twice",
+                    pointer="/series",
+                )
             )
+        if slug is None and series_id is None:
+            return None
+        rows = await query(
+            "SELECT id FROM forum_series WHERE slug = {}"
+            if slug is not None
+            else "SELECT id FROM forum_series WHERE id = {}",
+            slug if slug is not None else series_id,
+        )
+        if not rows:
+            raise InvalidInput(
+                FieldError(
+                    N_("There is no such series."),
+                    "unknown_series",
+                    pointer="/series" if slug is not None else "/series_id",
+                )
+            )
+        return int(rows[0]["id"])
 
     async def update_category(
         self, principal: Principal, category_id: int, data: schemas.CategoryUpdate
@@ -326,13 +351,13 @@ class BoardService:
             changes[Category.post_access] = data.post_access.value
         if data.forum_id is not UNSET:
             changes[Category.forum] = data.forum_id
-        if data.series_id is not UNSET:
-            changes[Category.series] = data.series_id
         raise_problems(*problems)
-        await self._check_ties(
-            None if data.forum_id is UNSET else data.forum_id,
-            None if data.series_id is UNSET else data.series_id,
-        )
+        await self._check_forum(None if data.forum_id is UNSET else data.forum_id)
+        if data.series is not UNSET or data.series_id is not UNSET:
+            changes[Category.series] = await self._series_id(
+                None if data.series is UNSET else data.series,
+                None if data.series_id is UNSET else data.series_id,
+            )
         if changes:
             await Category.update(changes).where(Category.id == category_id)
         return await self.get_category(principal, category_id)
