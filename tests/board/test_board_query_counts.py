@@ -7,17 +7,8 @@ the list's own query, never a check per row.
 
 from __future__ import annotations
 
-from tests.board.conftest import BOARD, outbox
+from tests.board.conftest import BOARD, grant_forum_role, outbox
 from tests.translations.queue import translation_queue
-
-
-def _grant(client, forum, account, role):
-    response = client.post(
-        f"/api/v1/forums/{forum.slug}/roles",
-        json={"user_id": account.id, "role": role},
-        headers=forum.admin.headers,
-    )
-    assert response.status_code == 201, response.text
 
 
 def test_list_endpoints_cost_the_same_for_1_and_50_categories(
@@ -26,8 +17,8 @@ def test_list_endpoints_cost_the_same_for_1_and_50_categories(
     forum = make_forum(status="announced")
     moderator, organizer = make_account(), make_account()
     translator = make_account(translator_locales=["fr"])
-    _grant(client, forum, moderator, "moderator")
-    _grant(client, forum, organizer, "organizer")
+    grant_forum_role(client, forum, moderator, "moderator")
+    grant_forum_role(client, forum, organizer, "organizer")
 
     asked_for = []
 
