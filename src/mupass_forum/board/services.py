@@ -81,9 +81,10 @@ def decode_list(raw: Any) -> list[str]:
 CATEGORY_COLUMNS = (
     "c.id AS c_id, c.slug AS c_slug, c.name AS c_name, c.description AS c_description, "
     "c.position AS c_position, c.read_access AS c_read_access, c.post_access AS c_post_access, "
-    "c.forum_id AS c_forum_id, c.series_id AS c_series_id, "
-    "(SELECT s.slug FROM forum_series s WHERE s.id = c.series_id) AS c_series"
+    "c.forum_id AS c_forum_id, c.series_id AS c_series_id"
 )
+#: The series' slug, for ``category_of`` (a page of posts does not show its category).
+SERIES_COLUMN = "(SELECT s.slug FROM forum_series s WHERE s.id = c.series_id) AS c_series"
 NAME_LENGTH, DESCRIPTION_LENGTH = 120, 2000
 
 
@@ -218,7 +219,7 @@ class BoardService:
     async def list_categories(self, principal: Principal) -> list[schemas.Category]:
         readable, args = await readable_categories(principal)
         rows = await query(
-            f"SELECT {CATEGORY_COLUMNS} FROM board_category c WHERE {readable} "
+            f"SELECT {CATEGORY_COLUMNS}, {SERIES_COLUMN} FROM board_category c WHERE {readable} "
             "ORDER BY c.position, c.id",
             *args,
         )
@@ -232,7 +233,8 @@ class BoardService:
 
     async def _category_row(self, category_id: int) -> dict[str, Any]:
         rows = await query(
-            f"SELECT {CATEGORY_COLUMNS} FROM board_category c WHERE c.id = {{}}", category_id
+            f"SELECT {CATEGORY_COLUMNS}, {SERIES_COLUMN} FROM board_category c WHERE c.id = {{}}",
+            category_id,
         )
         if not rows:
             raise NotFound("category_not_found", N_("There is no such category."))
@@ -411,7 +413,7 @@ class BoardService:
         )
         row = await self._thread_row(
             thread_id,
-            extra=following_sql.replace("f.user", 'f."user"'),
+            extra=f", {SERIES_COLUMN}" + following_sql.replace("f.user", 'f."user"'),
             args=[principal.user_id or 0],
         )
         category = access_of(row, "c_")
