@@ -216,6 +216,8 @@ def test_board_roles_matrix(
         response = client.get(f"{BOARD}{path}", headers=headers)
         wanted = 200 if expected.moderates else 401 if caller is None else 403
         assert response.status_code == wanted, (path, response.text)
+        if wanted == 403:
+            assert response.json()["code"] == "moderators_only"
     if expected.moderates and role != "platform_admin":  # theirs holds every test's flags
         queue = client.get(f"{BOARD}/moderation/queue", headers=headers).json()
         assert to_hide["id"] in [item["post_id"] for item in queue]

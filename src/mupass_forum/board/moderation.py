@@ -234,7 +234,8 @@ async def queue(principal: Principal, limit: int) -> list[schemas.FlaggedPost]:
 async def log(principal: Principal, before: int | None, limit: int) -> schemas.ModerationLogPage:
     """The audit log, newest first: all of it for platform admins, for a forum's moderators the
     actions on threads that are now in its categories."""
-    await authorize(principal, moderates_anywhere)
+    if not await moderates_anywhere(principal):
+        raise Forbidden("moderators_only", N_("Only moderators can see the moderation log."))
     moderated, args = await moderated_categories(principal)
     rows = await query(
         "SELECT a.id, a.moderator, u.display_name, a.action, a.thread_id, a.post_id, a.detail, "
