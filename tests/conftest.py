@@ -32,7 +32,7 @@ from mupass_forum import db
 from mupass_forum.app import create_app, install
 from mupass_forum.settings import Settings
 
-pytest_plugins = ["tests.mail_fixtures"]
+pytest_plugins = ["tests.mail_fixtures", "tests.query_count"]
 
 TEST_DATABASE_URL = os.environ.get("MUPASS_TEST_DATABASE_URL", "")
 TEST_REDIS_URL = os.environ.get("MUPASS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -77,6 +77,16 @@ def reply(client: TestClient[Litestar]) -> Callable[..., dict[str, Any]]:
     return make
 
 
+def grant_forum_role(client: TestClient[Litestar], forum: Any, account: Account, role: str) -> None:
+    """Give ``account`` a role (``organizer``, ``moderator``...) in ``forum``, as its admin."""
+    response = client.post(
+        f"/api/v1/forums/{forum.slug}/roles",
+        json={"user_id": account.id, "role": role},
+        headers=forum.admin.headers,
+    )
+    assert response.status_code == 201, response.text
+
+
 def outbox(client: TestClient[Litestar], email: str) -> list[dict[str, Any]]:
     """The mails queued for ``email``, oldest first."""
     from mupass_forum.mail.tables import OutboxMail

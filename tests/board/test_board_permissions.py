@@ -228,3 +228,29 @@ def test_people_holding_a_seat_take_part_and_the_waiting_list_does_not(
     # The freed seat went to the waiting list, and with it the access.
     assert reads(seated) == 404
     assert reads(waiting) == 200
+
+
+def test_a_category_is_tied_to_a_series_by_its_slug(client, make_category, make_forum, board_admin):
+    forum = make_forum(status="announced")
+    series = client.get(f"/api/v1/forums/{forum.slug}").json()["series"]["slug"]
+    category = make_category(series=series)
+    assert category["series"] == series
+    assert category["series_id"] is not None
+    by_id = make_category(series_id=category["series_id"])
+    assert by_id["series"] == series
+
+    def change(body):
+        return client.patch(
+            f"{BOARD}/categories/{category['id']}", json=body, headers=board_admin.headers
+        )
+
+    assert change({"series": None}).json()["series"] is None
+    assert change({"series": series}).json()["series"] == series
+    unknown = change({"series": "no-such-series"})
+    assert unknown.status_code == 400, unknown.text
+    assert (unknown.json()["errors"][0]["pointer"], unknown.json()["errors"][0]["code"]) == (
+        "/series",
+        "unknown_series",
+    )
+    twice = change({"series": series, "series_id": category["series_id"]})
+    assert twice.json()["errors"][0]["code"] == "series_named_twice"

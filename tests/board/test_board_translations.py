@@ -112,7 +112,7 @@ def test_authors_may_add_their_own_translations_and_edits_mark_them_outdated(
     assert untranslated.json()["items"][0]["is_translation"] is False
 
 
-def test_translation_requests_need_a_reader_who_may_see_the_post(
+def test_translation_requests_need_a_reader_and_reach_translators_wherever_the_post_is(
     client, make_account, make_category, make_thread, board_admin
 ):
     hidden_category = make_category(read_access="participants")
@@ -120,16 +120,36 @@ def test_translation_requests_need_a_reader_who_may_see_the_post(
     post_id = client.get(
         f"{BOARD}/threads/{thread['id']}/posts", headers=board_admin.headers
     ).json()["items"][0]["id"]
-    outsider = make_account(translator_locales=["en"])
+    translator = make_account(translator_locales=["en"])
     response = client.post(
-        f"{BOARD}/posts/{post_id}/translations", json={"locale": "en"}, headers=outsider.headers
+        f"{BOARD}/posts/{post_id}/translations", json={"locale": "en"}, headers=translator.headers
     )
     assert response.status_code == 404
+    # Without a request, a translator cannot write a version of a post they may not read.
+    unasked = client.post(
+        f"{BOARD}/posts/{post_id}/translations",
+        json={"locale": "en", "body": "Internal"},
+        headers=translator.headers,
+    )
+    assert unasked.status_code == 404
     client.post(
         f"{BOARD}/posts/{post_id}/translations", json={"locale": "en"}, headers=board_admin.headers
     )
-    queue = translation_queue(client, outsider.headers, locale="en")
-    assert f"board_post:{post_id}:body:en" not in [item["id"] for item in queue]
+    task = f"board_post:{post_id}:body:en"
+    assert task in [item["id"] for item in translation_queue(client, translator.headers)]
+    other = make_account(translator_locales=["fr"])
+    assert task not in [item["id"] for item in translation_queue(client, other.headers)]
+
+    done = client.post(
+        f"/api/v1/translations/tasks/{task}", json={"text": "Internal"}, headers=translator.headers
+    )
+    assert done.status_code == 201, done.text
+    # Answering the request shows the translator nothing else of the category.
+    assert (
+        client.get(f"{BOARD}/threads/{thread['id']}", headers=translator.headers).status_code == 404
+    )
+    shown = client.get(f"{BOARD}/posts/{post_id}?lang=en", headers=board_admin.headers).json()
+    assert shown["html"] == "<p>Internal</p>\n"
 
 
 def test_category_names_are_translated_through_the_queue(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 OrganizationRole = Literal["admin", "member"]
 
@@ -26,6 +26,10 @@ class Principal:
     translator_locales: frozenset[str] = frozenset()
     #: The sign-in session the request came with (for sign-out and the session list).
     session_id: int | None = None
+    #: What rules learn about the caller from the database and read again within the request
+    #: (the board keeps the forums they take part in here), filled on first use. A principal
+    #: is made for one request or one live connection; ``ANONYMOUS`` is never filled.
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def is_authenticated(self) -> bool:

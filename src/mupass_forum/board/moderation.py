@@ -13,9 +13,13 @@ from mupass_forum import db
 from mupass_forum.accounts.authorization import authorize
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.board import events, schemas
-from mupass_forum.board.authorization import moderates_category, reads_category
+from mupass_forum.board.authorization import (
+    moderated_categories,
+    moderates_anywhere,
+    moderates_category,
+    reads_category,
+)
 from mupass_forum.board.sql import (
-    ACCESS_COLUMNS,
     UNIQUE_VIOLATIONS,
     access_of,
     as_datetime,
@@ -176,20 +180,22 @@ async def set_hidden(
 
 
 async def queue(principal: Principal, limit: int) -> list[schemas.FlaggedPost]:
-    """Posts with open flags, the oldest flag first, for moderators of their categories."""
+    """Posts with open flags, the oldest flag first, for moderators of their categories (an
+    empty list when nothing waits for them)."""
+    if not await moderates_anywhere(principal):
+        raise Forbidden("moderators_only", N_("Only moderators can see the moderation queue."))
+    moderated, args = await moderated_categories(principal)
     rows = await query(
         "SELECT p.id, p.thread, p.html, p.hidden_at, p.author, u.display_name, t.title, "
-        f"{ACCESS_COLUMNS}, min(f.id) AS first_flag FROM board_flag f "
+        "min(f.id) AS first_flag FROM board_flag f "
         "JOIN board_post p ON p.id = f.post JOIN account_user u ON u.id = p.author "
         "JOIN board_thread t ON t.id = p.thread JOIN board_category c ON c.id = t.category "
-        "WHERE f.resolved_at IS NULL GROUP BY p.id, p.thread, p.html, p.hidden_at, p.author, "
-        "u.display_name, t.title, c.id, c.read_access, c.post_access, c.forum_id "
+        f"WHERE f.resolved_at IS NULL AND {moderated} "
+        "GROUP BY p.id, p.thread, p.html, p.hidden_at, p.author, u.display_name, t.title "
         "ORDER BY first_flag LIMIT {}",
+        *args,
         limit,
     )
-    rows = [row for row in rows if await moderates_category(principal, access_of(row, "c_"))]
-    if not rows and not await moderates_category(principal):
-        raise Forbidden("moderators_only", N_("Only moderators can see the moderation queue."))
     if not rows:
         return []
     ids = [int(row["id"]) for row in rows]
@@ -226,14 +232,20 @@ async def queue(principal: Principal, limit: int) -> list[schemas.FlaggedPost]:
 
 
 async def log(principal: Principal, before: int | None, limit: int) -> schemas.ModerationLogPage:
-    """The audit log, newest first."""
-    await authorize(principal, moderates_category)
+    """The audit log, newest first: all of it for platform admins, for a forum's moderators the
+    actions on threads that are now in its categories."""
+    if not await moderates_anywhere(principal):
+        raise Forbidden("moderators_only", N_("Only moderators can see the moderation log."))
+    moderated, args = await moderated_categories(principal)
     rows = await query(
         "SELECT a.id, a.moderator, u.display_name, a.action, a.thread_id, a.post_id, a.detail, "
         "a.created_at FROM board_moderation_action a "
         "LEFT JOIN account_user u ON u.id = a.moderator "
-        "WHERE a.id < {} ORDER BY a.id DESC LIMIT {}",
+        "LEFT JOIN board_thread t ON t.id = a.thread_id "
+        "LEFT JOIN board_category c ON c.id = t.category "
+        f"WHERE a.id < {{}} AND {moderated} ORDER BY a.id DESC LIMIT {{}}",
         before or 2**31 - 1,
+        *args,
         limit + 1,
     )
     more = len(rows) > limit

@@ -16,7 +16,7 @@ from typing import Any
 from mupass_forum import db, pages
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.board import schemas
-from mupass_forum.board.authorization import CategoryAccess, reads_category
+from mupass_forum.board.authorization import CategoryAccess, readers_of
 from mupass_forum.board.rendering import mention_names
 from mupass_forum.board.sql import now, placeholders, query
 from mupass_forum.errors import BadRequest
@@ -146,16 +146,22 @@ def excerpt(text: str) -> str:
     return flat if len(flat) <= EXCERPT_LENGTH else flat[: EXCERPT_LENGTH - 1].rstrip() + "…"
 
 
-async def _recipients(user_ids: Iterable[int]) -> list[dict[str, Any]]:
+async def _recipients(
+    user_ids: Iterable[int], category: CategoryAccess | None = None
+) -> list[dict[str, Any]]:
+    """The accounts among ``user_ids`` that can receive mail (and may read ``category``)."""
     ids = sorted(set(user_ids))
     if not ids:
         return []
+    readers, args = ("1 = 1", []) if category is None else readers_of(category)
     return await query(
-        "SELECT u.id, u.email, u.display_name, u.locale, u.timezone, u.is_platform_admin, "
+        "SELECT u.id, u.email, u.display_name, u.locale, u.timezone, "
         "coalesce(s.mode, 'immediately') AS mode FROM account_user u "
         'LEFT JOIN board_notification_setting s ON s."user" = u.id '
-        f"WHERE u.id IN ({placeholders(ids)}) AND u.email_verified_at IS NOT NULL",
+        f"WHERE u.id IN ({placeholders(ids)}) AND u.email_verified_at IS NOT NULL "
+        f"AND {readers}",
         *ids,
+        *args,
     )
 
 
@@ -221,18 +227,13 @@ async def post_written(
         )
         followers = [int(row["user"]) for row in rows]
     mentioned = [user_id for user_id in mentions if user_id != author.user_id]
-    recipients = await _recipients([*followers, *mentioned])
+    recipients = await _recipients([*followers, *mentioned], category)
     context = {
         "author": author.display_name or "",
         "thread": thread_title,
         "excerpt": _excerpt(excerpt),
     }
     for recipient in recipients:
-        reader = Principal(
-            user_id=int(recipient["id"]), is_platform_admin=bool(recipient["is_platform_admin"])
-        )
-        if not await reads_category(reader, category):
-            continue
         if int(recipient["id"]) in mentioned:
             await _deliver(settings, recipient, MENTION, "mention", thread_id, post_id, context)
         else:
@@ -251,13 +252,14 @@ async def translation_done(
     thread_title: str,
     locale: str,
     translator_id: int | None,
+    category: CategoryAccess,
 ) -> None:
-    """Tell those who asked for the translation that it is there."""
+    """Tell those who asked for the translation, and may still read the post, that it is there."""
     rows = await query(
         'SELECT "user" FROM board_translation_watcher WHERE translation = {}', translation_id
     )
     watchers = [int(row["user"]) for row in rows if int(row["user"]) != translator_id]
-    for recipient in await _recipients(watchers):
+    for recipient in await _recipients(watchers, category):
         with use_locale(str(recipient["locale"])):
             language = language_name(locale)
         await _deliver(

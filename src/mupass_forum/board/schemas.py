@@ -80,6 +80,8 @@ class Category(msgspec.Struct):
     read_access: Access
     post_access: Access
     forum_id: int | None
+    #: The series' slug (as ``/forums?series=`` names it), and its id.
+    series: str | None
     series_id: int | None
     #: Whether the caller may open threads here.
     can_post: bool
@@ -95,8 +97,10 @@ class CategoryCreate(msgspec.Struct, forbid_unknown_fields=True):
     position: int = 0
     read_access: Access = Access.PUBLIC
     post_access: Access = Access.SIGNED_IN
-    #: The forum (e.g. for one of its workshops) or the series the category belongs to.
+    #: The forum (e.g. for one of its workshops) or the series the category belongs to; a
+    #: series by its slug (``series``) or, as before, by its id (``series_id``).
     forum_id: int | None = None
+    series: Slug | None = None
     series_id: int | None = None
 
 
@@ -108,6 +112,7 @@ class CategoryUpdate(msgspec.Struct, forbid_unknown_fields=True):
     read_access: Access | UnsetType = UNSET
     post_access: Access | UnsetType = UNSET
     forum_id: int | UnsetType | None = UNSET
+    series: Slug | UnsetType | None = UNSET
     series_id: int | UnsetType | None = UNSET
 
 

@@ -19,7 +19,7 @@ from babel import Locale
 from msgspec import UNSET
 
 from mupass_forum import db
-from mupass_forum.accounts.authorization import authorize
+from mupass_forum.accounts.authorization import authorize, translates_into
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.board import events, moderation, notifications, schemas
 from mupass_forum.board.authorization import (
@@ -29,6 +29,7 @@ from mupass_forum.board.authorization import (
     manages_categories,
     moderates_category,
     posts_in_category,
+    readable_categories,
     reads_category,
     translates_post,
 )
@@ -82,6 +83,8 @@ CATEGORY_COLUMNS = (
     "c.position AS c_position, c.read_access AS c_read_access, c.post_access AS c_post_access, "
     "c.forum_id AS c_forum_id, c.series_id AS c_series_id"
 )
+#: The series' slug, for ``category_of`` (a page of posts does not show its category).
+SERIES_COLUMN = "(SELECT s.slug FROM forum_series s WHERE s.id = c.series_id) AS c_series"
 NAME_LENGTH, DESCRIPTION_LENGTH = 120, 2000
 
 
@@ -98,6 +101,7 @@ async def category_of(row: Mapping[str, Any], principal: Principal) -> schemas.C
         read_access=schemas.Access(access.read_access),
         post_access=schemas.Access(access.post_access),
         forum_id=access.forum_id,
+        series=row["c_series"],
         series_id=row["c_series_id"],
         can_post=await posts_in_category(principal, access),
     )
@@ -213,22 +217,24 @@ class BoardService:
     # Categories --------------------------------------------------------------------------
 
     async def list_categories(self, principal: Principal) -> list[schemas.Category]:
+        readable, args = await readable_categories(principal)
         rows = await query(
-            f"SELECT {CATEGORY_COLUMNS} FROM board_category c ORDER BY c.position, c.id"
+            f"SELECT {CATEGORY_COLUMNS}, {SERIES_COLUMN} FROM board_category c WHERE {readable} "
+            "ORDER BY c.position, c.id",
+            *args,
         )
-        return [
-            await category_of(row, principal)
-            for row in rows
-            if await reads_category(principal, access_of(row, "c_"))
-        ]
+        return [await category_of(row, principal) for row in rows]
 
     async def readable_category_ids(self, principal: Principal) -> list[int]:
-        rows = await query("SELECT id, read_access, post_access, forum_id FROM board_category")
-        return [int(row["id"]) for row in rows if await reads_category(principal, access_of(row))]
+        """The categories the caller may read (for search and the live stream)."""
+        readable, args = await readable_categories(principal)
+        rows = await query(f"SELECT c.id FROM board_category c WHERE {readable}", *args)
+        return [int(row["id"]) for row in rows]
 
     async def _category_row(self, category_id: int) -> dict[str, Any]:
         rows = await query(
-            f"SELECT {CATEGORY_COLUMNS} FROM board_category c WHERE c.id = {{}}", category_id
+            f"SELECT {CATEGORY_COLUMNS}, {SERIES_COLUMN} FROM board_category c WHERE c.id = {{}}",
+            category_id,
         )
         if not rows:
             raise NotFound("category_not_found", N_("There is no such category."))
@@ -255,7 +261,8 @@ class BoardService:
             max_length=DESCRIPTION_LENGTH,
         )
         raise_problems(*problems, *more)
-        await self._check_ties(data.forum_id, data.series_id)
+        await self._check_forum(data.forum_id)
+        series_id = await self._series_id(data.series, data.series_id)
         try:
             rows = await Category.insert(
                 Category(
@@ -266,7 +273,7 @@ class BoardService:
                     read_access=data.read_access.value,
                     post_access=data.post_access.value,
                     forum=data.forum_id,
-                    series=data.series_id,
+                    series=series_id,
                     created_at=now(),
                 )
             ).returning(Category.id)
@@ -276,17 +283,39 @@ class BoardService:
             ) from exc
         return await self.get_category(principal, int(rows[0]["id"]))
 
-    async def _check_ties(self, forum_id: int | None, series_id: int | None) -> None:
+    async def _check_forum(self, forum_id: int | None) -> None:
         if forum_id is not None and not await query("SELECT id FROM forum WHERE id = {}", forum_id):
             raise InvalidInput(
                 FieldError(N_("There is no such forum."), "unknown_forum", pointer="/forum_id")
             )
-        if series_id is not None and not await query(
-            "SELECT id FROM forum_series WHERE id = {}", series_id
-        ):
+
+    async def _series_id(self, slug: str | None, series_id: int | None) -> int | None:
+        """The series a category is tied to, named by its slug or by its id (not both)."""
+        if slug is not None and series_id is not None:
             raise InvalidInput(
-                FieldError(N_("There is no such series."), "unknown_series", pointer="/series_id")
+                FieldError(
+                    N_("Name the series by its slug or by its id, not both."),
+                    "series_named_twice",
+                    pointer="/series",
+                )
             )
+        if slug is None and series_id is None:
+            return None
+        rows = await query(
+            "SELECT id FROM forum_series WHERE slug = {}"
+            if slug is not None
+            else "SELECT id FROM forum_series WHERE id = {}",
+            slug if slug is not None else series_id,
+        )
+        if not rows:
+            raise InvalidInput(
+                FieldError(
+                    N_("There is no such series."),
+                    "unknown_series",
+                    pointer="/series" if slug is not None else "/series_id",
+                )
+            )
+        return int(rows[0]["id"])
 
     async def update_category(
         self, principal: Principal, category_id: int, data: schemas.CategoryUpdate
@@ -324,13 +353,13 @@ class BoardService:
             changes[Category.post_access] = data.post_access.value
         if data.forum_id is not UNSET:
             changes[Category.forum] = data.forum_id
-        if data.series_id is not UNSET:
-            changes[Category.series] = data.series_id
         raise_problems(*problems)
-        await self._check_ties(
-            None if data.forum_id is UNSET else data.forum_id,
-            None if data.series_id is UNSET else data.series_id,
-        )
+        await self._check_forum(None if data.forum_id is UNSET else data.forum_id)
+        if data.series is not UNSET or data.series_id is not UNSET:
+            changes[Category.series] = await self._series_id(
+                None if data.series is UNSET else data.series,
+                None if data.series_id is UNSET else data.series_id,
+            )
         if changes:
             await Category.update(changes).where(Category.id == category_id)
         return await self.get_category(principal, category_id)
@@ -384,7 +413,7 @@ class BoardService:
         )
         row = await self._thread_row(
             thread_id,
-            extra=following_sql.replace("f.user", 'f."user"'),
+            extra=f", {SERIES_COLUMN}" + following_sql.replace("f.user", 'f."user"'),
             args=[principal.user_id or 0],
         )
         category = access_of(row, "c_")
@@ -1047,7 +1076,8 @@ class BoardService:
         raise_problems(locale_problem(data.locale, "/locale"))
         async with db.transaction():
             post = await self.post_context(post_id, for_update=True)
-            await authorize(principal, reads_category, post.category, hide=True)
+            if not await self._answers_request(principal, post, data):
+                await authorize(principal, reads_category, post.category, hide=True)
             if post.deleted or post.hidden:
                 raise Gone("post_removed", N_("This post is no longer shown."))
             if data.locale == post.language:
@@ -1060,6 +1090,18 @@ class BoardService:
                 return await self._request_translation(principal, post, data.locale), False
             await authorize(principal, translates_post, (post.ownership, data.locale))
             return await self._store_translation(principal, post, data.locale, data.body), True
+
+    @staticmethod
+    async def _answers_request(
+        principal: Principal, post: PostContext, data: schemas.TranslationCreate
+    ) -> bool:
+        """Translators answer the requests into their languages wherever the post is, without
+        being able to read the rest of its category (their queue shows them these posts)."""
+        return (
+            data.body is not UNSET
+            and translates_into(principal, data.locale)
+            and bool(await open_requests(post.post_id, data.locale))
+        )
 
     async def _request_translation(
         self, principal: Principal, post: PostContext, locale: str
@@ -1163,6 +1205,7 @@ class BoardService:
             thread_title=post.thread_title,
             locale=locale,
             translator_id=principal.user_id,
+            category=post.category,
         )
         return await self.translation(translation_id)
 
@@ -1235,12 +1278,17 @@ async def pending_translations(
     """Requests into ``locales`` after ``after`` (requested at, post, locale), oldest first.
 
     The translators' queue (``translations.services``) merges them with the content's tasks.
-    Returns the requests the caller may read among the next ``limit`` ones, and the position of
-    the last one read when there are more (requests the caller may not read are skipped, so
-    the page may be shorter than ``limit``).
+    Translators see the requests into their languages wherever the post is; anyone else (a
+    platform admin) those of the categories they may read. Returns up to ``limit`` requests, and
+    the position of the last one when there are more.
     """
     if not locales:
         return [], None
+    readable, readable_args = await readable_categories(principal)
+    own = sorted(set(locales) & principal.translator_locales)
+    if own:
+        readable = f"(tr.locale IN ({placeholders(own)}) OR {readable})"
+        readable_args = [*own, *readable_args]
     position = ""
     position_args: list[Any] = []
     if after is not None:
@@ -1252,14 +1300,15 @@ async def pending_translations(
         position_args = [at, at, post_id, post_id, locale]
     rows = await query(
         "SELECT tr.locale, tr.created_at, p.id AS post_id, p.thread, p.language, p.source, "
-        f"t.title, {ACCESS_COLUMNS} FROM board_translation tr "
+        "t.title FROM board_translation tr "
         "JOIN board_post p ON p.id = tr.post JOIN board_thread t ON t.id = p.thread "
         "JOIN board_category c ON c.id = t.category "
         f"WHERE tr.status = 'requested' AND tr.locale IN ({placeholders(locales)}) {position}"
-        "AND p.deleted_at IS NULL AND p.hidden_at IS NULL "
+        f"AND p.deleted_at IS NULL AND p.hidden_at IS NULL AND {readable} "
         "ORDER BY tr.created_at, p.id, tr.locale LIMIT {}",
         *locales,
         *position_args,
+        *readable_args,
         limit + 1,
     )
     read = rows[:limit]
@@ -1274,7 +1323,6 @@ async def pending_translations(
             source=str(row["source"]),
         )
         for row in read
-        if await reads_category(principal, access_of(row, "c_"))
     ]
     last = read[-1] if len(rows) > limit else None
     return found, (

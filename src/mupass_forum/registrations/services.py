@@ -1427,17 +1427,6 @@ async def all_registrations(
 # Attendance, for the participant directory -----------------------------------------------------
 
 
-async def holds_seat(user_id: int, forum_id: int) -> bool:
-    """Whether this person holds a seat at the forum (confirmed or attended)."""
-    return bool(
-        await Registration.exists().where(
-            Registration.user == user_id,
-            Registration.forum == forum_id,
-            Registration.status.is_in([status.value for status in SEATED]),
-        )
-    )
-
-
 class RegisteredAttendance:
     """Who attends a forum: people holding a seat (confirmed or attended).
 
