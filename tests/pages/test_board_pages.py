@@ -85,6 +85,12 @@ def test_unreadable_threads_look_like_missing_ones(
 ):
     secret = make_thread(board_admin, make_category(read_access="participants"))
 
+    # Signed out, the page asks for a sign-in (the thread may be theirs to read) …
+    asked = browser.get(f"{thread_path(secret)}?lang=de", follow_redirects=False)
+    assert asked.status_code == 303
+    assert asked.headers["location"].startswith("/account/sign-in?next=")
+    # … signed in without access, it does not exist.
+    sign_in(browser, make_account())
     response = browser.get(f"{thread_path(secret)}?lang=de")
 
     assert response.status_code == 404
