@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import Any
 
+import httpx
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.expected_conditions import staleness_of
@@ -12,6 +14,9 @@ from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.wait import WebDriverWait
 
 from tests.mail_fixtures import SmtpServer, text_of
+from tests.smoke.conftest import Server, run_command
+from tests.smoke.conftest import sign_in as api_sign_in
+from tests.smoke.conftest import sign_up as api_sign_up
 
 WAIT_SECONDS = 20
 
@@ -101,3 +106,42 @@ def sign_in(
     browser.get(target)
     fill(browser, email=email, password=password)
     submit(browser, "/account/sign-in")
+
+
+def board_admin(server: Server, smtp: SmtpServer) -> dict[str, str]:
+    """Sign-in headers of a platform admin: signed up by mail, promoted by the command line."""
+    email = new_address("admin")
+    password = api_sign_up(server.url, smtp, email)
+    promoted = run_command("create-admin", email, env=server.env)
+    assert promoted.returncode == 0, promoted.stdout + promoted.stderr
+    return api_sign_in(server.url, email, password)
+
+
+def public_thread(
+    server: Server, admin: dict[str, str], *, title: str, language: str
+) -> dict[str, Any]:
+    """A thread in a new category everyone reads and the signed-in write in."""
+    category = httpx.post(
+        f"{server.url}/api/v1/board/categories",
+        json={
+            "slug": f"browser-{uuid.uuid4().hex[:10]}",
+            "name": {"en": "Procurement practice", "fr": "Pratique des achats"},
+            "original_locale": "en",
+        },
+        headers=admin,
+        timeout=10,
+    )
+    assert category.status_code == 201, category.text
+    made = httpx.post(
+        f"{server.url}/api/v1/board/threads",
+        json={
+            "category_id": category.json()["id"],
+            "title": title,
+            "language": language,
+            "body": title,
+        },
+        headers=admin,
+        timeout=10,
+    )
+    assert made.status_code == 201, made.text
+    return dict(made.json())
