@@ -46,6 +46,7 @@ from mupass_forum.consent.controllers import (
     MyConsentHistoryController,
 )
 from mupass_forum.errors import EXCEPTION_HANDLERS
+from mupass_forum.forums import pages as forum_pages
 from mupass_forum.forums.controllers import ForumController, SeriesController
 from mupass_forum.health import HealthController
 from mupass_forum.i18n import Catalogs
@@ -190,7 +191,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # Pages for people: outside /api/v1, not part of the API's description.
     site = Router(
         path="/",
-        route_handlers=[pages.start_page, pages.static_file],
+        route_handlers=[pages.start_page, pages.static_file, *forum_pages.PAGES],
         include_in_schema=False,
     )
 
