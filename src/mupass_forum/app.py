@@ -40,6 +40,7 @@ from mupass_forum.board.controllers import (
 from mupass_forum.board.live import LiveHub, board_live, channels_backend
 from mupass_forum.board.services import BoardService
 from mupass_forum.consent import links as consent_links
+from mupass_forum.consent import pages as consent_pages
 from mupass_forum.consent.controllers import (
     ConsentLinkController,
     ForumConsentController,
@@ -67,6 +68,7 @@ from mupass_forum.privacy.controllers import (
 )
 from mupass_forum.privacy.wiring import install_privacy
 from mupass_forum.proposals.controllers import ProposalController
+from mupass_forum.registrations import pages as registration_pages
 from mupass_forum.registrations.controllers import (
     InterestController,
     RegistrationController,
@@ -191,7 +193,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # Pages for people: outside /api/v1, not part of the API's description.
     site = Router(
         path="/",
-        route_handlers=[pages.start_page, pages.static_file, *forum_pages.PAGES],
+        route_handlers=[
+            pages.start_page,
+            pages.static_file,
+            *forum_pages.PAGES,
+            *registration_pages.PAGES,
+            *consent_pages.PAGES,
+        ],
         include_in_schema=False,
     )
 
