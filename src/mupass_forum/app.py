@@ -67,6 +67,7 @@ from mupass_forum.privacy.controllers import (
     MyDataController,
 )
 from mupass_forum.privacy.wiring import install_privacy
+from mupass_forum.proposals import pages as proposal_pages
 from mupass_forum.proposals.controllers import ProposalController
 from mupass_forum.registrations import pages as registration_pages
 from mupass_forum.registrations.controllers import (
@@ -199,6 +200,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *forum_pages.PAGES,
             *registration_pages.PAGES,
             *consent_pages.PAGES,
+            *proposal_pages.PAGES,
         ],
         include_in_schema=False,
     )

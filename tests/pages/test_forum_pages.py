@@ -403,3 +403,95 @@ def test_consent_choices_recorded_through_the_form_show_the_marker(
     api = browser.get(f"/api/v1/forums/{forum.slug}/consent", headers=person.headers).json()
     assert api["marker"]["value"] == "red"
     assert {event["channel"]["value"] for event in api["history"]} == {"self_service"}
+
+
+# Proposals --------------------------------------------------------------------------------------
+
+
+def test_a_proposal_sent_through_the_form_and_its_decision_from_the_mails_link(
+    mail_client, smtp_server, make_forum, make_account
+):
+    forum = make_forum(status="registration_open")
+    author = make_account(locale="fr")
+    registered = mail_client.post(
+        f"/api/v1/forums/{forum.slug}/registrations", json={}, headers=author.headers
+    )
+    assert registered.status_code == 201, registered.text
+    sign_in(mail_client, author)
+    url = f"/forums/{forum.slug}/proposals?lang=fr"
+    form = page_of(mail_client.get(url)).find("section", aria_labelledby="propose").find("form")
+
+    sent = submit(
+        mail_client,
+        url,
+        form=form,
+        title="Cantines scolaires bio à Ouagadougou",
+        abstract="Comment la ville achète local.",
+        format="talk",
+    )
+
+    assert sent.status_code == 303
+    proposal_path = sent.headers["location"]
+    assert re.fullmatch(rf"/forums/{forum.slug}/proposals/\d+", proposal_path)
+    page = page_of(mail_client.get(proposal_path))
+    assert page.find("h1").text == "Cantines scolaires bio à Ouagadougou"
+    assert page.find("strong", class_="status").text == "Soumise"
+    listed = page_of(mail_client.get(url)).find("ul", class_="proposals")
+    assert listed.find("a")["href"] == proposal_path
+
+    proposal_id = proposal_path.rsplit("/", 1)[1]
+    decided = mail_client.post(
+        f"/api/v1/forums/{forum.slug}/proposals/{proposal_id}/decision",
+        json={"outcome": "accept", "message": "Bienvenue au panel du mardi."},
+        headers=forum.admin.headers,
+    )
+    assert decided.status_code == 200, decided.text
+    _, mail = smtp_server.wait_for(to=author.email, count=2)  # registration, decision
+    link = link_in(mail, "/proposals/")
+    assert link == f"{proposal_path}?lang=fr"
+
+    mail_client.cookies.clear()
+    assert mail_client.get(link, follow_redirects=False).status_code == 303
+    sign_in(mail_client, author)
+    decision = page_of(mail_client.get(link, headers={"Accept-Language": "de"}))
+    assert decision.find("html")["lang"] == "fr"
+    assert decision.find("strong", class_="status").text == "Acceptée"
+    assert decision.find("p", class_="decision").text == "Bienvenue au panel du mardi."
+
+
+def test_a_proposal_without_a_title_comes_back_with_the_field_marked(
+    browser, make_forum, make_account
+):
+    forum = make_forum(status="registration_open")
+    author = make_account()
+    browser.post(f"/api/v1/forums/{forum.slug}/registrations", json={}, headers=author.headers)
+    sign_in(browser, author)
+    url = f"/forums/{forum.slug}/proposals?lang=en"
+    form = page_of(browser.get(url)).find("section", aria_labelledby="propose").find("form")
+
+    sent = submit(browser, url, form=form, title="", abstract="Something")
+
+    assert sent.status_code == 400
+    assert page_of(sent).find("input", id="title")["aria-invalid"] == "true"
+
+
+def test_someone_elses_proposal_is_not_found(browser, make_forum, make_account):
+    forum = make_forum(status="registration_open")
+    author, other = make_account(), make_account()
+    browser.post(f"/api/v1/forums/{forum.slug}/registrations", json={}, headers=author.headers)
+    made = browser.post(
+        f"/api/v1/forums/{forum.slug}/proposals",
+        json={
+            "title": {"en": "Mine"},
+            "abstract": {"en": "Abstract"},
+            "format": "poster",
+            "delivery_language": "en",
+        },
+        headers=author.headers,
+    )
+    assert made.status_code == 201, made.text
+    sign_in(browser, other)
+
+    response = browser.get(f"/forums/{forum.slug}/proposals/{made.json()['id']}")
+
+    assert response.status_code == 404
