@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from mupass_forum.accounts.authentication import SESSION_COOKIE
@@ -38,12 +39,19 @@ def test_the_start_page_leads_to_the_forum_list(browser):
 
 
 def test_the_forum_list_shows_upcoming_and_past_forums(browser, make_forum):
-    upcoming = make_forum(status="announced", title={"en": "Upcoming forum", "fr": "Forum à venir"})
+    # The run's database holds many forums: these two come first in their lists.
+    today = datetime.now(UTC).date()
+    upcoming = make_forum(
+        status="announced",
+        title={"en": "Upcoming forum", "fr": "Forum à venir"},
+        starts_at=f"{today + timedelta(days=1)}T09:00:00",
+        ends_at=f"{today + timedelta(days=2)}T17:00:00",
+    )
     past = make_forum(
         status="announced",
         title={"en": "Past forum"},
-        starts_at="2020-10-28T09:00:00",
-        ends_at="2020-10-30T17:00:00",
+        starts_at=f"{today - timedelta(days=2)}T09:00:00",
+        ends_at=f"{today - timedelta(days=1)}T17:00:00",
     )
     draft = make_forum()
 
