@@ -41,12 +41,14 @@ from mupass_forum.board.live import LiveHub, board_live, channels_backend
 from mupass_forum.board.pages import page_handlers as board_pages
 from mupass_forum.board.services import BoardService
 from mupass_forum.consent import links as consent_links
+from mupass_forum.consent import pages as consent_pages
 from mupass_forum.consent.controllers import (
     ConsentLinkController,
     ForumConsentController,
     MyConsentHistoryController,
 )
 from mupass_forum.errors import EXCEPTION_HANDLERS
+from mupass_forum.forums import pages as forum_pages
 from mupass_forum.forums.controllers import ForumController, SeriesController
 from mupass_forum.health import HealthController
 from mupass_forum.i18n import Catalogs
@@ -66,7 +68,9 @@ from mupass_forum.privacy.controllers import (
     MyDataController,
 )
 from mupass_forum.privacy.wiring import install_privacy
+from mupass_forum.proposals import pages as proposal_pages
 from mupass_forum.proposals.controllers import ProposalController
+from mupass_forum.registrations import pages as registration_pages
 from mupass_forum.registrations.controllers import (
     InterestController,
     RegistrationController,
@@ -191,7 +195,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # Pages for people: outside /api/v1, not part of the API's description.
     site = Router(
         path="/",
-        route_handlers=[pages.start_page, pages.static_file, AccountPages, *board_pages()],
+        route_handlers=[
+            pages.start_page,
+            pages.static_file,
+            AccountPages,
+            *board_pages(),
+            *forum_pages.PAGES,
+            *registration_pages.PAGES,
+            *consent_pages.PAGES,
+            *proposal_pages.PAGES,
+        ],
         include_in_schema=False,
     )
 

@@ -41,7 +41,8 @@ import mimetypes
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from types import UnionType
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import msgspec
@@ -143,14 +144,15 @@ class LanguageLink:
 
 
 @functools.cache
-def _native_name(locale: str) -> str:
+def native_name(locale: str) -> str:
+    """A language's name in itself ("Deutsch", "Español")."""
     name = str(Locale.parse(locale).get_display_name(locale))
     return name[:1].upper() + name[1:]
 
 
 def language_choices() -> list[tuple[str, str]]:
     """The service's languages as (code, name in itself) pairs, for a form's choice."""
-    return [(locale, _native_name(locale)) for locale in supported_locales()]
+    return [(locale, native_name(locale)) for locale in supported_locales()]
 
 
 def language_links(request: Request[Any, Any, Any]) -> list[LanguageLink]:
@@ -165,7 +167,7 @@ def language_links(request: Request[Any, Any, Any]) -> list[LanguageLink]:
     return [
         LanguageLink(
             locale,
-            _native_name(locale),
+            native_name(locale),
             f"{request.url.path}?{urlencode([*query, ('lang', locale)])}",
             locale == active,
         )
@@ -280,9 +282,21 @@ def redirect(path: str) -> Redirect:
 
 async def form_data(request: Request[Any, Any, Any], struct: type[StructT]) -> StructT:
     """The fields of ``struct`` from the request's form, checked as the API checks its body;
-    a missing field is empty. Raises ``InvalidInput`` pointing at the fields."""
+    a missing field is empty. A ``bool`` field is a checkbox (true when sent), a ``list``
+    field takes every value sent, and an empty field with a default takes it (an empty date
+    is no date; no box ticked is as if the list were not sent). Raises ``InvalidInput``
+    pointing at the fields."""
     form = await request.form()
-    values = {name: form.get(name, "") for name in struct.__struct_fields__}
+    values: dict[str, Any] = {}
+    for info in msgspec.structs.fields(struct):
+        name = info.encode_name
+        if _admits(info.type, bool):
+            values[name] = bool(form.get(name))
+        elif _admits(info.type, list):
+            if sent := [value for value in form.getall(name, []) if value]:
+                values[name] = sent
+        elif (value := form.get(name, "")) != "" or info.required:
+            values[name] = value
     try:
         return msgspec.convert(values, struct, strict=False)
     except msgspec.ValidationError as exc:
@@ -290,6 +304,17 @@ async def form_data(request: Request[Any, Any, Any], struct: type[StructT]) -> S
         raise InvalidInput(
             field_error_from_message(message or str(exc), where.rstrip("`"), "body")
         ) from exc
+
+
+def _admits(annotation: Any, kind: type) -> bool:
+    """Whether a field's type is ``kind`` (or ``kind | None``, ``Annotated[kind, ...]``)."""
+    if get_origin(annotation) is Annotated:
+        return _admits(get_args(annotation)[0], kind)
+    if annotation is kind or get_origin(annotation) is kind:
+        return True
+    if isinstance(annotation, UnionType) or get_origin(annotation) is Union:
+        return any(_admits(member, kind) for member in get_args(annotation))
+    return False
 
 
 @dataclass(frozen=True, slots=True)

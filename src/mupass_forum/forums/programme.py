@@ -98,9 +98,13 @@ def items_for_reader(
         return [_item(row, zone) for row in rows]
 
 
-async def get_programme(principal: Principal, slug: str) -> schemas.Programme:
+async def get_programme(
+    principal: Principal, slug: str, zone: ZoneInfo | None = None
+) -> schemas.Programme:
+    """The programme by day in ``zone``: the forum's own unless a reader's is given (pages
+    show times where the reader is)."""
     forum = await visible_forum(principal, slug)
-    zone = ZoneInfo(forum.timezone)
+    zone = zone or ZoneInfo(forum.timezone)
     rows = await programme_rows(forum.id)
     days: list[schemas.ProgrammeDay] = []
     with use_locale(current_locale(), zone):
@@ -110,7 +114,7 @@ async def get_programme(principal: Principal, slug: str) -> schemas.Programme:
             if not days or days[-1].date != day:
                 days.append(schemas.ProgrammeDay(date=day, label=format_date(day), items=[]))
             days[-1].items.append(item)
-    return schemas.Programme(forum=forum.slug, timezone=forum.timezone, days=days)
+    return schemas.Programme(forum=forum.slug, timezone=zone.key, days=days)
 
 
 async def _one_item(forum: ForumRef, item_id: int) -> schemas.ProgrammeItem:

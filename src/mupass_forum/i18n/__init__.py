@@ -8,6 +8,7 @@ from mupass_forum.i18n.formatting import (
     format_number,
     format_percent,
     format_time,
+    format_timezone,
     language_name,
 )
 from mupass_forum.i18n.locale import (
@@ -42,6 +43,7 @@ __all__ = [
     "format_number",
     "format_percent",
     "format_time",
+    "format_timezone",
     "gettext",
     "language_name",
     "lazy_gettext",

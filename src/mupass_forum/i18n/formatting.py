@@ -54,6 +54,12 @@ def format_datetime_with_zone(value: dt.datetime) -> str:
     )
 
 
+def format_timezone(value: dt.datetime) -> str:
+    """``Mitteleuropäische Normalzeit``: the reader's time zone at ``value``, named in their
+    language (for a list of times that names its zone once)."""
+    return str(dates.get_timezone_name(_aware(value), width="long", locale=babel_locale()))
+
+
 def format_date_interval(start: dt.date, end: dt.date, skeleton: str = "yMMMMd") -> str:
     """``28.–30. Okt. 2019`` / ``28–30 de octubre de 2019``; one date when both are the same."""
     return dates.format_interval(start, end, skeleton, locale=babel_locale())

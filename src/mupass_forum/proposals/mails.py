@@ -12,7 +12,7 @@ from dataclasses import replace
 from mupass_forum.i18n import N_
 from mupass_forum.mail import MailTemplate
 
-#: The front end's page of one's own proposal.
+#: The page of one's own proposal (``proposals.pages``).
 PROPOSAL_PATH = "/forums/{slug}/proposals/{id}"
 
 _FOOTER = N_("You receive this mail because you proposed a contribution to {forum}.")

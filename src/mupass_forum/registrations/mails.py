@@ -1,7 +1,7 @@
 """The mails of the registration funnel, each written in the recipient's language.
 
 Every template names ``{forum}`` (the forum's title in the recipient's language, or its
-original one) and ``{dates}``; links point to pages of the web front end under
+original one) and ``{dates}``; links point to the service's pages (``registrations.pages``) under
 ``MUPASS_BASE_URL``. Every mail to a registered person ends with ``WITHDRAWAL_NOTE``: their
 consent to photos and videos is withdrawn with one click on its link (``{consent_link}``).
 """
@@ -15,7 +15,7 @@ from mupass_forum.i18n import N_
 from mupass_forum.mail import MailTemplate
 from mupass_forum.registrations.schemas import RegistrationStatus
 
-#: Pages of the web front end: the interest confirmation (it posts the token to the API) and
+#: Pages of the service: the interest confirmation (its button confirms) and
 #: the forum's registration page.
 CONFIRM_INTEREST_PATH = "/forums/{slug}/interest/confirm"
 REGISTRATION_PATH = "/forums/{slug}/registration"
