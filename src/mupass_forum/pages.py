@@ -282,7 +282,8 @@ def redirect(path: str) -> Redirect:
 
 async def form_data(request: Request[Any, Any, Any], struct: type[StructT]) -> StructT:
     """The fields of ``struct`` from the request's form, checked as the API checks its body;
-    a missing field is empty. A ``bool`` field is a checkbox (true when sent), a ``list``
+    a missing field is empty. A ``bool`` field is a checkbox (true when sent) or a hidden
+    field saying ``true`` or ``false``, a ``list``
     field takes every value sent, and an empty field with a default takes it (an empty date
     is no date; no box ticked is as if the list were not sent). Raises ``InvalidInput``
     pointing at the fields."""
@@ -291,7 +292,7 @@ async def form_data(request: Request[Any, Any, Any], struct: type[StructT]) -> S
     for info in msgspec.structs.fields(struct):
         name = info.encode_name
         if _admits(info.type, bool):
-            values[name] = bool(form.get(name))
+            values[name] = form.get(name, "") not in _FALSE
         elif _admits(info.type, list):
             if sent := [value for value in form.getall(name, []) if value]:
                 values[name] = sent
@@ -304,6 +305,10 @@ async def form_data(request: Request[Any, Any, Any], struct: type[StructT]) -> S
         raise InvalidInput(
             field_error_from_message(message or str(exc), where.rstrip("`"), "body")
         ) from exc
+
+
+#: What a ``bool`` field of a form says when it is not ticked (or says "no" outright).
+_FALSE = frozenset({"", "false", "0", "off"})
 
 
 def _admits(annotation: Any, kind: type) -> bool:

@@ -132,9 +132,15 @@ def test_a_forum_page_prints_without_navigation_and_stays_small(browser, make_fo
     assert len(response.content) + len(css.content) < 60 * 1024
 
 
-def test_a_draft_forum_is_not_found(browser, make_forum):
+def test_a_draft_forum_is_not_found(browser, make_forum, make_account):
     draft = make_forum()
 
+    # Signed out, the page asks for a sign-in (its organizers see drafts) …
+    asked = browser.get(f"/forums/{draft.slug}?lang=de", follow_redirects=False)
+    assert asked.status_code == 303
+    assert asked.headers["location"].startswith("/account/sign-in?next=")
+    # … signed in as anyone else, there is no such forum.
+    sign_in(browser, make_account())
     response = browser.get(f"/forums/{draft.slug}?lang=de")
 
     assert response.status_code == 404
