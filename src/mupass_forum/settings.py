@@ -239,6 +239,15 @@ class Settings:
             raise SettingsError(
                 f"{PREFIX}MAIL_POLL_SECONDS and {PREFIX}MAIL_RETRY_BASE_SECONDS must be positive"
             )
+        if self.smtp_timeout_seconds <= 0:
+            raise SettingsError(f"{PREFIX}SMTP_TIMEOUT_SECONDS must be positive")
+        if self.mail_claim_timeout_seconds <= self.smtp_timeout_seconds:
+            # A relay holds a mail for one conversation at most; a shorter claim would let
+            # another relay send it again while the first is still talking to the server.
+            raise SettingsError(
+                f"{PREFIX}MAIL_CLAIM_TIMEOUT_SECONDS must be longer than "
+                f"{PREFIX}SMTP_TIMEOUT_SECONDS"
+            )
         if self.mail_retry_cap_seconds < self.mail_retry_base_seconds:
             raise SettingsError(
                 f"{PREFIX}MAIL_RETRY_CAP_SECONDS must not be below {PREFIX}MAIL_RETRY_BASE_SECONDS"
