@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import secrets
 import sqlite3
@@ -138,7 +137,9 @@ class AccountService:
     def __init__(self, settings: Settings, counters: Counters) -> None:
         self.settings = settings
         self.passwords = Passwords(
-            settings.password_hash_memory_kib, settings.password_hash_time_cost
+            settings.password_hash_memory_kib,
+            settings.password_hash_time_cost,
+            settings.password_hash_concurrency,
         )
         self.throttle = LoginThrottle(
             counters,
@@ -165,10 +166,10 @@ class AccountService:
 
     async def hash_password(self, password: str) -> str:
         # argon2 takes tens of milliseconds of CPU by design; keep the event loop free.
-        return await asyncio.to_thread(self.passwords.hash, password)
+        return await self.passwords.hashed(password)
 
     async def _verify_password(self, stored_hash: str, password: str) -> bool:
-        return await asyncio.to_thread(self.passwords.verify, stored_hash, password)
+        return await self.passwords.verified(stored_hash, password)
 
     # Accounts ------------------------------------------------------------------------------
 
