@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -24,12 +25,15 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
+import msgspec
 
 from mupass_forum import db
 from mupass_forum.accounts.services import new_token
@@ -145,47 +149,143 @@ async def wait_ready(ports: list[int], deadline: float) -> None:
                 await asyncio.sleep(0.2)
 
 
-async def fire(
-    ports: list[int], slug: str, tokens: list[str]
-) -> tuple[Counter[str], list[float], float]:
-    """One registration per token, all at once, alternating between the servers."""
-    limits = httpx.Limits(max_connections=len(tokens), max_keepalive_connections=len(tokens))
-    clients = [
-        httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=120)
-        for port in ports
+@dataclass
+class Burst:
+    """What a burst of requests got back, and when."""
+
+    results: Counter[str] = field(default_factory=Counter)
+    #: Seconds from the start of the burst to each answer.
+    answered_at: list[float] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)
+    #: Seconds from the start until the last request was written.
+    last_sent: float = 0.0
+    elapsed: float = 0.0
+
+
+async def exchange(port: int, request: bytes) -> tuple[int, bytes]:
+    """One request on a connection of its own (as 1,000 people would come); status and body.
+
+    A bare socket, not an HTTP library: with 1,000 requests in flight the client must cost far
+    less CPU than the servers it measures, or it measures itself.
+    """
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(request)
+        head = await reader.readuntil(b"\r\n\r\n")
+        status = int(head[9:12])
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        return status, await reader.readexactly(length)
+    finally:
+        writer.close()
+
+
+def post_request(path: str, token: str, body: bytes, headers: dict[str, str]) -> bytes:
+    lines = [
+        f"POST {path} HTTP/1.1",
+        "Host: 127.0.0.1",
+        f"Authorization: Bearer {token}",
+        "Content-Type: application/json",
+        f"Content-Length: {len(body)}",
+        "Connection: close",
+        *(f"{name}: {value}" for name, value in headers.items()),
     ]
-    results: Counter[str] = Counter()
-    latencies: list[float] = []
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+async def fire(
+    ports: list[int], requests: list[bytes], judge: Callable[[int, bytes], str]
+) -> Burst:
+    """Every request at once, alternating between the servers; ``judge`` names each answer."""
+    burst = Burst()
     start = asyncio.Event()
+    began = 0.0
 
-    async def one(index: int, token: str) -> None:
-        client = clients[index % len(clients)]
+    async def one(index: int, request: bytes) -> None:
         await start.wait()
-        began = time.perf_counter()
+        sent = time.perf_counter()
+        burst.last_sent = max(burst.last_sent, sent - began)
         try:
-            response = await client.post(
-                f"/api/v1/forums/{slug}/registrations",
-                json={},
-                headers={"Authorization": f"Bearer {token}"},
-            )
-        except httpx.HTTPError as exc:
-            results[f"error: {type(exc).__name__}"] += 1
+            status, body = await exchange(ports[index % len(ports)], request)
+        except (OSError, asyncio.IncompleteReadError) as exc:
+            burst.results[f"error: {type(exc).__name__}"] += 1
             return
-        latencies.append(time.perf_counter() - began)
-        if response.status_code == 201:
-            results[response.json()["status"]["value"]] += 1
-        else:
-            results[f"error: HTTP {response.status_code}"] += 1
+        answered = time.perf_counter()
+        burst.latencies.append(answered - sent)
+        burst.answered_at.append(answered - began)
+        burst.results[judge(status, body)] += 1
 
-    tasks = [asyncio.create_task(one(index, token)) for index, token in enumerate(tokens)]
+    tasks = [asyncio.create_task(one(index, request)) for index, request in enumerate(requests)]
     await asyncio.sleep(0)
     began = time.perf_counter()
     start.set()
     await asyncio.gather(*tasks)
-    elapsed = time.perf_counter() - began
-    for client in clients:
-        await client.aclose()
-    return results, latencies, elapsed
+    burst.elapsed = time.perf_counter() - began
+    return burst
+
+
+def registration_outcome(status: int, body: bytes) -> str:
+    if status in (200, 201):
+        return str(msgspec.json.decode(body)["status"]["value"])
+    return f"error: HTTP {status}"
+
+
+def bare_outcome(status: int, body: bytes) -> str:
+    return "ok" if status == 200 else f"error: HTTP {status}"
+
+
+BARE_REQUEST = b"GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+
+
+def retry_outcome(status: int, body: bytes) -> str:
+    return "same registration" if status == 200 else f"error: HTTP {status}"
+
+
+def client_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds a process has used (Linux), its children included (uvicorn's workers)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    ticks = sum(int(value) for value in fields[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def report(title: str, burst: Burst) -> None:
+    count = sum(burst.results.values())
+    errors = sum(n for key, n in burst.results.items() if key.startswith("error"))
+    print(
+        f"{title}: {count} at once, answered in {burst.elapsed:.2f} s "
+        f"({count / burst.elapsed:.0f}/s), errors {errors}"
+    )
+    for key, n in sorted(burst.results.items()):
+        print(f"  {key}: {n}")
+    if not burst.latencies:
+        return
+    half = burst.elapsed / 2
+    answered_early = sum(1 for at in burst.answered_at if at <= half)
+    tenths = Counter(min(9, int(at / burst.elapsed * 10)) for at in burst.answered_at)
+    print(
+        "  latency ms: "
+        f"p50 {percentile(burst.latencies, 0.50) * 1000:.0f}  "
+        f"p90 {percentile(burst.latencies, 0.90) * 1000:.0f}  "
+        f"p99 {percentile(burst.latencies, 0.99) * 1000:.0f}  "
+        f"max {max(burst.latencies) * 1000:.0f}  "
+        f"mean {statistics.fmean(burst.latencies) * 1000:.0f}"
+    )
+    print(
+        f"  first answer after {min(burst.answered_at) * 1000:.0f} ms; last request sent after "
+        f"{burst.last_sent * 1000:.0f} ms; {answered_early / count:.0%} answered in the "
+        f"burst's first half; answers per tenth: {[tenths[i] for i in range(10)]}"
+    )
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -206,6 +306,7 @@ def main() -> int:
     parser.add_argument("--database-url", default="", help="postgresql://... (default: SQLite)")
     parser.add_argument("--people", type=int, default=1000)
     parser.add_argument("--seats", type=int, default=200)
+    parser.add_argument("--retries", type=int, default=50, help="answers lost and asked again")
     parser.add_argument("--timeout", type=float, default=300, help="give up after this long")
     options = parser.parse_args()
 
@@ -242,9 +343,29 @@ def main() -> int:
             ]
             deadline = time.monotonic() + options.timeout
             asyncio.run(wait_ready(ports, deadline))
-            results, latencies, elapsed = asyncio.run(
-                asyncio.wait_for(fire(ports, slug, tokens), timeout=deadline - time.monotonic())
+            bare_requests = [BARE_REQUEST] * options.people
+            path = f"/api/v1/forums/{slug}/registrations"
+            keys = [uuid.uuid4().hex for _ in tokens]
+            registrations = [
+                post_request(path, token, b"{}", {"Idempotency-Key": key})
+                for token, key in zip(tokens, keys, strict=True)
+            ]
+
+            async def run() -> tuple[Burst, Burst, Burst, float]:
+                bare = await fire(ports, bare_requests, bare_outcome)
+                cpu_before = client_cpu()
+                burst = await fire(ports, registrations, registration_outcome)
+                cpu = client_cpu() - cpu_before
+                # The first people again, as if their answers had been lost: the same key
+                # gives back the registration made, and nothing new is decided.
+                retried = await fire(ports, registrations[: options.retries], retry_outcome)
+                return bare, burst, retried, cpu
+
+            server_cpu_before = sum(process_cpu(server.pid) for server in servers)
+            bare, burst, retried, cpu = asyncio.run(
+                asyncio.wait_for(run(), timeout=deadline - time.monotonic())
             )
+            server_cpu = sum(process_cpu(server.pid) for server in servers) - server_cpu_before
             statuses, seats_taken = asyncio.run(outcome(settings))
         finally:
             for server in servers:
@@ -262,30 +383,19 @@ def main() -> int:
                     )
                 )
 
-    errors = sum(count for key, count in results.items() if key.startswith("error"))
     print(f"servers: 2 processes on ports {ports[0]} and {ports[1]}, one database")
+    report("bare endpoint (GET /health/live)", bare)
+    report("registrations", burst)
     print(
-        f"attempts: {options.people} at once in {elapsed:.2f} s "
-        f"({options.people / elapsed:.0f} registrations/s)"
+        f"client CPU during the registration burst: {cpu:.2f} s "
+        f"(both servers, all three bursts: {server_cpu:.2f} s)"
     )
-    print(
-        f"confirmed: {results['confirmed']}  waitlisted: {results['waitlisted']}  errors: {errors}"
-    )
-    for key, count in sorted(results.items()):
-        if key.startswith("error"):
-            print(f"  {key}: {count}")
-    if latencies:
-        print(
-            "latency ms: "
-            f"p50 {percentile(latencies, 0.50) * 1000:.0f}  "
-            f"p90 {percentile(latencies, 0.90) * 1000:.0f}  "
-            f"p99 {percentile(latencies, 0.99) * 1000:.0f}  "
-            f"max {max(latencies) * 1000:.0f}  mean {statistics.fmean(latencies) * 1000:.0f}"
-        )
+    report("retried with the same Idempotency-Key", retried)
     print(f"in the database: {dict(statuses)}, seats taken {seats_taken}")
     assert statuses["confirmed"] == options.seats, "the seats were not filled exactly"
     assert seats_taken == options.seats
-    assert results["confirmed"] == options.seats
+    assert burst.results["confirmed"] == options.seats
+    assert retried.results["same registration"] == options.retries, "a retry was not idempotent"
     return 0
 
 

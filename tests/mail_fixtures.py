@@ -2,8 +2,9 @@
 
 ``smtp_server`` records every mail it accepts and can be told to fail: ``fail_next(451)``
 answers the next message's DATA with a 4xx/5xx reply, ``refuse("x@example.org", 550)`` refuses
-a recipient at RCPT. ``mail_client`` is a test client whose app relays in process to it, with a
-short poll interval and short retry delays.
+a recipient at RCPT, and ``reply_delay = 0.5`` makes it answer MAIL, RCPT and DATA slowly.
+``mail_client`` is a test client whose app relays in process to it, with a short poll interval
+and short retry delays.
 
 The database is shared by the whole run, so a relay may also deliver mail that other tests
 queued: look mails up by recipient (``wait_for(to=...)``) and give each test its own addresses.
@@ -67,6 +68,8 @@ class SmtpServer:
         #: Messages answered with a failure by ``fail_next``.
         self.rejected: list[EmailMessage] = []
         self._failures: list[_Failure] = []
+        #: Seconds to wait before answering MAIL, each RCPT and DATA: a slow server.
+        self.reply_delay = 0.0
         self._refusals: dict[str, tuple[int, str]] = {}
         self._changed = threading.Condition()
         self._loop = asyncio.new_event_loop()
@@ -132,9 +135,18 @@ class SmtpServer:
 
     # aiosmtpd handler hooks, called in the server's thread
 
+    async def handle_MAIL(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        await asyncio.sleep(self.reply_delay)
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
+
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
     ) -> str:
+        await asyncio.sleep(self.reply_delay)
         with self._changed:
             refusal = self._refusals.get(address.lower())
         if refusal is not None:
@@ -143,6 +155,7 @@ class SmtpServer:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.sleep(self.reply_delay)
         recipients = [address.lower() for address in envelope.rcpt_tos]
         message = parse_message(envelope.original_content or envelope.content)
         with self._changed:

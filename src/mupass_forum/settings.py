@@ -102,8 +102,11 @@ class Settings:
     #: Origins allowed to call the API from a browser (CORS); none by default.
     cors_origins: tuple[str, ...] = ()
     #: Argon2id cost of password hashes; stored hashes are upgraded at the next sign-in.
-    password_hash_memory_kib: int = 65536
-    password_hash_time_cost: int = 3
+    #: OWASP's argon2id minimum (19 MiB, two passes, one lane); see the README.
+    password_hash_memory_kib: int = 19456
+    password_hash_time_cost: int = 2
+    #: Password hashes computed at once per process; the rest wait their turn.
+    password_hash_concurrency: int = 1
     #: How long a sign-in token stays valid, in hours.
     session_lifetime_hours: int = 24 * 30
     #: Failed sign-ins allowed per account and per client address within the window.
@@ -167,6 +170,7 @@ class Settings:
             "cors_origins": _words,
             "password_hash_memory_kib": int,
             "password_hash_time_cost": int,
+            "password_hash_concurrency": int,
             "session_lifetime_hours": int,
             "login_failures_per_account": int,
             "login_failures_per_address": int,
@@ -224,6 +228,8 @@ class Settings:
                 f"{PREFIX}PASSWORD_HASH_MEMORY_KIB must be at least 64 and "
                 f"{PREFIX}PASSWORD_HASH_TIME_COST at least 1"
             )
+        if self.password_hash_concurrency < 1:
+            raise SettingsError(f"{PREFIX}PASSWORD_HASH_CONCURRENCY must be at least 1")
         url = self.database_url
         if url and not url.startswith(("sqlite:///", "postgresql://", "postgres://")):
             raise SettingsError(
@@ -247,6 +253,15 @@ class Settings:
         if min(self.mail_poll_seconds, self.mail_retry_base_seconds) <= 0:
             raise SettingsError(
                 f"{PREFIX}MAIL_POLL_SECONDS and {PREFIX}MAIL_RETRY_BASE_SECONDS must be positive"
+            )
+        if self.smtp_timeout_seconds <= 0:
+            raise SettingsError(f"{PREFIX}SMTP_TIMEOUT_SECONDS must be positive")
+        if self.mail_claim_timeout_seconds <= self.smtp_timeout_seconds:
+            # A relay holds a mail for one conversation at most; a shorter claim would let
+            # another relay send it again while the first is still talking to the server.
+            raise SettingsError(
+                f"{PREFIX}MAIL_CLAIM_TIMEOUT_SECONDS must be longer than "
+                f"{PREFIX}SMTP_TIMEOUT_SECONDS"
             )
         if self.mail_retry_cap_seconds < self.mail_retry_base_seconds:
             raise SettingsError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
@@ -67,3 +68,47 @@ def test_hashes_are_argon2id_and_upgraded_when_the_cost_changes(make_client, mak
     assert "m=2048,t=2" in after
     assert stronger.post("/api/v1/auth/login", json=login).status_code == 200
     assert stored_hash(stronger, account.id) == after
+
+
+def test_the_default_parameters_are_owasps_argon2id_minimum():
+    from mupass_forum.accounts.passwords import Passwords
+    from mupass_forum.settings import Settings
+
+    defaults = Settings.from_env(environ={})
+    passwords = Passwords(defaults.password_hash_memory_kib, defaults.password_hash_time_cost)
+
+    assert "$argon2id$v=19$m=19456,t=2,p=1$" in passwords.hash("correct horse battery staple")
+    assert defaults.password_hash_concurrency == 1
+
+
+@pytest.mark.parametrize("concurrency", [1, 2])
+async def test_no_more_hashes_run_at_once_than_allowed(monkeypatch, concurrency):
+    import threading
+
+    from mupass_forum.accounts.passwords import Passwords
+
+    running = 0
+    most = 0
+    lock = threading.Lock()
+    release = threading.Event()
+
+    def slow_hash(self, password: str) -> str:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        # Held until every request is waiting: all eight would run at once if nothing bounded them.
+        release.wait(timeout=2)
+        with lock:
+            running -= 1
+        return password
+
+    monkeypatch.setattr(Passwords, "hash", slow_hash)
+    passwords = Passwords(1024, 1, concurrency=concurrency)
+
+    wave = [asyncio.ensure_future(passwords.hashed(f"password-{n}")) for n in range(8)]
+    await asyncio.sleep(0.2)
+    release.set()
+    await asyncio.gather(*wave)
+
+    assert most == concurrency

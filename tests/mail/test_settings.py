@@ -50,6 +50,9 @@ def test_defaults_reach_the_local_mail_catcher():
         ("MUPASS_MAIL_FROM", "nobody"),
         ("MUPASS_MAIL_RETRY_CAP_SECONDS", "1"),
         ("MUPASS_MAIL_POLL_SECONDS", "0"),
+        ("MUPASS_SMTP_TIMEOUT_SECONDS", "0"),
+        # A claim shorter than a conversation lets a second relay send the mail again.
+        ("MUPASS_MAIL_CLAIM_TIMEOUT_SECONDS", "30"),
     ],
 )
 def test_unusable_mail_settings_are_named(variable, value):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from importlib.resources import files
 
@@ -51,11 +54,40 @@ def password_problem(password: str, pointer: str = "/password") -> FieldError | 
     return None
 
 
-class Passwords:
-    """argon2id (RFC 9106 low-memory profile by default); knows when a hash needs upgrading."""
+#: Threads that hash passwords, one pool per size, shared by every app of the process.
+_hashing: dict[int, ThreadPoolExecutor] = {}
+_hashing_lock = threading.Lock()
 
-    def __init__(self, memory_kib: int, time_cost: int) -> None:
-        self._hasher = PasswordHasher(memory_cost=memory_kib, time_cost=time_cost)
+
+def _hashing_threads(size: int) -> ThreadPoolExecutor:
+    with _hashing_lock:
+        if size not in _hashing:
+            _hashing[size] = ThreadPoolExecutor(size, thread_name_prefix="argon2")
+        return _hashing[size]
+
+
+class Passwords:
+    """argon2id with OWASP's minimum by default (m=19 MiB, t=2, p=1); knows when a hash needs
+    upgrading.
+
+    At most ``concurrency`` hashes run at once in the process, on threads of their own, and the
+    rest wait their turn: each takes ``memory_kib`` of memory and a core for its whole run, so a
+    wave of sign-ins otherwise takes every core and hundreds of megabytes from the pages.
+    """
+
+    def __init__(self, memory_kib: int, time_cost: int, concurrency: int = 1) -> None:
+        self._hasher = PasswordHasher(memory_cost=memory_kib, time_cost=time_cost, parallelism=1)
+        self._threads = _hashing_threads(concurrency)
+
+    async def hashed(self, password: str) -> str:
+        """``hash`` in its turn, off the event loop."""
+        return await asyncio.get_running_loop().run_in_executor(self._threads, self.hash, password)
+
+    async def verified(self, stored_hash: str, password: str) -> bool:
+        """``verify`` in its turn, off the event loop."""
+        return await asyncio.get_running_loop().run_in_executor(
+            self._threads, self.verify, stored_hash, password
+        )
 
     def hash(self, password: str) -> str:
         return self._hasher.hash(password)

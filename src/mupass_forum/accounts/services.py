@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import secrets
 import sqlite3
@@ -138,7 +137,9 @@ class AccountService:
     def __init__(self, settings: Settings, counters: Counters) -> None:
         self.settings = settings
         self.passwords = Passwords(
-            settings.password_hash_memory_kib, settings.password_hash_time_cost
+            settings.password_hash_memory_kib,
+            settings.password_hash_time_cost,
+            settings.password_hash_concurrency,
         )
         self.throttle = LoginThrottle(
             counters,
@@ -165,10 +166,10 @@ class AccountService:
 
     async def hash_password(self, password: str) -> str:
         # argon2 takes tens of milliseconds of CPU by design; keep the event loop free.
-        return await asyncio.to_thread(self.passwords.hash, password)
+        return await self.passwords.hashed(password)
 
     async def _verify_password(self, stored_hash: str, password: str) -> bool:
-        return await asyncio.to_thread(self.passwords.verify, stored_hash, password)
+        return await self.passwords.verified(stored_hash, password)
 
     # Accounts ------------------------------------------------------------------------------
 
@@ -397,7 +398,9 @@ class AccountService:
         hashed = token_hash(token)
         # Every authenticated request pays for this, so it is one round trip: the session
         # and its account first, then one row per organization role and translator locale.
-        rows = await Session.raw(_PRINCIPAL_QUERY, hashed, stamp, hashed, hashed)
+        # Bounded by the token's index: inline on SQLite, so that a crowd of requests does not
+        # queue for the reader threads before each can even start.
+        rows = await db.read_indexed(_PRINCIPAL_QUERY, hashed, stamp, hashed, hashed)
         session = next((row for row in rows if row["kind"] == "session"), None)
         if session is None:
             return None

@@ -4,7 +4,10 @@ Temporary failures (no connection, timeouts, 4xx replies, a misconfigured relay 
 retried with exponential backoff and jitter; a mail the server refuses for good (5xx for every
 recipient, or for its content) is parked with the reason. A relay that dies while ``sending``
 leaves its claim behind; after ``MUPASS_MAIL_CLAIM_TIMEOUT_SECONDS`` another relay takes the mail
-again. Every attempt carries the same Message-ID, so a receiver can drop a duplicate delivery.
+again. A relay claims one mail at a time and gives up on a conversation after
+``MUPASS_SMTP_TIMEOUT_SECONDS`` (shorter than the claim), so a live relay never loses a mail it
+is still sending. Every attempt carries the same Message-ID, so a receiver can drop a duplicate
+delivery.
 """
 
 from __future__ import annotations
@@ -102,18 +105,27 @@ class MailRelay:
     async def send(self, mail: ClaimedMail) -> Outcome:
         settings = self.settings
         try:
-            refused, _ = await aiosmtplib.send(
-                build_message(mail, settings.mail_from),
-                recipients=mail.recipients,
-                hostname=settings.smtp_host,
-                port=settings.smtp_port,
-                username=settings.smtp_user or None,
-                password=settings.smtp_password or None,
-                use_tls=settings.smtp_tls == "tls",
-                start_tls=settings.smtp_tls == "starttls",
-                timeout=settings.smtp_timeout_seconds,
-            )
-        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            # aiosmtplib's timeout bounds each reply; the conversation as a whole (connect,
+            # greeting, login, envelope, data) gets the same bound, so a server that answers
+            # slowly cannot hold a mail past its claim.
+            async with asyncio.timeout(settings.smtp_timeout_seconds):
+                refused, _ = await aiosmtplib.send(
+                    build_message(mail, settings.mail_from),
+                    recipients=mail.recipients,
+                    hostname=settings.smtp_host,
+                    port=settings.smtp_port,
+                    username=settings.smtp_user or None,
+                    password=settings.smtp_password or None,
+                    use_tls=settings.smtp_tls == "tls",
+                    start_tls=settings.smtp_tls == "starttls",
+                    timeout=settings.smtp_timeout_seconds,
+                )
+        except aiosmtplib.SMTPException as exc:
+            return classify(exc)
+        except TimeoutError:
+            seconds = settings.smtp_timeout_seconds
+            return Outcome("retry", f"the SMTP conversation took longer than {seconds:g} s")
+        except OSError as exc:
             return classify(exc)
         return Outcome("sent", refused_recipients=_refusals(refused))
 
@@ -149,12 +161,17 @@ class MailRelay:
         return outcome
 
     async def deliver_due(self) -> int:
-        """One round: claim what is due and try each; returns how many were tried."""
+        """One round: up to ``batch_size`` due mails, each claimed only when its turn comes;
+        returns how many were tried."""
         claim_timeout = dt.timedelta(seconds=self.settings.mail_claim_timeout_seconds)
-        mails = await services.claim_due(self.batch_size, claim_timeout)
-        for mail in mails:
+        tried = 0
+        while tried < self.batch_size and not self._stopping:
+            mail = await services.claim_next(claim_timeout)
+            if mail is None:
+                break
             await self.deliver(mail)
-        return len(mails)
+            tried += 1
+        return tried
 
     def wake(self) -> None:
         """Start the next round now; safe to call from any thread or event loop."""

@@ -145,20 +145,26 @@ def _due(at: dt.datetime, claim_timeout: dt.timedelta) -> Any:
     return waiting | abandoned
 
 
-async def claim_due(limit: int, claim_timeout: dt.timedelta) -> list[ClaimedMail]:
-    """Take up to ``limit`` due mails, including ones a crashed relay left ``sending``.
+#: Due mails looked at per claim: if another relay takes the oldest first, the next is tried.
+_CLAIM_CANDIDATES = 8
 
-    Each mail is taken by an UPDATE that repeats the due condition, so of two relays reaching
-    for the same mail only one gets it back.
+
+async def claim_next(claim_timeout: dt.timedelta) -> ClaimedMail | None:
+    """Take the mail due longest, including one a crashed relay left ``sending``; None if none.
+
+    One mail per claim: a relay's claim then lasts one SMTP conversation (bounded by
+    ``MUPASS_SMTP_TIMEOUT_SECONDS``, which settings keep below the claim timeout), never the
+    time it takes to work through a batch, so another relay cannot take over a mail that is
+    still in hand. The mail is taken by an UPDATE that repeats the due condition, so of two
+    relays reaching for the same mail only one gets it back.
     """
     at = now()
     candidates = (
         await OutboxMail.select(OutboxMail.id)
         .where(_due(at, claim_timeout))
         .order_by(OutboxMail.next_attempt_at)
-        .limit(limit)
+        .limit(_CLAIM_CANDIDATES)
     )
-    claimed: list[ClaimedMail] = []
     for candidate in candidates:
         token = secrets.token_hex(16)
         rows = (
@@ -184,23 +190,22 @@ async def claim_due(limit: int, claim_timeout: dt.timedelta) -> list[ClaimedMail
                 OutboxMail.created_at,
             )
         )
-        for row in rows:
-            claimed.append(
-                ClaimedMail(
-                    id=row["id"],
-                    recipients=[address for _, address in getaddresses([row["recipient"]])],
-                    locale=row["locale"],
-                    subject=row["subject"],
-                    text=row["text"],
-                    html=row["html"],
-                    headers=mail_headers.from_json(row["headers"]),
-                    message_id=row["message_id"],
-                    attempts=row["attempts"],
-                    created_at=row["created_at"],
-                    claim_token=token,
-                )
+        if rows:
+            row = rows[0]
+            return ClaimedMail(
+                id=row["id"],
+                recipients=[address for _, address in getaddresses([row["recipient"]])],
+                locale=row["locale"],
+                subject=row["subject"],
+                text=row["text"],
+                html=row["html"],
+                headers=mail_headers.from_json(row["headers"]),
+                message_id=row["message_id"],
+                attempts=row["attempts"],
+                created_at=row["created_at"],
+                claim_token=token,
             )
-    return claimed
+    return None
 
 
 async def _settle(mail: ClaimedMail, changes: dict[Any, Any]) -> bool:

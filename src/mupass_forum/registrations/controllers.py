@@ -6,8 +6,8 @@ from typing import Annotated
 
 from litestar import Controller, Response, delete, get, patch, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
-from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.registrations import exports, schemas, services, stats, workshops
@@ -55,9 +55,18 @@ class RegistrationController(Controller):
         slug: FromPath[str],
         data: JSONBody[schemas.RegistrationCreate],
         principal: NamedDependency[Principal],
-    ) -> schemas.Registration:
+        idempotency_key: Annotated[
+            str | None,
+            HeaderParameter(
+                name="Idempotency-Key",
+                description="Any unique text; the same request sent again with it gets the "
+                "registration it made (200) instead of a conflict",
+            ),
+        ] = None,
+    ) -> Response[schemas.Registration]:
         """Register yourself: confirmed while seats are free, else on the waiting list."""
-        return await services.register(principal, slug, data)
+        registration, made = await services.register(principal, slug, data, idempotency_key)
+        return Response(registration, status_code=HTTP_201_CREATED if made else HTTP_200_OK)
 
     @get("/registrations/mine", operation_id="get_my_registration", summary="My registration")
     async def mine(

@@ -16,10 +16,14 @@ language, all in one transaction.
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import logging
 import sqlite3
+import weakref
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -37,7 +41,7 @@ from mupass_forum.accounts.tables import User
 from mupass_forum.consent import services as consent
 from mupass_forum.consent.links import withdrawal_link
 from mupass_forum.consent.schemas import Channel as ConsentChannel
-from mupass_forum.errors import Conflict, FieldError, Gone, InvalidInput, NotFound
+from mupass_forum.errors import Conflict, DomainError, FieldError, Gone, InvalidInput, NotFound
 from mupass_forum.forums.authorization import ForumRef
 from mupass_forum.forums.schemas import ForumStatus, Label
 from mupass_forum.forums.services import (
@@ -70,7 +74,11 @@ from mupass_forum.validation import (
     required_problem,
 )
 
+log = logging.getLogger(__name__)
+
 Status = RegistrationStatus
+#: The longest ``Idempotency-Key`` kept with a registration.
+IDEMPOTENCY_KEY_LENGTH = 100
 _UNIQUE_VIOLATIONS = (asyncpg.UniqueViolationError, sqlite3.IntegrityError)
 
 #: Statuses that hold a seat.
@@ -230,6 +238,13 @@ async def desk_of(forum_id: int) -> Desk:
     return _desk(row)
 
 
+class Unknown:
+    """Not read yet (``None`` is a forum without a limit)."""
+
+
+UNKNOWN = Unknown()
+
+
 async def _capacity(forum_id: int) -> int | None:
     """The forum's seats as committed now (read under the desk's lock)."""
     row = await Forum.select(Forum.capacity).where(Forum.id == forum_id).first()
@@ -263,13 +278,16 @@ async def _next_number(forum_id: int, counter: Any) -> int:
 
 
 async def _seat_or_ticket(
-    forum_id: int, badge_number: int | None = None
+    forum_id: int, badge_number: int | None = None, *, capacity: int | Unknown | None = UNKNOWN
 ) -> tuple[Status, int | None, int | None]:
     """A seat with its badge number if one is free, else a place at the end of the line.
 
-    A registration confirmed before keeps its ``badge_number``.
+    A registration confirmed before keeps its ``badge_number``. ``capacity``, when the caller
+    has read it under the same lock, spares reading it again.
     """
-    if await _take_seat(forum_id, await _capacity(forum_id)):
+    if isinstance(capacity, Unknown):
+        capacity = await _capacity(forum_id)
+    if await _take_seat(forum_id, capacity):
         badge = badge_number or await _next_number(forum_id, RegistrationDesk.last_badge)
         return Status.CONFIRMED, None, badge
     return Status.WAITLISTED, await _next_number(forum_id, RegistrationDesk.last_ticket), None
@@ -637,15 +655,46 @@ async def _insert_registration(
     return dict(rows[0])
 
 
+@dataclass(frozen=True, slots=True)
+class _Registering:
+    """One person's registration, waiting for the forum's desk."""
+
+    forum_id: int
+    user_id: int
+    details: Mapping[str, Any]
+    consent_decisions: Any
+    consent_notice_version: int | None
+    locale: str
+    idempotency_key: str | None
+
+
+def _idempotency_problem(key: str | None) -> FieldError | None:
+    if key is None or (0 < len(key) <= IDEMPOTENCY_KEY_LENGTH and key.isprintable()):
+        return None
+    return FieldError(
+        N_("An Idempotency-Key has 1 to {limit} printable characters."),
+        "invalid_idempotency_key",
+        parameter="Idempotency-Key",
+        params={"limit": IDEMPOTENCY_KEY_LENGTH},
+    )
+
+
 async def register(
-    principal: Principal, slug: str, data: schemas.RegistrationCreate
-) -> schemas.Registration:
+    principal: Principal,
+    slug: str,
+    data: schemas.RegistrationCreate,
+    idempotency_key: str | None = None,
+) -> tuple[schemas.Registration, bool]:
     """Register the caller: a seat if one is free, else the waiting list (or await approval).
 
-    Everything happens in one transaction under the forum desk's lock: the decision, the
-    registration row (``_insert_registration``), its first history entry and the mail. Whatever
-    else must be recorded with a new registration belongs in this transaction, right after the
-    row is written.
+    Returns the registration and whether this request made it. A request sent again with the
+    ``idempotency_key`` that made the registration (its answer was lost) gets that registration
+    back, unchanged.
+
+    The decision, the registration row (``_insert_registration``), its first history entry and
+    the mail are written in one transaction under the forum desk's lock, together with the
+    registrations that arrived meanwhile (``_decide``). Whatever else must be recorded with a
+    new registration belongs in ``_decide_one``, right after the row is written.
 
     A person whose registration was cancelled or declined registers again on that same row: it
     goes through the desk like a new one (the end of the waiting list, a badge number it had
@@ -656,55 +705,190 @@ async def register(
     await authorize(principal, signed_in)
     assert principal.user_id is not None
     forum = await visible_forum(principal, slug)
+    key_problem = _idempotency_problem(idempotency_key)
+    if key_problem is not None:
+        raise InvalidInput(key_problem)
+    if idempotency_key is not None:
+        made = await _made_with(forum.id, principal.user_id, idempotency_key)
+        if made is not None:
+            return await _view(forum, made), False
     _check_registration_open(forum)
     details = _details(data)
     problems = _registration_problems(details)
     if problems:
         raise InvalidInput(*problems)
-    consent_decisions = consent.expand_choices(data.consent or [], "/consent")
-    async with db.transaction():
-        desk = await _lock_desk(forum.id)
-        earlier = (
-            await Registration.select(*_ROW_COLUMNS)
-            .where(Registration.forum == forum.id, Registration.user == principal.user_id)
-            .first()
+    registering = _Registering(
+        forum_id=forum.id,
+        user_id=principal.user_id,
+        details=details,
+        consent_decisions=consent.expand_choices(data.consent or [], "/consent"),
+        consent_notice_version=data.consent_notice_version,
+        locale=current_locale(),
+        idempotency_key=idempotency_key,
+    )
+    registration_id, made_now = await _decide(registering)
+    return await _view(forum, registration_id), made_now
+
+
+async def _made_with(forum_id: int, user_id: int, idempotency_key: str) -> int | None:
+    row = (
+        await Registration.select(Registration.id)
+        .where(
+            Registration.forum == forum_id,
+            Registration.user == user_id,
+            Registration.idempotency_key == idempotency_key,
         )
-        if earlier is not None and Status(earlier["status"]) not in ENDED:
-            raise _already_registered()
-        if desk.requires_approval:
-            status, ticket, badge = Status.PENDING_APPROVAL, None, None
-        else:
-            status, ticket, badge = await _seat_or_ticket(
-                forum.id, earlier["badge_number"] if earlier else None
-            )
-        facts = await _forum_facts(forum.id)
-        if earlier is None:
-            registration = await _insert_registration(
-                forum.id, principal.user_id, details, status, ticket, badge
-            )
-            await _record(registration["id"], None, status, principal.user_id, "")
-            await _mail_participant(registration, mails.status_mail(status, None), facts)
-        else:
-            registration = earlier
-            await _move(
-                earlier,
-                status,
-                facts,
-                actor=principal.user_id,
-                ticket=ticket,
-                badge_number=badge,
-                details=details,
-            )
-        await consent.record_decisions(
-            principal.user_id,
-            forum.id,
-            consent_decisions,
-            ConsentChannel.REGISTRATION,
-            principal.user_id,
-            current_locale(),
-            notice_version=data.consent_notice_version,
+        .first()
+    )
+    return None if row is None else int(row["id"])
+
+
+async def _decide_one(
+    desk: Desk, capacity: int | None, facts: _ForumFacts, registering: _Registering
+) -> tuple[int, bool]:
+    """One registration at the desk (locked by the caller): its id, and whether it was made.
+
+    Refuses (``already_registered``) before it writes anything; only the consent decisions may
+    refuse after writing."""
+    forum_id, user_id = registering.forum_id, registering.user_id
+    earlier = (
+        await Registration.select(*_ROW_COLUMNS, Registration.idempotency_key)
+        .where(Registration.forum == forum_id, Registration.user == user_id)
+        .first()
+    )
+    key = registering.idempotency_key
+    if earlier is not None and key is not None and earlier["idempotency_key"] == key:
+        # Sent again while the first was still waiting for the desk.
+        return int(earlier["id"]), False
+    if earlier is not None and Status(earlier["status"]) not in ENDED:
+        raise _already_registered()
+    details = {**registering.details, "idempotency_key": registering.idempotency_key}
+    if desk.requires_approval:
+        status, ticket, badge = Status.PENDING_APPROVAL, None, None
+    else:
+        status, ticket, badge = await _seat_or_ticket(
+            forum_id, earlier["badge_number"] if earlier else None, capacity=capacity
         )
-    return await _view(forum, registration["id"])
+    if earlier is None:
+        registration = await _insert_registration(forum_id, user_id, details, status, ticket, badge)
+        await _record(registration["id"], None, status, user_id, "")
+        await _mail_participant(registration, mails.status_mail(status, None), facts)
+    else:
+        registration = {key: earlier[key] for key in earlier if key != "idempotency_key"}
+        await _move(
+            registration,
+            status,
+            facts,
+            actor=user_id,
+            ticket=ticket,
+            badge_number=badge,
+            details=details,
+        )
+    await consent.record_decisions(
+        user_id,
+        forum_id,
+        registering.consent_decisions,
+        ConsentChannel.REGISTRATION,
+        user_id,
+        registering.locale,
+        notice_version=registering.consent_notice_version,
+    )
+    return int(registration["id"]), True
+
+
+# Group commit: registrations for one forum that arrive while the desk is busy wait in a line
+# and are decided together, in one transaction that takes the desk's lock once. A crowd then
+# costs one lock, one commit (one fsync) and one wait for the other server processes per batch
+# instead of per person, and answers leave after every batch instead of at the end of the crowd.
+
+#: Registrations decided in one transaction at most: bounds how long the lock is held.
+BATCH_SIZE = 50
+
+
+@dataclass
+class _DeskLine:
+    waiting: list[tuple[_Registering, asyncio.Future[tuple[int, bool]]]] = field(
+        default_factory=list
+    )
+    #: The task deciding the line's batches, while there is one.
+    worker: asyncio.Task[None] | None = None
+
+
+_lines: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, _DeskLine]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def _decide(registering: _Registering) -> tuple[int, bool]:
+    """Join the forum's line; the registration is decided with those in line with it."""
+    loop = asyncio.get_running_loop()
+    line = _lines.setdefault(loop, {}).setdefault(registering.forum_id, _DeskLine())
+    answer: asyncio.Future[tuple[int, bool]] = loop.create_future()
+    line.waiting.append((registering, answer))
+    if line.worker is None:
+        # A context of its own: the batch is nobody's request (no request's transaction or
+        # locale leaks into it), and everyone in it waits, so it goes before newcomers.
+        context = contextvars.Context()
+        context.run(db.serve_first)
+        line.worker = loop.create_task(_work_through(registering.forum_id, line), context=context)
+    return await answer
+
+
+async def _work_through(forum_id: int, line: _DeskLine) -> None:
+    try:
+        while line.waiting:
+            batch, line.waiting = line.waiting[:BATCH_SIZE], line.waiting[BATCH_SIZE:]
+            # Someone who gave up waiting (a closed connection) is not registered.
+            batch = [(registering, answer) for registering, answer in batch if not answer.done()]
+            if not batch:
+                continue
+            try:
+                outcomes = await _decide_batch(forum_id, [registering for registering, _ in batch])
+            except Exception as exc:
+                log.exception("registrations for forum %s could not be decided", forum_id)
+                outcomes = [exc] * len(batch)
+            for (_, answer), outcome in zip(batch, outcomes, strict=True):
+                if answer.done():
+                    continue
+                if isinstance(outcome, BaseException):
+                    answer.set_exception(outcome)
+                else:
+                    answer.set_result(outcome)
+    finally:
+        line.worker = None
+        for _, answer in line.waiting:
+            answer.cancel()
+        line.waiting.clear()
+
+
+async def _decide_batch(
+    forum_id: int, batch: Sequence[_Registering]
+) -> list[tuple[int, bool] | Exception]:
+    """Decide ``batch`` in arrival order in one transaction; a refusal leaves the others alone.
+
+    A registration with consent decisions gets a savepoint (they are checked as they are
+    written); the others are refused, if at all, before they write anything: no round trips
+    are spent on savepoints they do not need while the desk is locked.
+    """
+    outcomes: list[tuple[int, bool] | Exception] = []
+    async with db.transaction() as transaction:
+        desk = await _lock_desk(forum_id)
+        capacity = await _capacity(forum_id)
+        facts = await _forum_facts(forum_id)
+        for registering in batch:
+            savepoint = await transaction.savepoint() if registering.consent_decisions else None
+            try:
+                outcomes.append(await _decide_one(desk, capacity, facts, registering))
+            except (DomainError, *_UNIQUE_VIOLATIONS) as exc:
+                if savepoint is not None:
+                    await savepoint.rollback_to()
+                elif not isinstance(exc, DomainError):
+                    raise  # a failed statement spoils the transaction: the batch fails
+                outcomes.append(exc)
+            else:
+                if savepoint is not None:
+                    await savepoint.release()
+    return outcomes
 
 
 async def _own_row(forum: ForumRef, user_id: int) -> dict[str, Any]:
@@ -1355,7 +1539,8 @@ async def _rows(where: Sequence[Condition], order: str, limit: int | None) -> li
 
 
 async def _view(forum: ForumRef, registration_id: int) -> schemas.Registration:
-    rows = await _rows([Condition("r.id = {}", (registration_id,))], "r.id", 1)
+    # One row by its key: inline on SQLite, the answer need not queue for a reader thread.
+    rows = await db.read_indexed(_LIST_SELECT + "WHERE r.id = {}", registration_id)
     if not rows:
         raise NotFound("registration_not_found")
     return _registration(forum.slug, rows[0])

@@ -117,6 +117,9 @@ class Registration(Table, tablename="registration"):
     interpretation_languages = JSON(default="[]")
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
+    #: The ``Idempotency-Key`` of the request that made (or made again) the registration: that
+    #: request sent again, after its answer was lost, gets this registration back.
+    idempotency_key = Varchar(length=100, null=True, default=None)
     #: Set when the person's account was erased: the registration still counts in the forum's
     #: statistics, by the profile's country and groups copied below, and names nobody.
     anonymized_at = Timestamptz(null=True, default=None)
