@@ -43,7 +43,9 @@ def _executable(*names: str) -> str | None:
     return None
 
 
-def new_browser(profile_dir: Path, size: tuple[int, int] = PHONE) -> webdriver.Chrome:
+def new_browser(
+    profile_dir: Path, size: tuple[int, int] = PHONE, accept_language: str = "en"
+) -> webdriver.Chrome:
     chromium = _executable("chromium", "chromium-browser")
     driver = _executable("chromedriver")
     if chromium is None or driver is None:
@@ -65,6 +67,9 @@ def new_browser(profile_dir: Path, size: tuple[int, int] = PHONE) -> webdriver.C
         f"--window-size={size[0]},{size[1]}",
     ):
         options.add_argument(argument)
+    # The languages the browser asks for, as its owner set them.
+    options.add_argument(f"--lang={accept_language}")
+    options.add_experimental_option("prefs", {"intl.accept_languages": accept_language})
     if size == PHONE:
         # A headless window is at least 500 px wide; a phone's viewport is emulated instead.
         metrics = {"width": size[0], "height": size[1], "pixelRatio": 2.0, "touch": True}
@@ -81,11 +86,13 @@ def new_browser(profile_dir: Path, size: tuple[int, int] = PHONE) -> webdriver.C
 
 @pytest.fixture
 def open_browser(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """``open_browser(name, size=PHONE, language="fr")``: a fresh browser profile each."""
+    """``open_browser(name, size=PHONE, accept_language="de")``: a fresh browser profile each."""
     opened: list[webdriver.Chrome] = []
 
-    def open_one(name: str = "browser", size: tuple[int, int] = PHONE) -> webdriver.Chrome:
-        browser = new_browser(tmp_path / f"profile-{name}", size)
+    def open_one(
+        name: str = "browser", size: tuple[int, int] = PHONE, accept_language: str = "en"
+    ) -> webdriver.Chrome:
+        browser = new_browser(tmp_path / f"profile-{name}", size, accept_language)
         opened.append(browser)
         _browsers.append((name, browser, tmp_path))
         return browser

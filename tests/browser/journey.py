@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from typing import Any
 
@@ -57,12 +58,17 @@ def language(browser: WebDriver) -> str:
 
 
 def link_in_mail(smtp: SmtpServer, to: str, path: str) -> str:
-    """The address of the link to ``path`` in the newest mail to ``to``."""
-    messages = smtp.wait_for(to=to, timeout=WAIT_SECONDS)
-    text = text_of(messages[-1])
-    found = re.search(rf"https?://\S*{re.escape(path)}\S*", text)
-    assert found, text
-    return found[0]
+    """The address of the link to ``path`` in a mail to ``to``, once such a mail arrived."""
+    pattern = re.compile(rf"https?://\S*{re.escape(path)}\S*")
+    deadline = time.monotonic() + WAIT_SECONDS
+    seen = 0
+    while time.monotonic() < deadline:
+        messages = smtp.wait_for(to=to, count=seen + 1, timeout=deadline - time.monotonic())
+        for message in messages[seen:]:
+            if found := pattern.search(text_of(message)):
+                return found[0]
+        seen = len(messages)
+    raise AssertionError(f"no mail to {to} links to {path}")
 
 
 def wait_for_text(browser: WebDriver, text: str, seconds: float = WAIT_SECONDS) -> None:
@@ -145,3 +151,49 @@ def public_thread(
     )
     assert made.status_code == 201, made.text
     return dict(made.json())
+
+
+def announced_forum(server: Server, admin: dict[str, str]) -> str:
+    """A forum collecting interest (save the date), led by a new institute; its slug."""
+
+    def post(path: str, body: dict[str, Any]) -> dict[str, Any]:
+        response = httpx.post(f"{server.url}/api/v1{path}", json=body, headers=admin, timeout=10)
+        assert response.status_code in (200, 201), response.text
+        return dict(response.json())
+
+    institute = post(
+        "/organizations",
+        {"name": f"Institut {uuid.uuid4().hex[:6]}", "kind": "research_institute", "country": "DE"},
+    )
+    series = post(
+        "/forum-series",
+        {"slug": f"mupass-{uuid.uuid4().hex[:8]}", "name": {"en": "MUPASS", "fr": "MUPASS"}},
+    )
+    forum = post(
+        "/forums",
+        {
+            "slug": f"bonn-{uuid.uuid4().hex[:8]}",
+            "series": series["slug"],
+            "edition": 2030,
+            "kind": "dialogue_forum",
+            "title": {"en": "MUPASS Dialogue Forum 2030", "fr": "Forum de dialogue MUPASS 2030"},
+            "timezone": "Europe/Berlin",
+            "starts_at": "2030-10-28T09:00:00",
+            "ends_at": "2030-10-30T17:00:00",
+            "lead_organization_id": institute["id"],
+            "capacity": 200,
+            "venue": {"name": "Gustav-Stresemann-Institut", "city": "Bonn", "country": "DE"},
+        },
+    )
+    move_forum(server, admin, forum["slug"], "announced")
+    return str(forum["slug"])
+
+
+def move_forum(server: Server, admin: dict[str, str], slug: str, status: str) -> None:
+    response = httpx.post(
+        f"{server.url}/api/v1/forums/{slug}/status",
+        json={"status": status},
+        headers=admin,
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
