@@ -8,9 +8,10 @@ import uuid
 from typing import Any
 
 import httpx
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.wait import WebDriverWait
 
@@ -46,7 +47,17 @@ def submit(browser: WebDriver, form_action: str = "") -> None:
     page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, selector).click()
     # The form posts and the browser loads the answer: wait until the old page is gone.
-    WebDriverWait(browser, WAIT_SECONDS).until(staleness_of(page))
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda _: _gone(page))
+
+
+def _gone(element: WebElement) -> bool:
+    """Whether ``element`` left the document (the browser loaded another page). While the
+    page changes, Chromium may also answer that the node is no longer in the document."""
+    try:
+        element.is_enabled()
+    except WebDriverException:
+        return True
+    return False
 
 
 def heading(browser: WebDriver) -> str:
