@@ -52,6 +52,7 @@ from mupass_forum.i18n import Catalogs
 from mupass_forum.i18n import locale as i18n
 from mupass_forum.mail import services as mail
 from mupass_forum.mail.relay import relay_lifespan
+from mupass_forum.participants import pages as participant_pages
 from mupass_forum.participants.controllers import (
     MyProfileController,
     ParticipantController,
@@ -59,6 +60,7 @@ from mupass_forum.participants.controllers import (
     VocabularyController,
 )
 from mupass_forum.paths import project_dir
+from mupass_forum.privacy import pages as privacy_pages
 from mupass_forum.privacy.controllers import (
     ErasureController,
     ForumRetentionController,
@@ -190,7 +192,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # Pages for people: outside /api/v1, not part of the API's description.
     site = Router(
         path="/",
-        route_handlers=[pages.start_page, pages.static_file],
+        route_handlers=[
+            pages.start_page,
+            pages.static_file,
+            *participant_pages.PAGES,
+            *privacy_pages.PAGES,
+        ],
         include_in_schema=False,
     )
 

@@ -90,6 +90,8 @@ CSRF_COOKIE = "mupass_csrf"
 CSRF_FIELD = "_csrf_token"
 
 StructT = TypeVar("StructT", bound=msgspec.Struct)
+#: What a form is read into: a struct or a dataclass.
+FormT = TypeVar("FormT")
 
 
 # Templates ---------------------------------------------------------------------------------
@@ -274,7 +276,12 @@ async def form_data(request: Request[Any, Any, Any], struct: type[StructT]) -> S
     """The fields of ``struct`` from the request's form, checked as the API checks its body;
     a missing field is empty. Raises ``InvalidInput`` pointing at the fields."""
     form = await request.form()
-    values = {name: form.get(name, "") for name in struct.__struct_fields__}
+    return form_struct({name: form.get(name, "") for name in struct.__struct_fields__}, struct)
+
+
+def form_struct(values: Mapping[str, Any], struct: type[FormT]) -> FormT:
+    """``values`` read from a form, checked as the API checks its body (for forms with lists
+    or check boxes, which ``form_data`` does not read). Raises ``InvalidInput``."""
     try:
         return msgspec.convert(values, struct, strict=False)
     except msgspec.ValidationError as exc:
