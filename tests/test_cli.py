@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
 from mupass_forum import __version__
+from mupass_forum.accounts.demo_data import DEMO_ACCOUNTS
 
 
 def run_cli(
@@ -75,12 +78,15 @@ def test_bad_configuration_is_reported_in_clear_words(tmp_path: Path):
     assert "Traceback" not in result.stderr
 
 
-def test_serve_answers_ready_within_seconds(tmp_path: Path):
+@contextlib.contextmanager
+def serving(tmp_path: Path, *args: str) -> Iterator[tuple[int, Path]]:
+    """``mupass-forum serve`` on a free port and a new data folder, ready to answer; yields
+    the port and the log, and stops it afterwards."""
     port = free_port()
     log_path = tmp_path / "serve.log"
     log = log_path.open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "mupass_forum", "serve", "--port", str(port)],
+        [sys.executable, "-m", "mupass_forum", "serve", "--port", str(port), *args],
         env={
             **{k: v for k, v in os.environ.items() if not k.startswith("MUPASS_")},
             "MUPASS_DATA_DIR": str(tmp_path),
@@ -90,7 +96,7 @@ def test_serve_answers_ready_within_seconds(tmp_path: Path):
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 60
         status = None
         while time.monotonic() < deadline and process.poll() is None:
             try:
@@ -100,8 +106,7 @@ def test_serve_answers_ready_within_seconds(tmp_path: Path):
             except httpx.TransportError:
                 time.sleep(0.1)
         assert status == 200, log_path.read_text()
-        problem = httpx.get(f"http://127.0.0.1:{port}/api/v1/nothing?lang=de", timeout=2)
-        assert problem.json()["title"] == "Nicht gefunden"
+        yield port, log_path
     finally:
         process.terminate()
         try:
@@ -113,3 +118,24 @@ def test_serve_answers_ready_within_seconds(tmp_path: Path):
             log.close()
     # uvicorn shuts down gracefully, then re-raises SIGTERM so the exit status tells why.
     assert process.returncode in (0, -signal.SIGTERM)
+
+
+def test_serve_answers_ready_within_seconds(tmp_path: Path):
+    started = time.monotonic()
+    with serving(tmp_path) as (port, _):
+        assert time.monotonic() - started < 20
+        problem = httpx.get(f"http://127.0.0.1:{port}/api/v1/nothing?lang=de", timeout=2)
+        assert problem.json()["title"] == "Nicht gefunden"
+
+
+def test_serve_demo_prints_the_accounts_to_sign_in_with(tmp_path: Path):
+    with serving(tmp_path, "--demo") as (port, log_path):
+        printed = log_path.read_text()
+        for account in DEMO_ACCOUNTS:
+            assert f"Demo account: {account.email}  password: {account.password}" in printed
+            login = httpx.post(
+                f"http://127.0.0.1:{port}/api/v1/auth/login",
+                json={"email": account.email, "password": account.password},
+                timeout=10,
+            )
+            assert login.status_code == 200, login.text
