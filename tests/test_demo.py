@@ -13,11 +13,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mupass_forum import db
+from mupass_forum.accounts.authentication import SESSION_COOKIE
 from mupass_forum.accounts.demo_data import DEMO_ACCOUNTS
 from mupass_forum.app import install
 from mupass_forum.demo import demo_accounts, load_demo_data
 from mupass_forum.forums.tables import Forum
 from mupass_forum.privacy import retention
+from tests.pages.html import page_of
 
 
 @pytest.fixture(scope="module")
@@ -183,3 +185,22 @@ def test_retention_leaves_the_demo_alone(demo):
     untouched, due = asyncio.run(plans())
     assert untouched == []
     assert due == ["mupass-dialogue-forum-2019"]
+
+
+def test_the_participant_finds_who_else_attends_on_the_directory_page(demo):
+    client = demo[0]
+    next_forum = forums_by_status(client)["registration_open"]
+    token = sign_in(client, "participant")["Authorization"].removeprefix("Bearer ")
+    client.cookies.set(SESSION_COOKIE, token)
+    try:
+        page = page_of(client.get("/participants?lang=es"))
+        forums = page.find("select", name="forum")
+        offered = {option["value"]: option.text for option in forums.find_all("option")}
+        attending = page_of(client.get(f"/participants?forum={next_forum['id']}&lang=es"))
+    finally:
+        client.cookies.clear()
+
+    assert offered[str(next_forum["id"])] == f"Foro de Diálogo MUPASS {next_forum['edition']}"
+    assert len(offered) == 3  # anyone, last year's and the next one
+    # Those seated at the next forum whose profiles show to fellow attendees, and herself.
+    assert attending.find("p", id="total").text.startswith("12 ")

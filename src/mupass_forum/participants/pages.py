@@ -16,8 +16,9 @@ from mupass_forum import pages
 from mupass_forum.accounts.authorization import requires_signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.errors import InvalidInput, NotFound
+from mupass_forum.forums import services as forum_services
 from mupass_forum.i18n import N_, gettext
-from mupass_forum.participants import services
+from mupass_forum.participants import services, visibility
 from mupass_forum.participants.schemas import (
     DirectoryVisibility,
     GovernmentLevel,
@@ -170,8 +171,22 @@ class DirectoryPage(msgspec.Struct, kw_only=True):
 FILTER_FIELDS = {
     ("q" if name == "query" else name): name
     for name in services.DirectoryFilter.__dataclass_fields__
-    if name != "forum"
 }
+
+
+async def _forum_choices(principal: Principal) -> list[tuple[str, str]]:
+    """The forums the viewer attends, titled in their language: the forum filter finds
+    nobody for anyone else's, so only these are offered."""
+    assert principal.user_id is not None
+    attended = await visibility.attendance().forums_of(principal.user_id)
+    forums = [
+        await forum_services.get_forum(
+            principal, (await forum_services.forum_ref_by_id(forum_id)).slug
+        )
+        for forum_id in attended
+    ]
+    forums.sort(key=lambda forum: forum.starts_at, reverse=True)
+    return [(str(forum.id), forum.title.text) for forum in forums]
 
 
 @get("/participants", guards=[requires_signed_in])
@@ -210,6 +225,7 @@ async def directory_page(
             "errors": errors,
             "next_url": next_url,
             "first_url": "/participants?" + urlencode(filters) if "cursor" in given else None,
+            "forums": await _forum_choices(principal),
             **_choices(),
         },
         status_code=400 if errors else 200,
