@@ -304,3 +304,14 @@ def test_deleting_my_account_erases_it_and_signs_me_out(browser, signed_in):
     assert login.status_code in (400, 401)
     again = browser.get("/me/profile", follow_redirects=False)
     assert again.status_code == 303
+
+
+def test_the_only_admin_of_an_institute_is_told_on_the_form(browser, signed_in, make_organization):
+    institute = make_organization()
+    account = signed_in(organizations={institute["id"]: "admin"})
+
+    response = submit(browser, "/me/data?lang=de", password=account.password)
+
+    assert response.status_code == 409
+    assert page_of(response).find("div", class_="problem")
+    assert browser.get("/api/v1/me", headers=account.headers).status_code == 200

@@ -15,7 +15,7 @@ from mupass_forum.accounts.authorization import requires_signed_in
 from mupass_forum.accounts.controllers import client_address
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.services import AccountService
-from mupass_forum.errors import InvalidInput
+from mupass_forum.errors import Conflict, InvalidInput
 from mupass_forum.i18n import N_, gettext
 from mupass_forum.privacy import schemas, services
 from mupass_forum.privacy.controllers import export_response
@@ -61,8 +61,9 @@ async def delete_account(
             principal, erasure.password, client_address=client_address(request), pointer="/password"
         )
         await services.erase_me(principal, erasure)
-    except InvalidInput as error:
-        return _data_page(pages.FormErrors.of(error), status_code=400)
+    except (InvalidInput, Conflict) as error:
+        # A wrong password, or the only admin of an institute: said on the form again.
+        return _data_page(pages.FormErrors.of(error), status_code=error.status)
     done = pages.redirect(DELETED_PATH)
     done.set_cookie(session_cookie(settings, None))
     return done
