@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
 from mupass_forum import __version__
+from mupass_forum.accounts.demo_data import DEMO_ACCOUNTS
 from tests.conftest import TEST_DATABASE_URL, free_port, on_postgres
 
 
@@ -70,12 +73,15 @@ def test_bad_configuration_is_reported_in_clear_words(tmp_path: Path):
     assert "Traceback" not in result.stderr
 
 
-def test_serve_answers_ready_within_seconds(tmp_path: Path):
+@contextlib.contextmanager
+def serving(tmp_path: Path, *args: str) -> Iterator[tuple[int, Path]]:
+    """``mupass-forum serve`` on a free port and a new data folder, ready to answer; yields
+    the port and the log, and stops it afterwards."""
     port = free_port()
     log_path = tmp_path / "serve.log"
     log = log_path.open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "mupass_forum", "serve", "--port", str(port)],
+        [sys.executable, "-m", "mupass_forum", "serve", "--port", str(port), *args],
         env={
             **{k: v for k, v in os.environ.items() if not k.startswith("MUPASS_")},
             "MUPASS_DATA_DIR": str(tmp_path),
@@ -85,7 +91,7 @@ def test_serve_answers_ready_within_seconds(tmp_path: Path):
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 60
         status = None
         while time.monotonic() < deadline and process.poll() is None:
             try:
@@ -95,8 +101,7 @@ def test_serve_answers_ready_within_seconds(tmp_path: Path):
             except httpx.TransportError:
                 time.sleep(0.1)
         assert status == 200, log_path.read_text()
-        problem = httpx.get(f"http://127.0.0.1:{port}/api/v1/nothing?lang=de", timeout=2)
-        assert problem.json()["title"] == "Nicht gefunden"
+        yield port, log_path
     finally:
         process.terminate()
         try:
@@ -209,3 +214,24 @@ def test_several_workers_need_what_they_share(tmp_path: Path, env, words):
 def test_migrate_names_an_unreachable_database():
     result = run_cli("migrate", env={"MUPASS_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/x"})
     assert_refused(result, "cannot connect to the database")
+
+
+def test_serve_answers_ready_within_seconds(tmp_path: Path):
+    started = time.monotonic()
+    with serving(tmp_path) as (port, _):
+        assert time.monotonic() - started < 20
+        problem = httpx.get(f"http://127.0.0.1:{port}/api/v1/nothing?lang=de", timeout=2)
+        assert problem.json()["title"] == "Nicht gefunden"
+
+
+def test_serve_demo_prints_the_accounts_to_sign_in_with(tmp_path: Path):
+    with serving(tmp_path, "--demo") as (port, log_path):
+        printed = log_path.read_text()
+        for account in DEMO_ACCOUNTS:
+            assert f"Demo account: {account.email}  password: {account.password}" in printed
+            login = httpx.post(
+                f"http://127.0.0.1:{port}/api/v1/auth/login",
+                json={"email": account.email, "password": account.password},
+                timeout=10,
+            )
+            assert login.status_code == 200, login.text

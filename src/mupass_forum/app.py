@@ -55,6 +55,7 @@ from mupass_forum.i18n import Catalogs
 from mupass_forum.i18n import locale as i18n
 from mupass_forum.mail import services as mail
 from mupass_forum.mail.relay import relay_lifespan
+from mupass_forum.participants import pages as participant_pages
 from mupass_forum.participants.controllers import (
     MyProfileController,
     ParticipantController,
@@ -62,6 +63,7 @@ from mupass_forum.participants.controllers import (
     VocabularyController,
 )
 from mupass_forum.paths import project_dir
+from mupass_forum.privacy import pages as privacy_pages
 from mupass_forum.privacy.controllers import (
     ErasureController,
     ForumRetentionController,
@@ -204,6 +206,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *registration_pages.PAGES,
             *consent_pages.PAGES,
             *proposal_pages.PAGES,
+            *participant_pages.PAGES,
+            *privacy_pages.PAGES,
         ],
         include_in_schema=False,
     )

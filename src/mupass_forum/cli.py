@@ -98,7 +98,7 @@ def serve(host: str, port: int, workers: int, reload: bool, demo: bool) -> None:
     """
     import uvicorn
 
-    from mupass_forum.demo import load_demo_data
+    from mupass_forum.demo import demo_accounts, load_demo_data
 
     if demo:
         os.environ["MUPASS_DEMO"] = "1"
@@ -120,6 +120,11 @@ def serve(host: str, port: int, workers: int, reload: bool, demo: bool) -> None:
         if settings.demo:
             for line in await load_demo_data():
                 click.echo(f"Demo: {line}")
+            for account in await demo_accounts():
+                click.echo(
+                    f"Demo account: {account.email}  password: {account.password}  "
+                    f"({account.role}, {account.locale})"
+                )
 
     run_with_database(settings, prepare)
     click.echo(f"Serving on http://{host}:{port} (press Ctrl+C to stop)")

@@ -8,16 +8,32 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from mupass_forum.accounts.demo_data import (
+    DEMO_ACCOUNTS,
+    DemoAccount,
+    demo_account_ids,
+    load_accounts,
+)
 from mupass_forum.board.demo_data import load_board
+from mupass_forum.consent.demo_data import load_consent
 from mupass_forum.forums.demo_data import load_forums
+from mupass_forum.i18n.locale import CatalogError, catalogs
 from mupass_forum.proposals.demo_data import load_proposals
-from mupass_forum.registrations.demo_data import load_registrations, load_workshop_sign_ups
+from mupass_forum.registrations.demo_data import (
+    load_living_registrations,
+    load_registrations,
+    load_workshop_sign_ups,
+)
+from mupass_forum.settings import Settings
 
 #: Loaders run in order (later ones may use what earlier ones created).
 LOADERS: tuple[Callable[[], Awaitable[list[str]]], ...] = (
     load_forums,
+    load_accounts,
     load_registrations,
+    load_living_registrations,
     load_workshop_sign_ups,
+    load_consent,
     load_proposals,
     load_board,
 )
@@ -25,7 +41,21 @@ LOADERS: tuple[Callable[[], Awaitable[list[str]]], ...] = (
 
 async def load_demo_data() -> list[str]:
     """Run every loader; returns one line per thing added."""
+    try:
+        catalogs()
+    except CatalogError:
+        # Notices and posts are texts of the service's languages: outside a running app
+        # (``serve --demo`` loads before serving) the catalogs are installed here.
+        from mupass_forum.app import install_catalogs
+
+        install_catalogs(Settings.from_env())
     added: list[str] = []
     for loader in LOADERS:
         added += await loader()
     return added
+
+
+async def demo_accounts() -> list[DemoAccount]:
+    """The demonstration accounts this database has, to sign in with."""
+    present = await demo_account_ids()
+    return [account for account in DEMO_ACCOUNTS if account.key in present]

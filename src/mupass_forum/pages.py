@@ -92,6 +92,8 @@ CSRF_COOKIE = "mupass_csrf"
 CSRF_FIELD = "_csrf_token"
 
 StructT = TypeVar("StructT", bound=msgspec.Struct)
+#: What a form is read into: a struct or a dataclass.
+FormT = TypeVar("FormT")
 
 
 # Templates ---------------------------------------------------------------------------------
@@ -298,6 +300,12 @@ async def form_data(request: Request[Any, Any, Any], struct: type[StructT]) -> S
                 values[name] = sent
         elif (value := form.get(name, "")) != "" or info.required:
             values[name] = value
+    return form_struct(values, struct)
+
+
+def form_struct(values: Mapping[str, Any], struct: type[FormT]) -> FormT:
+    """``values`` read from a form, checked as the API checks its body (for forms a page
+    reads itself). Raises ``InvalidInput`` pointing at the fields."""
     try:
         return msgspec.convert(values, struct, strict=False)
     except msgspec.ValidationError as exc:

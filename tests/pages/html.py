@@ -100,17 +100,22 @@ def page_of(response) -> Element:
 
 
 def form_fields(form: Element) -> dict[str, str]:
-    """What a browser would send for ``form`` as it is (hidden fields, values, selections)."""
+    """What a browser would send for ``form`` as it is (hidden fields, values, selections,
+    checked boxes; one value a name)."""
     fields: dict[str, str] = {}
     for element in form.iter():
         name = element.get("name")
         if not name:
             continue
-        if element.tag == "input" and element.get("type") not in ("submit", "checkbox", "radio"):
+        if element.tag == "input" and element.get("type") in ("checkbox", "radio"):
+            if "checked" in element.attrs:
+                fields[name] = element.get("value") or "on"
+        elif element.tag == "input" and element.get("type") != "submit":
             fields[name] = element.get("value") or ""
         elif element.tag == "select":
             options = element.find_all("option")
             chosen = [option for option in options if "selected" in option.attrs] or options[:1]
             if chosen:
-                fields[name] = chosen[0].get("value") or chosen[0].text
+                value = chosen[0].get("value")
+                fields[name] = chosen[0].text if value is None else value
     return fields

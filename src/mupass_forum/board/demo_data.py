@@ -22,7 +22,6 @@ from mupass_forum.board import schemas
 from mupass_forum.board.services import BoardService
 from mupass_forum.board.sql import now, query
 from mupass_forum.board.tables import Category
-from mupass_forum.i18n.locale import CatalogError, catalogs
 from mupass_forum.settings import Settings
 
 
@@ -247,16 +246,9 @@ async def load_board(settings: Settings | None = None) -> list[str]:
     """The demonstration board, unless there are board categories already."""
     if await Category.exists():
         return []
-    settings = settings or Settings.from_env()
-    try:
-        catalogs()
-    except CatalogError:
-        # Posts are checked like any others, and that needs the service's languages: outside
-        # a running app (``serve --demo`` loads before serving) they are installed here.
-        from mupass_forum.app import install_catalogs
-
-        install_catalogs(settings)
-    board = BoardService(settings)
+    # Posts are checked like any others, in the service's languages: ``load_demo_data`` has
+    # installed the catalogs.
+    board = BoardService(settings or Settings.from_env())
     added: list[str] = []
     async with db.transaction():
         authors = {author.key: await _author(author) for author in AUTHORS}

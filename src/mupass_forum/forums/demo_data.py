@@ -1,13 +1,19 @@
 """Demonstration forums: the MUPASS Dialogue Forum 2019 in Bonn and the first stakeholder
 network meeting of the inter-ministerial committee for sustainable public procurement (Berlin,
-2024), with their organizations and programmes in German, English, French and Spanish.
+2024), with their organizations and programmes in German, English, French and Spanish; and
+three editions of the MUPASS Dialogue Forum dated from the day the demonstration is loaded, so
+that it always has something to do: last year's, held in Accra; the next one, in Bonn in six
+weeks, open for registration; and the one after, in Bogotá, taking expressions of interest.
+
+Every demonstration forum is marked ``is_demo``, so retention leaves it alone.
 
 These texts are content, written by organizers, so they live here and not in the catalogs.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -518,6 +524,7 @@ async def load_forums() -> list[str]:
                 ],
                 lead_organization=idos,
                 contact_email="mupass-forum@example.org",
+                is_demo=True,
             )
         ).returning(Forum.id)
         mupass_forum = int(rows[0]["id"])
@@ -577,12 +584,243 @@ async def load_forums() -> list[str]:
                 ],
                 lead_organization=idos,
                 contact_email="stakeholder-network@example.org",
+                is_demo=True,
             )
         ).returning(Forum.id)
         network_forum = int(rows[0]["id"])
         await ForumPartner.insert(ForumPartner(forum=network_forum, organization=skew))
         await _programme(network_forum, NETWORK_2024_PROGRAMME, bonn, "de")
+        living = [await _living_forum(spec, mupass, idos, skew) for spec in LIVING_FORUMS]
     return [
         "forum mupass-dialogue-forum-2019 (Bonn, 28–30 October 2019) with its programme",
         "forum spp-stakeholder-network-2024 (Berlin, 19 September 2024) with its programme",
+        *living,
     ]
+
+
+# Forums dated from today -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LivingForum:
+    """A MUPASS Dialogue Forum placed relative to the day the demonstration is loaded."""
+
+    key: str
+    status: str
+    #: Days from today to its first day (negative: in the past).
+    starts_in: int
+    city: str
+    country: str
+    timezone: str
+    venue: str
+    original: str
+    summary: T
+    capacity: int
+
+    def first_day(self, today: date) -> date:
+        return today + timedelta(days=self.starts_in)
+
+    def slug(self, today: date) -> str:
+        return f"mupass-dialogue-forum-{self.first_day(today).year}"
+
+
+#: Last year's (held), the next (registration open, a small hall: people wait for seats) and
+#: the one after (announced: interest is collected). More than a year apart, so their years,
+#: and with them their slugs, always differ.
+LIVING_FORUMS = (
+    LivingForum(
+        "held",
+        "held",
+        -380,
+        "Accra",
+        "GH",
+        "Africa/Accra",
+        "Accra International Conference Centre",
+        "en",
+        {
+            "en": "Municipal practitioners from three continents on sustainable catering, "
+            "clean transport and fair public tenders.",
+            "de": "Kommunale Fachleute von drei Kontinenten über nachhaltige Verpflegung, "
+            "saubere Mobilität und faire öffentliche Ausschreibungen.",
+            "fr": "Des praticiens communaux de trois continents sur la restauration durable, "
+            "les transports propres et les appels d’offres équitables.",
+            "es": "Profesionales municipales de tres continentes sobre alimentación sostenible, "
+            "transporte limpio y licitaciones públicas justas.",
+        },
+        80,
+    ),
+    LivingForum(
+        "open",
+        "registration_open",
+        42,
+        "Bonn",
+        "DE",
+        "Europe/Berlin",
+        "Gustav-Stresemann-Institut",
+        "en",
+        {
+            "en": "Three days on strategic procurement: from the council's decision to the "
+            "tender, with break-out workshops in four languages.",
+            "de": "Drei Tage zu strategischer Beschaffung: vom Ratsbeschluss zur Ausschreibung, "
+            "mit Arbeitsgruppen in vier Sprachen.",
+            "fr": "Trois jours sur les achats stratégiques : de la décision du conseil à l’appel "
+            "d’offres, avec des ateliers en quatre langues.",
+            "es": "Tres días sobre compras estratégicas: de la decisión del concejo a la "
+            "licitación, con talleres en cuatro idiomas.",
+        },
+        12,
+    ),
+    LivingForum(
+        "upcoming",
+        "announced",
+        420,
+        "Bogotá",
+        "CO",
+        "America/Bogota",
+        "Centro de Convenciones Ágora Bogotá",
+        "es",
+        {
+            "es": "El próximo foro se reúne en Bogotá: compras públicas para ciudades "
+            "resilientes al clima. Exprese su interés y le avisaremos.",
+            "en": "The next forum meets in Bogotá: public procurement for climate-resilient "
+            "cities. Say you are interested and we will let you know.",
+            "de": "Das nächste Forum trifft sich in Bogotá: öffentliche Beschaffung für "
+            "klimaresiliente Städte. Bekunden Sie Ihr Interesse, wir melden uns.",
+            "fr": "Le prochain forum se réunit à Bogotá : les achats publics pour des villes "
+            "résilientes au climat. Manifestez votre intérêt, nous vous tiendrons au courant.",
+        },
+        120,
+    ),
+)
+
+LIVING_PROGRAMME: list[tuple[int, str, str, str, T, int | None]] = [
+    (
+        0,
+        "09:00",
+        "10:30",
+        "plenary",
+        {
+            "en": "Opening and round of introductions",
+            "de": "Eröffnung und Vorstellungsrunde",
+            "fr": "Ouverture et tour de table",
+            "es": "Apertura y ronda de presentaciones",
+        },
+        None,
+    ),
+    (
+        0,
+        "11:00",
+        "12:30",
+        "workshop",
+        {
+            "en": "Workshop: sustainable catering in public canteens",
+            "de": "Workshop: nachhaltige Verpflegung in öffentlichen Kantinen",
+            "fr": "Atelier : une restauration durable dans les cantines publiques",
+            "es": "Taller: alimentación sostenible en comedores públicos",
+        },
+        20,
+    ),
+    (
+        1,
+        "09:30",
+        "12:00",
+        "panel",
+        {
+            "en": "Panel: procurement offices of Accra, Bonn and Bogotá at work",
+            "de": "Podium: die Vergabestellen von Accra, Bonn und Bogotá bei der Arbeit",
+            "fr": "Table ronde : les services des achats d’Accra, de Bonn et de Bogotá",
+            "es": "Panel: las oficinas de compras de Accra, Bonn y Bogotá en acción",
+        },
+        None,
+    ),
+    (
+        2,
+        "09:00",
+        "12:00",
+        "plenary",
+        {
+            "en": "Results and farewell",
+            "de": "Ergebnisse und Abschied",
+            "fr": "Résultats et clôture",
+            "es": "Resultados y despedida",
+        },
+        None,
+    ),
+]
+
+
+async def _living_forum(spec: LivingForum, series: int, lead: int, partner: int) -> str:
+    zone = ZoneInfo(spec.timezone)
+    today = datetime.now(zone).date()
+    first = spec.first_day(today)
+    edition = first.year
+
+    def at(offset: int, clock: str) -> datetime:
+        return _at((first + timedelta(days=offset)).isoformat(), clock, zone)
+
+    def days_from_today(offset: int, clock: str = "23:59") -> datetime:
+        return _at((today + timedelta(days=offset)).isoformat(), clock, zone)
+
+    open_for_registration = spec.status == "registration_open"
+    rows = await Forum.insert(
+        Forum(
+            slug=spec.slug(today),
+            series=series,
+            edition=edition,
+            kind="dialogue_forum",
+            status=spec.status,
+            title=_text(
+                {
+                    "en": f"MUPASS Dialogue Forum {edition}",
+                    "de": f"MUPASS-Dialogforum {edition}",
+                    "fr": f"Forum de dialogue MUPASS {edition}",
+                    "es": f"Foro de Diálogo MUPASS {edition}",
+                },
+                spec.original,
+            ),
+            summary=_text(spec.summary, spec.original),
+            venue_name=spec.venue,
+            venue_city=spec.city,
+            venue_country=spec.country,
+            timezone=spec.timezone,
+            starts_at=at(0, "09:00"),
+            ends_at=at(2, "12:00"),
+            capacity=spec.capacity,
+            # Interest closes a while before registration opens; the announced forum's is ahead.
+            interest_deadline=days_from_today(spec.starts_in - 100)
+            if spec.status != "announced"
+            else days_from_today(90),
+            registration_opens_at=days_from_today(-21, "09:00") if open_for_registration else None,
+            registration_closes_at=at(-7, "23:59") if spec.status != "announced" else None,
+            languages=[{"code": code, "interpretation": True} for code in ("de", "en", "fr", "es")],
+            lead_organization=lead,
+            contact_email="mupass-forum@example.org",
+            is_demo=True,
+        )
+    ).returning(Forum.id)
+    forum_id = int(rows[0]["id"])
+    await ForumPartner.insert(ForumPartner(forum=forum_id, organization=partner))
+    await _programme(
+        forum_id,
+        [
+            ((first + timedelta(days=day)).isoformat(), start, end, kind, title, None, "", cap)
+            for day, start, end, kind, title, cap in LIVING_PROGRAMME
+        ],
+        zone,
+        "en",
+    )
+    return (
+        f"forum {spec.slug(today)} ({spec.city}, {first.isoformat()}, {spec.status}) "
+        "with its programme"
+    )
+
+
+async def living_forum_ids() -> dict[str, int]:
+    """The ids of the forums dated from today, by ``LivingForum.key`` (those that exist)."""
+    found: dict[str, int] = {}
+    for spec in LIVING_FORUMS:
+        today = datetime.now(ZoneInfo(spec.timezone)).date()
+        row = await Forum.select(Forum.id).where(Forum.slug == spec.slug(today)).first()
+        if row is not None:
+            found[spec.key] = int(row["id"])
+    return found

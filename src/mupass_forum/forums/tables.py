@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from piccolo.columns import (
     JSON,
+    Boolean,
     ForeignKey,
     Integer,
     OnDelete,
@@ -70,6 +71,8 @@ class Forum(Table, tablename="forum"):
     lead_organization = ForeignKey(Organization, on_delete=OnDelete.restrict, index=True)
     contact_email = Varchar(length=320, default="")
     created_by = ForeignKey(User, on_delete=OnDelete.set_null, null=True)
+    #: Loaded by ``serve --demo``: retention leaves it alone, so the demonstration stays whole.
+    is_demo = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
 

@@ -20,6 +20,17 @@ from mupass_forum.settings import Settings
 ZIP = "application/zip"
 
 
+async def export_response(principal: Principal, format: schemas.ExportFormat) -> Response[Any]:
+    """The caller's export as a download: JSON, or a ZIP named for them and their language."""
+    document = await services.my_export(principal)
+    headers = {"Cache-Control": "no-store"}
+    if format == schemas.ExportFormat.ZIP:
+        name = f"mupass-forum-export-{principal.user_id}-{current_locale()}.zip"
+        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return Response(services.export_zip(document), media_type=ZIP, headers=headers)
+    return Response(document, media_type="application/json", headers=headers)
+
+
 class MyDataController(Controller):
     path = "/me"
     tags = ["privacy"]
@@ -36,16 +47,10 @@ class MyDataController(Controller):
         ] = None,
     ) -> Response[Any]:
         """Everything the service holds about me, as JSON or a ZIP with a README in my language."""
-        document = await services.my_export(principal)
         if format is None:
             best = request.accept.best_match(["application/json", ZIP])
             format = schemas.ExportFormat.ZIP if best == ZIP else schemas.ExportFormat.JSON
-        headers = {"Cache-Control": "no-store"}
-        if format == schemas.ExportFormat.ZIP:
-            name = f"mupass-forum-export-{principal.user_id}-{current_locale()}.zip"
-            headers["Content-Disposition"] = f'attachment; filename="{name}"'
-            return Response(services.export_zip(document), media_type=ZIP, headers=headers)
-        return Response(document, media_type="application/json", headers=headers)
+        return await export_response(principal, format)
 
     @delete(
         "",

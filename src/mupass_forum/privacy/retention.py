@@ -7,6 +7,9 @@ its statistics stays as it was. Once it ended longer ago than the proof period
 (``MUPASS_CONSENT_PROOF_DAYS``, at least the retention period), its consent events are removed
 from the ledger.
 
+Forums of the demonstration data (``Forum.is_demo``) are left alone: they are examples, and
+the demonstration is meant to stay whole however long it runs.
+
 Each forum is done in one transaction and marked done in ``ForumRetention``, so a run can be
 stopped and started again, and a second run finds nothing to do.
 """
@@ -72,7 +75,8 @@ async def plan(settings: Settings, at: datetime | None = None) -> list[ForumWork
     at = at or now()
     forums = (
         await Forum.select(Forum.id, Forum.slug, Forum.ends_at)
-        .where(Forum.status.is_in(list(registrations.OVER)))
+        # The demonstration's forums are examples, not people's data: they stay as loaded.
+        .where(Forum.status.is_in(list(registrations.OVER)), Forum.is_demo.eq(False))
         .order_by(Forum.ends_at)
     )
     kept = await _retention_rows()

@@ -5,7 +5,10 @@ for the 2024 stakeholder network meeting (seats taken, some waiting or cancelled
 the 2019 MUPASS Dialogue Forum has attended registrations. Those who attended in 2024 had places in
 its break-out sessions. The people's accounts cannot sign
 in (they have no password); their profiles are visible to people attending the same forums.
-"""
+
+The forums dated from today have people too: the demonstration participant attended last
+year's and holds a seat at the next one, whose hall is full, with two people waiting; others
+said they are interested in the one after."""
 
 from __future__ import annotations
 
@@ -13,8 +16,10 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from mupass_forum import db
+from mupass_forum.accounts.demo_data import demo_account_ids
 from mupass_forum.accounts.services import token_hash
 from mupass_forum.accounts.tables import User
+from mupass_forum.forums.demo_data import living_forum_ids
 from mupass_forum.forums.tables import Forum, ProgrammeItem
 from mupass_forum.participants import regions
 from mupass_forum.participants.services import search_text, sort_name
@@ -118,30 +123,16 @@ async def load_registrations() -> list[str]:
     mupass = forums["mupass-dialogue-forum-2019"]
     async with db.transaction():
         users = [await _person(*person) for person in PEOPLE]
-        for index, (given, family, organization, country, locale, group, level) in enumerate(
-            PEOPLE
-        ):
+        starts_at = network["starts_at"]
+        assert isinstance(starts_at, datetime)
+        for index in range(len(PEOPLE)):
             await Interest.insert(
-                Interest(
-                    forum=network["id"],
+                _interest(
+                    network["id"],
+                    index,
                     email=f"demo.{index}@example.org",
-                    given_name=given,
-                    family_name=family,
-                    organization_name=organization,
-                    locale=locale,
-                    country=country,
-                    region=regions.region_of(country),
-                    sub_region=regions.sub_region_of(country),
-                    stakeholder_group=group,
-                    government_level=level,
-                    wants_to_present=index % 5 == 0,
-                    presentation_topic="Sustainable catering in public canteens"
-                    if index % 5 == 0
-                    else "",
-                    token_hash=token_hash(secrets.token_urlsafe(32)),
-                    link_sent_at=network["starts_at"] - timedelta(days=121),
-                    confirmed_at=network["starts_at"] - timedelta(days=120),
-                    invitation_sent_at=network["starts_at"] - timedelta(days=90),
+                    confirmed_at=starts_at - timedelta(days=120),
+                    invited_at=starts_at - timedelta(days=90),
                 )
             )
         await _registrations(network, users, NETWORK_2024)
@@ -172,7 +163,7 @@ async def _person(
     stamp = datetime.now(UTC)
     rows = await User.insert(
         User(
-            email=f"{sort_name(given, family).replace(' ', '.')}@demo.example.org",
+            email=_email(given, family),
             # No password: demonstration people cannot sign in.
             password_hash="!",  # noqa: S106 (no hash verifies: nobody can sign in)
             display_name=f"{given} {family}",
@@ -278,3 +269,104 @@ async def load_workshop_sign_ups() -> list[str]:
             )
         await WorkshopDesk.insert(WorkshopDesk(programme_item=item_id, places_taken=len(attended)))
     return [f"{len(attended)} workshop sign-ups for spp-stakeholder-network-2024"]
+
+
+async def load_living_registrations() -> list[str]:
+    """The forums dated from today, peopled: last year's attended by the demonstration
+    participant and others, the next one full with two people waiting and regional targets,
+    interest in the one after. Unless the next one has registrations already."""
+    forums = await living_forum_ids()
+    accounts = await demo_account_ids()
+    if "open" not in forums or "participant" not in accounts:
+        return []
+    if await Registration.exists().where(Registration.forum == forums["open"]):
+        return []
+    emails = [_email(given, family) for given, family, *_ in PEOPLE]
+    rows = await User.select(User.id, User.email).where(User.email.is_in(emails))
+    by_email = {row["email"]: int(row["id"]) for row in rows}
+    people = [by_email[email] for email in emails if email in by_email]
+    participant = accounts["participant"]
+    seated = [participant, *people[: SEATS_OF_THE_NEXT_FORUM - 1]]
+    waiting = people[SEATS_OF_THE_NEXT_FORUM - 1 : SEATS_OF_THE_NEXT_FORUM + 1]
+    forum_rows = {
+        row["id"]: row
+        for row in await Forum.select(Forum.id, Forum.slug, Forum.starts_at).where(
+            Forum.id.is_in(list(forums.values()))
+        )
+    }
+    added = []
+    async with db.transaction():
+        next_forum = forum_rows[forums["open"]]
+        await _registrations(
+            next_forum,
+            [*seated, *waiting],
+            ["confirmed"] * len(seated) + ["waitlisted"] * len(waiting),
+        )
+        await RegistrationDesk.update(
+            {RegistrationDesk.target_shares: {"150": 40.0, "202": 30.0, "419": 30.0}}
+        ).where(RegistrationDesk.forum == next_forum["id"])
+        added.append(
+            f"{len(seated)} seats taken and {len(waiting)} people waiting for "
+            f"{next_forum['slug']}, with regional targets"
+        )
+        if "held" in forums:
+            held = forum_rows[forums["held"]]
+            attended = [participant, *people[6:14]]
+            await _registrations(held, attended, ["attended"] * len(attended))
+            added.append(f"{len(attended)} attended registrations for {held['slug']}")
+        if "upcoming" in forums:
+            upcoming = forum_rows[forums["upcoming"]]
+            for index in INTEREST_IN_THE_FORUM_AFTER:
+                await Interest.insert(
+                    _interest(
+                        upcoming["id"],
+                        index,
+                        email=f"interest.{index}@example.org",
+                        confirmed_at=datetime.now(UTC) - timedelta(days=index + 1),
+                    )
+                )
+            added.append(
+                f"{len(INTEREST_IN_THE_FORUM_AFTER)} expressions of interest for {upcoming['slug']}"
+            )
+    return added
+
+
+#: The next forum's hall: the participant and the first people of ``PEOPLE`` take every seat.
+SEATS_OF_THE_NEXT_FORUM = 12
+#: Who has said they are interested in the forum after next (indexes into ``PEOPLE``).
+INTEREST_IN_THE_FORUM_AFTER = [2, 7, 12, 13, 14, 16]
+
+
+def _email(given: str, family: str) -> str:
+    return f"{sort_name(given, family).replace(' ', '.')}@demo.example.org"
+
+
+def _interest(
+    forum_id: object,
+    index: int,
+    *,
+    email: str,
+    confirmed_at: datetime,
+    invited_at: datetime | None = None,
+) -> Interest:
+    """The interest of ``PEOPLE[index]``, confirmed a day after the link was sent."""
+    given, family, organization, country, locale, group, level = PEOPLE[index]
+    return Interest(
+        forum=forum_id,
+        email=email,
+        given_name=given,
+        family_name=family,
+        organization_name=organization,
+        locale=locale,
+        country=country,
+        region=regions.region_of(country),
+        sub_region=regions.sub_region_of(country),
+        stakeholder_group=group,
+        government_level=level,
+        wants_to_present=index % 5 == 0,
+        presentation_topic="Sustainable catering in public canteens" if index % 5 == 0 else "",
+        token_hash=token_hash(secrets.token_urlsafe(32)),
+        link_sent_at=confirmed_at - timedelta(days=1),
+        confirmed_at=confirmed_at,
+        invitation_sent_at=invited_at,
+    )
