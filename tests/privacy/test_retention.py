@@ -12,7 +12,12 @@ from mupass_forum import db
 from mupass_forum.consent.tables import ConsentEvent
 from mupass_forum.privacy import retention
 from mupass_forum.registrations.tables import Interest, Registration
-from tests.privacy.conftest import PAST, confirm_interest, person_with_profile, set_status
+from tests.privacy.conftest import (
+    confirm_interest,
+    into_the_past,
+    person_with_profile,
+    set_status,
+)
 from tests.registrations.conftest import register
 from tests.test_cli import run_cli
 
@@ -23,9 +28,9 @@ def _stats(client, forum) -> dict[str, Any]:
     return dict(response.json())
 
 
-def _past_forum(client, make_account, make_forum, **dates: str):
+def _past_forum(client, make_account, make_forum, *, status: str = "held"):
     """A forum that is over, with a registered participant who gave consent, and interest."""
-    forum = make_forum(status="announced", capacity=5, **{**PAST, **dates})
+    forum = make_forum(status="announced", capacity=5)
     confirm_interest(client, forum, f"keen-{uuid.uuid4().hex[:10]}@example.org", country="KE")
     set_status(client, forum, "registration_open")
     account, _, _ = person_with_profile(client, make_account, country="PE")
@@ -38,7 +43,9 @@ def _past_forum(client, make_account, make_forum, **dates: str):
         interpretation_languages=["es"],
         consent=[{"decision": "granted"}],
     )
-    set_status(client, forum, "registration_closed", "held")
+    into_the_past(client, forum)
+    if status == "held":
+        set_status(client, forum, "registration_closed", "held")
     return forum, account
 
 

@@ -1,9 +1,10 @@
 """Retention: nothing about a person is kept longer than a forum needs it.
 
-Once a forum is over (held, archived or cancelled) and ended longer ago than its retention
-period (its own, or ``MUPASS_RETENTION_DAYS``), its registrations lose their personal details,
-its interest records their names and addresses, and its photo list is refused; every figure of
-its statistics stays as it was. Once it ended longer ago than the proof period
+Once a forum ended longer ago than its retention period (its own, or
+``MUPASS_RETENTION_DAYS``), whatever its status (its dates end it; organizers who never marked
+it as held are told by mail), its registrations lose their personal details, its interest
+records their names and addresses, and its photo list is refused; every figure of its
+statistics stays as it was. Once it ended longer ago than the proof period
 (``MUPASS_CONSENT_PROOF_DAYS``, at least the retention period), its consent events are removed
 from the ledger.
 
@@ -20,15 +21,19 @@ from typing import Any
 
 from mupass_forum import db
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.accounts.tables import Membership, User
 from mupass_forum.consent import personal_data as consent
 from mupass_forum.errors import Gone
 from mupass_forum.forums.authorization import ForumRef
+from mupass_forum.forums.schemas import ForumRoleName
 from mupass_forum.forums.services import editable_forum
-from mupass_forum.forums.tables import Forum
+from mupass_forum.forums.tables import Forum, ForumPartner, ForumRole
 from mupass_forum.i18n import N_
-from mupass_forum.privacy import schemas
+from mupass_forum.mail import queue_mail
+from mupass_forum.privacy import mails, schemas
 from mupass_forum.privacy.tables import ForumRetention
 from mupass_forum.registrations import personal_data as registrations
+from mupass_forum.registrations.services import forum_facts
 from mupass_forum.settings import Settings
 
 
@@ -51,6 +56,8 @@ class ForumWork:
     #: The forum's consent events are due for removal.
     clear_consent: bool
     consent_events: int
+    #: Nobody marked the forum as held, archived or cancelled: its organizers are told.
+    unclosed: bool = False
 
     @property
     def empty(self) -> bool:
@@ -70,9 +77,10 @@ async def _retention_rows() -> dict[int, dict[str, Any]]:
 async def plan(settings: Settings, at: datetime | None = None) -> list[ForumWork]:
     """The forums retention has work for, oldest first, with what it would remove."""
     at = at or now()
+    # The dates end a forum, whatever its status: one nobody marked as held is due as well.
     forums = (
-        await Forum.select(Forum.id, Forum.slug, Forum.ends_at)
-        .where(Forum.status.is_in(list(registrations.OVER)))
+        await Forum.select(Forum.id, Forum.slug, Forum.ends_at, Forum.status)
+        .where(Forum.ends_at < at)
         .order_by(Forum.ends_at)
     )
     kept = await _retention_rows()
@@ -99,6 +107,7 @@ async def plan(settings: Settings, at: datetime | None = None) -> list[ForumWork
                 interest=counts[1],
                 clear_consent=clear,
                 consent_events=events,
+                unclosed=forum["status"] not in registrations.OVER,
             )
         )
     return work
@@ -124,6 +133,8 @@ async def carry_out(work: ForumWork, at: datetime | None = None) -> ForumWork:
         if work.shred:
             done_registrations, done_interest = await registrations.shred_forum(work.forum_id, at)
             await _mark(work.forum_id, {ForumRetention.shredded_at: at})
+            if work.unclosed:
+                await _tell_organizers(work.forum_id)
         if work.clear_consent:
             done_events = await consent.release_forum(work.forum_id, at)
             await _mark(work.forum_id, {ForumRetention.consent_cleared_at: at})
@@ -137,7 +148,43 @@ async def carry_out(work: ForumWork, at: datetime | None = None) -> ForumWork:
         interest=done_interest,
         clear_consent=work.clear_consent,
         consent_events=done_events,
+        unclosed=work.unclosed,
     )
+
+
+async def _tell_organizers(forum_id: int) -> None:
+    """Mail those who run a forum that its dates, not its status, ended it."""
+    organizations = [
+        row["organization"]
+        for row in await ForumPartner.select(ForumPartner.organization).where(
+            ForumPartner.forum == forum_id
+        )
+    ]
+    lead = await Forum.select(Forum.lead_organization).where(Forum.id == forum_id).first()
+    if lead is not None:
+        organizations.append(lead["lead_organization"])
+    admins = await Membership.select(Membership.user).where(
+        Membership.organization.is_in(organizations or [-1]), Membership.role == "admin"
+    )
+    organizers = await ForumRole.select(ForumRole.user).where(
+        ForumRole.forum == forum_id, ForumRole.role == ForumRoleName.ORGANIZER.value
+    )
+    user_ids = {row["user"] for row in admins} | {row["user"] for row in organizers}
+    if not user_ids:
+        return
+    facts = await forum_facts(forum_id)
+    recipients = await User.select(
+        User.id, User.email, User.locale, User.timezone, User.display_name
+    ).where(User.id.is_in(sorted(user_ids)), User.erased_at.is_null())
+    for recipient in recipients:
+        await queue_mail(
+            mails.FORUM_SHREDDED_UNCLOSED,
+            to=recipient["email"],
+            locale=recipient["locale"],
+            timezone=recipient["timezone"],
+            user_id=recipient["id"],
+            context={**facts.context(), "display_name": recipient["display_name"]},
+        )
 
 
 async def run(

@@ -593,6 +593,8 @@ def _check_registration_open(forum: ForumRef) -> None:
     stamp = now()
     if (
         forum.status != ForumStatus.REGISTRATION_OPEN
+        # A forum's end closes its registration even if nobody moved it on.
+        or stamp >= forum.ends_at
         or (forum.registration_opens_at is not None and stamp < forum.registration_opens_at)
         or (forum.registration_closes_at is not None and stamp > forum.registration_closes_at)
     ):
@@ -1072,8 +1074,10 @@ def _interest_problems(data: schemas.InterestCreate, email: str) -> list[FieldEr
 
 
 def _interest_open(forum: ForumRef) -> None:
-    if forum.status != ForumStatus.ANNOUNCED or (
-        forum.interest_deadline is not None and now() > forum.interest_deadline
+    if (
+        forum.status != ForumStatus.ANNOUNCED
+        or now() >= forum.ends_at
+        or (forum.interest_deadline is not None and now() > forum.interest_deadline)
     ):
         raise Conflict(
             "interest_closed",

@@ -1,0 +1,26 @@
+"""The mails of retention: organizers hear when their forum's dates, not its status, ended it.
+
+Templates name ``{forum}`` (the forum's title in the recipient's language, or its original
+one), ``{dates}`` and ``{display_name}``.
+"""
+
+from __future__ import annotations
+
+from mupass_forum.i18n import N_
+from mupass_forum.mail import MailTemplate
+
+FORUM_SHREDDED_UNCLOSED = MailTemplate(
+    name="privacy.forum_shredded_unclosed",
+    subject=N_("Personal details of {forum} were deleted"),
+    paragraphs=(
+        N_("Hello {display_name},"),
+        N_(
+            "{forum} ({dates}) ended longer ago than its retention period, although nobody "
+            "marked it as held. Its registration closed when it ended, and the personal details "
+            "of its registrations and expressions of interest have now been deleted. Its "
+            "figures remain."
+        ),
+        N_("Please mark the forum as held, archived or cancelled, so that its status says so."),
+    ),
+    footer=N_("You receive this mail because you organize {forum}."),
+)
