@@ -71,3 +71,84 @@ def test_a_forum_nobody_closes_ends_with_its_dates(
         client.get(f"/api/v1/forums/{forum.slug}").json()["status"]["value"] == "registration_open"
     )
     assert forum.id not in {work.forum_id for work in run_retention(client, migrated)}
+
+
+async def _slipped_through(forum_id: int, user_id: int, dietary: str, reason: str) -> None:
+    """Writes that reached the database after shredding (as they did before they were refused)."""
+    from datetime import UTC, datetime
+
+    from mupass_forum import db
+    from mupass_forum.registrations.tables import Registration, RegistrationStatusChange
+
+    async with db.transaction():
+        [row] = (
+            await Registration.update(
+                {Registration.dietary_needs: dietary, Registration.updated_at: datetime.now(UTC)}
+            )
+            .where(Registration.forum == forum_id, Registration.user == user_id)
+            .returning(Registration.id)
+        )
+        await RegistrationStatusChange.insert(
+            RegistrationStatusChange(registration=row["id"], to_status="attended", reason=reason)
+        )
+
+
+async def _late_consent_event(forum_id: int, user_id: int) -> None:
+    from mupass_forum import db
+    from mupass_forum.consent.tables import ConsentEvent, ConsentNotice
+
+    async with db.transaction():
+        [notice] = await ConsentNotice.select(ConsentNotice.id, ConsentNotice.version).where(
+            ConsentNotice.forum == forum_id
+        )
+        await ConsentEvent.insert(
+            ConsentEvent(
+                user=user_id, forum=forum_id, medium="photo", purpose="internal",
+                decision="refused", notice=notice["id"], notice_version=notice["version"],
+                notice_locale="en", notice_sha256="0" * 64, channel="self_service",
+            )
+        )  # fmt: skip
+
+
+def test_nothing_is_written_after_shredding_and_what_was_goes_at_the_next_run(
+    client, migrated, make_account, make_forum
+) -> None:
+    from tests.privacy.test_retention import _past_forum
+
+    forum, account = _past_forum(client, make_account, make_forum)
+    settings = migrated.replace(consent_proof_days=36500)
+    assert forum.id in {work.forum_id for work in run_retention(client, settings)}
+    dietary, reason, late_dietary, late_reason = mark(), mark(), mark(), mark()
+
+    mine = f"/api/v1/forums/{forum.slug}/registrations/mine"
+    edited = client.patch(mine, json={"dietary_needs": dietary}, headers=account.headers)
+    assert (edited.status_code, edited.json()["code"]) == (410, "forum_shredded")
+    registration = client.get(mine, headers=account.headers).json()
+    checked_in = client.post(
+        f"/api/v1/forums/{forum.slug}/registrations/{registration['id']}/decision",
+        json={"action": "check_in", "reason": reason},
+        headers=forum.admin.headers,
+    )
+    assert (checked_in.status_code, checked_in.json()["code"]) == (410, "forum_shredded")
+    # Consent may still be withdrawn while its proof is kept (photos may still be in use) ...
+    consent = f"/api/v1/forums/{forum.slug}/consent"
+    withdrawn = client.post(
+        consent, json={"choices": [{"decision": "refused"}]}, headers=account.headers
+    )
+    assert withdrawn.status_code in (200, 201), withdrawn.text
+
+    # ... and once the proof period is over, the ledger of the forum takes nothing more.
+    assert forum.id in {work.forum_id for work in run_retention(client, migrated)}
+    refused = client.post(
+        consent, json={"choices": [{"decision": "refused"}]}, headers=account.headers
+    )
+    assert (refused.status_code, refused.json()["code"]) == (410, "consent_released")
+
+    # Whatever slipped through goes at the next run.
+    client.blocking_portal.call(_slipped_through, forum.id, account.id, late_dietary, late_reason)
+    client.blocking_portal.call(_late_consent_event, forum.id, account.id)
+    [work] = [work for work in run_retention(client, migrated) if work.forum_id == forum.id]
+    assert (work.registrations, work.consent_events, work.unclosed) == (1, 1, False)
+    marks = (dietary, reason, late_dietary, late_reason)
+    assert client.blocking_portal.call(rows_naming, marks) == []
+    assert forum.id not in {work.forum_id for work in run_retention(client, migrated)}

@@ -35,8 +35,8 @@ from mupass_forum.consent import schemas
 from mupass_forum.consent.links import WithdrawalGrant, read_withdrawal_token, withdrawal_link
 from mupass_forum.consent.mails import CONSENT_RECORDED
 from mupass_forum.consent.schemas import Channel, Decision, Marker, Medium, PairState, Purpose
-from mupass_forum.consent.tables import ConsentEvent, ConsentNotice
-from mupass_forum.errors import Conflict, FieldError, InvalidInput, NotFound
+from mupass_forum.consent.tables import ConsentEvent, ConsentNotice, ConsentRelease
+from mupass_forum.errors import Conflict, FieldError, Gone, InvalidInput, NotFound
 from mupass_forum.forums.authorization import ForumRef, edits_forum, is_forum_photographer
 from mupass_forum.forums.schemas import Label
 from mupass_forum.forums.services import (
@@ -388,6 +388,16 @@ async def record_decisions(
     """
     if not decisions:
         return 0
+    if await ConsentRelease.exists().where(ConsentRelease.forum == forum_id):
+        # The forum's ledger was cleared at the end of its proof period: an event written now
+        # would be kept for ever.
+        raise Gone(
+            "consent_released",
+            N_(
+                "This forum is over and its consent records were deleted when its proof period "
+                "ended: nothing more can be recorded for it."
+            ),
+        )
     async with db.transaction():
         notices = await notice_state(forum_id)
         notice = notices.current

@@ -92,10 +92,18 @@ async def plan(settings: Settings, at: datetime | None = None) -> list[ForumWork
         over = forum["ends_at"]
         shred = own.get("shredded_at") is None and over < at - timedelta(days=days)
         clear = own.get("consent_cleared_at") is None and over < at - timedelta(days=proof_days)
-        if not (shred or clear):
-            continue
         counts = await registrations.shreddable(forum["id"]) if shred else (0, 0)
         events = await consent.releasable(forum["id"]) if clear else 0
+        # Whatever was written after the forum was shredded goes too (writes are refused, but
+        # nothing may outlive its period because one slipped through).
+        if own.get("shredded_at") is not None:
+            counts = await registrations.shreddable(forum["id"])
+            shred = any(counts)
+        if own.get("consent_cleared_at") is not None:
+            events = await consent.releasable(forum["id"])
+            clear = events > 0
+        if not (shred or clear):
+            continue
         work.append(
             ForumWork(
                 forum_id=forum["id"],
@@ -107,7 +115,8 @@ async def plan(settings: Settings, at: datetime | None = None) -> list[ForumWork
                 interest=counts[1],
                 clear_consent=clear,
                 consent_events=events,
-                unclosed=forum["status"] not in registrations.OVER,
+                unclosed=forum["status"] not in registrations.OVER
+                and own.get("shredded_at") is None,
             )
         )
     return work

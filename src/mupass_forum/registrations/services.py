@@ -54,6 +54,7 @@ from mupass_forum.i18n.text import TranslatableText
 from mupass_forum.mail import MailTemplate, queue_mail
 from mupass_forum.participants import regions
 from mupass_forum.participants.visibility import Condition
+from mupass_forum.privacy.shredding import refuse_if_shredded
 from mupass_forum.registrations import mails, schemas
 from mupass_forum.registrations.schemas import RegistrationStatus
 from mupass_forum.registrations.tables import (
@@ -739,6 +740,7 @@ async def update_my_registration(
     assert principal.user_id is not None
     forum = await visible_forum(principal, slug)
     row = await _own_row(forum, principal.user_id)
+    await refuse_if_shredded(forum.id)
     current = (
         await Registration.select(Registration.arrival_date, Registration.departure_date)
         .where(Registration.id == row["id"])
@@ -787,6 +789,7 @@ async def _act(
     reason: str,
 ) -> None:
     """Carry out ``action`` on a registration, filling a seat it frees; one transaction."""
+    await refuse_if_shredded(forum.id)
     async with db.transaction():
         desk = await _lock_desk(forum.id)
         row = (
