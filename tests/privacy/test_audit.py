@@ -152,3 +152,71 @@ def test_nothing_is_written_after_shredding_and_what_was_goes_at_the_next_run(
     marks = (dietary, reason, late_dietary, late_reason)
     assert client.blocking_portal.call(rows_naming, marks) == []
     assert forum.id not in {work.forum_id for work in run_retention(client, migrated)}
+
+
+def _board(client, make_account):
+    admin = make_account(platform_admin=True)
+    return client.post(
+        "/api/v1/board/categories",
+        json={"slug": f"audit-{uuid.uuid4().hex[:10]}", "name": {"en": "Audit"}},
+        headers=admin.headers,
+    ).json()
+
+
+def test_deleting_my_post_removes_its_text_everywhere(client, make_account) -> None:
+    written, edited, translated, own_translation = mark(), mark(), mark(), mark()
+    category = _board(client, make_account)
+    reader = make_account()
+    author = make_account()
+    translator = make_account(translator_locales=["de"])
+    thread = client.post(
+        "/api/v1/board/threads",
+        json={"category_id": category["id"], "title": "Audit", "language": "en", "body": "Hi"},
+        headers=reader.headers,
+    ).json()
+    assert client.put(
+        f"/api/v1/board/threads/{thread['id']}/follow", headers=reader.headers
+    ).is_success
+    post = client.post(
+        f"/api/v1/board/threads/{thread['id']}/posts",
+        json={"body": f"Procurement {written}", "language": "en"},
+        headers=author.headers,
+    ).json()
+    base = f"/api/v1/board/posts/{post['id']}"
+    assert client.patch(
+        base, json={"body": f"Procurement {edited}"}, headers=author.headers
+    ).is_success
+    assert client.post(
+        f"{base}/translations", json={"locale": "de"}, headers=reader.headers
+    ).is_success
+    done = client.post(
+        f"/api/v1/translations/tasks/board_post:{post['id']}:body:de",
+        json={"text": f"Beschaffung {translated}"},
+        headers=translator.headers,
+    )
+    assert done.is_success, done.text
+    assert client.post(
+        f"{base}/translations",
+        json={"locale": "es", "body": f"Compras {own_translation}"},
+        headers=author.headers,
+    ).is_success
+    marks = (written, edited, translated, own_translation)
+    found = client.blocking_portal.call(rows_naming, marks)
+    assert any(line.startswith("mail_outbox") for line in found), found
+    assert client.get(f"/api/v1/board/search?q={edited}").json()["items"]
+
+    assert client.delete(base, headers=author.headers).status_code == 204
+    assert client.blocking_portal.call(rows_naming, marks) == []
+    for term in marks:
+        assert client.get(f"/api/v1/board/search?q={term}").json()["items"] == []
+    exported = client.get("/api/v1/me/export", headers=reader.headers).text
+    assert not any(term in exported for term in marks)
+    # A tombstone keeps the conversation's numbering; the reply mail keeps its news.
+    posts = client.get(f"/api/v1/board/threads/{thread['id']}/posts").json()["items"]
+    assert [item["id"] for item in posts][1:] == [post["id"]]
+    [reply] = [
+        mail
+        for mail in outbox(client, "board.reply")
+        if mail["recipient"] == reader.email and f"around={post['id']}" in mail["text"]
+    ]
+    assert "[This text was removed.]" in reply["text"]

@@ -11,7 +11,10 @@ moderation they did for others stay, without their name.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import html
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from mupass_forum.board.sql import placeholders, query
@@ -30,8 +33,10 @@ from mupass_forum.board.tables import (
     Translation,
     TranslationWatcher,
 )
-from mupass_forum.i18n import N_
+from mupass_forum.i18n import N_, gettext, use_locale
+from mupass_forum.mail.tables import OutboxMail
 from mupass_forum.privacy.registry import (
+    REMOVED_TEXT,
     STAGE_BOARD,
     ErasureRequest,
     NoPersonalData,
@@ -40,6 +45,9 @@ from mupass_forum.privacy.registry import (
 )
 
 REDACTED = '{"redacted": true}'
+#: How the translators' change log names board posts (``translations.content.BOARD_POST``;
+#: imported from there it would be a circle).
+BOARD_POST = "board_post"
 
 
 async def export(subject: Subject) -> Mapping[str, Any]:
@@ -112,19 +120,7 @@ async def erase(request: ErasureRequest) -> None:
         for row in await query("SELECT id FROM board_post WHERE author = {}", user_id)
     ]
     if request.remove_posts and own:
-        await query(f"DELETE FROM board_post_revision WHERE post IN ({placeholders(own)})", *own)
-        await query(
-            "UPDATE board_post SET source = '', html = '', deleted_at = coalesce(deleted_at, {}) "
-            f"WHERE id IN ({placeholders(own)})",
-            request.at,
-            *own,
-        )
-        # A translation says what the post said: it goes with it (and out of the search).
-        await query(
-            "UPDATE board_translation SET source = '', html = '' "
-            f"WHERE source IS NOT NULL AND post IN ({placeholders(own)})",
-            *own,
-        )
+        await remove_post_texts(own, request.at)
     touched = sorted({*own, *(int(row["post"]) for row in translated)})
     if touched:
         await query(
@@ -132,6 +128,75 @@ async def erase(request: ErasureRequest) -> None:
             REDACTED,
             *touched,
         )
+
+
+#: The paragraph of a reply or mention mail that quotes the post (after the greeting and the
+#: sentence saying who wrote).
+_QUOTE_PARAGRAPH = 2
+_QUOTING_TEMPLATES = ("board.reply", "board.mention")
+_HTML_PARAGRAPH = re.compile(r'(<p style="margin:0 0 16px 0;">)(.*?)(</p>)', re.DOTALL)
+
+
+def _without_quote(mail: Mapping[str, Any], label: str) -> dict[Any, Any]:
+    blocks = mail["text"].split("\n\n")
+    if len(blocks) > _QUOTE_PARAGRAPH:
+        blocks[_QUOTE_PARAGRAPH] = label
+    found = list(_HTML_PARAGRAPH.finditer(mail["html"]))
+    page = mail["html"]
+    if len(found) > _QUOTE_PARAGRAPH:
+        quote = found[_QUOTE_PARAGRAPH]
+        page = page[: quote.start(2)] + html.escape(label) + page[quote.end(2) :]
+    return {OutboxMail.text: "\n\n".join(blocks), OutboxMail.html: page}
+
+
+async def _remove_quotes(post_ids: Sequence[int]) -> None:
+    """Mails that quote the posts (replies, mentions) keep the news and lose the quote."""
+    for post_id in post_ids:
+        link = re.compile(rf"[?&]around={post_id}(?!\d)")
+        mails = await OutboxMail.select(
+            OutboxMail.id, OutboxMail.locale, OutboxMail.text, OutboxMail.html
+        ).where(
+            OutboxMail.template.is_in(list(_QUOTING_TEMPLATES)),
+            OutboxMail.text.like(f"%around={post_id}%"),
+        )
+        for mail in mails:
+            if not link.search(mail["text"]):
+                continue
+            with use_locale(mail["locale"]):
+                label = gettext(REMOVED_TEXT)
+            await OutboxMail.update(_without_quote(mail, label)).where(OutboxMail.id == mail["id"])
+
+
+async def remove_post_texts(post_ids: Sequence[int], at: datetime) -> None:
+    """Remove what posts said, everywhere: their text and HTML, earlier versions, translations
+    and the translators' change log of them, the stored live events and the quotes in mails. The
+    posts stay as tombstones (the thread keeps its numbering); the search indexes follow the
+    texts."""
+    if not post_ids:
+        return
+    ids = list(post_ids)
+    marks = placeholders(ids)
+    await query(f"DELETE FROM board_post_revision WHERE post IN ({marks})", *ids)
+    await query(
+        "UPDATE board_post SET source = '', html = '', deleted_at = coalesce(deleted_at, {}) "
+        f"WHERE id IN ({marks})",
+        at,
+        *ids,
+    )
+    # A translation says what the post said: it goes with it (and out of the search).
+    await query(
+        "UPDATE board_translation SET source = '', html = '' "
+        f"WHERE source IS NOT NULL AND post IN ({marks})",
+        *ids,
+    )
+    await query(
+        "UPDATE translation_change SET text_before = NULL, text_after = '' "
+        f"WHERE kind = {{}} AND entity_id IN ({marks})",
+        BOARD_POST,
+        *ids,
+    )
+    await query(f"UPDATE board_event SET payload = {{}} WHERE post_id IN ({marks})", REDACTED, *ids)
+    await _remove_quotes(ids)
 
 
 PERSONAL_DATA = PersonalData(
