@@ -310,7 +310,7 @@ async def rows_naming(traces: tuple[str, ...]) -> list[str]:
         for name in tables:
             for row in await User.raw(f'SELECT row_to_json(t)::text AS row FROM "{name}" t'):
                 if any(trace in row["row"].lower() for trace in lowered):
-                    found.append(f"{name}: {row['row'][:160]}")
+                    found.append(f"{name}: {_around(row['row'], lowered)}")
         return found
     tables = [
         row["name"]
@@ -325,5 +325,11 @@ async def rows_naming(traces: tuple[str, ...]) -> list[str]:
                 ensure_ascii=False,
             )
             if any(trace in text.lower() for trace in lowered):
-                found.append(f"{name}: {text[:160]}")
+                found.append(f"{name}: {_around(text, lowered)}")
     return found
+
+
+def _around(text: str, lowered: list[str]) -> str:
+    """The start of a row and the first trace found in it, with what surrounds it."""
+    at = min(i for i in (text.lower().find(trace) for trace in lowered) if i >= 0)
+    return f"{text[:80]} … {text[max(at - 60, 0) : at + 60]}"

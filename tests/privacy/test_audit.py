@@ -220,3 +220,86 @@ def test_deleting_my_post_removes_its_text_everywhere(client, make_account) -> N
         if mail["recipient"] == reader.email and f"around={post['id']}" in mail["text"]
     ]
     assert "[This text was removed.]" in reply["text"]
+
+
+def test_erasure_removes_posts_titles_quotes_and_mentions(client, make_account) -> None:
+    title, first, edited, reply, translated, kept_draft = (mark() for _ in range(6))
+    category = _board(client, make_account)
+    person, family_name, display_name = person_with_profile(client, make_account)
+    follower = make_account()
+    translator = make_account(translator_locales=["de"])
+    admin = make_account(platform_admin=True)
+    thread = client.post(
+        "/api/v1/board/threads",
+        json={
+            "category_id": category["id"],
+            "title": f"Tenders {title}",
+            "language": "en",
+            "body": f"Opening {first}",
+        },
+        headers=person.headers,
+    ).json()
+    posts = f"/api/v1/board/threads/{thread['id']}/posts"
+    [opening] = client.get(posts).json()["items"]
+    assert client.patch(
+        f"/api/v1/board/posts/{opening['id']}",
+        json={"body": f"Opening {edited}"},
+        headers=person.headers,
+    ).is_success
+    assert client.put(
+        f"/api/v1/board/threads/{thread['id']}/follow", headers=follower.headers
+    ).is_success
+    answer = client.post(
+        posts, json={"body": f"Answer {reply}", "language": "en"}, headers=person.headers
+    ).json()
+    assert client.post(
+        f"/api/v1/board/posts/{answer['id']}/translations",
+        json={"locale": "de"},
+        headers=follower.headers,
+    ).is_success
+    assert client.post(
+        f"/api/v1/translations/tasks/board_post:{answer['id']}:body:de",
+        json={"text": f"Antwort {translated}"},
+        headers=translator.headers,
+    ).is_success
+    mention = f"[@{display_name}](mention:{person.id})"
+    other = client.post(
+        posts,
+        json={"body": f"As {mention} said", "language": "en"},
+        headers=follower.headers,
+    ).json()
+    assert client.patch(
+        f"/api/v1/board/posts/{other['id']}",
+        json={"body": f"As {mention} wrote"},
+        headers=follower.headers,
+    ).is_success
+    assert client.get(f"/api/v1/board/search?q={family_name}").json()["items"]
+    # Someone else, erased without removing posts: the post stays, its earlier versions go.
+    keeper = make_account()
+    kept = client.post(
+        posts, json={"body": f"Draft {kept_draft}", "language": "en"}, headers=keeper.headers
+    ).json()
+    assert client.patch(
+        f"/api/v1/board/posts/{kept['id']}", json={"body": "Final"}, headers=keeper.headers
+    ).is_success
+
+    marks = (title, first, edited, reply, translated, family_name, person.email)
+    found = client.blocking_portal.call(rows_naming, marks)
+    assert any(line.startswith("mail_outbox") for line in found), found
+    for account, remove_posts in ((person, True), (keeper, False)):
+        response = client.post(
+            f"/api/v1/admin/users/{account.id}/erasure",
+            json={"remove_posts": remove_posts},
+            headers=admin.headers,
+        )
+        assert response.status_code == 200, response.text
+
+    assert client.blocking_portal.call(rows_naming, marks) == []
+    # A post that stays is quoted as it was in mails to others; its earlier versions are gone.
+    left = client.blocking_portal.call(rows_naming, (kept_draft,))
+    assert [line.split(":")[0] for line in left] == ["mail_outbox"], left
+    for term in (family_name, title, reply):
+        assert client.get(f"/api/v1/board/search?q={term}").json()["items"] == []
+    rewritten = client.get(f"/api/v1/board/posts/{other['id']}").json()
+    assert "former participant" in rewritten["html"]
+    assert client.get(f"/api/v1/board/posts/{kept['id']}").json()["html"] == "<p>Final</p>\n"

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from mupass_forum.board.rendering import render
 from mupass_forum.board.sql import placeholders, query
 from mupass_forum.board.tables import (
     Category,
@@ -36,6 +37,7 @@ from mupass_forum.board.tables import (
 from mupass_forum.i18n import N_, gettext, use_locale
 from mupass_forum.mail.tables import OutboxMail
 from mupass_forum.privacy.registry import (
+    FORMER_PARTICIPANT,
     REMOVED_TEXT,
     STAGE_BOARD,
     ErasureRequest,
@@ -121,7 +123,12 @@ async def erase(request: ErasureRequest) -> None:
     ]
     if request.remove_posts and own:
         await remove_post_texts(own, request.at)
-    touched = sorted({*own, *(int(row["post"]) for row in translated)})
+        await _remove_thread_titles(user_id)
+    elif own:
+        # Earlier versions are the person's drafts, not part of the conversation.
+        await query(f"DELETE FROM board_post_revision WHERE post IN ({placeholders(own)})", *own)
+    touched_by_mentions = await _rewrite_mentions(user_id)
+    touched = sorted({*own, *(int(row["post"]) for row in translated), *touched_by_mentions})
     if touched:
         await query(
             f"UPDATE board_event SET payload = {{}} WHERE post_id IN ({placeholders(touched)})",
@@ -197,6 +204,98 @@ async def remove_post_texts(post_ids: Sequence[int], at: datetime) -> None:
     )
     await query(f"UPDATE board_event SET payload = {{}} WHERE post_id IN ({marks})", REDACTED, *ids)
     await _remove_quotes(ids)
+
+
+async def _remove_thread_titles(user_id: int) -> None:
+    """The titles of the person's threads go with their posts, in mails about them too."""
+    threads = await query("SELECT id, title FROM board_thread WHERE author = {}", user_id)
+    if not threads:
+        return
+    ids = [int(row["id"]) for row in threads]
+    await query(f"UPDATE board_thread SET title = '' WHERE id IN ({placeholders(ids)})", *ids)
+    # The opening post carries the title for search.
+    await query(
+        f"UPDATE board_post SET title = '' WHERE title IS NOT NULL AND thread IN "
+        f"({placeholders(ids)})",
+        *ids,
+    )
+    await query(
+        f"UPDATE board_event SET payload = {{}} WHERE thread_id IN ({placeholders(ids)}) "
+        "AND post_id IS NULL",
+        REDACTED,
+        *ids,
+    )
+    for thread in threads:
+        title = str(thread["title"])
+        if not title:
+            continue
+        link = re.compile(rf"/threads/{thread['id']}(?!\d)")
+        mails = await OutboxMail.select(
+            OutboxMail.id, OutboxMail.locale, OutboxMail.subject, OutboxMail.text, OutboxMail.html
+        ).where(
+            OutboxMail.template.like("board.%"),
+            OutboxMail.text.like(f"%/threads/{thread['id']}%"),
+        )
+        for mail in mails:
+            if not link.search(mail["text"]):
+                continue
+            with use_locale(mail["locale"]):
+                label = gettext(REMOVED_TEXT)
+            changes: dict[Any, Any] = {
+                OutboxMail.subject: mail["subject"].replace(title, label),
+                OutboxMail.text: mail["text"].replace(title, label),
+                OutboxMail.html: mail["html"].replace(html.escape(title), html.escape(label)),
+            }
+            await OutboxMail.update(changes).where(OutboxMail.id == mail["id"])
+
+
+def _without_mention(text: str, user_id: int, name: str) -> str:
+    return re.sub(rf"\[@[^\]]*\]\(mention:{user_id}\)", f"[@{name}](mention:{user_id})", text)
+
+
+async def _rewrite_mentions(user_id: int) -> set[int]:
+    """Mentions of the person in others' posts, their earlier versions and translations name
+    the tombstone ("former participant", in the post's language) instead. Returns the posts."""
+    link = f"%(mention:{user_id})%"
+    posts = await query("SELECT id, language, source FROM board_post WHERE source LIKE {}", link)
+    languages = {int(row["id"]): str(row["language"]) for row in posts}
+    for row in posts:
+        source = _without_mention(row["source"], user_id, _former(row["language"]))
+        await query(
+            "UPDATE board_post SET source = {}, html = {} WHERE id = {}",
+            source,
+            render(source).html,
+            row["id"],
+        )
+    for row in await query(
+        "SELECT r.id, p.language, r.source FROM board_post_revision r "
+        "JOIN board_post p ON p.id = r.post WHERE r.source LIKE {}",
+        link,
+    ):
+        source = _without_mention(row["source"], user_id, _former(row["language"]))
+        await query(
+            "UPDATE board_post_revision SET source = {}, html = {} WHERE id = {}",
+            source,
+            render(source).html,
+            row["id"],
+        )
+    for row in await query(
+        "SELECT id, post, locale, source FROM board_translation WHERE source LIKE {}", link
+    ):
+        source = _without_mention(row["source"], user_id, _former(row["locale"]))
+        await query(
+            "UPDATE board_translation SET source = {}, html = {} WHERE id = {}",
+            source,
+            render(source).html,
+            row["id"],
+        )
+        languages.setdefault(int(row["post"]), str(row["locale"]))
+    return set(languages)
+
+
+def _former(locale: str) -> str:
+    with use_locale(locale):
+        return str(gettext(FORMER_PARTICIPANT))
 
 
 PERSONAL_DATA = PersonalData(
