@@ -253,44 +253,36 @@ def _without_mention(text: str, user_id: int, name: str) -> str:
     return re.sub(rf"\[@[^\]]*\]\(mention:{user_id}\)", f"[@{name}](mention:{user_id})", text)
 
 
+#: Where a mention may stand, with the language of the text it stands in.
+_MENTIONING = (
+    ("board_post", "SELECT t.id, t.id AS post, t.language, t.source FROM board_post t"),
+    (
+        "board_post_revision",
+        "SELECT t.id, t.post, p.language, t.source FROM board_post_revision t "
+        "JOIN board_post p ON p.id = t.post",
+    ),
+    (
+        "board_translation",
+        "SELECT t.id, t.post, t.locale AS language, t.source FROM board_translation t",
+    ),
+)
+
+
 async def _rewrite_mentions(user_id: int) -> set[int]:
     """Mentions of the person in others' posts, their earlier versions and translations name
-    the tombstone ("former participant", in the post's language) instead. Returns the posts."""
-    link = f"%(mention:{user_id})%"
-    posts = await query("SELECT id, language, source FROM board_post WHERE source LIKE {}", link)
-    languages = {int(row["id"]): str(row["language"]) for row in posts}
-    for row in posts:
-        source = _without_mention(row["source"], user_id, _former(row["language"]))
-        await query(
-            "UPDATE board_post SET source = {}, html = {} WHERE id = {}",
-            source,
-            render(source).html,
-            row["id"],
-        )
-    for row in await query(
-        "SELECT r.id, p.language, r.source FROM board_post_revision r "
-        "JOIN board_post p ON p.id = r.post WHERE r.source LIKE {}",
-        link,
-    ):
-        source = _without_mention(row["source"], user_id, _former(row["language"]))
-        await query(
-            "UPDATE board_post_revision SET source = {}, html = {} WHERE id = {}",
-            source,
-            render(source).html,
-            row["id"],
-        )
-    for row in await query(
-        "SELECT id, post, locale, source FROM board_translation WHERE source LIKE {}", link
-    ):
-        source = _without_mention(row["source"], user_id, _former(row["locale"]))
-        await query(
-            "UPDATE board_translation SET source = {}, html = {} WHERE id = {}",
-            source,
-            render(source).html,
-            row["id"],
-        )
-        languages.setdefault(int(row["post"]), str(row["locale"]))
-    return set(languages)
+    the tombstone ("former participant", in the text's language) instead. Returns the posts."""
+    posts: set[int] = set()
+    for table, select in _MENTIONING:
+        for row in await query(f"{select} WHERE t.source LIKE {{}}", f"%(mention:{user_id})%"):
+            source = _without_mention(row["source"], user_id, _former(row["language"]))
+            await query(
+                f"UPDATE {table} SET source = {{}}, html = {{}} WHERE id = {{}}",
+                source,
+                render(source).html,
+                row["id"],
+            )
+            posts.add(int(row["post"]))
+    return posts
 
 
 def _former(locale: str) -> str:
