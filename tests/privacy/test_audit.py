@@ -4,6 +4,7 @@ full dump of the database (every text, JSON and search column of every table) fo
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from mupass_forum.mail.tables import OutboxMail
@@ -303,3 +304,63 @@ def test_erasure_removes_posts_titles_quotes_and_mentions(client, make_account) 
     rewritten = client.get(f"/api/v1/board/posts/{other['id']}").json()
     assert "former participant" in rewritten["html"]
     assert client.get(f"/api/v1/board/posts/{kept['id']}").json()["html"] == "<p>Final</p>\n"
+
+
+async def _try(sql: str, *args: Any) -> str:
+    """Run ``sql`` in a transaction; what the database said, or "accepted"."""
+    from mupass_forum import db
+    from mupass_forum.consent.tables import ConsentEvent
+
+    try:
+        async with db.transaction():
+            await ConsentEvent.raw(sql, *args).run()
+    except Exception as exc:
+        return str(exc)
+    return "accepted"
+
+
+async def _decisions(forum_id: int) -> list[str]:
+    from mupass_forum.consent.tables import ConsentEvent
+
+    rows = await ConsentEvent.select(ConsentEvent.decision).where(ConsentEvent.forum == forum_id)
+    return sorted(row["decision"] for row in rows)
+
+
+def test_the_ledger_cannot_be_rewritten(client, make_account, make_forum) -> None:
+    from tests.conftest import on_postgres
+
+    forum = make_forum(status="registration_open", capacity=5)
+    account, _, _ = person_with_profile(client, make_account)
+    register(client, forum, account, consent=[{"decision": "granted"}])
+    consent = f"/api/v1/forums/{forum.slug}/consent"
+    assert client.post(
+        consent, json={"choices": [{"decision": "refused"}]}, headers=account.headers
+    ).is_success
+    decisions = client.blocking_portal.call(_decisions, forum.id)
+    assert decisions.count("refused") == 8
+
+    for proof_days in (1, 0, -100000):
+        said = client.blocking_portal.call(
+            _try,
+            "INSERT INTO consent_release (forum, released_at, proof_days) VALUES ({}, {}, {})",
+            forum.id,
+            datetime.now(UTC),
+            proof_days,
+        )
+        assert "past their proof period" in said, said
+    said = client.blocking_portal.call(
+        _try, "DELETE FROM consent_event WHERE forum = {} AND decision = 'refused'", forum.id
+    )
+    assert "append-only" in said, said
+    if not on_postgres():
+        said = client.blocking_portal.call(
+            _try,
+            'INSERT OR REPLACE INTO consent_event (id, "user", forum, medium, purpose, '
+            "decision, notice, notice_version, notice_locale, notice_sha256, channel, "
+            "recorded_at) SELECT id, \"user\", forum, medium, purpose, 'granted', notice, "
+            "notice_version, notice_locale, notice_sha256, channel, recorded_at "
+            "FROM consent_event WHERE forum = {} AND decision = 'refused' LIMIT 1",
+            forum.id,
+        )
+        assert "never replaced" in said, said
+    assert client.blocking_portal.call(_decisions, forum.id) == decisions

@@ -56,6 +56,8 @@ class ForumWork:
     #: The forum's consent events are due for removal.
     clear_consent: bool
     consent_events: int
+    #: The proof period its consent events were kept for.
+    proof_days: int = 0
     #: Nobody marked the forum as held, archived or cancelled: its organizers are told.
     unclosed: bool = False
 
@@ -115,6 +117,7 @@ async def plan(settings: Settings, at: datetime | None = None) -> list[ForumWork
                 interest=counts[1],
                 clear_consent=clear,
                 consent_events=events,
+                proof_days=proof_days,
                 unclosed=forum["status"] not in registrations.OVER
                 and own.get("shredded_at") is None,
             )
@@ -145,7 +148,7 @@ async def carry_out(work: ForumWork, at: datetime | None = None) -> ForumWork:
             if work.unclosed:
                 await _tell_organizers(work.forum_id)
         if work.clear_consent:
-            done_events = await consent.release_forum(work.forum_id, at)
+            done_events = await consent.release_forum(work.forum_id, at, work.proof_days)
             await _mark(work.forum_id, {ForumRetention.consent_cleared_at: at})
     return ForumWork(
         forum_id=work.forum_id,
@@ -157,6 +160,7 @@ async def carry_out(work: ForumWork, at: datetime | None = None) -> ForumWork:
         interest=done_interest,
         clear_consent=work.clear_consent,
         consent_events=done_events,
+        proof_days=work.proof_days,
         unclosed=work.unclosed,
     )
 
