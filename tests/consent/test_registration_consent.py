@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from mupass_forum.consent.links import withdrawal_link
 from tests.consent.conftest import ALL, decide, mails_to, states
 from tests.registrations.conftest import register
@@ -99,6 +101,9 @@ def test_registration_mails_carry_the_one_click_withdrawal_link(client, make_for
     address = line[line.index(token_start) :].strip()
     path = address.split("://", 1)[1].split("/", 1)[1]
     # In the HTML part the address is a link, so withdrawing is one click there too.
-    assert f'<a href="{address}">{address}</a>' in mail["html"]
+    escaped = html.escape(address)
+    assert f'<a href="{escaped}">{escaped}</a>' in mail["html"]
+    # The link speaks the mail's language.
+    assert address.endswith("&lang=fr")
     assert client.post(f"/{path}").status_code == 200
     assert my_consent(client, forum, person)["marker"]["value"] == "red"

@@ -364,3 +364,69 @@ def test_the_ledger_cannot_be_rewritten(client, make_account, make_forum) -> Non
         )
         assert "never replaced" in said, said
     assert client.blocking_portal.call(_decisions, forum.id) == decisions
+
+
+async def _ledger(forum_id: int, user_id: int) -> list[dict[str, Any]]:
+    from mupass_forum.consent.tables import ConsentEvent
+
+    return list(
+        await ConsentEvent.select(ConsentEvent.decision, ConsentEvent.notice_locale).where(
+            ConsentEvent.forum == forum_id, ConsentEvent.user == user_id
+        )
+    )
+
+
+def test_a_withdrawal_link_with_nothing_to_withdraw_writes_and_sends_nothing(
+    client, make_account, make_forum
+) -> None:
+    import re
+    from urllib.parse import urlsplit
+
+    from mupass_forum.consent.links import withdrawal_link
+
+    forum = make_forum(status="registration_open", capacity=5)
+    account, _, _ = person_with_profile(client, make_account, account={"locale": "es"})
+    register(client, forum, account, consent=[{"decision": "granted"}])
+    link = urlsplit(withdrawal_link(account.id, forum.id, locale="es"))
+    path = f"{link.path}?{link.query}"
+    browser = {"Accept": "text/html", "Accept-Language": "de"}
+    page = client.get(path, headers=browser)
+    assert page.status_code == 200 and '<html lang="es">' in page.text
+    action = re.search(r'<form method="post" action="([^"]+)"', page.text)
+    assert action is not None
+    target = f"{link.path}{action[1].replace('&amp;', '&')}"
+    done = client.post(target, headers=browser)
+    assert done.status_code == 200 and '<html lang="es">' in done.text
+    ledger = client.blocking_portal.call(_ledger, forum.id, account.id)
+    assert len(ledger) == 16
+    assert {row["notice_locale"] for row in ledger if row["decision"] == "refused"} == {"es"}
+
+    def receipts() -> int:
+        return len(
+            [m for m in outbox(client, "consent.recorded") if m["recipient"] == account.email]
+        )
+
+    assert receipts() == 1
+    again = client.post(target, headers=browser)
+    assert again.status_code == 200, again.text
+    assert "<button" not in client.get(path, headers=browser).text
+    assert client.post(path).json()["withdrawn"] is False
+    assert len(client.blocking_portal.call(_ledger, forum.id, account.id)) == 16
+    assert receipts() == 1
+
+    # After erasure the link of someone who still consents finds nothing and mails nobody.
+    granting, _, _ = person_with_profile(client, make_account)
+    register(client, forum, granting, consent=[{"decision": "granted"}])
+    admin = make_account(platform_admin=True)
+    erased = client.post(
+        f"/api/v1/admin/users/{granting.id}/erasure", json={}, headers=admin.headers
+    )
+    assert erased.status_code == 200, erased.text
+    link = urlsplit(withdrawal_link(granting.id, forum.id))
+    before = len(outbox(client, "consent.recorded"))
+    assert client.get(f"{link.path}?{link.query}").json()["can_withdraw"] is False
+    after_erasure = client.post(f"{link.path}?{link.query}")
+    assert after_erasure.status_code == 200, after_erasure.text
+    assert after_erasure.json()["withdrawn"] is False
+    assert len(outbox(client, "consent.recorded")) == before
+    assert len(client.blocking_portal.call(_ledger, forum.id, granting.id)) == 8

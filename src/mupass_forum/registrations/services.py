@@ -339,7 +339,9 @@ async def _mail_participant(
             "position": position or "",
             "reason": _reason_text(reason),
             "link": facts.link(mails.REGISTRATION_PATH),
-            "consent_link": withdrawal_link(recipient["id"], registration["forum"]),
+            "consent_link": withdrawal_link(
+                recipient["id"], registration["forum"], locale=recipient["locale"]
+            ),
         },
     )
 
