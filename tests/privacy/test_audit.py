@@ -430,3 +430,147 @@ def test_a_withdrawal_link_with_nothing_to_withdraw_writes_and_sends_nothing(
     assert after_erasure.json()["withdrawn"] is False
     assert len(outbox(client, "consent.recorded")) == before
     assert len(client.blocking_portal.call(_ledger, forum.id, granting.id)) == 8
+
+
+async def _age(table: str, column: str, days: int, where: str, *args: Any) -> None:
+    """Move a store's timestamps back, as if ``days`` had passed."""
+    from datetime import timedelta
+
+    from mupass_forum import db
+    from mupass_forum.accounts.tables import User
+
+    async with db.transaction():
+        await User.raw(
+            f"UPDATE {table} SET {column} = {{}} WHERE {where}",
+            datetime.now(UTC) - timedelta(days=days),
+            *args,
+        ).run()
+
+
+def test_every_store_has_a_period_and_retention_empties_what_is_due(
+    client, migrated, make_account, make_forum
+) -> None:
+    browser, unconfirmed, mailed, posted, rejected, note, message = (mark() for _ in range(7))
+    age = client.blocking_portal.call
+
+    # A signed-out session with its browser, a used link with its address.
+    account = make_account(sign_in=False, email=f"{mailed.lower()}@example.org")
+    login = client.post(
+        "/api/v1/auth/login",
+        json={"email": account.email, "password": account.password},
+        headers={"User-Agent": f"Browser {browser}"},
+    )
+    token = login.json()["token"]
+    assert client.post(
+        "/api/v1/auth/logout", headers={"Authorization": f"Bearer {token}"}
+    ).is_success
+    age(_age, "account_session", "revoked_at", 31, '"user" = {}', account.id)
+    assert client.post("/api/v1/auth/password-reset", json={"email": account.email}).is_success
+    age(_age, "account_one_time_token", "expires_at", 8, '"user" = {}', account.id)
+    # The mails sent to the address.
+    client.blocking_portal.call(
+        lambda: OutboxMail.update({OutboxMail.status: "sent"}).where(
+            OutboxMail.recipient == account.email
+        )
+    )
+    age(_age, "mail_outbox", "created_at", 91, "recipient = {}", account.email)
+    # A sign-up nobody confirmed.
+    address = f"{unconfirmed.lower()}@example.org"
+    assert client.post(
+        "/api/v1/auth/signup",
+        json={
+            "email": address,
+            "password": f"pass-{uuid.uuid4().hex}",
+            "display_name": "New",
+            "locale": "en",
+            "timezone": "Europe/Berlin",
+        },
+    ).is_success
+    age(_age, "account_user", "created_at", 31, "email = {}", address)
+    # A board post's copy in the live events.
+    category = _board(client, make_account)
+    writer = make_account()
+    client.post(
+        "/api/v1/board/threads",
+        json={
+            "category_id": category["id"],
+            "title": "Events",
+            "language": "en",
+            "body": f"Copy {posted}",
+        },
+        headers=writer.headers,
+    )
+    age(_age, "board_event", "created_at", 31, "payload LIKE {}", f"%{posted}%")
+    client.post(
+        "/api/v1/board/threads",
+        json={"category_id": category["id"], "title": "Newer", "language": "en", "body": "x"},
+        headers=writer.headers,
+    )
+    marks = (browser, mailed, unconfirmed, posted)
+    found = client.blocking_portal.call(rows_naming, marks)
+    assert {line.split(":")[0] for line in found} >= {
+        "account_session",
+        "account_one_time_token",
+        "mail_outbox",
+        "board_event",
+    }, found
+
+    dry = client.blocking_portal.call(lambda: retention.run_stores(migrated, dry_run=True))
+    due = {work.store: work.count for work in dry}
+    assert set(due) >= {
+        "ended sessions",
+        "used or expired mailed links",
+        "sent mails",
+        "unconfirmed accounts",
+        "board live events",
+    }, due
+    assert client.blocking_portal.call(rows_naming, marks)
+    done = client.blocking_portal.call(lambda: retention.run_stores(migrated))
+    assert {work.store: work.count for work in done} == due
+    # The confirmed account and the post itself stay; their copies in the stores are gone.
+    assert client.blocking_portal.call(rows_naming, (browser, unconfirmed)) == []
+    left = {line.split(":")[0] for line in client.blocking_portal.call(rows_naming, marks)}
+    assert not left & {"account_session", "account_one_time_token", "mail_outbox", "board_event"}
+    assert client.blocking_portal.call(lambda: retention.run_stores(migrated, dry_run=True)) == []
+
+    # A forum's proposals and the organizers' notes go with its personal details.
+    forum = make_forum(status="announced", capacity=5)
+    author, _, _ = person_with_profile(client, make_account)
+    set_status(client, forum, "registration_open")
+    register(client, forum, author)
+    ids = []
+    for title in (rejected, "Kept on the programme"):
+        proposal = client.post(
+            f"/api/v1/forums/{forum.slug}/proposals",
+            json={
+                "title": {"en": title},
+                "abstract": {"en": "Abstract"},
+                "format": "talk",
+                "delivery_language": "en",
+            },
+            headers=author.headers,
+        )
+        assert proposal.status_code == 201, proposal.text
+        ids.append(proposal.json()["id"])
+    base = f"/api/v1/forums/{forum.slug}/proposals"
+    for proposal_id, outcome in zip(ids, ("reject", "accept"), strict=True):
+        assert client.post(
+            f"{base}/{proposal_id}/comments", json={"text": note}, headers=forum.admin.headers
+        ).is_success
+        decided = client.post(
+            f"{base}/{proposal_id}/decision",
+            json={"outcome": outcome, "message": message},
+            headers=forum.admin.headers,
+        )
+        assert decided.status_code == 200, decided.text
+    into_the_past(client, forum)
+    set_status(client, forum, "registration_closed", "held")
+    client.blocking_portal.call(
+        lambda: OutboxMail.update({OutboxMail.status: "sent"}).where(
+            OutboxMail.text.like(f"%/forums/{forum.slug}/%")
+        )
+    )
+    assert client.blocking_portal.call(rows_naming, (rejected, note, message))
+    [work] = [work for work in run_retention(client, migrated) if work.forum_id == forum.id]
+    assert work.proposals == 3 and work.mails >= 1
+    assert client.blocking_portal.call(rows_naming, (rejected, note, message)) == []

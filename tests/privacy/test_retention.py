@@ -69,13 +69,20 @@ def test_retention_shreds_details_keeps_figures_and_runs_once(
 ) -> None:
     forum, _ = _past_forum(client, make_account, make_forum)
     kept_forum, _ = _past_forum(client, make_account, make_forum)
-    response = client.put(
+    too_long = client.put(
         f"/api/v1/forums/{kept_forum.slug}/retention",
         json={"retention_days": 36500},
         headers=kept_forum.admin.headers,
     )
+    assert too_long.status_code == 400
+    assert too_long.json()["errors"][0]["code"] == "retention_too_long"
+    response = client.put(
+        f"/api/v1/forums/{kept_forum.slug}/retention",
+        json={"retention_days": 3650},
+        headers=kept_forum.admin.headers,
+    )
     assert response.status_code == 200, response.text
-    assert response.json()["effective_days"] == 36500
+    assert response.json()["effective_days"] == 3650
     stats_before = _stats(client, forum)
     photo_list = f"/api/v1/forums/{forum.slug}/photo-list"
     assert client.get(photo_list, headers=forum.admin.headers).json()["entries"]

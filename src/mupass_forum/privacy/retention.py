@@ -23,15 +23,17 @@ from mupass_forum import db
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.tables import Membership, User
 from mupass_forum.consent import personal_data as consent
-from mupass_forum.errors import Gone
+from mupass_forum.errors import FieldError, Gone, InvalidInput
 from mupass_forum.forums.authorization import ForumRef
 from mupass_forum.forums.schemas import ForumRoleName
 from mupass_forum.forums.services import editable_forum
 from mupass_forum.forums.tables import Forum, ForumPartner, ForumRole
 from mupass_forum.i18n import N_
+from mupass_forum.mail import personal_data as outbox
 from mupass_forum.mail import queue_mail
-from mupass_forum.privacy import mails, schemas
+from mupass_forum.privacy import mails, schemas, stores
 from mupass_forum.privacy.tables import ForumRetention
+from mupass_forum.proposals import personal_data as proposals
 from mupass_forum.registrations import personal_data as registrations
 from mupass_forum.registrations.services import forum_facts
 from mupass_forum.settings import Settings
@@ -53,6 +55,10 @@ class ForumWork:
     shred: bool
     registrations: int
     interest: int
+    #: Proposals that did not make the programme, and organizers' notes.
+    proposals: int
+    #: Sent mails about the forum (its pages' addresses in their text).
+    mails: int
     #: The forum's consent events are due for removal.
     clear_consent: bool
     consent_events: int
@@ -76,6 +82,21 @@ async def _retention_rows() -> dict[int, dict[str, Any]]:
     return {row["forum"]: row for row in rows}
 
 
+def _forum_pages(slug: str) -> str:
+    """What the address of any page of the forum in a mail contains."""
+    return f"/forums/{slug}/"
+
+
+async def _shreddable(forum_id: int, slug: str) -> tuple[int, int, int, int]:
+    registered, interested = await registrations.shreddable(forum_id)
+    return (
+        registered,
+        interested,
+        await proposals.shreddable(forum_id),
+        await outbox.count_done_mentioning(_forum_pages(slug)),
+    )
+
+
 async def plan(settings: Settings, at: datetime | None = None) -> list[ForumWork]:
     """The forums retention has work for, oldest first, with what it would remove."""
     at = at or now()
@@ -94,12 +115,12 @@ async def plan(settings: Settings, at: datetime | None = None) -> list[ForumWork
         over = forum["ends_at"]
         shred = own.get("shredded_at") is None and over < at - timedelta(days=days)
         clear = own.get("consent_cleared_at") is None and over < at - timedelta(days=proof_days)
-        counts = await registrations.shreddable(forum["id"]) if shred else (0, 0)
+        counts = await _shreddable(forum["id"], forum["slug"]) if shred else (0, 0, 0, 0)
         events = await consent.releasable(forum["id"]) if clear else 0
         # Whatever was written after the forum was shredded goes too (writes are refused, but
         # nothing may outlive its period because one slipped through).
         if own.get("shredded_at") is not None:
-            counts = await registrations.shreddable(forum["id"])
+            counts = await _shreddable(forum["id"], forum["slug"])
             shred = any(counts)
         if own.get("consent_cleared_at") is not None:
             events = await consent.releasable(forum["id"])
@@ -115,6 +136,8 @@ async def plan(settings: Settings, at: datetime | None = None) -> list[ForumWork
                 shred=shred,
                 registrations=counts[0],
                 interest=counts[1],
+                proposals=counts[2],
+                mails=counts[3],
                 clear_consent=clear,
                 consent_events=events,
                 proof_days=proof_days,
@@ -140,10 +163,12 @@ async def _mark(forum_id: int, changes: dict[Any, Any]) -> None:
 async def carry_out(work: ForumWork, at: datetime | None = None) -> ForumWork:
     """Do one forum's retention in one transaction; returns what was actually removed."""
     at = at or now()
-    done_registrations = done_interest = done_events = 0
+    done_registrations = done_interest = done_proposals = done_mails = done_events = 0
     async with db.transaction():
         if work.shred:
             done_registrations, done_interest = await registrations.shred_forum(work.forum_id, at)
+            done_proposals = await proposals.shred_forum(work.forum_id)
+            done_mails = await outbox.remove_done_mentioning(_forum_pages(work.slug))
             await _mark(work.forum_id, {ForumRetention.shredded_at: at})
             if work.unclosed:
                 await _tell_organizers(work.forum_id)
@@ -158,6 +183,8 @@ async def carry_out(work: ForumWork, at: datetime | None = None) -> ForumWork:
         shred=work.shred,
         registrations=done_registrations,
         interest=done_interest,
+        proposals=done_proposals,
+        mails=done_mails,
         clear_consent=work.clear_consent,
         consent_events=done_events,
         proof_days=work.proof_days,
@@ -206,7 +233,8 @@ async def run(
     dry_run: bool = False,
     progress: Callable[[ForumWork], None] | None = None,
 ) -> list[ForumWork]:
-    """Retention for every forum that is due; ``dry_run`` only says what would go."""
+    """Retention for every forum that is due; ``dry_run`` only says what would go. The stores
+    that follow the clock are cleaned by ``run_stores``."""
     at = now()
     done = []
     for work in await plan(settings, at):
@@ -215,6 +243,13 @@ async def run(
         if progress is not None:
             progress(result)
     return done
+
+
+async def run_stores(settings: Settings, *, dry_run: bool = False) -> list[stores.StoreWork]:
+    """Remove what is due from every store with a period; ``dry_run`` only counts it."""
+    at = now()
+    due = await stores.plan(settings, at)
+    return due if dry_run else [await stores.carry_out(work, at) for work in due]
 
 
 # A forum's own period, and its photo list ------------------------------------------------------
@@ -257,6 +292,15 @@ async def set_forum_retention(
 ) -> schemas.ForumRetention:
     """Give a forum its own retention period, or return it to the default."""
     forum = await editable_forum(principal, slug)
+    if data.retention_days is not None and data.retention_days > settings.retention_max_days:
+        raise InvalidInput(
+            FieldError(
+                N_("A forum keeps personal details for at most {days} days after it ends."),
+                code="retention_too_long",
+                pointer="/retention_days",
+                params={"days": settings.retention_max_days},
+            )
+        )
     async with db.transaction():
         await _mark(forum.id, {ForumRetention.retention_days: data.retention_days})
     return await _forum_retention(settings, forum)
