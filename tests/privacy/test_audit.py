@@ -574,3 +574,29 @@ def test_every_store_has_a_period_and_retention_empties_what_is_due(
     [work] = [work for work in run_retention(client, migrated) if work.forum_id == forum.id]
     assert work.proposals == 3 and work.mails >= 1
     assert client.blocking_portal.call(rows_naming, (rejected, note, message)) == []
+
+
+def test_co_members_see_an_address_only_where_its_owner_shows_it(
+    client, make_account, make_organization
+) -> None:
+    institute = make_organization()["id"]
+    admin = make_account(organizations={institute: "admin"})
+    hidden, shown, reader = (
+        make_account(organizations={institute: "member"}, email=f"{mark().lower()}@example.org")
+        for _ in range(3)
+    )
+    for account, show in ((hidden, False), (shown, True)):
+        response = client.put(
+            "/api/v1/me/profile",
+            json={"given_name": "A", "family_name": "B", "country": "DE", "show_email": show},
+            headers=account.headers,
+        )
+        assert response.status_code == 200, response.text
+    members = f"/api/v1/organizations/{institute}/members"
+    seen = {m["user_id"]: m["email"] for m in client.get(members, headers=reader.headers).json()}
+    assert seen[hidden.id] is None
+    assert seen[shown.id] == shown.email
+    assert seen[reader.id] == reader.email
+    assert hidden.email not in client.get(members, headers=reader.headers).text
+    managed = {m["user_id"]: m["email"] for m in client.get(members, headers=admin.headers).json()}
+    assert managed[hidden.id] == hidden.email
