@@ -71,7 +71,11 @@ from mupass_forum.registrations.controllers import (
     WorkshopController,
 )
 from mupass_forum.registrations.wiring import install_registrations
-from mupass_forum.request_context import RequestContext, RequestIdLogFilter
+from mupass_forum.request_context import (
+    AccessLogRedaction,
+    RequestContext,
+    RequestIdLogFilter,
+)
 from mupass_forum.security import HTTPS_HEADERS, SECURITY_HEADERS, cors_config
 from mupass_forum.settings import Settings
 from mupass_forum.translations.controllers import (
@@ -93,6 +97,9 @@ def configure_logging(settings: Settings) -> None:
             logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
         )
         logger.addHandler(handler)
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, AccessLogRedaction) for f in access.filters):
+        access.addFilter(AccessLogRedaction())
 
 
 def install_catalogs(settings: Settings) -> None:

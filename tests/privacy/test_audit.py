@@ -3,6 +3,7 @@ full dump of the database (every text, JSON and search column of every table) fo
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -164,6 +165,17 @@ def _board(client, make_account):
     ).json()
 
 
+def _thread(client, category, author, title: str, body: str):
+    """A thread in English; returns it and its opening post."""
+    thread = client.post(
+        "/api/v1/board/threads",
+        json={"category_id": category["id"], "title": title, "language": "en", "body": body},
+        headers=author.headers,
+    ).json()
+    [opening] = client.get(f"/api/v1/board/threads/{thread['id']}/posts").json()["items"]
+    return thread, opening
+
+
 def test_deleting_my_post_removes_its_text_everywhere(client, make_account) -> None:
     written, edited, translated, own_translation = mark(), mark(), mark(), mark()
     category = _board(client, make_account)
@@ -230,18 +242,8 @@ def test_erasure_removes_posts_titles_quotes_and_mentions(client, make_account) 
     follower = make_account()
     translator = make_account(translator_locales=["de"])
     admin = make_account(platform_admin=True)
-    thread = client.post(
-        "/api/v1/board/threads",
-        json={
-            "category_id": category["id"],
-            "title": f"Tenders {title}",
-            "language": "en",
-            "body": f"Opening {first}",
-        },
-        headers=person.headers,
-    ).json()
+    thread, opening = _thread(client, category, person, f"Tenders {title}", f"Opening {first}")
     posts = f"/api/v1/board/threads/{thread['id']}/posts"
-    [opening] = client.get(posts).json()["items"]
     assert client.patch(
         f"/api/v1/board/posts/{opening['id']}",
         json={"body": f"Opening {edited}"},
@@ -600,3 +602,123 @@ def test_co_members_see_an_address_only_where_its_owner_shows_it(
     assert hidden.email not in client.get(members, headers=reader.headers).text
     managed = {m["user_id"]: m["email"] for m in client.get(members, headers=admin.headers).json()}
     assert managed[hidden.id] == hidden.email
+
+
+def test_logs_name_mails_by_id_and_keep_tokens_out(make_mail_client, smtp_server, caplog) -> None:
+    import logging
+
+    relaying = make_mail_client()
+    # After the app is made: it sets the service's level from the test settings.
+    caplog.set_level(logging.INFO, logger="mupass_forum")
+    caplog.set_level(logging.INFO, logger="uvicorn.access")
+    delivered, refused = (f"{mark().lower()}@example.org" for _ in range(2))
+    smtp_server.refuse(refused, 550)
+    for address in (delivered, refused):
+        response = relaying.post(
+            "/api/v1/auth/signup",
+            json={
+                "email": address,
+                "password": f"pass-{uuid.uuid4().hex}",
+                "display_name": "Logged",
+                "locale": "en",
+                "timezone": "Europe/Berlin",
+            },
+        )
+        assert response.status_code == 202, response.text
+    [message] = smtp_server.wait_for(to=delivered, count=1)
+    token = re.search(r"token=([A-Za-z0-9_\-.%]+)", str(message)).group(1)
+    wait_until(lambda: "parked" in caplog.text)
+    assert "sent (1 recipients)" in caplog.text
+    assert delivered not in caplog.text.lower() and refused not in caplog.text.lower()
+
+    # uvicorn's access log line for a mailed link, as uvicorn writes it.
+    logging.getLogger("uvicorn.access").info(
+        '%s - "%s %s HTTP/%s" %d',
+        "127.0.0.1:5000",
+        "GET",
+        f"/api/v1/consent/withdrawal?token={token}&lang=es",
+        "1.1",
+        200,
+    )
+    assert "/api/v1/consent/withdrawal?token=…&lang=es" in caplog.text
+    assert token not in caplog.text
+
+
+def wait_until(condition, seconds: float = 10) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "waited in vain"
+        time.sleep(0.05)
+
+
+_SEARCH_FILES = """
+import json, sys
+names, traces = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+found = []
+for name in names:
+    try:
+        content = open(name, "rb").read().lower()
+    except FileNotFoundError:
+        continue
+    found += [f"{name}: {trace}" for trace in traces if trace.encode() in content]
+print(json.dumps(found))
+"""
+
+
+def _in_files(names: list[str], traces: list[str]) -> list[str]:
+    """The traces found in the files' bytes. Read by another process: closing any descriptor
+    of the database file drops this process's POSIX locks on it, and SQLite in another process
+    would then take its WAL for unused."""
+    import json
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", _SEARCH_FILES, json.dumps(names), json.dumps(traces)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return list(json.loads(result.stdout))
+
+
+def test_the_sqlite_file_and_its_wal_keep_no_erased_text(
+    client, migrated, make_account, make_forum
+) -> None:
+    import pytest
+
+    from mupass_forum import db
+    from tests.conftest import on_postgres
+
+    if on_postgres():
+        pytest.skip("PostgreSQL dumps hold live rows only; the file test is SQLite's")
+    words = [mark() for _ in range(4)]
+    forum = make_forum(status="registration_open", capacity=5)
+    attendee, _, _ = person_with_profile(client, make_account)
+    register(client, forum, attendee, dietary_needs=f"Needs {words[3]}")
+    into_the_past(client, forum)
+    set_status(client, forum, "registration_closed", "held")
+    assert forum.id in {work.forum_id for work in run_retention(client, migrated)}
+    category = _board(client, make_account)
+    person, family_name, _ = person_with_profile(client, make_account)
+    _, opening = _thread(client, category, person, f"Title {words[0]}", f"Body {words[1]}")
+    client.patch(
+        f"/api/v1/board/posts/{opening['id']}",
+        json={"body": f"Edited {words[2]}"},
+        headers=person.headers,
+    )
+    admin = make_account(platform_admin=True)
+    response = client.post(
+        f"/api/v1/admin/users/{person.id}/erasure",
+        json={"remove_posts": True},
+        headers=admin.headers,
+    )
+    assert response.status_code == 200, response.text
+
+    path = db.sqlite_path(migrated.resolved_database_url)
+    traces = [w.lower() for w in (*words, family_name, person.email)]
+    assert _in_files([path, f"{path}-wal"], traces) == []
+    # What stays is found the same way: the search could find the others.
+    assert _in_files([path, f"{path}-wal"], [category["slug"].lower()])

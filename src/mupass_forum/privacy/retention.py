@@ -175,6 +175,7 @@ async def carry_out(work: ForumWork, at: datetime | None = None) -> ForumWork:
         if work.clear_consent:
             done_events = await consent.release_forum(work.forum_id, at, work.proof_days)
             await _mark(work.forum_id, {ForumRetention.consent_cleared_at: at})
+    await db.scrub()
     return ForumWork(
         forum_id=work.forum_id,
         slug=work.slug,

@@ -154,6 +154,8 @@ async def erase(
                 erased_at=at,
             )
         )
+    # Erasure removes board texts (posts, mentions of the person): the search indexes too.
+    await db.scrub(search_indexes=True)
     return schemas.ErasureReceipt(
         account_id=user_id,
         erased_at=at,

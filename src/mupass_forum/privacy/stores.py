@@ -130,4 +130,5 @@ async def carry_out(work: StoreWork, at: datetime) -> StoreWork:
                 .returning(store.table._meta.primary_key)
             )
             count = len(removed)
+    await db.scrub()
     return StoreWork(work.store, work.period_days, count)
