@@ -722,3 +722,48 @@ def test_the_sqlite_file_and_its_wal_keep_no_erased_text(
     assert _in_files([path, f"{path}-wal"], traces) == []
     # What stays is found the same way: the search could find the others.
     assert _in_files([path, f"{path}-wal"], [category["slug"].lower()])
+
+
+def test_the_export_holds_what_is_about_me_and_nobody_elses_texts(
+    client, make_account, make_everyone_knows
+) -> None:
+    person = make_everyone_knows()
+    note, translated = mark(), mark()
+    exported = client.get("/api/v1/me/export", headers=person.account.headers).json()
+    [proposal] = exported["sections"]["proposals"]["proposals"]
+    response = client.post(
+        f"/api/v1/forums/{person.past.slug}/proposals/{proposal['id']}/comments",
+        json={"text": f"Strong case {note}"},
+        headers=person.past.admin.headers,
+    )
+    assert response.is_success, response.text
+    # A translator answers the translation the person asked for: the translator's text.
+    [asked] = [
+        item for item in exported["sections"]["board"]["translations"] if item["locale"] == "de"
+    ]
+    translator = make_account(translator_locales=["de"])
+    done = client.post(
+        f"/api/v1/translations/tasks/board_post:{asked['post']}:body:de",
+        json={"text": f"Hallo {translated}"},
+        headers=translator.headers,
+    )
+    assert done.is_success, done.text
+
+    document = client.get("/api/v1/me/export", headers=person.account.headers)
+    text = document.text
+    sections = document.json()["sections"]
+    assert note in text
+    notes = sections["proposals"]["notes_on_my_proposals"]
+    assert any(item["text"].endswith(note) for item in notes)
+    assert translated not in text
+    assert sections["board"]["translation_watches"]
+    assert all(isinstance(thread["tags"], list) for thread in sections["board"]["threads"])
+    assert all("ticket" in row for row in sections["registrations"]["registrations"])
+    # The person's own translation keeps its text.
+    assert any(
+        item["translated_by_me"] and item["source"] == "Hola"
+        for item in sections["board"]["translations"]
+    )
+    assert str(translator.id) not in {
+        str(item.get("translator")) for item in sections["board"]["translations"]
+    }

@@ -34,6 +34,7 @@ from mupass_forum.board.tables import (
     Translation,
     TranslationWatcher,
 )
+from mupass_forum.forums.services import stored_json
 from mupass_forum.i18n import N_, gettext, use_locale
 from mupass_forum.mail.tables import OutboxMail
 from mupass_forum.privacy.registry import (
@@ -55,11 +56,14 @@ BOARD_POST = "board_post"
 async def export(subject: Subject) -> Mapping[str, Any]:
     user_id = subject.user_id
     return {
-        "threads": await query(
-            "SELECT id, category, title, language, tags, created_at FROM board_thread "
-            "WHERE author = {} ORDER BY id",
-            user_id,
-        ),
+        "threads": [
+            {**row, "tags": stored_json(row["tags"])}
+            for row in await query(
+                "SELECT id, category, title, language, tags, created_at FROM board_thread "
+                "WHERE author = {} ORDER BY id",
+                user_id,
+            )
+        ],
         "posts": await query(
             "SELECT id, thread, position, language, source, created_at, edited_at, deleted_at, "
             "hidden_at FROM board_post WHERE author = {} ORDER BY id",
@@ -70,10 +74,24 @@ async def export(subject: Subject) -> Mapping[str, Any]:
             "JOIN board_post p ON p.id = r.post WHERE p.author = {} ORDER BY r.id",
             user_id,
         ),
-        "translations": await query(
-            "SELECT id, post, locale, status, kind, source, created_at, completed_at "
-            "FROM board_translation WHERE translator = {} OR requested_by = {} ORDER BY id",
-            user_id,
+        # The texts the person wrote; of translations they asked for, not the translator's text.
+        "translations": [
+            {
+                **{key: value for key, value in row.items() if key != "translator"},
+                "translated_by_me": row["translator"] == user_id,
+                "source": row["source"] if row["translator"] == user_id else None,
+            }
+            for row in await query(
+                "SELECT id, post, locale, status, kind, translator, source, created_at, "
+                "completed_at FROM board_translation WHERE translator = {} OR requested_by = {} "
+                "ORDER BY id",
+                user_id,
+                user_id,
+            )
+        ],
+        "translation_watches": await query(
+            "SELECT t.post, t.locale, t.status FROM board_translation_watcher w "
+            'JOIN board_translation t ON t.id = w.translation WHERE w."user" = {} ORDER BY w.id',
             user_id,
         ),
         "reactions": await query(
@@ -303,7 +321,7 @@ PERSONAL_DATA = PersonalData(
         Post: "posts",
         PostRevision: "earlier_versions",
         Translation: "translations",
-        TranslationWatcher: "translations",
+        TranslationWatcher: "translation_watches",
         Reaction: "reactions",
         Follow: "follows",
         Flag: "flags",

@@ -44,7 +44,13 @@ async def export(subject: Subject) -> Mapping[str, Any]:
         ProposalComment.text,
         ProposalComment.created_at,
     ).where(ProposalComment.author == subject.user_id)
-    return {"proposals": proposals, "notes_written": notes}
+    # What the organizers noted about the person's proposals is about them; who wrote it is not.
+    notes_on_mine = await ProposalComment.select(
+        ProposalComment.proposal.as_alias("proposal_id"),
+        ProposalComment.text,
+        ProposalComment.created_at,
+    ).where(ProposalComment.proposal.author == subject.user_id)
+    return {"proposals": proposals, "notes_written": notes, "notes_on_my_proposals": notes_on_mine}
 
 
 async def erase(request: ErasureRequest) -> None:

@@ -84,6 +84,8 @@ async def export(subject: Subject) -> Mapping[str, Any]:
         Registration.forum.slug.as_alias("forum"),
         Registration.status,
         Registration.badge_number,
+        # The place in the waiting list (the forum's tickets order it).
+        Registration.ticket,
         Registration.arrival_date,
         Registration.departure_date,
         Registration.dietary_needs,
