@@ -59,10 +59,12 @@ from mupass_forum.participants.controllers import (
 )
 from mupass_forum.paths import project_dir
 from mupass_forum.privacy.controllers import (
+    AddressDataController,
     ErasureController,
     ForumRetentionController,
     MyDataController,
 )
+from mupass_forum.privacy.pages import AddressDataPage
 from mupass_forum.privacy.wiring import install_privacy
 from mupass_forum.proposals.controllers import ProposalController
 from mupass_forum.registrations.controllers import (
@@ -123,7 +125,7 @@ def install(settings: Settings) -> db.SQLiteEngine | db.PostgresEngine:
     mail.install(settings)
     install_registrations(settings)
     consent_links.install(settings)
-    install_privacy()
+    install_privacy(settings)
     return engine
 
 
@@ -177,6 +179,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MyDataController,
             ErasureController,
             ForumRetentionController,
+            AddressDataController,
             CategoryController,
             ThreadController,
             PostController,
@@ -194,7 +197,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     live_hub = LiveHub(board_channels)
 
     app = Litestar(
-        route_handlers=[HealthController, api],
+        route_handlers=[HealthController, AddressDataPage, api],
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=[
             database_lifespan,

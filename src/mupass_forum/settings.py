@@ -136,6 +136,9 @@ class Settings:
     sent_mail_days: int = 90
     #: Days after which an account whose address was never confirmed is removed.
     unverified_account_days: int = 30
+    #: Hours that a mailed link to the data held under an address (for people without an
+    #: account) stays valid.
+    address_link_hours: int = 24
     #: Days that the board's live events (copies of posts, for reconnecting clients) are kept.
     board_event_days: int = 30
     #: How the board's live stream reaches every server process: ``memory`` (one process),
@@ -199,6 +202,7 @@ class Settings:
             "sent_mail_days": int,
             "unverified_account_days": int,
             "board_event_days": int,
+            "address_link_hours": int,
             "board_channels": lambda v: v.strip().lower(),
             "board_auto_hide_flags": int,
             "board_posts_per_hour": int,
@@ -284,7 +288,7 @@ class Settings:
             raise SettingsError(
                 f"{PREFIX}RETENTION_MAX_DAYS must not be below {PREFIX}RETENTION_DAYS"
             )
-        for name in STORE_PERIODS:
+        for name in (*STORE_PERIODS, "address_link_hours"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{PREFIX}{name.upper()} must be at least 1")
 

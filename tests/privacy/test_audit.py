@@ -767,3 +767,57 @@ def test_the_export_holds_what_is_about_me_and_nobody_elses_texts(
     assert str(translator.id) not in {
         str(item.get("translator")) for item in sections["board"]["translations"]
     }
+
+
+def test_someone_without_an_account_downloads_and_erases_their_data_by_a_mailed_link(
+    client, make_forum
+) -> None:
+    from urllib.parse import unquote, urlsplit
+
+    family_name, topic = mark(), mark()
+    address = f"{mark().lower()}@example.org"
+    forum = make_forum(status="announced")
+    confirm_interest(
+        client, forum, address, family_name=family_name, presentation_topic=f"On {topic}"
+    )
+    marks = (family_name, topic, address)
+    assert client.blocking_portal.call(rows_naming, marks)
+
+    asked = client.post("/api/v1/privacy/address-data", json={"email": address.upper()})
+    assert asked.status_code == 202, asked.text
+    unknown = f"{mark().lower()}@example.org"
+    nobody = client.post("/api/v1/privacy/address-data", json={"email": unknown})
+    assert (nobody.status_code, nobody.json()) == (202, asked.json())
+    assert client.post("/api/v1/privacy/address-data", json={"email": address}).is_success
+    links = [
+        m
+        for m in outbox(client, "privacy.address_data_link")
+        if m["recipient"] in (address, unknown)
+    ]
+    assert [m["recipient"] for m in links] == [address]
+    found = re.search(r"http://\S+/privacy/my-data\?\S+", links[0]["text"])
+    assert found is not None
+    link = urlsplit(found[0])
+    assert "lang=en" in link.query
+    token = unquote(re.search(r"token=([^&]+)", link.query)[1])
+
+    page = client.get(f"{link.path}?{link.query}", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and page.text.count("<form") == 2
+    assert client.blocking_portal.call(rows_naming, marks)
+    downloaded = client.post(f"{link.path}/export?{link.query}")
+    assert downloaded.status_code == 200
+    assert "attachment" in downloaded.headers["content-disposition"]
+    assert family_name in downloaded.text and topic in downloaded.text
+    assert (
+        client.post("/api/v1/privacy/address-data/export", json={"token": token}).json()["email"]
+        == address
+    )
+
+    erased = client.post(f"{link.path}/erasure?{link.query}")
+    assert erased.status_code == 200 and "<h1>" in erased.text
+    assert client.blocking_portal.call(rows_naming, marks) == []
+    after = client.post("/api/v1/privacy/address-data/export", json={"token": token}).json()
+    assert after["sections"]["registrations"]["interest"] == []
+    assert after["sections"]["mail"]["mails"] == []
+    tampered = client.post("/api/v1/privacy/address-data/erasure", json={"token": token + "x"})
+    assert (tampered.status_code, tampered.json()["code"]) == (400, "invalid_address_link")

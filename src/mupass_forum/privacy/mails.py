@@ -24,3 +24,21 @@ FORUM_SHREDDED_UNCLOSED = MailTemplate(
     ),
     footer=N_("You receive this mail because you organize {forum}."),
 )
+
+ADDRESS_DATA_LINK = MailTemplate(
+    name="privacy.address_data_link",
+    subject=N_("Your data at the dialogue forum service"),
+    paragraphs=(
+        N_("Hello,"),
+        N_(
+            "someone asked, with this address, to see or delete what the dialogue forum service "
+            "holds under it (such as your interest in a forum). The link below opens a page "
+            "where you can download it or delete it. It is valid for {hours} hours."
+        ),
+    ),
+    action=(N_("Open my data"), "link"),
+    footer=N_(
+        "You receive this mail because someone entered this address to see its data. If it "
+        "was not you, ignore it: nothing happens without the link."
+    ),
+)
