@@ -1,12 +1,14 @@
 """The board's share of a person's data: posts and edits, translations, reactions, follows,
 flags, notification choices.
 
-On erasure the person's reactions, follows, flags, requests and mail choices go. Their posts
-stay in the conversation as written by a former participant (the account remains only as a
-nameless tombstone), unless they asked for their posts to be removed too: then every post of
-theirs becomes an empty tombstone and its earlier versions go. Either way the live stream's
-stored events about their posts and translations lose their text and names. Translations and
-moderation they did for others stay, without their name.
+On erasure the person's reactions, follows, flags, requests and mail choices go, and so do the
+earlier versions of their posts. Their posts stay in the conversation as written by a former
+participant (the account remains only as a nameless tombstone), unless they asked for their
+posts to be removed too: then every post of theirs becomes an empty tombstone, its text goes
+everywhere (``remove_post_texts``, as when a post is deleted) and their threads lose their
+titles. Mentions of the person in others' posts name the tombstone. Either way the live
+stream's stored events about their posts and translations lose their text and names.
+Translations and moderation they did for others stay, without their name.
 """
 
 from __future__ import annotations

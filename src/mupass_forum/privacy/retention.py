@@ -32,6 +32,7 @@ from mupass_forum.i18n import N_
 from mupass_forum.mail import personal_data as outbox
 from mupass_forum.mail import queue_mail
 from mupass_forum.privacy import mails, schemas, stores
+from mupass_forum.privacy.shredding import shredded
 from mupass_forum.privacy.tables import ForumRetention
 from mupass_forum.proposals import personal_data as proposals
 from mupass_forum.registrations import personal_data as registrations
@@ -258,9 +259,7 @@ async def run_stores(settings: Settings, *, dry_run: bool = False) -> list[store
 
 async def refuse_shredded_photo_list(forum: ForumRef) -> None:
     """The photo list of a forum whose personal details were shredded is gone for good."""
-    if await ForumRetention.exists().where(
-        ForumRetention.forum == forum.id, ForumRetention.shredded_at.is_not_null()
-    ):
+    if await shredded(forum.id):
         raise Gone(
             "photo_list_shredded",
             N_("The photo list of this forum was deleted when its retention period ended."),
