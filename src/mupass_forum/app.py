@@ -65,6 +65,7 @@ from mupass_forum.participants.controllers import (
 from mupass_forum.paths import project_dir
 from mupass_forum.privacy import pages as privacy_pages
 from mupass_forum.privacy.controllers import (
+    AddressDataController,
     ErasureController,
     ForumRetentionController,
     MyDataController,
@@ -79,7 +80,11 @@ from mupass_forum.registrations.controllers import (
     WorkshopController,
 )
 from mupass_forum.registrations.wiring import install_registrations
-from mupass_forum.request_context import RequestContext, RequestIdLogFilter
+from mupass_forum.request_context import (
+    AccessLogRedaction,
+    RequestContext,
+    RequestIdLogFilter,
+)
 from mupass_forum.security import HTTPS_HEADERS, PAGE_HEADERS, SECURITY_HEADERS, cors_config
 from mupass_forum.settings import Settings
 from mupass_forum.translations.controllers import (
@@ -101,6 +106,9 @@ def configure_logging(settings: Settings) -> None:
             logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
         )
         logger.addHandler(handler)
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, AccessLogRedaction) for f in access.filters):
+        access.addFilter(AccessLogRedaction())
 
 
 def install_catalogs(settings: Settings) -> None:
@@ -124,7 +132,7 @@ def install(settings: Settings) -> db.SQLiteEngine | db.PostgresEngine:
     mail.install(settings)
     install_registrations(settings)
     consent_links.install(settings)
-    install_privacy()
+    install_privacy(settings)
     return engine
 
 
@@ -178,6 +186,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MyDataController,
             ErasureController,
             ForumRetentionController,
+            AddressDataController,
             CategoryController,
             ThreadController,
             PostController,

@@ -554,7 +554,7 @@ def _retention_line(work: Any, dry_run: bool) -> str:
     if work.shred:
         parts.append(
             f"details of {work.registrations} registrations, {work.interest} interest records, "
-            "the photo list"
+            f"{work.proposals} proposals and notes, {work.mails} sent mails, the photo list"
         )
     if work.clear_consent:
         parts.append(f"{work.consent_events} consent events")
@@ -590,7 +590,11 @@ def retention_run(dry_run: bool) -> None:
     results = run_with_database(settings, work)
     for item in results:
         click.echo(_retention_line(item, dry_run))
-    if not results:
+    cleaned = run_with_database(settings, lambda: rules.run_stores(settings, dry_run=dry_run))
+    verb = "would remove" if dry_run else "removed"
+    for store in cleaned:
+        click.echo(f"{store.store} (kept {store.period_days} days): {verb} {store.count}")
+    if not results and not cleaned:
         click.echo("Nothing is due: every past forum is within its retention period or done.")
 
 

@@ -156,6 +156,8 @@ class SQLiteEngine(PiccoloSQLiteEngine):
         # In WAL mode NORMAL loses no committed transaction on a crash of the process, only on
         # a power cut before the next checkpoint; it spares one fsync per commit.
         await connection.execute("PRAGMA synchronous = NORMAL")
+        # Removed rows are overwritten with zeros, not left in free pages (erasure, retention).
+        await connection.execute("PRAGMA secure_delete = ON")
         if read_only:
             await connection.execute("PRAGMA query_only = ON")
         return connection
@@ -619,6 +621,28 @@ async def read_indexed(sql: str, *args: Any) -> list[Mapping[str, Any]]:
     if isinstance(engine, SQLiteEngine):
         return list(await engine.read_inline(query, list(args)))
     return await engine.fetch(query, args)
+
+
+async def scrub(*, search_indexes: bool = False) -> None:
+    """After personal data was removed: on SQLite, copy the WAL into the file and empty it, so
+    that earlier versions of the pages (holding the removed text) linger nowhere; freed pages
+    are zeroed by ``secure_delete``. With ``search_indexes`` the full-text indexes are merged
+    into one segment each first: FTS5 keeps a removed text's words in older segments until
+    they are merged (this rewrites the indexes, so it is for erasure, not every edit).
+    PostgreSQL needs nothing here: dumps hold live rows only, and autovacuum reclaims the dead
+    ones."""
+    engine = current_engine()
+    if not isinstance(engine, SQLiteEngine):
+        return
+    if search_indexes:
+        indexes = await engine.run_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5%'"
+        )
+        async with engine.transaction():
+            for row in indexes:
+                name = row["name"]
+                await engine.run_sql(f"INSERT INTO {name} ({name}) VALUES ('optimize')")  # noqa: S608
+    await engine.run_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 async def ping() -> None:

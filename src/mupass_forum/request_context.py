@@ -66,6 +66,40 @@ def cookie_value(scope: Scope, name: str) -> str | None:
     return None
 
 
+#: Query parameters whose values may be logged: they carry neither secrets nor addresses.
+_LOGGABLE_PARAMETERS = frozenset({"lang", "limit", "format", "status", "last", "translate"})
+_ADDRESS = re.compile(r"[^\s<>@'\"(),;:]+@[^\s<>'\"(),;:]+")
+
+
+def without_addresses(text: str) -> str:
+    """``text`` with every e-mail address replaced, for logs: log ids, never addresses."""
+    return _ADDRESS.sub("<address>", text)
+
+
+def loggable_path(path: str) -> str:
+    """A request's path for logs: query values other than harmless ones (tokens of mailed links,
+    search words, addresses) become ``…``."""
+    base, _, query = path.partition("?")
+    if not query:
+        return path
+    parts = [
+        f"{name}={value if name in _LOGGABLE_PARAMETERS else '…'}"
+        for name, value in parse_qsl(query, keep_blank_values=True)
+    ]
+    return f"{base}?{'&'.join(parts)}"
+
+
+class AccessLogRedaction(logging.Filter):
+    """Keeps secrets out of the server's access log: uvicorn logs each request's path with its
+    query string, which holds the tokens of mailed links (consent withdrawal, unsubscribe)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], loggable_path(args[2]), *args[3:])
+        return True
+
+
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", ()):
         if key == name:

@@ -41,6 +41,16 @@ def _words(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
+#: The periods of the stores retention cleans besides forums' personal details.
+STORE_PERIODS = (
+    "ended_session_days",
+    "used_link_days",
+    "sent_mail_days",
+    "unverified_account_days",
+    "board_event_days",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     #: Where the embedded database and other local files live.
@@ -123,6 +133,22 @@ class Settings:
     #: Days after a forum ends that its consent events are kept as proof, at least the
     #: forum's retention period.
     consent_proof_days: int = 3 * 365
+    #: The longest retention period a forum may set for itself, in days.
+    retention_max_days: int = 10 * 365
+    #: Days that signed-out and expired sign-in sessions (with their address and browser) are
+    #: kept, for the account's session list.
+    ended_session_days: int = 30
+    #: Days that used and expired mailed links (with the address they went to) are kept.
+    used_link_days: int = 7
+    #: Days that sent and parked mails (their bodies name people and forums) are kept.
+    sent_mail_days: int = 90
+    #: Days after which an account whose address was never confirmed is removed.
+    unverified_account_days: int = 30
+    #: Hours that a mailed link to the data held under an address (for people without an
+    #: account) stays valid.
+    address_link_hours: int = 24
+    #: Days that the board's live events (copies of posts, for reconnecting clients) are kept.
+    board_event_days: int = 30
     #: How the board's live stream reaches every server process: ``memory`` (one process),
     #: ``redis`` (``redis_url``) or ``postgres`` (LISTEN/NOTIFY on the database).
     board_channels: str = "memory"
@@ -179,6 +205,13 @@ class Settings:
             "interest_link_days": int,
             "retention_days": int,
             "consent_proof_days": int,
+            "retention_max_days": int,
+            "ended_session_days": int,
+            "used_link_days": int,
+            "sent_mail_days": int,
+            "unverified_account_days": int,
+            "board_event_days": int,
+            "address_link_hours": int,
             "board_channels": lambda v: v.strip().lower(),
             "board_auto_hide_flags": int,
             "board_posts_per_hour": int,
@@ -275,6 +308,13 @@ class Settings:
             raise SettingsError(
                 f"{PREFIX}RETENTION_DAYS and {PREFIX}CONSENT_PROOF_DAYS must be at least 1"
             )
+        if self.retention_max_days < self.retention_days:
+            raise SettingsError(
+                f"{PREFIX}RETENTION_MAX_DAYS must not be below {PREFIX}RETENTION_DAYS"
+            )
+        for name in (*STORE_PERIODS, "address_link_hours"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{PREFIX}{name.upper()} must be at least 1")
 
         if self.board_channels not in BOARD_CHANNELS:
             raise SettingsError(

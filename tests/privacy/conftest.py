@@ -9,10 +9,12 @@ mails all this sent.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
 
@@ -21,10 +23,37 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from mupass_forum import piccolo_conf
-from tests.conftest import Account, MadeForum
+from tests.conftest import Account, MadeForum, on_postgres
 from tests.registrations.conftest import add_item, register
 
-PAST = {"starts_at": "2021-03-02T09:00:00", "ends_at": "2021-03-03T17:00:00"}
+#: Where ``into_the_past`` moves a forum's end.
+PAST_END = datetime(2021, 3, 3, 16, 0, tzinfo=UTC)
+
+
+async def _shift(forum_id: int) -> None:
+    from mupass_forum import db
+    from mupass_forum.forums.tables import Forum, ProgrammeItem
+
+    [row] = await Forum.select(Forum.ends_at).where(Forum.id == forum_id)
+    delta = row["ends_at"] - PAST_END
+    async with db.transaction():
+        for table in (Forum, ProgrammeItem):
+            key = table.id if table is Forum else table.forum
+            for item in await table.select(table.id, table.starts_at, table.ends_at).where(
+                key == forum_id
+            ):
+                await table.update(
+                    {
+                        table.starts_at: item["starts_at"] - delta,
+                        table.ends_at: item["ends_at"] - delta,
+                    }
+                ).where(table.id == item["id"])
+
+
+def into_the_past(client: TestClient[Litestar], forum: MadeForum) -> None:
+    """Move a forum and its programme years back: registration and interest close with a
+    forum's end, so a forum that is over is made in the future and then moved."""
+    client.blocking_portal.call(_shift, forum.id)
 
 
 @dataclass(frozen=True)
@@ -125,7 +154,7 @@ def make_everyone_knows(
             == 202
         )
 
-        past = make_forum(status="announced", capacity=10, **PAST)
+        past = make_forum(status="announced", capacity=10)
         confirm_interest(
             client,
             past,
@@ -144,9 +173,7 @@ def make_everyone_knows(
             needs_visa_letter=True,
             consent=[{"decision": "granted"}],
         )
-        panel = add_item(
-            client, past, kind="panel", starts_at="2021-03-02T10:00:00", ends_at=PAST["ends_at"]
-        )
+        panel = add_item(client, past, kind="panel")
         proposal = client.post(
             f"/api/v1/forums/{past.slug}/proposals",
             json={
@@ -180,6 +207,7 @@ def make_everyone_knows(
         assert response.status_code == 201, response.text
         companion, _, _ = person_with_profile(client, make_account, country="GH")
         register(client, past, companion, consent=[{"decision": "granted", "media": ["photo"]}])
+        into_the_past(client, past)
         set_status(client, past, "registration_closed", "held")
         assert registration["status"]["value"] == "confirmed"
 
@@ -262,3 +290,46 @@ def all_tables() -> list[Any]:
         for app in piccolo_conf.APP_REGISTRY.app_configs.values()
         for table in app.table_classes
     ]
+
+
+async def rows_naming(traces: tuple[str, ...]) -> list[str]:
+    """Every row of every table of the database (the search indexes' too) that contains one of
+    ``traces`` in a text, JSON or search vector column: a full dump, searched."""
+    from mupass_forum.accounts.tables import User
+
+    lowered = [trace.lower() for trace in traces]
+    found = []
+    if on_postgres():
+        tables = [
+            row["table_name"]
+            for row in await User.raw(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
+            )
+        ]
+        for name in tables:
+            for row in await User.raw(f'SELECT row_to_json(t)::text AS row FROM "{name}" t'):
+                if any(trace in row["row"].lower() for trace in lowered):
+                    found.append(f"{name}: {_around(row['row'], lowered)}")
+        return found
+    tables = [
+        row["name"]
+        for row in await User.raw(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    for name in tables:
+        for row in await User.raw(f'SELECT * FROM "{name}"'):
+            text = json.dumps(
+                {key: value for key, value in row.items() if isinstance(value, str)},
+                ensure_ascii=False,
+            )
+            if any(trace in text.lower() for trace in lowered):
+                found.append(f"{name}: {_around(text, lowered)}")
+    return found
+
+
+def _around(text: str, lowered: list[str]) -> str:
+    """The start of a row and the first trace found in it, with what surrounds it."""
+    at = min(i for i in (text.lower().find(trace) for trace in lowered) if i >= 0)
+    return f"{text[:80]} … {text[max(at - 60, 0) : at + 60]}"

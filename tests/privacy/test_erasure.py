@@ -6,31 +6,10 @@ import dataclasses
 import json
 from typing import Any
 
-from piccolo.columns import JSON, JSONB, Text, Varchar
-
 from mupass_forum.privacy.tables import Erasure
-from tests.privacy.conftest import all_tables, person_with_profile
+from tests.privacy.conftest import person_with_profile
+from tests.privacy.conftest import rows_naming as _rows_naming
 from tests.registrations.conftest import register
-
-
-async def _rows_naming(traces: tuple[str, ...]) -> list[str]:
-    """Every row of every table whose text or JSON columns contain one of ``traces``."""
-    lowered = [trace.lower() for trace in traces]
-    found = []
-    for table in all_tables():
-        columns = [
-            column
-            for column in table._meta.columns
-            if isinstance(column, Varchar | Text | JSON | JSONB)
-        ]
-        if not columns:
-            continue
-        for row in await table.select(table._meta.primary_key, *columns):
-            for name, value in row.items():
-                text = value if isinstance(value, str) else json.dumps(value, default=str)
-                if any(trace in text.lower() for trace in lowered):
-                    found.append(f"{table._meta.tablename}.{name} (row {row['id']}): {text[:80]}")
-    return found
 
 
 def _stats(client, forum) -> dict[str, Any]:

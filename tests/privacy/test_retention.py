@@ -12,7 +12,12 @@ from mupass_forum import db
 from mupass_forum.consent.tables import ConsentEvent
 from mupass_forum.privacy import retention
 from mupass_forum.registrations.tables import Interest, Registration
-from tests.privacy.conftest import PAST, confirm_interest, person_with_profile, set_status
+from tests.privacy.conftest import (
+    confirm_interest,
+    into_the_past,
+    person_with_profile,
+    set_status,
+)
 from tests.registrations.conftest import register
 from tests.test_cli import run_cli
 
@@ -23,9 +28,9 @@ def _stats(client, forum) -> dict[str, Any]:
     return dict(response.json())
 
 
-def _past_forum(client, make_account, make_forum, **dates: str):
+def _past_forum(client, make_account, make_forum, *, status: str = "held"):
     """A forum that is over, with a registered participant who gave consent, and interest."""
-    forum = make_forum(status="announced", capacity=5, **{**PAST, **dates})
+    forum = make_forum(status="announced", capacity=5)
     confirm_interest(client, forum, f"keen-{uuid.uuid4().hex[:10]}@example.org", country="KE")
     set_status(client, forum, "registration_open")
     account, _, _ = person_with_profile(client, make_account, country="PE")
@@ -38,7 +43,9 @@ def _past_forum(client, make_account, make_forum, **dates: str):
         interpretation_languages=["es"],
         consent=[{"decision": "granted"}],
     )
-    set_status(client, forum, "registration_closed", "held")
+    into_the_past(client, forum)
+    if status == "held":
+        set_status(client, forum, "registration_closed", "held")
     return forum, account
 
 
@@ -62,13 +69,20 @@ def test_retention_shreds_details_keeps_figures_and_runs_once(
 ) -> None:
     forum, _ = _past_forum(client, make_account, make_forum)
     kept_forum, _ = _past_forum(client, make_account, make_forum)
-    response = client.put(
+    too_long = client.put(
         f"/api/v1/forums/{kept_forum.slug}/retention",
         json={"retention_days": 36500},
         headers=kept_forum.admin.headers,
     )
+    assert too_long.status_code == 400
+    assert too_long.json()["errors"][0]["code"] == "retention_too_long"
+    response = client.put(
+        f"/api/v1/forums/{kept_forum.slug}/retention",
+        json={"retention_days": 3650},
+        headers=kept_forum.admin.headers,
+    )
     assert response.status_code == 200, response.text
-    assert response.json()["effective_days"] == 36500
+    assert response.json()["effective_days"] == 3650
     stats_before = _stats(client, forum)
     photo_list = f"/api/v1/forums/{forum.slug}/photo-list"
     assert client.get(photo_list, headers=forum.admin.headers).json()["entries"]

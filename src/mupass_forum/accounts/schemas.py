@@ -166,7 +166,9 @@ class OrganizationPage(msgspec.Struct):
 class Member(msgspec.Struct):
     user_id: int
     display_name: str
-    email: str
+    #: Shown to the organization's admins, to the member, and to co-members only where the
+    #: member's profile shows it (``show_email``); null otherwise.
+    email: str | None
     role: OrganizationRole
     since: datetime
 

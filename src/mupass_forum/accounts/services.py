@@ -805,7 +805,24 @@ async def list_members(principal: Principal, organization_id: int) -> list[schem
         .where(Membership.organization == organization_id)
         .order_by(Membership.user.display_name)
     )
+    if not manages_organization(principal, organization_id):
+        # Co-members see an address only where its owner chose to show it in their profile.
+        shown = {principal.user_id} | await _showing_email(organization_id)
+        for row in rows:
+            if row["user_id"] not in shown:
+                row["email"] = None
     return [msgspec.convert(row, schemas.Member) for row in rows]
+
+
+async def _showing_email(organization_id: int) -> set[int]:
+    """Members whose profile shows their address (participants own profiles; asked in SQL so
+    that accounts need not import them)."""
+    rows = await User.raw(
+        'SELECT p."user" FROM participant_profile p JOIN account_membership m '
+        'ON m."user" = p."user" WHERE p.show_email AND m.organization = {}',
+        organization_id,
+    )
+    return {int(row["user"]) for row in rows}
 
 
 async def _member(organization_id: int, user_id: int) -> schemas.Member:

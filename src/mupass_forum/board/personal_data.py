@@ -1,19 +1,25 @@
 """The board's share of a person's data: posts and edits, translations, reactions, follows,
 flags, notification choices.
 
-On erasure the person's reactions, follows, flags, requests and mail choices go. Their posts
-stay in the conversation as written by a former participant (the account remains only as a
-nameless tombstone), unless they asked for their posts to be removed too: then every post of
-theirs becomes an empty tombstone and its earlier versions go. Either way the live stream's
-stored events about their posts and translations lose their text and names. Translations and
-moderation they did for others stay, without their name.
+On erasure the person's reactions, follows, flags, requests and mail choices go, and so do the
+earlier versions of their posts. Their posts stay in the conversation as written by a former
+participant (the account remains only as a nameless tombstone), unless they asked for their
+posts to be removed too: then every post of theirs becomes an empty tombstone, its text goes
+everywhere (``remove_post_texts``, as when a post is deleted) and their threads lose their
+titles. Mentions of the person in others' posts name the tombstone. Either way the live
+stream's stored events about their posts and translations lose their text and names.
+Translations and moderation they did for others stay, without their name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import html
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
+from mupass_forum.board.rendering import render
 from mupass_forum.board.sql import placeholders, query
 from mupass_forum.board.tables import (
     Category,
@@ -30,8 +36,12 @@ from mupass_forum.board.tables import (
     Translation,
     TranslationWatcher,
 )
-from mupass_forum.i18n import N_
+from mupass_forum.forums.services import stored_json
+from mupass_forum.i18n import N_, gettext, use_locale
+from mupass_forum.mail.tables import OutboxMail
 from mupass_forum.privacy.registry import (
+    FORMER_PARTICIPANT,
+    REMOVED_TEXT,
     STAGE_BOARD,
     ErasureRequest,
     NoPersonalData,
@@ -40,16 +50,22 @@ from mupass_forum.privacy.registry import (
 )
 
 REDACTED = '{"redacted": true}'
+#: How the translators' change log names board posts (``translations.content.BOARD_POST``;
+#: imported from there it would be a circle).
+BOARD_POST = "board_post"
 
 
 async def export(subject: Subject) -> Mapping[str, Any]:
     user_id = subject.user_id
     return {
-        "threads": await query(
-            "SELECT id, category, title, language, tags, created_at FROM board_thread "
-            "WHERE author = {} ORDER BY id",
-            user_id,
-        ),
+        "threads": [
+            {**row, "tags": stored_json(row["tags"])}
+            for row in await query(
+                "SELECT id, category, title, language, tags, created_at FROM board_thread "
+                "WHERE author = {} ORDER BY id",
+                user_id,
+            )
+        ],
         "posts": await query(
             "SELECT id, thread, position, language, source, created_at, edited_at, deleted_at, "
             "hidden_at FROM board_post WHERE author = {} ORDER BY id",
@@ -60,10 +76,24 @@ async def export(subject: Subject) -> Mapping[str, Any]:
             "JOIN board_post p ON p.id = r.post WHERE p.author = {} ORDER BY r.id",
             user_id,
         ),
-        "translations": await query(
-            "SELECT id, post, locale, status, kind, source, created_at, completed_at "
-            "FROM board_translation WHERE translator = {} OR requested_by = {} ORDER BY id",
-            user_id,
+        # The texts the person wrote; of translations they asked for, not the translator's text.
+        "translations": [
+            {
+                **{key: value for key, value in row.items() if key != "translator"},
+                "translated_by_me": row["translator"] == user_id,
+                "source": row["source"] if row["translator"] == user_id else None,
+            }
+            for row in await query(
+                "SELECT id, post, locale, status, kind, translator, source, created_at, "
+                "completed_at FROM board_translation WHERE translator = {} OR requested_by = {} "
+                "ORDER BY id",
+                user_id,
+                user_id,
+            )
+        ],
+        "translation_watches": await query(
+            "SELECT t.post, t.locale, t.status FROM board_translation_watcher w "
+            'JOIN board_translation t ON t.id = w.translation WHERE w."user" = {} ORDER BY w.id',
             user_id,
         ),
         "reactions": await query(
@@ -112,26 +142,172 @@ async def erase(request: ErasureRequest) -> None:
         for row in await query("SELECT id FROM board_post WHERE author = {}", user_id)
     ]
     if request.remove_posts and own:
+        await remove_post_texts(own, request.at)
+        await _remove_thread_titles(user_id)
+    elif own:
+        # Earlier versions are the person's drafts, not part of the conversation.
         await query(f"DELETE FROM board_post_revision WHERE post IN ({placeholders(own)})", *own)
-        await query(
-            "UPDATE board_post SET source = '', html = '', deleted_at = coalesce(deleted_at, {}) "
-            f"WHERE id IN ({placeholders(own)})",
-            request.at,
-            *own,
-        )
-        # A translation says what the post said: it goes with it (and out of the search).
-        await query(
-            "UPDATE board_translation SET source = '', html = '' "
-            f"WHERE source IS NOT NULL AND post IN ({placeholders(own)})",
-            *own,
-        )
-    touched = sorted({*own, *(int(row["post"]) for row in translated)})
+    touched_by_mentions = await _rewrite_mentions(user_id)
+    touched = sorted({*own, *(int(row["post"]) for row in translated), *touched_by_mentions})
     if touched:
         await query(
             f"UPDATE board_event SET payload = {{}} WHERE post_id IN ({placeholders(touched)})",
             REDACTED,
             *touched,
         )
+
+
+#: The paragraph of a reply or mention mail that quotes the post (after the greeting and the
+#: sentence saying who wrote).
+_QUOTE_PARAGRAPH = 2
+_QUOTING_TEMPLATES = ("board.reply", "board.mention")
+_HTML_PARAGRAPH = re.compile(r'(<p style="margin:0 0 16px 0;">)(.*?)(</p>)', re.DOTALL)
+
+
+def _without_quote(mail: Mapping[str, Any], label: str) -> dict[Any, Any]:
+    blocks = mail["text"].split("\n\n")
+    if len(blocks) > _QUOTE_PARAGRAPH:
+        blocks[_QUOTE_PARAGRAPH] = label
+    found = list(_HTML_PARAGRAPH.finditer(mail["html"]))
+    page = mail["html"]
+    if len(found) > _QUOTE_PARAGRAPH:
+        quote = found[_QUOTE_PARAGRAPH]
+        page = page[: quote.start(2)] + html.escape(label) + page[quote.end(2) :]
+    return {OutboxMail.text: "\n\n".join(blocks), OutboxMail.html: page}
+
+
+async def _remove_quotes(post_ids: Sequence[int]) -> None:
+    """Mails that quote the posts (replies, mentions) keep the news and lose the quote."""
+    for post_id in post_ids:
+        link = re.compile(rf"[?&]around={post_id}(?!\d)")
+        mails = await OutboxMail.select(
+            OutboxMail.id, OutboxMail.locale, OutboxMail.text, OutboxMail.html
+        ).where(
+            OutboxMail.template.is_in(list(_QUOTING_TEMPLATES)),
+            OutboxMail.text.like(f"%around={post_id}%"),
+        )
+        for mail in mails:
+            if not link.search(mail["text"]):
+                continue
+            with use_locale(mail["locale"]):
+                label = gettext(REMOVED_TEXT)
+            await OutboxMail.update(_without_quote(mail, label)).where(OutboxMail.id == mail["id"])
+
+
+async def remove_post_texts(post_ids: Sequence[int], at: datetime) -> None:
+    """Remove what posts said, everywhere: their text and HTML, earlier versions, translations
+    and the translators' change log of them, the stored live events and the quotes in mails. The
+    posts stay as tombstones (the thread keeps its numbering); the search indexes follow the
+    texts."""
+    if not post_ids:
+        return
+    ids = list(post_ids)
+    marks = placeholders(ids)
+    await query(f"DELETE FROM board_post_revision WHERE post IN ({marks})", *ids)
+    await query(
+        "UPDATE board_post SET source = '', html = '', deleted_at = coalesce(deleted_at, {}) "
+        f"WHERE id IN ({marks})",
+        at,
+        *ids,
+    )
+    # A translation says what the post said: it goes with it (and out of the search).
+    await query(
+        "UPDATE board_translation SET source = '', html = '' "
+        f"WHERE source IS NOT NULL AND post IN ({marks})",
+        *ids,
+    )
+    await query(
+        "UPDATE translation_change SET text_before = NULL, text_after = '' "
+        f"WHERE kind = {{}} AND entity_id IN ({marks})",
+        BOARD_POST,
+        *ids,
+    )
+    await query(f"UPDATE board_event SET payload = {{}} WHERE post_id IN ({marks})", REDACTED, *ids)
+    await _remove_quotes(ids)
+
+
+async def _remove_thread_titles(user_id: int) -> None:
+    """The titles of the person's threads go with their posts, in mails about them too."""
+    threads = await query("SELECT id, title FROM board_thread WHERE author = {}", user_id)
+    if not threads:
+        return
+    ids = [int(row["id"]) for row in threads]
+    await query(f"UPDATE board_thread SET title = '' WHERE id IN ({placeholders(ids)})", *ids)
+    # The opening post carries the title for search.
+    await query(
+        f"UPDATE board_post SET title = '' WHERE title IS NOT NULL AND thread IN "
+        f"({placeholders(ids)})",
+        *ids,
+    )
+    await query(
+        f"UPDATE board_event SET payload = {{}} WHERE thread_id IN ({placeholders(ids)}) "
+        "AND post_id IS NULL",
+        REDACTED,
+        *ids,
+    )
+    for thread in threads:
+        title = str(thread["title"])
+        if not title:
+            continue
+        link = re.compile(rf"/threads/{thread['id']}(?!\d)")
+        mails = await OutboxMail.select(
+            OutboxMail.id, OutboxMail.locale, OutboxMail.subject, OutboxMail.text, OutboxMail.html
+        ).where(
+            OutboxMail.template.like("board.%"),
+            OutboxMail.text.like(f"%/threads/{thread['id']}%"),
+        )
+        for mail in mails:
+            if not link.search(mail["text"]):
+                continue
+            with use_locale(mail["locale"]):
+                label = gettext(REMOVED_TEXT)
+            changes: dict[Any, Any] = {
+                OutboxMail.subject: mail["subject"].replace(title, label),
+                OutboxMail.text: mail["text"].replace(title, label),
+                OutboxMail.html: mail["html"].replace(html.escape(title), html.escape(label)),
+            }
+            await OutboxMail.update(changes).where(OutboxMail.id == mail["id"])
+
+
+def _without_mention(text: str, user_id: int, name: str) -> str:
+    return re.sub(rf"\[@[^\]]*\]\(mention:{user_id}\)", f"[@{name}](mention:{user_id})", text)
+
+
+#: Where a mention may stand, with the language of the text it stands in.
+_MENTIONING = (
+    ("board_post", "SELECT t.id, t.id AS post, t.language, t.source FROM board_post t"),
+    (
+        "board_post_revision",
+        "SELECT t.id, t.post, p.language, t.source FROM board_post_revision t "
+        "JOIN board_post p ON p.id = t.post",
+    ),
+    (
+        "board_translation",
+        "SELECT t.id, t.post, t.locale AS language, t.source FROM board_translation t",
+    ),
+)
+
+
+async def _rewrite_mentions(user_id: int) -> set[int]:
+    """Mentions of the person in others' posts, their earlier versions and translations name
+    the tombstone ("former participant", in the text's language) instead. Returns the posts."""
+    posts: set[int] = set()
+    for table, select in _MENTIONING:
+        for row in await query(f"{select} WHERE t.source LIKE {{}}", f"%(mention:{user_id})%"):
+            source = _without_mention(row["source"], user_id, _former(row["language"]))
+            await query(
+                f"UPDATE {table} SET source = {{}}, html = {{}} WHERE id = {{}}",
+                source,
+                render(source).html,
+                row["id"],
+            )
+            posts.add(int(row["post"]))
+    return posts
+
+
+def _former(locale: str) -> str:
+    with use_locale(locale):
+        return str(gettext(FORMER_PARTICIPANT))
 
 
 PERSONAL_DATA = PersonalData(
@@ -147,7 +323,7 @@ PERSONAL_DATA = PersonalData(
         Post: "posts",
         PostRevision: "earlier_versions",
         Translation: "translations",
-        TranslationWatcher: "translations",
+        TranslationWatcher: "translation_watches",
         Reaction: "reactions",
         Follow: "follows",
         Flag: "flags",

@@ -33,6 +33,7 @@ from mupass_forum.board.authorization import (
     reads_category,
     translates_post,
 )
+from mupass_forum.board.personal_data import remove_post_texts
 from mupass_forum.board.rendering import render
 from mupass_forum.board.sql import (
     ACCESS_COLUMNS,
@@ -983,8 +984,8 @@ class BoardService:
             await authorize(principal, edits_post, post.ownership)
             if post.deleted:
                 return
-            await query("UPDATE board_post SET deleted_at = {} WHERE id = {}", now(), post_id)
-            await events.redact(post_id)
+            # Deleting removes the text everywhere, not only from view; a tombstone stays.
+            await remove_post_texts([post_id], now())
             await events.record(
                 "post_removed",
                 category_id=post.category.id,

@@ -17,7 +17,7 @@ import hmac
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from urllib.parse import quote
+from urllib.parse import urlencode
 
 from mupass_forum.errors import BadRequest, Gone
 from mupass_forum.i18n import N_
@@ -77,10 +77,18 @@ def withdrawal_token(user_id: int, forum_id: int, *, expires_at: datetime | None
     return f"v1.{user_id}.{forum_id}.{expires}.{_mac(signer.key, user_id, forum_id, expires)}"
 
 
-def withdrawal_link(user_id: int, forum_id: int, *, expires_at: datetime | None = None) -> str:
-    """The address to put into any mail about the forum (see the module's docstring)."""
+def withdrawal_link(
+    user_id: int,
+    forum_id: int,
+    *,
+    expires_at: datetime | None = None,
+    locale: str | None = None,
+) -> str:
+    """The address to put into any mail about the forum (see the module's docstring), in the
+    mail's ``locale``: the page, and so the ledger, speak the language the mail was read in."""
     token = withdrawal_token(user_id, forum_id, expires_at=expires_at)
-    return f"{_installed().base_url}{WITHDRAWAL_PATH}?token={quote(token)}"
+    query = {"token": token, **({"lang": locale} if locale else {})}
+    return f"{_installed().base_url}{WITHDRAWAL_PATH}?{urlencode(query)}"
 
 
 def read_withdrawal_token(token: str, *, now: datetime | None = None) -> WithdrawalGrant:

@@ -61,7 +61,7 @@ def withdrawal_preview_page(preview: schemas.WithdrawalPreview, token: str) -> s
         f"<p><strong>{escape(preview.forum_title.text)}</strong></p>\n"
         f"{current_choice(preview.marker)}\n"
         f"<p>{escape(preview.action)}</p>\n"
-        f"{pages.confirm_form(token, button)}\n"
+        f"{pages.confirm_form(token, button) if preview.can_withdraw else ''}\n"
         f'<p class="note">{escape(valid_until)}</p>'
     )
     return page(title, body)
@@ -69,7 +69,7 @@ def withdrawal_preview_page(preview: schemas.WithdrawalPreview, token: str) -> s
 
 def withdrawal_done_page(done: schemas.WithdrawalDone) -> str:
     escape = html.escape
-    title = gettext(N_("Consent withdrawn"))
+    title = gettext(N_("Consent withdrawn") if done.withdrawn else N_("Nothing to withdraw"))
     body = (
         f"<h1>{escape(title)}</h1>\n"
         f"<p><strong>{escape(done.forum_title.text)}</strong></p>\n"

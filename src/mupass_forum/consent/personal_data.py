@@ -89,14 +89,16 @@ async def releasable(forum_id: int) -> int:
     return int(await ConsentEvent.count().where(ConsentEvent.forum == forum_id))
 
 
-async def release_forum(forum_id: int, at: datetime) -> int:
+async def release_forum(forum_id: int, at: datetime, proof_days: int) -> int:
     """Release the forum's ledger and remove its events (inside the caller's transaction).
 
     The release is what lets the ledger's trigger allow these deletes; it is written once per
     forum and never taken back. Returns how many events were removed.
     """
     if not await ConsentRelease.exists().where(ConsentRelease.forum == forum_id):
-        await ConsentRelease.insert(ConsentRelease(forum=forum_id, released_at=at))
+        await ConsentRelease.insert(
+            ConsentRelease(forum=forum_id, released_at=at, proof_days=proof_days)
+        )
     removed = (
         await ConsentEvent.delete().where(ConsentEvent.forum == forum_id).returning(ConsentEvent.id)
     )

@@ -192,6 +192,9 @@ class WithdrawalPreview(msgspec.Struct):
     action: str
     marker: Label
     expires_at: datetime
+    #: False when there is nothing to withdraw (no use is granted, or the account was erased):
+    #: posting the link then records and sends nothing.
+    can_withdraw: bool = True
 
 
 class WithdrawalDone(msgspec.Struct):
@@ -199,6 +202,8 @@ class WithdrawalDone(msgspec.Struct):
     forum_title: LocalizedText
     message: str
     marker: Label
+    #: Whether anything was withdrawn (and a receipt mailed); false when nothing was granted.
+    withdrawn: bool = True
 
 
 # Statistics ------------------------------------------------------------------------------------

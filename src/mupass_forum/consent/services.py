@@ -35,8 +35,8 @@ from mupass_forum.consent import schemas
 from mupass_forum.consent.links import WithdrawalGrant, read_withdrawal_token, withdrawal_link
 from mupass_forum.consent.mails import CONSENT_RECORDED
 from mupass_forum.consent.schemas import Channel, Decision, Marker, Medium, PairState, Purpose
-from mupass_forum.consent.tables import ConsentEvent, ConsentNotice
-from mupass_forum.errors import Conflict, FieldError, InvalidInput, NotFound
+from mupass_forum.consent.tables import ConsentEvent, ConsentNotice, ConsentRelease
+from mupass_forum.errors import Conflict, FieldError, Gone, InvalidInput, NotFound
 from mupass_forum.forums.authorization import ForumRef, edits_forum, is_forum_photographer
 from mupass_forum.forums.schemas import Label
 from mupass_forum.forums.services import (
@@ -388,6 +388,16 @@ async def record_decisions(
     """
     if not decisions:
         return 0
+    if await ConsentRelease.exists().where(ConsentRelease.forum == forum_id):
+        # The forum's ledger was cleared at the end of its proof period: an event written now
+        # would be kept for ever.
+        raise Gone(
+            "consent_released",
+            N_(
+                "This forum is over and its consent records were deleted when its proof period "
+                "ended: nothing more can be recorded for it."
+            ),
+        )
     async with db.transaction():
         notices = await notice_state(forum_id)
         notice = notices.current
@@ -607,7 +617,14 @@ async def change_my_consent(
     return await _state_of(forum, user_id)
 
 
-_RECIPIENT_COLUMNS = (User.id, User.email, User.display_name, User.locale, User.timezone)
+_RECIPIENT_COLUMNS = (
+    User.id,
+    User.email,
+    User.display_name,
+    User.locale,
+    User.timezone,
+    User.erased_at,
+)
 
 
 async def _existing_user(user_id: int) -> dict[str, Any]:
@@ -650,7 +667,7 @@ async def _record_with_receipt(
                 "recorded_at": now(),
                 "channel": _lazy(CHANNEL_LABELS[channel]),
                 "marker": _lazy(MARKER_LABELS[marker]),
-                "consent_link": withdrawal_link(person["id"], forum.id),
+                "consent_link": withdrawal_link(person["id"], forum.id, locale=person["locale"]),
             },
             user_id=person["id"],
         )
@@ -687,6 +704,24 @@ async def _link_target(token: str) -> tuple[dict[str, Any], ForumRef, Withdrawal
     return await _existing_user(grant.user_id), forum, grant
 
 
+async def _anything_to_withdraw(person: Mapping[str, Any], forum: ForumRef) -> bool:
+    """Whether the link's person consents to any use: an erased account and a person who
+    granted nothing (or withdrew already) have nothing to withdraw."""
+    if person["erased_at"] is not None:
+        return False
+    notices = await notice_state(forum.id)
+    decisions = (await latest_decisions(forum.id, person["id"])).get(person["id"], {})
+    states = pair_states(decisions, notices.material_version)
+    return any(state == PairState.GRANTED for state in states.values())
+
+
+#: Said by the withdrawal link when nothing is granted; nothing is recorded or mailed then.
+NOTHING_TO_WITHDRAW = N_(
+    "There is no consent to photos and videos at this forum to withdraw: none is given. "
+    "Nothing was changed."
+)
+
+
 async def _forum_text(forum_id: int) -> TranslatableText:
     row = await Forum.select(Forum.title).where(Forum.id == forum_id).first()
     if row is None:
@@ -712,23 +747,33 @@ async def _marker(forum: ForumRef, user_id: int) -> Label:
 async def withdrawal_preview(token: str) -> schemas.WithdrawalPreview:
     """What the link will do; changes nothing (mail scanners open links on their own)."""
     person, forum, grant = await _link_target(token)
+    can_withdraw = await _anything_to_withdraw(person, forum)
+    action = N_(
+        "Withdraw your consent to photos and videos for every use at this forum. No new "
+        "photo or video of you will be published."
+    )
     return schemas.WithdrawalPreview(
         forum_slug=forum.slug,
         forum_title=await forum_title(forum.id),
-        action=gettext(
-            N_(
-                "Withdraw your consent to photos and videos for every use at this forum. No new "
-                "photo or video of you will be published."
-            )
-        ),
+        action=gettext(action if can_withdraw else NOTHING_TO_WITHDRAW),
         marker=await _marker(forum, person["id"]),
         expires_at=grant.expires_at,
+        can_withdraw=can_withdraw,
     )
 
 
 async def withdraw_with_link(token: str) -> schemas.WithdrawalDone:
     """Refuse every pair for the link's person and forum (channel ``signed_link``)."""
     person, forum, _ = await _link_target(token)
+    if not await _anything_to_withdraw(person, forum):
+        return schemas.WithdrawalDone(
+            forum_slug=forum.slug,
+            forum_title=await forum_title(forum.id),
+            message=gettext(NOTHING_TO_WITHDRAW),
+            marker=await _marker(forum, person["id"]),
+            withdrawn=False,
+        )
+    # The language of the page the person confirmed on (its form posts it back as ``lang``).
     await _record_with_receipt(
         person, forum, refuse_everything(), Channel.SIGNED_LINK, person["id"], current_locale()
     )

@@ -83,3 +83,6 @@ class ConsentRelease(Table, tablename="consent_release"):
     id = Serial(primary_key=True)
     forum = ForeignKey(Forum, on_delete=OnDelete.restrict, null=False, unique=True)
     released_at = Timestamptz(default=TimestamptzNow())
+    #: The proof period the release was made under: the database refuses a release of a forum
+    #: that ended less than this many days before it.
+    proof_days = Integer(default=0)

@@ -16,7 +16,7 @@ from piccolo.columns.combination import Or, Where
 
 from mupass_forum.i18n import N_, gettext, use_locale
 from mupass_forum.mail import headers as mail_headers
-from mupass_forum.mail.tables import OutboxMail
+from mupass_forum.mail.tables import MailStatus, OutboxMail
 from mupass_forum.privacy.registry import (
     FORMER_PARTICIPANT,
     STAGE_MAIL,
@@ -98,6 +98,27 @@ async def erase(request: ErasureRequest) -> None:
                 changes[column] = mail_headers.to_json(anonymous)
         if changes:
             await OutboxMail.update(changes).where(OutboxMail.id == mail["id"])
+
+
+# Retention -------------------------------------------------------------------------------------
+
+#: Mails the relay is done with; queued and sending ones are still to be delivered.
+DONE = (MailStatus.sent.value, MailStatus.parked.value)
+
+
+def _done_mentioning(fragment: str) -> Any:
+    return OutboxMail.status.is_in(list(DONE)) & OutboxMail.text.like(f"%{fragment}%")
+
+
+async def count_done_mentioning(fragment: str) -> int:
+    """Sent or parked mails whose text holds ``fragment`` (a forum's address, say)."""
+    return int(await OutboxMail.count().where(_done_mentioning(fragment)))
+
+
+async def remove_done_mentioning(fragment: str) -> int:
+    """Remove sent or parked mails whose text holds ``fragment``; returns how many."""
+    removed = await OutboxMail.delete().where(_done_mentioning(fragment)).returning(OutboxMail.id)
+    return len(removed)
 
 
 PERSONAL_DATA = PersonalData(

@@ -28,6 +28,7 @@ import aiosmtplib
 
 from mupass_forum.mail import headers, services
 from mupass_forum.mail.services import ClaimedMail
+from mupass_forum.request_context import without_addresses
 from mupass_forum.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -140,9 +141,14 @@ class MailRelay:
             )
         if outcome.kind == "sent":
             recorded = await services.mark_sent(mail, outcome.refused_recipients)
-            log.info("mail %s sent to %s", mail.id, ", ".join(mail.recipients))
+            # Logs name mails by id: the outbox row says to whom (and erasure can remove it).
+            log.info("mail %s sent (%s recipients)", mail.id, len(mail.recipients))
             if outcome.refused_recipients:
-                log.warning("mail %s: some recipients refused: %s", mail.id, outcome.error)
+                log.warning(
+                    "mail %s: some recipients refused: %s",
+                    mail.id,
+                    without_addresses(outcome.error or ""),
+                )
         elif outcome.kind == "retry":
             delay = self.retry_delay(mail.attempts)
             recorded = await services.mark_retry(mail, outcome.error, delay)
@@ -151,11 +157,11 @@ class MailRelay:
                 mail.id,
                 mail.attempts,
                 delay.total_seconds(),
-                outcome.error,
+                without_addresses(outcome.error or ""),
             )
         else:
             recorded = await services.mark_parked(mail, outcome.error, outcome.refused_recipients)
-            log.error("mail %s parked: %s", mail.id, outcome.error)
+            log.error("mail %s parked: %s", mail.id, without_addresses(outcome.error or ""))
         if not recorded:
             log.warning("mail %s was claimed again by another relay meanwhile", mail.id)
         return outcome

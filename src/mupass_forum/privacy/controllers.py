@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
-from litestar.status_codes import HTTP_200_OK
+from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 
 from mupass_forum.accounts.authorization import requires_platform_admin, requires_signed_in
 from mupass_forum.accounts.controllers import client_address
@@ -126,3 +126,43 @@ class ForumRetentionController(Controller):
     ) -> schemas.ForumRetention:
         """Give the forum its own retention period in days, or null for the default."""
         return await retention.set_forum_retention(principal, settings, slug, data)
+
+
+class AddressDataController(Controller):
+    path = "/privacy/address-data"
+    tags = ["privacy"]
+
+    @post(
+        "",
+        operation_id="request_address_data_link",
+        summary="Ask for a link to the data held under an address",
+        status_code=HTTP_202_ACCEPTED,
+    )
+    async def request_link(
+        self,
+        data: JSONBody[schemas.AddressAccessRequest],
+        settings: NamedDependency[Settings],
+    ) -> schemas.AddressAccessAccepted:
+        """Mail a link to the data held under an address (for people without an account)."""
+        return await services.request_address_access(settings, data)
+
+    @post(
+        "/export",
+        operation_id="export_address_data",
+        summary="Export the data held under an address",
+        status_code=HTTP_200_OK,
+    )
+    async def export(self, data: JSONBody[schemas.AddressToken]) -> Response[Any]:
+        """Everything held under the mailed link's address, as JSON."""
+        document = await services.address_export(data.token)
+        return Response(document, headers={"Cache-Control": "no-store"})
+
+    @post(
+        "/erasure",
+        operation_id="erase_address_data",
+        summary="Erase the data held under an address",
+        status_code=HTTP_200_OK,
+    )
+    async def erase(self, data: JSONBody[schemas.AddressToken]) -> schemas.AddressErasureReceipt:
+        """Erase what is held under the mailed link's address."""
+        return await services.address_erase(data.token)

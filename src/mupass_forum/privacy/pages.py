@@ -1,12 +1,13 @@
-"""Pages of my data: downloading the export, deleting my account."""
+"""Pages of my data: downloading the export, deleting my account; and the page a mailed link
+opens for people without an account (the data held under their address)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromQuery
+from litestar.params import FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from mupass_forum import pages
@@ -19,6 +20,7 @@ from mupass_forum.errors import Conflict, InvalidInput
 from mupass_forum.i18n import N_, gettext
 from mupass_forum.privacy import schemas, services
 from mupass_forum.privacy.controllers import export_response
+from mupass_forum.privacy.links import ADDRESS_DATA_PATH, read_address_token
 from mupass_forum.settings import Settings
 
 DELETED_PATH = "/me/data/deleted"
@@ -84,4 +86,57 @@ def account_deleted() -> Template:
     )
 
 
-PAGES = [data_page, export_download, delete_account, account_deleted]
+# Data held under an address, for people without an account ---------------------------------
+
+Token = Annotated[str, QueryParameter(description="the token of the link", max_length=600)]
+
+
+@get(ADDRESS_DATA_PATH, sync_to_thread=False)
+def address_data(token: Token) -> Template:
+    """The page of a mailed link: what it offers, with its two buttons; opening it changes
+    nothing."""
+    grant = read_address_token(token)
+    return Template(
+        "privacy/address_data.html",
+        context={"email": grant.email, "token": token, "expires_at": grant.expires_at},
+    )
+
+
+@post(f"{ADDRESS_DATA_PATH}/export", status_code=200)
+async def address_data_export(token: Token) -> Response[Any]:
+    """Download the data held under the link's address as a JSON file."""
+    document = await services.address_export(token)
+    return Response(
+        document,
+        media_type="application/json",
+        headers={
+            "Cache-Control": "no-store",
+            "Content-Disposition": 'attachment; filename="mupass-forum-export.json"',
+        },
+    )
+
+
+@post(f"{ADDRESS_DATA_PATH}/erasure", status_code=200)
+async def address_data_erasure(token: Token) -> Template:
+    """Erase the data held under the link's address."""
+    await services.address_erase(token)
+    return pages.message_page(
+        gettext(N_("Your data is deleted")),
+        gettext(
+            N_(
+                "What the service held under your address is deleted. Where a forum is over, "
+                "it still counts your interest, without your name or address."
+            )
+        ),
+    )
+
+
+PAGES = [
+    data_page,
+    export_download,
+    delete_account,
+    account_deleted,
+    address_data,
+    address_data_export,
+    address_data_erasure,
+]

@@ -23,6 +23,8 @@ from mupass_forum.i18n import N_
 
 # i18n: Stands for the name of someone whose account was erased.
 FORMER_PARTICIPANT = N_("former participant")
+# i18n: Stands where a quoted text was, in a mail, once its author removed it.
+REMOVED_TEXT = N_("[This text was removed.]")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,10 @@
 """Retention: nothing about a person is kept longer than a forum needs it.
 
-Once a forum is over (held, archived or cancelled) and ended longer ago than its retention
-period (its own, or ``MUPASS_RETENTION_DAYS``), its registrations lose their personal details,
-its interest records their names and addresses, and its photo list is refused; every figure of
-its statistics stays as it was. Once it ended longer ago than the proof period
+Once a forum ended longer ago than its retention period (its own, or
+``MUPASS_RETENTION_DAYS``), whatever its status (its dates end it; organizers who never marked
+it as held are told by mail), its registrations lose their personal details, its interest
+records their names and addresses, and its photo list is refused; every figure of its
+statistics stays as it was. Once it ended longer ago than the proof period
 (``MUPASS_CONSENT_PROOF_DAYS``, at least the retention period), its consent events are removed
 from the ledger.
 
@@ -23,15 +24,22 @@ from typing import Any
 
 from mupass_forum import db
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.accounts.tables import Membership, User
 from mupass_forum.consent import personal_data as consent
-from mupass_forum.errors import Gone
+from mupass_forum.errors import FieldError, Gone, InvalidInput
 from mupass_forum.forums.authorization import ForumRef
+from mupass_forum.forums.schemas import ForumRoleName
 from mupass_forum.forums.services import editable_forum
-from mupass_forum.forums.tables import Forum
+from mupass_forum.forums.tables import Forum, ForumPartner, ForumRole
 from mupass_forum.i18n import N_
-from mupass_forum.privacy import schemas
+from mupass_forum.mail import personal_data as outbox
+from mupass_forum.mail import queue_mail
+from mupass_forum.privacy import mails, schemas, stores
+from mupass_forum.privacy.shredding import shredded
 from mupass_forum.privacy.tables import ForumRetention
+from mupass_forum.proposals import personal_data as proposals
 from mupass_forum.registrations import personal_data as registrations
+from mupass_forum.registrations.services import forum_facts
 from mupass_forum.settings import Settings
 
 
@@ -51,9 +59,17 @@ class ForumWork:
     shred: bool
     registrations: int
     interest: int
+    #: Proposals that did not make the programme, and organizers' notes.
+    proposals: int
+    #: Sent mails about the forum (its pages' addresses in their text).
+    mails: int
     #: The forum's consent events are due for removal.
     clear_consent: bool
     consent_events: int
+    #: The proof period its consent events were kept for.
+    proof_days: int = 0
+    #: Nobody marked the forum as held, archived or cancelled: its organizers are told.
+    unclosed: bool = False
 
     @property
     def empty(self) -> bool:
@@ -70,13 +86,29 @@ async def _retention_rows() -> dict[int, dict[str, Any]]:
     return {row["forum"]: row for row in rows}
 
 
+def _forum_pages(slug: str) -> str:
+    """What the address of any page of the forum in a mail contains."""
+    return f"/forums/{slug}/"
+
+
+async def _shreddable(forum_id: int, slug: str) -> tuple[int, int, int, int]:
+    registered, interested = await registrations.shreddable(forum_id)
+    return (
+        registered,
+        interested,
+        await proposals.shreddable(forum_id),
+        await outbox.count_done_mentioning(_forum_pages(slug)),
+    )
+
+
 async def plan(settings: Settings, at: datetime | None = None) -> list[ForumWork]:
     """The forums retention has work for, oldest first, with what it would remove."""
     at = at or now()
+    # The dates end a forum, whatever its status: one nobody marked as held is due as well.
     forums = (
-        await Forum.select(Forum.id, Forum.slug, Forum.ends_at)
+        await Forum.select(Forum.id, Forum.slug, Forum.ends_at, Forum.status)
         # The demonstration's forums are examples, not people's data: they stay as loaded.
-        .where(Forum.status.is_in(list(registrations.OVER)), Forum.is_demo.eq(False))
+        .where(Forum.ends_at < at, Forum.is_demo.eq(False))
         .order_by(Forum.ends_at)
     )
     kept = await _retention_rows()
@@ -88,10 +120,18 @@ async def plan(settings: Settings, at: datetime | None = None) -> list[ForumWork
         over = forum["ends_at"]
         shred = own.get("shredded_at") is None and over < at - timedelta(days=days)
         clear = own.get("consent_cleared_at") is None and over < at - timedelta(days=proof_days)
+        counts = await _shreddable(forum["id"], forum["slug"]) if shred else (0, 0, 0, 0)
+        events = await consent.releasable(forum["id"]) if clear else 0
+        # Whatever was written after the forum was shredded goes too (writes are refused, but
+        # nothing may outlive its period because one slipped through).
+        if own.get("shredded_at") is not None:
+            counts = await _shreddable(forum["id"], forum["slug"])
+            shred = any(counts)
+        if own.get("consent_cleared_at") is not None:
+            events = await consent.releasable(forum["id"])
+            clear = events > 0
         if not (shred or clear):
             continue
-        counts = await registrations.shreddable(forum["id"]) if shred else (0, 0)
-        events = await consent.releasable(forum["id"]) if clear else 0
         work.append(
             ForumWork(
                 forum_id=forum["id"],
@@ -101,8 +141,13 @@ async def plan(settings: Settings, at: datetime | None = None) -> list[ForumWork
                 shred=shred,
                 registrations=counts[0],
                 interest=counts[1],
+                proposals=counts[2],
+                mails=counts[3],
                 clear_consent=clear,
                 consent_events=events,
+                proof_days=proof_days,
+                unclosed=forum["status"] not in registrations.OVER
+                and own.get("shredded_at") is None,
             )
         )
     return work
@@ -123,14 +168,19 @@ async def _mark(forum_id: int, changes: dict[Any, Any]) -> None:
 async def carry_out(work: ForumWork, at: datetime | None = None) -> ForumWork:
     """Do one forum's retention in one transaction; returns what was actually removed."""
     at = at or now()
-    done_registrations = done_interest = done_events = 0
+    done_registrations = done_interest = done_proposals = done_mails = done_events = 0
     async with db.transaction():
         if work.shred:
             done_registrations, done_interest = await registrations.shred_forum(work.forum_id, at)
+            done_proposals = await proposals.shred_forum(work.forum_id)
+            done_mails = await outbox.remove_done_mentioning(_forum_pages(work.slug))
             await _mark(work.forum_id, {ForumRetention.shredded_at: at})
+            if work.unclosed:
+                await _tell_organizers(work.forum_id)
         if work.clear_consent:
-            done_events = await consent.release_forum(work.forum_id, at)
+            done_events = await consent.release_forum(work.forum_id, at, work.proof_days)
             await _mark(work.forum_id, {ForumRetention.consent_cleared_at: at})
+    await db.scrub()
     return ForumWork(
         forum_id=work.forum_id,
         slug=work.slug,
@@ -139,9 +189,48 @@ async def carry_out(work: ForumWork, at: datetime | None = None) -> ForumWork:
         shred=work.shred,
         registrations=done_registrations,
         interest=done_interest,
+        proposals=done_proposals,
+        mails=done_mails,
         clear_consent=work.clear_consent,
         consent_events=done_events,
+        proof_days=work.proof_days,
+        unclosed=work.unclosed,
     )
+
+
+async def _tell_organizers(forum_id: int) -> None:
+    """Mail those who run a forum that its dates, not its status, ended it."""
+    organizations = [
+        row["organization"]
+        for row in await ForumPartner.select(ForumPartner.organization).where(
+            ForumPartner.forum == forum_id
+        )
+    ]
+    lead = await Forum.select(Forum.lead_organization).where(Forum.id == forum_id).first()
+    if lead is not None:
+        organizations.append(lead["lead_organization"])
+    admins = await Membership.select(Membership.user).where(
+        Membership.organization.is_in(organizations or [-1]), Membership.role == "admin"
+    )
+    organizers = await ForumRole.select(ForumRole.user).where(
+        ForumRole.forum == forum_id, ForumRole.role == ForumRoleName.ORGANIZER.value
+    )
+    user_ids = {row["user"] for row in admins} | {row["user"] for row in organizers}
+    if not user_ids:
+        return
+    facts = await forum_facts(forum_id)
+    recipients = await User.select(
+        User.id, User.email, User.locale, User.timezone, User.display_name
+    ).where(User.id.is_in(sorted(user_ids)), User.erased_at.is_null())
+    for recipient in recipients:
+        await queue_mail(
+            mails.FORUM_SHREDDED_UNCLOSED,
+            to=recipient["email"],
+            locale=recipient["locale"],
+            timezone=recipient["timezone"],
+            user_id=recipient["id"],
+            context={**facts.context(), "display_name": recipient["display_name"]},
+        )
 
 
 async def run(
@@ -150,7 +239,8 @@ async def run(
     dry_run: bool = False,
     progress: Callable[[ForumWork], None] | None = None,
 ) -> list[ForumWork]:
-    """Retention for every forum that is due; ``dry_run`` only says what would go."""
+    """Retention for every forum that is due; ``dry_run`` only says what would go. The stores
+    that follow the clock are cleaned by ``run_stores``."""
     at = now()
     done = []
     for work in await plan(settings, at):
@@ -161,14 +251,19 @@ async def run(
     return done
 
 
+async def run_stores(settings: Settings, *, dry_run: bool = False) -> list[stores.StoreWork]:
+    """Remove what is due from every store with a period; ``dry_run`` only counts it."""
+    at = now()
+    due = await stores.plan(settings, at)
+    return due if dry_run else [await stores.carry_out(work, at) for work in due]
+
+
 # A forum's own period, and its photo list ------------------------------------------------------
 
 
 async def refuse_shredded_photo_list(forum: ForumRef) -> None:
     """The photo list of a forum whose personal details were shredded is gone for good."""
-    if await ForumRetention.exists().where(
-        ForumRetention.forum == forum.id, ForumRetention.shredded_at.is_not_null()
-    ):
+    if await shredded(forum.id):
         raise Gone(
             "photo_list_shredded",
             N_("The photo list of this forum was deleted when its retention period ended."),
@@ -201,6 +296,15 @@ async def set_forum_retention(
 ) -> schemas.ForumRetention:
     """Give a forum its own retention period, or return it to the default."""
     forum = await editable_forum(principal, slug)
+    if data.retention_days is not None and data.retention_days > settings.retention_max_days:
+        raise InvalidInput(
+            FieldError(
+                N_("A forum keeps personal details for at most {days} days after it ends."),
+                code="retention_too_long",
+                pointer="/retention_days",
+                params={"days": settings.retention_max_days},
+            )
+        )
     async with db.transaction():
         await _mark(forum.id, {ForumRetention.retention_days: data.retention_days})
     return await _forum_retention(settings, forum)

@@ -69,3 +69,32 @@ class ForumRetention(msgspec.Struct):
 class ForumRetentionUpdate(msgspec.Struct, forbid_unknown_fields=True):
     #: Days after the forum's end; null returns to the service's default.
     retention_days: Annotated[int, Meta(ge=1, le=36500)] | None
+
+
+# Data held under an address, for people without an account -----------------------------------
+
+
+class AddressAccessRequest(msgspec.Struct, forbid_unknown_fields=True):
+    """Ask for a link to the data held under an address; it is mailed there."""
+
+    email: Annotated[str, Meta(max_length=320)]
+    #: The language of the mail and the page (one of the service's); default: the request's.
+    locale: str | None = None
+
+
+class AddressAccessAccepted(msgspec.Struct):
+    """The same answer whether anything is held under the address or not."""
+
+    message: str
+
+
+class AddressToken(msgspec.Struct, forbid_unknown_fields=True):
+    token: Annotated[str, Meta(max_length=600)]
+
+
+class AddressErasureReceipt(msgspec.Struct):
+    erased_at: datetime
+    #: Expressions of interest removed (or, for forums that are over, anonymized).
+    interest: int
+    #: Mails to the address removed.
+    mails: int

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -17,14 +17,21 @@ import msgspec
 from mupass_forum import db
 from mupass_forum.accounts.authorization import authorize, platform_admin, signed_in
 from mupass_forum.accounts.principal import Principal
-from mupass_forum.accounts.services import organizations_only_administered_by
+from mupass_forum.accounts.services import normalize_email, organizations_only_administered_by
 from mupass_forum.accounts.tables import User
 from mupass_forum.errors import Conflict, NotFound
-from mupass_forum.i18n import N_, format_datetime, gettext
+from mupass_forum.i18n import N_, current_locale, format_datetime, gettext
+from mupass_forum.mail import queue_mail
+from mupass_forum.mail.tables import OutboxMail
 from mupass_forum.participants.tables import Profile
 from mupass_forum.privacy import schemas
+from mupass_forum.privacy.links import address_link, read_address_token
+from mupass_forum.privacy.mails import ADDRESS_DATA_LINK
 from mupass_forum.privacy.registry import ErasureRequest, Subject, holders
 from mupass_forum.privacy.tables import Erasure
+from mupass_forum.registrations.tables import Interest
+from mupass_forum.settings import Settings
+from mupass_forum.validation import email_problem, locale_problem, raise_problems
 
 #: Bumped when the export's layout changes in a way programs reading it must know about.
 EXPORT_FORMAT_VERSION = 1
@@ -154,6 +161,8 @@ async def erase(
                 erased_at=at,
             )
         )
+    # Erasure removes board texts (posts, mentions of the person): the search indexes too.
+    await db.scrub(search_indexes=True)
     return schemas.ErasureReceipt(
         account_id=user_id,
         erased_at=at,
@@ -222,3 +231,102 @@ async def erasures(principal: Principal, limit: int) -> list[schemas.ErasureRece
         )
         for row in rows
     ]
+
+
+# Data held under an address, for people without an account -----------------------------------
+
+#: The areas that keep records by address rather than by account (interest, mails).
+ADDRESS_SECTIONS = ("registrations", "mail")
+#: At most one link mail per address in this time, so that nobody is flooded with them.
+ADDRESS_LINK_INTERVAL = timedelta(minutes=10)
+
+ADDRESS_ACCESS_ACCEPTED = N_(
+    "If we hold anything under this address, a link to it is on its way there. Please look in "
+    "your mailbox."
+)
+
+
+def _address_subject(email: str, names: tuple[str, ...] = ()) -> Subject:
+    # No account: an id no row has, so that only records kept by address are found.
+    return Subject(user_id=-1, email=email, names=names)
+
+
+async def _holds_anything(email: str) -> bool:
+    return bool(
+        await Interest.exists().where(Interest.email == email)
+        or await OutboxMail.exists().where(
+            OutboxMail.recipient == email, OutboxMail.template != ADDRESS_DATA_LINK.name
+        )
+    )
+
+
+async def request_address_access(
+    settings: Settings, data: schemas.AddressAccessRequest
+) -> schemas.AddressAccessAccepted:
+    """Mail a link to the data held under an address; the answer says nothing about it."""
+    email = normalize_email(data.email)
+    raise_problems(email_problem(email))
+    locale = data.locale or current_locale()
+    raise_problems(locale_problem(locale, "/locale"))
+    async with db.transaction():
+        recent = await OutboxMail.exists().where(
+            OutboxMail.recipient == email,
+            OutboxMail.template == ADDRESS_DATA_LINK.name,
+            OutboxMail.created_at > now() - ADDRESS_LINK_INTERVAL,
+        )
+        if not recent and await _holds_anything(email):
+            await queue_mail(
+                ADDRESS_DATA_LINK,
+                to=email,
+                locale=locale,
+                context={
+                    "link": address_link(email, locale),
+                    "hours": settings.address_link_hours,
+                },
+            )
+    return schemas.AddressAccessAccepted(message=gettext(ADDRESS_ACCESS_ACCEPTED))
+
+
+async def address_export(token: str) -> dict[str, Any]:
+    """What the service holds under the link's address, as the account export lays it out."""
+    email = read_address_token(token).email
+    subject = _address_subject(email)
+    sections = {
+        holder.section: dict(await holder.export(subject))
+        for holder in holders()
+        if holder.section in ADDRESS_SECTIONS
+    }
+    document = {
+        "format": "mupass-forum personal data export",
+        "format_version": EXPORT_FORMAT_VERSION,
+        "generated_at": now(),
+        "email": email,
+        "sections": sections,
+    }
+    return dict(msgspec.to_builtins(document))
+
+
+async def address_erase(token: str) -> schemas.AddressErasureReceipt:
+    """Erase what is held under the link's address, in one transaction, as erasure of an
+    account does for these areas (interest in forums that are over stays, anonymized)."""
+    email = read_address_token(token).email
+    at = now()
+    async with db.transaction():
+        interest = await Interest.select(Interest.given_name, Interest.family_name).where(
+            Interest.email == email, Interest.anonymized_at.is_null()
+        )
+        names = {f"{row['given_name']} {row['family_name']}".strip() for row in interest}
+        mails = await OutboxMail.count().where(OutboxMail.recipient == email)
+        request = ErasureRequest(
+            subject=_address_subject(
+                email, tuple(sorted((n for n in names if n), key=len, reverse=True))
+            ),
+            remove_posts=False,
+            actor_id=None,
+            at=at,
+        )
+        for holder in holders():
+            if holder.section in ADDRESS_SECTIONS:
+                await holder.erase(request)
+    await db.scrub()
+    return schemas.AddressErasureReceipt(erased_at=at, interest=len(interest), mails=int(mails))

@@ -9,15 +9,18 @@ from mupass_forum.consent.services import on_photo_list
 from mupass_forum.forums import personal_data as forums
 from mupass_forum.mail import personal_data as mail
 from mupass_forum.participants import personal_data as participants
-from mupass_forum.privacy import registry, retention
+from mupass_forum.privacy import links, registry, retention
 from mupass_forum.privacy.tables import Erasure, ForumRetention
 from mupass_forum.proposals import personal_data as proposals
 from mupass_forum.registrations import personal_data as registrations
+from mupass_forum.settings import Settings
 from mupass_forum.translations import personal_data as translations
 
 
-def install_privacy() -> None:
-    """Register the domains' exporters and erasers; refuse photo lists retention shredded."""
+def install_privacy(settings: Settings) -> None:
+    """Register the domains' exporters and erasers; refuse photo lists retention shredded; sign
+    the links to data held under an address."""
+    links.install(settings)
     registry.register(
         accounts.PERSONAL_DATA,
         accounts.NO_PERSONAL_DATA,

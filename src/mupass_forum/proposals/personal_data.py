@@ -18,6 +18,7 @@ from mupass_forum.privacy.registry import (
     PersonalData,
     Subject,
 )
+from mupass_forum.proposals.schemas import ProposalStatus
 from mupass_forum.proposals.tables import Proposal, ProposalComment
 
 
@@ -43,7 +44,13 @@ async def export(subject: Subject) -> Mapping[str, Any]:
         ProposalComment.text,
         ProposalComment.created_at,
     ).where(ProposalComment.author == subject.user_id)
-    return {"proposals": proposals, "notes_written": notes}
+    # What the organizers noted about the person's proposals is about them; who wrote it is not.
+    notes_on_mine = await ProposalComment.select(
+        ProposalComment.proposal.as_alias("proposal_id"),
+        ProposalComment.text,
+        ProposalComment.created_at,
+    ).where(ProposalComment.proposal.author == subject.user_id)
+    return {"proposals": proposals, "notes_written": notes, "notes_on_my_proposals": notes_on_mine}
 
 
 async def erase(request: ErasureRequest) -> None:
@@ -67,3 +74,31 @@ PERSONAL_DATA = PersonalData(
     erase=erase,
     stage=STAGE_PROPOSALS,
 )
+
+
+# Retention -------------------------------------------------------------------------------------
+
+
+def _not_on_programme(forum_id: int) -> Any:
+    return (Proposal.forum == forum_id) & (Proposal.status != ProposalStatus.ACCEPTED.value)
+
+
+async def shreddable(forum_id: int) -> int:
+    """Proposals of the forum that retention removes (all but those accepted) and notes."""
+    proposals = await Proposal.count().where(_not_on_programme(forum_id))
+    notes = await ProposalComment.count().where(ProposalComment.proposal.forum == forum_id)
+    return int(proposals) + int(notes)
+
+
+async def shred_forum(forum_id: int) -> int:
+    """Once a forum's retention period is over, the organizers' notes and decision messages go,
+    and so do proposals that did not make the programme; accepted ones stay as its record."""
+    count = await shreddable(forum_id)
+    proposal_ids = [
+        row["id"] for row in await Proposal.select(Proposal.id).where(Proposal.forum == forum_id)
+    ]
+    if proposal_ids:
+        await ProposalComment.delete().where(ProposalComment.proposal.is_in(proposal_ids))
+        await Proposal.update({Proposal.decision_message: ""}).where(Proposal.forum == forum_id)
+    await Proposal.delete().where(_not_on_programme(forum_id))
+    return count

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from piccolo.columns.combination import WhereRaw
+
 from mupass_forum.accounts.services import token_hash
 from mupass_forum.forums.schemas import ForumStatus
 from mupass_forum.forums.services import forum_ref_by_id, stored_json
@@ -82,6 +84,8 @@ async def export(subject: Subject) -> Mapping[str, Any]:
         Registration.forum.slug.as_alias("forum"),
         Registration.status,
         Registration.badge_number,
+        # The place in the waiting list (the forum's tickets order it).
+        Registration.ticket,
         Registration.arrival_date,
         Registration.departure_date,
         Registration.dietary_needs,
@@ -217,11 +221,20 @@ NO_PERSONAL_DATA = NoPersonalData(
 # Retention -------------------------------------------------------------------------------------
 
 
-async def shreddable(forum_id: int) -> tuple[int, int]:
-    """Registrations with personal details and interest records naming someone, of a forum."""
-    registrations = await Registration.count().where(
-        Registration.forum == forum_id, Registration.details_shredded_at.is_null()
+def _unshredded(forum_id: int) -> Any:
+    """Registrations of the forum that hold personal details: never shredded, changed since, or
+    with a status reason written since."""
+    return Registration.forum == forum_id, WhereRaw(
+        "(details_shredded_at IS NULL OR updated_at > details_shredded_at OR EXISTS ("
+        "SELECT 1 FROM registration_status_change c WHERE c.registration = registration.id "
+        "AND c.reason <> ''))"
     )
+
+
+async def shreddable(forum_id: int) -> tuple[int, int]:
+    """Registrations with personal details and interest records naming someone, of a forum
+    (those written after an earlier shredding too)."""
+    registrations = await Registration.count().where(*_unshredded(forum_id))
     interest = await Interest.count().where(
         Interest.forum == forum_id, Interest.anonymized_at.is_null()
     )
@@ -236,7 +249,7 @@ async def shred_forum(forum_id: int, at: datetime) -> tuple[int, int]:
         await Registration.update(
             {**SHREDDED_DETAILS, Registration.details_shredded_at: at, Registration.updated_at: at}
         )
-        .where(Registration.forum == forum_id, Registration.details_shredded_at.is_null())
+        .where(*_unshredded(forum_id))
         .returning(Registration.id)
     )
     if shredded:

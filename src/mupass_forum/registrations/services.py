@@ -58,6 +58,7 @@ from mupass_forum.i18n.text import TranslatableText
 from mupass_forum.mail import MailTemplate, queue_mail
 from mupass_forum.participants import regions
 from mupass_forum.participants.visibility import Condition
+from mupass_forum.privacy.shredding import refuse_if_shredded
 from mupass_forum.registrations import mails, schemas
 from mupass_forum.registrations.schemas import RegistrationStatus
 from mupass_forum.registrations.tables import (
@@ -356,7 +357,9 @@ async def _mail_participant(
             "position": position or "",
             "reason": _reason_text(reason),
             "link": facts.link(mails.REGISTRATION_PATH),
-            "consent_link": withdrawal_link(recipient["id"], registration["forum"]),
+            "consent_link": withdrawal_link(
+                recipient["id"], registration["forum"], locale=recipient["locale"]
+            ),
         },
     )
 
@@ -611,6 +614,8 @@ def _check_registration_open(forum: ForumRef) -> None:
     stamp = now()
     if (
         forum.status != ForumStatus.REGISTRATION_OPEN
+        # A forum's end closes its registration even if nobody moved it on.
+        or stamp >= forum.ends_at
         or (forum.registration_opens_at is not None and stamp < forum.registration_opens_at)
         or (forum.registration_closes_at is not None and stamp > forum.registration_closes_at)
     ):
@@ -921,6 +926,7 @@ async def update_my_registration(
     assert principal.user_id is not None
     forum = await visible_forum(principal, slug)
     row = await _own_row(forum, principal.user_id)
+    await refuse_if_shredded(forum.id)
     current = (
         await Registration.select(Registration.arrival_date, Registration.departure_date)
         .where(Registration.id == row["id"])
@@ -969,6 +975,7 @@ async def _act(
     reason: str,
 ) -> None:
     """Carry out ``action`` on a registration, filling a seat it frees; one transaction."""
+    await refuse_if_shredded(forum.id)
     async with db.transaction():
         desk = await _lock_desk(forum.id)
         row = (
@@ -1256,8 +1263,10 @@ def _interest_problems(data: schemas.InterestCreate, email: str) -> list[FieldEr
 
 
 def _interest_open(forum: ForumRef) -> None:
-    if forum.status != ForumStatus.ANNOUNCED or (
-        forum.interest_deadline is not None and now() > forum.interest_deadline
+    if (
+        forum.status != ForumStatus.ANNOUNCED
+        or now() >= forum.ends_at
+        or (forum.interest_deadline is not None and now() > forum.interest_deadline)
     ):
         raise Conflict(
             "interest_closed",
