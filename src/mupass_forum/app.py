@@ -47,6 +47,7 @@ from mupass_forum.consent.controllers import (
     ForumConsentController,
     MyConsentHistoryController,
 )
+from mupass_forum.desk import pages as desk_pages
 from mupass_forum.errors import EXCEPTION_HANDLERS
 from mupass_forum.forums import pages as forum_pages
 from mupass_forum.forums.controllers import ForumController, SeriesController
@@ -204,6 +205,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *registration_pages.PAGES,
             *consent_pages.PAGES,
             *proposal_pages.PAGES,
+            *desk_pages.PAGES,
         ],
         include_in_schema=False,
     )
