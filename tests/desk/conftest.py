@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -43,3 +45,31 @@ def make_role(
         return account
 
     return make
+
+
+def add_interest(client: TestClient[Litestar], forum: MadeForum, **fields: Any) -> str:
+    """Interest sent through the API and confirmed (as the mailed link would); returns the
+    address. ``confirmed=False`` leaves it unconfirmed."""
+    from mupass_forum.registrations.tables import Interest
+
+    confirmed = fields.pop("confirmed", True)
+    email = f"interest-{uuid.uuid4().hex[:12]}@example.org"
+    body = {
+        "given_name": "Ana",
+        "family_name": "Pérez",
+        "email": email,
+        "locale": "es",
+        "country": "BF",
+        **fields,
+    }
+    response = client.post(f"/api/v1/forums/{forum.slug}/interest", json=body)
+    assert response.status_code == 202, response.text
+
+    async def confirm() -> None:
+        await Interest.update({Interest.confirmed_at: datetime.now(UTC)}).where(
+            Interest.email == email
+        )
+
+    if confirmed:
+        client.blocking_portal.call(confirm)
+    return email

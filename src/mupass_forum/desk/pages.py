@@ -9,9 +9,11 @@ extend ``desk/layout.html`` and set ``section`` to the navigation entry they bel
 
 from __future__ import annotations
 
-from litestar import get
+from urllib.parse import urlencode
+
+from litestar import Response, get
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from mupass_forum.accounts.authorization import authorize, requires_signed_in
@@ -20,7 +22,11 @@ from mupass_forum.errors import Forbidden
 from mupass_forum.forums import services as forums
 from mupass_forum.forums.authorization import ForumRef, edits_forum
 from mupass_forum.i18n import N_
-from mupass_forum.registrations import stats
+from mupass_forum.i18n.collation import sort_key
+from mupass_forum.pages import language_choices
+from mupass_forum.participants import regions
+from mupass_forum.registrations import interest_list, stats
+from mupass_forum.registrations.exports import ExportFormat
 from mupass_forum.registrations.schemas import RegistrationStatus
 from mupass_forum.registrations.services import SEATED, status_label
 
@@ -76,4 +82,100 @@ async def overview_page(slug: FromPath[str], principal: NamedDependency[Principa
     )
 
 
-PAGES = [desk_page, overview_page]
+def region_choices() -> list[tuple[str, str]]:
+    """M49 regions in the reader's language, each followed by its sub-regions (indented)."""
+    entries = regions.table().regions.values()
+    by_name = sorted(entries, key=lambda entry: sort_key(regions.name(entry.code)))
+    choices: list[tuple[str, str]] = []
+    for region in (entry for entry in by_name if entry.level == "region"):
+        choices.append((region.code, regions.name(region.code)))
+        choices += [
+            (entry.code, f"– {regions.name(entry.code)}")
+            for entry in by_name
+            if entry.level == "sub_region" and entry.parent == region.code
+        ]
+    return choices
+
+
+def yes_or_no(value: str) -> bool | None:
+    """A filter's choice "true" or "false"; anything else (the empty "all") is no filter."""
+    return {"true": True, "false": False}.get(value)
+
+
+def query_string(**values: object) -> str:
+    """``?name=value&…`` of the values given (None and "" left out), for the desk's links."""
+    given = [(name, str(value)) for name, value in values.items() if value not in (None, "")]
+    return f"?{urlencode(given)}" if given else ""
+
+
+# Interest ------------------------------------------------------------------------------------
+
+
+@get(f"{DESK}/forums/{{slug:str}}/interest", guards=[requires_signed_in])
+async def interest_page(
+    slug: FromPath[str],
+    principal: NamedDependency[Principal],
+    q: FromQuery[str] = "",
+    region: FromQuery[str] = "",
+    wants_to_present: FromQuery[str] = "",
+    locale: FromQuery[str] = "",
+    invited: FromQuery[str] = "",
+    cursor: FromQuery[str | None] = None,
+) -> Template:
+    """Who confirmed interest, who wants to present on what, who was invited and when."""
+    await desk_forum(principal, slug)
+    forum = await forums.get_forum(principal, slug)
+    given = interest_list.InterestFilter(
+        q=q or None,
+        region=region or None,
+        wants_to_present=yes_or_no(wants_to_present),
+        locale=locale or None,
+        invited=yes_or_no(invited),
+    )
+    found = await interest_list.list_interest(principal, slug, given, cursor, LISTED)
+    filters = {
+        "q": q,
+        "region": region,
+        "wants_to_present": wants_to_present,
+        "locale": locale,
+        "invited": invited,
+    }
+    return Template(
+        "desk/interest.html",
+        context={
+            "forum": forum,
+            "section": "interest",
+            "entries": found.items,
+            "filters": filters,
+            "next_page": query_string(**filters, cursor=found.next_cursor)
+            if found.next_cursor
+            else None,
+            "export": {
+                form.value: query_string(
+                    format=form.value, region=region, wants_to_present=wants_to_present
+                )
+                for form in ExportFormat
+            },
+            "regions": region_choices(),
+            "locales": language_choices(),
+        },
+    )
+
+
+@get(f"{DESK}/forums/{{slug:str}}/interest/export", guards=[requires_signed_in])
+async def interest_export(
+    slug: FromPath[str],
+    principal: NamedDependency[Principal],
+    format: FromQuery[ExportFormat] = ExportFormat.CSV,
+    region: FromQuery[str] = "",
+    wants_to_present: FromQuery[str] = "",
+) -> Response[bytes]:
+    """The interest list as a CSV or XLSX download, as the API gives it."""
+    await desk_forum(principal, slug)
+    given = interest_list.InterestFilter(
+        region=region or None, wants_to_present=yes_or_no(wants_to_present)
+    )
+    return await interest_list.interest_download(principal, slug, given, format)
+
+
+PAGES = [desk_page, overview_page, interest_page, interest_export]

@@ -77,6 +77,39 @@ class InterestReceipt(msgspec.Struct):
     message: str
 
 
+class InterestEntry(msgspec.Struct, kw_only=True):
+    """A person who confirmed interest in a forum, as organizers see them."""
+
+    id: int
+    given_name: str
+    family_name: str
+    email: str
+    organization: str
+    country: str
+    country_name: str
+    #: M49 region and sub-region of the country, with their names in the reader's language.
+    region: str | None
+    region_name: str | None
+    sub_region: str | None
+    sub_region_name: str | None
+    stakeholder_group: str | None
+    government_level: str | None
+    wants_to_present: bool
+    presentation_topic: str
+    #: The language the person chose; their mails are written in it.
+    locale: str
+    language_name: str
+    confirmed_at: datetime
+    #: When the invitation to register went out; null while it has not.
+    invitation_sent_at: datetime | None
+
+
+class InterestPage(msgspec.Struct):
+    items: list[InterestEntry]
+    #: Pass as ``?cursor=`` for the next page; null on the last page.
+    next_cursor: str | None
+
+
 # Registrations ---------------------------------------------------------------------------------
 
 
