@@ -18,7 +18,7 @@ from litestar.response import Template
 
 from mupass_forum.accounts.authorization import authorize, requires_signed_in
 from mupass_forum.accounts.principal import Principal
-from mupass_forum.errors import Forbidden
+from mupass_forum.errors import Forbidden, NotFound
 from mupass_forum.forums import services as forums
 from mupass_forum.forums.authorization import ForumRef, edits_forum
 from mupass_forum.i18n import N_
@@ -26,8 +26,9 @@ from mupass_forum.i18n.collation import sort_key
 from mupass_forum.pages import language_choices
 from mupass_forum.participants import regions
 from mupass_forum.registrations import interest_list, stats
+from mupass_forum.registrations import services as registrations
 from mupass_forum.registrations.exports import ExportFormat
-from mupass_forum.registrations.schemas import RegistrationStatus
+from mupass_forum.registrations.schemas import BalanceRow, RegistrationStatus
 from mupass_forum.registrations.services import SEATED, status_label
 
 DESK = "/desk"
@@ -178,4 +179,78 @@ async def interest_export(
     return await interest_list.interest_download(principal, slug, given, format)
 
 
-PAGES = [desk_page, overview_page, interest_page, interest_export]
+# Regional balance and the waiting list --------------------------------------------------------
+
+
+def area_of(balance: list[BalanceRow], region: str | None, sub_region: str | None) -> BalanceRow:
+    """The balance's row a person counts in: their sub-region's, their region's, or the rest."""
+    by_key = {row.key: row for row in balance}
+    for key in (sub_region, region):
+        if key is not None and key in by_key:
+            return by_key[key]
+    return by_key.get(None) or balance[-1]
+
+
+@get(f"{DESK}/forums/{{slug:str}}/balance", guards=[requires_signed_in])
+async def balance_page(slug: FromPath[str], principal: NamedDependency[Principal]) -> Template:
+    """The regional balance: the chart, and per area its target, seats, waiting and interest."""
+    await desk_forum(principal, slug)
+    forum = await forums.get_forum(principal, slug)
+    figures = await stats.forum_stats(principal, slug)
+    return Template(
+        "desk/balance.html",
+        context={"forum": forum, "section": "balance", "balance": figures.balance},
+    )
+
+
+#: The balance's files by name: the chart and the figures.
+BALANCE_FILES = {"chart.svg": stats.StatsFormat.SVG, "figures.csv": stats.StatsFormat.CSV}
+
+
+@get(f"{DESK}/forums/{{slug:str}}/balance/{{name:str}}", guards=[requires_signed_in])
+async def balance_file(
+    slug: FromPath[str], name: FromPath[str], principal: NamedDependency[Principal]
+) -> Response[bytes]:
+    """The chart (``chart.svg``) or the figures (``figures.csv``), as the API gives them."""
+    await desk_forum(principal, slug)
+    if name not in BALANCE_FILES:
+        raise NotFound()
+    figures = await stats.forum_stats(principal, slug)
+    body, media_type = stats.render(figures, BALANCE_FILES[name])
+    return Response(body, media_type=media_type, headers={"Cache-Control": "no-store"})
+
+
+@get(f"{DESK}/forums/{{slug:str}}/waiting-list", guards=[requires_signed_in])
+async def waiting_list_page(
+    slug: FromPath[str], principal: NamedDependency[Principal], cursor: FromQuery[str | None] = None
+) -> Template:
+    """The waiting list in order, each person with the area they count in and its gap."""
+    await desk_forum(principal, slug)
+    forum = await forums.get_forum(principal, slug)
+    waiting = await registrations.waiting_list(principal, slug, cursor, LISTED)
+    figures = await stats.forum_stats(principal, slug)
+    settings = await registrations.registration_settings(principal, slug)
+    return Template(
+        "desk/waiting_list.html",
+        context={
+            "forum": forum,
+            "section": "waiting_list",
+            "entries": [
+                (item, area_of(figures.balance, item.person.region, item.person.sub_region))
+                for item in waiting.items
+            ],
+            "regional_balance": settings.regional_balance,
+            "next_page": query_string(cursor=waiting.next_cursor) if waiting.next_cursor else None,
+        },
+    )
+
+
+PAGES = [
+    desk_page,
+    overview_page,
+    interest_page,
+    interest_export,
+    balance_page,
+    balance_file,
+    waiting_list_page,
+]

@@ -265,6 +265,23 @@ class StatsDimension(msgspec.Struct, kw_only=True):
     rows: list[StatsRow]
 
 
+class BalanceRow(msgspec.Struct, kw_only=True):
+    """An area of the regional balance: a region or sub-region a target names (or, without
+    targets, a region); ``key`` null for everyone outside the targets' areas."""
+
+    key: str | None
+    label: str
+    #: Seats held (confirmed or attended), as a share of all seats held.
+    seats: Count
+    waitlisted: Count
+    interest: Count
+    target: Count | None
+    #: Seats share minus target share, in percentage points; null without a target.
+    gap_points: float | None
+    #: The difference as the reader writes it ("+20,0"); empty without a target.
+    gap_text: str = ""
+
+
 class Stats(msgspec.Struct, kw_only=True):
     forum: str
     capacity: int | None
@@ -272,6 +289,9 @@ class Stats(msgspec.Struct, kw_only=True):
     interest_total: int
     registration_totals: dict[str, int]
     dimensions: list[StatsDimension]
+    #: The areas the targets name (sub-regions such as 202 and 419 included) and everyone
+    #: else; without targets, the regions.
+    balance: list[BalanceRow] = msgspec.field(default_factory=list)
 
 
 # Workshop sign-ups -----------------------------------------------------------------------------
