@@ -47,6 +47,7 @@ from mupass_forum.consent.controllers import (
     ForumConsentController,
     MyConsentHistoryController,
 )
+from mupass_forum.desk import pages as desk_pages
 from mupass_forum.errors import EXCEPTION_HANDLERS
 from mupass_forum.forums import pages as forum_pages
 from mupass_forum.forums.controllers import ForumController, SeriesController
@@ -217,6 +218,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *proposal_pages.PAGES,
             *participant_pages.PAGES,
             *privacy_pages.PAGES,
+            *desk_pages.PAGES,
         ],
         include_in_schema=False,
     )

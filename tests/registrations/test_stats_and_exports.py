@@ -97,8 +97,19 @@ def test_stats_by_region_next_to_the_targets(
     root = ElementTree.fromstring(svg.content)  # noqa: S314 (our own response)
     texts = [element.text for element in root.iter("{http://www.w3.org/2000/svg}text")]
     assert "Places par région" in texts
-    assert "Europe" in texts and "Afrique" in texts
-    assert "Non indiqué" in texts
+    # The areas the targets name, sub-regions included, each with its target line; then the rest.
+    labels = [text for text in texts if text and "%" not in text][3:]
+    assert labels == ["Europe", "Afrique subsaharienne", "Amérique latine", "Autres régions"]
+    assert len(list(root.iter("{http://www.w3.org/2000/svg}line"))) == 3
+    balance = {row["key"]: row for row in stats["balance"]}
+    assert list(balance) == ["150", "419", "202", None]  # by target, then by name
+    assert balance["202"]["seats"]["count"] == 1
+    assert balance["202"]["target"]["share"] == 0.3
+    assert balance["202"]["gap_points"] == 20.0
+    assert balance["202"]["interest"]["count"] == 2
+    assert balance["419"]["interest"]["count"] == 1
+    assert balance["419"]["gap_points"] == -30.0
+    assert balance[None]["waitlisted"]["count"] == 1
 
 
 def test_exports_keep_accents_and_non_latin_names(client, make_person, make_forum) -> None:

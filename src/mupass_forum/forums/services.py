@@ -508,6 +508,26 @@ async def list_forums(
     return schemas.ForumPage(items=items, next_cursor=next_cursor)
 
 
+async def edited_forums(principal: Principal, limit: int) -> list[schemas.Forum]:
+    """The forums the caller edits (``edits_forum``), drafts included, latest first."""
+    if not principal.is_authenticated:
+        return []
+    query = Forum.select(*_FORUM_COLUMNS)
+    if not principal.is_platform_admin:
+        edited: Any = None
+        if admin_of := _admin_organizations(principal):
+            edited = Forum.lead_organization.is_in(admin_of)
+        if draft_ids := await _draft_forum_ids(principal):
+            by_role = Forum.id.is_in(draft_ids)
+            edited = by_role if edited is None else edited | by_role
+        if edited is None:
+            return []
+        query = query.where(edited)
+    rows = await query.order_by(Forum.starts_at, Forum.id, ascending=False).limit(limit)
+    partners = await _partners([row["id"] for row in rows])
+    return [_forum(row, partners[row["id"]]) for row in rows]
+
+
 # Series ----------------------------------------------------------------------------------------
 
 

@@ -10,10 +10,12 @@ from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, Quer
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
 from mupass_forum.accounts.principal import Principal
-from mupass_forum.registrations import exports, schemas, services, stats, workshops
+from mupass_forum.registrations import exports, interest_list, schemas, services, stats, workshops
 
 Cursor = Annotated[str | None, QueryParameter(description="next_cursor of the page before")]
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
+RegionFilter = Annotated[str | None, QueryParameter(description="M49 region or sub-region")]
+CountryFilter = Annotated[str | None, QueryParameter(description="ISO 3166-1 alpha-2")]
 
 
 class InterestController(Controller):
@@ -43,6 +45,54 @@ class InterestController(Controller):
     ) -> schemas.InterestReceipt:
         """Confirm an expression of interest with the token from the mailed link."""
         return await services.confirm_interest(slug, data.token)
+
+    @get("", operation_id="list_interest", summary="Interest list")
+    async def list_interest(
+        self,
+        slug: FromPath[str],
+        principal: NamedDependency[Principal],
+        q: Annotated[
+            str | None, QueryParameter(description="words of the name, e-mail or organization")
+        ] = None,
+        region: RegionFilter = None,
+        country: CountryFilter = None,
+        wants_to_present: FromQuery[bool | None] = None,
+        locale: Annotated[str | None, QueryParameter(description="the language chosen")] = None,
+        invited: Annotated[
+            bool | None, QueryParameter(description="whether the invitation went out")
+        ] = None,
+        cursor: Cursor = None,
+        limit: Limit = 50,
+    ) -> schemas.InterestPage:
+        """People who confirmed interest, in the order they came, with who wants to present on
+        what and when they were invited (organizers)."""
+        given = interest_list.InterestFilter(
+            q=q,
+            region=region,
+            country=country,
+            wants_to_present=wants_to_present,
+            locale=locale,
+            invited=invited,
+        )
+        return await interest_list.list_interest(principal, slug, given, cursor, limit)
+
+    @get(
+        "/export",
+        operation_id="export_interest",
+        summary="Export the interest list",
+        media_type="text/csv",
+    )
+    async def export(
+        self,
+        slug: FromPath[str],
+        principal: NamedDependency[Principal],
+        format: FromQuery[exports.ExportFormat] = exports.ExportFormat.CSV,
+        region: RegionFilter = None,
+        wants_to_present: FromQuery[bool | None] = None,
+    ) -> Response[bytes]:
+        """The interest list as CSV or XLSX for spreadsheet programs (organizers)."""
+        given = interest_list.InterestFilter(region=region, wants_to_present=wants_to_present)
+        return await interest_list.interest_download(principal, slug, given, format)
 
 
 class RegistrationController(Controller):
@@ -110,10 +160,8 @@ class RegistrationController(Controller):
         slug: FromPath[str],
         principal: NamedDependency[Principal],
         status: FromQuery[schemas.RegistrationStatus | None] = None,
-        region: Annotated[
-            str | None, QueryParameter(description="M49 region or sub-region")
-        ] = None,
-        country: Annotated[str | None, QueryParameter(description="ISO 3166-1 alpha-2")] = None,
+        region: RegionFilter = None,
+        country: CountryFilter = None,
         needs_visa_letter: FromQuery[bool | None] = None,
         travel_support_requested: FromQuery[bool | None] = None,
         cursor: Cursor = None,
@@ -141,10 +189,8 @@ class RegistrationController(Controller):
         principal: NamedDependency[Principal],
         format: FromQuery[exports.ExportFormat] = exports.ExportFormat.CSV,
         status: FromQuery[schemas.RegistrationStatus | None] = None,
-        region: Annotated[
-            str | None, QueryParameter(description="M49 region or sub-region")
-        ] = None,
-        country: Annotated[str | None, QueryParameter(description="ISO 3166-1 alpha-2")] = None,
+        region: RegionFilter = None,
+        country: CountryFilter = None,
     ) -> Response[bytes]:
         """Registrations as CSV or XLSX for spreadsheet programs (organizers)."""
         given = services.RegistrationFilter(status=status, region=region, country=country)

@@ -52,7 +52,7 @@ COLUMNS = (
 )
 
 
-def _yes_no(value: bool) -> str:
+def yes_no(value: bool) -> str:
     return gettext(N_("yes")) if value else gettext(N_("no"))
 
 
@@ -74,8 +74,8 @@ def _cells(item: schemas.Registration) -> list[Any]:
         item.departure_date,
         item.dietary_needs,
         item.accessibility_needs,
-        _yes_no(item.needs_visa_letter),
-        _yes_no(item.travel_support_requested),
+        yes_no(item.needs_visa_letter),
+        yes_no(item.travel_support_requested),
         ", ".join(item.interpretation_languages),
         item.created_at,
     ]
@@ -84,9 +84,16 @@ def _cells(item: schemas.Registration) -> list[Any]:
 def export(items: Sequence[schemas.Registration], form: ExportFormat) -> tuple[bytes, str]:
     """The registrations as a file, and its media type."""
     header = [gettext(column) for column in COLUMNS]
-    rows = [_cells(item) for item in items]
+    return table_file(header, [_cells(item) for item in items], form)
+
+
+def table_file(
+    header: list[str], rows: list[list[Any]], form: ExportFormat, sheet: str = N_("Registrations")
+) -> tuple[bytes, str]:
+    """A table with its header row as a file (``sheet`` names an XLSX file's only sheet, a
+    text to translate), and its media type."""
     if form == ExportFormat.XLSX:
-        return _xlsx(header, rows), XLSX_MEDIA_TYPE
+        return _xlsx(header, rows, sheet), XLSX_MEDIA_TYPE
     return csv_bytes([header, *[[_plain(value) for value in row] for row in rows]]), (
         "text/csv; charset=utf-8"
     )
@@ -107,11 +114,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _xlsx(header: list[str], rows: list[list[Any]]) -> bytes:
+def _xlsx(header: list[str], rows: list[list[Any]], sheet_name: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = gettext(N_("Registrations"))[:31]
+    sheet.title = gettext(sheet_name)[:31]
     sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -77,6 +77,39 @@ class InterestReceipt(msgspec.Struct):
     message: str
 
 
+class InterestEntry(msgspec.Struct, kw_only=True):
+    """A person who confirmed interest in a forum, as organizers see them."""
+
+    id: int
+    given_name: str
+    family_name: str
+    email: str
+    organization: str
+    country: str
+    country_name: str
+    #: M49 region and sub-region of the country, with their names in the reader's language.
+    region: str | None
+    region_name: str | None
+    sub_region: str | None
+    sub_region_name: str | None
+    stakeholder_group: str | None
+    government_level: str | None
+    wants_to_present: bool
+    presentation_topic: str
+    #: The language the person chose; their mails are written in it.
+    locale: str
+    language_name: str
+    confirmed_at: datetime
+    #: When the invitation to register went out; null while it has not.
+    invitation_sent_at: datetime | None
+
+
+class InterestPage(msgspec.Struct):
+    items: list[InterestEntry]
+    #: Pass as ``?cursor=`` for the next page; null on the last page.
+    next_cursor: str | None
+
+
 # Registrations ---------------------------------------------------------------------------------
 
 
@@ -232,6 +265,23 @@ class StatsDimension(msgspec.Struct, kw_only=True):
     rows: list[StatsRow]
 
 
+class BalanceRow(msgspec.Struct, kw_only=True):
+    """An area of the regional balance: a region or sub-region a target names (or, without
+    targets, a region); ``key`` null for everyone outside the targets' areas."""
+
+    key: str | None
+    label: str
+    #: Seats held (confirmed or attended), as a share of all seats held.
+    seats: Count
+    waitlisted: Count
+    interest: Count
+    target: Count | None
+    #: Seats share minus target share, in percentage points; null without a target.
+    gap_points: float | None
+    #: The difference as the reader writes it ("+20,0"); empty without a target.
+    gap_text: str = ""
+
+
 class Stats(msgspec.Struct, kw_only=True):
     forum: str
     capacity: int | None
@@ -239,6 +289,9 @@ class Stats(msgspec.Struct, kw_only=True):
     interest_total: int
     registration_totals: dict[str, int]
     dimensions: list[StatsDimension]
+    #: The areas the targets name (sub-regions such as 202 and 419 included) and everyone
+    #: else; without targets, the regions.
+    balance: list[BalanceRow] = msgspec.field(default_factory=list)
 
 
 # Workshop sign-ups -----------------------------------------------------------------------------

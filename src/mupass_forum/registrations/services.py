@@ -1466,21 +1466,26 @@ class RegistrationFilter:
     travel_support_requested: bool | None = None
 
 
+def check_region(code: str) -> None:
+    """Refuse a filter by a region M49 does not know (the query parameter ``region``)."""
+    if not regions.is_region(code):
+        raise InvalidInput(
+            FieldError(
+                N_("There is no region with the code {code}."),
+                "unknown_region",
+                parameter="region",
+                params={"code": code},
+            )
+        )
+
+
 def _filter_conditions(given: RegistrationFilter) -> list[Condition]:
     # An erased person's registration still counts in the statistics, but is listed nowhere.
     conditions: list[Condition] = [Condition("r.anonymized_at IS NULL", ())]
     if given.status is not None:
         conditions.append(Condition("r.status = {}", (given.status.value,)))
     if given.region is not None:
-        if not regions.is_region(given.region):
-            raise InvalidInput(
-                FieldError(
-                    N_("There is no region with the code {code}."),
-                    "unknown_region",
-                    parameter="region",
-                    params={"code": given.region},
-                )
-            )
+        check_region(given.region)
         conditions.append(
             Condition("(p.region = {} OR p.sub_region = {})", (given.region, given.region))
         )

@@ -55,6 +55,9 @@ DIMENSIONS: Mapping[str, str] = {
 # i18n: In statistics: people who did not give their region, country or group.
 NOT_STATED = N_("Not stated")
 
+# i18n: In the regional balance: people from outside the regions the targets name.
+OTHER_AREAS = N_("Other regions")
+
 _COLUMNS = ", ".join(DIMENSIONS)
 
 #: Registrations with what they are counted by: the profile's fields, or for an erased account
@@ -159,6 +162,97 @@ async def forum_stats(principal: Principal, slug: str) -> schemas.Stats:
         interest_total=interest_total,
         registration_totals=totals,
         dimensions=dimensions,
+        balance=_balance(dimensions, desk.target_shares, totals, interest_total, forum.capacity),
+    )
+
+
+def _balance(
+    dimensions: list[schemas.StatsDimension],
+    targets: Mapping[str, float],
+    totals: Mapping[str, int],
+    interest_total: int,
+    capacity: int | None,
+) -> list[schemas.BalanceRow]:
+    """The rows of the regional balance: each area a target names, then everyone else."""
+    rows = {
+        row.key: row
+        for dimension in dimensions
+        if dimension.dimension in ("region", "sub_region")
+        for row in dimension.rows
+        if row.key is not None
+    }
+    seats_total = sum(totals[status] for status in SEATED)
+    waiting_total = totals[RegistrationStatus.WAITLISTED.value]
+    codes = (
+        list(targets) if targets else [row.key for row in dimensions[0].rows if row.key is not None]
+    )
+    balance: list[schemas.BalanceRow] = []
+    for code in sorted(codes, key=lambda code: (-targets.get(code, 0), regions.name(code))):
+        row = rows.get(code)
+        seats = sum(row.registrations[status].count for status in SEATED) if row else 0
+        waiting = row.registrations[RegistrationStatus.WAITLISTED.value].count if row else 0
+        interest = row.interest.count if row else 0
+        target = _target(targets[code], capacity) if code in targets else None
+        balance.append(
+            _balance_row(
+                code,
+                regions.name(code),
+                seats,
+                waiting,
+                interest,
+                target,
+                seats_total,
+                waiting_total,
+                interest_total,
+            )
+        )
+    if targets:
+        seats = seats_total - sum(row.seats.count for row in balance)
+        waiting = waiting_total - sum(row.waitlisted.count for row in balance)
+        interest = interest_total - sum(row.interest.count for row in balance)
+        label = gettext(OTHER_AREAS)
+        balance.append(
+            _balance_row(
+                None,
+                label,
+                max(0, seats),
+                max(0, waiting),
+                max(0, interest),
+                None,
+                seats_total,
+                waiting_total,
+                interest_total,
+            )
+        )
+    return balance
+
+
+def _balance_row(
+    key: str | None,
+    label: str,
+    seats: int,
+    waiting: int,
+    interest: int,
+    target: schemas.Count | None,
+    seats_total: int,
+    waiting_total: int,
+    interest_total: int,
+) -> schemas.BalanceRow:
+    share = _count(seats, seats_total)
+    gap = None
+    if target is not None and target.share is not None:
+        gap = round(((share.share or 0.0) - target.share) * 100, 1)
+    return schemas.BalanceRow(
+        key=key,
+        label=label,
+        seats=share,
+        waitlisted=_count(waiting, waiting_total),
+        interest=_count(interest, interest_total),
+        target=target,
+        gap_points=gap,
+        gap_text=""
+        if gap is None
+        else numbers.format_decimal(gap, format="+0.0;-0.0", locale=babel_locale()),
     )
 
 
@@ -253,14 +347,12 @@ _TOP = 70
 
 
 def stats_svg(stats: schemas.Stats) -> bytes:
-    """A bar chart of seats by region next to the targets, labelled in the reader's language."""
-    region = next(d for d in stats.dimensions if d.dimension == "region")
-    seated = [status.value for status in SEATED]
-    total = sum(stats.registration_totals[status] for status in seated)
+    """A bar chart of seats by the areas the targets name (by region without targets), each with
+    its target line, labelled in the reader's language."""
     title = gettext(N_("Seats by region"))
     legend_seats = gettext(N_("Share of confirmed seats"))
     legend_target = gettext(N_("Target share"))
-    height = _TOP + _ROW * max(1, len(region.rows)) + 30
+    height = _TOP + _ROW * max(1, len(stats.balance)) + 30
     parts = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" height="{height}" '
@@ -274,12 +366,11 @@ def stats_svg(stats: schemas.Stats) -> bytes:
         '<rect x="290" y="42" width="14" height="2" fill="#c2410c"/>',
         f'<text x="310" y="47">{escape(legend_target)}</text>',
     ]
-    for index, row in enumerate(region.rows):
+    for index, row in enumerate(stats.balance):
         y = _TOP + index * _ROW
-        count = sum(row.registrations[status].count for status in seated)
-        share = count / total if total else 0.0
+        share = row.seats.share or 0.0
         width = round(_BAR_WIDTH * share, 1)
-        text = f"{format_percent(share, decimals=1)} ({count})"
+        text = f"{format_percent(share, decimals=1)} ({row.seats.count})"
         parts += [
             f'<text x="10" y="{y + 15}">{escape(row.label)}</text>',
             f'<rect x="{_LABEL_WIDTH}" y="{y + 4}" width="{_BAR_WIDTH}" height="16" '

@@ -1,0 +1,256 @@
+"""The desk's pages: the forums one edits, and per forum an overview (see
+``mupass_forum.pages`` for what pages stand on).
+
+Every page of a forum's desk starts with ``desk_forum(principal, slug)``: a sign-in for
+anonymous callers, a 404 for everyone who does not edit the forum (the desk does not tell
+outsiders which forums exist), then the same service functions the API calls. Templates
+extend ``desk/layout.html`` and set ``section`` to the navigation entry they belong to.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from litestar import Response, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+
+from mupass_forum.accounts.authorization import authorize, requires_signed_in
+from mupass_forum.accounts.principal import Principal
+from mupass_forum.errors import Forbidden, NotFound
+from mupass_forum.forums import services as forums
+from mupass_forum.forums.authorization import ForumRef, edits_forum
+from mupass_forum.i18n import N_
+from mupass_forum.i18n.collation import sort_key
+from mupass_forum.pages import language_choices
+from mupass_forum.participants import regions
+from mupass_forum.registrations import interest_list, stats
+from mupass_forum.registrations import services as registrations
+from mupass_forum.registrations.exports import ExportFormat
+from mupass_forum.registrations.schemas import BalanceRow, RegistrationStatus
+from mupass_forum.registrations.services import SEATED, status_label
+
+DESK = "/desk"
+#: Forums the desk's start page lists at most.
+LISTED = 100
+
+
+def desk_path(slug: str, tail: str = "") -> str:
+    """The address of a forum's desk, or of one of its pages (``tail``: ``/interest``)."""
+    return f"{DESK}/forums/{slug}{tail}"
+
+
+async def desk_forum(principal: Principal, slug: str) -> ForumRef:
+    """The forum called ``slug`` if the caller edits it; 404 for everyone else signed in."""
+    forum = await forums.forum_ref(slug)
+    await authorize(principal, edits_forum, forum, hide=True)
+    return forum
+
+
+@get(DESK, guards=[requires_signed_in])
+async def desk_page(principal: NamedDependency[Principal]) -> Template:
+    """The forums the signed-in person edits, each leading to its desk."""
+    edited = await forums.edited_forums(principal, LISTED)
+    if not edited:
+        raise Forbidden(
+            "desk_forbidden",
+            N_(
+                "The desk is for the organizers of a forum and the admins of its institutes. "
+                "You do not organize any forum."
+            ),
+        )
+    return Template("desk/desk.html", context={"forums": edited})
+
+
+@get(f"{DESK}/forums/{{slug:str}}", guards=[requires_signed_in])
+async def overview_page(slug: FromPath[str], principal: NamedDependency[Principal]) -> Template:
+    """A forum's desk: its status, seats, interest and registrations at a glance."""
+    await desk_forum(principal, slug)
+    forum = await forums.get_forum(principal, slug)
+    figures = await stats.forum_stats(principal, slug)
+    return Template(
+        "desk/overview.html",
+        context={
+            "forum": forum,
+            "section": "overview",
+            "figures": figures,
+            "statuses": [
+                (status.value, status_label(status.value).label) for status in RegistrationStatus
+            ],
+            "seats_taken": sum(figures.registration_totals[status] for status in SEATED),
+        },
+    )
+
+
+def region_choices() -> list[tuple[str, str]]:
+    """M49 regions in the reader's language, each followed by its sub-regions (indented)."""
+    entries = regions.table().regions.values()
+    by_name = sorted(entries, key=lambda entry: sort_key(regions.name(entry.code)))
+    choices: list[tuple[str, str]] = []
+    for region in (entry for entry in by_name if entry.level == "region"):
+        choices.append((region.code, regions.name(region.code)))
+        choices += [
+            (entry.code, f"– {regions.name(entry.code)}")
+            for entry in by_name
+            if entry.level == "sub_region" and entry.parent == region.code
+        ]
+    return choices
+
+
+def yes_or_no(value: str) -> bool | None:
+    """A filter's choice "true" or "false"; anything else (the empty "all") is no filter."""
+    return {"true": True, "false": False}.get(value)
+
+
+def query_string(**values: object) -> str:
+    """``?name=value&…`` of the values given (None and "" left out), for the desk's links."""
+    given = [(name, str(value)) for name, value in values.items() if value not in (None, "")]
+    return f"?{urlencode(given)}" if given else ""
+
+
+# Interest ------------------------------------------------------------------------------------
+
+
+@get(f"{DESK}/forums/{{slug:str}}/interest", guards=[requires_signed_in])
+async def interest_page(
+    slug: FromPath[str],
+    principal: NamedDependency[Principal],
+    q: FromQuery[str] = "",
+    region: FromQuery[str] = "",
+    wants_to_present: FromQuery[str] = "",
+    locale: FromQuery[str] = "",
+    invited: FromQuery[str] = "",
+    cursor: FromQuery[str | None] = None,
+) -> Template:
+    """Who confirmed interest, who wants to present on what, who was invited and when."""
+    await desk_forum(principal, slug)
+    forum = await forums.get_forum(principal, slug)
+    given = interest_list.InterestFilter(
+        q=q or None,
+        region=region or None,
+        wants_to_present=yes_or_no(wants_to_present),
+        locale=locale or None,
+        invited=yes_or_no(invited),
+    )
+    found = await interest_list.list_interest(principal, slug, given, cursor, LISTED)
+    filters = {
+        "q": q,
+        "region": region,
+        "wants_to_present": wants_to_present,
+        "locale": locale,
+        "invited": invited,
+    }
+    return Template(
+        "desk/interest.html",
+        context={
+            "forum": forum,
+            "section": "interest",
+            "entries": found.items,
+            "filters": filters,
+            "next_page": query_string(**filters, cursor=found.next_cursor)
+            if found.next_cursor
+            else None,
+            "export": {
+                form.value: query_string(
+                    format=form.value, region=region, wants_to_present=wants_to_present
+                )
+                for form in ExportFormat
+            },
+            "regions": region_choices(),
+            "locales": language_choices(),
+        },
+    )
+
+
+@get(f"{DESK}/forums/{{slug:str}}/interest/export", guards=[requires_signed_in])
+async def interest_export(
+    slug: FromPath[str],
+    principal: NamedDependency[Principal],
+    format: FromQuery[ExportFormat] = ExportFormat.CSV,
+    region: FromQuery[str] = "",
+    wants_to_present: FromQuery[str] = "",
+) -> Response[bytes]:
+    """The interest list as a CSV or XLSX download, as the API gives it."""
+    await desk_forum(principal, slug)
+    given = interest_list.InterestFilter(
+        region=region or None, wants_to_present=yes_or_no(wants_to_present)
+    )
+    return await interest_list.interest_download(principal, slug, given, format)
+
+
+# Regional balance and the waiting list --------------------------------------------------------
+
+
+def area_of(balance: list[BalanceRow], region: str | None, sub_region: str | None) -> BalanceRow:
+    """The balance's row a person counts in: their sub-region's, their region's, or the rest."""
+    by_key = {row.key: row for row in balance}
+    for key in (sub_region, region):
+        if key is not None and key in by_key:
+            return by_key[key]
+    return by_key.get(None) or balance[-1]
+
+
+@get(f"{DESK}/forums/{{slug:str}}/balance", guards=[requires_signed_in])
+async def balance_page(slug: FromPath[str], principal: NamedDependency[Principal]) -> Template:
+    """The regional balance: the chart, and per area its target, seats, waiting and interest."""
+    await desk_forum(principal, slug)
+    forum = await forums.get_forum(principal, slug)
+    figures = await stats.forum_stats(principal, slug)
+    return Template(
+        "desk/balance.html",
+        context={"forum": forum, "section": "balance", "balance": figures.balance},
+    )
+
+
+#: The balance's files by name: the chart and the figures.
+BALANCE_FILES = {"chart.svg": stats.StatsFormat.SVG, "figures.csv": stats.StatsFormat.CSV}
+
+
+@get(f"{DESK}/forums/{{slug:str}}/balance/{{name:str}}", guards=[requires_signed_in])
+async def balance_file(
+    slug: FromPath[str], name: FromPath[str], principal: NamedDependency[Principal]
+) -> Response[bytes]:
+    """The chart (``chart.svg``) or the figures (``figures.csv``), as the API gives them."""
+    await desk_forum(principal, slug)
+    if name not in BALANCE_FILES:
+        raise NotFound()
+    figures = await stats.forum_stats(principal, slug)
+    body, media_type = stats.render(figures, BALANCE_FILES[name])
+    return Response(body, media_type=media_type, headers={"Cache-Control": "no-store"})
+
+
+@get(f"{DESK}/forums/{{slug:str}}/waiting-list", guards=[requires_signed_in])
+async def waiting_list_page(
+    slug: FromPath[str], principal: NamedDependency[Principal], cursor: FromQuery[str | None] = None
+) -> Template:
+    """The waiting list in order, each person with the area they count in and its gap."""
+    await desk_forum(principal, slug)
+    forum = await forums.get_forum(principal, slug)
+    waiting = await registrations.waiting_list(principal, slug, cursor, LISTED)
+    figures = await stats.forum_stats(principal, slug)
+    settings = await registrations.registration_settings(principal, slug)
+    return Template(
+        "desk/waiting_list.html",
+        context={
+            "forum": forum,
+            "section": "waiting_list",
+            "entries": [
+                (item, area_of(figures.balance, item.person.region, item.person.sub_region))
+                for item in waiting.items
+            ],
+            "regional_balance": settings.regional_balance,
+            "next_page": query_string(cursor=waiting.next_cursor) if waiting.next_cursor else None,
+        },
+    )
+
+
+PAGES = [
+    desk_page,
+    overview_page,
+    interest_page,
+    interest_export,
+    balance_page,
+    balance_file,
+    waiting_list_page,
+]
