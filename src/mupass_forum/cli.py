@@ -484,24 +484,14 @@ def mail_outbox(parked: bool, status: str | None, limit: int, requeue: int | Non
 @click.option("--timezone", default=None, help="Time zone for its dates (IANA name).")
 def mail_test(address: str, locale: str | None, timezone: str | None) -> None:
     """Queue a test mail to ADDRESS, to check the way to the SMTP server."""
-    import datetime as dt
-
     from mupass_forum.app import install
-    from mupass_forum.mail import queue_mail
-    from mupass_forum.mail.mails import TEST_MAIL
+    from mupass_forum.mail.services import queue_test_mail
 
     settings = load_settings()
     install(settings)
 
     async def work() -> int:
-        async with db.transaction():
-            return await queue_mail(
-                TEST_MAIL,
-                to=address,
-                locale=locale or settings.default_locale,
-                timezone=timezone or settings.default_timezone,
-                context={"site": settings.base_url, "queued_at": dt.datetime.now(dt.UTC)},
-            )
+        return await queue_test_mail(settings, address, locale, timezone)
 
     try:
         outbox_id = run_with_database(settings, work)

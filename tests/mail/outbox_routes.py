@@ -23,7 +23,8 @@ class TestMailCreate(msgspec.Struct, forbid_unknown_fields=True):
     to: list[str]
     locale: str = "en"
     timezone: str = "UTC"
-    site: str = "https://forum.example.org"
+    site: str = "forum.example.org"
+    site_url: str = "https://forum.example.org/"
     queued_at: dt.datetime = dt.datetime(2030, 5, 4, 10, 30, tzinfo=dt.UTC)
     user_id: int | None = None
     headers: dict[str, str] | None = None
@@ -46,7 +47,7 @@ async def queue_test_mail(data: JSONBody[TestMailCreate]) -> Queued:
             to=data.to,
             locale=data.locale,
             timezone=data.timezone,
-            context={"site": data.site, "queued_at": data.queued_at},
+            context={"site": data.site, "site_url": data.site_url, "queued_at": data.queued_at},
             user_id=data.user_id,
             headers=data.headers,
         )

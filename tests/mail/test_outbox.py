@@ -14,7 +14,11 @@ from mupass_forum.mail.tables import OutboxMail
 from tests.mail.outbox_routes import address
 
 CLAIM_TIMEOUT = dt.timedelta(minutes=10)
-CONTEXT = {"site": "https://forum.example.org", "queued_at": dt.datetime.now(dt.UTC)}
+CONTEXT = {
+    "site": "forum.example.org",
+    "site_url": "https://forum.example.org/",
+    "queued_at": dt.datetime.now(dt.UTC),
+}
 
 
 @pytest.fixture

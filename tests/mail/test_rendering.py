@@ -35,8 +35,8 @@ def test_recipients_in_de_and_fr_get_their_language_and_time_zone(
     [fr_mail] = smtp_server.wait_for(to=french)
     de_text, de_html = bodies(de_mail)
     fr_text, fr_html = bodies(fr_mail)
-    assert de_mail["Subject"] == "Testnachricht von https://forum.example.org"
-    assert fr_mail["Subject"] == "Message de test de https://forum.example.org"
+    assert de_mail["Subject"] == "Testnachricht von forum.example.org"
+    assert fr_mail["Subject"] == "Message de test de forum.example.org"
     assert de_mail["Content-Language"] == "de"
     assert fr_mail["Content-Language"] == "fr"
     # 10:30 UTC is 12:30 in Berlin (summer time) and 10:30 in Ouagadougou.
@@ -59,8 +59,8 @@ def test_the_action_is_a_button_in_html_and_a_bare_line_in_text(
 
     [message] = smtp_server.wait_for(to=to)
     text, html = bodies(message)
-    assert "Abrir https://forum.example.org:\nhttps://forum.example.org\n" in text
-    assert '<a href="https://forum.example.org" style="' in html
+    assert "Abrir forum.example.org:\nhttps://forum.example.org/?lang=es\n" in text
+    assert '<a href="https://forum.example.org/?lang=es" style="' in html
     assert "Si el botón no funciona, copie esta dirección en su navegador:" in html
 
 

@@ -17,7 +17,7 @@ TEST_MAIL = MailTemplate(
         ),
         N_("No action is needed."),
     ),
-    action=(N_("Open {site}"), "site"),
+    action=(N_("Open {site}"), "site_url"),
     footer=N_(
         "You receive this message because an administrator of {site} sent a test to this address."
     ),

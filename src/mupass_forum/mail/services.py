@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from email.headerregistry import Address
 from email.utils import getaddresses, parseaddr
 from typing import Any
+from urllib.parse import urlsplit
 
 from mupass_forum import db
 from mupass_forum.mail import headers as mail_headers
@@ -114,6 +115,28 @@ async def queue_mail(
     ).returning(OutboxMail.id)
     db.after_commit(wake_relays)
     return int(rows[0]["id"])
+
+
+async def queue_test_mail(
+    settings: Settings, to: str, locale: str | None = None, timezone: str | None = None
+) -> int:
+    """Queue ``mail.test`` to ``to`` (``mupass-forum mail-test``); return its outbox id."""
+    from mupass_forum.mail.mails import TEST_MAIL
+
+    async with db.transaction():
+        return await queue_mail(
+            TEST_MAIL,
+            to=to,
+            locale=locale or settings.default_locale,
+            timezone=timezone or settings.default_timezone,
+            context={
+                # The site by its name, and its start page as the one link, which (named
+                # ``*_url``) opens in the mail's language.
+                "site": urlsplit(settings.base_url).netloc,
+                "site_url": f"{settings.base_url}/",
+                "queued_at": now(),
+            },
+        )
 
 
 # The relay's side ------------------------------------------------------------------------------
