@@ -26,11 +26,13 @@ from mupass_forum.consent.links import WITHDRAWAL_PATH
 from mupass_forum.mail import MailTemplate
 from mupass_forum.mail.services import queue_test_mail
 from mupass_forum.pages import SIGN_IN_PATH
+from mupass_forum.privacy import retention
 from tests.board import conftest as board_fixtures
 from tests.board.conftest import BOARD, outbox
 from tests.conftest import Account, MadeForum
 from tests.consent.conftest import NONE
 from tests.pages.html import page_of
+from tests.privacy.conftest import into_the_past
 from tests.proposals.test_proposals import propose
 from tests.registrations.conftest import decide, register, set_registration_settings
 from tests.registrations.test_interest import confirm, interest, new_email, set_status
@@ -343,6 +345,29 @@ def mail_test(kit: Kit, locale: str) -> Mail:
     return Mail(kit.mail(person.email, "mail.test"), person)
 
 
+def address_data_link(kit: Kit, locale: str) -> Mail:
+    """Someone without an account asks, with their address, for the data held under it."""
+    forum = kit.make_forum(status="announced")
+    email = new_email()
+    _confirmed_interest(kit, forum, email, locale)
+    # Asked from a page in their language: the mail answers in it.
+    asked = kit.client.post(f"/api/v1/privacy/address-data?lang={locale}", json={"email": email})
+    assert asked.status_code == 202, asked.text
+    return Mail(kit.mail(email, "privacy.address_data_link"), None)
+
+
+def forum_shredded_unclosed(kit: Kit, locale: str) -> Mail:
+    """Retention shreds a forum whose dates ended it while nobody marked it as held."""
+    forum = kit.make_forum(status="announced")
+    organizer = forum.admin
+    changed = kit.client.patch("/api/v1/me", json={"locale": locale}, headers=organizer.headers)
+    assert changed.status_code == 200, changed.text
+    into_the_past(kit.client, forum)
+    settings = kit.client.app.state["settings"]
+    kit.client.blocking_portal.call(lambda: retention.run(settings))
+    return Mail(kit.mail(organizer.email, "privacy.forum_shredded_unclosed"), organizer)
+
+
 #: Each template's producer, and the language its recipient reads.
 PRODUCERS: dict[str, tuple[Producer, str]] = {
     "accounts.verify_email": (verify_email, "fr"),
@@ -368,6 +393,8 @@ PRODUCERS: dict[str, tuple[Producer, str]] = {
     "board.translation_done": (board_translation_done, "fr"),
     "board.digest": (board_digest, "fr"),
     "mail.test": (mail_test, "es"),
+    "privacy.address_data_link": (address_data_link, "fr"),
+    "privacy.forum_shredded_unclosed": (forum_shredded_unclosed, "es"),
 }
 
 

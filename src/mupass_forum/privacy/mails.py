@@ -9,6 +9,9 @@ from __future__ import annotations
 from mupass_forum.i18n import N_
 from mupass_forum.mail import MailTemplate
 
+#: The forum's page on the organizers' desk, where its status is seen and changed.
+DESK_PATH = "/desk/forums/{slug}"
+
 FORUM_SHREDDED_UNCLOSED = MailTemplate(
     name="privacy.forum_shredded_unclosed",
     subject=N_("Personal details of {forum} were deleted"),
@@ -22,6 +25,7 @@ FORUM_SHREDDED_UNCLOSED = MailTemplate(
         ),
         N_("Please mark the forum as held, archived or cancelled, so that its status says so."),
     ),
+    action=(N_("Open the forum on the desk"), "link"),
     footer=N_("You receive this mail because you organize {forum}."),
 )
 

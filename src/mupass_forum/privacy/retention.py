@@ -229,7 +229,11 @@ async def _tell_organizers(forum_id: int) -> None:
             locale=recipient["locale"],
             timezone=recipient["timezone"],
             user_id=recipient["id"],
-            context={**facts.context(), "display_name": recipient["display_name"]},
+            context={
+                **facts.context(),
+                "display_name": recipient["display_name"],
+                "link": facts.link(mails.DESK_PATH),
+            },
         )
 
 
