@@ -346,7 +346,7 @@ class AccountService:
     ) -> schemas.SignedIn:
         """Check the password and open a new session with a new token."""
         email = normalize_email(data.email)
-        await self.throttle.check(email, client_address)
+        await self.throttle.attempt(email, client_address)
         user = (
             await User.select(User.id, User.password_hash, User.email_verified_at)
             .where(User.email == email)
@@ -354,8 +354,8 @@ class AccountService:
         )
         stored_hash = user["password_hash"] if user else self._decoy_hash
         if not await self._verify_password(stored_hash, data.password) or user is None:
-            await self.throttle.failed(email, client_address)
             raise NotAuthenticated(*INVALID_CREDENTIALS)
+        await self.throttle.succeeded(email, client_address)
         if user["email_verified_at"] is None:
             raise Forbidden(
                 "email_not_verified",
@@ -364,7 +364,6 @@ class AccountService:
                     "sent you. Signing up again sends a new link."
                 ),
             )
-        await self.throttle.succeeded(email)
         user_id = int(user["id"])
         if self.passwords.needs_rehash(stored_hash):
             await User.update({User.password_hash: await self.hash_password(data.password)}).where(
@@ -481,15 +480,15 @@ class AccountService:
         """Check that the caller knows their current password, counted like a sign-in."""
         await authorize(principal, signed_in)
         assert principal.email is not None and principal.user_id is not None
-        await self.throttle.check(principal.email, client_address)
+        await self.throttle.attempt(principal.email, client_address)
         stored = await User.select(User.password_hash).where(User.id == principal.user_id).first()
         if stored is None or not await self._verify_password(stored["password_hash"], password):
-            await self.throttle.failed(principal.email, client_address)
             raise InvalidInput(
                 FieldError(
                     N_("This is not your current password."), "wrong_password", pointer=pointer
                 )
             )
+        await self.throttle.succeeded(principal.email, client_address)
 
     async def change_password(
         self, principal: Principal, data: schemas.PasswordChange, *, client_address: str
