@@ -28,6 +28,7 @@ from mupass_forum.accounts.controllers import (
     TranslatorRoleController,
 )
 from mupass_forum.accounts.services import AccountService
+from mupass_forum.api_requests import JSONRequestGuard
 from mupass_forum.board.controllers import (
     CategoryController,
     ModerationController,
@@ -180,6 +181,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ForumTranslationController,
             board_live,
         ],
+        middleware=[JSONRequestGuard()],
     )
     board_service = BoardService(settings)
     board_backend = channels_backend(settings)
