@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -242,3 +243,65 @@ def test_a_password_change_is_announced_in_the_accounts_language(
     [message] = smtp_server.wait_for(to=account.email)
     assert message["Subject"] == "Se ha cambiado su contraseña"
     assert "Hola Test Person:" in text_of(message)
+
+
+def reset_tokens(client, email):
+    """The tokens of the reset links mailed to ``email``, oldest first."""
+    texts = client.blocking_portal.call(
+        OutboxMail.select(OutboxMail.text)
+        .where(OutboxMail.recipient == email, OutboxMail.template == "accounts.password_reset")
+        .order_by(OutboxMail.id)
+        .run
+    )
+    return [re.search(r"reset-password\?token=([\w-]+)", row["text"])[1] for row in texts]
+
+
+FRESH_PASSPHRASE = "a fresh passphrase"
+
+
+def confirm_reset(client, token, new_password=FRESH_PASSPHRASE):
+    return client.post(
+        "/api/v1/auth/password-reset/confirm", json={"token": token, "new_password": new_password}
+    )
+
+
+def test_a_newer_reset_link_voids_the_older_ones(client, make_account):
+    account = make_account()
+    for _ in range(2):
+        client.post("/api/v1/auth/password-reset", json={"email": account.email})
+    older, newer = reset_tokens(client, account.email)
+
+    refused = confirm_reset(client, older)
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["code"] == "invalid_token"
+    assert confirm_reset(client, newer).status_code == 204
+
+
+def test_a_password_change_voids_the_reset_links(client, make_account):
+    account = make_account()
+    client.post("/api/v1/auth/password-reset", json={"email": account.email})
+    [token] = reset_tokens(client, account.email)
+
+    changed = client.post(
+        "/api/v1/me/password",
+        json={"current_password": account.password, "new_password": "changed in between"},
+        headers=account.headers,
+    )
+    assert changed.status_code == 204
+    assert confirm_reset(client, token).status_code == 400
+    login = {"email": account.email, "password": "changed in between"}
+    assert client.post("/api/v1/auth/login", json=login).status_code == 200
+
+
+def test_a_reset_voids_the_other_reset_links(client, make_account, migrated):
+    account = make_account()
+    service = AccountService.from_settings(migrated)
+    client.post("/api/v1/auth/password-reset", json={"email": account.email})
+    [mailed] = reset_tokens(client, account.email)
+    # A second link issued outside the mail throttle, as an older one would still be around.
+    other, _ = client.blocking_portal.call(
+        service._issue_token, account.id, "password_reset", account.email, timedelta(hours=1)
+    )
+
+    assert confirm_reset(client, mailed).status_code == 204
+    assert confirm_reset(client, other, "yet another passphrase").status_code == 400

@@ -310,6 +310,15 @@ class AccountService:
         )
         return token, stamp + lifetime
 
+    async def _void_tokens(self, user_id: int, purpose: str) -> None:
+        """Spend every unused token of the account for ``purpose``: after a password changes, or
+        when a newer link is sent, the links mailed before must stop working."""
+        await OneTimeToken.update({OneTimeToken.used_at: now()}).where(
+            OneTimeToken.user == user_id,
+            OneTimeToken.purpose == purpose,
+            OneTimeToken.used_at.is_null(),
+        )
+
     async def _use_token(self, token: str, purpose: str) -> dict[str, Any]:
         """Spend a one-time token (inside the caller's transaction) and return its row."""
         row = (
@@ -504,6 +513,7 @@ class AccountService:
                 User.id == principal.user_id
             )
             await self._revoke_all_sessions(principal.user_id, keep=principal.session_id)
+            await self._void_tokens(principal.user_id, PASSWORD_RESET)
             user = (
                 await User.select(*_RECIPIENT_COLUMNS).where(User.id == principal.user_id).first()
             )
@@ -522,6 +532,8 @@ class AccountService:
             user = await User.select(*_RECIPIENT_COLUMNS).where(User.email == email).first()
             if user is None or not await self.mail_throttle.allow(PASSWORD_RESET, email):
                 return
+            # Only the newest link works: an older one may sit in a mailbox someone else reads.
+            await self._void_tokens(user["id"], PASSWORD_RESET)
             token, expires_at = await self._issue_token(
                 user["id"], PASSWORD_RESET, email, RESET_LIFETIME
             )
@@ -549,6 +561,7 @@ class AccountService:
                 User.id == row["user"], User.email_verified_at.is_null()
             )
             await self._revoke_all_sessions(int(row["user"]))
+            await self._void_tokens(int(row["user"]), PASSWORD_RESET)
 
     # The caller's own account --------------------------------------------------------------
 
