@@ -73,7 +73,13 @@ from mupass_forum.registrations.controllers import (
 )
 from mupass_forum.registrations.wiring import install_registrations
 from mupass_forum.request_context import RequestContext, RequestIdLogFilter
-from mupass_forum.security import HTTPS_HEADERS, PAGE_HEADERS, SECURITY_HEADERS, cors_config
+from mupass_forum.security import (
+    API_HEADERS,
+    HTTPS_HEADERS,
+    PAGE_HEADERS,
+    SECURITY_HEADERS,
+    cors_config,
+)
 from mupass_forum.settings import Settings
 from mupass_forum.translations.controllers import (
     ForumTranslationController,
@@ -261,5 +267,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         extra_headers=SECURITY_HEADERS,
         https_headers=HTTPS_HEADERS,
         page_headers=PAGE_HEADERS,
+        api_headers=API_HEADERS,
     )
     return app
