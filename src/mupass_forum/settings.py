@@ -114,6 +114,8 @@ class Settings:
     consent_link_days: int = 365
     #: How long the link that confirms interest in a forum ("save the date") stays valid, in days.
     interest_link_days: int = 7
+    #: Interest forms one client address may send per hour (each may mail a stranger).
+    interest_per_client_per_hour: int = 20
     #: Days after a forum ends that its personal details (registration needs, interest, the
     #: photo list) are kept; a forum may set its own period.
     retention_days: int = 365
@@ -173,6 +175,7 @@ class Settings:
             "login_failure_window_seconds": int,
             "consent_link_days": int,
             "interest_link_days": int,
+            "interest_per_client_per_hour": int,
             "retention_days": int,
             "consent_proof_days": int,
             "board_channels": lambda v: v.strip().lower(),
@@ -256,6 +259,8 @@ class Settings:
             raise SettingsError(f"{PREFIX}CONSENT_LINK_DAYS must be at least 1")
         if self.interest_link_days < 1:
             raise SettingsError(f"{PREFIX}INTEREST_LINK_DAYS must be at least 1")
+        if self.interest_per_client_per_hour < 1:
+            raise SettingsError(f"{PREFIX}INTEREST_PER_CLIENT_PER_HOUR must be at least 1")
         if self.retention_days < 1 or self.consent_proof_days < 1:
             raise SettingsError(
                 f"{PREFIX}RETENTION_DAYS and {PREFIX}CONSENT_PROOF_DAYS must be at least 1"

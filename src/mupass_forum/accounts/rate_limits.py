@@ -225,3 +225,23 @@ class MailThrottle:
     async def allow(self, kind: str, email: str) -> bool:
         count, _ = await self.counters.hit(_key(f"mails:{kind}", email), self.window_seconds)
         return count <= self.per_recipient
+
+
+@dataclass
+class ClientThrottle:
+    """At most ``limit`` requests of one kind per client address and hour, for forms that
+    anyone may send without an account (the interest form)."""
+
+    counters: Counters
+    window_seconds: int = 3600
+
+    async def hit(self, kind: str, address: str, limit: int) -> None:
+        count, seconds_left = await self.counters.hit(
+            _key(f"requests:{kind}", address), self.window_seconds
+        )
+        if count > limit:
+            raise TooManyRequests(
+                seconds_left,
+                "too_many_requests",
+                N_("Too many requests from your network. Please try again in {duration}."),
+            )

@@ -27,6 +27,7 @@ from mupass_forum.accounts.authorization import (
 from mupass_forum.accounts.passwords import Passwords, password_problem
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.rate_limits import (
+    ClientThrottle,
     Counters,
     LoginThrottle,
     MailThrottle,
@@ -147,6 +148,7 @@ class AccountService:
             window_seconds=settings.login_failure_window_seconds,
         )
         self.mail_throttle = MailThrottle(counters)
+        self.client_throttle = ClientThrottle(counters)
         # Compared against when an address is unknown, so that the answer takes as long as
         # for a known one and does not reveal which addresses have accounts.
         self._decoy_hash = self.passwords.hash(secrets.token_urlsafe(16))

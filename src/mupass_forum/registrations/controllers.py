@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, Response, delete, get, patch, post, put
+from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
 
+from mupass_forum.accounts.controllers import client_address
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.accounts.services import AccountService
 from mupass_forum.registrations import exports, schemas, services, stats, workshops
+from mupass_forum.settings import Settings
 
 Cursor = Annotated[str | None, QueryParameter(description="next_cursor of the page before")]
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
@@ -27,10 +30,18 @@ class InterestController(Controller):
         status_code=HTTP_202_ACCEPTED,
     )
     async def express_interest(
-        self, slug: FromPath[str], data: JSONBody[schemas.InterestCreate]
+        self,
+        slug: FromPath[str],
+        data: JSONBody[schemas.InterestCreate],
+        request: Request[Any, Any, Any],
+        settings: NamedDependency[Settings],
+        account_service: NamedDependency[AccountService],
     ) -> schemas.InterestReceipt:
         """Register interest in an announced forum without an account; a link confirms it."""
-        return await services.express_interest(slug, data)
+        await account_service.client_throttle.hit(
+            "interest", client_address(request), settings.interest_per_client_per_hour
+        )
+        return await services.express_interest(slug, data, account_service.mail_throttle)
 
     @post(
         "/confirm",
