@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import ipaddress
 import os
 import secrets
 import tempfile
@@ -101,6 +102,10 @@ class Settings:
     redis_key_prefix: str = "mupass:"
     #: Origins allowed to call the API from a browser (CORS); none by default.
     cors_origins: tuple[str, ...] = ()
+    #: Addresses or networks of reverse proxies whose ``X-Forwarded-For`` and
+    #: ``X-Forwarded-Proto`` are believed; none by default, so that no client can choose the
+    #: address that per-address limits count.
+    trusted_proxies: tuple[str, ...] = ()
     #: Argon2id cost of password hashes; stored hashes are upgraded at the next sign-in.
     password_hash_memory_kib: int = 65536
     password_hash_time_cost: int = 3
@@ -167,6 +172,7 @@ class Settings:
             "redis_url": str,
             "redis_key_prefix": str,
             "cors_origins": _words,
+            "trusted_proxies": _words,
             "password_hash_memory_kib": int,
             "password_hash_time_cost": int,
             "session_lifetime_hours": int,
@@ -259,6 +265,13 @@ class Settings:
             raise SettingsError(f"{PREFIX}CONSENT_LINK_DAYS must be at least 1")
         if self.interest_link_days < 1:
             raise SettingsError(f"{PREFIX}INTEREST_LINK_DAYS must be at least 1")
+        for proxy in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError as exc:
+                raise SettingsError(
+                    f"{PREFIX}TRUSTED_PROXIES: {proxy!r} is not an IP address or network"
+                ) from exc
         if self.interest_per_client_per_hour < 1:
             raise SettingsError(f"{PREFIX}INTEREST_PER_CLIENT_PER_HOUR must be at least 1")
         if self.retention_days < 1 or self.consent_proof_days < 1:
