@@ -8,6 +8,8 @@ import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from mupass_forum.accounts.services import AccountService
 from mupass_forum.accounts.tables import OneTimeToken
 from mupass_forum.mail.tables import OutboxMail
@@ -161,26 +163,46 @@ def test_password_reset_by_mail(mail_client, smtp_server, make_account):
     assert not smtp_server.received(to=unknown)
 
 
-async def test_a_reset_request_is_answered_before_the_address_is_looked_up(app, monkeypatch):
-    """A known address costs a token and a mail: answering after that would be slower for
-    known addresses than for unknown ones, and so tell them apart."""
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("request_password_reset", "/api/v1/auth/password-reset", {"email": new_email()}),
+        (
+            "sign_up",
+            "/api/v1/auth/signup",
+            {
+                "email": new_email(),
+                "password": "a good passphrase",
+                "display_name": "Ama",
+                "locale": "en",
+                "timezone": "Africa/Accra",
+            },
+        ),
+    ],
+)
+async def test_sign_up_and_reset_are_answered_before_the_address_is_looked_up(
+    app, monkeypatch, method, path, body
+):
+    """A known address costs a token and a mail (or a reminder instead of an account):
+    answering after that would take a different time for known and unknown addresses, and
+    so tell them apart."""
     answered = asyncio.Event()
     looked_up: list[bool] = []
 
-    async def request_password_reset(service, data):
+    async def look_up(service, data):
         looked_up.append(answered.is_set())
 
-    monkeypatch.setattr(AccountService, "request_password_reset", request_password_reset)
-    body = json.dumps({"email": new_email()}).encode()
+    monkeypatch.setattr(AccountService, method, look_up)
+    content = json.dumps(body).encode()
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-        "scheme": "http", "path": "/api/v1/auth/password-reset",
-        "raw_path": b"/api/v1/auth/password-reset", "query_string": b"", "root_path": "",
+        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+        "root_path": "",
         "headers": [(b"host", b"testserver.local"), (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode())],
+                    (b"content-length", str(len(content)).encode())],
         "client": ("127.0.0.1", 50000), "server": ("testserver.local", 80), "state": {},
     }  # fmt: skip
-    requests = [{"type": "http.request", "body": body, "more_body": False}]
+    requests = [{"type": "http.request", "body": content, "more_body": False}]
     statuses: list[int] = []
 
     async def receive():

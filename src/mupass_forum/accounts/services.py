@@ -133,6 +133,18 @@ INVALID_CREDENTIALS = (
 )
 
 
+def _check_account(
+    email: str, password: str, display_name: str, locale: str, timezone: str
+) -> None:
+    raise_problems(
+        email_problem(email),
+        password_problem(password),
+        required_problem(display_name, "/display_name"),
+        locale_problem(locale),
+        timezone_problem(timezone),
+    )
+
+
 class AccountService:
     """Sign-up, sign-in, sessions and the caller's own account, for one app's settings."""
 
@@ -189,13 +201,7 @@ class AccountService:
 
         An unverified account gets its confirmation mail in the same transaction."""
         email = normalize_email(email)
-        raise_problems(
-            email_problem(email),
-            password_problem(password),
-            required_problem(display_name, "/display_name"),
-            locale_problem(locale),
-            timezone_problem(timezone),
-        )
+        _check_account(email, password, display_name, locale, timezone)
         password_hash = await self.hash_password(password)
         async with db.transaction():
             if await User.exists().where(User.email == email):
@@ -231,8 +237,19 @@ class AccountService:
                 await self._send_verification(recipient)
         return user_id
 
+    def check_sign_up(self, data: schemas.SignUp) -> None:
+        """Raise ``InvalidInput`` for what is wrong with ``data`` whoever owns the address: the
+        part of signing up that is answered at once."""
+        _check_account(
+            normalize_email(data.email),
+            data.password,
+            data.display_name,
+            data.locale,
+            data.timezone,
+        )
+
     async def sign_up(self, data: schemas.SignUp) -> None:
-        """Create an unverified account; answers the same whether the address is known or not."""
+        """Create an unverified account; does the same whether the address is known or not."""
         try:
             await self.create_account(
                 email=data.email,
@@ -826,22 +843,21 @@ async def _member(organization_id: int, user_id: int) -> schemas.Member:
 
 async def add_member(
     principal: Principal, organization_id: int, data: schemas.MemberCreate
-) -> schemas.Member:
+) -> None:
+    """Add the account with the address to the organization and tell its owner by mail.
+
+    Nothing is said about the address: whether it has an account, or belongs to the
+    organization already, the answer is the same (an address without an account is left
+    alone)."""
     await authorize(principal, manages_organization, organization_id)
-    await _organization_row(organization_id)
+    organization = await _organization_row(organization_id)
     email = normalize_email(data.email)
     async with db.transaction():
-        user = await User.select(User.id).where(User.email == email).first()
-        if user is None:
-            raise NotFound(
-                "account_not_found",
-                N_("There is no account with the address {email}."),
-                email=email,
-            )
-        if await Membership.exists().where(
+        user = await User.select(*_RECIPIENT_COLUMNS).where(User.email == email).first()
+        if user is None or await Membership.exists().where(
             Membership.organization == organization_id, Membership.user == user["id"]
         ):
-            raise Conflict("already_member", N_("This person belongs to the organization already."))
+            return
         await Membership.insert(
             Membership(
                 organization=organization_id,
@@ -850,7 +866,12 @@ async def add_member(
                 created_at=now(),
             )
         )
-    return await _member(organization_id, int(user["id"]))
+        await _mail(
+            mails.MEMBER_ADDED,
+            user,
+            organization=organization["name"],
+            added_by=principal.display_name or "",
+        )
 
 
 async def organizations_only_administered_by(user_id: int) -> list[dict[str, Any]]:
