@@ -138,7 +138,7 @@ def _check_account(
 ) -> None:
     raise_problems(
         email_problem(email),
-        password_problem(password),
+        password_problem(password, personal=(email, display_name)),
         required_problem(display_name, "/display_name"),
         locale_problem(locale),
         timezone_problem(timezone),
@@ -524,7 +524,8 @@ class AccountService:
         """Set a new password; every other session of the account is signed out."""
         await self.confirm_password(principal, data.current_password, client_address=client_address)
         assert principal.user_id is not None
-        raise_problems(password_problem(data.new_password, "/new_password"))
+        personal = (principal.email or "", principal.display_name or "")
+        raise_problems(password_problem(data.new_password, "/new_password", personal=personal))
         new_hash = await self.hash_password(data.new_password)
         async with db.transaction():
             stamp = now()
@@ -565,7 +566,13 @@ class AccountService:
 
     async def reset_password(self, data: schemas.PasswordReset) -> None:
         """Set a new password with a reset token; all sessions of the account end."""
-        raise_problems(password_problem(data.new_password, "/new_password"))
+        holder = (
+            await OneTimeToken.select(OneTimeToken.email)
+            .where(OneTimeToken.token_hash == token_hash(data.token))
+            .first()
+        )
+        personal = (holder["email"],) if holder else ()
+        raise_problems(password_problem(data.new_password, "/new_password", personal=personal))
         new_hash = await self.hash_password(data.new_password)
         async with db.transaction():
             row = await self._use_token(data.token, PASSWORD_RESET)
