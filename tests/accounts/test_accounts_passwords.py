@@ -66,7 +66,13 @@ def test_easily_guessed_passwords_are_refused_with_a_hint(client, password):
 
 def test_a_password_made_of_the_accounts_address_or_name_is_refused(client, make_account):
     email = f"kwame.mensah-{uuid.uuid4().hex[:6]}@example.org"
-    for password in (email, email.upper(), f"{email.split('@')[0]}!", "KwameMensah", "Kwame Mensah"):
+    for password in (
+        email,
+        email.upper(),
+        f"{email.split('@')[0]}!",
+        "KwameMensah",
+        "Kwame Mensah",
+    ):
         response = client.post(
             "/api/v1/auth/signup?lang=es",
             json={

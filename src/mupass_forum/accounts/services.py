@@ -127,6 +127,8 @@ FROM account_translator_role t JOIN account_session s ON s."user" = t."user"
 WHERE s.token_hash = {}
 """
 
+_PRINCIPAL_BY_SESSION = _PRINCIPAL_QUERY.replace("s.token_hash = {}", "s.id = {}")
+
 INVALID_CREDENTIALS = (
     "invalid_credentials",
     N_("The email address or the password is not correct."),
@@ -420,11 +422,18 @@ class AccountService:
 
     async def principal_for_token(self, token: str) -> Principal | None:
         """The caller holding ``token``, or None when it is unknown, expired or revoked."""
+        return await self._principal(_PRINCIPAL_QUERY, token_hash(token))
+
+    async def principal_for_session(self, session_id: int) -> Principal | None:
+        """The caller of a session, as it stands now (for connections that outlive a request,
+        such as the board's live stream), or None once it has ended."""
+        return await self._principal(_PRINCIPAL_BY_SESSION, session_id)
+
+    async def _principal(self, sql: str, key: str | int) -> Principal | None:
         stamp = now()
-        hashed = token_hash(token)
         # Every authenticated request pays for this, so it is one round trip: the session
         # and its account first, then one row per organization role and translator locale.
-        rows = await Session.raw(_PRINCIPAL_QUERY, hashed, stamp, hashed, hashed)
+        rows = await Session.raw(sql, key, stamp, key, key)
         session = next((row for row in rows if row["kind"] == "session"), None)
         if session is None:
             return None
