@@ -14,7 +14,7 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Tag
 
-from mupass_forum import __version__, api_docs, db, pages
+from mupass_forum import __version__, api_contract, api_docs, db, pages
 from mupass_forum.accounts.authentication import (
     authentication_middleware,
     forget_stale_session,
@@ -261,6 +261,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=None,
         debug=False,
     )
+    api_contract.fix_options_answers(app)
     # Outermost, so that unknown routes and 405s get the request's locale and id as well.
     app.asgi_handler = RequestContext(
         app.asgi_handler,
