@@ -137,3 +137,12 @@ def test_bodies_that_are_not_json_are_refused(client, make_forum):
         headers={"content-type": "application/json; charset=utf-8"},
     )
     assert accepted.status_code == 202
+
+
+def test_a_body_beyond_the_bound_is_too_large(client):
+    body = b'{"email": "' + b"a" * 10_000_001 + b'"}'
+    response = client.post(
+        "/api/v1/auth/login", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
