@@ -66,8 +66,10 @@ def schemathesis(server: Server, *args: str) -> subprocess.CompletedProcess[str]
             "positive_data_acceptance",
             "--max-examples",
             str(EXAMPLES),
+            # One worker: on Python 3.11 hypothesis describing its filters from two threads
+            # at once trips CPython's AST recursion check (SystemError) now and then.
             "--workers",
-            "2",
+            "1",
             "--seed",
             "19",
             "--no-color",
