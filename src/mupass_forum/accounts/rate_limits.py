@@ -152,7 +152,11 @@ class RedisCounters:
 
     async def undo(self, key: str) -> None:
         with _redis_answers():
-            await self._redis.decr(self._prefix + key)
+            left = await self._redis.decr(self._prefix + key)
+            if left <= 0:
+                # Nothing left to count, or the window ended meanwhile and DECR made a key
+                # without expiry: either way, no window.
+                await self._redis.delete(self._prefix + key)
 
     async def clear(self, key: str) -> None:
         with _redis_answers():
