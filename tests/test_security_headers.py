@@ -66,3 +66,27 @@ def test_configured_origins_may_call_the_api(make_client):
     assert allowed.headers["access-control-allow-origin"] == "https://app.example"
     assert "authorization" in allowed.headers["access-control-allow-headers"].lower()
     assert "access-control-allow-origin" not in refused.headers
+
+
+def test_personal_answers_of_the_api_are_never_stored(client, make_forum, make_account):
+    forum = make_forum(status="registration_open")
+    account = make_account()
+    admin = forum.admin.headers
+    profile = {"given_name": "Ama", "family_name": "Mensah"}
+    assert client.put("/api/v1/me/profile", json=profile, headers=account.headers).is_success
+    for path, headers in (
+        ("/api/v1/me", account.headers),
+        ("/api/v1/me/profile", account.headers),
+        ("/api/v1/me/sessions", account.headers),
+        ("/api/v1/me/export", account.headers),
+        ("/api/v1/participants", account.headers),
+        (f"/api/v1/forums/{forum.slug}/registrations", admin),
+        (f"/api/v1/forums/{forum.slug}/registrations/export", admin),
+        (f"/api/v1/forums/{forum.slug}", {}),
+    ):
+        response = client.get(path, headers=headers)
+        assert response.status_code == 200, (path, response.text)
+        assert response.headers["cache-control"] == "no-store", path
+    # Problems too; reference data that is the same for everyone stays cacheable.
+    assert client.get("/api/v1/me").headers["cache-control"] == "no-store"
+    assert "public" in client.get("/api/v1/countries").headers["cache-control"]

@@ -42,6 +42,10 @@ def test_environment_values_are_parsed():
     assert settings.base_url == "https://forum.example.org"
     assert settings.interest_link_days == 14
     assert Settings().interest_link_days == 7
+    assert Settings().trusted_proxies == ()
+    assert Settings.from_env(
+        environ={"MUPASS_TRUSTED_PROXIES": "10.0.0.0/8, ::1"}
+    ).trusted_proxies == ("10.0.0.0/8", "::1")
 
 
 @pytest.mark.parametrize(
@@ -54,6 +58,8 @@ def test_environment_values_are_parsed():
         ("MUPASS_DEFAULT_TIMEZONE", "Mars/Olympus", "MUPASS_DEFAULT_TIMEZONE"),
         ("MUPASS_INTEREST_LINK_DAYS", "0", "MUPASS_INTEREST_LINK_DAYS"),
         ("MUPASS_LOG_LEVEL", "loud", "MUPASS_LOG_LEVEL"),
+        ("MUPASS_TRUSTED_PROXIES", "10.0.0.1, proxy.local", "MUPASS_TRUSTED_PROXIES"),
+        ("MUPASS_INTEREST_PER_CLIENT_PER_HOUR", "0", "MUPASS_INTEREST_PER_CLIENT_PER_HOUR"),
     ],
 )
 def test_bad_values_are_named(name, value, message):

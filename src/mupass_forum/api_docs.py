@@ -14,9 +14,10 @@ from pathlib import Path
 
 from litestar import Router
 from litestar.datastructures import CacheControlHeader
-from litestar.openapi.plugins import OpenAPIRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import OpenAPIRenderPlugin
 from litestar.static_files import create_static_files_router
 
+from mupass_forum.api_contract import ContractJsonRenderPlugin, ContractSwaggerRenderPlugin
 from mupass_forum.settings import Settings
 
 ASSETS_PATH = "/schema/assets"
@@ -25,15 +26,17 @@ ASSETS_DIR = Path(str(resources.files("swagger_ui") / "static"))
 
 
 def render_plugins() -> list[OpenAPIRenderPlugin]:
-    """Swagger UI at ``/schema`` (and ``/schema/swagger``) with the service's own assets."""
+    """Swagger UI at ``/schema`` (and ``/schema/swagger``) with the service's own assets, and
+    the document at ``/schema/openapi.json``; both as the service answers (``api_contract``)."""
     return [
-        SwaggerRenderPlugin(
+        ContractSwaggerRenderPlugin(
             js_url=f"{ASSETS_PATH}/swagger-ui-bundle.js",
             css_url=f"{ASSETS_PATH}/swagger-ui.css",
             standalone_preset_js_url=f"{ASSETS_PATH}/swagger-ui-standalone-preset.js",
             favicon=f"<link rel='icon' type='image/png' href='{ASSETS_PATH}/favicon-32x32.png'>",
             path="/swagger",
-        )
+        ),
+        ContractJsonRenderPlugin(),
     ]
 
 

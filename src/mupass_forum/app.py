@@ -14,7 +14,7 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Tag
 
-from mupass_forum import __version__, api_docs, db, pages
+from mupass_forum import __version__, api_contract, api_docs, db, pages
 from mupass_forum.accounts.authentication import (
     authentication_middleware,
     forget_stale_session,
@@ -29,6 +29,7 @@ from mupass_forum.accounts.controllers import (
 )
 from mupass_forum.accounts.pages import AccountPages
 from mupass_forum.accounts.services import AccountService
+from mupass_forum.api_requests import JSONRequestGuard
 from mupass_forum.board.controllers import (
     CategoryController,
     ModerationController,
@@ -86,7 +87,13 @@ from mupass_forum.request_context import (
     RequestContext,
     RequestIdLogFilter,
 )
-from mupass_forum.security import HTTPS_HEADERS, PAGE_HEADERS, SECURITY_HEADERS, cors_config
+from mupass_forum.security import (
+    API_HEADERS,
+    HTTPS_HEADERS,
+    PAGE_HEADERS,
+    SECURITY_HEADERS,
+    cors_config,
+)
 from mupass_forum.settings import Settings
 from mupass_forum.translations.controllers import (
     ForumTranslationController,
@@ -198,6 +205,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ForumTranslationController,
             board_live,
         ],
+        middleware=[JSONRequestGuard()],
     )
     board_service = BoardService(settings)
     board_backend = channels_backend(settings)
@@ -283,11 +291,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=None,
         debug=False,
     )
+    api_contract.fix_options_answers(app)
     # Outermost, so that unknown routes and 405s get the request's locale and id as well.
     app.asgi_handler = RequestContext(
         app.asgi_handler,
         extra_headers=SECURITY_HEADERS,
         https_headers=HTTPS_HEADERS,
         page_headers=PAGE_HEADERS,
+        api_headers=API_HEADERS,
     )
     return app

@@ -136,7 +136,9 @@ def serve(host: str, port: int, workers: int, reload: bool, demo: bool) -> None:
         workers=None if reload else workers,
         reload=reload,
         log_level=settings.log_level.lower(),
-        proxy_headers=True,
+        # Forwarded headers only from the proxies named (uvicorn's default trusts loopback).
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=list(settings.trusted_proxies) or None,
     )
 
 

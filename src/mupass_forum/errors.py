@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any, ClassVar
 
+import asyncpg
 import msgspec
 from babel.units import format_unit
 from litestar import Request, Response
@@ -458,7 +459,24 @@ def _http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> 
     return _respond(request, problem, headers)
 
 
+def _number_out_of_range(exc: Exception) -> bool:
+    """Whether the database driver refused a number too large for its column (SQLite's 64
+    bits, PostgreSQL's ``integer``); requests are checked before, this is the last line."""
+    if isinstance(exc, OverflowError):
+        return True
+    return isinstance(exc, asyncpg.DataError) and "out of" in str(exc) and "range" in str(exc)
+
+
 def _server_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if _number_out_of_range(exc):
+        log.warning("a number out of range reached the database: %s", exc)
+        problem = render_problem(
+            400,
+            "out_of_range",
+            N_("A number in the request is too large or too small."),
+            instance=request.url.path,
+        )
+        return _respond(request, problem)
     log.error(
         "unhandled error in %s %s (request id %s)",
         request.method,

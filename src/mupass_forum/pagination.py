@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from mupass_forum.api_requests import in_range
 from mupass_forum.errors import FieldError, InvalidInput
 from mupass_forum.i18n import N_
 
@@ -38,6 +39,11 @@ def decode_cursor(cursor: str, key_type: type[T]) -> T:
     """The sort key of ``cursor`` as ``key_type`` (e.g. ``tuple[str, int]``), or a 400."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        return msgspec.json.decode(raw, type=key_type)
+        key = msgspec.json.decode(raw, type=key_type)
     except (binascii.Error, ValueError, msgspec.DecodeError, msgspec.ValidationError) as exc:
         raise invalid_cursor() from exc
+    # A forged cursor must not carry a number the database's columns cannot hold.
+    values = key if isinstance(key, tuple | list) else (key,)
+    if any(isinstance(value, int) and not in_range(value) for value in values):
+        raise invalid_cursor()
+    return key

@@ -116,11 +116,14 @@ class RequestContext:
         extra_headers: dict[str, str] | None = None,
         https_headers: dict[str, str] | None = None,
         page_headers: dict[str, str] | None = None,
+        api_headers: dict[str, str] | None = None,
     ) -> None:
         self.app = app
         self.extra_headers = extra_headers or {}
         #: Sent with pages instead of the same-named ``extra_headers`` (their stricter policy).
         self.page_headers = page_headers or {}
+        #: Sent with the API's answers, unless the answer has its own.
+        self.api_headers = api_headers or {}
         #: Only sent over https (HSTS over plain http would be ignored or, behind a
         #: misconfigured proxy, pin a name to a scheme it does not serve).
         self.https_headers = https_headers or {}
@@ -161,6 +164,8 @@ class RequestContext:
                 asked = chosen
             else:
                 asked = None
+        elif scope["path"].startswith("/api/"):
+            extra = {**extra, **self.api_headers}
         if asked is not None:
             if asked not in supported:
                 if scope["type"] == ScopeType.HTTP:

@@ -26,6 +26,11 @@ PAGE_HEADERS: dict[str, str] = {
     "Cache-Control": "no-store",
 }
 
+#: Sent with the API's answers unless a handler sets its own (reference data such as countries
+#: is public): they are about someone (an account, registrations, exports) or depend on the
+#: caller's rights, and no browser or proxy should keep them.
+API_HEADERS: dict[str, str] = {"Cache-Control": "no-store"}
+
 #: Sent only with responses served over https.
 HTTPS_HEADERS: dict[str, str] = {
     "Strict-Transport-Security": "max-age=31536000; includeSubDomains",

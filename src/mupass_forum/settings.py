@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import ipaddress
 import os
 import secrets
 import tempfile
@@ -111,6 +112,10 @@ class Settings:
     redis_key_prefix: str = "mupass:"
     #: Origins allowed to call the API from a browser (CORS); none by default.
     cors_origins: tuple[str, ...] = ()
+    #: Addresses or networks of reverse proxies whose ``X-Forwarded-For`` and
+    #: ``X-Forwarded-Proto`` are believed; none by default, so that no client can choose the
+    #: address that per-address limits count.
+    trusted_proxies: tuple[str, ...] = ()
     #: Argon2id cost of password hashes; stored hashes are upgraded at the next sign-in.
     #: OWASP's argon2id minimum (19 MiB, two passes, one lane); see the README.
     password_hash_memory_kib: int = 19456
@@ -127,6 +132,8 @@ class Settings:
     consent_link_days: int = 365
     #: How long the link that confirms interest in a forum ("save the date") stays valid, in days.
     interest_link_days: int = 7
+    #: Interest forms one client address may send per hour (each may mail a stranger).
+    interest_per_client_per_hour: int = 20
     #: Days after a forum ends that its personal details (registration needs, interest, the
     #: photo list) are kept; a forum may set its own period.
     retention_days: int = 365
@@ -194,6 +201,7 @@ class Settings:
             "redis_url": str,
             "redis_key_prefix": str,
             "cors_origins": _words,
+            "trusted_proxies": _words,
             "password_hash_memory_kib": int,
             "password_hash_time_cost": int,
             "password_hash_concurrency": int,
@@ -203,6 +211,7 @@ class Settings:
             "login_failure_window_seconds": int,
             "consent_link_days": int,
             "interest_link_days": int,
+            "interest_per_client_per_hour": int,
             "retention_days": int,
             "consent_proof_days": int,
             "retention_max_days": int,
@@ -304,6 +313,15 @@ class Settings:
             raise SettingsError(f"{PREFIX}CONSENT_LINK_DAYS must be at least 1")
         if self.interest_link_days < 1:
             raise SettingsError(f"{PREFIX}INTEREST_LINK_DAYS must be at least 1")
+        for proxy in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError as exc:
+                raise SettingsError(
+                    f"{PREFIX}TRUSTED_PROXIES: {proxy!r} is not an IP address or network"
+                ) from exc
+        if self.interest_per_client_per_hour < 1:
+            raise SettingsError(f"{PREFIX}INTEREST_PER_CLIENT_PER_HOUR must be at least 1")
         if self.retention_days < 1 or self.consent_proof_days < 1:
             raise SettingsError(
                 f"{PREFIX}RETENTION_DAYS and {PREFIX}CONSENT_PROOF_DAYS must be at least 1"

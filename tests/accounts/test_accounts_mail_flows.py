@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from mupass_forum.accounts.services import AccountService
 from mupass_forum.accounts.tables import OneTimeToken
@@ -160,26 +163,46 @@ def test_password_reset_by_mail(mail_client, smtp_server, make_account):
     assert not smtp_server.received(to=unknown)
 
 
-async def test_a_reset_request_is_answered_before_the_address_is_looked_up(app, monkeypatch):
-    """A known address costs a token and a mail: answering after that would be slower for
-    known addresses than for unknown ones, and so tell them apart."""
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("request_password_reset", "/api/v1/auth/password-reset", {"email": new_email()}),
+        (
+            "sign_up",
+            "/api/v1/auth/signup",
+            {
+                "email": new_email(),
+                "password": "a good passphrase",
+                "display_name": "Ama",
+                "locale": "en",
+                "timezone": "Africa/Accra",
+            },
+        ),
+    ],
+)
+async def test_sign_up_and_reset_are_answered_before_the_address_is_looked_up(
+    app, monkeypatch, method, path, body
+):
+    """A known address costs a token and a mail (or a reminder instead of an account):
+    answering after that would take a different time for known and unknown addresses, and
+    so tell them apart."""
     answered = asyncio.Event()
     looked_up: list[bool] = []
 
-    async def request_password_reset(service, data):
+    async def look_up(service, data):
         looked_up.append(answered.is_set())
 
-    monkeypatch.setattr(AccountService, "request_password_reset", request_password_reset)
-    body = json.dumps({"email": new_email()}).encode()
+    monkeypatch.setattr(AccountService, method, look_up)
+    content = json.dumps(body).encode()
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
-        "scheme": "http", "path": "/api/v1/auth/password-reset",
-        "raw_path": b"/api/v1/auth/password-reset", "query_string": b"", "root_path": "",
+        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+        "root_path": "",
         "headers": [(b"host", b"testserver.local"), (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode())],
+                    (b"content-length", str(len(content)).encode())],
         "client": ("127.0.0.1", 50000), "server": ("testserver.local", 80), "state": {},
     }  # fmt: skip
-    requests = [{"type": "http.request", "body": body, "more_body": False}]
+    requests = [{"type": "http.request", "body": content, "more_body": False}]
     statuses: list[int] = []
 
     async def receive():
@@ -242,3 +265,65 @@ def test_a_password_change_is_announced_in_the_accounts_language(
     [message] = smtp_server.wait_for(to=account.email)
     assert message["Subject"] == "Se ha cambiado su contraseña"
     assert "Hola Test Person:" in text_of(message)
+
+
+def reset_tokens(client, email):
+    """The tokens of the reset links mailed to ``email``, oldest first."""
+    texts = client.blocking_portal.call(
+        OutboxMail.select(OutboxMail.text)
+        .where(OutboxMail.recipient == email, OutboxMail.template == "accounts.password_reset")
+        .order_by(OutboxMail.id)
+        .run
+    )
+    return [re.search(r"reset-password\?token=([\w-]+)", row["text"])[1] for row in texts]
+
+
+FRESH_PASSPHRASE = "a fresh passphrase"
+
+
+def confirm_reset(client, token, new_password=FRESH_PASSPHRASE):
+    return client.post(
+        "/api/v1/auth/password-reset/confirm", json={"token": token, "new_password": new_password}
+    )
+
+
+def test_a_newer_reset_link_voids_the_older_ones(client, make_account):
+    account = make_account()
+    for _ in range(2):
+        client.post("/api/v1/auth/password-reset", json={"email": account.email})
+    older, newer = reset_tokens(client, account.email)
+
+    refused = confirm_reset(client, older)
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["code"] == "invalid_token"
+    assert confirm_reset(client, newer).status_code == 204
+
+
+def test_a_password_change_voids_the_reset_links(client, make_account):
+    account = make_account()
+    client.post("/api/v1/auth/password-reset", json={"email": account.email})
+    [token] = reset_tokens(client, account.email)
+
+    changed = client.post(
+        "/api/v1/me/password",
+        json={"current_password": account.password, "new_password": "changed in between"},
+        headers=account.headers,
+    )
+    assert changed.status_code == 204
+    assert confirm_reset(client, token).status_code == 400
+    login = {"email": account.email, "password": "changed in between"}
+    assert client.post("/api/v1/auth/login", json=login).status_code == 200
+
+
+def test_a_reset_voids_the_other_reset_links(client, make_account, migrated):
+    account = make_account()
+    service = AccountService.from_settings(migrated)
+    client.post("/api/v1/auth/password-reset", json={"email": account.email})
+    [mailed] = reset_tokens(client, account.email)
+    # A second link issued outside the mail throttle, as an older one would still be around.
+    other, _ = client.blocking_portal.call(
+        service._issue_token, account.id, "password_reset", account.email, timedelta(hours=1)
+    )
+
+    assert confirm_reset(client, mailed).status_code == 204
+    assert confirm_reset(client, other, "yet another passphrase").status_code == 400

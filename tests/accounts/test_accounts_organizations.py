@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from mupass_forum.mail.tables import OutboxMail
+
 
 def test_an_organization_is_created_and_read_in_the_readers_language(
     client, make_account, make_organization
@@ -86,15 +88,9 @@ def test_admins_manage_members_and_the_last_admin_stays(client, make_account, ma
     base = f"/api/v1/organizations/{organization}/members"
 
     added = client.post(base, json={"email": newcomer.email.upper()}, headers=admin.headers)
-    assert added.status_code == 201
-    assert added.json()["role"] == "member"
-    assert (
-        client.post(base, json={"email": newcomer.email}, headers=admin.headers).json()["code"]
-        == "already_member"
-    )
-    nobody = client.post(base, json={"email": "nobody@example.org"}, headers=admin.headers)
-    assert nobody.status_code == 404
-    assert nobody.json()["code"] == "account_not_found"
+    assert added.status_code == 202
+    roles = {m["user_id"]: m["role"] for m in client.get(base, headers=admin.headers).json()}
+    assert roles[newcomer.id] == "member"
 
     me = client.get("/api/v1/me", headers=newcomer.headers).json()
     assert [entry["id"] for entry in me["organizations"]] == [organization]
@@ -110,6 +106,33 @@ def test_admins_manage_members_and_the_last_admin_stays(client, make_account, ma
     members = client.get(base, headers=newcomer.headers).json()
     assert [(member["user_id"], member["role"]) for member in members] == [(newcomer.id, "admin")]
     assert client.get(base, headers=admin.headers).status_code == 403
+
+
+def test_adding_a_member_tells_nothing_about_the_address_and_tells_the_person(
+    client, make_account, make_organization
+):
+    organization = make_organization(name=f"Institute {uuid.uuid4().hex[:6]}")
+    admin = make_account(organizations={organization["id"]: "admin"}, display_name="Ada Admin")
+    newcomer = make_account(locale="de")
+    base = f"/api/v1/organizations/{organization['id']}/members"
+
+    answers = [
+        client.post(base, json={"email": email}, headers=admin.headers)
+        for email in (newcomer.email, newcomer.email, f"nobody-{uuid.uuid4().hex}@example.org")
+    ]
+
+    assert {answer.status_code for answer in answers} == {202}
+    assert len({answer.text for answer in answers}) == 1
+    assert "nobody" not in answers[2].text
+    [told] = client.blocking_portal.call(
+        OutboxMail.select(OutboxMail.subject, OutboxMail.text)
+        .where(
+            OutboxMail.recipient == newcomer.email,
+            OutboxMail.template == "accounts.member_added",
+        )
+        .run
+    )
+    assert organization["name"] in told["subject"] and "Ada Admin" in told["text"]
 
 
 def test_translator_roles_show_in_the_principal(client, make_account):

@@ -44,7 +44,62 @@ def test_weak_passwords_are_refused(client, password, code):
 
 @pytest.mark.parametrize("length", [10, 64, 256])
 def test_long_passphrases_are_welcome(client, length):
-    assert sign_up(client, ("correct horse " * 20)[:length]).status_code == 202
+    assert sign_up(client, ("Wq7!zr9#Lm correct horse " * 12)[:length]).status_code == 202
+
+
+@pytest.mark.parametrize(
+    "password", [" " * 10, "a" * 10, "abcdefghij", "1234567890", "qwertzuiop", "september2030"]
+)
+def test_easily_guessed_passwords_are_refused_with_a_hint(client, password):
+    german = sign_up(client, password, lang="de")
+    french = sign_up(client, password, lang="fr")
+
+    assert german.status_code == french.status_code == 400
+    error = german.json()["errors"][0]
+    assert (error["pointer"], error["code"]) in {
+        ("/password", "weak_password"),
+        ("/password", "common_password"),
+    }
+    if error["code"] == "weak_password":
+        assert error["detail"].startswith("Dieses Passwort ist zu leicht zu erraten.")
+        assert french.json()["errors"][0]["detail"].startswith("Ce mot de passe")
+
+
+def test_a_password_made_of_the_accounts_address_or_name_is_refused(client, make_account):
+    email = f"kwame.mensah-{uuid.uuid4().hex[:6]}@example.org"
+    for password in (
+        email,
+        email.upper(),
+        f"{email.split('@')[0]}!",
+        "KwameMensah",
+        "Kwame Mensah",
+    ):
+        response = client.post(
+            "/api/v1/auth/signup?lang=es",
+            json={
+                "email": email,
+                "password": password,
+                "display_name": "Kwame Mensah",
+                "locale": "en",
+                "timezone": "Africa/Accra",
+            },
+        )
+        assert response.status_code == 400, password
+        error = response.json()["errors"][0]
+        assert error["code"] == "personal_password", password
+        assert "nombre" in error["detail"]
+
+    account = make_account()
+    changed = client.post(
+        "/api/v1/me/password",
+        json={"current_password": account.password, "new_password": account.email},
+        headers=account.headers,
+    )
+    assert changed.json()["errors"][0] == {
+        "detail": "Please do not build your password from your name or email address.",
+        "code": "personal_password",
+        "pointer": "/new_password",
+    }
 
 
 def stored_hash(client, user_id):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import redis
 
@@ -104,6 +105,44 @@ def test_two_processes_sharing_redis_share_one_limit(make_client, make_account, 
     assert keys
     # Addresses and emails are hashed before they become keys.
     assert all(account.email.encode() not in key for key in keys)
+
+
+def parallel_failures(clients, email, count):
+    """``count`` wrong guesses at once, spread over ``clients``; their statuses."""
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        futures = [pool.submit(fail, clients[i % len(clients)], email) for i in range(count)]
+        return sorted(future.result().status_code for future in futures)
+
+
+def test_parallel_guesses_cannot_pass_the_accounts_limit(make_client, make_account):
+    client = make_client(login_failures_per_account=5)
+    account = make_account(sign_in=False)
+
+    assert parallel_failures([client], account.email, 15) == [401] * 5 + [429] * 10
+
+
+def test_parallel_guesses_on_two_processes_sharing_redis_cannot_pass_the_limit(
+    make_client, make_account, redis_prefix
+):
+    settings = {
+        "redis_url": TEST_REDIS_URL,
+        "redis_key_prefix": redis_prefix,
+        "login_failures_per_account": 5,
+    }
+    clients = [make_client(**settings), make_client(**settings)]
+    account = make_account(sign_in=False)
+
+    assert parallel_failures(clients, account.email, 20) == [401] * 5 + [429] * 15
+
+
+def test_successful_sign_ins_do_not_use_up_the_addresss_limit(make_client, make_account):
+    client = make_client(login_failures_per_address=3)
+    account = make_account(sign_in=False)
+    login = {"email": account.email, "password": account.password}
+
+    assert [client.post("/api/v1/auth/login", json=login).status_code for _ in range(6)] == [
+        200
+    ] * 6
 
 
 def test_sign_in_answers_503_while_redis_is_down(make_client, make_account):

@@ -90,7 +90,7 @@ MATRIX: list[tuple[str, Request, tuple[int, ...]]] = [
             f"/api/v1/organizations/{w.org_a}/members",
             {"email": w.fresh_email(), "role": "member"},
         ),
-        (401, 403, 403, 201, 403, 201),
+        (401, 403, 403, 202, 403, 202),
     ),
     (
         "make a member of A admin",

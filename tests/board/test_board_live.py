@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -169,3 +170,73 @@ def test_events_travel_through_a_shared_channels_backend(
         assert response.status_code == 201
         event = next_event(ws)
     assert event["post_id"] == response.json()["id"]
+
+
+def closed_with(ws) -> tuple[list[dict[str, Any]], dict[str, Any], int]:
+    """What arrives until the server closes the socket: events, the error, the close code."""
+    received = []
+    with pytest.raises(WebSocketDisconnect) as closed:
+        while True:
+            received.append(ws.receive_json(timeout=15))
+    *events, error = received
+    return events, error, closed.value.code
+
+
+@pytest.fixture
+def quick_recheck(monkeypatch):
+    """Access is asked again every 0.2 s instead of every few seconds."""
+    from mupass_forum.board import live
+
+    monkeypatch.setattr(live, "RECHECK_SECONDS", 0.2)
+    return lambda: time.sleep(0.5)
+
+
+def test_signing_out_closes_the_live_stream(
+    client, make_account, make_category, make_thread, reply, board_admin, quick_recheck
+):
+    thread = make_thread(board_admin, make_category(read_access="signed_in"))
+    person = make_account()
+
+    with client.websocket_connect(LIVE) as ws:
+        ws.send_json({"type": "auth", "token": person.token})
+        ws.send_json({"type": "subscribe", "threads": [thread["id"]]})
+        receive_until_ready(ws)
+        assert client.post("/api/v1/auth/logout", headers=person.headers).status_code == 204
+        quick_recheck()
+        reply(board_admin, thread, "After the sign-out")
+        events, error, code = closed_with(ws)
+
+    assert events == []
+    assert (error["type"], error["code"], code) == ("error", "session_ended", 4401)
+
+
+def test_a_cancelled_seat_closes_the_participants_stream(
+    client, make_account, make_category, make_thread, make_forum, reply, board_admin, quick_recheck
+):
+    from tests.registrations.conftest import register
+
+    forum = make_forum(status="registration_open", capacity=5)
+    seated = make_account()
+    register(client, forum, seated)
+    workshop = make_category(
+        read_access="participants", post_access="participants", forum_id=forum.id
+    )
+    thread = make_thread(board_admin, workshop)
+
+    with client.websocket_connect(LIVE, headers=seated.headers) as ws:
+        ws.send_json({"type": "subscribe", "categories": [workshop["id"]]})
+        receive_until_ready(ws)
+        first = reply(board_admin, thread, "While seated")
+        assert next_event(ws)["post_id"] == first["id"]
+        cancelled = client.post(
+            f"/api/v1/forums/{forum.slug}/registrations/mine/cancel",
+            json={},
+            headers=seated.headers,
+        )
+        assert cancelled.status_code == 200, cancelled.text
+        quick_recheck()
+        reply(board_admin, thread, "After the cancellation")
+        events, error, code = closed_with(ws)
+
+    assert events == []
+    assert (error["code"], code) == ("not_found", 4404)

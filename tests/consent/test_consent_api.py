@@ -199,10 +199,9 @@ def test_only_organizers_publish_notices_in_every_language(client, forum, make_a
 
 
 def test_an_organizer_records_a_decision_on_site(client, make_forum, make_account):
-    forum = make_forum(
-        status="held", starts_at="2020-03-02T09:00:00", ends_at="2020-03-03T17:00:00"
-    )
+    forum = make_forum(status="registration_open")
     organizer, person = make_account(), make_account(locale="es")
+    register(client, forum, person)
     response = client.post(
         f"/api/v1/forums/{forum.slug}/roles",
         json={"user_id": organizer.id, "role": "organizer"},
@@ -220,7 +219,7 @@ def test_an_organizer_records_a_decision_on_site(client, make_forum, make_accoun
     assert latest["channel"]["value"] == "on_site" and latest["actor_id"] == organizer.id
     # The person's own language, unless the organizer says which one they read it in.
     assert latest["notice_locale"] == "es"
-    (receipt,) = mails_to(client, person.email)
+    receipt = mails_to(client, person.email)[-1]
     assert "En el lugar, por un organizador" in receipt["text"]
     assert "Rojo: ni fotos ni vídeos" in receipt["text"]
     response = client.post(
@@ -245,6 +244,33 @@ def test_an_organizer_records_a_decision_on_site(client, make_forum, make_accoun
     assert client.get(url, headers=organizer.headers).json()["user_id"] == person.id
     missing = f"/api/v1/forums/{forum.slug}/consent/987654321"
     assert client.post(missing, json={"choices": ALL}, headers=organizer.headers).status_code == 404
+
+
+def test_organizers_see_and_record_consent_only_of_people_registered_for_their_forum(
+    client, make_forum, make_account
+):
+    forum, other_forum = (
+        make_forum(status="registration_open"),
+        make_forum(status="registration_open"),
+    )
+    registered, elsewhere, unregistered = make_account(), make_account(), make_account()
+    register(client, forum, registered)
+    register(client, other_forum, elsewhere)
+    base = f"/api/v1/forums/{forum.slug}/consent"
+
+    assert client.get(f"{base}/{registered.id}", headers=forum.admin.headers).status_code == 200
+    answers = []
+    for person_id in (elsewhere.id, unregistered.id, 987654321):
+        read = client.get(f"{base}/{person_id}", headers=forum.admin.headers)
+        written = client.post(
+            f"{base}/{person_id}", json={"choices": ALL}, headers=forum.admin.headers
+        )
+        assert read.status_code == written.status_code == 404
+        answers.append((read.json()["code"], read.json()["detail"], written.json()["code"]))
+    # An existing account and a missing one are answered alike: ids cannot be enumerated.
+    assert len(set(answers)) == 1
+    for person in (elsewhere, unregistered):
+        assert not any(m["template"] == "consent.recorded" for m in mails_to(client, person.email))
 
 
 def test_a_profile_edit_writes_no_consent_event(client, forum, make_account):

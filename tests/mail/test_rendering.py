@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -124,3 +125,32 @@ def test_the_services_links_open_pages_in_the_mails_language(app):
     assert "withdrawal?token=xyz&lang=fr." in mail.text
     # Only the service's own links (``link``, ``url``, ``*_link``, ``*_url``) are changed.
     assert "https://city.example.org/?q=1\n" in mail.text
+
+
+GREETING = MailTemplate(
+    name="test.greeting",
+    subject="Hello {display_name}",
+    paragraphs=(
+        "Hello {display_name}, {organizer} wrote: {note}",
+        "Withdraw at {consent_link}.",
+    ),
+    action=("Confirm", "link"),
+)
+
+
+def test_only_the_services_own_links_become_links_in_html(app):
+    context = {
+        "display_name": "confirm at https://evil.example/confirm?x=1 now",
+        "organizer": "http://also-evil.example",
+        "note": "see https://forum.example.org.evil.example/",
+        "link": "https://forum.example.org/account/verify?token=abc",
+        "consent_link": "https://forum.example.org/consent/withdrawal?token=xyz",
+    }
+
+    mail = render(GREETING, "en", None, context)
+
+    assert "evil.example" in mail.html
+    hrefs = re.findall(r'href="([^"]+)"', mail.html)
+    assert hrefs and all(href.startswith("https://forum.example.org/") for href in hrefs)
+    assert not any("evil" in href for href in hrefs)
+    assert ">https://forum.example.org/consent/withdrawal?token=xyz&amp;lang=en</a>." in mail.html

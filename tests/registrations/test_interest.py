@@ -168,3 +168,32 @@ def test_links_live_as_long_as_the_setting_says(make_mail_client, smtp_server, m
     age_link(client, email, 1.5)
     expired = confirm(client, forum, token_of(mail))
     assert (expired.status_code, expired.json()["code"]) == (410, "interest_link_expired")
+
+
+def interest_mails(client, email: str) -> int:
+    from mupass_forum.mail.tables import OutboxMail
+
+    return client.blocking_portal.call(OutboxMail.count().where(OutboxMail.recipient == email).run)
+
+
+def test_interest_mails_to_one_address_are_bounded(client, make_forum) -> None:
+    forum = make_forum(status="announced")
+    email = new_email()
+
+    answers = [interest(client, forum, email) for _ in range(20)]
+
+    assert {answer.status_code for answer in answers} == {202}
+    assert len({answer.text for answer in answers}) == 1
+    assert interest_mails(client, email) == 3
+
+
+def test_interest_forms_from_one_client_are_bounded(make_client, make_forum) -> None:
+    client = make_client(interest_per_client_per_hour=4)
+    forum = make_forum(status="announced")
+
+    statuses = [interest(client, forum, new_email()).status_code for _ in range(6)]
+
+    assert statuses == [202] * 4 + [429] * 2
+    refused = interest(client, forum, new_email())
+    assert refused.json()["code"] == "too_many_requests"
+    assert 1 <= int(refused.headers["retry-after"]) <= 3600

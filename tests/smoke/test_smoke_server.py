@@ -86,6 +86,32 @@ def test_a_sign_up_mails_its_confirmation_link(server: Server, smtp: SmtpServer)
     assert sign_in(server.url, email, password)
 
 
+def session_addresses(base_url: str, email: str, password: str, forwarded_for: str) -> set[str]:
+    """Sign in claiming to come from ``forwarded_for``; the addresses the sessions record."""
+    signed_in = httpx.post(
+        f"{base_url}/api/v1/auth/login",
+        json={"email": email, "password": password},
+        headers={"X-Forwarded-For": forwarded_for},
+        timeout=10,
+    )
+    assert signed_in.status_code == 200, signed_in.text
+    headers = {"Authorization": f"Bearer {signed_in.json()['token']}"}
+    sessions = httpx.get(f"{base_url}/api/v1/me/sessions", headers=headers, timeout=10).json()
+    return {session["client_address"] for session in sessions}
+
+
+def test_forwarded_headers_count_only_from_the_proxies_named(
+    server: Server, start_server, smtp: SmtpServer
+):
+    email = f"person-{uuid.uuid4().hex[:10]}@example.org"
+    password = sign_up(server.url, smtp, email)
+
+    # By default nobody is a proxy, loopback included: the header cannot choose the address.
+    assert session_addresses(server.url, email, password, "203.0.113.9") == {"127.0.0.1"}
+    behind_proxy = start_server(MUPASS_TRUSTED_PROXIES="127.0.0.1/32, ::1")
+    assert "203.0.113.9" in session_addresses(behind_proxy.url, email, password, "203.0.113.9")
+
+
 def test_the_documentation_page_loads_nothing_from_elsewhere(server: Server):
     page = httpx.get(f"{server.url}/schema", timeout=10)
 

@@ -43,12 +43,15 @@ class AuthController(Controller):
         self, data: JSONBody[schemas.SignUp], account_service: NamedDependency[AccountService]
     ) -> Response[schemas.Accepted]:
         """Create an account; a link to confirm the address is sent by mail."""
-        await account_service.sign_up(data)
+        account_service.check_sign_up(data)
+        # Answered before the address is looked up, as a reset is: a known address costs a
+        # reminder instead of an account, and the time of the answer would tell them apart.
         return _accepted(
             N_(
                 "Thank you. If the address can be used, you will receive a mail with a link "
                 "to confirm it."
-            )
+            ),
+            background=BackgroundTask(account_service.sign_up, data),
         )
 
     @post(
@@ -263,15 +266,24 @@ class OrganizationController(Controller):
         operation_id="add_organization_member",
         summary="Add a member",
         guards=[requires_organization_admin],
+        status_code=HTTP_202_ACCEPTED,
     )
     async def add_member(
         self,
         organization_id: FromPath[int],
         data: JSONBody[schemas.MemberCreate],
         principal: NamedDependency[Principal],
-    ) -> schemas.Member:
-        """Add an existing account to the institute as member or admin."""
-        return await services.add_member(principal, organization_id, data)
+    ) -> Response[schemas.Accepted]:
+        """Add the account with an address to the institute as member or admin; its owner is
+        told by mail. The answer is the same whether the address has an account or not."""
+        await services.add_member(principal, organization_id, data)
+        return _accepted(
+            N_(
+                "If there is an account with this address, the person now belongs to the "
+                "organization and has been told by mail. If not, please ask them to sign up "
+                "first."
+            )
+        )
 
     @patch(
         "/{organization_id:int}/members/{user_id:int}",

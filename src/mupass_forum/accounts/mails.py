@@ -80,3 +80,19 @@ PASSWORD_CHANGED = MailTemplate(
     ),
     action=(N_("Choose a new password"), "link"),
 )
+
+MEMBER_ADDED = MailTemplate(
+    name="accounts.member_added",
+    subject=N_("You now belong to {organization}"),
+    paragraphs=(
+        N_("Hello {display_name},"),
+        N_(
+            "{added_by} has added you to {organization} on the MUPASS dialogue forums. You "
+            "can see the organizations you belong to on your account page."
+        ),
+    ),
+    footer=N_(
+        "If you do not know this organization, tell the forum team: an organization's admins "
+        "can remove you again."
+    ),
+)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from importlib.resources import files
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn import zxcvbn  # type: ignore[import-untyped]
 
 from mupass_forum.errors import FieldError
 from mupass_forum.i18n import N_
@@ -17,6 +20,11 @@ from mupass_forum.i18n import N_
 MIN_LENGTH = 10
 #: Long passphrases are welcome; the bound only keeps hashing time predictable.
 MAX_LENGTH = 256
+#: zxcvbn's score (0-4) a new password needs: 3 is "safely unguessable", about 10^8 guesses
+#: and more, out of reach of online guessing and costly offline against argon2id.
+MIN_STRENGTH = 3
+#: zxcvbn refuses longer input; a weak start makes a weak password anyway.
+STRENGTH_CHECKED_LENGTH = 72
 
 
 @lru_cache(maxsize=1)
@@ -28,9 +36,12 @@ def common_passwords() -> frozenset[str]:
     )
 
 
-def password_problem(password: str, pointer: str = "/password") -> FieldError | None:
+def password_problem(
+    password: str, pointer: str = "/password", *, personal: Sequence[str] = ()
+) -> FieldError | None:
     """Why ``password`` is not acceptable, or None. Length is checked here as well as in the
-    input structs, so that the CLI and services apply the same rules."""
+    input structs, so that the CLI and services apply the same rules; ``personal`` are the
+    account's own details (address, name), which make a password easy to guess."""
     if len(password) < MIN_LENGTH:
         return FieldError(
             N_("Must be at least {limit} characters long."),
@@ -51,7 +62,47 @@ def password_problem(password: str, pointer: str = "/password") -> FieldError | 
             "common_password",
             pointer=pointer,
         )
-    return None
+    return _strength_problem(password, pointer, personal)
+
+
+def _personal_words(personal: Sequence[str]) -> list[str]:
+    """The details and their parts: an address, its name before the @, each word of a name."""
+    words = []
+    for detail in personal:
+        detail = detail.strip().lower()
+        if not detail:
+            continue
+        words.append(detail)
+        if "@" in detail:
+            words.append(detail.split("@", 1)[0])
+        words.extend(part for part in re.split(r"[@.\s_+-]+", detail) if len(part) >= 3)
+    return words
+
+
+def _strength_problem(password: str, pointer: str, personal: Sequence[str]) -> FieldError | None:
+    """zxcvbn's estimate: repeats, sequences, keyboard walks, dates, common words and the
+    account's own details all count as few guesses."""
+    words = _personal_words(personal)
+    estimate = zxcvbn(password[:STRENGTH_CHECKED_LENGTH], user_inputs=words)
+    if estimate["score"] >= MIN_STRENGTH:
+        return None
+    uses_personal = any(
+        match.get("dictionary_name") == "user_inputs" for match in estimate["sequence"]
+    ) or any(word in password.lower() for word in words)
+    if uses_personal:
+        return FieldError(
+            N_("Please do not build your password from your name or email address."),
+            "personal_password",
+            pointer=pointer,
+        )
+    return FieldError(
+        N_(
+            "This password is too easy to guess. A few unusual words, or a longer password "
+            "without repeats, sequences or dates, are much harder."
+        ),
+        "weak_password",
+        pointer=pointer,
+    )
 
 
 #: Threads that hash passwords, one pool per size, shared by every app of the process.

@@ -1,8 +1,10 @@
-"""Failed sign-ins counted per account and per client address, in the process or in Redis.
+"""Sign-in attempts counted per account and per client address, in the process or in Redis.
 
-Counters are fixed windows: the first failure opens a window of ``window_seconds``; once a
-counter reaches its limit, sign-ins for that account (or from that address) are refused with
-429 until the window ends. With Redis, every server process shares the same counters.
+Counters are fixed windows: the first attempt opens a window of ``window_seconds``; an attempt
+is counted before its password is checked and taken back when it succeeds, so what stays are
+the failures. Once a counter is past its limit, sign-ins for that account (or from that
+address) are refused with 429 until the window ends. With Redis, every server process shares
+the same counters.
 """
 
 from __future__ import annotations
@@ -25,8 +27,13 @@ class Counters(Protocol):
     async def read(self, key: str) -> tuple[int, int]:
         """The count under ``key`` and the seconds until its window ends (0 when none)."""
 
-    async def hit(self, key: str, window_seconds: int) -> None:
-        """Count one more, opening a window when there is none."""
+    async def hit(self, key: str, window_seconds: int) -> tuple[int, int]:
+        """Count one more, opening a window when there is none, and return the new count and
+        the seconds until its window ends, in one step: concurrent hits never see the same
+        count."""
+
+    async def undo(self, key: str) -> None:
+        """Take back one hit of the current window (none when it has ended)."""
 
     async def clear(self, key: str) -> None: ...
 
@@ -55,12 +62,20 @@ class MemoryCounters:
             return 0, 0
         return window[0], max(1, round(window[1] - time.monotonic()))
 
-    async def hit(self, key: str, window_seconds: int) -> None:
+    async def hit(self, key: str, window_seconds: int) -> tuple[int, int]:
+        # No await from reading to writing: atomic within the event loop.
         window = self._current(key)
         if window is None:
-            self._windows[key] = (1, time.monotonic() + window_seconds)
+            window = (1, time.monotonic() + window_seconds)
         else:
-            self._windows[key] = (window[0] + 1, window[1])
+            window = (window[0] + 1, window[1])
+        self._windows[key] = window
+        return window[0], max(1, round(window[1] - time.monotonic()))
+
+    async def undo(self, key: str) -> None:
+        window = self._current(key)
+        if window is not None:
+            self._windows[key] = (max(0, window[0] - 1), window[1])
 
     async def clear(self, key: str) -> None:
         self._windows.pop(key, None)
@@ -125,13 +140,23 @@ class RedisCounters:
             return 0, 0
         return int(count), max(1, int(ttl))
 
-    async def hit(self, key: str, window_seconds: int) -> None:
+    async def hit(self, key: str, window_seconds: int) -> tuple[int, int]:
         with _redis_answers():
             async with self._redis.pipeline(transaction=True) as pipe:
                 pipe.incr(self._prefix + key)
-                # NX: only the first failure of a window sets its end.
+                # NX: only the first hit of a window sets its end.
                 pipe.expire(self._prefix + key, window_seconds, nx=True)
-                await pipe.execute()
+                pipe.ttl(self._prefix + key)
+                count, _, ttl = await pipe.execute()
+        return int(count), max(1, int(ttl))
+
+    async def undo(self, key: str) -> None:
+        with _redis_answers():
+            left = await self._redis.decr(self._prefix + key)
+            if left <= 0:
+                # Nothing left to count, or the window ended meanwhile and DECR made a key
+                # without expiry: either way, no window.
+                await self._redis.delete(self._prefix + key)
 
     async def clear(self, key: str) -> None:
         with _redis_answers():
@@ -148,20 +173,31 @@ def _key(kind: str, value: str) -> str:
 
 @dataclass
 class LoginThrottle:
+    """Sign-in attempts per account and per client address.
+
+    An attempt is counted before its password is checked, in one atomic step per counter, so
+    that parallel guesses cannot all pass a check made before any of them was counted; a
+    successful attempt is taken back again.
+    """
+
     counters: Counters
     per_account: int
     per_address: int
     window_seconds: int
 
-    async def check(self, email: str, address: str) -> None:
-        """Raise ``TooManyRequests`` while the account or the address is locked out."""
-        waits = []
-        for key, limit in (
+    def _keys(self, email: str, address: str) -> tuple[tuple[str, int], tuple[str, int]]:
+        return (
             (_key("login-failures:account", email), self.per_account),
             (_key("login-failures:address", address), self.per_address),
-        ):
-            count, seconds_left = await self.counters.read(key)
-            if count >= limit:
+        )
+
+    async def attempt(self, email: str, address: str) -> None:
+        """Count an attempt; raise ``TooManyRequests`` when it is one too many for the account
+        or the address."""
+        waits = []
+        for key, limit in self._keys(email, address):
+            count, seconds_left = await self.counters.hit(key, self.window_seconds)
+            if count > limit:
                 waits.append(seconds_left)
         if waits:
             raise TooManyRequests(
@@ -170,12 +206,11 @@ class LoginThrottle:
                 N_("Too many failed sign-in attempts. Please try again in {duration}."),
             )
 
-    async def failed(self, email: str, address: str) -> None:
-        await self.counters.hit(_key("login-failures:account", email), self.window_seconds)
-        await self.counters.hit(_key("login-failures:address", address), self.window_seconds)
-
-    async def succeeded(self, email: str) -> None:
-        await self.counters.clear(_key("login-failures:account", email))
+    async def succeeded(self, email: str, address: str) -> None:
+        """The attempt was right: the account starts afresh and the address is not charged."""
+        (account_key, _), (address_key, _) = self._keys(email, address)
+        await self.counters.clear(account_key)
+        await self.counters.undo(address_key)
 
 
 @dataclass
@@ -192,9 +227,25 @@ class MailThrottle:
     window_seconds: int = 3600
 
     async def allow(self, kind: str, email: str) -> bool:
-        key = _key(f"mails:{kind}", email)
-        count, _ = await self.counters.read(key)
-        if count >= self.per_recipient:
-            return False
-        await self.counters.hit(key, self.window_seconds)
-        return True
+        count, _ = await self.counters.hit(_key(f"mails:{kind}", email), self.window_seconds)
+        return count <= self.per_recipient
+
+
+@dataclass
+class ClientThrottle:
+    """At most ``limit`` requests of one kind per client address and hour, for forms that
+    anyone may send without an account (the interest form)."""
+
+    counters: Counters
+    window_seconds: int = 3600
+
+    async def hit(self, kind: str, address: str, limit: int) -> None:
+        count, seconds_left = await self.counters.hit(
+            _key(f"requests:{kind}", address), self.window_seconds
+        )
+        if count > limit:
+            raise TooManyRequests(
+                seconds_left,
+                "too_many_requests",
+                N_("Too many requests from your network. Please try again in {duration}."),
+            )

@@ -26,6 +26,7 @@ from mupass_forum.accounts.authorization import (
 from mupass_forum.accounts.passwords import Passwords, password_problem
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.rate_limits import (
+    ClientThrottle,
     Counters,
     LoginThrottle,
     MailThrottle,
@@ -125,10 +126,24 @@ FROM account_translator_role t JOIN account_session s ON s."user" = t."user"
 WHERE s.token_hash = {}
 """
 
+_PRINCIPAL_BY_SESSION = _PRINCIPAL_QUERY.replace("s.token_hash = {}", "s.id = {}")
+
 INVALID_CREDENTIALS = (
     "invalid_credentials",
     N_("The email address or the password is not correct."),
 )
+
+
+def _check_account(
+    email: str, password: str, display_name: str, locale: str, timezone: str
+) -> None:
+    raise_problems(
+        email_problem(email),
+        password_problem(password, personal=(email, display_name)),
+        required_problem(display_name, "/display_name"),
+        locale_problem(locale),
+        timezone_problem(timezone),
+    )
 
 
 class AccountService:
@@ -148,6 +163,7 @@ class AccountService:
             window_seconds=settings.login_failure_window_seconds,
         )
         self.mail_throttle = MailThrottle(counters)
+        self.client_throttle = ClientThrottle(counters)
         # Compared against when an address is unknown, so that the answer takes as long as
         # for a known one and does not reveal which addresses have accounts.
         self._decoy_hash = self.passwords.hash(secrets.token_urlsafe(16))
@@ -188,13 +204,7 @@ class AccountService:
 
         An unverified account gets its confirmation mail in the same transaction."""
         email = normalize_email(email)
-        raise_problems(
-            email_problem(email),
-            password_problem(password),
-            required_problem(display_name, "/display_name"),
-            locale_problem(locale),
-            timezone_problem(timezone),
-        )
+        _check_account(email, password, display_name, locale, timezone)
         password_hash = await self.hash_password(password)
         async with db.transaction():
             if await User.exists().where(User.email == email):
@@ -230,8 +240,19 @@ class AccountService:
                 await self._send_verification(recipient)
         return user_id
 
+    def check_sign_up(self, data: schemas.SignUp) -> None:
+        """Raise ``InvalidInput`` for what is wrong with ``data`` whoever owns the address: the
+        part of signing up that is answered at once."""
+        _check_account(
+            normalize_email(data.email),
+            data.password,
+            data.display_name,
+            data.locale,
+            data.timezone,
+        )
+
     async def sign_up(self, data: schemas.SignUp) -> None:
-        """Create an unverified account; answers the same whether the address is known or not."""
+        """Create an unverified account; does the same whether the address is known or not."""
         try:
             await self.create_account(
                 email=data.email,
@@ -311,6 +332,15 @@ class AccountService:
         )
         return token, stamp + lifetime
 
+    async def _void_tokens(self, user_id: int, purpose: str) -> None:
+        """Spend every unused token of the account for ``purpose``: after a password changes, or
+        when a newer link is sent, the links mailed before must stop working."""
+        await OneTimeToken.update({OneTimeToken.used_at: now()}).where(
+            OneTimeToken.user == user_id,
+            OneTimeToken.purpose == purpose,
+            OneTimeToken.used_at.is_null(),
+        )
+
     async def _use_token(self, token: str, purpose: str) -> dict[str, Any]:
         """Spend a one-time token (inside the caller's transaction) and return its row."""
         row = (
@@ -347,7 +377,7 @@ class AccountService:
     ) -> schemas.SignedIn:
         """Check the password and open a new session with a new token."""
         email = normalize_email(data.email)
-        await self.throttle.check(email, client_address)
+        await self.throttle.attempt(email, client_address)
         user = (
             await User.select(User.id, User.password_hash, User.email_verified_at)
             .where(User.email == email)
@@ -355,8 +385,8 @@ class AccountService:
         )
         stored_hash = user["password_hash"] if user else self._decoy_hash
         if not await self._verify_password(stored_hash, data.password) or user is None:
-            await self.throttle.failed(email, client_address)
             raise NotAuthenticated(*INVALID_CREDENTIALS)
+        await self.throttle.succeeded(email, client_address)
         if user["email_verified_at"] is None:
             raise Forbidden(
                 "email_not_verified",
@@ -365,7 +395,6 @@ class AccountService:
                     "sent you. Signing up again sends a new link."
                 ),
             )
-        await self.throttle.succeeded(email)
         user_id = int(user["id"])
         if self.passwords.needs_rehash(stored_hash):
             await User.update({User.password_hash: await self.hash_password(data.password)}).where(
@@ -394,13 +423,20 @@ class AccountService:
 
     async def principal_for_token(self, token: str) -> Principal | None:
         """The caller holding ``token``, or None when it is unknown, expired or revoked."""
+        return await self._principal(_PRINCIPAL_QUERY, token_hash(token))
+
+    async def principal_for_session(self, session_id: int) -> Principal | None:
+        """The caller of a session, as it stands now (for connections that outlive a request,
+        such as the board's live stream), or None once it has ended."""
+        return await self._principal(_PRINCIPAL_BY_SESSION, session_id)
+
+    async def _principal(self, sql: str, key: str | int) -> Principal | None:
         stamp = now()
-        hashed = token_hash(token)
         # Every authenticated request pays for this, so it is one round trip: the session
         # and its account first, then one row per organization role and translator locale.
-        # Bounded by the token's index: inline on SQLite, so that a crowd of requests does not
-        # queue for the reader threads before each can even start.
-        rows = await db.read_indexed(_PRINCIPAL_QUERY, hashed, stamp, hashed, hashed)
+        # Bounded by an index (the token's, the session's): inline on SQLite, so that a crowd of
+        # requests does not queue for the reader threads before each can even start.
+        rows = await db.read_indexed(sql, key, stamp, key, key)
         session = next((row for row in rows if row["kind"] == "session"), None)
         if session is None:
             return None
@@ -490,15 +526,15 @@ class AccountService:
         """Check that the caller knows their current password, counted like a sign-in."""
         await authorize(principal, signed_in)
         assert principal.email is not None and principal.user_id is not None
-        await self.throttle.check(principal.email, client_address)
+        await self.throttle.attempt(principal.email, client_address)
         stored = await User.select(User.password_hash).where(User.id == principal.user_id).first()
         if stored is None or not await self._verify_password(stored["password_hash"], password):
-            await self.throttle.failed(principal.email, client_address)
             raise InvalidInput(
                 FieldError(
                     N_("This is not your current password."), "wrong_password", pointer=pointer
                 )
             )
+        await self.throttle.succeeded(principal.email, client_address)
 
     async def change_password(
         self, principal: Principal, data: schemas.PasswordChange, *, client_address: str
@@ -506,7 +542,8 @@ class AccountService:
         """Set a new password; every other session of the account is signed out."""
         await self.confirm_password(principal, data.current_password, client_address=client_address)
         assert principal.user_id is not None
-        raise_problems(password_problem(data.new_password, "/new_password"))
+        personal = (principal.email or "", principal.display_name or "")
+        raise_problems(password_problem(data.new_password, "/new_password", personal=personal))
         new_hash = await self.hash_password(data.new_password)
         async with db.transaction():
             stamp = now()
@@ -514,6 +551,7 @@ class AccountService:
                 User.id == principal.user_id
             )
             await self._revoke_all_sessions(principal.user_id, keep=principal.session_id)
+            await self._void_tokens(principal.user_id, PASSWORD_RESET)
             user = (
                 await User.select(*_RECIPIENT_COLUMNS).where(User.id == principal.user_id).first()
             )
@@ -532,6 +570,8 @@ class AccountService:
             user = await User.select(*_RECIPIENT_COLUMNS).where(User.email == email).first()
             if user is None or not await self.mail_throttle.allow(PASSWORD_RESET, email):
                 return
+            # Only the newest link works: an older one may sit in a mailbox someone else reads.
+            await self._void_tokens(user["id"], PASSWORD_RESET)
             token, expires_at = await self._issue_token(
                 user["id"], PASSWORD_RESET, email, RESET_LIFETIME
             )
@@ -544,7 +584,13 @@ class AccountService:
 
     async def reset_password(self, data: schemas.PasswordReset) -> None:
         """Set a new password with a reset token; all sessions of the account end."""
-        raise_problems(password_problem(data.new_password, "/new_password"))
+        holder = (
+            await OneTimeToken.select(OneTimeToken.email)
+            .where(OneTimeToken.token_hash == token_hash(data.token))
+            .first()
+        )
+        personal = (holder["email"],) if holder else ()
+        raise_problems(password_problem(data.new_password, "/new_password", personal=personal))
         new_hash = await self.hash_password(data.new_password)
         async with db.transaction():
             row = await self._use_token(data.token, PASSWORD_RESET)
@@ -559,6 +605,7 @@ class AccountService:
                 User.id == row["user"], User.email_verified_at.is_null()
             )
             await self._revoke_all_sessions(int(row["user"]))
+            await self._void_tokens(int(row["user"]), PASSWORD_RESET)
 
     # The caller's own account --------------------------------------------------------------
 
@@ -838,22 +885,21 @@ async def _member(organization_id: int, user_id: int) -> schemas.Member:
 
 async def add_member(
     principal: Principal, organization_id: int, data: schemas.MemberCreate
-) -> schemas.Member:
+) -> None:
+    """Add the account with the address to the organization and tell its owner by mail.
+
+    Nothing is said about the address: whether it has an account, or belongs to the
+    organization already, the answer is the same (an address without an account is left
+    alone)."""
     await authorize(principal, manages_organization, organization_id)
-    await _organization_row(organization_id)
+    organization = await _organization_row(organization_id)
     email = normalize_email(data.email)
     async with db.transaction():
-        user = await User.select(User.id).where(User.email == email).first()
-        if user is None:
-            raise NotFound(
-                "account_not_found",
-                N_("There is no account with the address {email}."),
-                email=email,
-            )
-        if await Membership.exists().where(
+        user = await User.select(*_RECIPIENT_COLUMNS).where(User.email == email).first()
+        if user is None or await Membership.exists().where(
             Membership.organization == organization_id, Membership.user == user["id"]
         ):
-            raise Conflict("already_member", N_("This person belongs to the organization already."))
+            return
         await Membership.insert(
             Membership(
                 organization=organization_id,
@@ -862,7 +908,12 @@ async def add_member(
                 created_at=now(),
             )
         )
-    return await _member(organization_id, int(user["id"]))
+        await _mail(
+            mails.MEMBER_ADDED,
+            user,
+            organization=organization["name"],
+            added_by=principal.display_name or "",
+        )
 
 
 async def organizations_only_administered_by(user_id: int) -> list[dict[str, Any]]:

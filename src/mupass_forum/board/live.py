@@ -21,6 +21,12 @@ Protocol (JSON text frames):
   ``{"type": "ready", "last_event_id": 42}``, and ``{"type": "error", "code": ..., "detail":
   ...}`` before closing on a refused request.
 
+A socket outlives the request that opened it: every ``RECHECK_SECONDS`` (and before an event
+when the last look is older) it asks again whether its session holds and what its holder may
+read. After a sign-out it closes with 4401 ``session_ended``; events of categories the holder
+can no longer read (a seat cancelled) stop, and once none of its subscriptions is readable it
+closes with 4404.
+
 Browsers are held to the allowed origins (``MUPASS_CORS_ORIGINS`` and the service's own
 ``MUPASS_BASE_URL``); a connection from another page's origin is refused.
 """
@@ -65,6 +71,10 @@ MAX_SUBSCRIPTIONS = 200
 HELLO_TIMEOUT = 30.0
 #: The pump also looks on its own this often, in case a wake-up was lost on the way.
 POLL_SECONDS = 5.0
+#: A socket outlives the request that opened it: this often, and before it delivers an event
+#: when the last look is older, it asks again whether the session still holds and which
+#: categories its holder may read (signed out, seat cancelled, role taken away).
+RECHECK_SECONDS = 5.0
 
 
 @dataclass
@@ -282,7 +292,8 @@ async def board_live(
         principal, subscribe = await _hello(socket, principal, account_service)
         readable = set(await board_service.readable_category_ids(principal))
         threads, categories = await _check(subscribe, readable, principal)
-        await _stream(socket, live_hub, subscribe.last_event_id, threads, categories, readable)
+        access = _Access(principal, readable, account_service, board_service)
+        await _stream(socket, live_hub, subscribe.last_event_id, threads, categories, access)
     except Refused as refused:
         await socket.send_json(
             {"type": "error", "code": refused.code, "detail": gettext(refused.detail)}
@@ -370,25 +381,70 @@ async def _check(
     return threads, categories
 
 
+class _Access:
+    """What the socket's holder may read, asked again while the socket stays open."""
+
+    def __init__(
+        self,
+        principal: Principal,
+        readable: set[int],
+        accounts: AccountService,
+        board: BoardService,
+    ) -> None:
+        self.principal = principal
+        self.readable = readable
+        self._accounts = accounts
+        self._board = board
+        self._checked_at = asyncio.get_running_loop().time()
+
+    @property
+    def stale(self) -> bool:
+        return asyncio.get_running_loop().time() - self._checked_at >= RECHECK_SECONDS
+
+    async def recheck(self) -> None:
+        """Refresh ``readable``; ``Refused`` once the session has ended."""
+        session_id = self.principal.session_id
+        if session_id is not None:
+            principal = await self._accounts.principal_for_session(session_id)
+            if principal is None:
+                raise Refused(
+                    4401,
+                    "session_ended",
+                    N_("Your sign-in has ended. Please sign in again."),
+                )
+            self.principal = principal
+        self.readable = set(await self._board.readable_category_ids(self.principal))
+        self._checked_at = asyncio.get_running_loop().time()
+
+
 async def _stream(
     socket: WebSocket[Any, Any, Any],
     hub: LiveHub,
     last_event_id: int | None,
     threads: set[int],
     categories: set[int],
-    readable: set[int],
+    access: _Access,
 ) -> None:
     await hub.ensure_running()
     queue = hub.register()
     try:
         last = await newest_event_id() if last_event_id is None else last_event_id
+        thread_categories = await _categories_of(threads)
 
         def wanted(event: Event) -> bool:
-            return event.category_id in readable and (
+            return event.category_id in access.readable and (
                 event.thread_id in threads or event.category_id in categories
             )
 
-        scope, args = _scope_sql(threads, categories, readable)
+        async def recheck() -> None:
+            await access.recheck()
+            subscribed = categories | thread_categories
+            if not subscribed & access.readable:
+                raise Refused(
+                    4404, "not_found", N_("This does not exist or is not visible to you.")
+                )
+
+        scope, args = _scope_sql(threads, categories, access.readable)
         while True:
             batch = await _events_after(last, scope, args)
             for event in batch:
@@ -401,10 +457,18 @@ async def _stream(
         try:
             while not reader.done():
                 getter = asyncio.create_task(queue.get())
-                await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
-                if not getter.done():
+                await asyncio.wait(
+                    {getter, reader}, timeout=RECHECK_SECONDS, return_when=asyncio.FIRST_COMPLETED
+                )
+                if reader.done():
                     getter.cancel()
                     break
+                if not getter.done():
+                    getter.cancel()
+                    await recheck()
+                    continue
+                if access.stale:
+                    await recheck()
                 pending = getter.result()
                 if pending is None or queue.qsize() > MAX_BACKLOG:
                     await socket.close(code=4408, reason="too far behind; reconnect")
@@ -418,6 +482,14 @@ async def _stream(
             reader.cancel()
     finally:
         hub.unregister(queue)
+
+
+async def _categories_of(threads: set[int]) -> set[int]:
+    if not threads:
+        return set()
+    ids = sorted(threads)
+    rows = await query(f"SELECT category FROM board_thread WHERE id IN ({placeholders(ids)})", *ids)
+    return {int(row["category"]) for row in rows}
 
 
 def _scope_sql(

@@ -21,6 +21,7 @@ from msgspec import UNSET
 from mupass_forum import db
 from mupass_forum.accounts.authorization import authorize, translates_into
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.api_requests import in_range
 from mupass_forum.board import events, moderation, notifications, schemas
 from mupass_forum.board.authorization import (
     CategoryAccess,
@@ -1335,7 +1336,9 @@ async def pending_translations(
 
 def parse_thread_cursor(cursor: str) -> tuple[bool, int]:
     pinned, _, last_post_id = cursor.partition(".")
-    if pinned not in ("0", "1") or not last_post_id.isdigit():
+    # isdigit() alone admits digits int() refuses ("²").
+    digits = last_post_id.isascii() and last_post_id.isdigit()
+    if pinned not in ("0", "1") or not digits or not in_range(int(last_post_id)):
         raise InvalidInput(
             FieldError(N_("This value is not valid."), "invalid_cursor", parameter="cursor")
         )

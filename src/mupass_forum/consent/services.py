@@ -673,10 +673,25 @@ async def _record_with_receipt(
         )
 
 
+#: Whether the person has a registration for the forum, whatever its state now.
+_REGISTERED = """
+SELECT 1 AS found FROM registration r WHERE r.forum = {} AND r."user" = {} LIMIT 1
+"""
+
+
+async def _registered_person(forum: ForumRef, user_id: int) -> dict[str, Any]:
+    """A person registered for ``forum``; ``NotFound`` for anyone else, so that organizers
+    neither see nor record consent of people who are not theirs, nor learn which accounts
+    exist."""
+    if not await ConsentEvent.raw(_REGISTERED, forum.id, user_id):
+        raise NotFound("user_not_found")
+    return await _existing_user(user_id)
+
+
 async def consent_of(principal: Principal, slug: str, user_id: int) -> schemas.ConsentState:
     """One person's consent for the forum, for those who organize it."""
     forum = await editable_forum(principal, slug)
-    await _existing_user(user_id)
+    await _registered_person(forum, user_id)
     return await _state_of(forum, user_id)
 
 
@@ -685,7 +700,7 @@ async def record_on_site(
 ) -> schemas.ConsentState:
     """Record what a person tells an organizer at the forum; the organizer is the actor."""
     forum = await editable_forum(principal, slug)
-    person = await _existing_user(user_id)
+    person = await _registered_person(forum, user_id)
     locale = data.notice_locale or person["locale"]
     raise_problems(locale_problem(locale, "/notice_locale"))
     decisions = expand_choices(data.choices)

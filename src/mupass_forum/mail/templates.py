@@ -106,10 +106,11 @@ def render(
             label, url_key = template.action
             action = (gettext(label, **values), str(context[url_key]))
         fallback = gettext(LINK_FALLBACK)
+        links = [value for key, value in context.items() if _is_link(key, value)]
         return RenderedMail(
             subject=subject,
             text=_text(paragraphs, action, footer),
-            html=_html(active.locale, subject, paragraphs, action, fallback, footer),
+            html=_html(active.locale, subject, paragraphs, action, fallback, footer, links),
         )
 
 
@@ -136,22 +137,18 @@ _BUTTON = (
 _SMALL = "margin:16px 0 0 0;font-size:13px;color:#6b7280;word-break:break-all;"
 
 
-_ADDRESS = re.compile(r"https?://[^\s<>\"']+")
+def _linked(escaped: str, links: list[str]) -> str:
+    """The service's own ``links`` in an escaped paragraph made links (such as the consent
+    withdrawal note's). Any other address stays text: it may come from a value someone typed
+    (a display name "confirm at https://…"), and a link there would pass for ours.
 
-
-def _linked(escaped: str) -> str:
-    """Web addresses in an escaped paragraph made links (such as the consent withdrawal note's).
-
-    The address is taken from the escaped text, so it stays escaped inside ``href``; a full
-    stop or comma right after it belongs to the sentence.
+    The address is taken from the escaped text, so it stays escaped inside ``href``.
     """
-
-    def link(match: re.Match[str]) -> str:
-        address = match[0].rstrip(".,;:!?)")
-        rest = match[0][len(address) :]
-        return f'<a href="{address}">{address}</a>{rest}'
-
-    return _ADDRESS.sub(link, escaped)
+    escaped_links = sorted({html.escape(link) for link in links}, key=len, reverse=True)
+    if not escaped_links:
+        return escaped
+    pattern = re.compile("|".join(re.escape(link) for link in escaped_links))
+    return pattern.sub(lambda match: f'<a href="{match[0]}">{match[0]}</a>', escaped)
 
 
 def _html(
@@ -161,11 +158,12 @@ def _html(
     action: tuple[str, str] | None,
     fallback: str,
     footer: str | None,
+    links: list[str],
 ) -> str:
     # Each paragraph is escaped as a whole once its fields are filled in, so neither a
     # translation nor a context value can add markup.
     escape = html.escape
-    parts = [f'<p style="{_PARAGRAPH}">{_linked(escape(text))}</p>' for text in paragraphs]
+    parts = [f'<p style="{_PARAGRAPH}">{_linked(escape(text), links)}</p>' for text in paragraphs]
     if action is not None:
         label, url = action
         href = escape(url, quote=True)

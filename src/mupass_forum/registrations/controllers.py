@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, Response, delete, get, patch, post, put
+from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
+from mupass_forum.accounts.controllers import client_address
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.accounts.services import AccountService
 from mupass_forum.registrations import exports, interest_list, schemas, services, stats, workshops
+from mupass_forum.settings import Settings
 
 Cursor = Annotated[str | None, QueryParameter(description="next_cursor of the page before")]
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
@@ -29,10 +33,18 @@ class InterestController(Controller):
         status_code=HTTP_202_ACCEPTED,
     )
     async def express_interest(
-        self, slug: FromPath[str], data: JSONBody[schemas.InterestCreate]
+        self,
+        slug: FromPath[str],
+        data: JSONBody[schemas.InterestCreate],
+        request: Request[Any, Any, Any],
+        settings: NamedDependency[Settings],
+        account_service: NamedDependency[AccountService],
     ) -> schemas.InterestReceipt:
         """Register interest in an announced forum without an account; a link confirms it."""
-        return await services.express_interest(slug, data)
+        await account_service.client_throttle.hit(
+            "interest", client_address(request), settings.interest_per_client_per_hour
+        )
+        return await services.express_interest(slug, data, account_service.mail_throttle)
 
     @post(
         "/confirm",
@@ -291,6 +303,8 @@ class RegistrationController(Controller):
         operation_id="get_forum_stats",
         summary="Regional statistics",
         media_type="application/json",
+        # The JSON form is the one to describe; CSV and SVG carry the same figures.
+        responses={200: ResponseSpec(data_container=schemas.Stats, description="The figures")},
     )
     async def get_stats(
         self,

@@ -13,7 +13,9 @@ from litestar.response import Redirect, Template
 
 from mupass_forum import pages
 from mupass_forum.accounts.authorization import requires_signed_in
+from mupass_forum.accounts.controllers import client_address
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.accounts.services import AccountService
 from mupass_forum.consent import pages as consent_pages
 from mupass_forum.consent import services as consent
 from mupass_forum.errors import InvalidInput, NotFound
@@ -25,6 +27,7 @@ from mupass_forum.pages import native_name
 from mupass_forum.participants import services as participants
 from mupass_forum.registrations import mails, schemas, services, workshops
 from mupass_forum.registrations.schemas import RegistrationStatus
+from mupass_forum.settings import Settings
 
 #: Statuses whose registration holds a seat (and so may take workshop places).
 SEATED = (RegistrationStatus.CONFIRMED.value, RegistrationStatus.ATTENDED.value)
@@ -77,14 +80,22 @@ async def interest_page(slug: FromPath[str], principal: NamedDependency[Principa
 
 @post("/forums/{slug:str}/interest")
 async def interest_sent(
-    request: Request[Any, Any, Any], slug: FromPath[str], principal: NamedDependency[Principal]
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    principal: NamedDependency[Principal],
+    settings: NamedDependency[Settings],
+    account_service: NamedDependency[AccountService],
 ) -> Template:
     """Register interest; the answer asks to confirm with the mailed link."""
     forum = await forums.get_forum(principal, slug)
     form = dict(await request.form())
+    # The same limits as the API's: per client, and per address inside the service.
+    await account_service.client_throttle.hit(
+        "interest", client_address(request), settings.interest_per_client_per_hour
+    )
     try:
         data = await pages.form_data(request, schemas.InterestCreate)
-        receipt = await services.express_interest(slug, data)
+        receipt = await services.express_interest(slug, data, account_service.mail_throttle)
     except InvalidInput as error:
         return _interest_form(forum, pages.FormErrors.of(error), form)
     return pages.message_page(

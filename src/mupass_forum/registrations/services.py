@@ -36,6 +36,7 @@ from piccolo.columns.combination import WhereRaw
 from mupass_forum import db, pagination
 from mupass_forum.accounts.authorization import authorize, signed_in
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.accounts.rate_limits import MailThrottle
 from mupass_forum.accounts.services import new_token, normalize_email, token_hash
 from mupass_forum.accounts.tables import User
 from mupass_forum.consent import services as consent
@@ -1274,11 +1275,14 @@ def _interest_open(forum: ForumRef) -> None:
         )
 
 
-async def express_interest(slug: str, data: schemas.InterestCreate) -> schemas.InterestReceipt:
+async def express_interest(
+    slug: str, data: schemas.InterestCreate, mail_throttle: MailThrottle
+) -> schemas.InterestReceipt:
     """Record interest (or update an unconfirmed one) and mail the confirmation link.
 
     The answer is the same for a new, a repeated and an already confirmed address, so that it
-    tells nobody who is interested in what.
+    tells nobody who is interested in what; past ``mail_throttle``'s bound for the address
+    nothing is recorded or sent, and the answer is still the same.
     """
     forum = await forum_ref(slug)
     if forum.status == ForumStatus.DRAFT:
@@ -1288,6 +1292,15 @@ async def express_interest(slug: str, data: schemas.InterestCreate) -> schemas.I
     problems = _interest_problems(data, email)
     if problems:
         raise InvalidInput(*problems)
+    receipt = schemas.InterestReceipt(
+        message=gettext(
+            N_("Thank you. Please confirm your interest with the link we have sent to {email}."),
+            email=email,
+        )
+    )
+    # Checked before the token changes, so that the link mailed last keeps working.
+    if not await mail_throttle.allow("interest", email):
+        return receipt
     country = data.country.strip().upper()
     token, hashed = new_token()
     stamp = now()
@@ -1345,12 +1358,7 @@ async def express_interest(slug: str, data: schemas.InterestCreate) -> schemas.I
                     "link": f"{facts.link(mails.CONFIRM_INTEREST_PATH)}?token={token}",
                 },
             )
-    return schemas.InterestReceipt(
-        message=gettext(
-            N_("Thank you. Please confirm your interest with the link we have sent to {email}."),
-            email=email,
-        )
-    )
+    return receipt
 
 
 async def confirm_interest(slug: str, token: str) -> schemas.InterestReceipt:
