@@ -47,6 +47,7 @@ from mupass_forum.consent.controllers import (
     ForumConsentController,
     MyConsentHistoryController,
 )
+from mupass_forum.desk import door as door_pages
 from mupass_forum.errors import EXCEPTION_HANDLERS
 from mupass_forum.forums import pages as forum_pages
 from mupass_forum.forums.controllers import ForumController, SeriesController
@@ -72,6 +73,7 @@ from mupass_forum.proposals import pages as proposal_pages
 from mupass_forum.proposals.controllers import ProposalController
 from mupass_forum.registrations import pages as registration_pages
 from mupass_forum.registrations.controllers import (
+    DoorController,
     InterestController,
     RegistrationController,
     WorkshopController,
@@ -168,6 +170,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ParticipantController,
             InterestController,
             RegistrationController,
+            DoorController,
             ForumConsentController,
             ConsentLinkController,
             MyConsentHistoryController,
@@ -204,6 +207,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *registration_pages.PAGES,
             *consent_pages.PAGES,
             *proposal_pages.PAGES,
+            *door_pages.PAGES,
         ],
         include_in_schema=False,
     )

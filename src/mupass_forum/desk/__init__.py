@@ -1,0 +1,1 @@
+"""The organizer's desk: the pages from which organizers run a forum."""
