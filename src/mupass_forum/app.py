@@ -48,6 +48,7 @@ from mupass_forum.consent.controllers import (
     MyConsentHistoryController,
 )
 from mupass_forum.desk import door as door_pages
+from mupass_forum.desk import photos as photo_pages
 from mupass_forum.errors import EXCEPTION_HANDLERS
 from mupass_forum.forums import pages as forum_pages
 from mupass_forum.forums.controllers import ForumController, SeriesController
@@ -208,6 +209,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *consent_pages.PAGES,
             *proposal_pages.PAGES,
             *door_pages.PAGES,
+            *photo_pages.PAGES,
         ],
         include_in_schema=False,
     )
