@@ -48,6 +48,7 @@ from mupass_forum.consent.controllers import (
     MyConsentHistoryController,
 )
 from mupass_forum.desk import door as door_pages
+from mupass_forum.desk import mailing as mailing_pages
 from mupass_forum.desk import photos as photo_pages
 from mupass_forum.errors import EXCEPTION_HANDLERS
 from mupass_forum.forums import pages as forum_pages
@@ -57,6 +58,7 @@ from mupass_forum.i18n import Catalogs
 from mupass_forum.i18n import locale as i18n
 from mupass_forum.mail import services as mail
 from mupass_forum.mail.relay import relay_lifespan
+from mupass_forum.outreach.controllers import MessageController
 from mupass_forum.participants.controllers import (
     MyProfileController,
     ParticipantController,
@@ -172,6 +174,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             InterestController,
             RegistrationController,
             DoorController,
+            MessageController,
             ForumConsentController,
             ConsentLinkController,
             MyConsentHistoryController,
@@ -210,6 +213,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *proposal_pages.PAGES,
             *door_pages.PAGES,
             *photo_pages.PAGES,
+            *mailing_pages.PAGES,
         ],
         include_in_schema=False,
     )
@@ -261,6 +265,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 ),
                 Tag(name="consent", description="Photo and video consent, photo lists"),
                 Tag(name="proposals", description="Best-practice proposals and their review"),
+                Tag(name="outreach", description="Organizers' mail to participants"),
                 Tag(name="privacy", description="Your data: export, erasure, retention"),
                 Tag(name="board", description="The dialogue board between forums"),
                 Tag(

@@ -16,12 +16,10 @@ from typing import Any
 import msgspec
 
 from mupass_forum import db
-from mupass_forum.accounts.authorization import authorize
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.errors import Conflict, NotFound
-from mupass_forum.forums.authorization import ForumRef, edits_forum
 from mupass_forum.forums.schemas import Label
-from mupass_forum.forums.services import forum_ref
+from mupass_forum.forums.services import organized_forum
 from mupass_forum.i18n.collation import search_form
 from mupass_forum.participants.visibility import Condition
 from mupass_forum.registrations.services import (
@@ -74,13 +72,6 @@ class DoorSearch(msgspec.Struct):
 class DoorCheckIn(msgspec.Struct):
     entry: DoorEntry
     count: DoorCount
-
-
-async def door_forum(principal: Principal, slug: str) -> ForumRef:
-    """The forum if the caller runs it; everyone else finds nothing here (404)."""
-    forum = await forum_ref(slug)
-    await authorize(principal, edits_forum, forum, hide=True)
-    return forum
 
 
 _SELECT = (
@@ -140,7 +131,7 @@ async def _count(forum_id: int) -> DoorCount:
 async def door_search(principal: Principal, slug: str, query: str = "") -> DoorSearch:
     """People holding a seat whose name starts with the words of ``query`` or whose badge
     number it is, by family name; and the running count (organizers)."""
-    forum = await door_forum(principal, slug)
+    forum = await organized_forum(principal, slug)
     query = query.strip()[:MAX_QUERY]
     entries: list[DoorEntry] = []
     condition = _query_condition(query) if query else None
@@ -179,7 +170,7 @@ async def _door_entry(forum_id: int, registration_id: int) -> DoorEntry:
 async def _turn(
     principal: Principal, slug: str, registration_id: int, *, checked_in: bool
 ) -> DoorCheckIn:
-    forum = await door_forum(principal, slug)
+    forum = await organized_forum(principal, slug)
     check_in_open(forum)
     wanted, other = (
         (Status.ATTENDED, Status.CONFIRMED) if checked_in else (Status.CONFIRMED, Status.ATTENDED)
