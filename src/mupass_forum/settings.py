@@ -123,6 +123,8 @@ class Settings:
     #: Days after a forum ends that its consent events are kept as proof, at least the
     #: forum's retention period.
     consent_proof_days: int = 3 * 365
+    #: Days before a forum begins that its participants are reminded (venue, times, programme).
+    reminder_days: int = 7
     #: How the board's live stream reaches every server process: ``memory`` (one process),
     #: ``redis`` (``redis_url``) or ``postgres`` (LISTEN/NOTIFY on the database).
     board_channels: str = "memory"
@@ -179,6 +181,7 @@ class Settings:
             "interest_link_days": int,
             "retention_days": int,
             "consent_proof_days": int,
+            "reminder_days": int,
             "board_channels": lambda v: v.strip().lower(),
             "board_auto_hide_flags": int,
             "board_posts_per_hour": int,
@@ -271,6 +274,8 @@ class Settings:
             raise SettingsError(f"{PREFIX}CONSENT_LINK_DAYS must be at least 1")
         if self.interest_link_days < 1:
             raise SettingsError(f"{PREFIX}INTEREST_LINK_DAYS must be at least 1")
+        if self.reminder_days < 1:
+            raise SettingsError(f"{PREFIX}REMINDER_DAYS must be at least 1")
         if self.retention_days < 1 or self.consent_proof_days < 1:
             raise SettingsError(
                 f"{PREFIX}RETENTION_DAYS and {PREFIX}CONSENT_PROOF_DAYS must be at least 1"
