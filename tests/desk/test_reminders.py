@@ -6,8 +6,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from mupass_forum.outreach.reminders import send_reminders
+from mupass_forum.outreach.tables import ForumReminder
 from tests.mail_fixtures import text_of
 from tests.registrations.conftest import days_from_today, mails_to, register
+
+
+async def reminded(user_id: int) -> list[int]:
+    rows = await ForumReminder.select(ForumReminder.forum).where(ForumReminder.user == user_id)
+    return [row["forum"] for row in rows]
 
 
 def test_the_reminder_goes_once_on_its_day(
@@ -26,14 +32,17 @@ def test_the_reminder_goes_once_on_its_day(
     for forum in (soon, later):
         register(mail_client, forum, person)
 
-    remind = mail_client.blocking_portal.call
+    call = mail_client.blocking_portal.call
     settings = mail_settings.replace(reminder_days=7)
+    # The database is shared with other tests' forums: count this person's reminders.
     # Eight days before, nothing is due yet.
-    early = datetime.now(UTC) - timedelta(days=3)
-    assert remind(send_reminders, settings.replace(reminder_days=1), early) == 0
-    assert remind(send_reminders, settings) == 1
+    call(send_reminders, settings, datetime.now(UTC) - timedelta(days=3))
+    assert call(reminded, person.id) == []
+    call(send_reminders, settings)
+    assert call(reminded, person.id) == [soon.id]
     # Again (the next run, or two at once): nobody twice.
-    assert remind(send_reminders, settings) == 0
+    call(send_reminders, settings)
+    assert call(reminded, person.id) == [soon.id]
 
     _, _, reminder = mails_to(smtp_server, person, 3)
     assert reminder["Content-Language"] == "fr"
