@@ -48,7 +48,10 @@ from mupass_forum.consent.controllers import (
     ForumConsentController,
     MyConsentHistoryController,
 )
+from mupass_forum.desk import door as door_pages
+from mupass_forum.desk import mailing as mailing_pages
 from mupass_forum.desk import pages as desk_pages
+from mupass_forum.desk import photos as photo_pages
 from mupass_forum.errors import EXCEPTION_HANDLERS
 from mupass_forum.forums import pages as forum_pages
 from mupass_forum.forums.controllers import ForumController, SeriesController
@@ -57,6 +60,7 @@ from mupass_forum.i18n import Catalogs
 from mupass_forum.i18n import locale as i18n
 from mupass_forum.mail import services as mail
 from mupass_forum.mail.relay import relay_lifespan
+from mupass_forum.outreach.controllers import MessageController
 from mupass_forum.participants import pages as participant_pages
 from mupass_forum.participants.controllers import (
     MyProfileController,
@@ -77,6 +81,7 @@ from mupass_forum.proposals import pages as proposal_pages
 from mupass_forum.proposals.controllers import ProposalController
 from mupass_forum.registrations import pages as registration_pages
 from mupass_forum.registrations.controllers import (
+    DoorController,
     InterestController,
     RegistrationController,
     WorkshopController,
@@ -186,6 +191,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ParticipantController,
             InterestController,
             RegistrationController,
+            DoorController,
+            MessageController,
             ForumConsentController,
             ConsentLinkController,
             MyConsentHistoryController,
@@ -227,6 +234,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *participant_pages.PAGES,
             *privacy_pages.PAGES,
             *desk_pages.PAGES,
+            *door_pages.PAGES,
+            *photo_pages.PAGES,
+            *mailing_pages.PAGES,
         ],
         include_in_schema=False,
     )
@@ -278,6 +288,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 ),
                 Tag(name="consent", description="Photo and video consent, photo lists"),
                 Tag(name="proposals", description="Best-practice proposals and their review"),
+                Tag(name="outreach", description="Organizers' mail to participants"),
                 Tag(name="privacy", description="Your data: export, erasure, retention"),
                 Tag(name="board", description="The dialogue board between forums"),
                 Tag(

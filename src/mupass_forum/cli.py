@@ -602,5 +602,17 @@ def board_digest() -> None:
     click.echo(f"Queued {sent} board summaries.")
 
 
+@main.command("forum-reminders")
+def forum_reminders() -> None:
+    """Mail the reminders due before forums (MUPASS_REMINDER_DAYS); safe to run at any time."""
+    from mupass_forum.app import install
+    from mupass_forum.outreach.reminders import send_reminders
+
+    settings = load_settings()
+    install(settings)
+    sent = run_with_database(settings, lambda: send_reminders(settings))
+    click.echo(f"Queued {sent} forum reminders.")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

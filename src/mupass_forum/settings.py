@@ -156,6 +156,8 @@ class Settings:
     address_link_hours: int = 24
     #: Days that the board's live events (copies of posts, for reconnecting clients) are kept.
     board_event_days: int = 30
+    #: Days before a forum begins that its participants are reminded (venue, times, programme).
+    reminder_days: int = 7
     #: How the board's live stream reaches every server process: ``memory`` (one process),
     #: ``redis`` (``redis_url``) or ``postgres`` (LISTEN/NOTIFY on the database).
     board_channels: str = "memory"
@@ -221,6 +223,7 @@ class Settings:
             "unverified_account_days": int,
             "board_event_days": int,
             "address_link_hours": int,
+            "reminder_days": int,
             "board_channels": lambda v: v.strip().lower(),
             "board_auto_hide_flags": int,
             "board_posts_per_hour": int,
@@ -322,6 +325,8 @@ class Settings:
                 ) from exc
         if self.interest_per_client_per_hour < 1:
             raise SettingsError(f"{PREFIX}INTEREST_PER_CLIENT_PER_HOUR must be at least 1")
+        if self.reminder_days < 1:
+            raise SettingsError(f"{PREFIX}REMINDER_DAYS must be at least 1")
         if self.retention_days < 1 or self.consent_proof_days < 1:
             raise SettingsError(
                 f"{PREFIX}RETENTION_DAYS and {PREFIX}CONSENT_PROOF_DAYS must be at least 1"

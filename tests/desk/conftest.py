@@ -17,7 +17,7 @@ from tests.conftest import Account, MadeForum
 # Fixtures of other folders, used here too.
 from tests.pages.conftest import browser  # noqa: F401
 from tests.pages.test_forum_pages import sign_in  # noqa: F401
-from tests.registrations.conftest import make_person  # noqa: F401
+from tests.registrations.conftest import days_from_today, make_person  # noqa: F401
 
 
 @pytest.fixture
@@ -73,3 +73,13 @@ def add_interest(client: TestClient[Litestar], forum: MadeForum, **fields: Any) 
     if confirmed:
         client.blocking_portal.call(confirm)
     return email
+
+
+def grant(client, forum, account, role: str) -> None:
+    """Give ``account`` a role for ``forum`` (organizer, moderator, photographer)."""
+    response = client.post(
+        f"/api/v1/forums/{forum.slug}/roles",
+        json={"user_id": account.id, "role": role},
+        headers=forum.admin.headers,
+    )
+    assert response.status_code in (200, 201), response.text

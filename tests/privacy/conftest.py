@@ -220,6 +220,7 @@ def make_everyone_knows(
         )
         assert response.status_code in (200, 201), response.text
         _board_traces(client, account, companion, make_account(platform_admin=True))
+        _outreach_traces(client, future, account)
         return Person(account, "Ximena", family_name, display_name, past, future, companion)
 
     return make
@@ -264,6 +265,37 @@ def _board_traces(
     )
     assert flagged.status_code == 202, flagged.text
     client.blocking_portal.call(_moderated_by, person.id, thread["id"])
+
+
+def _outreach_traces(client: TestClient[Litestar], forum: MadeForum, person: Account) -> None:
+    """A message from the organizers to the person, one the person wrote, a reminder and
+    their choice of organizer mails."""
+    url = f"/api/v1/forums/{forum.slug}/messages"
+    body = {"subject": {"en": "News"}, "body": {"en": "Hello"}, "fallback_locale": "en"}
+    message = client.post(url, json=body, headers=forum.admin.headers).json()
+    sent = client.post(f"{url}/{message['id']}/send", headers=forum.admin.headers)
+    assert sent.json()["recipient_count"] == 1, sent.text
+    client.blocking_portal.call(_organized_by, person.id, forum.id)
+
+
+async def _organized_by(user_id: int, forum_id: int) -> None:
+    # Organizers write messages and choose their mails; the person is one here for the trace.
+    from mupass_forum.outreach.tables import ForumReminder, OrganizerMailChoice, ParticipantMessage
+
+    await ParticipantMessage.insert(
+        ParticipantMessage(
+            forum=forum_id,
+            author=user_id,
+            subject={"en": "Draft"},
+            body={"en": "Text"},
+            fallback_locale="en",
+            recipients={"audiences": ["confirmed"]},
+        )
+    )
+    await ForumReminder.insert(
+        ForumReminder(forum=forum_id, user=user_id, key=f"{forum_id}:{user_id}")
+    )
+    await OrganizerMailChoice.insert(OrganizerMailChoice(user=user_id, post_flagged=False))
 
 
 async def _moderated_by(user_id: int, thread_id: int) -> None:

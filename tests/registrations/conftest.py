@@ -6,7 +6,9 @@ import asyncio
 import time
 import uuid
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from litestar import Litestar
@@ -18,6 +20,13 @@ from mupass_forum.accounts.services import AccountService
 from mupass_forum.app import install
 from mupass_forum.demo import load_demo_data
 from tests.conftest import Account, MadeForum
+
+
+def days_from_today(days: int, hour: int = 9) -> str:
+    """A local time of the test forums' time zone (Europe/Berlin), ``days`` from today, as forums
+    are written: a forum that begins tomorrow can check people in today."""
+    day = datetime.now(ZoneInfo("Europe/Berlin")).date() + timedelta(days=days)
+    return f"{day.isoformat()}T{hour:02d}:00:00"
 
 
 def register(

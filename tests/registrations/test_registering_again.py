@@ -3,7 +3,12 @@ the same registration, whose history goes on."""
 
 from __future__ import annotations
 
-from tests.registrations.conftest import decide, register, set_registration_settings
+from tests.registrations.conftest import (
+    days_from_today,
+    decide,
+    register,
+    set_registration_settings,
+)
 from tests.registrations.test_interest import set_status
 
 
@@ -87,7 +92,12 @@ def test_a_cancelled_registration_registers_again_at_the_end_of_the_line(
 def test_a_declined_person_registers_again_through_the_same_rules(
     client, make_account, make_forum
 ) -> None:
-    forum = make_forum(status="registration_open", capacity=5)
+    forum = make_forum(
+        status="registration_open",
+        capacity=5,
+        starts_at=days_from_today(1),
+        ends_at=days_from_today(2, hour=17),
+    )
     set_registration_settings(client, forum, requires_approval=True)
     person = make_account()
     first = register(client, forum, person)

@@ -3,7 +3,7 @@ each arrives exactly once, in the recipient's language."""
 
 from __future__ import annotations
 
-from tests.registrations.conftest import decide, mails_to, register
+from tests.registrations.conftest import days_from_today, decide, mails_to, register
 
 
 def test_a_cancellation_promotes_the_next_person_and_mails_both(
@@ -55,7 +55,13 @@ def test_a_cancellation_promotes_the_next_person_and_mails_both(
 def test_approval_decline_and_check_in_each_mail_the_participant(
     mail_client, smtp_server, make_account, make_forum
 ) -> None:
-    forum = make_forum(status="registration_open", capacity=1)
+    # It begins tomorrow: check-in opens the day before.
+    forum = make_forum(
+        status="registration_open",
+        capacity=1,
+        starts_at=days_from_today(1),
+        ends_at=days_from_today(2, hour=17),
+    )
     response = mail_client.put(
         f"/api/v1/forums/{forum.slug}/registration-settings",
         json={"requires_approval": True},

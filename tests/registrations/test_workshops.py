@@ -9,7 +9,7 @@ from collections import Counter
 import httpx
 
 from mupass_forum.app import create_app
-from tests.registrations.conftest import add_item, decide, register
+from tests.registrations.conftest import add_item, days_from_today, decide, register
 
 
 def sign_up_url(forum, item) -> str:
@@ -75,10 +75,26 @@ def test_only_seated_participants_sign_up_and_never_twice_at_the_same_time(
 def test_a_full_workshop_refuses_and_a_cancelled_registration_gives_its_places_back(
     client, make_account, make_forum
 ) -> None:
-    forum = make_forum(status="registration_open", capacity=10)
-    workshop = add_item(client, forum, capacity=1)
+    # It begins tomorrow, so that people can be checked in today.
+    forum = make_forum(
+        status="registration_open",
+        capacity=10,
+        starts_at=days_from_today(1),
+        ends_at=days_from_today(2, hour=17),
+    )
+    workshop = add_item(
+        client,
+        forum,
+        capacity=1,
+        starts_at=days_from_today(1, hour=14),
+        ends_at=days_from_today(1, hour=15),
+    )
     other = add_item(
-        client, forum, capacity=3, starts_at="2030-10-30T09:00:00", ends_at="2030-10-30T10:00:00"
+        client,
+        forum,
+        capacity=3,
+        starts_at=days_from_today(2, hour=9),
+        ends_at=days_from_today(2, hour=10),
     )
     first, second = make_account(), make_account()
     mine = register(client, forum, first)

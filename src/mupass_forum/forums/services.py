@@ -333,6 +333,14 @@ async def editable_forum(principal: Principal, slug: str) -> ForumRef:
     return forum
 
 
+async def organized_forum(principal: Principal, slug: str) -> ForumRef:
+    """The forum called ``slug`` if the caller edits it; to everyone else, the organizer's
+    desk (the door, mail to participants) does not exist: 404, not 403."""
+    forum = await forum_ref(slug)
+    await authorize(principal, edits_forum, forum, hide=True)
+    return forum
+
+
 def _in_zone(value: datetime | None, zone: ZoneInfo) -> datetime | None:
     return value.astimezone(zone) if value is not None else None
 

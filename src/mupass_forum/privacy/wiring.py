@@ -8,6 +8,7 @@ from mupass_forum.consent import personal_data as consent
 from mupass_forum.consent.services import on_photo_list
 from mupass_forum.forums import personal_data as forums
 from mupass_forum.mail import personal_data as mail
+from mupass_forum.outreach import personal_data as outreach
 from mupass_forum.participants import personal_data as participants
 from mupass_forum.privacy import links, registry, retention
 from mupass_forum.privacy.tables import Erasure, ForumRetention
@@ -36,6 +37,7 @@ def install_privacy(settings: Settings) -> None:
         board.PERSONAL_DATA,
         board.NO_PERSONAL_DATA,
         translations.PERSONAL_DATA,
+        outreach.PERSONAL_DATA,
         registry.NoPersonalData(
             (Erasure, ForumRetention),
             "the erasure log keeps pseudonymous account ids only; retention keeps forum dates",

@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPT
 from mupass_forum.accounts.controllers import client_address
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.services import AccountService
+from mupass_forum.registrations import check_in as door
 from mupass_forum.registrations import exports, interest_list, schemas, services, stats, workshops
 from mupass_forum.settings import Settings
 
@@ -322,6 +323,54 @@ class RegistrationController(Controller):
                 f'inline; filename="{figures.forum}-stats.{format.value}"'
             )
         return Response(body, media_type=media_type, headers=headers)
+
+
+class DoorController(Controller):
+    path = "/forums/{slug:str}/door"
+    tags = ["registrations"]
+
+    @get("", operation_id="search_door", summary="Find people at the door")
+    async def search(
+        self,
+        slug: FromPath[str],
+        principal: NamedDependency[Principal],
+        q: Annotated[
+            str, QueryParameter(description="A badge number, or the start of a name's words")
+        ] = "",
+    ) -> door.DoorSearch:
+        """People holding a seat found by badge number or name, with the running count
+        (organizers)."""
+        return await door.door_search(principal, slug, q)
+
+    @post(
+        "/{registration_id:int}/check-in",
+        operation_id="check_in",
+        summary="Check in",
+        status_code=HTTP_200_OK,
+    )
+    async def check_in(
+        self,
+        slug: FromPath[str],
+        registration_id: FromPath[int],
+        principal: NamedDependency[Principal],
+    ) -> door.DoorCheckIn:
+        """Check a person in, from the day before the forum to its last day (organizers)."""
+        return await door.check_in(principal, slug, registration_id)
+
+    @delete(
+        "/{registration_id:int}/check-in",
+        operation_id="undo_check_in",
+        summary="Take a check-in back",
+        status_code=HTTP_200_OK,
+    )
+    async def undo_check_in(
+        self,
+        slug: FromPath[str],
+        registration_id: FromPath[int],
+        principal: NamedDependency[Principal],
+    ) -> door.DoorCheckIn:
+        """Take a check-in back; the person holds a confirmed seat again (organizers)."""
+        return await door.undo_check_in(principal, slug, registration_id)
 
 
 class WorkshopController(Controller):

@@ -54,7 +54,14 @@ from mupass_forum.forums.services import (
     visible_forum,
 )
 from mupass_forum.forums.tables import Forum
-from mupass_forum.i18n import N_, current_locale, format_date_interval, format_percent, gettext
+from mupass_forum.i18n import (
+    N_,
+    current_locale,
+    format_date,
+    format_date_interval,
+    format_percent,
+    gettext,
+)
 from mupass_forum.i18n.text import TranslatableText
 from mupass_forum.mail import MailTemplate, queue_mail
 from mupass_forum.participants import regions
@@ -386,11 +393,13 @@ async def _move(
     badge_number: int | None = None,
     details: Mapping[str, Any] | None = None,
     template: MailTemplate | None = None,
+    mail: bool = True,
 ) -> None:
     """Change a registration's status (under the desk's lock): history and mail included.
 
     ``details`` are columns written with it (a registration made again); ``template`` is a mail
-    other than the status's own (a cancelled forum).
+    other than the status's own (a cancelled forum); ``mail=False`` sends none (a check-in
+    taken back at the door is a correction, not news).
     """
     changes: dict[Any, Any] = {Registration.status: to_status.value, Registration.updated_at: now()}
     for name, value in (details or {}).items():
@@ -416,8 +425,10 @@ async def _move(
     )
     for listener in list(_status_listeners):
         await listener(move)
-    mail = template or mails.status_mail(to_status, from_status)
-    await _mail_participant(rows[0], mail, facts, reason)
+    if mail:
+        await _mail_participant(
+            rows[0], template or mails.status_mail(to_status, from_status), facts, reason
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -968,6 +979,26 @@ ACTION_LABELS: Mapping[schemas.DecisionAction, str] = {
 }
 
 
+def check_in_days(forum: ForumRef) -> tuple[date, date]:
+    """The first and last day of check-in in the forum's time zone: from the day before it
+    begins (people arrive the evening before) to its last day."""
+    zone = ZoneInfo(forum.timezone)
+    first = forum.starts_at.astimezone(zone).date() - timedelta(days=1)
+    return first, forum.ends_at.astimezone(zone).date()
+
+
+def check_in_open(forum: ForumRef) -> None:
+    """Raise ``Conflict`` unless today, in the forum's time zone, is a day of check-in."""
+    first, last = check_in_days(forum)
+    if not first <= now().astimezone(ZoneInfo(forum.timezone)).date() <= last:
+        raise Conflict(
+            "check_in_closed",
+            N_("Check-in is open from {first} to {last} only."),
+            first=LazyProxy(format_date, first, enable_cache=False),
+            last=LazyProxy(format_date, last, enable_cache=False),
+        )
+
+
 async def _act(
     forum: ForumRef,
     registration_id: int,
@@ -1002,6 +1033,7 @@ async def _act(
             )
             return
         if action == schemas.DecisionAction.CHECK_IN:
+            check_in_open(forum)
             await _move(row, Status.ATTENDED, facts, actor=actor, reason=reason)
             return
         target = Status.DECLINED if action == schemas.DecisionAction.DECLINE else Status.CANCELLED

@@ -1,0 +1,1 @@
+"""Mail to a forum's people: organizers' messages, reminders before a forum, mails to organizers."""

@@ -1,0 +1,63 @@
+"""The outreach API: organizers' messages to a forum's people and their history."""
+
+from __future__ import annotations
+
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_200_OK
+
+from mupass_forum.accounts.principal import Principal
+from mupass_forum.outreach import schemas, services
+
+
+class MessageController(Controller):
+    path = "/forums/{slug:str}/messages"
+    tags = ["outreach"]
+
+    @post("", operation_id="write_message", summary="Write a message to participants")
+    async def write(
+        self,
+        slug: FromPath[str],
+        data: JSONBody[schemas.MessageCreate],
+        principal: NamedDependency[Principal],
+    ) -> schemas.Message:
+        """Write a message once per language to the people chosen; it is sent separately."""
+        return await services.create_message(principal, slug, data)
+
+    @get("", operation_id="list_messages", summary="Messages and their history")
+    async def list_messages(
+        self, slug: FromPath[str], principal: NamedDependency[Principal]
+    ) -> list[schemas.Message]:
+        """The forum's messages, newest first, with when each was sent and to how many."""
+        return await services.list_messages(principal, slug)
+
+    @get("/{message_id:int}", operation_id="preview_message", summary="Preview a message")
+    async def preview(
+        self, slug: FromPath[str], message_id: FromPath[int], principal: NamedDependency[Principal]
+    ) -> schemas.MessagePreview:
+        """What the readers of each language get, and how many people read each."""
+        return await services.preview(principal, slug, message_id)
+
+    @post(
+        "/{message_id:int}/send",
+        operation_id="send_message",
+        summary="Send a message",
+        status_code=HTTP_200_OK,
+    )
+    async def send(
+        self, slug: FromPath[str], message_id: FromPath[int], principal: NamedDependency[Principal]
+    ) -> schemas.Message:
+        """Send the message to each recipient in their language; sending again sends nothing."""
+        return await services.send_message(principal, slug, message_id)
+
+    @get(
+        "/{message_id:int}/deliveries",
+        operation_id="list_message_deliveries",
+        summary="Who got a message",
+    )
+    async def deliveries(
+        self, slug: FromPath[str], message_id: FromPath[int], principal: NamedDependency[Principal]
+    ) -> list[schemas.Delivery]:
+        """Every address the message went to, in which language, and how its mail fared."""
+        return await services.deliveries(principal, slug, message_id)

@@ -1,0 +1,115 @@
+"""The reminder before a forum: venue, times, the programme and the calendar file, mailed by
+itself ``MUPASS_REMINDER_DAYS`` days before the forum begins to everyone holding a seat.
+
+``mupass-forum forum-reminders`` runs it (once a day from a scheduler, or more often: it is
+idempotent). Each person's reminder is a ``ForumReminder`` row unique per forum and person,
+written in the transaction that queues the mail, so running twice, or two runs at once, mail
+nobody twice; someone who gets a seat later in the window is reminded by the next run.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.support import LazyProxy
+
+from mupass_forum import db
+from mupass_forum.consent.links import withdrawal_link
+from mupass_forum.forums.tables import Forum
+from mupass_forum.mail import queue_mail
+from mupass_forum.outreach import mails
+from mupass_forum.outreach.tables import ForumReminder
+from mupass_forum.participants import regions
+from mupass_forum.registrations.services import forum_facts
+from mupass_forum.settings import Settings
+
+#: Forums whose people are reminded: those still ahead.
+_UPCOMING = ("announced", "registration_open", "registration_closed")
+
+
+def _venue(row: dict[str, Any]) -> str:
+    country = regions.name(row["venue_country"]) if row["venue_country"] else ""
+    parts = (row["venue_name"], row["venue_room"], row["venue_address"], row["venue_city"], country)
+    return ", ".join(part for part in parts if part)
+
+
+async def send_reminders(settings: Settings, at: datetime | None = None) -> int:
+    """Queue the reminders that are due; returns how many."""
+    moment = at or datetime.now(UTC)
+    days = timedelta(days=settings.reminder_days)
+    forums = await Forum.select(
+        Forum.id,
+        Forum.timezone,
+        Forum.starts_at,
+        Forum.venue_name,
+        Forum.venue_room,
+        Forum.venue_address,
+        Forum.venue_city,
+        Forum.venue_country,
+    ).where(
+        Forum.status.is_in(list(_UPCOMING)),
+        Forum.starts_at > moment,
+        # A day more than the period: the forum's own calendar day decides below.
+        Forum.starts_at <= moment + days + timedelta(days=1),
+    )
+    queued = 0
+    for forum in forums:
+        zone = ZoneInfo(forum["timezone"])
+        first_day = forum["starts_at"].astimezone(zone).date() - days
+        if moment.astimezone(zone).date() >= first_day:
+            queued += await _remind(forum, moment)
+    return queued
+
+
+async def _remind(forum: dict[str, Any], moment: datetime) -> int:
+    facts = await forum_facts(forum["id"])
+    queued = 0
+    async with db.transaction():
+        people = await ForumReminder.raw(
+            "SELECT u.id, u.email, u.display_name, u.locale, u.timezone, r.badge_number "
+            'FROM registration r JOIN account_user u ON u.id = r."user" '
+            "WHERE r.forum = {} AND r.status IN ('confirmed', 'attended') "
+            "AND r.anonymized_at IS NULL ORDER BY r.id",
+            forum["id"],
+        )
+        for person in people:
+            claimed = await (
+                ForumReminder.insert(
+                    ForumReminder(
+                        forum=forum["id"],
+                        user=person["id"],
+                        key=f"{forum['id']}:{person['id']}",
+                        created_at=moment,
+                    )
+                )
+                .on_conflict(target=ForumReminder.key, action="DO NOTHING")
+                .returning(ForumReminder.id)
+            )
+            if not claimed:
+                continue
+            outbox_id = await queue_mail(
+                mails.REMINDER,
+                to=person["email"],
+                locale=person["locale"],
+                timezone=person["timezone"],
+                user_id=person["id"],
+                context={
+                    **facts.context(),
+                    "name": person["display_name"],
+                    "starts": facts.starts_at,
+                    "ends": facts.ends_at,
+                    # Named in the recipient's language: the country's name is CLDR's.
+                    "venue": LazyProxy(_venue, forum, enable_cache=False),
+                    "badge_number": person["badge_number"] or "",
+                    "link": facts.link(mails.FORUM_PATH),
+                    "calendar_link": facts.link(mails.CALENDAR_PATH),
+                    "consent_link": withdrawal_link(person["id"], forum["id"]),
+                },
+            )
+            await ForumReminder.update({ForumReminder.outbox_id: outbox_id}).where(
+                ForumReminder.id == claimed[0]["id"]
+            )
+            queued += 1
+    return queued
