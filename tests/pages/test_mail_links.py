@@ -14,6 +14,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,6 +26,7 @@ from mupass_forum.board.notifications import send_digests
 from mupass_forum.consent.links import WITHDRAWAL_PATH
 from mupass_forum.mail import MailTemplate
 from mupass_forum.mail.services import queue_test_mail
+from mupass_forum.outreach.reminders import send_reminders
 from mupass_forum.pages import SIGN_IN_PATH
 from mupass_forum.privacy import retention
 from tests.board import conftest as board_fixtures
@@ -34,7 +36,12 @@ from tests.consent.conftest import NONE
 from tests.pages.html import page_of
 from tests.privacy.conftest import into_the_past
 from tests.proposals.test_proposals import propose
-from tests.registrations.conftest import decide, register, set_registration_settings
+from tests.registrations.conftest import (
+    days_from_today,
+    decide,
+    register,
+    set_registration_settings,
+)
 from tests.registrations.test_interest import confirm, interest, new_email, set_status
 
 # The board's factories, as fixtures of these tests too.
@@ -53,7 +60,11 @@ NOT_IMPORTED = {"mupass_forum.asgi", "mupass_forum.__main__"}
 API_PAGES = {WITHDRAWAL_PATH, "/api/v1/board/unsubscribe"}
 
 #: Templates whose mails carry no link at all (checked, so that none is skipped by mistake).
-WITHOUT_LINKS = {"registrations.forum_cancelled_interest"}
+WITHOUT_LINKS = {
+    "registrations.forum_cancelled_interest",
+    # Tells someone an institute added them; nothing for them to open.
+    "accounts.member_added",
+}
 
 #: What a browser sends: it prefers HTML, and its own language is none of the mails'.
 BROWSER = {
@@ -244,7 +255,10 @@ def cancelled(kit: Kit, locale: str) -> Mail:
 
 
 def attended(kit: Kit, locale: str) -> Mail:
-    forum, person, registration = _registered(kit, locale)
+    # Check-in opens the day before the forum.
+    forum, person, registration = _registered(
+        kit, locale, starts_at=days_from_today(1), ends_at=days_from_today(2)
+    )
     decide(kit.client, forum, registration["id"], "check_in")
     return Mail(kit.mail(person.email, "registrations.attended"), person)
 
@@ -368,6 +382,31 @@ def forum_shredded_unclosed(kit: Kit, locale: str) -> Mail:
     return Mail(kit.mail(organizer.email, "privacy.forum_shredded_unclosed"), organizer)
 
 
+def member_added(kit: Kit, locale: str) -> Mail:
+    """An institute's admin adds someone by their address; the person is told."""
+    forum = kit.make_forum()
+    person = kit.make_account(locale=locale)
+    added = kit.client.post(
+        f"/api/v1/organizations/{forum.lead_organization_id}/members",
+        json={"email": person.email},
+        headers=forum.admin.headers,
+    )
+    assert added.status_code == 202, added.text
+    return Mail(kit.mail(person.email, "accounts.member_added"), person)
+
+
+def reminder(kit: Kit, locale: str) -> Mail:
+    """The reminder a few days before a forum, sent by the scheduled command."""
+    forum = kit.make_forum(
+        status="registration_open", starts_at=days_from_today(3), ends_at=days_from_today(4)
+    )
+    person = kit.make_account(locale=locale)
+    register(kit.client, forum, person)
+    settings = kit.client.app.state["settings"]
+    kit.client.blocking_portal.call(send_reminders, settings, datetime.now(UTC))
+    return Mail(kit.mail(person.email, "outreach.reminder"), person)
+
+
 #: Each template's producer, and the language its recipient reads.
 PRODUCERS: dict[str, tuple[Producer, str]] = {
     "accounts.verify_email": (verify_email, "fr"),
@@ -395,6 +434,8 @@ PRODUCERS: dict[str, tuple[Producer, str]] = {
     "mail.test": (mail_test, "es"),
     "privacy.address_data_link": (address_data_link, "fr"),
     "privacy.forum_shredded_unclosed": (forum_shredded_unclosed, "es"),
+    "accounts.member_added": (member_added, "fr"),
+    "outreach.reminder": (reminder, "es"),
 }
 
 
@@ -457,6 +498,12 @@ def test_every_link_of_the_mail_opens_a_page_in_its_language(name, kit, browser,
 
     for link in links:
         path = urlsplit(link).path
+        if path.endswith("/calendar.ics"):
+            # A calendar file for the reader's calendar program, not a page.
+            calendar = opened(browser, link)
+            assert calendar.status_code == 200, link
+            assert calendar.headers["content-type"].startswith("text/calendar"), link
+            continue
         assert not path.startswith("/api/") or path in API_PAGES, link
         assert_a_page_in(opened(browser, link), locale, link)
         if mail.recipient is not None:
