@@ -55,6 +55,7 @@ def admin_token(server: Server) -> str:
 
 def schemathesis(server: Server, *args: str) -> subprocess.CompletedProcess[str]:
     executable = Path(sys.executable).with_name("schemathesis")
+    # Its cache of findings goes to the server's data directory, not into the checkout.
     return subprocess.run(
         [
             str(executable),
@@ -79,6 +80,7 @@ def schemathesis(server: Server, *args: str) -> subprocess.CompletedProcess[str]
         text=True,
         timeout=900,
         check=False,
+        cwd=server.env["MUPASS_DATA_DIR"],
     )
 
 
