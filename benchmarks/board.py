@@ -45,6 +45,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BIG_THREAD_POSTS = 10_000
 THREAD_POSTS = 100
 SEARCH_WORD = "Recyclingpapier"
+#: In one post of four, in every language: a search that matches a quarter of the board.
+COMMON_WORD = "Kreislaufwirtschaft"
 LANGUAGES = ("de", "en", "fr", "es")
 WORDS = {
     "de": "Beschaffung Kommune Ausschreibung Kriterien nachhaltig Lieferkette Vergabe fair",
@@ -191,7 +193,8 @@ def body(n: int, language: str) -> str:
     words = WORDS[language].split()
     picked = " ".join(words[(n * 7 + i * 3) % len(words)] for i in range(12))
     rare = f" {SEARCH_WORD}" if n % 997 == 0 else ""
-    return f"Post {n}: {picked}{rare}."
+    common = f" {COMMON_WORD}" if (n // 4) % 4 == 0 else ""
+    return f"Post {n}: {picked}{rare}{common}."
 
 
 def thread_sizes(posts: int) -> list[int]:
