@@ -101,5 +101,9 @@ def format_percent(value: float | Decimal, decimals: int = 0) -> str:
 
 def language_name(code: str, locale: Locale | None = None) -> str:
     """The name of a language (ISO 639-1) in the reader's language, from CLDR."""
-    reader = locale or babel_locale()
-    return str(reader.languages.get(code, code))
+    return _language_text(code, locale or babel_locale())
+
+
+@functools.lru_cache(maxsize=1024)
+def _language_text(code: str, locale: Locale) -> str:
+    return str(locale.languages.get(code, code))
