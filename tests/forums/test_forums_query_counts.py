@@ -6,6 +6,9 @@ organization (whose drafts count); partners come with their forum, never a query
 
 from __future__ import annotations
 
+# Texts in every language: the translators' queue that other tests read stays as it was.
+TITLE = {"de": "Forum", "en": "Forum", "fr": "Forum", "es": "Foro"}
+
 
 def _cost(client, count_queries, path, headers=None):
     with count_queries() as statements:
@@ -18,7 +21,7 @@ def test_forum_list_costs_the_same_for_1_and_50_forums(
     client, make_forum, make_organization, count_queries
 ):
     partner = make_organization()
-    first = make_forum(status="announced", partner_organization_ids=[partner["id"]])
+    first = make_forum(status="announced", title=TITLE, partner_organization_ids=[partner["id"]])
     series = first.body["series"]["slug"]
     path = f"/api/v1/forums?series={series}&limit=100"
     readers = {"anonymous": None, "organization admin": first.admin.headers}
@@ -26,6 +29,7 @@ def test_forum_list_costs_the_same_for_1_and_50_forums(
     for number in range(49):
         make_forum(
             status="draft" if number % 10 == 0 else "announced",
+            title=TITLE,
             admin=first.admin,
             lead_organization_id=first.lead_organization_id,
             partner_organization_ids=[partner["id"]],
@@ -42,14 +46,14 @@ def test_a_forum_and_its_programme_cost_the_same_for_1_and_50_items(
     client, make_forum, make_organization, count_queries
 ):
     partners = [make_organization()["id"] for _ in range(3)]
-    forum = make_forum(status="announced", partner_organization_ids=partners)
+    forum = make_forum(status="announced", title=TITLE, partner_organization_ids=partners)
 
     def add_item(number):
         response = client.post(
             f"/api/v1/forums/{forum.slug}/programme",
             json={
                 "kind": "workshop",
-                "title": {"en": f"Workshop {number}"},
+                "title": dict.fromkeys(TITLE, f"Workshop {number}"),
                 "starts_at": f"2030-10-{28 + number % 3}T{9 + number % 8:02d}:00:00",
                 "ends_at": f"2030-10-{28 + number % 3}T{9 + number % 8:02d}:45:00",
             },
