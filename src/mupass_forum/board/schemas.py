@@ -388,6 +388,10 @@ class SearchResult(msgspec.Struct):
     items: list[SearchHit]
     #: Pass as ``?offset=`` for more; null when there are no more.
     next_offset: int | None
+    #: Posts found, counted up to 200: the newest 200 matches are ranked and paged.
+    total: int
+    #: More posts than ``total`` have the words ("more than 200"): narrow the search.
+    total_is_capped: bool
 
 
 # Notifications ---------------------------------------------------------------------------------

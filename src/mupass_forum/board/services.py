@@ -408,6 +408,46 @@ class BoardService:
             raise NotFound("thread_not_found", N_("There is no such thread."))
         return rows[0]
 
+    async def _thread_and_page(
+        self,
+        thread_id: int,
+        extras: str,
+        extra_args: list[Any],
+        *,
+        after: int | None,
+        before: int | None,
+        last: bool,
+        limit: int,
+    ) -> tuple[Mapping[str, Any], list[Mapping[str, Any]]]:
+        """A thread's row and a page of its posts in one statement (one round trip on
+        PostgreSQL): the page's rows carry the thread's columns; a thread without posts on
+        the page is one row with no post. Whether the caller may read it is checked after."""
+        bound_args: list[Any]
+        if before is not None:
+            condition, order, bound, bound_args = "<", "DESC", "{}", [before]
+        elif last:
+            condition, order, bound_args = "<", "DESC", [thread_id]
+            bound = "(SELECT t2.post_count + 1 FROM board_thread t2 WHERE t2.id = {})"
+        else:
+            condition, order, bound, bound_args = ">", "", "{}", [after or 0]
+        rows = await db.read_indexed(
+            f"SELECT {THREAD_COLUMNS}, {CATEGORY_COLUMNS}, page.* FROM board_thread t "
+            "JOIN account_user ta ON ta.id = t.author "
+            "JOIN board_category c ON c.id = t.category "
+            f"LEFT JOIN (SELECT {POST_COLUMNS}, {extras} FROM board_post p {POST_JOINS} "
+            f"WHERE p.thread = {{}} AND p.position {condition} {bound} "
+            f"ORDER BY p.position {order} LIMIT {{}}) page ON true "
+            "WHERE t.id = {} ORDER BY page.position",
+            *extra_args,
+            thread_id,
+            *bound_args,
+            limit,
+            thread_id,
+        )
+        if not rows:
+            raise NotFound("thread_not_found", N_("There is no such thread."))
+        return rows[0], [row for row in rows if row["id"] is not None]
+
     async def get_thread(self, principal: Principal, thread_id: int) -> schemas.Thread:
         following_sql = (
             ", (SELECT count(*) FROM board_follow f WHERE f.thread = t.id AND f.user = {}) "
@@ -594,39 +634,36 @@ class BoardService:
                 "one_page_selector",
                 N_("Choose at most one of after, before, around and last."),
             )
-        extra, extra_args = "", []
-        if around is not None:
-            extra = (
-                ", (SELECT position FROM board_post WHERE id = {} AND thread = t.id) "
-                "AS around_position"
+        extras, extra_args = page_columns(principal.user_id, current_locale(), translate)
+        if around is None:
+            row, rows = await self._thread_and_page(
+                thread_id, extras, extra_args, after=after, before=before, last=last, limit=limit
             )
-            extra_args = [around]
-        async with db.one_connection():  # the thread and its page: one trip to the pool
-            row = await self._thread_row(thread_id, extra=extra, args=extra_args)
             category = access_of(row, "c_")
             await authorize(principal, reads_category, category, hide=True)
             post_count = int(row["t_post_count"])
-            condition, bound, descending = ">", after or 0, False
-            if around is not None:
+        else:
+            async with db.one_connection():  # the thread and its page: one trip to the pool
+                row = await self._thread_row(
+                    thread_id,
+                    extra=", (SELECT position FROM board_post WHERE id = {} AND thread = t.id) "
+                    "AS around_position",
+                    args=[around],
+                )
+                category = access_of(row, "c_")
+                await authorize(principal, reads_category, category, hide=True)
+                post_count = int(row["t_post_count"])
                 if row["around_position"] is None:
                     raise NotFound("post_not_found", N_("There is no such post."))
                 start = int(row["around_position"]) - limit // 2
-                condition, bound = ">=", max(1, min(start, post_count - limit + 1))
-            elif last or before is not None:
-                condition, descending = "<", True
-                bound = post_count + 1 if before is None else before
-            extras, extra_args = page_columns(principal.user_id, current_locale(), translate)
-            rows = await db.read_indexed(
-                f"SELECT {POST_COLUMNS}, {extras} FROM board_post p {POST_JOINS} "
-                f"WHERE p.thread = {{}} AND p.position {condition} {{}} "
-                f"ORDER BY p.position {'DESC' if descending else ''} LIMIT {{}}",
-                *extra_args,
-                thread_id,
-                bound,
-                limit,
-            )
-        if descending:
-            rows.reverse()
+                rows = await db.read_indexed(
+                    f"SELECT {POST_COLUMNS}, {extras} FROM board_post p {POST_JOINS} "
+                    "WHERE p.thread = {} AND p.position >= {} ORDER BY p.position LIMIT {}",
+                    *extra_args,
+                    thread_id,
+                    max(1, min(start, post_count - limit + 1)),
+                    limit,
+                )
         items = await self._present(principal, category, rows)
         first = items[0].position if items else None
         final = items[-1].position if items else None

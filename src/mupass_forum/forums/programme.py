@@ -35,29 +35,15 @@ from mupass_forum.i18n import N_, format_date, format_time, use_locale
 from mupass_forum.i18n.locale import current_locale
 from mupass_forum.i18n.text import localize_stored
 
-_ITEM_COLUMNS = (
-    ProgrammeItem.id,
-    ProgrammeItem.kind,
-    ProgrammeItem.title,
-    ProgrammeItem.description,
-    ProgrammeItem.starts_at,
-    ProgrammeItem.ends_at,
-    ProgrammeItem.room,
-    ProgrammeItem.capacity,
-    ProgrammeItem.speakers,
-    ProgrammeItem.language,
-    ProgrammeItem.interpretation,
-    ProgrammeItem.track,
+_ITEMS = (
+    "SELECT id, kind, title, description, starts_at, ends_at, room, capacity, speakers, "
+    "language, interpretation, track FROM forum_programme_item WHERE forum = {} "
 )
 
 
-async def programme_rows(forum_id: int) -> list[dict[str, Any]]:
+async def programme_rows(forum_id: int) -> list[Mapping[str, Any]]:
     """The items of a forum in the order they happen (also for the calendar)."""
-    return (
-        await ProgrammeItem.select(*_ITEM_COLUMNS)
-        .where(ProgrammeItem.forum == forum_id)
-        .order_by(ProgrammeItem.starts_at, ProgrammeItem.id)
-    )
+    return await db.read_indexed(_ITEMS + "ORDER BY starts_at, id", forum_id)
 
 
 def _item(row: Mapping[str, Any], zone: ZoneInfo) -> schemas.ProgrammeItem:
@@ -118,13 +104,10 @@ async def get_programme(
 
 
 async def _one_item(forum: ForumRef, item_id: int) -> schemas.ProgrammeItem:
-    row = (
-        await ProgrammeItem.select(*_ITEM_COLUMNS)
-        .where(ProgrammeItem.id == item_id, ProgrammeItem.forum == forum.id)
-        .first()
-    )
-    if row is None:
+    rows = await db.read_indexed(_ITEMS + "AND id = {}", forum.id, item_id)
+    if not rows:
         raise NotFound("programme_item_not_found")
+    row = rows[0]
     zone = ZoneInfo(forum.timezone)
     with use_locale(current_locale(), zone):
         return _item(row, zone)

@@ -224,60 +224,9 @@ async def _tell_listeners(before: ForumRef, changes: Mapping[str, Any], actor: i
 
 # Reading forums --------------------------------------------------------------------------------
 
-_REF_COLUMNS = (
-    Forum.id,
-    Forum.slug,
-    Forum.status,
-    Forum.lead_organization,
-    Forum.timezone,
-    Forum.starts_at,
-    Forum.ends_at,
-    Forum.capacity,
-    Forum.interest_deadline,
-    Forum.registration_opens_at,
-    Forum.registration_closes_at,
-)
-
-_FORUM_COLUMNS = (
-    *_REF_COLUMNS,
-    Forum.series.slug.as_alias("series_slug"),
-    Forum.series.name.as_alias("series_name"),
-    Forum.edition,
-    Forum.kind,
-    Forum.title,
-    Forum.summary,
-    Forum.venue_name,
-    Forum.venue_address,
-    Forum.venue_room,
-    Forum.venue_city,
-    Forum.venue_country,
-    Forum.languages,
-    Forum.lead_organization.name.as_alias("lead_organization_name"),
-    Forum.contact_email,
-)
-
 
 def stored_json(value: Any) -> Any:
     return msgspec.json.decode(value) if isinstance(value, str | bytes) else value
-
-
-async def _partners(forum_ids: Sequence[int]) -> dict[int, list[schemas.OrganizationRef]]:
-    """The partner organizations of several forums, in one query."""
-    found: dict[int, list[schemas.OrganizationRef]] = {forum_id: [] for forum_id in forum_ids}
-    if not forum_ids:
-        return found
-    rows = (
-        await ForumPartner.select(
-            ForumPartner.forum,
-            ForumPartner.organization.id.as_alias("id"),
-            ForumPartner.organization.name.as_alias("name"),
-        )
-        .where(ForumPartner.forum.is_in(list(forum_ids)))
-        .order_by(ForumPartner.organization.name)
-    )
-    for row in rows:
-        found[row["forum"]].append(schemas.OrganizationRef(id=row["id"], name=row["name"]))
-    return found
 
 
 def _ref(row: Mapping[str, Any], partner_ids: Iterable[int]) -> ForumRef:
@@ -297,14 +246,61 @@ def _ref(row: Mapping[str, Any], partner_ids: Iterable[int]) -> ForumRef:
     )
 
 
-async def _ref_where(condition: Any) -> ForumRef:
-    row = await Forum.select(*_REF_COLUMNS).where(condition).first()
-    if row is None:
+# The hot reads (a forum, the list, the programme) are one statement each, written once: a
+# forum's partners come with it as JSON, and Piccolo does not build the query per request.
+_REF_SQL = (
+    "f.id, f.slug, f.status, f.lead_organization, f.timezone, f.starts_at, f.ends_at, "
+    "f.capacity, f.interest_deadline, f.registration_opens_at, f.registration_closes_at"
+)
+_FORUM_SQL = (
+    f"SELECT {_REF_SQL}, "  # noqa: S608
+    "s.slug AS series_slug, s.name AS series_name, f.edition, f.kind, "
+    "f.title, f.summary, f.venue_name, f.venue_address, f.venue_room, f.venue_city, "
+    "f.venue_country, f.languages, o.name AS lead_organization_name, f.contact_email, "
+    "{partners} AS partners{extra} FROM forum f JOIN forum_series s ON s.id = f.series "
+    "JOIN account_organization o ON o.id = f.lead_organization "
+)
+#: ``[[id, name], ...]`` of a forum's partner organizations by name, as JSON text.
+_PARTNERS_SQL = {
+    "sqlite": (
+        "(SELECT json_group_array(json_array(id, name)) FROM (SELECT po.id, po.name "
+        "FROM forum_partner fp JOIN account_organization po ON po.id = fp.organization "
+        "WHERE fp.forum = f.id ORDER BY po.name, po.id))"
+    ),
+    "postgres": (
+        "(SELECT coalesce(json_agg(json_build_array(po.id, po.name) ORDER BY po.name, po.id), "
+        "'[]')::text FROM forum_partner fp JOIN account_organization po "
+        "ON po.id = fp.organization WHERE fp.forum = f.id)"
+    ),
+}
+
+
+def _forum_sql(extra: str = "") -> str:
+    engine_type = "postgres" if db.is_postgres() else "sqlite"
+    return _FORUM_SQL.format(partners=_PARTNERS_SQL[engine_type], extra=extra)
+
+
+def _partner_refs(row: Mapping[str, Any]) -> list[schemas.OrganizationRef]:
+    return [
+        schemas.OrganizationRef(id=int(org_id), name=name)
+        for org_id, name in msgspec.json.decode(row["partners"] or "[]")
+    ]
+
+
+async def _forum_row(column: str, value: Any, extra: str = "") -> Mapping[str, Any]:
+    rows = await db.read_indexed(_forum_sql(extra) + f"WHERE f.{column} = {{}}", value)
+    if not rows:
         raise NotFound("forum_not_found")
-    partner_ids = await ForumPartner.select(ForumPartner.organization).where(
-        ForumPartner.forum == row["id"]
-    )
-    return _ref(row, (partner["organization"] for partner in partner_ids))
+    return rows[0]
+
+
+def _ref_of(row: Mapping[str, Any], partners: list[schemas.OrganizationRef]) -> ForumRef:
+    return _ref(row, (partner.id for partner in partners))
+
+
+async def _ref_where(column: str, value: Any) -> ForumRef:
+    row = await _forum_row(column, value)
+    return _ref_of(row, _partner_refs(row))
 
 
 async def forum_ref(slug: str) -> ForumRef:
@@ -312,11 +308,11 @@ async def forum_ref(slug: str) -> ForumRef:
 
     It does not check visibility: use ``visible_forum`` (or ``sees_forum``) for that.
     """
-    return await _ref_where(Forum.slug == slug)
+    return await _ref_where("slug", slug)
 
 
 async def forum_ref_by_id(forum_id: int) -> ForumRef:
-    return await _ref_where(Forum.id == forum_id)
+    return await _ref_where("id", forum_id)
 
 
 async def visible_forum(principal: Principal, slug: str) -> ForumRef:
@@ -411,12 +407,10 @@ def _forum(
 
 async def get_forum(principal: Principal, slug: str) -> schemas.Forum:
     """One forum with its description; drafts only for those who edit them."""
-    await visible_forum(principal, slug)
-    row = await Forum.select(*_FORUM_COLUMNS, Forum.description).where(Forum.slug == slug).first()
-    if row is None:
-        raise NotFound("forum_not_found")
-    partners = await _partners([row["id"]])
-    return _forum(row, partners[row["id"]], localize_stored(row["description"]))
+    row = await _forum_row("slug", slug, extra=", f.description")
+    partners = _partner_refs(row)
+    await authorize(principal, sees_forum, _ref_of(row, partners), hide=True)
+    return _forum(row, partners, localize_stored(row["description"]))
 
 
 async def _draft_forum_ids(principal: Principal) -> list[int]:
@@ -473,43 +467,69 @@ class ForumFilters:
     country: str | None = None
 
 
+async def _visible_forums_sql(principal: Principal) -> tuple[str, list[Any]]:
+    """``visible_forums_condition`` as SQL on ``forum f`` (empty: every forum), in the
+    list's own statement."""
+    if principal.is_platform_admin:
+        return "", []
+    conditions: list[str] = ["f.status <> {}"]
+    args: list[Any] = [ForumStatus.DRAFT.value]
+    if principal.is_authenticated:
+        admin_of = _admin_organizations(principal)
+        if admin_of:
+            marks = ", ".join("{}" for _ in admin_of)
+            conditions += [
+                f"f.lead_organization IN ({marks})",
+                f"f.id IN (SELECT forum FROM forum_partner WHERE organization IN ({marks}))",  # noqa: S608
+            ]
+            args += [*admin_of, *admin_of]
+        conditions.append('f.id IN (SELECT forum FROM forum_role WHERE "user" = {} AND role = {})')
+        args += [principal.user_id, schemas.ForumRoleName.ORGANIZER.value]
+    return "(" + " OR ".join(conditions) + ")", args
+
+
 async def list_forums(
     principal: Principal, filters: ForumFilters, cursor: str | None, limit: int
 ) -> schemas.ForumPage:
     """Forums the caller may see, soonest first (most recent first for ``when=past``)."""
-    query = Forum.select(*_FORUM_COLUMNS)
-    visible = await visible_forums_condition(principal)
-    if visible is not None:
-        query = query.where(visible)
+    visible, args = await _visible_forums_sql(principal)
+    conditions = [visible] if visible else []
     if filters.status is not None:
-        query = query.where(Forum.status == filters.status.value)
+        conditions.append("f.status = {}")
+        args.append(filters.status.value)
     if filters.series is not None:
-        query = query.where(Forum.series.slug == filters.series)
+        conditions.append("s.slug = {}")
+        args.append(filters.series)
     if filters.year is not None:
-        query = query.where(Forum.edition == filters.year)
+        conditions.append("f.edition = {}")
+        args.append(filters.year)
     if filters.country is not None:
-        query = query.where(Forum.venue_country == filters.country.upper())
+        conditions.append("f.venue_country = {}")
+        args.append(filters.country.upper())
     if filters.when == schemas.When.UPCOMING:
-        query = query.where(Forum.ends_at >= now())
+        conditions.append("f.ends_at >= {}")
+        args.append(now())
     elif filters.when == schemas.When.PAST:
-        query = query.where(Forum.ends_at < now())
+        conditions.append("f.ends_at < {}")
+        args.append(now())
     ascending = filters.when != schemas.When.PAST
     if cursor is not None:
         after_start, after_id = decode_cursor(cursor)
-        if ascending:
-            query = query.where(
-                (Forum.starts_at > after_start)
-                | ((Forum.starts_at == after_start) & (Forum.id > after_id))
-            )
-        else:
-            query = query.where(
-                (Forum.starts_at < after_start)
-                | ((Forum.starts_at == after_start) & (Forum.id < after_id))
-            )
-    rows = await query.order_by(Forum.starts_at, Forum.id, ascending=ascending).limit(limit + 1)
+        beyond = ">" if ascending else "<"
+        conditions.append(
+            f"(f.starts_at {beyond} {{}} OR (f.starts_at = {{}} AND f.id {beyond} {{}}))"
+        )
+        args += [after_start, after_start, after_id]
+    order = "" if ascending else " DESC"
+    rows = await db.read_indexed(
+        _forum_sql()
+        + ("WHERE " + " AND ".join(conditions) if conditions else "")
+        + f" ORDER BY f.starts_at{order}, f.id{order} LIMIT {{}}",
+        *args,
+        limit + 1,
+    )
     page = rows[:limit]
-    partners = await _partners([row["id"] for row in page])
-    items = [_forum(row, partners[row["id"]]) for row in page]
+    items = [_forum(row, _partner_refs(row)) for row in page]
     next_cursor = (
         encode_cursor(page[-1]["starts_at"], page[-1]["id"]) if len(rows) > limit else None
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 from typing import Literal
 
@@ -19,18 +20,33 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return local.astimezone(current_timezone())
 
 
+# Babel reads its patterns anew for every call, which pages and lists of forums pay per date:
+# the texts of the dates a process shows are kept instead (a date, a locale: one text).
+
+
 def format_date(value: dt.date | dt.datetime, width: Width = "full") -> str:
     """``Montag, 28. Oktober 2019`` / ``lundi 28 octobre 2019``."""
     if isinstance(value, dt.datetime):
         value = _aware(value).date()
-    return dates.format_date(value, format=width, locale=babel_locale())
+    return _date_text(value, width, babel_locale())
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_text(value: dt.date, width: Width, locale: Locale) -> str:
+    return dates.format_date(value, format=width, locale=locale)
 
 
 def format_time(value: dt.datetime | dt.time, width: Width = "short") -> str:
     if isinstance(value, dt.datetime):
         value = _aware(value)
-        return dates.format_time(value, format=width, tzinfo=value.tzinfo, locale=babel_locale())
+        # Equal instants in other zones are equal datetimes: the zone is part of the key.
+        return _time_text(value, str(value.tzinfo), width, babel_locale())
     return dates.format_time(value, format=width, locale=babel_locale())
+
+
+@functools.lru_cache(maxsize=4096)
+def _time_text(value: dt.datetime, zone: str, width: Width, locale: Locale) -> str:
+    return dates.format_time(value, format=width, tzinfo=value.tzinfo, locale=locale)
 
 
 def format_datetime(value: dt.datetime, width: Width = "medium") -> str:
@@ -62,7 +78,12 @@ def format_timezone(value: dt.datetime) -> str:
 
 def format_date_interval(start: dt.date, end: dt.date, skeleton: str = "yMMMMd") -> str:
     """``28.–30. Okt. 2019`` / ``28–30 de octubre de 2019``; one date when both are the same."""
-    return dates.format_interval(start, end, skeleton, locale=babel_locale())
+    return _interval_text(start, end, skeleton, babel_locale())
+
+
+@functools.lru_cache(maxsize=4096)
+def _interval_text(start: dt.date, end: dt.date, skeleton: str, locale: Locale) -> str:
+    return str(dates.format_interval(start, end, skeleton, locale=locale))
 
 
 def format_number(value: int | float | Decimal) -> str:
@@ -80,5 +101,9 @@ def format_percent(value: float | Decimal, decimals: int = 0) -> str:
 
 def language_name(code: str, locale: Locale | None = None) -> str:
     """The name of a language (ISO 639-1) in the reader's language, from CLDR."""
-    reader = locale or babel_locale()
-    return str(reader.languages.get(code, code))
+    return _language_text(code, locale or babel_locale())
+
+
+@functools.lru_cache(maxsize=1024)
+def _language_text(code: str, locale: Locale) -> str:
+    return str(locale.languages.get(code, code))

@@ -8,6 +8,7 @@ request middleware sets it, ``use_locale`` sets it around a mail rendered for it
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import logging
 from collections.abc import Iterator, Mapping, Sequence
@@ -164,7 +165,12 @@ def current_timezone() -> ZoneInfo:
 
 
 def babel_locale() -> Locale:
-    return Locale.parse(current_locale())
+    return _parsed_locale(current_locale())
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed_locale(code: str) -> Locale:
+    return Locale.parse(code)
 
 
 def _format(message: str, fallback: str, params: Mapping[str, Any]) -> str:

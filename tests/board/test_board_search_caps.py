@@ -1,0 +1,74 @@
+"""A search ranks a bounded window of the newest matches and counts up to its size.
+
+The window is made small here (the service ranks 200): the behaviour is the same.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mupass_forum.board import search as board_search
+from tests.board.conftest import BOARD
+from tests.conftest import on_postgres
+
+WINDOW = 5
+
+
+@pytest.fixture
+def small_window(monkeypatch):
+    monkeypatch.setattr(board_search, "RANKED_MATCHES", WINDOW)
+
+
+def found(client, q, headers=None, **params):
+    response = client.get(f"{BOARD}/search", params={"q": q, **params}, headers=headers or {})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_a_common_word_is_ranked_among_the_newest_matches_and_counted_up_to_the_cap(
+    client, make_category, make_thread, reply, board_admin, small_window
+):
+    category = make_category()
+    thread = make_thread(board_admin, category, title="Kapselheber", body="Kapselheber")
+    posts = [reply(board_admin, thread, f"Kapselheber number {n}", "de") for n in range(8)]
+
+    first = found(client, "Kapselheber", category=category["id"], limit=3)
+    assert (first["total"], first["total_is_capped"]) == (WINDOW, True)
+    assert first["next_offset"] == 3
+    second = found(client, "Kapselheber", category=category["id"], limit=3, offset=3)
+    assert second["next_offset"] is None  # the window ends: narrow the search for more
+    hits = [hit["post_id"] for hit in first["items"] + second["items"]]
+    assert sorted(hits) == sorted(post["id"] for post in posts[-WINDOW:])
+
+    beyond = client.get(f"{BOARD}/search", params={"q": "Kapselheber", "offset": WINDOW})
+    assert beyond.status_code == 400, beyond.text
+
+
+def test_a_word_in_fewer_posts_than_the_cap_is_counted_exactly(
+    client, make_category, make_thread, reply, board_admin, small_window
+):
+    category = make_category()
+    thread = make_thread(board_admin, category, title="Flaschenpfand")
+    for n in range(3):
+        reply(board_admin, thread, f"Dosenpfandsystem {n}", "de")
+    result = found(client, "Dosenpfandsystem", category=category["id"])
+    assert (result["total"], result["total_is_capped"], result["next_offset"]) == (3, False, None)
+    if not on_postgres():  # SQLite: a word finds the longer words it begins
+        assert found(client, "Dosenpfand", category=category["id"])["total"] == 3
+
+
+def test_matches_the_reader_may_not_read_are_neither_ranked_nor_counted(
+    client, make_account, make_category, make_thread, reply, board_admin, small_window
+):
+    public, secret = make_category(), make_category(read_access="participants")
+    seen = make_thread(board_admin, public, title="Open", body="Glasrecyclingquote")
+    hidden = make_thread(board_admin, secret, title="Closed", body="Glasrecyclingquote")
+    for _ in range(2):
+        reply(board_admin, seen, "Glasrecyclingquote", "de")
+    for _ in range(WINDOW + 1):  # newer than every readable match
+        reply(board_admin, hidden, "Glasrecyclingquote", "de")
+    reader = make_account()
+    result = found(client, "Glasrecyclingquote", headers=reader.headers)
+    assert (result["total"], result["total_is_capped"]) == (3, False)
+    assert {hit["thread_id"] for hit in result["items"]} == {seen["id"]}
+    assert found(client, "Glasrecyclingquote", headers=board_admin.headers)["total_is_capped"]
