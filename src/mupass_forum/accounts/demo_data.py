@@ -44,7 +44,7 @@ DEMO_ACCOUNTS = (
     DemoAccount(
         "participant",
         "participant@demo.example.org",
-        "demo-participant",
+        "quinoa tender bus 2030",
         "Valentina Rojas",
         "es",
         "America/Bogota",
@@ -53,7 +53,7 @@ DEMO_ACCOUNTS = (
     DemoAccount(
         "organizer",
         "organizer@demo.example.org",
-        "demo-organizer",
+        "green tender river Accra",
         "Katrin Hoffmann",
         "de",
         "Europe/Berlin",
@@ -63,7 +63,7 @@ DEMO_ACCOUNTS = (
     DemoAccount(
         "moderator",
         "moderator@demo.example.org",
-        "demo-moderator",
+        "moderate violet harbour bench",
         "Fatou Ndiaye",
         "fr",
         "Africa/Dakar",
@@ -73,7 +73,7 @@ DEMO_ACCOUNTS = (
     DemoAccount(
         "translator",
         "translator@demo.example.org",
-        "demo-translator",
+        "translate copper meadow ferry",
         "Daniel Mensah",
         "en",
         "Africa/Accra",

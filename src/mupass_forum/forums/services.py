@@ -540,20 +540,22 @@ async def edited_forums(principal: Principal, limit: int) -> list[schemas.Forum]
     """The forums the caller edits (``edits_forum``), drafts included, latest first."""
     if not principal.is_authenticated:
         return []
-    query = Forum.select(*_FORUM_COLUMNS)
+    conditions: list[str] = []
+    args: list[Any] = []
     if not principal.is_platform_admin:
-        edited: Any = None
         if admin_of := _admin_organizations(principal):
-            edited = Forum.lead_organization.is_in(admin_of)
+            conditions.append(f"f.lead_organization IN ({', '.join('{}' for _ in admin_of)})")
+            args += admin_of
         if draft_ids := await _draft_forum_ids(principal):
-            by_role = Forum.id.is_in(draft_ids)
-            edited = by_role if edited is None else edited | by_role
-        if edited is None:
+            conditions.append(f"f.id IN ({', '.join('{}' for _ in draft_ids)})")
+            args += draft_ids
+        if not conditions:
             return []
-        query = query.where(edited)
-    rows = await query.order_by(Forum.starts_at, Forum.id, ascending=False).limit(limit)
-    partners = await _partners([row["id"] for row in rows])
-    return [_forum(row, partners[row["id"]]) for row in rows]
+    where = f"WHERE {' OR '.join(conditions)} " if conditions else ""
+    rows = await db.read_indexed(
+        _forum_sql() + where + "ORDER BY f.starts_at DESC, f.id DESC LIMIT {}", *args, limit
+    )
+    return [_forum(row, _partner_refs(row)) for row in rows]
 
 
 # Series ----------------------------------------------------------------------------------------
