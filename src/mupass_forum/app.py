@@ -47,6 +47,13 @@ from mupass_forum.consent.controllers import (
     ForumConsentController,
     MyConsentHistoryController,
 )
+from mupass_forum.documents import pages as document_pages
+from mupass_forum.documents import services as documents
+from mupass_forum.documents.controllers import (
+    DocumentController,
+    ForumDocumentController,
+    MyVisaDetailsController,
+)
 from mupass_forum.errors import EXCEPTION_HANDLERS
 from mupass_forum.forums import pages as forum_pages
 from mupass_forum.forums.controllers import ForumController, SeriesController
@@ -122,6 +129,7 @@ def install(settings: Settings) -> db.SQLiteEngine | db.PostgresEngine:
     mail.install(settings)
     install_registrations(settings)
     consent_links.install(settings)
+    documents.install(settings)
     install_privacy()
     return engine
 
@@ -184,6 +192,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             NotificationController,
             TranslationController,
             ForumTranslationController,
+            MyVisaDetailsController,
+            ForumDocumentController,
+            DocumentController,
             board_live,
         ],
     )
@@ -204,6 +215,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *registration_pages.PAGES,
             *consent_pages.PAGES,
             *proposal_pages.PAGES,
+            *document_pages.PAGES,
         ],
         include_in_schema=False,
     )
@@ -257,6 +269,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 Tag(name="proposals", description="Best-practice proposals and their review"),
                 Tag(name="privacy", description="Your data: export, erasure, retention"),
                 Tag(name="board", description="The dialogue board between forums"),
+                Tag(
+                    name="documents",
+                    description="Visa invitation letters, badges, certificates of attendance",
+                ),
                 Tag(
                     name="translations",
                     description="Catalog and content translation, the translators' queue",

@@ -24,6 +24,7 @@ APP_REGISTRY = AppRegistry(
         "mupass_forum.privacy.piccolo_app",
         "mupass_forum.board.piccolo_app",
         "mupass_forum.translations.piccolo_app",
+        "mupass_forum.documents.piccolo_app",
     ]
 )
 

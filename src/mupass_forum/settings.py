@@ -123,6 +123,12 @@ class Settings:
     #: Days after a forum ends that its consent events are kept as proof, at least the
     #: forum's retention period.
     consent_proof_days: int = 3 * 365
+    #: Days after a forum ends that the passport details for visa letters are kept: shorter
+    #: than ``retention_days``, as they are the most sensitive details the service holds.
+    visa_details_days: int = 30
+    #: Where the fonts of documents (letters, badges, certificates) are: DejaVu Sans, from
+    #: Debian's ``fonts-dejavu-core``.
+    document_fonts_dir: str = "/usr/share/fonts/truetype/dejavu"
     #: How the board's live stream reaches every server process: ``memory`` (one process),
     #: ``redis`` (``redis_url``) or ``postgres`` (LISTEN/NOTIFY on the database).
     board_channels: str = "memory"
@@ -179,6 +185,8 @@ class Settings:
             "interest_link_days": int,
             "retention_days": int,
             "consent_proof_days": int,
+            "visa_details_days": int,
+            "document_fonts_dir": str,
             "board_channels": lambda v: v.strip().lower(),
             "board_auto_hide_flags": int,
             "board_posts_per_hour": int,
@@ -274,6 +282,11 @@ class Settings:
         if self.retention_days < 1 or self.consent_proof_days < 1:
             raise SettingsError(
                 f"{PREFIX}RETENTION_DAYS and {PREFIX}CONSENT_PROOF_DAYS must be at least 1"
+            )
+
+        if not 0 <= self.visa_details_days <= self.retention_days:
+            raise SettingsError(
+                f"{PREFIX}VISA_DETAILS_DAYS must be between 0 and {PREFIX}RETENTION_DAYS"
             )
 
         if self.board_channels not in BOARD_CHANNELS:
