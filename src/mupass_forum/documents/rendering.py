@@ -82,7 +82,7 @@ def qr_data_uri(content: str) -> str:
     """A QR code of ``content`` as a PNG ``data:`` address, sharp at any print size."""
     # Error correction level M survives a scuffed badge; a PNG (not SVG) keeps the code a
     # bitmap that readers (and the tests) find as an image in the PDF.
-    return str(segno.make(content, error="m").png_data_uri(scale=8, border=2))
+    return str(segno.make(content, error="m").png_data_uri(scale=4, border=2))
 
 
 def render_html(template: str, context: Mapping[str, Any]) -> str:
