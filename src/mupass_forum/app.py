@@ -52,6 +52,13 @@ from mupass_forum.desk import door as door_pages
 from mupass_forum.desk import mailing as mailing_pages
 from mupass_forum.desk import pages as desk_pages
 from mupass_forum.desk import photos as photo_pages
+from mupass_forum.documents import pages as document_pages
+from mupass_forum.documents import services as documents
+from mupass_forum.documents.controllers import (
+    DocumentController,
+    ForumDocumentController,
+    MyVisaDetailsController,
+)
 from mupass_forum.errors import EXCEPTION_HANDLERS
 from mupass_forum.forums import pages as forum_pages
 from mupass_forum.forums.controllers import ForumController, SeriesController
@@ -145,6 +152,7 @@ def install(settings: Settings) -> db.SQLiteEngine | db.PostgresEngine:
     mail.install(settings)
     install_registrations(settings)
     consent_links.install(settings)
+    documents.install(settings)
     install_privacy(settings)
     return engine
 
@@ -210,6 +218,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             NotificationController,
             TranslationController,
             ForumTranslationController,
+            MyVisaDetailsController,
+            ForumDocumentController,
+            DocumentController,
             board_live,
         ],
         middleware=[JSONRequestGuard()],
@@ -237,6 +248,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *door_pages.PAGES,
             *photo_pages.PAGES,
             *mailing_pages.PAGES,
+            *document_pages.PAGES,
         ],
         include_in_schema=False,
     )
@@ -291,6 +303,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 Tag(name="outreach", description="Organizers' mail to participants"),
                 Tag(name="privacy", description="Your data: export, erasure, retention"),
                 Tag(name="board", description="The dialogue board between forums"),
+                Tag(
+                    name="documents",
+                    description="Visa invitation letters, badges, certificates of attendance",
+                ),
                 Tag(
                     name="translations",
                     description="Catalog and content translation, the translators' queue",

@@ -151,6 +151,7 @@ def serve(host: str, port: int, workers: int, reload: bool, demo: bool) -> None:
 def check_before_serving(settings: Settings, host: str, port: int, workers: int) -> None:
     """Refuse to start, in one line, what could not serve as configured."""
     from mupass_forum.app import install_catalogs
+    from mupass_forum.documents.rendering import FontsMissing, check_fonts
     from mupass_forum.i18n.locale import CatalogError
 
     if workers > 1 and settings.board_channels == "memory":
@@ -166,7 +167,8 @@ def check_before_serving(settings: Settings, host: str, port: int, workers: int)
     try:
         settings.signing_key  # noqa: B018 (made or read now, so that a bad data dir stops here)
         install_catalogs(settings)
-    except (SettingsError, CatalogError) as exc:
+        check_fonts(settings.document_fonts_dir)
+    except (SettingsError, CatalogError, FontsMissing) as exc:
         raise click.ClickException(f"configuration: {exc}") from exc
     if not settings.secret_key and not settings.uses_sqlite:
         click.echo(
@@ -567,6 +569,7 @@ def _retention_line(work: Any, dry_run: bool) -> str:
 def retention_run(dry_run: bool) -> None:
     """Apply retention to every forum that is due; safe to run again and to schedule."""
     from mupass_forum.app import install
+    from mupass_forum.privacy import registry
     from mupass_forum.privacy import retention as rules
 
     settings = load_settings()
@@ -592,7 +595,13 @@ def retention_run(dry_run: bool) -> None:
     verb = "would remove" if dry_run else "removed"
     for store in cleaned:
         click.echo(f"{store.store} (kept {store.period_days} days): {verb} {store.count}")
-    if not results and not cleaned:
+    expired = run_with_database(
+        settings, lambda: registry.run_expiries(settings, rules.now(), dry_run=dry_run)
+    )
+    for name, count in expired:
+        if count:
+            click.echo(f"{name}: {verb} {count}")
+    if not results and not cleaned and not any(count for _, count in expired):
         click.echo("Nothing is due: every past forum is within its retention period or done.")
 
 

@@ -101,6 +101,12 @@ FormT = TypeVar("FormT")
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
     """Jinja2 over ``templates/``, escaping everything, translating with the catalogs."""
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(template_environment()))
+
+
+@functools.cache
+def template_environment() -> Environment:
+    """The one Jinja2 environment of pages and documents (PDFs render the same templates)."""
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=True,
@@ -128,7 +134,7 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
         datetime=format_datetime_with_zone,
         date=format_date,
     )
-    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))
+    return environment
 
 
 def principal_of(request: Request[Any, Any, Any]) -> Principal:

@@ -25,6 +25,7 @@ APP_REGISTRY = AppRegistry(
         "mupass_forum.board.piccolo_app",
         "mupass_forum.translations.piccolo_app",
         "mupass_forum.outreach.piccolo_app",
+        "mupass_forum.documents.piccolo_app",
     ]
 )
 

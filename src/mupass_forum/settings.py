@@ -160,6 +160,12 @@ class Settings:
     board_event_days: int = 30
     #: Days before a forum begins that its participants are reminded (venue, times, programme).
     reminder_days: int = 7
+    #: Days after a forum ends that the passport details for visa letters are kept: shorter
+    #: than ``retention_days``, as they are the most sensitive details the service holds.
+    visa_details_days: int = 30
+    #: Where the fonts of documents (letters, badges, certificates) are: DejaVu Sans, from
+    #: Debian's ``fonts-dejavu-core``.
+    document_fonts_dir: str = "/usr/share/fonts/truetype/dejavu"
     #: How the board's live stream reaches every server process: ``memory`` (one process),
     #: ``redis`` (``redis_url``) or ``postgres`` (LISTEN/NOTIFY on the database).
     board_channels: str = "memory"
@@ -227,6 +233,8 @@ class Settings:
             "board_event_days": int,
             "address_link_hours": int,
             "reminder_days": int,
+            "visa_details_days": int,
+            "document_fonts_dir": str,
             "board_channels": lambda v: v.strip().lower(),
             "board_auto_hide_flags": int,
             "board_posts_per_hour": int,
@@ -341,6 +349,11 @@ class Settings:
         for name in (*STORE_PERIODS, "address_link_hours"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{PREFIX}{name.upper()} must be at least 1")
+
+        if not 0 <= self.visa_details_days <= self.retention_days:
+            raise SettingsError(
+                f"{PREFIX}VISA_DETAILS_DAYS must be between 0 and {PREFIX}RETENTION_DAYS"
+            )
 
         if self.board_channels not in BOARD_CHANNELS:
             raise SettingsError(

@@ -214,6 +214,27 @@ def make_everyone_knows(
         future = make_forum(status="registration_open", capacity=1)
         workshop = add_item(client, future, capacity=5)
         register(client, future, account, accessibility_needs="step-free access")
+        response = client.put(
+            f"/api/v1/forums/{future.slug}/registrations/mine/visa",
+            json={
+                "full_name": f"Ximena {family_name}",
+                "date_of_birth": "1980-05-01",
+                "nationality": "PE",
+                "passport_number": "P1234567",
+                "passport_valid_until": "2033-01-01",
+                "embassy": "Embajada de Alemania en Lima",
+                "entry_date": "2030-10-27",
+                "exit_date": "2030-10-31",
+            },
+            headers=account.headers,
+        )
+        assert response.status_code == 200, response.text
+        response = client.post(
+            f"/api/v1/forums/{future.slug}/documents/visa-letters",
+            json={},
+            headers=future.admin.headers,
+        )
+        assert len(response.json()["items"]) == 1, response.text
         response = client.post(
             f"/api/v1/forums/{future.slug}/workshops/{workshop['id']}/sign-up",
             headers=account.headers,

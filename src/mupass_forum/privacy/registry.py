@@ -20,6 +20,7 @@ from typing import Any
 from piccolo.table import Table
 
 from mupass_forum.i18n import N_
+from mupass_forum.settings import Settings
 
 # i18n: Stands for the name of someone whose account was erased.
 FORMER_PARTICIPANT = N_("former participant")
@@ -86,15 +87,30 @@ class NoPersonalData:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class Expiry:
+    """Personal data kept for a period of its own, shorter than its forum's retention period
+    (passport details): ``due`` counts what ``remove`` would remove at a moment, ``remove``
+    removes it in its own transaction. ``mupass-forum retention run`` runs every one."""
+
+    #: What goes, as the command's output names it ("passport details for visa letters").
+    name: str
+    due: Callable[[Settings, datetime], Awaitable[int]]
+    remove: Callable[[Settings, datetime], Awaitable[int]]
+
+
 @dataclass
 class _Registry:
     holders: dict[str, PersonalData] = field(default_factory=dict)
     exempt: dict[type[Table], str] = field(default_factory=dict)
+    expiries: dict[str, Expiry] = field(default_factory=dict)
 
 
 _registry = _Registry()
 
 #: Stages of the domains' erasers, named so that their order reads in one place.
+#: Before registrations: documents belong to registrations that erasure removes.
+STAGE_DOCUMENTS = 5
 STAGE_REGISTRATIONS = 10
 STAGE_PROPOSALS = 20
 STAGE_FORUMS = 30
@@ -105,11 +121,13 @@ STAGE_ACCOUNTS = 80
 STAGE_MAIL = 90
 
 
-def register(*entries: PersonalData | NoPersonalData) -> None:
+def register(*entries: PersonalData | NoPersonalData | Expiry) -> None:
     """Add domains' shares; registering a section again replaces it (apps are made often)."""
     for entry in entries:
         if isinstance(entry, PersonalData):
             _registry.holders[entry.section] = entry
+        elif isinstance(entry, Expiry):
+            _registry.expiries[entry.name] = entry
         else:
             for table in entry.tables:
                 _registry.exempt[table] = entry.reason
@@ -128,3 +146,14 @@ def uncovered(tables: Iterable[type[Table]]) -> list[type[Table]]:
     """The tables that no share answers for and that are not declared free of personal data."""
     covered = {table for entry in _registry.holders.values() for table in entry.tables}
     return [table for table in tables if table not in covered and table not in _registry.exempt]
+
+
+async def run_expiries(
+    settings: Settings, at: datetime, *, dry_run: bool = False
+) -> list[tuple[str, int]]:
+    """Every registered ``Expiry`` at ``at``: what each removed (or would remove)."""
+    done = []
+    for expiry in sorted(_registry.expiries.values(), key=lambda entry: entry.name):
+        count = await (expiry.due if dry_run else expiry.remove)(settings, at)
+        done.append((expiry.name, count))
+    return done

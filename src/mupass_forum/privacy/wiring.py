@@ -6,6 +6,7 @@ from mupass_forum.accounts import personal_data as accounts
 from mupass_forum.board import personal_data as board
 from mupass_forum.consent import personal_data as consent
 from mupass_forum.consent.services import on_photo_list
+from mupass_forum.documents import personal_data as documents
 from mupass_forum.forums import personal_data as forums
 from mupass_forum.mail import personal_data as mail
 from mupass_forum.outreach import personal_data as outreach
@@ -38,6 +39,9 @@ def install_privacy(settings: Settings) -> None:
         board.NO_PERSONAL_DATA,
         translations.PERSONAL_DATA,
         outreach.PERSONAL_DATA,
+        documents.PERSONAL_DATA,
+        documents.NO_PERSONAL_DATA,
+        documents.VISA_DETAILS_EXPIRY,
         registry.NoPersonalData(
             (Erasure, ForumRetention),
             "the erasure log keeps pseudonymous account ids only; retention keeps forum dates",
