@@ -15,8 +15,8 @@ from PIL import Image
 from mupass_forum.documents import rendering
 from mupass_forum.documents.tables import IssuedDocument, VisaDetails
 from tests.pages.conftest import submit
-from tests.privacy.conftest import PAST, set_status
-from tests.registrations.conftest import decide, mails_to, register
+from tests.privacy.conftest import into_the_past, set_status
+from tests.registrations.conftest import days_from_today, decide, mails_to, register
 from tests.test_cli import run_cli
 
 NAMES = ["Nguyễn Thị Minh Khai", "Ọláwùmí Adébáyọ̀", "Σοφία", "Дмитрий", "محمد"]
@@ -256,7 +256,8 @@ def test_badges_carry_the_consent_marker_and_reprint_when_it_changes(
 def test_certificates_for_those_checked_in_in_their_language_and_english(
     client, make_account, make_forum
 ) -> None:
-    forum = _open_forum(make_forum)
+    # Check-in opens the day before the forum.
+    forum = _open_forum(make_forum, starts_at=days_from_today(1), ends_at=days_from_today(2))
     came, came_name = _person(client, make_account, locale="es")
     absent, _ = _person(client, make_account)
     registration = register(client, forum, came)
@@ -326,16 +327,17 @@ async def _visa_rows(forum_id: int) -> tuple[list[Any], list[Any]]:
 def test_retention_removes_passport_details_of_past_forums(
     client, migrated, make_account, make_forum
 ) -> None:
-    forum = make_forum(status="registration_open", capacity=5, **PAST)
+    # Registration closes with a forum's end: the forum is made ahead, then moved back.
+    forum = make_forum(status="registration_open", capacity=5)
     person, _ = _person(client, make_account)
     register(client, forum, person)
     base = f"/api/v1/forums/{forum.slug}"
-    visa = {**VISA, "entry_date": "2021-03-01", "exit_date": "2021-03-04"}
     assert client.put(
-        f"{base}/registrations/mine/visa", json=visa, headers=person.headers
+        f"{base}/registrations/mine/visa", json=VISA, headers=person.headers
     ).is_success
     issued = client.post(f"{base}/documents/visa-letters", json={}, headers=forum.admin.headers)
     [letter] = issued.json()["items"]
+    into_the_past(client, forum)
     set_status(client, forum, "registration_closed", "held")
     assert client.blocking_portal.call(_visa_rows, forum.id)[0]
 

@@ -407,6 +407,51 @@ def reminder(kit: Kit, locale: str) -> Mail:
     return Mail(kit.mail(person.email, "outreach.reminder"), person)
 
 
+VISA_DETAILS = {
+    "full_name": "Aminata Traoré",
+    "date_of_birth": "1986-02-11",
+    "nationality": "ML",
+    "passport_number": "B01234567",
+    "passport_valid_until": "2033-01-31",
+    "embassy": "Ambassade d'Allemagne à Bamako",
+    "entry_date": "2030-10-27",
+    "exit_date": "2030-10-31",
+}
+
+
+def visa_letter_issued(kit: Kit, locale: str) -> Mail:
+    """The organizers issue the visa invitation letter someone asked for."""
+    forum, person, _ = _registered(kit, locale)
+    base = f"/api/v1/forums/{forum.slug}"
+    given = kit.client.put(
+        f"{base}/registrations/mine/visa", json=VISA_DETAILS, headers=person.headers
+    )
+    assert given.is_success, given.text
+    issued = kit.client.post(f"{base}/documents/visa-letters", json={}, headers=forum.admin.headers)
+    assert issued.is_success, issued.text
+    return Mail(kit.mail(person.email, "documents.visa_letter_issued"), person)
+
+
+def certificate(kit: Kit, locale: str) -> Mail:
+    """Someone checked in asks for their certificate of attendance by mail."""
+    forum, person, registration = _registered(
+        kit, locale, starts_at=days_from_today(1), ends_at=days_from_today(2)
+    )
+    decide(kit.client, forum, registration["id"], "check_in")
+    issued = kit.client.post(
+        f"/api/v1/forums/{forum.slug}/documents/certificates",
+        json={},
+        headers=forum.admin.headers,
+    )
+    assert issued.is_success, issued.text
+    [document] = [item for item in issued.json()["items"] if item["kind"]["value"] == "certificate"]
+    mailed = kit.client.post(
+        f"/api/v1/documents/{document['reference']}/mail", headers=person.headers
+    )
+    assert mailed.status_code == 204, mailed.text
+    return Mail(kit.mail(person.email, "documents.certificate"), person)
+
+
 #: Each template's producer, and the language its recipient reads.
 PRODUCERS: dict[str, tuple[Producer, str]] = {
     "accounts.verify_email": (verify_email, "fr"),
@@ -436,6 +481,8 @@ PRODUCERS: dict[str, tuple[Producer, str]] = {
     "privacy.forum_shredded_unclosed": (forum_shredded_unclosed, "es"),
     "accounts.member_added": (member_added, "fr"),
     "outreach.reminder": (reminder, "es"),
+    "documents.visa_letter_issued": (visa_letter_issued, "fr"),
+    "documents.certificate": (certificate, "es"),
 }
 
 
