@@ -230,7 +230,7 @@ def test_badges_carry_the_consent_marker_and_reprint_when_it_changes(
     assert "PHOTOS WELCOME" in text and "NO PHOTOS" in text
     codes = sorted(qr_codes(page))
     assert len(codes) == 2
-    assert all(re.search(rf"/desk/forums/{forum.slug}/check-in\?badge=[12]$", c) for c in codes)
+    assert all(re.search(rf"/desk/forums/{forum.slug}/door\?q=[12]$", c) for c in codes)
     assert embedded_fonts(reader) <= FONTS
     assert client.get(f"{base}/badges/changed", headers=forum.admin.headers).json()["items"] == []
 

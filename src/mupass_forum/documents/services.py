@@ -48,7 +48,7 @@ from mupass_forum.settings import Settings
 
 VERIFY_PATH = "/documents/verify/{reference}"
 #: Where the door's check-in page is opened by a badge's QR code, with the badge number.
-CHECK_IN_PATH = "/desk/forums/{slug}/check-in?badge={number}"
+CHECK_IN_PATH = "/desk/forums/{slug}/door?q={number}"
 
 KIND_LABELS: Mapping[schemas.DocumentKind, str] = {
     schemas.DocumentKind.VISA_LETTER: N_("Visa invitation letter"),
