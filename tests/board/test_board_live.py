@@ -142,6 +142,22 @@ def test_pages_of_other_origins_cannot_listen(client, make_category, make_client
         ws.send_json({"type": "subscribe", "categories": [category["id"]]})
         assert receive_until_ready(ws)[0] == []
 
+    # The service reached by another of its names (localhost for 127.0.0.1) is the same site:
+    # the page's origin is the address the socket is opened on.
+    with own.websocket_connect(
+        LIVE, headers={"Origin": "http://localhost:8000", "Host": "localhost:8000"}
+    ) as ws:
+        ws.send_json({"type": "subscribe", "categories": [category["id"]]})
+        assert receive_until_ready(ws)[0] == []
+    with (
+        pytest.raises(WebSocketDisconnect) as elsewhere,
+        own.websocket_connect(
+            LIVE, headers={"Origin": "http://evil.example", "Host": "localhost:8000"}
+        ) as ws,
+    ):
+        ws.receive_json(timeout=10)
+    assert elsewhere.value.code == 4403
+
 
 @pytest.mark.parametrize("backend", ["redis", "postgres"])
 def test_events_travel_through_a_shared_channels_backend(

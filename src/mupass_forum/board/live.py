@@ -27,8 +27,9 @@ read. After a sign-out it closes with 4401 ``session_ended``; events of categori
 can no longer read (a seat cancelled) stop, and once none of its subscriptions is readable it
 closes with 4404.
 
-Browsers are held to the allowed origins (``MUPASS_CORS_ORIGINS`` and the service's own
-``MUPASS_BASE_URL``); a connection from another page's origin is refused.
+Browsers are held to the allowed origins (``MUPASS_CORS_ORIGINS``, the service's own
+``MUPASS_BASE_URL`` and the address the socket was opened on); a connection from another
+page's origin is refused.
 """
 
 from __future__ import annotations
@@ -271,6 +272,13 @@ def allowed_origins(settings: Settings) -> set[str]:
     return {*settings.cors_origins, f"{base.scheme}://{base.netloc}"}
 
 
+def own_origin(socket: WebSocket[Any, Any, Any]) -> str:
+    """The origin of the address the socket was opened on: a page of this service reached by
+    another name than ``MUPASS_BASE_URL`` (``localhost`` for ``127.0.0.1``) is the same site."""
+    scheme = "https" if socket.url.scheme in ("wss", "https") else "http"
+    return f"{scheme}://{socket.headers.get('host', '')}"
+
+
 @websocket("/board/live", name="board_live")
 async def board_live(
     socket: WebSocket[Any, Any, Any],
@@ -281,7 +289,10 @@ async def board_live(
 ) -> None:
     """Live board events for the subscribed threads and categories, resumable by event id."""
     origin = socket.headers.get("origin")
-    if origin is not None and origin.rstrip("/") not in allowed_origins(settings):
+    if origin is not None and origin.rstrip("/") not in {
+        *allowed_origins(settings),
+        own_origin(socket),
+    }:
         await socket.close(code=4403, reason="origin not allowed")
         return
     await socket.accept()
