@@ -146,6 +146,27 @@ def test_an_organizer_edits_the_forum_and_keeps_what_was_not_touched(
     assert nav.find("a", href=f"/desk/forums/{forum.slug}/edit")["aria-current"] == "page"
 
 
+def test_partner_institutes_are_chosen_on_the_form(browser, client, make_forum, make_organization):
+    partner = make_organization()
+    forum = make_forum(partner_organization_ids=[partner["id"]])
+    sign_in(browser, forum.admin)
+    here = f"/desk/forums/{forum.slug}/edit?lang=en"
+
+    page = page_of(browser.get(here))
+    boxes = page.find("fieldset", id="partner_organization_ids").find_all("input")
+    assert "checked" in page.find("input", id=f"partner-{partner['id']}").attrs
+    assert f"partner-{forum.lead_organization_id}" not in [box["id"] for box in boxes]
+    other = next(box["value"] for box in boxes if "checked" not in box.attrs)
+
+    form = page.find("main").find("form")
+    fields = {**fields_of(form), "partner_organization_ids": other}
+    response = browser.post(here, data=fields, follow_redirects=False)
+
+    assert response.status_code == 303
+    partners = api_forum(client, forum, forum.admin)["partner_organizations"]
+    assert [partner["id"] for partner in partners] == [int(other)]
+
+
 def test_form_errors_show_beside_their_fields_and_nothing_is_saved(browser, client, make_forum):
     existing = make_forum()
     sign_in(browser, existing.admin)

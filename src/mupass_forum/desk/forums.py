@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from litestar import Request, get, post
+from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -33,6 +34,7 @@ from mupass_forum.errors import Conflict, DomainError, FieldError, InvalidInput,
 from mupass_forum.forums import schemas
 from mupass_forum.forums import services as forums
 from mupass_forum.i18n import N_, gettext, supported_locales
+from mupass_forum.i18n.collation import sort_key
 from mupass_forum.i18n.text import TranslatableText
 from mupass_forum.registrations import schemas as registration_schemas
 from mupass_forum.registrations import services as registrations
@@ -42,10 +44,12 @@ from mupass_forum.validation import choosable_time_zones
 LIST_FIELDS = frozenset({"languages", "interpretation", "speakers", "partner_organization_ids"})
 #: Empty rows the registration settings offer for new regional targets.
 NEW_TARGET_ROWS = 3
-#: Organizations a platform admin chooses a new forum's lead from, at most.
-LISTED_ORGANIZATIONS = 500
+#: Organizations a platform admin chooses a new forum's lead from, and partners are chosen
+#: from, at most (a forum's own partners are always among the choices).
+LISTED_ORGANIZATIONS = 200
+PARTNERS = "partner_organization_ids"
 
-Form = Mapping[str, Any]
+Form = FormMultiDict
 
 
 # Forms, shared with the programme's pages ----------------------------------------------------
@@ -118,6 +122,7 @@ def forum_input(form: Form, *, new: bool) -> dict[str, Any]:
             for code in codes(str(form.get("languages", "")))
         ],
         "contact_email": form.get("contact_email", ""),
+        PARTNERS: form.getall(PARTNERS, []),
         **{name: text_map(form, name) for name in forums.FORUM_TEXTS},
         **{
             name: local_time(str(form.get(name, "")))
@@ -131,11 +136,16 @@ def forum_input(form: Form, *, new: bool) -> dict[str, Any]:
     return values
 
 
+def form_values(form: Form) -> dict[str, Any]:
+    """A sent forum form, to show it again."""
+    return {**dict(form), PARTNERS: form.getall(PARTNERS, [])}
+
+
 def forum_fields(
     forum: schemas.Forum, texts: Mapping[str, TranslatableText | None]
-) -> dict[str, str]:
+) -> dict[str, Any]:
     """A forum as its form's fields."""
-    values = {
+    values: dict[str, Any] = {
         "series": forum.series.slug,
         "edition": str(forum.edition),
         "kind": forum.kind.value,
@@ -150,6 +160,7 @@ def forum_fields(
             language.code for language in forum.languages if language.interpretation
         ),
         "contact_email": forum.contact_email,
+        PARTNERS: [str(partner.id) for partner in forum.partner_organizations],
         **{
             f"venue_{part}": getattr(forum.venue, part)
             for part in schemas.VenueInput.__struct_fields__
@@ -174,6 +185,16 @@ async def lead_choices(principal: Principal) -> list[tuple[str, str]]:
     return [(str(organization.id), organization.name) for organization in listed]
 
 
+async def partner_choices(forum: schemas.Forum | None) -> list[tuple[str, str]]:
+    """The institutes to choose partners from: those listed, and the forum's own partners."""
+    listed = (await accounts.list_organizations(None, LISTED_ORGANIZATIONS)).items
+    choices = {str(organization.id): organization.name for organization in listed}
+    if forum is not None:
+        choices.update((str(partner.id), partner.name) for partner in forum.partner_organizations)
+        choices.pop(str(forum.lead_organization.id), None)
+    return sorted(choices.items(), key=lambda choice: sort_key(choice[1]))
+
+
 def translated(labels: Mapping[Any, str]) -> list[tuple[str, str]]:
     return [(value.value, gettext(label)) for value, label in labels.items()]
 
@@ -192,6 +213,7 @@ async def _forum_form(
         "series": [(series.slug, series.name.text) for series in await forums.list_series()],
         "kinds": translated(forums.FORUM_KIND_LABELS),
         "time_zones": choosable_time_zones(),
+        "partners": await partner_choices(forum),
     }
     if forum is None:
         context.update(here=f"{DESK}/forums/new", leads=await lead_choices(principal))
@@ -232,7 +254,7 @@ async def forum_created(
         forum = await forums.create_forum(principal, data)
     except (InvalidInput, Conflict) as error:
         return await _forum_form(
-            principal, forum=None, values=dict(form), errors=form_errors(error)
+            principal, forum=None, values=form_values(form), errors=form_errors(error)
         )
     return pages.redirect(desk_path(forum.slug, "/edit"))
 
@@ -259,7 +281,7 @@ async def forum_edited(
     except (InvalidInput, Conflict) as error:
         forum = await forums.get_forum(principal, slug)
         return await _forum_form(
-            principal, forum=forum, values=dict(form), errors=form_errors(error)
+            principal, forum=forum, values=form_values(form), errors=form_errors(error)
         )
     return pages.redirect(desk_path(slug, "/edit?saved=1"))
 
