@@ -289,6 +289,12 @@ def test_seats_approval_and_sub_region_targets_are_set_on_a_page(browser, client
     response = send(browser, here, share_3="5")
     assert response.status_code == 400
     assert "Choose a region and give its share." in page_of(response).find("main").text
+    response = send(browser, here, share_0="140")
+    assert response.status_code == 400
+    page = page_of(response)
+    assert page.find("input", id="share_0")["value"] == "140"
+    errors = [p.text for p in page.find("table", class_="targets").find_all("p", class_="error")]
+    assert errors == ["Give a share from 0 to 100."]
 
 
 # Programme and workshops -----------------------------------------------------------------------

@@ -302,20 +302,33 @@ def target_rows(form: Form) -> list[tuple[str, str]]:
     return rows
 
 
-def targets_input(rows: list[tuple[str, str]]) -> dict[str, str]:
-    """The rows as the API's ``target_shares``; a row without a region or a share is refused."""
-    problems = [
-        FieldError(
-            N_("Choose a region and give its share."),
-            "incomplete_target",
-            pointer=f"/target_shares/{region or index}",
-        )
-        for index, (region, share) in enumerate(rows)
-        if not region or not share
-    ]
+def targets_input(rows: list[tuple[str, str]]) -> dict[str, float]:
+    """The rows as the API's ``target_shares``; each problem points at its row's region (or
+    at its place, for a row without one)."""
+    targets: dict[str, float] = {}
+    problems: list[FieldError] = []
+    for index, (region, share) in enumerate(rows):
+        pointer = f"/target_shares/{region or index}"
+        if not region or not share:
+            problems.append(
+                FieldError(
+                    N_("Choose a region and give its share."), "incomplete_target", pointer=pointer
+                )
+            )
+            continue
+        try:
+            value = float(share.replace(",", "."))
+        except ValueError:
+            value = float("nan")
+        if not 0 <= value <= 100:
+            problems.append(
+                FieldError(N_("Give a share from 0 to 100."), "invalid_share", pointer=pointer)
+            )
+            continue
+        targets[region] = value
     if problems:
         raise InvalidInput(*problems)
-    return dict(rows)
+    return targets
 
 
 async def _settings_form(
