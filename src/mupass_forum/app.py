@@ -49,9 +49,11 @@ from mupass_forum.consent.controllers import (
     MyConsentHistoryController,
 )
 from mupass_forum.desk import door as door_pages
+from mupass_forum.desk import forums as desk_forum_pages
 from mupass_forum.desk import mailing as mailing_pages
 from mupass_forum.desk import pages as desk_pages
 from mupass_forum.desk import photos as photo_pages
+from mupass_forum.desk import programme as desk_programme_pages
 from mupass_forum.documents import pages as document_pages
 from mupass_forum.documents import services as documents
 from mupass_forum.documents.controllers import (
@@ -245,6 +247,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *participant_pages.PAGES,
             *privacy_pages.PAGES,
             *desk_pages.PAGES,
+            *desk_forum_pages.PAGES,
+            *desk_programme_pages.PAGES,
             *door_pages.PAGES,
             *photo_pages.PAGES,
             *mailing_pages.PAGES,

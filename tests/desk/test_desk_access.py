@@ -39,7 +39,7 @@ def test_those_who_edit_a_forum_find_it_on_the_desk(browser, make_forum, make_ro
     assert link.text == "Schreibtischforum"
 
 
-@pytest.mark.parametrize("role", OUTSIDERS)
+@pytest.mark.parametrize("role", ["participant", "moderator", "photographer"])
 def test_people_who_edit_no_forum_get_a_403_page(browser, make_forum, make_role, role):
     forum = make_forum(status="announced")
     sign_in(browser, make_role(forum, role))
@@ -49,6 +49,19 @@ def test_people_who_edit_no_forum_get_a_403_page(browser, make_forum, make_role,
     assert response.status_code == 403
     assert response.headers["content-type"].startswith("text/html")
     assert "organisateurs" in page_of(response).find("main").text
+
+
+def test_an_institutes_admin_without_forums_finds_only_the_new_forum_form(
+    browser, make_forum, make_role
+):
+    forum = make_forum(status="announced")
+    sign_in(browser, make_role(forum, "other_admin"))
+
+    page = page_of(browser.get("/desk?lang=en"))
+
+    links = [a["href"] for a in page.find("main").find_all("a")]
+    assert links == ["/desk/forums/new"]
+    assert "You do not organize any forum yet." in page.find("main").text
 
 
 def test_a_partner_institutes_admin_edits_the_forum(
@@ -105,7 +118,7 @@ def test_the_overview_counts_interest_and_registrations(
     assert page.find("div", id="interest").find("dd").text == "0"
     nav = page.find("nav", class_="desk")
     assert nav.find("a", href=f"/desk/forums/{forum.slug}")["aria-current"] == "page"
-    assert [a["href"] for a in nav.find_all("a")][1:] == [
+    assert [a["href"] for a in nav.find_all("a")][1:5] == [
         f"/desk/forums/{forum.slug}{tail}"
         for tail in ("", "/interest", "/waiting-list", "/balance")
     ]

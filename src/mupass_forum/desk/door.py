@@ -54,6 +54,7 @@ async def door_page(
         "desk/door/door.html",
         context={
             "forum": forum,
+            "section": "door",
             "found": found,
             "here": door_path(slug),
             "count_text": count_text(found.count),

@@ -61,6 +61,7 @@ async def _compose(
         "desk/mailing/compose.html",
         context={
             "forum": forum,
+            "section": "mailing",
             "here": mail_path(slug),
             "errors": errors,
             "values": values or {"fallback_locale": current_locale()},
@@ -112,6 +113,7 @@ async def message_page(
         "desk/mailing/message.html",
         context={
             "forum": forum,
+            "section": "mailing",
             "shown": shown,
             "sent_to": sent_to,
             "here": mail_path(slug, f"/{message_id}"),
@@ -136,7 +138,12 @@ async def history_page(slug: FromPath[str], principal: NamedDependency[Principal
     forum = await forums.get_forum(principal, slug)
     return Template(
         "desk/mailing/history.html",
-        context={"forum": forum, "messages": messages, "here": mail_path(slug)},
+        context={
+            "forum": forum,
+            "section": "mailing",
+            "messages": messages,
+            "here": mail_path(slug),
+        },
     )
 
 

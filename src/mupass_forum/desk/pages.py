@@ -48,11 +48,17 @@ async def desk_forum(principal: Principal, slug: str) -> ForumRef:
     return forum
 
 
+def creates_forums(principal: Principal) -> bool:
+    """Whether the caller may create a forum for some organization (``creates_forum_for``)."""
+    return principal.is_platform_admin or "admin" in principal.organization_roles.values()
+
+
 @get(DESK, guards=[requires_signed_in])
 async def desk_page(principal: NamedDependency[Principal]) -> Template:
-    """The forums the signed-in person edits, each leading to its desk."""
+    """The forums the signed-in person edits, each leading to its desk, and a new forum's
+    form for the institutes' admins."""
     edited = await forums.edited_forums(principal, LISTED)
-    if not edited:
+    if not edited and not creates_forums(principal):
         raise Forbidden(
             "desk_forbidden",
             N_(
@@ -60,7 +66,10 @@ async def desk_page(principal: NamedDependency[Principal]) -> Template:
                 "You do not organize any forum."
             ),
         )
-    return Template("desk/desk.html", context={"forums": edited})
+    return Template(
+        "desk/desk.html",
+        context={"forums": edited, "creates_forums": creates_forums(principal)},
+    )
 
 
 @get(f"{DESK}/forums/{{slug:str}}", guards=[requires_signed_in])

@@ -9,6 +9,8 @@ does not exist.
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
@@ -18,6 +20,8 @@ from mupass_forum.accounts.authorization import requires_signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.consent import photo_list
 from mupass_forum.errors import Forbidden, NotFound
+from mupass_forum.forums import services as forums
+from mupass_forum.forums.authorization import edits_forum
 
 
 @get("/desk/forums/{slug:str}/photos", guards=[requires_signed_in])
@@ -31,15 +35,16 @@ async def photos_page(
         listing = await photo_list.photo_list(principal, slug, sort)
     except Forbidden as exc:
         raise NotFound() from exc
-    return Template(
-        "desk/photos/photos.html",
-        context={
-            "listing": listing,
-            "sort": sort.value,
-            "here": f"/desk/forums/{slug}/photos",
-            "columns": photo_list.COLUMNS,
-        },
-    )
+    context: dict[str, Any] = {
+        "listing": listing,
+        "sort": sort.value,
+        "here": f"/desk/forums/{slug}/photos",
+        "columns": photo_list.COLUMNS,
+    }
+    # Those who run the forum get the desk's navigation; a photographer, the list alone.
+    if await edits_forum(principal, await forums.forum_ref(slug)):
+        context.update(forum=await forums.get_forum(principal, slug), section="photos")
+    return Template("desk/photos/photos.html", context=context)
 
 
 PAGES = [photos_page]

@@ -28,12 +28,13 @@ from mupass_forum.forums.services import (
     now,
     original_locale_problems,
     stored_json,
+    stored_text,
     visible_forum,
 )
 from mupass_forum.forums.tables import ProgrammeItem
 from mupass_forum.i18n import N_, format_date, format_time, use_locale
 from mupass_forum.i18n.locale import current_locale
-from mupass_forum.i18n.text import localize_stored
+from mupass_forum.i18n.text import TranslatableText, localize_stored
 
 _ITEMS = (
     "SELECT id, kind, title, description, starts_at, ends_at, room, capacity, speakers, "
@@ -103,14 +104,27 @@ async def get_programme(
     return schemas.Programme(forum=forum.slug, timezone=zone.key, days=days)
 
 
-async def _one_item(forum: ForumRef, item_id: int) -> schemas.ProgrammeItem:
+async def _item_row(forum: ForumRef, item_id: int) -> Mapping[str, Any]:
     rows = await db.read_indexed(_ITEMS + "AND id = {}", forum.id, item_id)
     if not rows:
         raise NotFound("programme_item_not_found")
-    row = rows[0]
-    zone = ZoneInfo(forum.timezone)
-    with use_locale(current_locale(), zone):
-        return _item(row, zone)
+    return rows[0]
+
+
+async def _one_item(forum: ForumRef, item_id: int) -> schemas.ProgrammeItem:
+    (item,) = items_for_reader([await _item_row(forum, item_id)], ZoneInfo(forum.timezone))
+    return item
+
+
+async def item_texts(
+    principal: Principal, slug: str, item_id: int
+) -> tuple[schemas.ProgrammeItem, dict[str, TranslatableText | None]]:
+    """An item as it reads in the forum's zone, and its title and description in every
+    language they are written in (for those who edit the forum)."""
+    forum = await editable_forum(principal, slug)
+    row = await _item_row(forum, item_id)
+    (item,) = items_for_reader([row], ZoneInfo(forum.timezone))
+    return item, {name: stored_text(row[name]) for name in ("title", "description")}
 
 
 async def _check_item(

@@ -413,6 +413,28 @@ async def get_forum(principal: Principal, slug: str) -> schemas.Forum:
     return _forum(row, partners, localize_stored(row["description"]))
 
 
+#: The translatable texts of a forum, by field.
+FORUM_TEXTS = ("title", "summary", "description")
+
+
+async def forum_texts(principal: Principal, slug: str) -> dict[str, TranslatableText | None]:
+    """A forum's texts in every language they are written in (for those who edit it)."""
+    forum = await editable_forum(principal, slug)
+    row = (
+        await Forum.select(Forum.title, Forum.summary, Forum.description)
+        .where(Forum.id == forum.id)
+        .first()
+    )
+    if row is None:
+        raise NotFound("forum_not_found")
+    return {name: stored_text(row[name]) for name in FORUM_TEXTS}
+
+
+def stored_text(value: Any) -> TranslatableText | None:
+    """A text column's value as a ``TranslatableText`` (None for an empty column)."""
+    return TranslatableText.from_json(value) if value else None
+
+
 async def _draft_forum_ids(principal: Principal) -> list[int]:
     """Forums the caller edits through a partner organization or as organizer (drafts count)."""
     assert principal.user_id is not None
