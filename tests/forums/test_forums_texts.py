@@ -137,3 +137,11 @@ def test_slugs_are_unique(client, make_forum) -> None:
     response = client.post("/api/v1/forums", json=body, headers=forum.admin.headers)
     assert response.status_code == 409
     assert response.json()["code"] == "slug_taken"
+
+
+def test_the_desks_own_addresses_are_not_forum_slugs(client, make_forum) -> None:
+    forum = make_forum()
+    body = {**_body(forum, "x"), "slug": "new"}
+    response = client.post("/api/v1/forums", json=body, headers=forum.admin.headers)
+    assert response.status_code == 409
+    assert response.json()["code"] == "slug_taken"

@@ -609,6 +609,10 @@ async def create_series(principal: Principal, data: schemas.SeriesCreate) -> sch
     return _series({"slug": data.slug, "name": name.to_json()})
 
 
+#: Addresses the desk's own pages use beside a forum's (``/desk/forums/new``).
+RESERVED_FORUM_SLUGS = frozenset({"new"})
+
+
 def _slug_taken(slug: str) -> Conflict:
     return Conflict("slug_taken", N_("The address {slug} is taken already."), slug=slug)
 
@@ -872,7 +876,7 @@ async def create_forum(principal: Principal, data: schemas.ForumCreate) -> schem
     values, partners = await _check_forum(data, None)
     stamp = now()
     async with db.transaction():
-        if await Forum.exists().where(Forum.slug == data.slug):
+        if data.slug in RESERVED_FORUM_SLUGS or await Forum.exists().where(Forum.slug == data.slug):
             raise _slug_taken(data.slug)
         try:
             rows = await Forum.insert(
