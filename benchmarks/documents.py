@@ -120,7 +120,7 @@ async def letter(number: int) -> bytes:
         exit_date=date(2030, 10, 31),
         updated_at=datetime.now(UTC),
     )
-    row = {"reference": f"V-BENC-H000-{number:04d}"}
+    row = {"reference": f"V-BENC-H000-{number:04d}", "issued_at": datetime.now(UTC)}
     html = await services.visa_letter_html(row, FACTS, HEAD, someone, visa)
     return await rendering.render_pdf(html)
 

@@ -16,6 +16,7 @@ from mupass_forum.accounts.demo_data import (
 )
 from mupass_forum.board.demo_data import load_board
 from mupass_forum.consent.demo_data import load_consent
+from mupass_forum.documents.demo_data import load_documents
 from mupass_forum.forums.demo_data import load_forums
 from mupass_forum.i18n.locale import CatalogError, catalogs
 from mupass_forum.proposals.demo_data import load_proposals
@@ -34,6 +35,7 @@ LOADERS: tuple[Callable[[], Awaitable[list[str]]], ...] = (
     load_living_registrations,
     load_workshop_sign_ups,
     load_consent,
+    load_documents,
     load_proposals,
     load_board,
 )

@@ -10,6 +10,7 @@ from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
+from litestar.status_codes import HTTP_200_OK
 
 from mupass_forum import pages
 from mupass_forum.accounts.authorization import requires_signed_in
@@ -141,15 +142,21 @@ async def _desk_page(
 ) -> Template:
     forum = await forums.get_forum(principal, slug)
     head = await services.letterhead(principal, slug)
+    requests = (await services.visa_requests(principal, slug)).items
     return Template(
         "documents/desk.html",
         context={
             "forum": forum,
+            "section": "documents",
             "here": DESK_PATH.format(slug=slug),
             "head": head,
             "covered": {label.value for label in head.covered_costs},
             "costs": [(cost.value, gettext(label)) for cost, label in services.COST_LABELS.items()],
-            "requests": (await services.visa_requests(principal, slug)).items,
+            "requests": requests,
+            # Letters whose passport details were deleted (after the forum): not downloadable.
+            "without_details": {
+                asked.letter.reference for asked in requests if asked.letter and not asked.details
+            },
             "documents": (await services.forum_documents(principal, slug)).items,
             "changed": (await services.changed_badges(principal, slug)).items,
             "errors": errors,
@@ -222,7 +229,7 @@ async def document_revoked(
     return pages.redirect(DESK_PATH.format(slug=slug))
 
 
-@post(_DESK + "/badges", guards=[requires_signed_in])
+@post(_DESK + "/badges", guards=[requires_signed_in], status_code=HTTP_200_OK)
 async def badges_printed(
     request: Request[Any, Any, Any], slug: FromPath[str], principal: NamedDependency[Principal]
 ) -> Response[bytes]:

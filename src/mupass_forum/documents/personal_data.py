@@ -4,8 +4,9 @@ letters and certificates issued to them.
 Passport details are the most sensitive details the service holds: the person's own export
 carries them, no export to others does (they live apart from the registration), erasure removes
 them with the documents, and they are removed ``MUPASS_VISA_DETAILS_DAYS`` after their forum
-ends (an ``Expiry`` run by ``mupass-forum retention run``); the verification of a letter then
-shows no name.
+ends (an ``Expiry`` run by ``mupass-forum retention run``; the demonstration's forums are left
+alone, as retention leaves them); the verification of a letter then shows no name and the
+letter can no longer be downloaded (410 ``visa_details_removed``).
 """
 
 from __future__ import annotations

@@ -713,7 +713,12 @@ def _logo_uri(row: Mapping[str, Any]) -> str | None:
 
 
 def _letter_page(
-    locale: str, facts: ForumFacts, head: Mapping[str, Any], person: Person, visa: Any
+    locale: str,
+    facts: ForumFacts,
+    head: Mapping[str, Any],
+    person: Person,
+    visa: Any,
+    issued: date,
 ) -> str:
     with use_locale(locale):
         costs = [
@@ -730,7 +735,8 @@ def _letter_page(
                 "visa": visa,
                 "nationality": regions.name(visa.nationality),
                 "costs": costs if person.travel_support else [],
-                "today": format_date(now().date(), "long"),
+                # Dated the day it was issued: the letter reads the same at every download.
+                "today": format_date(issued, "long"),
                 "format_date": lambda value: format_date(value, "long"),
             },
         )
@@ -746,9 +752,14 @@ async def document_pdf(principal: Principal, reference: str) -> tuple[str, bytes
     if found.row["kind"] == schemas.DocumentKind.VISA_LETTER:
         visa = (await _visa_of([found.person.registration_id])).get(found.person.registration_id)
         if visa is None:
+            # Removed by retention after the forum, or by the person: a letter without them
+            # would be an empty form, so there is none; its verification still answers.
             raise Gone(
                 "visa_details_removed",
-                N_("The passport details of this letter have been removed."),
+                N_(
+                    "The passport details of this letter have been deleted, so it can no longer "
+                    "be downloaded. Its reference can still be verified."
+                ),
             )
         html = await visa_letter_html(found.row, facts, head, found.person, visa)
         name = f"visa-letter-{reference}.pdf"
@@ -766,9 +777,10 @@ async def visa_letter_html(
     visa: schemas.VisaDetails,
 ) -> str:
     """The letter: the first page in the embassy's language, the second in the person's."""
-    pages = [_letter_page(head["letter_locale"], facts, head, person, visa)]
+    issued = _aware(row["issued_at"]).date()
+    pages = [_letter_page(head["letter_locale"], facts, head, person, visa, issued)]
     if person.locale != head["letter_locale"]:
-        pages.append(_letter_page(person.locale, facts, head, person, visa))
+        pages.append(_letter_page(person.locale, facts, head, person, visa, issued))
     return rendering.render_html(
         "documents/document.html",
         {
@@ -966,23 +978,24 @@ def _sheets(lines: Sequence[_BadgeLine], per_sheet: int) -> list[list[_BadgeLine
 
 
 # Passport details of registrations of forums that ended before the cutoff ``{}``, or were
-# cancelled.
+# cancelled. The demonstration's forums (``is_demo`` = ``{}``, passed False) are examples and
+# stay whole, as retention leaves them.
 _COUNT_EXPIRED = """
 SELECT count(*) AS n FROM document_visa_details WHERE registration IN (
     SELECT r.id FROM registration r JOIN forum f ON f.id = r.forum
-    WHERE f.ends_at < {} OR f.status = 'cancelled')
+    WHERE (f.ends_at < {} OR f.status = 'cancelled') AND f.is_demo = {})
 """
 _DELETE_EXPIRED = """
 DELETE FROM document_visa_details WHERE registration IN (
     SELECT r.id FROM registration r JOIN forum f ON f.id = r.forum
-    WHERE f.ends_at < {} OR f.status = 'cancelled')
+    WHERE (f.ends_at < {} OR f.status = 'cancelled') AND f.is_demo = {})
 RETURNING id
 """
 _FORGET_HOLDERS = """
 UPDATE document_issued SET holder_name = ''
 WHERE kind = 'visa_letter' AND holder_name <> '' AND registration IN (
     SELECT r.id FROM registration r JOIN forum f ON f.id = r.forum
-    WHERE f.ends_at < {} OR f.status = 'cancelled')
+    WHERE (f.ends_at < {} OR f.status = 'cancelled') AND f.is_demo = {})
 """
 
 
@@ -992,7 +1005,7 @@ def _cutoff(settings: Settings, at: datetime) -> datetime:
 
 async def expired_visa_details(settings: Settings, at: datetime) -> int:
     """How many people's passport details are due for removal."""
-    rows = await VisaDetails.raw(_COUNT_EXPIRED, _cutoff(settings, at))
+    rows = await VisaDetails.raw(_COUNT_EXPIRED, _cutoff(settings, at), False)
     return int(rows[0]["n"])
 
 
@@ -1001,6 +1014,6 @@ async def remove_expired_visa_details(settings: Settings, at: datetime) -> int:
     verification showed."""
     cutoff = _cutoff(settings, at)
     async with db.transaction():
-        removed = await VisaDetails.raw(_DELETE_EXPIRED, cutoff)
-        await IssuedDocument.raw(_FORGET_HOLDERS, cutoff)
+        removed = await VisaDetails.raw(_DELETE_EXPIRED, cutoff, False)
+        await IssuedDocument.raw(_FORGET_HOLDERS, cutoff, False)
     return len(removed)
