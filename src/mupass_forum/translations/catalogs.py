@@ -34,7 +34,17 @@ from mupass_forum.settings import Settings
 from mupass_forum.translations import plural_forms
 
 #: The functions whose string arguments are messages, in GNU gettext's ``-k`` notation.
-KEYWORDS = ("_", "gettext", "ngettext:1,2", "lazy_gettext", "N_")
+KEYWORDS = (
+    "_",
+    "gettext",
+    "ngettext:1,2",
+    "pgettext:1c,2",
+    "npgettext:1c,2,3",
+    "lazy_gettext",
+    "N_",
+    "NC_:1c,2",
+    "NP_:1,2",
+)
 #: ``# i18n: ...`` comments above a message become notes for translators (``#.`` lines).
 COMMENT_TAGS = ("i18n:",)
 #: Which files are searched for messages, relative to the checkout.
