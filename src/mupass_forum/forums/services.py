@@ -929,7 +929,7 @@ async def change_status(principal: Principal, slug: str, target: ForumStatus) ->
     if target not in allowed:
         raise Conflict(
             "transition_not_allowed",
-            N_("A forum that is “{current}” cannot become “{target}”."),
+            N_("A forum with the status “{current}” cannot change to “{target}”."),
             extra={"allowed": sorted(status.value for status in allowed)},
             current=status_name(forum.status),
             target=status_name(target),

@@ -336,7 +336,7 @@ async def propose(
 def _not_now(current: Status, action: str) -> Conflict:
     return Conflict(
         "proposal_not_changeable",
-        N_("A proposal that is “{current}” cannot be {action}."),
+        N_("A proposal with the status “{current}” cannot be {action}."),
         current=_status_name(current),
         action=LazyProxy(gettext, action, enable_cache=False),
     )

@@ -1022,7 +1022,7 @@ async def _act(
         if current not in _ALLOWED_FROM[action]:
             raise Conflict(
                 "action_not_allowed",
-                N_("A registration that is “{current}” cannot be {action}."),
+                N_("A registration with the status “{current}” cannot be {action}."),
                 current=_status_name(current),
                 action=LazyProxy(gettext, ACTION_LABELS[action], enable_cache=False),
             )
