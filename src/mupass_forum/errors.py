@@ -21,7 +21,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
-from mupass_forum.i18n import N_, gettext
+from mupass_forum.i18n import N_, NP_, PluralText, gettext
 from mupass_forum.i18n.locale import babel_locale
 from mupass_forum.request_context import current_request_id, is_page_path
 
@@ -84,14 +84,22 @@ class ProblemStruct(msgspec.Struct, omit_defaults=True):
 class FieldError:
     """One invalid field: a JSON pointer into the body, or a query/path parameter name."""
 
-    message: str
+    #: The English text; a counted one (``NP_``) takes its count from the ``n`` parameter.
+    message: str | PluralText
     code: str = "invalid"
     pointer: str | None = None
     parameter: str | None = None
     params: Mapping[str, Any] = field(default_factory=dict)
 
+    def text(self) -> str:
+        """The message in the reader's language, placeholders filled."""
+        if isinstance(self.message, PluralText):
+            params = {key: value for key, value in self.params.items() if key != "n"}
+            return self.message.translate(int(self.params["n"]), **params)
+        return gettext(self.message, **self.params)
+
     def render(self) -> dict[str, str]:
-        rendered = {"detail": gettext(self.message, **self.params), "code": self.code}
+        rendered = {"detail": self.text(), "code": self.code}
         if self.pointer is not None:
             rendered["pointer"] = self.pointer
         if self.parameter is not None:
@@ -255,7 +263,7 @@ _TYPE_NAMES: Mapping[str, str] = {
     "null": N_("nothing"),
 }
 
-_RULES: list[tuple[re.Pattern[str], str, str]] = [
+_RULES: list[tuple[re.Pattern[str], str, str | PluralText]] = [
     (
         re.compile(r"Object contains unknown field `(?P<field>[^`]+)`"),
         "unknown_field",
@@ -272,24 +280,24 @@ _RULES: list[tuple[re.Pattern[str], str, str]] = [
         N_("Expected {expected}, got {actual}."),
     ),
     (
-        re.compile(r"Expected `str` of length >= (?P<limit>\d+)"),
+        re.compile(r"Expected `str` of length >= (?P<n>\d+)"),
         "too_short",
-        N_("Must be at least {limit} characters long."),
+        NP_("Must be at least {n} character long.", "Must be at least {n} characters long."),
     ),
     (
-        re.compile(r"Expected `str` of length <= (?P<limit>\d+)"),
+        re.compile(r"Expected `str` of length <= (?P<n>\d+)"),
         "too_long",
-        N_("Must be at most {limit} characters long."),
+        NP_("Must be at most {n} character long.", "Must be at most {n} characters long."),
     ),
     (
-        re.compile(r"Expected `array` of length >= (?P<limit>\d+)"),
+        re.compile(r"Expected `array` of length >= (?P<n>\d+)"),
         "too_few",
-        N_("Must contain at least {limit} items."),
+        NP_("Must contain at least {n} item.", "Must contain at least {n} items."),
     ),
     (
-        re.compile(r"Expected `array` of length <= (?P<limit>\d+)"),
+        re.compile(r"Expected `array` of length <= (?P<n>\d+)"),
         "too_many",
-        N_("Must contain at most {limit} items."),
+        NP_("Must contain at most {n} item.", "Must contain at most {n} items."),
     ),
     (
         re.compile(r"Expected `(?:int|float)` >= (?P<limit>[-\d.]+)"),
@@ -357,7 +365,12 @@ def field_error_from_message(message: str, key: str, source: str) -> FieldError:
 
 
 def _located(
-    text: str, code: str, key: str, source: str, name: str | None, params: dict[str, Any]
+    text: str | PluralText,
+    code: str,
+    key: str,
+    source: str,
+    name: str | None,
+    params: dict[str, Any],
 ) -> FieldError:
     if source == "body":
         return FieldError(text, code, pointer=_pointer(key, name), params=params)

@@ -73,6 +73,8 @@ from mupass_forum.i18n import (
     format_datetime_with_zone,
     gettext,
     ngettext,
+    npgettext,
+    pgettext,
     supported_locales,
 )
 from mupass_forum.request_context import NON_PAGE_PREFIXES
@@ -119,7 +121,11 @@ def template_environment() -> Environment:
     # The project's own functions: the request's locale, named ``{placeholders}``. Jinja
     # escapes what they return like any other value.
     environment.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=gettext, ngettext=ngettext, newstyle=False
+        gettext=gettext,
+        ngettext=ngettext,
+        pgettext=pgettext,
+        npgettext=npgettext,
+        newstyle=False,
     )
     environment.globals.update(
         current_locale=current_locale,

@@ -264,7 +264,7 @@ def test_a_password_change_is_announced_in_the_accounts_language(
 
     [message] = smtp_server.wait_for(to=account.email)
     assert message["Subject"] == "Se ha cambiado su contraseña"
-    assert "Hola Test Person:" in text_of(message)
+    assert "Hola, Test Person:" in text_of(message)
 
 
 def reset_tokens(client, email):

@@ -30,7 +30,7 @@ def test_an_account_is_locked_after_its_failures(make_client, make_account):
     assert 590 <= int(locked.headers["retry-after"]) <= 600
     problem = locked.json()
     assert problem["code"] == "too_many_failed_logins"
-    assert problem["detail"].startswith("Zu viele fehlgeschlagene Anmeldeversuche.")
+    assert problem["detail"].startswith("Zu viele fehlgeschlagene Login-Versuche.")
     assert f"in {locked.headers['retry-after']} Sekunden" in problem["detail"]
     # Another account from the same address is not affected.
     other = make_account(sign_in=False)

@@ -27,7 +27,7 @@ def test_followers_get_a_mail_about_replies_in_their_language(
     (mail,) = outbox(client, author.email)
     assert mail["template"] == "board.reply"
     assert mail["locale"] == "de"
-    assert mail["subject"] == "Fatou hat in „Recyclingpapier“ geantwortet"
+    assert mail["subject"] == "Fatou hat in der Diskussion „Recyclingpapier“ geantwortet"
     assert "We buy **recycled** paper only. Since 2019." in mail["text"]
     assert f"/board/threads/{thread['id']}?around=" in mail["text"]
     assert "/api/v1/board/threads" not in mail["text"]
@@ -48,7 +48,7 @@ def test_mentioned_people_get_one_mail_if_they_may_read_the_thread(
     reply(author, thread, f"¿Qué opinas, [@Luis](mention:{named.id})?", "es")
     (mail,) = outbox(client, named.email)
     assert mail["template"] == "board.mention"
-    assert mail["subject"] == "Ana le ha mencionado en «Buses eléctricos»"
+    assert mail["subject"] == "Ana le ha mencionado en la conversación «Buses eléctricos»"
 
     outsider = make_account()
     secret_thread = make_thread(board_admin, make_category(read_access="participants"))
@@ -74,7 +74,7 @@ def test_daily_digest_and_never(client, make_account, make_category, make_thread
     (digest,) = outbox(client, daily.email)
     assert digest["template"] == "board.digest"
     assert digest["locale"] == "fr"
-    assert digest["text"].count("Ibrahim a répondu dans « Achats verts »") == 2
+    assert digest["text"].count("Ibrahim a répondu dans la discussion « Achats verts »") == 2
     assert list_unsubscribe_link(json.loads(digest["headers"])) in digest["text"]
     client.blocking_portal.call(send_digests, client.app.state["settings"])
     assert len(outbox(client, daily.email)) == 1
@@ -191,4 +191,7 @@ def test_whoever_asked_for_a_translation_hears_when_it_is_done(
     )
     (mail,) = outbox(client, asker.email)
     assert mail["template"] == "board.translation_done"
-    assert mail["subject"] == "Ein Beitrag in „Cantines“ ist jetzt auf Deutsch verfügbar"
+    assert (
+        mail["subject"]
+        == "Ein Beitrag in der Diskussion „Cantines“ ist jetzt auf Deutsch verfügbar"
+    )

@@ -69,7 +69,7 @@ def test_the_person_gets_a_receipt_with_a_fresh_link(client, make_forum, make_ac
 
     (receipt,) = mails_to(client, person.email)
     assert receipt["template"] == "consent.recorded"
-    assert receipt["subject"] == "Ihre Entscheidung zu Fotos und Videos bei Testforum"
+    assert receipt["subject"] == "Ihre Entscheidung zu Fotos und Videos beim Forum „Testforum“"
     assert "Über den Link in einer E-Mail" in receipt["text"]
     assert "Rot: keine Fotos und Videos" in receipt["text"]
     link = next(line for line in receipt["text"].splitlines() if "/consent/withdrawal?" in line)

@@ -165,7 +165,9 @@ def test_a_visa_letter_is_issued_mailed_downloaded_verified_and_revoked(
     assert again.json()["items"] == []
 
     [mail] = mails_to(smtp_server, person, 2)[1:]
-    assert mail["Subject"] == "Votre lettre d’invitation pour le visa pour Test forum"
+    assert (
+        mail["Subject"] == "Votre lettre d’invitation pour le visa en vue du forum « Test forum »"
+    )
     assert "A07654321" not in mail.as_string()
     assert f"/forums/{forum.slug}/documents?lang=fr" in mail.get_body(("plain",)).get_content()
 

@@ -178,7 +178,7 @@ def test_roles_are_listed_and_revoked(client, world) -> None:
     organizer = world.accounts["organizer"]
     listed = client.get(f"/api/v1/forums/{world.forum.slug}/roles?lang=de", headers=admin.headers)
     assert [(r["user_id"], r["role"]) for r in listed.json()] == [
-        (organizer.id, {"value": "organizer", "label": "Organisator"})
+        (organizer.id, {"value": "organizer", "label": "Organisator/in"})
     ]
     again = client.post(
         f"/api/v1/forums/{world.forum.slug}/roles",

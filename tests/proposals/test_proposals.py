@@ -262,11 +262,11 @@ def test_decision_mails_arrive_once_in_the_authors_language(
 
     mail = decision_mails(german)
     assert mail["Content-Language"] == "de"
-    assert mail["Subject"] == "Ihr Vorschlag für Testforum wurde angenommen"
+    assert mail["Subject"] == "Ihr Vorschlag für das Forum „Testforum“ wurde angenommen"
     assert "„Faire Beschaffung in Bonn“" in mail.get_body(("plain",)).get_content()
     mail = decision_mails(spanish)
     assert mail["Content-Language"] == "es"
-    assert mail["Subject"] == "Su propuesta para Test forum"
+    assert mail["Subject"] == "Su propuesta para el foro «Test forum»"
     text = mail.get_body(("plain",)).get_content()
     assert "Compras en Bogotá" in text and "Lleno" in text
 
@@ -401,4 +401,4 @@ def test_concurrent_decisions_take_one_and_mail_once(
     time.sleep(0.5)
     subjects = [mail["Subject"] for mail in smtp_server.received(author.email)]
     assert len(subjects) == 2, subjects
-    assert subjects[1].startswith("Votre proposition pour Test forum")
+    assert subjects[1].startswith("Votre proposition pour le forum « Test forum »")

@@ -95,7 +95,7 @@ def test_cancelling_a_forum_cancels_its_registrations_and_tells_everyone_once(
         headers=forum.admin.headers,
     )
     assert export.status_code == 200, export.text
-    assert export.text.count(";Abgesagt;") == 4
+    assert export.text.count(";Storniert;") == 4
     workshops = mail_client.get(
         f"/api/v1/forums/{forum.slug}/workshops", headers=forum.admin.headers
     ).json()

@@ -58,7 +58,7 @@ def test_confirmed_interest_is_invited_once_in_its_language(
     assert confirmed in response.json()["message"]
     [mail] = smtp_server.wait_for(to=confirmed)
     assert mail["Content-Language"] == "fr"
-    assert mail["Subject"] == "Veuillez confirmer votre intérêt pour Test forum"
+    assert mail["Subject"] == "Veuillez confirmer votre intérêt pour le forum « Test forum »"
     assert confirm(mail_client, forum, token_of(mail)).status_code == 200
     # The link works again without harm.
     assert confirm(mail_client, forum, token_of(mail)).status_code == 200
@@ -82,7 +82,7 @@ def test_confirmed_interest_is_invited_once_in_its_language(
     set_status(mail_client, forum, "registration_open")
 
     invitations = smtp_server.wait_for(to=confirmed, count=2)
-    assert invitations[1]["Subject"] == "Les inscriptions à Test forum sont ouvertes"
+    assert invitations[1]["Subject"] == "Les inscriptions au forum « Test forum » sont ouvertes"
     assert f"/forums/{forum.slug}/registration" in invitations[1].get_body(("plain",)).get_content()
     smtp_server.wait_for(to=repeated, count=3)
     time.sleep(0.5)
@@ -102,7 +102,7 @@ def test_confirming_after_registration_opened_invites_at_once(
     set_status(mail_client, forum, "registration_open")
     assert confirm(mail_client, forum, token_of(mail)).status_code == 200
     _, invitation = smtp_server.wait_for(to=email, count=2)
-    assert invitation["Subject"] == "Las inscripciones para Test forum están abiertas"
+    assert invitation["Subject"] == "Las inscripciones para el foro «Test forum» están abiertas"
 
 
 def test_interest_needs_an_announced_forum_and_valid_details(client, make_forum) -> None:

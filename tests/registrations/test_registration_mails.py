@@ -39,14 +39,14 @@ def test_a_cancellation_promotes_the_next_person_and_mails_both(
 
     confirmed, cancelled = mails_to(smtp_server, first, 2)
     assert confirmed["Content-Language"] == "de"
-    assert confirmed["Subject"] == "Ihr Platz bei Testforum ist bestätigt"
-    assert cancelled["Subject"] == "Ihre Anmeldung zu Testforum ist storniert"
+    assert confirmed["Subject"] == "Ihr Platz beim Forum „Testforum“ ist bestätigt"
+    assert cancelled["Subject"] == "Ihre Anmeldung zum Forum „Testforum“ ist storniert"
     assert "Krank" in cancelled.get_body(("plain",)).get_content()
 
     waitlisted, promotion = mails_to(smtp_server, second, 2)
     assert waitlisted["Content-Language"] == "fr"
-    assert waitlisted["Subject"] == "Vous êtes sur la liste d’attente pour Test forum"
-    assert promotion["Subject"] == "Une place pour Test forum vous est attribuée"
+    assert waitlisted["Subject"] == "Vous êtes sur la liste d’attente pour le forum « Test forum »"
+    assert promotion["Subject"] == "Une place pour le forum « Test forum » vous est attribuée"
     assert "2" in promotion.get_body(("plain",)).get_content()
     [third_mail] = mails_to(smtp_server, third, 1)
     assert third_mail["Content-Language"] == "es"
@@ -95,14 +95,15 @@ def test_approval_decline_and_check_in_each_mail_the_participant(
 
     subjects = [m["Subject"] for m in mails_to(smtp_server, accepted, 3)]
     assert subjects == [
-        "We have received your registration for Test forum",
-        "Your seat at Test forum is confirmed",
-        "Welcome to Test forum",
+        "We have received your registration for “Test forum”",
+        "Your seat at “Test forum” is confirmed",
+        "Welcome to “Test forum”",
     ]
     pending_mail, decision = mails_to(smtp_server, declined, 2)
-    assert pending_mail["Subject"] == "We have received your registration for Test forum"
-    assert decision["Subject"] == "Your registration for Test forum"
-    assert "Nur für Kommunen" in decision.get_body(("plain",)).get_content()
+    assert pending_mail["Subject"] == "We have received your registration for “Test forum”"
+    assert decision["Subject"] == "Your registration for “Test forum”"
+    # The reason is the organizers', not the participant's own.
+    assert "The organizers’ reason: Nur für Kommunen" in decision.get_body(("plain",)).get_content()
     assert [m["Subject"] for m in mails_to(smtp_server, late, 2)][1] == (
-        "You are on the waiting list for Test forum"
+        "You are on the waiting list for “Test forum”"
     )

@@ -24,7 +24,7 @@ VERIFY_EMAIL = MailTemplate(
     paragraphs=(
         N_("Hello {display_name},"),
         N_(
-            "thank you for signing up for the MUPASS dialogue forums. Please confirm that this "
+            "Thank you for signing up for the MUPASS dialogue forums. Please confirm that this "
             "is your email address. The link is valid until {expires_at} and works once."
         ),
     ),
@@ -41,7 +41,7 @@ ALREADY_REGISTERED = MailTemplate(
     paragraphs=(
         N_("Hello {display_name},"),
         N_(
-            "someone, perhaps you, tried to sign up again with this email address. You already "
+            "Someone, perhaps you, tried to sign up again with this email address. You already "
             "have an account, so nothing was changed."
         ),
         N_("If you have forgotten your password, you can choose a new one:"),
@@ -56,7 +56,7 @@ PASSWORD_RESET = MailTemplate(
     paragraphs=(
         N_("Hello {display_name},"),
         N_(
-            "we received a request to reset the password of your account. The link below is "
+            "We received a request to reset the password of your account. The link below is "
             "valid until {expires_at} and works once; all your sessions end when you use it."
         ),
     ),
@@ -70,7 +70,7 @@ PASSWORD_CHANGED = MailTemplate(
     paragraphs=(
         N_("Hello {display_name},"),
         N_(
-            "the password of your account was changed on {changed_at}. Your other sessions "
+            "The password of your account was changed on {changed_at}. Your other sessions "
             "have been signed out."
         ),
         N_(

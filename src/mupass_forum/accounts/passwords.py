@@ -15,7 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn  # type: ignore[import-untyped]
 
 from mupass_forum.errors import FieldError
-from mupass_forum.i18n import N_
+from mupass_forum.i18n import N_, NP_
 
 MIN_LENGTH = 10
 #: Long passphrases are welcome; the bound only keeps hashing time predictable.
@@ -44,17 +44,17 @@ def password_problem(
     account's own details (address, name), which make a password easy to guess."""
     if len(password) < MIN_LENGTH:
         return FieldError(
-            N_("Must be at least {limit} characters long."),
+            NP_("Must be at least {n} character long.", "Must be at least {n} characters long."),
             "too_short",
             pointer=pointer,
-            params={"limit": MIN_LENGTH},
+            params={"n": MIN_LENGTH},
         )
     if len(password) > MAX_LENGTH:
         return FieldError(
-            N_("Must be at most {limit} characters long."),
+            NP_("Must be at most {n} character long.", "Must be at most {n} characters long."),
             "too_long",
             pointer=pointer,
-            params={"limit": MAX_LENGTH},
+            params={"n": MAX_LENGTH},
         )
     if password.lower() in common_passwords():
         return FieldError(

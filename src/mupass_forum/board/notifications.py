@@ -63,7 +63,7 @@ TRANSLATION_DONE = MailTemplate(
     paragraphs=(
         N_("Hello {name},"),
         N_(
-            "the translation into {language} that you asked for is ready: a post in the thread "
+            "The translation into {language} that you asked for is ready: a post in the thread "
             "“{thread}” can now be read in your language."
         ),
     ),
@@ -76,7 +76,7 @@ DIGEST = MailTemplate(
     subject=N_("Your daily summary from the dialogue board"),
     paragraphs=(
         N_("Hello {name},"),
-        N_("this happened on the dialogue board since your last summary:"),
+        N_("This happened on the dialogue board since your last summary:"),
         "{items}",
     ),
     action=(N_("Open the board"), "url"),

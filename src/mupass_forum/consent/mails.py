@@ -22,11 +22,11 @@ WITHDRAWAL_NOTE = N_(
 #: without signing in (the link), so that nobody's choice changes without their knowing.
 CONSENT_RECORDED = MailTemplate(
     name="consent.recorded",
-    subject=N_("Your choice about photos and videos at {forum}"),
+    subject=N_("Your choice about photos and videos at “{forum}”"),
     paragraphs=(
         N_("Hello {display_name},"),
         N_(
-            "on {recorded_at}, a new choice about photos and videos at {forum} was recorded "
+            "On {recorded_at}, a new choice about photos and videos at “{forum}” was recorded "
             "for you ({channel}). Your badge marker is now: {marker}."
         ),
         N_(
@@ -36,6 +36,6 @@ CONSENT_RECORDED = MailTemplate(
     ),
     action=(N_("Withdraw my consent"), "consent_link"),
     footer=N_(
-        "You receive this mail because your consent to photos and videos at {forum} changed."
+        "You receive this mail because your consent to photos and videos at “{forum}” changed."
     ),
 )

@@ -13,15 +13,15 @@ from mupass_forum.mail import MailTemplate
 #: The person's documents page (``documents.pages``).
 DOCUMENTS_PATH = "/forums/{slug}/documents"
 
-_FOOTER = N_("You receive this mail because you registered for {forum}.")
+_FOOTER = N_("You receive this mail because you registered for “{forum}”.")
 
 LETTER_ISSUED = MailTemplate(
     name="documents.visa_letter_issued",
-    subject=N_("Your visa invitation letter for {forum}"),
+    subject=N_("Your visa invitation letter for “{forum}”"),
     paragraphs=(
         N_("Hello {display_name},"),
         N_(
-            "the organizers of {forum} ({dates}) have issued your visa invitation letter "
+            "The organizers of “{forum}” ({dates}) have issued your visa invitation letter "
             "(reference {reference}). Download it from your documents page and take it to "
             "your embassy or consulate with your passport."
         ),
@@ -33,11 +33,11 @@ LETTER_ISSUED = MailTemplate(
 
 CERTIFICATE_LINK = MailTemplate(
     name="documents.certificate",
-    subject=N_("Your certificate of attendance for {forum}"),
+    subject=N_("Your certificate of attendance for “{forum}”"),
     paragraphs=(
         N_("Hello {display_name},"),
         N_(
-            "as you asked, here is the way to your certificate of attendance for {forum} "
+            "As you asked, here is the way to your certificate of attendance for “{forum}” "
             "({dates}), reference {reference}."
         ),
         WITHDRAWAL_NOTE,

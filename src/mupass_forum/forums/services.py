@@ -36,6 +36,7 @@ from mupass_forum.forums.authorization import (
 from mupass_forum.forums.tables import Forum, ForumPartner, ForumRole, ForumSeries, ProgrammeItem
 from mupass_forum.i18n import (
     N_,
+    NC_,
     format_date_interval,
     format_time,
     gettext,
@@ -67,14 +68,14 @@ FORUM_KIND_LABELS: Mapping[schemas.ForumKind, str] = {
 }
 
 STATUS_LABELS: Mapping[ForumStatus, str] = {
-    ForumStatus.DRAFT: N_("Draft"),
+    ForumStatus.DRAFT: NC_("forum status", "Draft"),
     # i18n: "Save the date": the forum is announced and interest is collected.
-    ForumStatus.ANNOUNCED: N_("Announced"),
-    ForumStatus.REGISTRATION_OPEN: N_("Registration open"),
-    ForumStatus.REGISTRATION_CLOSED: N_("Registration closed"),
-    ForumStatus.HELD: N_("Held"),
-    ForumStatus.ARCHIVED: N_("Archived"),
-    ForumStatus.CANCELLED: N_("Cancelled"),
+    ForumStatus.ANNOUNCED: NC_("forum status", "Announced"),
+    ForumStatus.REGISTRATION_OPEN: NC_("forum status", "Registration open"),
+    ForumStatus.REGISTRATION_CLOSED: NC_("forum status", "Registration closed"),
+    ForumStatus.HELD: NC_("forum status", "Held"),
+    ForumStatus.ARCHIVED: NC_("forum status", "Archived"),
+    ForumStatus.CANCELLED: NC_("forum status", "Cancelled"),
 }
 
 ROLE_LABELS: Mapping[schemas.ForumRoleName, str] = {
@@ -954,7 +955,7 @@ async def change_status(principal: Principal, slug: str, target: ForumStatus) ->
     if target not in allowed:
         raise Conflict(
             "transition_not_allowed",
-            N_("A forum that is “{current}” cannot become “{target}”."),
+            N_("A forum with the status “{current}” cannot change to “{target}”."),
             extra={"allowed": sorted(status.value for status in allowed)},
             current=status_name(forum.status),
             target=status_name(target),

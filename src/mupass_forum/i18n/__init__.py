@@ -13,8 +13,12 @@ from mupass_forum.i18n.formatting import (
 )
 from mupass_forum.i18n.locale import (
     N_,
+    NC_,
+    NP_,
     CatalogError,
     Catalogs,
+    ContextText,
+    PluralText,
     _,
     activate,
     current_locale,
@@ -23,15 +27,21 @@ from mupass_forum.i18n.locale import (
     lazy_gettext,
     negotiate,
     ngettext,
+    npgettext,
+    pgettext,
     prefer_locale,
     supported_locales,
     use_locale,
 )
 
 __all__ = [
+    "NC_",
+    "NP_",
     "N_",
     "CatalogError",
     "Catalogs",
+    "ContextText",
+    "PluralText",
     "_",
     "activate",
     "current_locale",
@@ -49,6 +59,8 @@ __all__ = [
     "lazy_gettext",
     "negotiate",
     "ngettext",
+    "npgettext",
+    "pgettext",
     "prefer_locale",
     "supported_locales",
     "use_locale",

@@ -188,9 +188,56 @@ def _format(message: str, fallback: str, params: Mapping[str, Any]) -> str:
         return fallback.format_map(values)
 
 
+class ContextText(str):
+    """A message with its context (``msgctxt``): one English word that other languages
+    translate in two ways ("Cancelled" of a forum, of a registration). ``gettext`` looks it
+    up in its context, so a label table can hold it like any other message."""
+
+    __slots__ = ("context",)
+    context: str
+
+    def __new__(cls, context: str, message: str) -> ContextText:
+        text = super().__new__(cls, message)
+        text.context = context
+        return text
+
+
+class PluralText(tuple[str, str]):
+    """A counted message marked for the catalogs (``NP_``), translated later with a count."""
+
+    __slots__ = ()
+
+    def __new__(cls, singular: str, plural: str) -> PluralText:
+        return super().__new__(cls, (singular, plural))
+
+    @property
+    def singular(self) -> str:
+        return self[0]
+
+    @property
+    def plural(self) -> str:
+        return self[1]
+
+    def translate(self, n: int, /, **params: Any) -> str:
+        return ngettext(self.singular, self.plural, n, **params)
+
+
 def gettext(message: str, /, **params: Any) -> str:
     """Translate ``message`` into the active locale and fill its ``{named}`` placeholders."""
+    if isinstance(message, ContextText):
+        return pgettext(message.context, str(message), **params)
     return _format(active().translations.ugettext(message), message, params)
+
+
+def pgettext(context: str, message: str, /, **params: Any) -> str:
+    """``gettext`` for a message with a context (``msgctxt``)."""
+    return _format(active().translations.upgettext(context, message), message, params)
+
+
+def npgettext(context: str, singular: str, plural: str, n: int, /, **params: Any) -> str:
+    """``ngettext`` for a message with a context (``msgctxt``)."""
+    translated = active().translations.unpgettext(context, singular, plural, n)
+    return _format(translated, singular if n == 1 else plural, {"n": n, **params})
 
 
 _ = gettext
@@ -210,6 +257,16 @@ def lazy_gettext(message: str, /, **params: Any) -> LazyProxy:
 def N_(message: str) -> str:
     """Mark ``message`` for the catalogs; it is translated later, where it is shown."""
     return message
+
+
+def NC_(context: str, message: str) -> ContextText:
+    """Mark ``message`` with its context for the catalogs; ``gettext`` translates it in it."""
+    return ContextText(context, message)
+
+
+def NP_(singular: str, plural: str) -> PluralText:
+    """Mark a counted message for the catalogs; ``PluralText.translate`` picks its form."""
+    return PluralText(singular, plural)
 
 
 def parse_accept_language(header: str) -> list[str]:

@@ -22,7 +22,7 @@ from typing import Any
 import msgspec
 
 from mupass_forum.errors import FieldError, InvalidInput
-from mupass_forum.i18n.locale import N_, current_locale, supported_locales
+from mupass_forum.i18n.locale import N_, NP_, current_locale, supported_locales
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,10 +125,13 @@ def text_problems(
         if max_length is not None and len(stripped) > max_length:
             problems.append(
                 FieldError(
-                    N_("Must be at most {limit} characters long."),
+                    NP_(
+                        "Must be at most {n} character long.",
+                        "Must be at most {n} characters long.",
+                    ),
                     "too_long",
                     pointer=f"{pointer}/{locale}",
-                    params={"limit": max_length},
+                    params={"n": max_length},
                 )
             )
             continue

@@ -12,7 +12,7 @@ TEST_MAIL = MailTemplate(
     paragraphs=(
         N_("Hello,"),
         N_(
-            "this test message was queued on {queued_at}. If you can read it, mail from {site} "
+            "This test message was queued on {queued_at}. If you can read it, mail from {site} "
             "reaches this address."
         ),
         N_("No action is needed."),

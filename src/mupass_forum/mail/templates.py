@@ -21,6 +21,7 @@ from babel.support import LazyProxy
 
 from mupass_forum.i18n import (
     N_,
+    PluralText,
     format_date,
     format_datetime,
     format_number,
@@ -36,7 +37,8 @@ class MailTemplate:
     #: Unique and stable (``accounts.verify_email``): stored with each mail for operators.
     name: str
     subject: str
-    paragraphs: tuple[str, ...]
+    #: A counted paragraph (``NP_``) takes its count from the context's ``n``.
+    paragraphs: tuple[str | PluralText, ...]
     #: ``(button label message id, context key of the URL)``.
     action: tuple[str, str] | None = None
     #: A closing note in smaller print (why the reader got this mail, what to do if unwanted).
@@ -49,6 +51,8 @@ class RenderedMail:
     text: str
     html: str
 
+
+_BREAKS = re.compile(r"[ \t\r\n\f\v]+")
 
 #: The line above the bare URL, for readers whose mail program hides the button.
 LINK_FALLBACK = N_("If the button does not work, copy this address into your browser:")
@@ -98,8 +102,14 @@ def render(
     }
     with use_locale(locale, timezone) as active:
         values = {key: format_value(value) for key, value in context.items()}
-        subject = " ".join(gettext(template.subject, **values).split())
-        paragraphs = [gettext(paragraph, **values) for paragraph in template.paragraphs]
+        # Line breaks cannot be in a subject; no-break spaces (French « … ») stay.
+        subject = _BREAKS.sub(" ", gettext(template.subject, **values)).strip()
+        paragraphs = [
+            paragraph.translate(int(context["n"]), **values)
+            if isinstance(paragraph, PluralText)
+            else gettext(paragraph, **values)
+            for paragraph in template.paragraphs
+        ]
         footer = gettext(template.footer, **values) if template.footer else None
         action: tuple[str, str] | None = None
         if template.action is not None:

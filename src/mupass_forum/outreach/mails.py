@@ -12,7 +12,7 @@ FORUM_PATH = "/forums/{slug}"
 CALENDAR_PATH = "/api/v1/forums/{slug}/calendar.ics"
 
 _FROM_ORGANIZERS = N_(
-    "You receive this mail from the organizers of {forum} because you registered for it or "
+    "You receive this mail from the organizers of “{forum}” because you registered for it or "
     "told them of your interest."
 )
 
@@ -38,7 +38,8 @@ REMINDER = MailTemplate(
     paragraphs=(
         N_("Hello {name},"),
         N_(
-            "we look forward to welcoming you at {forum}: it begins on {starts} and ends on {ends}."
+            "We look forward to welcoming you at “{forum}”: it begins on {starts} and ends on "
+            "{ends}."
         ),
         N_("Venue: {venue}"),
         N_("The programme: {link}"),
@@ -47,5 +48,5 @@ REMINDER = MailTemplate(
         WITHDRAWAL_NOTE,
     ),
     action=(N_("View the programme"), "link"),
-    footer=N_("You receive this mail because you hold a seat at {forum}."),
+    footer=N_("You receive this mail because you hold a seat at “{forum}”."),
 )

@@ -22,7 +22,7 @@ from mupass_forum.consent.links import withdrawal_link
 from mupass_forum.errors import FieldError, InvalidInput, NotFound
 from mupass_forum.forums.authorization import ForumRef
 from mupass_forum.forums.services import organized_forum, stored_json
-from mupass_forum.i18n import N_, supported_locales
+from mupass_forum.i18n import N_, NP_, supported_locales
 from mupass_forum.i18n.formatting import language_name
 from mupass_forum.mail import queue_mail
 from mupass_forum.outreach import mails, schemas
@@ -133,10 +133,10 @@ def _texts(
         elif len(text) > length:
             problems.append(
                 FieldError(
-                    N_("At most {limit} characters, please."),
+                    NP_("At most {n} character, please.", "At most {n} characters, please."),
                     "too_long",
                     pointer=f"{pointer}/{locale}",
-                    params={"limit": length},
+                    params={"n": length},
                 )
             )
         elif text.strip():

@@ -6,7 +6,7 @@ one), ``{dates}`` and ``{display_name}``.
 
 from __future__ import annotations
 
-from mupass_forum.i18n import N_
+from mupass_forum.i18n import N_, NP_
 from mupass_forum.mail import MailTemplate
 
 #: The forum's page on the organizers' desk, where its status is seen and changed.
@@ -14,7 +14,7 @@ DESK_PATH = "/desk/forums/{slug}"
 
 FORUM_SHREDDED_UNCLOSED = MailTemplate(
     name="privacy.forum_shredded_unclosed",
-    subject=N_("Personal details of {forum} were deleted"),
+    subject=N_("Personal details of “{forum}” were deleted"),
     paragraphs=(
         N_("Hello {display_name},"),
         N_(
@@ -26,7 +26,7 @@ FORUM_SHREDDED_UNCLOSED = MailTemplate(
         N_("Please mark the forum as held, archived or cancelled, so that its status says so."),
     ),
     action=(N_("Open the forum on the desk"), "link"),
-    footer=N_("You receive this mail because you organize {forum}."),
+    footer=N_("You receive this mail because you organize “{forum}”."),
 )
 
 ADDRESS_DATA_LINK = MailTemplate(
@@ -34,10 +34,13 @@ ADDRESS_DATA_LINK = MailTemplate(
     subject=N_("Your data at the dialogue forum service"),
     paragraphs=(
         N_("Hello,"),
-        N_(
-            "someone asked, with this address, to see or delete what the dialogue forum service "
+        NP_(
+            "Someone asked, with this address, to see or delete what the dialogue forum service "
             "holds under it (such as your interest in a forum). The link below opens a page "
-            "where you can download it or delete it. It is valid for {hours} hours."
+            "where you can download it or delete it. It is valid for {n} hour.",
+            "Someone asked, with this address, to see or delete what the dialogue forum service "
+            "holds under it (such as your interest in a forum). The link below opens a page "
+            "where you can download it or delete it. It is valid for {n} hours.",
         ),
     ),
     action=(N_("Open my data"), "link"),

@@ -31,7 +31,7 @@ from mupass_forum.forums.authorization import ForumRef
 from mupass_forum.forums.schemas import ForumRoleName
 from mupass_forum.forums.services import editable_forum
 from mupass_forum.forums.tables import Forum, ForumPartner, ForumRole
-from mupass_forum.i18n import N_
+from mupass_forum.i18n import N_, NP_
 from mupass_forum.mail import personal_data as outbox
 from mupass_forum.mail import queue_mail
 from mupass_forum.privacy import mails, schemas, stores
@@ -303,10 +303,13 @@ async def set_forum_retention(
     if data.retention_days is not None and data.retention_days > settings.retention_max_days:
         raise InvalidInput(
             FieldError(
-                N_("A forum keeps personal details for at most {days} days after it ends."),
+                NP_(
+                    "A forum keeps personal details for at most {n} day after it ends.",
+                    "A forum keeps personal details for at most {n} days after it ends.",
+                ),
                 code="retention_too_long",
                 pointer="/retention_days",
-                params={"days": settings.retention_max_days},
+                params={"n": settings.retention_max_days},
             )
         )
     async with db.transaction():

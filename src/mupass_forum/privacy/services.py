@@ -281,7 +281,7 @@ async def request_address_access(
                 locale=locale,
                 context={
                     "link": address_link(email, locale),
-                    "hours": settings.address_link_hours,
+                    "n": settings.address_link_hours,
                 },
             )
     return schemas.AddressAccessAccepted(message=gettext(ADDRESS_ACCESS_ACCEPTED))

@@ -15,16 +15,16 @@ from mupass_forum.mail import MailTemplate
 #: The page of one's own proposal (``proposals.pages``).
 PROPOSAL_PATH = "/forums/{slug}/proposals/{id}"
 
-_FOOTER = N_("You receive this mail because you proposed a contribution to {forum}.")
+_FOOTER = N_("You receive this mail because you proposed a contribution to “{forum}”.")
 _MESSAGE = N_("Message from the organizers: {message}")
 
 PROPOSAL_ACCEPTED = MailTemplate(
     name="proposals.accepted",
-    subject=N_("Your proposal for {forum} is accepted"),
+    subject=N_("Your proposal for “{forum}” is accepted"),
     paragraphs=(
         N_("Hello {display_name},"),
         N_(
-            "thank you for your proposal “{proposal}”. The organizers of {forum} ({dates}) "
+            "Thank you for your proposal “{proposal}”. The organizers of “{forum}” ({dates}) "
             "have accepted it and will tell you where it fits into the programme."
         ),
     ),
@@ -34,11 +34,11 @@ PROPOSAL_ACCEPTED = MailTemplate(
 
 PROPOSAL_REJECTED = MailTemplate(
     name="proposals.rejected",
-    subject=N_("Your proposal for {forum}"),
+    subject=N_("Your proposal for “{forum}”"),
     paragraphs=(
         N_("Hello {display_name},"),
         N_(
-            "thank you for your proposal “{proposal}”. We are sorry: the organizers of {forum} "
+            "Thank you for your proposal “{proposal}”. We are sorry: the organizers of “{forum}” "
             "({dates}) could not include it in the programme."
         ),
     ),

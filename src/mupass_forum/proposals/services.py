@@ -46,7 +46,7 @@ from mupass_forum.forums.services import (
     visible_forum,
 )
 from mupass_forum.forums.tables import ProgrammeItem
-from mupass_forum.i18n import N_, gettext
+from mupass_forum.i18n import N_, NC_, gettext
 from mupass_forum.i18n.text import TranslatableText, localize_stored
 from mupass_forum.mail import queue_mail
 from mupass_forum.participants.tables import Profile
@@ -69,10 +69,10 @@ FORMAT_LABELS: Mapping[ProposalFormat, str] = {
 
 STATUS_LABELS: Mapping[ProposalStatus, str] = {
     # i18n: Status of a proposed contribution.
-    Status.SUBMITTED: N_("Submitted"),
-    Status.ACCEPTED: N_("Accepted"),
-    Status.REJECTED: N_("Rejected"),
-    Status.WITHDRAWN: N_("Withdrawn"),
+    Status.SUBMITTED: NC_("proposal status", "Submitted"),
+    Status.ACCEPTED: NC_("proposal status", "Accepted"),
+    Status.REJECTED: NC_("proposal status", "Rejected"),
+    Status.WITHDRAWN: NC_("proposal status", "Withdrawn"),
 }
 
 #: Forum statuses in which proposals are made.
@@ -336,7 +336,7 @@ async def propose(
 def _not_now(current: Status, action: str) -> Conflict:
     return Conflict(
         "proposal_not_changeable",
-        N_("A proposal that is “{current}” cannot be {action}."),
+        N_("A proposal with the status “{current}” cannot be {action}."),
         current=_status_name(current),
         action=LazyProxy(gettext, action, enable_cache=False),
     )

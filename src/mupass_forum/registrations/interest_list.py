@@ -14,7 +14,7 @@ from piccolo.columns.combination import WhereRaw
 
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.forums.services import editable_forum
-from mupass_forum.i18n import N_, gettext
+from mupass_forum.i18n import N_, NC_, gettext
 from mupass_forum.i18n.formatting import language_name
 from mupass_forum.participants import regions
 from mupass_forum.registrations import schemas
@@ -161,7 +161,7 @@ COLUMNS = (
     N_("Presentation topic"),
     N_("Language"),
     # i18n: Column of the interest list: when the person confirmed their interest.
-    N_("Confirmed"),
+    NC_("interest", "Confirmed"),
     # i18n: Column of the interest list: when the invitation to register was mailed.
     N_("Invited"),
 )

@@ -20,15 +20,15 @@ from mupass_forum.registrations.schemas import RegistrationStatus
 CONFIRM_INTEREST_PATH = "/forums/{slug}/interest/confirm"
 REGISTRATION_PATH = "/forums/{slug}/registration"
 
-_SIGNATURE = N_("You receive this mail because of your registration for {forum}.")
+_SIGNATURE = N_("You receive this mail because of your registration for “{forum}”.")
 
 INTEREST_CONFIRMATION = MailTemplate(
     name="registrations.interest_confirmation",
-    subject=N_("Please confirm your interest in {forum}"),
+    subject=N_("Please confirm your interest in “{forum}”"),
     paragraphs=(
         N_("Hello {given_name},"),
         N_(
-            "thank you for your interest in {forum} ({dates}). Please confirm that this is "
+            "Thank you for your interest in “{forum}” ({dates}). Please confirm that this is "
             "your email address: only then does your interest count, and we can invite you "
             "when registration opens."
         ),
@@ -42,11 +42,11 @@ INTEREST_CONFIRMATION = MailTemplate(
 
 INVITATION = MailTemplate(
     name="registrations.invitation",
-    subject=N_("Registration for {forum} is open"),
+    subject=N_("Registration for “{forum}” is open"),
     paragraphs=(
         N_("Hello {given_name},"),
         N_(
-            "you told us that you are interested in {forum} ({dates}). Registration is now "
+            "You told us that you are interested in “{forum}” ({dates}). Registration is now "
             "open. Seats are limited, so please register soon."
         ),
     ),
@@ -56,11 +56,11 @@ INVITATION = MailTemplate(
 
 REGISTRATION_CONFIRMED = MailTemplate(
     name="registrations.confirmed",
-    subject=N_("Your seat at {forum} is confirmed"),
+    subject=N_("Your seat at “{forum}” is confirmed"),
     paragraphs=(
         N_("Hello {display_name},"),
         N_(
-            "your registration for {forum} ({dates}) is confirmed. Your badge number is "
+            "Your registration for “{forum}” ({dates}) is confirmed. Your badge number is "
             "{badge_number}."
         ),
         N_(
@@ -75,11 +75,11 @@ REGISTRATION_CONFIRMED = MailTemplate(
 
 REGISTRATION_PROMOTED = MailTemplate(
     name="registrations.promoted",
-    subject=N_("A seat at {forum} is yours"),
+    subject=N_("A seat at “{forum}” is yours"),
     paragraphs=(
         N_("Hello {display_name},"),
         N_(
-            "a seat at {forum} ({dates}) has become free and it is yours: your registration "
+            "A seat at “{forum}” ({dates}) has become free and it is yours: your registration "
             "moved from the waiting list to confirmed. Your badge number is {badge_number}."
         ),
         N_(
@@ -94,11 +94,11 @@ REGISTRATION_PROMOTED = MailTemplate(
 
 REGISTRATION_WAITLISTED = MailTemplate(
     name="registrations.waitlisted",
-    subject=N_("You are on the waiting list for {forum}"),
+    subject=N_("You are on the waiting list for “{forum}”"),
     paragraphs=(
         N_("Hello {display_name},"),
         N_(
-            "all seats at {forum} ({dates}) are taken at the moment, so you are on the "
+            "All seats at “{forum}” ({dates}) are taken at the moment, so you are on the "
             "waiting list, in place {position}. When a seat becomes free, it goes to the next "
             "person on the list and we write to you at once."
         ),
@@ -110,11 +110,11 @@ REGISTRATION_WAITLISTED = MailTemplate(
 
 REGISTRATION_PENDING = MailTemplate(
     name="registrations.pending",
-    subject=N_("We have received your registration for {forum}"),
+    subject=N_("We have received your registration for “{forum}”"),
     paragraphs=(
         N_("Hello {display_name},"),
         N_(
-            "thank you for registering for {forum} ({dates}). The organizers review every "
+            "Thank you for registering for “{forum}” ({dates}). The organizers review every "
             "registration for this forum; we will write to you as soon as they have decided."
         ),
         WITHDRAWAL_NOTE,
@@ -125,11 +125,14 @@ REGISTRATION_PENDING = MailTemplate(
 
 REGISTRATION_DECLINED = MailTemplate(
     name="registrations.declined",
-    subject=N_("Your registration for {forum}"),
+    subject=N_("Your registration for “{forum}”"),
     paragraphs=(
         N_("Hello {display_name},"),
-        N_("we are sorry: the organizers of {forum} ({dates}) could not accept your registration."),
-        N_("Their reason: {reason}"),
+        N_(
+            "We are sorry: the organizers of “{forum}” ({dates}) could not accept your "
+            "registration."
+        ),
+        N_("The organizers’ reason: {reason}"),
         WITHDRAWAL_NOTE,
     ),
     footer=_SIGNATURE,
@@ -137,10 +140,10 @@ REGISTRATION_DECLINED = MailTemplate(
 
 REGISTRATION_CANCELLED = MailTemplate(
     name="registrations.cancelled",
-    subject=N_("Your registration for {forum} is cancelled"),
+    subject=N_("Your registration for “{forum}” is cancelled"),
     paragraphs=(
         N_("Hello {display_name},"),
-        N_("your registration for {forum} ({dates}) is cancelled."),
+        N_("Your registration for “{forum}” ({dates}) is cancelled."),
         N_("Reason given: {reason}"),
         WITHDRAWAL_NOTE,
     ),
@@ -149,10 +152,10 @@ REGISTRATION_CANCELLED = MailTemplate(
 
 REGISTRATION_ATTENDED = MailTemplate(
     name="registrations.attended",
-    subject=N_("Welcome to {forum}"),
+    subject=N_("Welcome to “{forum}”"),
     paragraphs=(
         N_("Hello {display_name},"),
-        N_("welcome to {forum}: you are checked in with badge number {badge_number}."),
+        N_("Welcome to “{forum}”: you are checked in with badge number {badge_number}."),
         WITHDRAWAL_NOTE,
     ),
     footer=_SIGNATURE,
@@ -164,7 +167,7 @@ FORUM_CANCELLED = MailTemplate(
     paragraphs=(
         N_("Hello {display_name},"),
         N_(
-            "we are sorry to tell you that {forum} ({dates}) is cancelled. Your registration "
+            "We are sorry to tell you that “{forum}” ({dates}) is cancelled. Your registration "
             "is cancelled with it, together with any workshop places you held; there is nothing "
             "you need to do."
         ),
@@ -180,7 +183,7 @@ FORUM_CANCELLED_INTEREST = MailTemplate(
     paragraphs=(
         N_("Hello {given_name},"),
         N_(
-            "we are sorry to tell you that {forum} ({dates}), in which you told us you are "
+            "We are sorry to tell you that “{forum}” ({dates}), in which you told us you are "
             "interested, is cancelled. There is nothing you need to do."
         ),
     ),

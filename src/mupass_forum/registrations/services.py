@@ -56,6 +56,7 @@ from mupass_forum.forums.services import (
 from mupass_forum.forums.tables import Forum
 from mupass_forum.i18n import (
     N_,
+    NC_,
     current_locale,
     format_date,
     format_date_interval,
@@ -99,12 +100,12 @@ ENDED = (Status.CANCELLED, Status.DECLINED)
 
 STATUS_LABELS: Mapping[Status, str] = {
     # i18n: Status of a registration.
-    Status.CONFIRMED: N_("Confirmed"),
-    Status.WAITLISTED: N_("On the waiting list"),
-    Status.PENDING_APPROVAL: N_("Awaiting approval"),
-    Status.DECLINED: N_("Declined"),
-    Status.CANCELLED: N_("Cancelled"),
-    Status.ATTENDED: N_("Attended"),
+    Status.CONFIRMED: NC_("registration status", "Confirmed"),
+    Status.WAITLISTED: NC_("registration status", "On the waiting list"),
+    Status.PENDING_APPROVAL: NC_("registration status", "Awaiting approval"),
+    Status.DECLINED: NC_("registration status", "Declined"),
+    Status.CANCELLED: NC_("registration status", "Cancelled"),
+    Status.ATTENDED: NC_("registration status", "Attended"),
 }
 
 #: Where the service's links point, and how long an interest confirmation link stays valid;
@@ -1021,7 +1022,7 @@ async def _act(
         if current not in _ALLOWED_FROM[action]:
             raise Conflict(
                 "action_not_allowed",
-                N_("A registration that is “{current}” cannot be {action}."),
+                N_("A registration with the status “{current}” cannot be {action}."),
                 current=_status_name(current),
                 action=LazyProxy(gettext, ACTION_LABELS[action], enable_cache=False),
             )

@@ -31,10 +31,20 @@ from babel.messages.pofile import PoFileParser, read_po, write_po
 from mupass_forum.i18n.locale import CATALOG_DOMAIN
 from mupass_forum.paths import checkout_dir, project_dir
 from mupass_forum.settings import Settings
-from mupass_forum.translations import plural_forms
+from mupass_forum.translations import glossary, plural_forms
 
 #: The functions whose string arguments are messages, in GNU gettext's ``-k`` notation.
-KEYWORDS = ("_", "gettext", "ngettext:1,2", "lazy_gettext", "N_")
+KEYWORDS = (
+    "_",
+    "gettext",
+    "ngettext:1,2",
+    "pgettext:1c,2",
+    "npgettext:1c,2,3",
+    "lazy_gettext",
+    "N_",
+    "NC_:1c,2",
+    "NP_:1,2",
+)
 #: ``# i18n: ...`` comments above a message become notes for translators (``#.`` lines).
 COMMENT_TAGS = ("i18n:",)
 #: Which files are searched for messages, relative to the checkout.
@@ -404,6 +414,11 @@ PROBLEM_KINDS: dict[str, str] = {
         "has another number of forms than the header says"
     ),
     "html-tags": "HTML tags differ between the English and the translation",
+    "glossary": (
+        "the English uses a term of locales/glossary/<locale>.csv and the translation does not "
+        "use the glossary's word for it (or uses a word it says to avoid); a translator comment "
+        "`# glossary-ok: <term>` accepts a justified exception"
+    ),
     "obsolete": "(warning) an old entry kept as #~ for reference; never used",
     "unconfigured": "(warning) a catalog for a locale not in MUPASS_LOCALES; never used",
 }
@@ -690,6 +705,13 @@ def _check_catalog(files: CatalogFiles, locale: str, template: Catalog) -> list[
         ]
     catalog, parser = _parse_for_check(path, locale)
     problems = [Problem(path, line, "syntax", text) for line, text in parser.syntax_problems]
+    terms: list[glossary.Term] = []
+    glossary_path = glossary.path_for(files.locales_dir, locale)
+    if glossary_path.is_file():
+        try:
+            terms = glossary.read(glossary_path)
+        except glossary.GlossaryError as exc:
+            problems.append(Problem(glossary_path, 1, "glossary", str(exc)))
     header_line = _header_line(path, "Plural-Forms")
     header_value = _header_value(path, "Plural-Forms")
     # Entries are counted against the header the catalog declares, as gettext reads them.
@@ -749,6 +771,13 @@ def _check_catalog(files: CatalogFiles, locale: str, template: Catalog) -> list[
         for found in _message_problems(message, expected):
             code, _, text = found.partition(": ")
             report(code, text)
+        # Under a header that does not fit, the forms cannot be told apart.
+        if terms and not header_problems:
+            sources = [message.id] if isinstance(message.id, str) else list(message.id)
+            for text in glossary.problems(
+                terms, sources, _forms(message)[:expected], message.user_comments
+            ):
+                report("glossary", text)
     for key in template_ids:
         if key[0] and key not in catalog_keys:
             problems.append(
