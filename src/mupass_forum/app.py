@@ -52,6 +52,7 @@ from mupass_forum.desk import door as door_pages
 from mupass_forum.desk import mailing as mailing_pages
 from mupass_forum.desk import pages as desk_pages
 from mupass_forum.desk import photos as photo_pages
+from mupass_forum.desk import registrations as desk_registration_pages
 from mupass_forum.documents import pages as document_pages
 from mupass_forum.documents import services as documents
 from mupass_forum.documents.controllers import (
@@ -248,6 +249,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *door_pages.PAGES,
             *photo_pages.PAGES,
             *mailing_pages.PAGES,
+            *desk_registration_pages.PAGES,
             *document_pages.PAGES,
         ],
         include_in_schema=False,

@@ -970,6 +970,12 @@ _ALLOWED_FROM: Mapping[schemas.DecisionAction, frozenset[Status]] = {
     schemas.DecisionAction.CHECK_IN: frozenset({Status.CONFIRMED}),
 }
 
+
+def allows(action: schemas.DecisionAction, current: Status) -> bool:
+    """Whether a registration that is ``current`` can be approved, declined, …"""
+    return current in _ALLOWED_FROM[action]
+
+
 ACTION_LABELS: Mapping[schemas.DecisionAction, str] = {
     # i18n: Ends "A registration that is … cannot be …".
     schemas.DecisionAction.APPROVE: N_("approved"),
@@ -1504,6 +1510,52 @@ class RegistrationFilter:
     country: str | None = None
     needs_visa_letter: bool | None = None
     travel_support_requested: bool | None = None
+    #: Words each found in the name, e-mail address or institution; a number is a badge number.
+    q: str | None = None
+    #: Only registrations that asked for this.
+    need: schemas.RegistrationNeed | None = None
+
+
+#: Longest search text; longer ones are cut rather than refused.
+SEARCH_LENGTH = 100
+
+#: The columns a search looks in (LOWER on both sides: the same on both databases).
+_SEARCHED = ("p.given_name", "p.family_name", "u.display_name", "u.email", "p.organization_name")
+
+#: What "asked for" means for each need, as a condition on ``r``.
+_NEEDS: Mapping[schemas.RegistrationNeed, str] = {
+    schemas.RegistrationNeed.VISA_LETTER: "r.needs_visa_letter = {}",
+    schemas.RegistrationNeed.TRAVEL_SUPPORT: "r.travel_support_requested = {}",
+    # The JSON list as stored: "[]" when no language was asked for.
+    schemas.RegistrationNeed.INTERPRETATION: (
+        "(CAST(r.interpretation_languages AS TEXT) NOT IN ('[]', 'null')) = {}"
+    ),
+    schemas.RegistrationNeed.DIETARY: "(r.dietary_needs <> '') = {}",
+    schemas.RegistrationNeed.ACCESSIBILITY: "(r.accessibility_needs <> '') = {}",
+}
+
+
+def search_words(text: str) -> list[tuple[str, str]]:
+    """The words of a search (cut at ``SEARCH_LENGTH``), each with its ``LIKE`` pattern."""
+    return [
+        (word, "%" + word.replace("\\", "").replace("%", "").replace("_", "") + "%")
+        for word in text.strip()[:SEARCH_LENGTH].split()
+    ]
+
+
+def _search_conditions(text: str) -> list[Condition]:
+    """One condition per word: a number is a badge number, other words are looked for in the
+    searched columns."""
+    conditions = []
+    for word, pattern in search_words(text):
+        if word.isdigit():
+            # Beyond any badge number (and the database's integers): nobody.
+            badge = int(word) if len(word) < 10 else -1
+            conditions.append(Condition("r.badge_number = {}", (badge,)))
+            continue
+        sql = " OR ".join(f"LOWER({column}) LIKE LOWER({{}})" for column in _SEARCHED)
+        conditions.append(Condition(f"({sql})", (pattern,) * len(_SEARCHED)))
+    return conditions
 
 
 def check_region(code: str) -> None:
@@ -1535,6 +1587,10 @@ def _filter_conditions(given: RegistrationFilter) -> list[Condition]:
         value = getattr(given, name)
         if value is not None:
             conditions.append(Condition(f"r.{name} = {{}}", (value,)))
+    if given.need is not None:
+        conditions.append(Condition(_NEEDS[given.need], (True,)))
+    if given.q:
+        conditions += _search_conditions(given.q)
     return conditions
 
 
