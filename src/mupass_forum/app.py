@@ -50,6 +50,7 @@ from mupass_forum.consent.controllers import (
 )
 from mupass_forum.desk import door as door_pages
 from mupass_forum.desk import mailing as mailing_pages
+from mupass_forum.desk import notifications as notification_pages
 from mupass_forum.desk import pages as desk_pages
 from mupass_forum.desk import photos as photo_pages
 from mupass_forum.desk import registrations as desk_registration_pages
@@ -69,6 +70,7 @@ from mupass_forum.i18n import locale as i18n
 from mupass_forum.mail import services as mail
 from mupass_forum.mail.relay import relay_lifespan
 from mupass_forum.outreach.controllers import MessageController
+from mupass_forum.outreach.organizers import install_organizer_mails
 from mupass_forum.participants import pages as participant_pages
 from mupass_forum.participants.controllers import (
     MyProfileController,
@@ -152,6 +154,7 @@ def install(settings: Settings) -> db.SQLiteEngine | db.PostgresEngine:
     db.use_engine(engine)
     mail.install(settings)
     install_registrations(settings)
+    install_organizer_mails(settings)
     consent_links.install(settings)
     documents.install(settings)
     install_privacy(settings)
@@ -250,6 +253,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *photo_pages.PAGES,
             *mailing_pages.PAGES,
             *desk_registration_pages.PAGES,
+            *notification_pages.PAGES,
             *document_pages.PAGES,
         ],
         include_in_schema=False,

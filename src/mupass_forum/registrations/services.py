@@ -420,11 +420,11 @@ async def _move(
         )
     from_status = Status(registration["status"])
     await _record(registration["id"], from_status, to_status, actor, reason)
-    move = StatusMove(
-        registration["id"], registration["forum"], registration["user"], from_status, to_status
+    await _tell_listeners(
+        StatusMove(
+            registration["id"], registration["forum"], registration["user"], from_status, to_status
+        )
     )
-    for listener in list(_status_listeners):
-        await listener(move)
     if mail:
         await _mail_participant(
             rows[0], template or mails.status_mail(to_status, from_status), facts, reason
@@ -438,7 +438,8 @@ class StatusMove:
     registration_id: int
     forum_id: int
     user_id: int
-    from_status: Status
+    #: None for a registration just made.
+    from_status: Status | None
     to_status: Status
 
 
@@ -446,11 +447,18 @@ StatusListener = Callable[[StatusMove], Awaitable[None]]
 _status_listeners: list[StatusListener] = []
 
 
+async def _tell_listeners(move: StatusMove) -> None:
+    for listener in list(_status_listeners):
+        await listener(move)
+
+
 def on_status_change(listener: StatusListener) -> Callable[[], None]:
     """Call ``listener`` for every status change of a registration; returns its removal.
 
     Listeners run under the forum desk's lock in the change's transaction (workshop sign-ups
-    give back their places there when a registration is cancelled or declined). Adding the same
+    give back their places there when a registration is cancelled or declined; organizers
+    hear of a new registration awaiting approval), a new registration's first status
+    included. Adding the same
     listener twice keeps one.
     """
     if listener not in _status_listeners:
@@ -789,6 +797,7 @@ async def _decide_one(
     if earlier is None:
         registration = await _insert_registration(forum_id, user_id, details, status, ticket, badge)
         await _record(registration["id"], None, status, user_id, "")
+        await _tell_listeners(StatusMove(registration["id"], forum_id, user_id, None, status))
         await _mail_participant(registration, mails.status_mail(status, None), facts)
     else:
         registration = {key: earlier[key] for key in earlier if key != "idempotency_key"}
