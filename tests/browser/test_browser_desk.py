@@ -27,6 +27,7 @@ from tests.browser.journey import (
     link_in_mail,
     move_forum,
     new_address,
+    press,
     sign_in,
     submit,
 )
@@ -129,30 +130,15 @@ def interest(server: Server, smtp: SmtpServer, slug: str, family_name: str, **fi
     assert confirmed.status_code == 200, confirmed.text
 
 
-def click(browser: WebDriver, css: str) -> None:
-    """Press a button or follow a link that loads another page, and wait for it."""
-    old = browser.find_element(By.TAG_NAME, "html")
-    browser.find_element(By.CSS_SELECTOR, css).click()
-    WebDriverWait(browser, WAIT_SECONDS).until(lambda _: _stale(old))
-
-
-def _stale(element: Any) -> bool:
-    try:
-        element.is_enabled()
-    except Exception:
-        return True
-    return False
-
-
 def text(browser: WebDriver, css: str = "main") -> str:
     return str(browser.find_element(By.CSS_SELECTOR, css).text)
 
 
 def nav_to(browser: WebDriver, label: str) -> None:
     """Follow the desk's navigation entry called ``label``."""
-    old = browser.find_element(By.TAG_NAME, "html")
-    browser.find_element(By.CSS_SELECTOR, "nav.desk").find_element(By.LINK_TEXT, label).click()
-    WebDriverWait(browser, WAIT_SECONDS).until(lambda _: _stale(old))
+    press(
+        browser, browser.find_element(By.CSS_SELECTOR, "nav.desk").find_element(By.LINK_TEXT, label)
+    )
 
 
 def downloaded(directory: Path, suffix: str) -> Path:
@@ -190,7 +176,7 @@ def test_an_organizer_runs_a_forum_from_the_desk(start_server, smtp, open_browse
     browser = open_browser("organizer", size=DESKTOP)
     sign_in(browser, server.url, email=organizer_email, password=password, next_path="/desk")
     assert heading(browser) == "Desk"
-    click(browser, f"main a[href='{desk}']")
+    press(browser, f"main a[href='{desk}']")
 
     # The interested presenters: the interest list filtered on wants-to-present.
     nav_to(browser, "Interest")
@@ -202,7 +188,7 @@ def test_an_organizer_runs_a_forum_from_the_desk(start_server, smtp, open_browse
 
     # Registration opens: a button on the overview, then its confirmation.
     nav_to(browser, "Overview")
-    click(browser, "section.status-moves form:first-of-type button")
+    press(browser, "section.status-moves form:first-of-type button")
     assert heading(browser) == "Open registration"
     submit(browser, f"{desk}/status")
     assert "Status: Registration open" in text(browser)
@@ -223,9 +209,9 @@ def test_an_organizer_runs_a_forum_from_the_desk(start_server, smtp, open_browse
             By.CSS_SELECTOR, "table#registrations tbody tr td:first-child"
         )
     ] == ["Awa Ndiaye"]
-    click(browser, "table#registrations tbody a")
+    press(browser, "table#registrations tbody a")
     assert heading(browser) == "Awa Ndiaye"
-    click(browser, "form#decision button[value=approve]")
+    press(browser, "form#decision button[value=approve]")
     assert text(browser, "#status").startswith("Confirmed")
     for name in ("Lucía Quispe", "Jonas Weber"):
         admin.call(
@@ -236,11 +222,10 @@ def test_an_organizer_runs_a_forum_from_the_desk(start_server, smtp, open_browse
 
     # The door: two people checked in, one of them taken back.
     browser.get(f"{server.url}{desk}/door")
-    for name in ("Ndiaye", "Quispe"):
-        fill(browser, q=name)
+    for name in ("Awa Ndiaye", "Lucía Quispe"):
+        fill(browser, q=name.split()[1])
         submit(browser, f"{desk}/door")
-        registration_id = people["Awa Ndiaye" if name == "Ndiaye" else "Lucía Quispe"][0]["id"]
-        row = f"#registration-{registration_id}"
+        row = f"#registration-{people[name][0]['id']}"
         browser.find_element(By.CSS_SELECTOR, f"{row} button.check-in").click()
         WebDriverWait(browser, WAIT_SECONDS).until(
             lambda b, row=row: b.find_elements(By.CSS_SELECTOR, f"{row} button.undo")
