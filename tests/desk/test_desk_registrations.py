@@ -366,3 +366,20 @@ def test_status_moves_are_a_404_to_everyone_else(browser, client, make_forum, ma
 
     assert posted.status_code == 404
     assert client.get(f"/api/v1/forums/{forum.slug}").json()["status"]["value"] == "announced"
+
+
+def test_the_list_costs_the_same_statements_for_one_person_or_many(
+    browser, client, make_forum, make_person, make_role, count_queries
+):
+    forum = make_forum(status="registration_open")
+    sign_in(browser, make_role(forum, "organizer"))
+    register(client, forum, make_person(country="SN"))
+    with count_queries() as one:
+        first = browser.get(registrations_url(forum))
+    for country in ("CO", "DE", "BR", "KE"):
+        register(client, forum, make_person(country=country), dietary_needs="Vegan")
+    with count_queries() as five:
+        second = browser.get(registrations_url(forum))
+
+    assert len(names_on(first)) == 1 and len(names_on(second)) == 5
+    assert len(five) == len(one), five
