@@ -69,7 +69,7 @@ from mupass_forum.i18n import Catalogs
 from mupass_forum.i18n import locale as i18n
 from mupass_forum.mail import services as mail
 from mupass_forum.mail.relay import relay_lifespan
-from mupass_forum.outreach.controllers import MessageController
+from mupass_forum.outreach.controllers import MessageController, OrganizerMailController
 from mupass_forum.outreach.organizers import install_organizer_mails
 from mupass_forum.participants import pages as participant_pages
 from mupass_forum.participants.controllers import (
@@ -205,6 +205,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RegistrationController,
             DoorController,
             MessageController,
+            OrganizerMailController,
             ForumConsentController,
             ConsentLinkController,
             MyConsentHistoryController,
@@ -306,7 +307,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 ),
                 Tag(name="consent", description="Photo and video consent, photo lists"),
                 Tag(name="proposals", description="Best-practice proposals and their review"),
-                Tag(name="outreach", description="Organizers' mail to participants"),
+                Tag(
+                    name="outreach",
+                    description="Organizers' mail to participants, and mail to organizers",
+                ),
                 Tag(name="privacy", description="Your data: export, erasure, retention"),
                 Tag(name="board", description="The dialogue board between forums"),
                 Tag(

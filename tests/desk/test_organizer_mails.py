@@ -147,3 +147,21 @@ def test_the_choices_page_needs_a_sign_in(browser):
 
     assert response.status_code == 303
     assert response.headers["location"].startswith("/account/sign-in?next=")
+
+
+def test_the_api_reads_and_changes_the_same_choices(client, make_account):
+    person = make_account()
+    path = "/api/v1/me/organizer-mails"
+
+    assert client.get(path, headers=person.headers).json() == {
+        "pending_registration": True,
+        "proposal_received": True,
+        "post_flagged": True,
+    }
+    changed = client.put(path, json={"post_flagged": False}, headers=person.headers)
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["post_flagged"] is False
+    assert client.get(path, headers=person.headers).json()["pending_registration"] is True
+    unknown = client.put(path, json={"everything": False}, headers=person.headers)
+    assert unknown.status_code == 400
+    assert client.get(path).status_code == 401
