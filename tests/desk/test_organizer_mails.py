@@ -164,4 +164,7 @@ def test_the_api_reads_and_changes_the_same_choices(client, make_account):
     assert client.get(path, headers=person.headers).json()["pending_registration"] is True
     unknown = client.put(path, json={"everything": False}, headers=person.headers)
     assert unknown.status_code == 400
+    number = client.put(path, json={"post_flagged": 1}, headers=person.headers)
+    assert (number.status_code, number.json()["errors"][0]["pointer"]) == (400, "/post_flagged")
+    assert client.get(path, headers=person.headers).json()["post_flagged"] is False
     assert client.get(path).status_code == 401

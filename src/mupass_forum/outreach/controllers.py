@@ -3,12 +3,16 @@ mails to organizers one gets."""
 
 from __future__ import annotations
 
-from litestar import Controller, get, post, put
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.errors import InvalidInput, field_error_from_message
 from mupass_forum.outreach import organizers, schemas, services
 
 
@@ -79,8 +83,16 @@ class OrganizerMailController(Controller):
     @put("", operation_id="choose_organizer_mails", summary="Choose mails to organizers")
     async def choose(
         self,
+        request: Request[Any, Any, Any],
         data: JSONBody[schemas.OrganizerMailChoicesUpdate],
         principal: NamedDependency[Principal],
     ) -> schemas.OrganizerMailChoices:
         """Switch kinds of mails to organizers on or off; those not named stay as they are."""
+        # The body was converted leniently (0 for false); the document promises booleans.
+        given = msgspec.json.decode(await request.body())
+        wrong = [name for name, value in given.items() if not isinstance(value, bool)]
+        if wrong:
+            raise InvalidInput(
+                *(field_error_from_message("Expected `bool`", name, "body") for name in wrong)
+            )
         return await organizers.choose_mails(principal, data)
