@@ -51,9 +51,11 @@ from mupass_forum.consent.controllers import (
 from mupass_forum.desk import door as door_pages
 from mupass_forum.desk import forums as desk_forum_pages
 from mupass_forum.desk import mailing as mailing_pages
+from mupass_forum.desk import notifications as notification_pages
 from mupass_forum.desk import pages as desk_pages
 from mupass_forum.desk import photos as photo_pages
 from mupass_forum.desk import programme as desk_programme_pages
+from mupass_forum.desk import registrations as desk_registration_pages
 from mupass_forum.documents import pages as document_pages
 from mupass_forum.documents import services as documents
 from mupass_forum.documents.controllers import (
@@ -69,7 +71,8 @@ from mupass_forum.i18n import Catalogs
 from mupass_forum.i18n import locale as i18n
 from mupass_forum.mail import services as mail
 from mupass_forum.mail.relay import relay_lifespan
-from mupass_forum.outreach.controllers import MessageController
+from mupass_forum.outreach.controllers import MessageController, OrganizerMailController
+from mupass_forum.outreach.organizers import install_organizer_mails
 from mupass_forum.participants import pages as participant_pages
 from mupass_forum.participants.controllers import (
     MyProfileController,
@@ -153,6 +156,7 @@ def install(settings: Settings) -> db.SQLiteEngine | db.PostgresEngine:
     db.use_engine(engine)
     mail.install(settings)
     install_registrations(settings)
+    install_organizer_mails(settings)
     consent_links.install(settings)
     documents.install(settings)
     install_privacy(settings)
@@ -203,6 +207,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RegistrationController,
             DoorController,
             MessageController,
+            OrganizerMailController,
             ForumConsentController,
             ConsentLinkController,
             MyConsentHistoryController,
@@ -252,6 +257,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *door_pages.PAGES,
             *photo_pages.PAGES,
             *mailing_pages.PAGES,
+            *desk_registration_pages.PAGES,
+            *notification_pages.PAGES,
             *document_pages.PAGES,
         ],
         include_in_schema=False,
@@ -304,7 +311,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 ),
                 Tag(name="consent", description="Photo and video consent, photo lists"),
                 Tag(name="proposals", description="Best-practice proposals and their review"),
-                Tag(name="outreach", description="Organizers' mail to participants"),
+                Tag(
+                    name="outreach",
+                    description="Organizers' mail to participants, and mail to organizers",
+                ),
                 Tag(name="privacy", description="Your data: export, erasure, retention"),
                 Tag(name="board", description="The dialogue board between forums"),
                 Tag(

@@ -50,6 +50,16 @@ def submit(browser: WebDriver, form_action: str = "") -> None:
     WebDriverWait(browser, WAIT_SECONDS).until(lambda _: _gone(page))
 
 
+def press(browser: WebDriver, target: str | WebElement) -> None:
+    """Click a link or button (an element, or the first at a CSS selector) and wait for the
+    page it loads."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    if isinstance(target, str):
+        target = browser.find_element(By.CSS_SELECTOR, target)
+    target.click()
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda _: _gone(page))
+
+
 def _gone(element: WebElement) -> bool:
     """Whether ``element`` left the document (the browser loaded another page). While the
     page changes, Chromium may also answer that the node is no longer in the document."""

@@ -452,6 +452,47 @@ def certificate(kit: Kit, locale: str) -> Mail:
     return Mail(kit.mail(person.email, "documents.certificate"), person)
 
 
+def _organizer_speaking(kit: Kit, forum: MadeForum, locale: str) -> Account:
+    """The forum's organizer (its lead institute's admin), reading ``locale``."""
+    organizer = forum.admin
+    changed = kit.client.patch("/api/v1/me", json={"locale": locale}, headers=organizer.headers)
+    assert changed.status_code == 200, changed.text
+    return organizer
+
+
+def organizer_pending_registration(kit: Kit, locale: str) -> Mail:
+    """Someone registers for a forum whose registrations await approval."""
+    forum = kit.make_forum(status="registration_open")
+    set_registration_settings(kit.client, forum, requires_approval=True)
+    organizer = _organizer_speaking(kit, forum, locale)
+    register(kit.client, forum, kit.make_account())
+    return Mail(kit.mail(organizer.email, "outreach.organizer_pending_registration"), organizer)
+
+
+def organizer_proposal_received(kit: Kit, locale: str) -> Mail:
+    """Someone registered proposes a contribution."""
+    forum, person, _ = _registered(kit, "en")
+    organizer = _organizer_speaking(kit, forum, locale)
+    assert propose(kit.client, forum, person).status_code == 201
+    return Mail(kit.mail(organizer.email, "outreach.organizer_proposal_received"), organizer)
+
+
+def organizer_post_flagged(kit: Kit, locale: str) -> Mail:
+    """Someone flags a post in the board category of a forum."""
+    forum = kit.make_forum(status="announced")
+    organizer = _organizer_speaking(kit, forum, locale)
+    category = kit.make_category(forum_id=forum.id)
+    author = kit.make_account()
+    written = kit.reply(author, kit.make_thread(author, category, title="Cantines"), "Spam")
+    flagged = kit.client.post(
+        f"{BOARD}/posts/{written['id']}/flags",
+        json={"reason": "spam"},
+        headers=kit.make_account().headers,
+    )
+    assert flagged.status_code == 202, flagged.text
+    return Mail(kit.mail(organizer.email, "outreach.organizer_post_flagged"), organizer)
+
+
 #: Each template's producer, and the language its recipient reads.
 PRODUCERS: dict[str, tuple[Producer, str]] = {
     "accounts.verify_email": (verify_email, "fr"),
@@ -483,6 +524,9 @@ PRODUCERS: dict[str, tuple[Producer, str]] = {
     "outreach.reminder": (reminder, "es"),
     "documents.visa_letter_issued": (visa_letter_issued, "fr"),
     "documents.certificate": (certificate, "es"),
+    "outreach.organizer_pending_registration": (organizer_pending_registration, "fr"),
+    "outreach.organizer_proposal_received": (organizer_proposal_received, "es"),
+    "outreach.organizer_post_flagged": (organizer_post_flagged, "fr"),
 }
 
 

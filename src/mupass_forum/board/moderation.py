@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from mupass_forum.board.services import BoardService
 from mupass_forum.errors import Conflict, Forbidden, NotFound
 from mupass_forum.i18n import N_
+from mupass_forum.outreach import organizers
 
 
 async def audit(
@@ -117,6 +118,9 @@ async def flag_post(
         counted = await query(
             "UPDATE board_post SET open_flags = open_flags + 1 WHERE id = {} RETURNING open_flags",
             post_id,
+        )
+        await organizers.post_flagged(
+            post.category.id, post.thread_id, post_id, post.thread_title, principal.user_id
         )
         threshold = service.settings.board_auto_hide_flags
         if not post.hidden and threshold > 0 and int(counted[0]["open_flags"]) >= threshold:

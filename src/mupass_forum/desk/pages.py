@@ -9,19 +9,22 @@ extend ``desk/layout.html`` and set ``section`` to the navigation entry they bel
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Response, get
+from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
+from mupass_forum import pages
 from mupass_forum.accounts.authorization import authorize, requires_signed_in
 from mupass_forum.accounts.principal import Principal
-from mupass_forum.errors import Forbidden, NotFound
+from mupass_forum.errors import Conflict, Forbidden, NotFound
 from mupass_forum.forums import services as forums
 from mupass_forum.forums.authorization import ForumRef, edits_forum
-from mupass_forum.i18n import N_
+from mupass_forum.forums.schemas import Forum, ForumStatus
+from mupass_forum.i18n import N_, gettext
 from mupass_forum.i18n.collation import sort_key
 from mupass_forum.pages import language_choices
 from mupass_forum.participants import regions
@@ -53,10 +56,9 @@ def creates_forums(principal: Principal) -> bool:
     return principal.is_platform_admin or "admin" in principal.organization_roles.values()
 
 
-@get(DESK, guards=[requires_signed_in])
-async def desk_page(principal: NamedDependency[Principal]) -> Template:
-    """The forums the signed-in person edits, each leading to its desk, and a new forum's
-    form for the institutes' admins."""
+async def desk_forums(principal: Principal) -> list[Forum]:
+    """The forums the caller edits; the desk refuses (403) whoever edits none and may create
+    none."""
     edited = await forums.edited_forums(principal, LISTED)
     if not edited and not creates_forums(principal):
         raise Forbidden(
@@ -66,16 +68,58 @@ async def desk_page(principal: NamedDependency[Principal]) -> Template:
                 "You do not organize any forum."
             ),
         )
+    return edited
+
+
+@get(DESK, guards=[requires_signed_in])
+async def desk_page(principal: NamedDependency[Principal]) -> Template:
+    """The forums the signed-in person edits, each leading to its desk, and a new forum's
+    form for the institutes' admins."""
+    edited = await desk_forums(principal)
     return Template(
         "desk/desk.html",
         context={"forums": edited, "creates_forums": creates_forums(principal)},
     )
 
 
+#: The button that moves a forum to each status, in the order the buttons stand.
+STATUS_MOVES = {
+    ForumStatus.ANNOUNCED: N_("Announce the forum"),
+    ForumStatus.REGISTRATION_OPEN: N_("Open registration"),
+    ForumStatus.REGISTRATION_CLOSED: N_("Close registration"),
+    ForumStatus.HELD: N_("Mark the forum as held"),
+    ForumStatus.ARCHIVED: N_("Archive the forum"),
+    ForumStatus.CANCELLED: N_("Cancel the forum"),
+}
+
+#: What a move does besides changing the status, said before it is confirmed.
+MOVE_CONSEQUENCES = {
+    ForumStatus.REGISTRATION_OPEN: N_(
+        "Everyone who confirmed their interest and has not been invited yet is mailed an "
+        "invitation to register."
+    ),
+    ForumStatus.REGISTRATION_CLOSED: N_("Nobody can register any more until you reopen it."),
+    ForumStatus.CANCELLED: N_(
+        "Every registration is cancelled and everyone registered or interested is told by mail. "
+        "This cannot be undone."
+    ),
+}
+
+
+def status_moves(forum: ForumRef) -> list[tuple[str, str]]:
+    """The statuses the forum may move to, each with its button's label."""
+    allowed = forums.TRANSITIONS[forum.status]
+    return [
+        (target.value, gettext(label))
+        for target, label in STATUS_MOVES.items()
+        if target in allowed
+    ]
+
+
 @get(f"{DESK}/forums/{{slug:str}}", guards=[requires_signed_in])
 async def overview_page(slug: FromPath[str], principal: NamedDependency[Principal]) -> Template:
     """A forum's desk: its status, seats, interest and registrations at a glance."""
-    await desk_forum(principal, slug)
+    ref = await desk_forum(principal, slug)
     forum = await forums.get_forum(principal, slug)
     figures = await stats.forum_stats(principal, slug)
     return Template(
@@ -88,8 +132,62 @@ async def overview_page(slug: FromPath[str], principal: NamedDependency[Principa
                 (status.value, status_label(status.value).label) for status in RegistrationStatus
             ],
             "seats_taken": sum(figures.registration_totals[status] for status in SEATED),
+            "moves": status_moves(ref),
         },
     )
+
+
+async def _status_page(
+    principal: Principal,
+    slug: str,
+    target: ForumStatus,
+    errors: pages.FormErrors = pages.NO_ERRORS,
+    status_code: int = 200,
+) -> Template:
+    ref = await desk_forum(principal, slug)
+    if target not in STATUS_MOVES:
+        raise NotFound()
+    consequence = MOVE_CONSEQUENCES.get(target)
+    return Template(
+        "desk/status.html",
+        context={
+            "forum": await forums.get_forum(principal, slug),
+            "section": "overview",
+            "target": target.value,
+            "target_label": gettext(forums.STATUS_LABELS[target]),
+            "button": gettext(STATUS_MOVES[target]),
+            "consequence": gettext(consequence) if consequence else "",
+            "allowed": target in forums.TRANSITIONS[ref.status],
+            "errors": errors,
+        },
+        status_code=status_code,
+    )
+
+
+@get(f"{DESK}/forums/{{slug:str}}/status", guards=[requires_signed_in])
+async def status_page(
+    slug: FromPath[str], principal: NamedDependency[Principal], to: FromQuery[ForumStatus]
+) -> Template:
+    """Confirm a move of the forum's status: what it does, one button that does it."""
+    return await _status_page(principal, slug, to)
+
+
+@post(f"{DESK}/forums/{{slug:str}}/status", guards=[requires_signed_in])
+async def status_moved(
+    request: Request[Any, Any, Any], slug: FromPath[str], principal: NamedDependency[Principal]
+) -> Template | Redirect:
+    """Move the forum's status, as the API does; back to the overview."""
+    await desk_forum(principal, slug)
+    form = await request.form()
+    try:
+        target = ForumStatus(str(form.get("status", "")))
+    except ValueError as exc:
+        raise NotFound() from exc
+    try:
+        await forums.change_status(principal, slug, target)
+    except Conflict as error:
+        return await _status_page(principal, slug, target, pages.FormErrors.of(error), 409)
+    return pages.redirect(desk_path(slug))
 
 
 def region_choices() -> list[tuple[str, str]]:
@@ -257,6 +355,8 @@ async def waiting_list_page(
 PAGES = [
     desk_page,
     overview_page,
+    status_page,
+    status_moved,
     interest_page,
     interest_export,
     balance_page,

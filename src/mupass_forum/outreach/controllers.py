@@ -1,14 +1,19 @@
-"""The outreach API: organizers' messages to a forum's people and their history."""
+"""The outreach API: organizers' messages to a forum's people and their history, and which
+mails to organizers one gets."""
 
 from __future__ import annotations
 
-from litestar import Controller, get, post
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from mupass_forum.accounts.principal import Principal
-from mupass_forum.outreach import schemas, services
+from mupass_forum.errors import InvalidInput, field_error_from_message
+from mupass_forum.outreach import organizers, schemas, services
 
 
 class MessageController(Controller):
@@ -61,3 +66,33 @@ class MessageController(Controller):
     ) -> list[schemas.Delivery]:
         """Every address the message went to, in which language, and how its mail fared."""
         return await services.deliveries(principal, slug, message_id)
+
+
+class OrganizerMailController(Controller):
+    path = "/me/organizer-mails"
+    tags = ["outreach"]
+
+    @get("", operation_id="get_organizer_mails", summary="Mails to organizers")
+    async def get_choices(
+        self, principal: NamedDependency[Principal]
+    ) -> schemas.OrganizerMailChoices:
+        """Which mails about the forums you run you get: a registration awaiting approval, a
+        proposal, a flagged post."""
+        return await organizers.mail_choices(principal)
+
+    @put("", operation_id="choose_organizer_mails", summary="Choose mails to organizers")
+    async def choose(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[schemas.OrganizerMailChoicesUpdate],
+        principal: NamedDependency[Principal],
+    ) -> schemas.OrganizerMailChoices:
+        """Switch kinds of mails to organizers on or off; those not named stay as they are."""
+        # The body was converted leniently (0 for false); the document promises booleans.
+        given = msgspec.json.decode(await request.body())
+        wrong = [name for name, value in given.items() if not isinstance(value, bool)]
+        if wrong:
+            raise InvalidInput(
+                *(field_error_from_message("Expected `bool`", name, "body") for name in wrong)
+            )
+        return await organizers.choose_mails(principal, data)

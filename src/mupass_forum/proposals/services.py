@@ -49,6 +49,7 @@ from mupass_forum.forums.tables import ProgrammeItem
 from mupass_forum.i18n import N_, NC_, gettext
 from mupass_forum.i18n.text import TranslatableText, localize_stored
 from mupass_forum.mail import queue_mail
+from mupass_forum.outreach import organizers
 from mupass_forum.participants.tables import Profile
 from mupass_forum.proposals import mails, schemas
 from mupass_forum.proposals.schemas import ProposalFormat, ProposalStatus
@@ -320,17 +321,32 @@ async def propose(
     await _check_may_propose(forum, principal.user_id)
     values = await _checked(data, None, await _author_locale(principal.user_id))
     stamp = now()
-    rows = await Proposal.insert(
-        Proposal(
-            forum=forum.id,
-            author=principal.user_id,
-            status=Status.SUBMITTED.value,
-            created_at=stamp,
-            updated_at=stamp,
-            **values,
-        )
-    ).returning(Proposal.id)
-    return await _view(principal, slug, int(rows[0]["id"]))
+    async with db.transaction():
+        rows = await Proposal.insert(
+            Proposal(
+                forum=forum.id,
+                author=principal.user_id,
+                status=Status.SUBMITTED.value,
+                created_at=stamp,
+                updated_at=stamp,
+                **values,
+            )
+        ).returning(Proposal.id)
+        proposal_id = int(rows[0]["id"])
+        await _tell_organizers(forum, proposal_id, principal.user_id)
+    return await _view(principal, slug, proposal_id)
+
+
+async def _tell_organizers(forum: ForumRef, proposal_id: int, author: int) -> None:
+    person = await User.select(User.display_name).where(User.id == author).first()
+    await organizers.tell_organizers(
+        organizers.OrganizerMail.PROPOSAL_RECEIVED,
+        [forum.id],
+        organizers.PROPOSAL_RECEIVED,
+        {"person": person["display_name"] if person else ""},
+        path=mails.PROPOSAL_PATH.replace("{id}", str(proposal_id)),
+        actor=author,
+    )
 
 
 def _not_now(current: Status, action: str) -> Conflict:

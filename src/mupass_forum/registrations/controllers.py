@@ -21,6 +21,10 @@ Cursor = Annotated[str | None, QueryParameter(description="next_cursor of the pa
 Limit = Annotated[int, QueryParameter(ge=1, le=200)]
 RegionFilter = Annotated[str | None, QueryParameter(description="M49 region or sub-region")]
 CountryFilter = Annotated[str | None, QueryParameter(description="ISO 3166-1 alpha-2")]
+Search = Annotated[
+    str | None,
+    QueryParameter(description="words of the name, e-mail or institution, or a badge number"),
+]
 
 
 class InterestController(Controller):
@@ -177,6 +181,8 @@ class RegistrationController(Controller):
         country: CountryFilter = None,
         needs_visa_letter: FromQuery[bool | None] = None,
         travel_support_requested: FromQuery[bool | None] = None,
+        q: Search = None,
+        need: FromQuery[schemas.RegistrationNeed | None] = None,
         cursor: Cursor = None,
         limit: Limit = 50,
     ) -> schemas.RegistrationPage:
@@ -187,6 +193,8 @@ class RegistrationController(Controller):
             country=country,
             needs_visa_letter=needs_visa_letter,
             travel_support_requested=travel_support_requested,
+            q=q,
+            need=need,
         )
         return await services.list_registrations(principal, slug, given, cursor, limit)
 
@@ -204,20 +212,14 @@ class RegistrationController(Controller):
         status: FromQuery[schemas.RegistrationStatus | None] = None,
         region: RegionFilter = None,
         country: CountryFilter = None,
+        q: Search = None,
+        need: FromQuery[schemas.RegistrationNeed | None] = None,
     ) -> Response[bytes]:
         """Registrations as CSV or XLSX for spreadsheet programs (organizers)."""
-        given = services.RegistrationFilter(status=status, region=region, country=country)
-        forum, registrations = await services.all_registrations(principal, slug, given)
-        body, media_type = exports.export(registrations, format)
-        return Response(
-            body,
-            media_type=media_type,
-            headers={
-                "Content-Disposition": (
-                    f'attachment; filename="{forum.slug}-registrations.{format.value}"'
-                )
-            },
+        given = services.RegistrationFilter(
+            status=status, region=region, country=country, q=q, need=need
         )
+        return await exports.registrations_download(principal, slug, given, format)
 
     @get(
         "/registrations/{registration_id:int}",

@@ -13,12 +13,14 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from litestar import Response
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from mupass_forum.accounts.principal import Principal
 from mupass_forum.i18n import N_, current_timezone, gettext
-from mupass_forum.registrations import schemas
+from mupass_forum.registrations import schemas, services
 from mupass_forum.registrations.stats import csv_bytes
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -85,6 +87,24 @@ def export(items: Sequence[schemas.Registration], form: ExportFormat) -> tuple[b
     """The registrations as a file, and its media type."""
     header = [gettext(column) for column in COLUMNS]
     return table_file(header, [_cells(item) for item in items], form)
+
+
+def download(file: tuple[bytes, str], name: str) -> Response[bytes]:
+    """A file (its bytes and media type) as a download called ``name``."""
+    body, media_type = file
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+async def registrations_download(
+    principal: Principal, slug: str, given: services.RegistrationFilter, form: ExportFormat
+) -> Response[bytes]:
+    """The registrations matching ``given`` as a download, for the API and the desk alike."""
+    forum, registrations = await services.all_registrations(principal, slug, given)
+    return download(export(registrations, form), f"{forum.slug}-registrations.{form.value}")
 
 
 def table_file(

@@ -18,12 +18,14 @@ from mupass_forum.i18n import N_, NC_, gettext
 from mupass_forum.i18n.formatting import language_name
 from mupass_forum.participants import regions
 from mupass_forum.registrations import schemas
-from mupass_forum.registrations.exports import ExportFormat, table_file, yes_no
-from mupass_forum.registrations.services import check_region, decode_id_cursor, encode_id_cursor
+from mupass_forum.registrations.exports import ExportFormat, download, table_file, yes_no
+from mupass_forum.registrations.services import (
+    check_region,
+    decode_id_cursor,
+    encode_id_cursor,
+    search_words,
+)
 from mupass_forum.registrations.tables import Interest
-
-#: Longest search text; longer ones are cut rather than refused.
-SEARCH_LENGTH = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +70,8 @@ def _conditions(forum_id: int, given: InterestFilter) -> list[Any]:
         Interest.confirmed_at.is_not_null(),
         Interest.anonymized_at.is_null(),
     ]
-    if given.q and (text := given.q.strip()[:SEARCH_LENGTH]):
-        for word in text.split():
-            pattern = "%" + word.replace("\\", "").replace("%", "").replace("_", "") + "%"
+    if given.q:
+        for _, pattern in search_words(given.q):
             # LOWER on both sides: the same on both databases (ILIKE is PostgreSQL's only).
             where.append(
                 WhereRaw(
@@ -197,11 +198,4 @@ async def interest_download(
 ) -> Response[bytes]:
     """The export as a download, for the API and the desk alike."""
     forum_slug, items = await all_interest(principal, slug, given)
-    body, media_type = interest_file(items, form)
-    return Response(
-        body,
-        media_type=media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{forum_slug}-interest.{form.value}"'
-        },
-    )
+    return download(interest_file(items, form), f"{forum_slug}-interest.{form.value}")

@@ -37,6 +37,16 @@ class RegistrationStatus(StrEnum):
     ATTENDED = "attended"
 
 
+class RegistrationNeed(StrEnum):
+    """What a registration asked the organizers for, to find those people."""
+
+    VISA_LETTER = "visa_letter"
+    TRAVEL_SUPPORT = "travel_support"
+    INTERPRETATION = "interpretation"
+    DIETARY = "dietary"
+    ACCESSIBILITY = "accessibility"
+
+
 class DecisionAction(StrEnum):
     """What an organizer does with a registration."""
 

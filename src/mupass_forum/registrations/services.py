@@ -421,11 +421,11 @@ async def _move(
         )
     from_status = Status(registration["status"])
     await _record(registration["id"], from_status, to_status, actor, reason)
-    move = StatusMove(
-        registration["id"], registration["forum"], registration["user"], from_status, to_status
+    await _tell_listeners(
+        StatusMove(
+            registration["id"], registration["forum"], registration["user"], from_status, to_status
+        )
     )
-    for listener in list(_status_listeners):
-        await listener(move)
     if mail:
         await _mail_participant(
             rows[0], template or mails.status_mail(to_status, from_status), facts, reason
@@ -439,7 +439,8 @@ class StatusMove:
     registration_id: int
     forum_id: int
     user_id: int
-    from_status: Status
+    #: None for a registration just made.
+    from_status: Status | None
     to_status: Status
 
 
@@ -447,11 +448,18 @@ StatusListener = Callable[[StatusMove], Awaitable[None]]
 _status_listeners: list[StatusListener] = []
 
 
+async def _tell_listeners(move: StatusMove) -> None:
+    for listener in list(_status_listeners):
+        await listener(move)
+
+
 def on_status_change(listener: StatusListener) -> Callable[[], None]:
     """Call ``listener`` for every status change of a registration; returns its removal.
 
     Listeners run under the forum desk's lock in the change's transaction (workshop sign-ups
-    give back their places there when a registration is cancelled or declined). Adding the same
+    give back their places there when a registration is cancelled or declined; organizers
+    hear of a new registration awaiting approval), a new registration's first status
+    included. Adding the same
     listener twice keeps one.
     """
     if listener not in _status_listeners:
@@ -790,6 +798,7 @@ async def _decide_one(
     if earlier is None:
         registration = await _insert_registration(forum_id, user_id, details, status, ticket, badge)
         await _record(registration["id"], None, status, user_id, "")
+        await _tell_listeners(StatusMove(registration["id"], forum_id, user_id, None, status))
         await _mail_participant(registration, mails.status_mail(status, None), facts)
     else:
         registration = {key: earlier[key] for key in earlier if key != "idempotency_key"}
@@ -970,6 +979,12 @@ _ALLOWED_FROM: Mapping[schemas.DecisionAction, frozenset[Status]] = {
     ),
     schemas.DecisionAction.CHECK_IN: frozenset({Status.CONFIRMED}),
 }
+
+
+def allows(action: schemas.DecisionAction, current: Status) -> bool:
+    """Whether a registration that is ``current`` can be approved, declined, …"""
+    return current in _ALLOWED_FROM[action]
+
 
 ACTION_LABELS: Mapping[schemas.DecisionAction, str] = {
     # i18n: Ends "A registration that is … cannot be …".
@@ -1505,6 +1520,52 @@ class RegistrationFilter:
     country: str | None = None
     needs_visa_letter: bool | None = None
     travel_support_requested: bool | None = None
+    #: Words each found in the name, e-mail address or institution; a number is a badge number.
+    q: str | None = None
+    #: Only registrations that asked for this.
+    need: schemas.RegistrationNeed | None = None
+
+
+#: Longest search text; longer ones are cut rather than refused.
+SEARCH_LENGTH = 100
+
+#: The columns a search looks in (LOWER on both sides: the same on both databases).
+_SEARCHED = ("p.given_name", "p.family_name", "u.display_name", "u.email", "p.organization_name")
+
+#: What "asked for" means for each need, as a condition on ``r``.
+_NEEDS: Mapping[schemas.RegistrationNeed, str] = {
+    schemas.RegistrationNeed.VISA_LETTER: "r.needs_visa_letter = {}",
+    schemas.RegistrationNeed.TRAVEL_SUPPORT: "r.travel_support_requested = {}",
+    # The JSON list as stored: "[]" when no language was asked for.
+    schemas.RegistrationNeed.INTERPRETATION: (
+        "(CAST(r.interpretation_languages AS TEXT) NOT IN ('[]', 'null')) = {}"
+    ),
+    schemas.RegistrationNeed.DIETARY: "(r.dietary_needs <> '') = {}",
+    schemas.RegistrationNeed.ACCESSIBILITY: "(r.accessibility_needs <> '') = {}",
+}
+
+
+def search_words(text: str) -> list[tuple[str, str]]:
+    """The words of a search (cut at ``SEARCH_LENGTH``), each with its ``LIKE`` pattern."""
+    return [
+        (word, "%" + word.replace("\\", "").replace("%", "").replace("_", "") + "%")
+        for word in text.strip()[:SEARCH_LENGTH].split()
+    ]
+
+
+def _search_conditions(text: str) -> list[Condition]:
+    """One condition per word: a number is a badge number, other words are looked for in the
+    searched columns."""
+    conditions = []
+    for word, pattern in search_words(text):
+        if word.isdigit():
+            # Beyond any badge number (and the database's integers): nobody.
+            badge = int(word) if len(word) < 10 else -1
+            conditions.append(Condition("r.badge_number = {}", (badge,)))
+            continue
+        sql = " OR ".join(f"LOWER({column}) LIKE LOWER({{}})" for column in _SEARCHED)
+        conditions.append(Condition(f"({sql})", (pattern,) * len(_SEARCHED)))
+    return conditions
 
 
 def check_region(code: str) -> None:
@@ -1536,6 +1597,10 @@ def _filter_conditions(given: RegistrationFilter) -> list[Condition]:
         value = getattr(given, name)
         if value is not None:
             conditions.append(Condition(f"r.{name} = {{}}", (value,)))
+    if given.need is not None:
+        conditions.append(Condition(_NEEDS[given.need], (True,)))
+    if given.q:
+        conditions += _search_conditions(given.q)
     return conditions
 
 

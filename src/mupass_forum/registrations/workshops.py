@@ -224,7 +224,7 @@ async def release_places(move: StatusMove) -> None:
 
     Runs in the transaction that changes the registration's status (``on_status_change``).
     """
-    if move.to_status in SEATED:
+    if move.from_status is None or move.to_status in SEATED:
         return
     rows = await (
         WorkshopSignUp.delete()
