@@ -350,7 +350,7 @@ def test_a_move_the_status_no_longer_allows_is_refused_with_a_message(
     again = submit(browser, confirm, form)
 
     assert again.status_code == 409
-    assert "cannot become" in page_of(again).find(role="alert").text
+    assert "cannot change to" in page_of(again).find(role="alert").text
     assert client.get(f"/api/v1/forums/{forum.slug}").json()["status"]["value"] == (
         "registration_open"
     )
