@@ -46,8 +46,8 @@ def test_lang_parameter_wins_over_accept_language(client):
     assert response.json()["title"] == "No encontrado"
 
 
-def test_unsupported_lang_parameter_names_the_supported_ones(client):
-    response = client.get("/api/v1/no-such-thing?lang=pt", headers={"Accept-Language": "fr"})
+def test_a_lang_parameter_that_is_no_language_tag_names_the_supported_ones(client):
+    response = client.get("/api/v1/no-such-thing?lang=fr!", headers={"Accept-Language": "fr"})
 
     assert response.status_code == 400
     problem = response.json()
@@ -62,6 +62,42 @@ def test_unsupported_lang_parameter_names_the_supported_ones(client):
             "detail": problem["errors"][0]["detail"],
         }
     ]
+
+
+def test_a_language_the_service_lacks_falls_back_like_accept_language(client):
+    response = client.get("/api/v1/no-such-thing?lang=pt", headers={"Accept-Language": "fr"})
+
+    assert response.status_code == 404
+    assert response.headers["content-language"] == "fr"
+    assert response.json()["title"] == "Introuvable"
+
+
+@pytest.mark.parametrize(
+    ("asked", "served"),
+    [
+        ("FR", "fr"),
+        ("DE-de", "de"),
+        ("de-AT", "de"),
+        ("es-419", "es"),
+        ("fr-CA", "fr"),
+        ("en_GB", "en"),
+    ],
+)
+def test_lang_parameter_is_case_insensitive_and_regions_reach_their_language(client, asked, served):
+    response = client.get(f"/api/v1/no-such-thing?lang={asked}", headers={"Accept-Language": "it"})
+
+    assert response.status_code == 404
+    assert response.headers["content-language"] == served
+    assert response.json()["title"] == NOT_FOUND_TITLES[served]
+
+
+@pytest.mark.parametrize(
+    ("header", "served"), [("FR", "fr"), ("DE-de", "de"), ("ES-419, en;q=0.5", "es")]
+)
+def test_accept_language_is_case_insensitive(client, header, served):
+    response = client.get("/health/live", headers={"Accept-Language": header})
+
+    assert response.headers["content-language"] == served
 
 
 def test_region_subtags_and_quality_values_are_negotiated(client):
@@ -93,7 +129,15 @@ def test_accept_language_parsing_orders_by_quality():
 
 @pytest.mark.parametrize(
     ("header", "expected"),
-    [("de-AT", "de"), ("fr-CA,en;q=0.5", "fr"), ("es-419", "es"), ("it", None), ("", None)],
+    [
+        ("de-AT", "de"),
+        ("fr-CA,en;q=0.5", "fr"),
+        ("es-419", "es"),
+        ("FR", "fr"),
+        ("De-dE", "de"),
+        ("it", None),
+        ("", None),
+    ],
 )
 def test_negotiation_uses_babel_rules(header, expected):
     assert negotiate(header, ["de", "en", "fr", "es"]) == expected

@@ -11,6 +11,7 @@ import contextlib
 import functools
 import io
 import logging
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.core import Locale, negotiate_locale
+from babel.core import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import LazyProxy, Translations
@@ -233,12 +234,38 @@ def parse_accept_language(header: str) -> list[str]:
     return [tag for _, _, tag in sorted(weighted)]
 
 
+#: A language tag as BCP 47 spells one (``de``, ``es-419``, ``zh-Hant-TW``), ``_`` allowed too.
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*$")
+
+
+def is_language_tag(value: str) -> bool:
+    """Whether ``value`` is shaped like a language tag (whether or not the service has it)."""
+    return bool(_LANGUAGE_TAG.match(value))
+
+
+def match_locale(tag: str, supported: Sequence[str]) -> str | None:
+    """The supported locale a language tag reaches: ``FR`` and ``fr-CA`` reach ``fr``,
+    ``DE-de`` and ``de-AT`` reach ``de``, ``es-419`` reaches ``es``. Tags are case-insensitive
+    (BCP 47); a region or script the service does not have falls back to its language."""
+    if not is_language_tag(tag):
+        return None
+    by_lower = {locale.lower().replace("_", "-"): locale for locale in supported}
+    subtags = tag.lower().replace("_", "-").split("-")
+    while subtags:
+        found = by_lower.get("-".join(subtags))
+        if found is not None:
+            return found
+        subtags.pop()
+    return None
+
+
 def negotiate(accept_language: str | None, supported: Sequence[str]) -> str | None:
-    """The supported locale that best matches an ``Accept-Language`` header (Babel's rules)."""
+    """The supported locale that best matches an ``Accept-Language`` header: the first
+    wanted language the service has, regional variants reaching their language."""
     if not accept_language:
         return None
-    preferred = parse_accept_language(accept_language)
-    found = negotiate_locale(preferred, list(supported), sep="-")
-    if found is None:
-        found = negotiate_locale([tag.replace("_", "-") for tag in preferred], list(supported))
-    return found if found in supported else None
+    for tag in parse_accept_language(accept_language):
+        found = match_locale(tag, supported)
+        if found is not None:
+            return found
+    return None
