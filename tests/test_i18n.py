@@ -194,3 +194,31 @@ def test_percentages_are_written_as_the_readers_locale_writes_them(locale, whole
     with use_locale(locale):
         assert format_percent(0.4) == whole
         assert format_percent(1 / 3, decimals=1) == with_a_decimal
+
+
+def test_start_up_warns_about_a_configured_catalog_below_complete(
+    make_client, tmp_path: Path, caplog: pytest.LogCaptureFixture
+):
+    locales = tmp_path / "locales"
+    shutil.copytree(project_dir("locales"), locales)
+    po_path = locales / "fr" / "LC_MESSAGES" / "messages.po"
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file, locale="fr")
+    catalog["Not found"].string = ""
+    with po_path.open("wb") as po_file:
+        write_po(po_file, catalog)
+    caplog.set_level("WARNING", logger="mupass_forum.i18n.locale")
+
+    make_client(locales_dir=str(locales))
+
+    warnings = [record.getMessage() for record in caplog.records]
+    assert [line for line in warnings if "'fr'" in line and "% translated" in line]
+    assert not [line for line in warnings if "'de'" in line or "'es'" in line]
+
+
+def test_complete_catalogs_start_without_a_warning(make_client, caplog: pytest.LogCaptureFixture):
+    caplog.set_level("WARNING", logger="mupass_forum.i18n.locale")
+
+    make_client()
+
+    assert not [r for r in caplog.records if "% translated" in r.getMessage()]

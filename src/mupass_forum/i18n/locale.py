@@ -14,12 +14,13 @@ import logging
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.core import Locale
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import LazyProxy, Translations
@@ -27,6 +28,8 @@ from babel.support import LazyProxy, Translations
 log = logging.getLogger(__name__)
 
 CATALOG_DOMAIN = "messages"
+#: The language the message ids are written in: its catalog may leave any of them as is.
+SOURCE_LOCALE = "en"
 
 
 class CatalogError(RuntimeError):
@@ -41,6 +44,8 @@ class Catalogs:
     default_locale: str
     default_timezone: str
     translations: Mapping[str, Translations]
+    #: The message ids each locale has a reviewed (not fuzzy) translation of.
+    translated: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def load(
@@ -51,6 +56,7 @@ class Catalogs:
         default_timezone: str = "UTC",
     ) -> Catalogs:
         translations = {}
+        translated: dict[str, frozenset[str]] = {}
         for locale in locales:
             po_path = locales_dir / locale / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.po"
             try:
@@ -67,7 +73,39 @@ class Catalogs:
             write_mo(compiled, catalog, use_fuzzy=False)
             compiled.seek(0)
             translations[locale] = Translations(fp=compiled, domain=CATALOG_DOMAIN)
-        return cls(tuple(locales), default_locale, default_timezone, translations)
+            translated[locale] = _translated_ids(catalog)
+            _warn_if_incomplete(locale, po_path, len(translated[locale]), len(catalog))
+        return cls(tuple(locales), default_locale, default_timezone, translations, translated)
+
+    def is_translated(self, locale: str, message: str) -> bool:
+        """Whether ``locale``'s catalog has its own translation of ``message`` (rather than
+        showing the English text in its place)."""
+        return message in self.translated.get(locale, frozenset())
+
+
+def _translated_ids(catalog: Catalog) -> frozenset[str]:
+    done = set()
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        forms = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        if all(forms):
+            done.add(message.id if isinstance(message.id, str) else message.id[0])
+    return frozenset(done)
+
+
+def _warn_if_incomplete(locale: str, po_path: Path, translated: int, total: int) -> None:
+    """A configured language shows English wherever its catalog has a gap: say so at start."""
+    if total and translated < total:
+        log.warning(
+            "the catalog of %r is %d %% translated (%d of %d messages, %s): the rest is shown "
+            "in English; `mupass-forum i18n status` lists the gaps",
+            locale,
+            translated * 100 // total,
+            translated,
+            total,
+            po_path,
+        )
 
 
 @dataclass(frozen=True, slots=True)
