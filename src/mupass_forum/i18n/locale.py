@@ -46,6 +46,8 @@ class Catalogs:
     translations: Mapping[str, Translations]
     #: The message ids each locale has a reviewed (not fuzzy) translation of.
     translated: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    #: The languages content is served in when it lacks the reader's, in order.
+    content_fallback: tuple[str, ...] = ("en",)
 
     @classmethod
     def load(
@@ -136,6 +138,13 @@ def catalogs() -> Catalogs:
 
 def supported_locales() -> tuple[str, ...]:
     return catalogs().locales
+
+
+def content_preference(reader: str) -> tuple[str, ...]:
+    """The languages a reader of ``reader`` gets content in, best first, before its original:
+    their own, then the configured fallbacks (``MUPASS_CONTENT_FALLBACK``)."""
+    fallback = _catalogs.content_fallback if _catalogs is not None else ()
+    return (reader, *(code for code in fallback if code != reader))
 
 
 def activate(
