@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -222,3 +223,18 @@ def test_complete_catalogs_start_without_a_warning(make_client, caplog: pytest.L
     make_client()
 
     assert not [r for r in caplog.records if "% translated" in r.getMessage()]
+
+
+def test_french_texts_keep_no_break_spaces_before_double_punctuation_and_inside_guillemets():
+    with (project_dir("locales") / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as po_file:
+        catalog = read_po(po_file, locale="fr")
+    broken = []
+    for message in catalog:
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in forms:
+            # A normal space would let the sign wrap to the next line, alone.
+            if re.search(r" [:;?!»]|« ", text or ""):
+                broken.append(text)
+
+    assert broken == []
+    assert catalog["{label}:"].string == "{label}\u00a0:"

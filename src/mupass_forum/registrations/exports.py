@@ -17,9 +17,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from mupass_forum.i18n import N_, current_timezone, gettext
+from mupass_forum.i18n import N_, current_timezone, gettext, language_name
 from mupass_forum.registrations import schemas
-from mupass_forum.registrations.stats import csv_bytes
+from mupass_forum.spreadsheets import csv_bytes
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -76,7 +76,7 @@ def _cells(item: schemas.Registration) -> list[Any]:
         item.accessibility_needs,
         yes_no(item.needs_visa_letter),
         yes_no(item.travel_support_requested),
-        ", ".join(item.interpretation_languages),
+        ", ".join(language_name(code) for code in item.interpretation_languages),
         item.created_at,
     ]
 

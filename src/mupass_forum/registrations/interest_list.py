@@ -13,6 +13,7 @@ from litestar import Response
 from piccolo.columns.combination import WhereRaw
 
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.downloads import content_disposition, file_name
 from mupass_forum.forums.services import editable_forum
 from mupass_forum.i18n import N_, gettext
 from mupass_forum.i18n.formatting import language_name
@@ -202,6 +203,9 @@ async def interest_download(
         body,
         media_type=media_type,
         headers={
-            "Content-Disposition": f'attachment; filename="{forum_slug}-interest.{form.value}"'
+            "Content-Disposition": content_disposition(
+                # i18n: A file name (lower case, words joined by hyphens, no spaces).
+                file_name(N_("{forum}-interest"), form.value, forum=forum_slug)
+            )
         },
     )
