@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 
 import msgspec
+import pytest
 from litestar import get, post
 from litestar.params import JSONBody
 
 from mupass_forum.app import create_app
-from mupass_forum.errors import Conflict, TooManyRequests
+from mupass_forum.errors import Conflict, Duration, TooManyRequests
+from mupass_forum.i18n import use_locale
 
 
 class Inner(msgspec.Struct, forbid_unknown_fields=True):
@@ -84,7 +86,7 @@ def test_nested_type_errors_point_at_the_field(make_client, migrated):
     error = response.json()["errors"][0]
     assert error["pointer"] == "/inner/size"
     assert error["code"] == "wrong_type"
-    assert error["detail"] == "Attendu : un nombre entier, reçu : du texte."
+    assert error["detail"] == "Attendu\u00a0: un nombre entier, reçu\u00a0: du texte."
 
 
 def test_list_items_and_missing_fields(make_client, migrated):
@@ -177,3 +179,38 @@ def test_request_ids_are_generated_or_taken_over(client):
     )
     hostile = client.get("/health/live", headers={"X-Request-ID": "a\tb" + "x" * 300})
     assert hostile.headers["x-request-id"] != "a\tb" + "x" * 300
+
+
+@pytest.mark.parametrize(
+    ("seconds", "locale", "told"),
+    [
+        (30, "de", "30 Sekunden"),
+        (1, "en", "1 second"),
+        (900, "de", "15 Minuten"),
+        (900, "fr", "15 minutes"),
+        (61, "es", "2 minutos"),
+        (3600, "fr", "1\u00a0heure"),
+        (3599, "de", "1 Stunde"),
+        (90000, "es", "2 días"),
+    ],
+)
+def test_a_wait_is_told_in_its_largest_unit_rounded_up(app, seconds, locale, told):
+    with use_locale(locale):
+        assert f"{Duration(seconds)}" == told
+
+
+@pytest.mark.parametrize(
+    ("lang", "detail"),
+    [
+        ("en", "Expected an object or nothing, got a whole number."),
+        ("de", "Erwartet: ein Objekt oder nichts, erhalten: eine ganze Zahl."),
+        ("fr", "Attendu\u00a0: un objet ou rien, reçu\u00a0: un nombre entier."),
+        ("es", "Se esperaba un objeto o nada, se recibió un número entero."),
+    ],
+)
+def test_a_union_of_types_is_named_in_words_not_as_code(make_client, migrated, lang, detail):
+    client = thing_client(make_client, migrated)
+
+    response = client.post(f"/api/v1/test-things?lang={lang}", json={"name": "x", "inner": 5})
+
+    assert response.json()["errors"][0]["detail"] == detail

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -46,8 +47,8 @@ def test_lang_parameter_wins_over_accept_language(client):
     assert response.json()["title"] == "No encontrado"
 
 
-def test_unsupported_lang_parameter_names_the_supported_ones(client):
-    response = client.get("/api/v1/no-such-thing?lang=pt", headers={"Accept-Language": "fr"})
+def test_a_lang_parameter_that_is_no_language_tag_names_the_supported_ones(client):
+    response = client.get("/api/v1/no-such-thing?lang=fr!", headers={"Accept-Language": "fr"})
 
     assert response.status_code == 400
     problem = response.json()
@@ -62,6 +63,42 @@ def test_unsupported_lang_parameter_names_the_supported_ones(client):
             "detail": problem["errors"][0]["detail"],
         }
     ]
+
+
+def test_a_language_the_service_lacks_falls_back_like_accept_language(client):
+    response = client.get("/api/v1/no-such-thing?lang=pt", headers={"Accept-Language": "fr"})
+
+    assert response.status_code == 404
+    assert response.headers["content-language"] == "fr"
+    assert response.json()["title"] == "Introuvable"
+
+
+@pytest.mark.parametrize(
+    ("asked", "served"),
+    [
+        ("FR", "fr"),
+        ("DE-de", "de"),
+        ("de-AT", "de"),
+        ("es-419", "es"),
+        ("fr-CA", "fr"),
+        ("en_GB", "en"),
+    ],
+)
+def test_lang_parameter_is_case_insensitive_and_regions_reach_their_language(client, asked, served):
+    response = client.get(f"/api/v1/no-such-thing?lang={asked}", headers={"Accept-Language": "it"})
+
+    assert response.status_code == 404
+    assert response.headers["content-language"] == served
+    assert response.json()["title"] == NOT_FOUND_TITLES[served]
+
+
+@pytest.mark.parametrize(
+    ("header", "served"), [("FR", "fr"), ("DE-de", "de"), ("ES-419, en;q=0.5", "es")]
+)
+def test_accept_language_is_case_insensitive(client, header, served):
+    response = client.get("/health/live", headers={"Accept-Language": header})
+
+    assert response.headers["content-language"] == served
 
 
 def test_region_subtags_and_quality_values_are_negotiated(client):
@@ -93,7 +130,15 @@ def test_accept_language_parsing_orders_by_quality():
 
 @pytest.mark.parametrize(
     ("header", "expected"),
-    [("de-AT", "de"), ("fr-CA,en;q=0.5", "fr"), ("es-419", "es"), ("it", None), ("", None)],
+    [
+        ("de-AT", "de"),
+        ("fr-CA,en;q=0.5", "fr"),
+        ("es-419", "es"),
+        ("FR", "fr"),
+        ("De-dE", "de"),
+        ("it", None),
+        ("", None),
+    ],
 )
 def test_negotiation_uses_babel_rules(header, expected):
     assert negotiate(header, ["de", "en", "fr", "es"]) == expected
@@ -150,3 +195,46 @@ def test_percentages_are_written_as_the_readers_locale_writes_them(locale, whole
     with use_locale(locale):
         assert format_percent(0.4) == whole
         assert format_percent(1 / 3, decimals=1) == with_a_decimal
+
+
+def test_start_up_warns_about_a_configured_catalog_below_complete(
+    make_client, tmp_path: Path, caplog: pytest.LogCaptureFixture
+):
+    locales = tmp_path / "locales"
+    shutil.copytree(project_dir("locales"), locales)
+    po_path = locales / "fr" / "LC_MESSAGES" / "messages.po"
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file, locale="fr")
+    catalog["Not found"].string = ""
+    with po_path.open("wb") as po_file:
+        write_po(po_file, catalog)
+    caplog.set_level("WARNING", logger="mupass_forum.i18n.locale")
+
+    make_client(locales_dir=str(locales))
+
+    warnings = [record.getMessage() for record in caplog.records]
+    assert [line for line in warnings if "'fr'" in line and "% translated" in line]
+    assert not [line for line in warnings if "'de'" in line or "'es'" in line]
+
+
+def test_complete_catalogs_start_without_a_warning(make_client, caplog: pytest.LogCaptureFixture):
+    caplog.set_level("WARNING", logger="mupass_forum.i18n.locale")
+
+    make_client()
+
+    assert not [r for r in caplog.records if "% translated" in r.getMessage()]
+
+
+def test_french_texts_keep_no_break_spaces_before_double_punctuation_and_inside_guillemets():
+    with (project_dir("locales") / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as po_file:
+        catalog = read_po(po_file, locale="fr")
+    broken = []
+    for message in catalog:
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in forms:
+            # A normal space would let the sign wrap to the next line, alone.
+            if re.search(r" [:;?!»]|« ", text or ""):
+                broken.append(text)
+
+    assert broken == []
+    assert catalog["{label}:"].string == "{label}\u00a0:"

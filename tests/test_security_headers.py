@@ -19,7 +19,7 @@ EXPECTED = {
         ("GET", "/api/v1/organizations"),
         ("GET", "/api/v1/me"),
         ("GET", "/api/v1/nowhere"),
-        ("GET", "/api/v1/organizations?lang=xx"),
+        ("GET", "/api/v1/organizations?lang=x!"),
         ("POST", "/health/live"),
     ],
 )
@@ -31,7 +31,7 @@ def test_every_response_carries_the_security_headers(client, method, path):
     assert "strict-transport-security" not in response.headers
 
 
-@pytest.mark.parametrize("path", ["/health/live", "/api/v1/organizations?lang=xx"])
+@pytest.mark.parametrize("path", ["/health/live", "/api/v1/organizations?lang=x!"])
 def test_hsts_only_over_https(client, path):
     response = client.get(f"https://testserver.local{path}")
 

@@ -43,6 +43,12 @@ def test_environment_values_are_parsed():
     assert settings.interest_link_days == 14
     assert Settings().interest_link_days == 7
     assert Settings().trusted_proxies == ()
+    assert Settings().content_fallback == ("en",)
+    assert Settings.from_env(environ={"MUPASS_CONTENT_FALLBACK": "fr, en"}).content_fallback == (
+        "fr",
+        "en",
+    )
+    assert Settings.from_env(environ={"MUPASS_CONTENT_FALLBACK": ""}).content_fallback == ()
     assert Settings.from_env(
         environ={"MUPASS_TRUSTED_PROXIES": "10.0.0.0/8, ::1"}
     ).trusted_proxies == ("10.0.0.0/8", "::1")

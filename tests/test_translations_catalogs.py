@@ -443,3 +443,67 @@ def test_a_long_translator_note_does_not_make_the_template_look_changed(project:
 
     assert result.exit_code == 0, result.output
     assert "unchanged" in result.output
+
+
+# Which catalogs the tools work on -----------------------------------------------------------
+
+
+def i18n_here(*args: str) -> Result:
+    """The tool as a translator runs it: no --locales-dir, no MUPASS_LOCALES_DIR."""
+    return CliRunner().invoke(
+        main,
+        ["i18n", *args],
+        env={"MUPASS_LOCALES_DIR": None, "MUPASS_LOCALES": ",".join(LOCALES)},
+    )
+
+
+def test_the_tools_write_into_the_checkout_they_are_run_in(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+):
+    (project / "pyproject.toml").write_text("[project]\nname = 'mupass-forum'\n")
+    sample = project / "src" / "mupass_forum" / "sample_texts.py"
+    sample.write_text(SAMPLE_MODULE.replace("Shared by", "Shared here by"))
+    assert PROJECT is not None
+    installed_template = (PROJECT / "locales" / "messages.pot").read_bytes()
+    monkeypatch.chdir(project / "src" / "mupass_forum")
+
+    extracted = i18n_here("extract")
+    compiled = i18n_here("compile")
+
+    assert extracted.exit_code == 0, extracted.output
+    assert "Shared here by %(name)s" in (project / "locales" / "messages.pot").read_text()
+    assert compiled.exit_code == 0, compiled.output
+    assert (project / "locales" / "fr" / "LC_MESSAGES" / "messages.mo").is_file()
+    assert (PROJECT / "locales" / "messages.pot").read_bytes() == installed_template
+    assert not (PROJECT / "locales" / "fr" / "LC_MESSAGES" / "messages.mo").exists()
+
+
+def test_outside_a_checkout_the_tools_check_but_do_not_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.chdir(tmp_path)
+
+    updated = i18n_here("update")
+    status = i18n_here("status", "--json")
+
+    assert updated.exit_code != 0
+    assert "no project checkout found" in updated.output
+    assert "--locales-dir" in updated.output
+    assert status.exit_code == 0, status.output
+    assert {row["locale"] for row in json.loads(status.output)} >= set(LOCALES)
+
+
+def test_an_explicit_locales_dir_wins_over_the_checkout_around(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(project / "locales", elsewhere)
+    for path in elsewhere.rglob("*.mo"):
+        path.unlink()
+    monkeypatch.chdir(project)
+
+    compiled = i18n_here("--locales-dir", str(elsewhere), "--source-dir", str(project), "compile")
+
+    assert compiled.exit_code == 0, compiled.output
+    assert (elsewhere / "de" / "LC_MESSAGES" / "messages.mo").is_file()
+    assert not (project / "locales" / "de" / "LC_MESSAGES" / "messages.mo").exists()

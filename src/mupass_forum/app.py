@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -139,11 +140,10 @@ def configure_logging(settings: Settings) -> None:
 def install_catalogs(settings: Settings) -> None:
     """Load the catalogs of ``settings`` for the whole process."""
     locales_dir = Path(settings.locales_dir) if settings.locales_dir else project_dir("locales")
-    i18n.install(
-        Catalogs.load(
-            locales_dir, settings.locales, settings.default_locale, settings.default_timezone
-        )
+    loaded = Catalogs.load(
+        locales_dir, settings.locales, settings.default_locale, settings.default_timezone
     )
+    i18n.install(dataclasses.replace(loaded, content_fallback=settings.content_fallback))
 
 
 def install(settings: Settings) -> db.SQLiteEngine | db.PostgresEngine:

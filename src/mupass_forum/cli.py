@@ -234,12 +234,15 @@ def create_admin(email: str, display_name: str | None) -> None:
 @click.option(
     "--locales-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Where messages.pot and the catalogs are (default: MUPASS_LOCALES_DIR or locales/).",
+    help=(
+        "Where messages.pot and the catalogs are (default: MUPASS_LOCALES_DIR, else locales/ "
+        "of the checkout found from the current directory upwards)."
+    ),
 )
 @click.option(
     "--source-dir",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="The checkout with babel.cfg and the code (default: this checkout).",
+    help="The checkout with babel.cfg and the code (default: the one the command runs in).",
 )
 @click.pass_context
 def i18n(ctx: click.Context, locales_dir: Path | None, source_dir: Path | None) -> None:
@@ -269,6 +272,7 @@ def _catalog_tool(work: Callable[..., None]) -> Callable[..., None]:
 @_catalog_tool
 def i18n_extract(files: catalogs.CatalogFiles) -> None:
     """Write locales/messages.pot from the texts in the code."""
+    files.require_writable()
     result = catalogs.extract(files)
     state = "written" if result.changed else "unchanged"
     click.echo(f"{catalogs.display_path(result.path)}: {result.messages} messages, {state}")
@@ -285,6 +289,7 @@ def i18n_update(files: catalogs.CatalogFiles, drop_obsolete: bool) -> None:
     with it (creating missing ones). New texts appear untranslated; changed ones come back
     fuzzy with their old translation.
     """
+    files.require_writable()
     template = catalogs.extract(files)
     state = "written" if template.changed else "unchanged"
     click.echo(f"{catalogs.display_path(template.path)}: {template.messages} messages, {state}")
@@ -301,6 +306,7 @@ def i18n_update(files: catalogs.CatalogFiles, drop_obsolete: bool) -> None:
 @_catalog_tool
 def i18n_init(files: catalogs.CatalogFiles, locale: str) -> None:
     """Create the catalog of a new language (e.g. pt)."""
+    files.require_writable()
     result = catalogs.init(files, locale)
     click.echo(
         f"{catalogs.display_path(result.path)}: created, {result.added} messages to translate"
@@ -318,6 +324,7 @@ def i18n_compile(files: catalogs.CatalogFiles) -> None:
 
     For deployments that want compiled catalogs; the service itself reads the .po files.
     """
+    files.require_writable()
     for locale, path, count in catalogs.compile_catalogs(files):
         click.echo(f"{locale}: {count} translations -> {catalogs.display_path(path)}")
 

@@ -7,6 +7,7 @@ Services never raise HTTP exceptions; this module is the one place that maps err
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Mapping
@@ -16,7 +17,8 @@ from typing import Any, ClassVar
 
 import asyncpg
 import msgspec
-from babel.units import format_unit
+from babel.dates import format_timedelta
+from babel.lists import format_list
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
@@ -262,6 +264,8 @@ _TYPE_NAMES: Mapping[str, str] = {
     "object": N_("an object"),
     "null": N_("nothing"),
 }
+# i18n: In "Expected {expected}, got {actual}.": a kind of value with no name of its own.
+OTHER_TYPE = N_("a value of another kind")
 
 _RULES: list[tuple[re.Pattern[str], str, str | PluralText]] = [
     (
@@ -378,23 +382,37 @@ def _located(
 
 
 class Duration:
-    """A number of seconds, spelled out with CLDR's plural rules in the reader's language."""
+    """A wait in the reader's language and its largest whole unit ("15 Minuten", "2 heures"),
+    through CLDR's time deltas."""
+
+    #: Seconds per unit, largest first: a wait is rounded up to the unit it is told in, so
+    #: that "try again in 2 minutes" is never too early.
+    _UNITS = (86400, 3600, 60, 1)
 
     def __init__(self, seconds: int) -> None:
         self.seconds = seconds
 
     def __format__(self, spec: str) -> str:
-        return format_unit(self.seconds, "duration-second", length="long", locale=babel_locale())
+        unit = next(size for size in self._UNITS if self.seconds >= size or size == 1)
+        rounded = -(-self.seconds // unit) * unit
+        return format_timedelta(
+            dt.timedelta(seconds=rounded), threshold=1, format="long", locale=babel_locale()
+        )
 
 
 class _LazyType:
-    """A msgspec type name, shown in the reader's language."""
+    """A msgspec type name (``str | null`` for a union), in words of the reader's language:
+    "text or nothing", never a programmer's name."""
 
     def __init__(self, name: str) -> None:
         self.name = name
 
     def __format__(self, spec: str) -> str:
-        return gettext(_TYPE_NAMES[self.name]) if self.name in _TYPE_NAMES else self.name
+        words = [
+            gettext(_TYPE_NAMES.get(part.strip(), OTHER_TYPE)) for part in self.name.split("|")
+        ]
+        unique = list(dict.fromkeys(words))
+        return str(format_list(unique, style="or", locale=babel_locale()))
 
 
 # Exception handlers ----------------------------------------------------------------------------

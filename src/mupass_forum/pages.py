@@ -72,6 +72,7 @@ from mupass_forum.i18n import (
     format_date,
     format_datetime_with_zone,
     gettext,
+    language_name,
     ngettext,
     npgettext,
     pgettext,
@@ -133,6 +134,7 @@ def template_environment() -> Environment:
         static_url=static_url,
         language_links=language_links,
         language_choices=language_choices,
+        language_name=language_name,
         time_zone_choices=choosable_time_zones,
         principal_of=principal_of,
     )

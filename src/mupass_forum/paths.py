@@ -23,3 +23,12 @@ def checkout_dir() -> Path | None:
     """The source checkout (with ``babel.cfg`` and the code), or ``None`` in an installed wheel."""
     top = _PACKAGE.parents[1]
     return top if (top / "babel.cfg").is_file() else None
+
+
+def checkout_around(start: Path) -> Path | None:
+    """The project checkout ``start`` is in: the nearest directory, ``start`` or above, with a
+    ``pyproject.toml`` and a ``locales`` folder; ``None`` outside any checkout."""
+    for folder in (start.resolve(), *start.resolve().parents):
+        if (folder / "pyproject.toml").is_file() and (folder / "locales").is_dir():
+            return folder
+    return None

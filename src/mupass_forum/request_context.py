@@ -7,8 +7,10 @@ handler's own response.
 Pages (every path outside the API, the health checks and the static files) remember a language
 chosen with ``?lang=`` in a cookie, so that the language switcher and a mail's link hold for the
 following pages too: for pages the order is ``?lang=``, that cookie, the signed-in person's
-preference, ``Accept-Language``. An unsupported ``?lang=`` on a page is ignored rather than
-refused, since a person cannot act on a 400.
+preference, ``Accept-Language``. Language tags are matched case-insensitively and a regional
+variant reaches its language (``?lang=de-AT``, ``Accept-Language: FR``). A language the service
+lacks is passed over like one in ``Accept-Language``; only a ``?lang=`` that is no language tag at
+all is refused by the API (a 400), while a page ignores it, since a person cannot act on a 400.
 """
 
 from __future__ import annotations
@@ -157,27 +159,29 @@ class RequestContext:
         if scope.get("scheme") in ("https", "wss"):
             extra = {**extra, **self.https_headers}
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
-        asked = query.get("lang")
+        raw_asked = query.get("lang")
+        asked = i18n.match_locale(raw_asked, supported) if raw_asked is not None else None
         page = scope["type"] == ScopeType.HTTP and is_page_path(scope["path"])
         remember = None
         if page:
             extra = {**extra, **self.page_headers}
             chosen = cookie_value(scope, LANGUAGE_COOKIE)
-            if asked in supported:
+            if asked is not None:
                 remember = asked if asked != chosen else None
             elif chosen in supported:
                 asked = chosen
-            else:
-                asked = None
-        elif scope["path"].startswith("/api/"):
-            extra = {**extra, **self.api_headers}
-        if asked is not None:
-            if asked not in supported:
+        else:
+            if scope["path"].startswith("/api/"):
+                extra = {**extra, **self.api_headers}
+            if raw_asked is not None and not i18n.is_language_tag(raw_asked):
+                # A value that is no language tag at all is a caller's mistake worth naming; a
+                # language the service lacks is served like an Accept-Language it lacks.
                 if scope["type"] == ScopeType.HTTP:
-                    await self._unsupported_locale(scope, send, asked, supported, extra)
+                    await self._unsupported_locale(scope, send, raw_asked, supported, extra)
                 else:
                     await send(cast("Message", {"type": "websocket.close", "code": 1008}))
                 return
+        if asked is not None:
             i18n.activate(asked, explicit=True)
 
         status = 500  # unless a response starts

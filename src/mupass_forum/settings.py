@@ -70,6 +70,10 @@ class Settings:
     locales: tuple[str, ...] = ("de", "en", "fr", "es")
     #: The locale used when nothing in the request asks for another.
     default_locale: str = "en"
+    #: Where content (forum texts, categories, notices, board posts) goes when it lacks the
+    #: reader's language, in order, before its original language (empty: straight to the
+    #: original). A language content cannot be written in (not in ``locales``) never matches.
+    content_fallback: tuple[str, ...] = ("en",)
     #: The time zone used for dates when the reader has not chosen one.
     default_timezone: str = "Europe/Berlin"
     #: Where the gettext catalogs are read from; empty means the project's ``locales/``.
@@ -189,6 +193,7 @@ class Settings:
             "secret_key": str,
             "locales": _words,
             "default_locale": str,
+            "content_fallback": _words,
             "default_timezone": str,
             "locales_dir": str,
             "base_url": lambda v: v.rstrip("/"),

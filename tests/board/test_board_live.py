@@ -109,6 +109,8 @@ def test_subscriptions_are_checked_against_what_the_caller_may_read(
         with pytest.raises(WebSocketDisconnect) as closed:
             ws.receive_json(timeout=10)
         assert closed.value.code == 4401
+        # The reason is the code, for programs; the words come in the error message before it.
+        assert closed.value.detail == "not_found"
 
     with client.websocket_connect(LIVE) as ws:
         ws.send_json({"type": "auth", "token": person.token})
@@ -127,6 +129,17 @@ def test_subscriptions_are_checked_against_what_the_caller_may_read(
         ws.send_json({"type": "subscribe"})
         assert ws.receive_json(timeout=10)["code"] == "nothing_subscribed"
 
+    with client.websocket_connect(f"{LIVE}?lang=es") as ws:
+        ws.send_json({"type": "subscribe", "threads": [thread["id"]]})
+        spanish = ws.receive_json(timeout=10)
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_json(timeout=10)
+    assert (spanish["code"], spanish["detail"]) == (
+        "not_found",
+        "Esto no existe o no es visible para usted.",
+    )
+    assert (closed.value.code, closed.value.detail) == (4401, "not_found")
+
 
 def test_pages_of_other_origins_cannot_listen(client, make_category, make_client):
     category = make_category()
@@ -136,6 +149,7 @@ def test_pages_of_other_origins_cannot_listen(client, make_category, make_client
     ):
         ws.receive_json(timeout=10)
     assert refused.value.code == 4403
+    assert refused.value.detail == "origin_not_allowed"
 
     own = make_client(base_url="https://forum.example.org")
     with own.websocket_connect(LIVE, headers={"Origin": "https://forum.example.org"}) as ws:

@@ -28,7 +28,7 @@ def test_followers_get_a_mail_about_replies_in_their_language(
     assert mail["template"] == "board.reply"
     assert mail["locale"] == "de"
     assert mail["subject"] == "Fatou hat in der Diskussion „Recyclingpapier“ geantwortet"
-    assert "We buy **recycled** paper only. Since 2019." in mail["text"]
+    assert "We buy recycled paper only. Since 2019." in mail["text"]
     assert f"/board/threads/{thread['id']}?around=" in mail["text"]
     assert "/api/v1/board/threads" not in mail["text"]
     assert outbox(client, replier.email) == []
@@ -49,6 +49,15 @@ def test_mentioned_people_get_one_mail_if_they_may_read_the_thread(
     (mail,) = outbox(client, named.email)
     assert mail["template"] == "board.mention"
     assert mail["subject"] == "Ana le ha mencionado en la conversación «Buses eléctricos»"
+
+    # The excerpt is the text the post shows: no Markdown signs, the mention as its name.
+    assert "¿Qué opinas, @Luis?" in mail["text"]
+    reply(
+        author, thread, f"**Ojo**: lea [la guía](https://x.example/g) y [@Luis](mention:{named.id})"
+    )
+    (_, second) = outbox(client, named.email)
+    assert "Ojo: lea la guía y @Luis" in second["text"]
+    assert "**" not in second["text"] and "](" not in second["text"]
 
     outsider = make_account()
     secret_thread = make_thread(board_admin, make_category(read_access="participants"))
@@ -74,7 +83,8 @@ def test_daily_digest_and_never(client, make_account, make_category, make_thread
     (digest,) = outbox(client, daily.email)
     assert digest["template"] == "board.digest"
     assert digest["locale"] == "fr"
-    assert digest["text"].count("Ibrahim a répondu dans la discussion « Achats verts »") == 2
+    replied = "Ibrahim a répondu dans la discussion «\u00a0Achats verts\u00a0»"
+    assert digest["text"].count(replied) == 2
     assert list_unsubscribe_link(json.loads(digest["headers"])) in digest["text"]
     client.blocking_portal.call(send_digests, client.app.state["settings"])
     assert len(outbox(client, daily.email)) == 1

@@ -76,8 +76,13 @@ def test_a_requested_translation_goes_through_the_queue_and_is_shown_labelled(
     original = client.get(shown["original_url"], headers=reader.headers).json()
     assert original["html"] == "<p>Les <strong>cantines</strong> bio</p>\n"
     assert original["is_translation"] is False
+    # No German version: the English one comes before the French original, and says so.
     german = client.get(f"{BOARD}/posts/{post_id}?lang=de").json()
-    assert (german["is_translation"], german["shown_language"]) == (False, "fr")
+    assert (german["is_translation"], german["shown_language"]) == (True, "en")
+    assert german["html"] == "<p>Organic <strong>canteens</strong></p>\n"
+    assert german["original_url"] == shown["original_url"]
+    spanish_original = client.get(f"{BOARD}/posts/{post_id}?lang=es&translate=false").json()
+    assert (spanish_original["is_translation"], spanish_original["shown_language"]) == (False, "fr")
     assert client.get(f"{BOARD}/posts/{post_id}?lang=de").json()["language_name"] == "Französisch"
 
 
@@ -110,6 +115,22 @@ def test_authors_may_add_their_own_translations_and_edits_mark_them_outdated(
     assert [(v["locale"], v["status"], v["outdated"]) for v in versions] == [("en", "done", True)]
     untranslated = client.get(f"{BOARD}/threads/{thread['id']}/posts?lang=en&translate=false")
     assert untranslated.json()["items"][0]["is_translation"] is False
+
+
+def test_an_english_original_comes_before_another_languages_translation(
+    client, make_account, make_category, make_thread
+):
+    author = make_account(locale="en")
+    thread = make_thread(author, make_category(), language="en", body="Green procurement")
+    post_id = client.get(f"{BOARD}/threads/{thread['id']}/posts").json()["items"][0]["id"]
+    url = f"{BOARD}/posts/{post_id}/translations"
+    client.post(url, json={"locale": "fr", "body": "Achats verts"}, headers=author.headers)
+
+    german = client.get(f"{BOARD}/posts/{post_id}?lang=de").json()
+    french = client.get(f"{BOARD}/posts/{post_id}?lang=fr").json()
+
+    assert (german["is_translation"], german["shown_language"]) == (False, "en")
+    assert (french["is_translation"], french["shown_language"]) == (True, "fr")
 
 
 def test_translation_requests_need_a_reader_and_reach_translators_wherever_the_post_is(

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 
 import pytest
+from babel.messages.pofile import read_po, write_po
 
+from mupass_forum.consent.services import DEFAULT_NOTICE
+from mupass_forum.paths import project_dir
 from tests.consent.conftest import ALL, NONE, decide, mails_to, publish, states
 from tests.registrations.conftest import register
 
@@ -323,3 +327,48 @@ def test_statistics_count_shares_for_organizers(client, forum, make_account):
     assert pairs["video", "press"]["granted"]["count"] == 2
     assert pairs["video", "press"]["refused"]["count"] == 1
     assert pairs["video", "press"]["undecided"]["count"] == 2
+
+
+def portuguese_locales(tmp_path, translate):
+    """A copy of the catalogs plus a Portuguese one translating what ``translate`` returns."""
+    locales = tmp_path / "locales"
+    shutil.copytree(project_dir("locales"), locales)
+    (locales / "pt" / "LC_MESSAGES").mkdir(parents=True)
+    with (locales / "en" / "LC_MESSAGES" / "messages.po").open("rb") as po_file:
+        catalog = read_po(po_file, locale="pt")
+    for message in catalog:
+        message.string = translate(message.id) if isinstance(message.id, str) else ""
+    with (locales / "pt" / "LC_MESSAGES" / "messages.po").open("wb") as po_file:
+        write_po(po_file, catalog)
+    return str(locales)
+
+
+def test_a_notice_is_never_published_in_a_language_its_catalog_does_not_translate(
+    make_client, make_forum, tmp_path
+):
+    forum = make_forum(status="registration_open")
+    locales = portuguese_locales(
+        tmp_path, lambda msgid: "Não encontrado" if msgid == "Not found" else ""
+    )
+    portuguese = make_client(locales_dir=locales, locales=("de", "en", "fr", "es", "pt"))
+
+    notice = portuguese.get(f"/api/v1/forums/{forum.slug}/consent-notice?lang=pt").json()
+
+    assert notice["text"]["locales"] == ["de", "en", "es", "fr"]
+    assert notice["text"]["locale"] != "pt" and notice["text"]["is_fallback"] is True
+    assert "tell the photographer" in notice["text"]["text"]
+
+
+def test_a_notice_is_published_in_a_language_once_its_catalog_translates_it(
+    make_client, make_forum, tmp_path
+):
+    forum = make_forum(status="registration_open")
+    locales = portuguese_locales(
+        tmp_path, lambda msgid: f"(pt) {msgid}" if msgid in DEFAULT_NOTICE else ""
+    )
+    portuguese = make_client(locales_dir=locales, locales=("de", "en", "fr", "es", "pt"))
+
+    notice = portuguese.get(f"/api/v1/forums/{forum.slug}/consent-notice?lang=pt").json()
+
+    assert notice["text"]["locale"] == "pt" and not notice["text"]["is_fallback"]
+    assert notice["text"]["text"].startswith("(pt) Photos and videos at this forum")

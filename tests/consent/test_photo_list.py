@@ -194,12 +194,23 @@ def test_csv_has_a_bom_translated_headers_and_no_formulas(client, door):
     assert response.headers["content-type"].startswith("text/csv")
     assert "attachment" in response.headers["content-disposition"]
     assert response.content.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    # French spreadsheets split at ";", as in every other export of the service.
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Badge", "Nom de famille", "Prénom"]
     by_name = {row[1]: row for row in rows[1:]}
     assert by_name["Öberg"][3] == "'=cmd|' /C calc'!A0"
-    assert by_name["Öberg"][4] == "Jaune : certains usages seulement"
+    assert by_name["Öberg"][4] == "Jaune\u00a0: certains usages seulement"
     assert by_name["Ortega"][5] == "–"
+
+
+@pytest.mark.parametrize(("lang", "delimiter"), [("en", ","), ("de", ";"), ("es", ";")])
+def test_the_csv_separates_fields_as_the_readers_spreadsheets_do(client, door, lang, delimiter):
+    response = listing(client, door, query=f"?format=csv&lang={lang}")
+
+    header = response.content.decode("utf-8-sig").splitlines()[0]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=delimiter))
+    assert header.count(delimiter) == len(rows[0]) - 1 >= 5
+    assert {len(row) for row in rows} == {len(rows[0])}
 
 
 def test_the_printable_page_is_escaped_and_in_the_readers_language(client, door):

@@ -91,7 +91,7 @@ def test_a_browser_gets_a_page_with_a_button_then_a_confirmation(client, granted
     done = client.post(f"{path}&lang=fr", headers=BROWSER)
     assert done.status_code == 200
     assert "Consentement retiré" in done.text
-    assert "Rouge : ni photos ni vidéos" in done.text
+    assert "Rouge\u00a0: ni photos ni vidéos" in done.text
 
 
 def test_forum_titles_are_escaped_on_the_page(client, make_forum, make_account):

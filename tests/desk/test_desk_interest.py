@@ -108,7 +108,7 @@ def test_the_interest_list_downloads_through_the_session(browser, client, make_f
 
     assert response.status_code == 200
     assert response.headers["content-disposition"] == (
-        f'attachment; filename="{forum.slug}-interest.csv"'
+        f'attachment; filename="{forum.slug}-interessierte.csv"'
     )
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")

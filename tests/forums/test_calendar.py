@@ -47,6 +47,10 @@ def test_the_calendar_parses_with_time_zones_and_stable_uids(client, make_forum)
     assert calendar["version"] == "2.0"
     zones = calendar.walk("VTIMEZONE")
     assert [str(zone["tzid"]) for zone in zones] == ["Europe/Berlin"]
+    assert str(zones[0]["comment"]) == (
+        "Les règles du fuseau horaire Europe/Berlin données ici valent du 1 janv. 2030 "
+        "au 1 janv. 2031."
+    )
     events = calendar.walk("VEVENT")
     assert [str(event["summary"]) for event in events] == [
         "Forum de dialogue",

@@ -91,7 +91,7 @@ def test_the_reason_is_given_in_the_readers_language(client, make_forum) -> None
     )
     assert german.json()["extra"]["allowed"] == ["cancelled", "registration_open"]
     french = client.post(path + "?lang=fr", json={"status": "held"}, headers=forum.admin.headers)
-    assert "« Annoncé »" in french.json()["detail"]
+    assert "«\u00a0Annoncé\u00a0»" in french.json()["detail"]
 
 
 def test_a_forum_is_held_only_once_it_has_begun(client, make_forum) -> None:

@@ -36,6 +36,38 @@ def test_the_readers_language_else_the_original(client, make_forum) -> None:
     )
 
 
+def test_english_comes_before_the_original_when_the_readers_language_is_missing(
+    client, make_forum
+) -> None:
+    forum = make_forum(
+        status="announced",
+        title={"de": "Dialogforum", "en": "Dialogue forum"},
+        original_locale="de",
+    )
+
+    title = client.get(f"/api/v1/forums/{forum.slug}?lang=es").json()["title"]
+
+    assert (title["text"], title["locale"], title["is_fallback"]) == ("Dialogue forum", "en", True)
+    assert (title["original_locale"], title["original_text"]) == ("de", "Dialogforum")
+
+
+def test_the_fallback_languages_are_a_setting(make_client, make_forum) -> None:
+    forum = make_forum(
+        status="announced",
+        title={"de": "Dialogforum", "en": "Dialogue forum", "fr": "Forum de dialogue"},
+        original_locale="de",
+    )
+    # The catalogs and their settings are the process's: the last app made wins.
+    french_first = make_client(content_fallback=("fr", "en"))
+    by_french = french_first.get(f"/api/v1/forums/{forum.slug}?lang=es").json()["title"]
+    original_only = make_client(content_fallback=())
+    by_original = original_only.get(f"/api/v1/forums/{forum.slug}?lang=es").json()["title"]
+
+    assert (by_french["text"], by_french["locale"]) == ("Forum de dialogue", "fr")
+    assert (by_original["text"], by_original["locale"]) == ("Dialogforum", "de")
+    assert by_french["is_fallback"] and by_original["is_fallback"]
+
+
 def test_the_original_defaults_to_the_request_language(client, make_forum) -> None:
     forum = make_forum(status="announced", title={"en": "Forum", "es": "Foro"})
     assert forum.body["title"]["original_locale"] == "en"

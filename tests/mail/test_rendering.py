@@ -40,11 +40,12 @@ def test_recipients_in_de_and_fr_get_their_language_and_time_zone(
     assert fr_mail["Subject"] == "Message de test de forum.example.org"
     assert de_mail["Content-Language"] == "de"
     assert fr_mail["Content-Language"] == "fr"
-    # 10:30 UTC is 12:30 in Berlin (summer time) and 10:30 in Ouagadougou.
-    assert "am 04.05.2030, 12:30:00 zum Versand eingereiht" in de_text
-    assert "le 4 mai 2030, 10:30:00" in fr_text
-    assert "12:30:00" in de_html
-    assert "10:30:00" in fr_html
+    # 10:30 UTC is 12:30 in Berlin (summer time) and 10:30 in Ouagadougou: to the minute, with
+    # the zone named, since readers are spread over several.
+    assert "am 04.05.2030, 12:30 (Mitteleuropäische Sommerzeit) zum Versand eingereiht" in de_text
+    assert "le 4 mai 2030, 10:30 (heure moyenne de Greenwich)" in fr_text
+    assert "12:30 (Mitteleuropäische Sommerzeit)" in de_html
+    assert "10:30:00" not in fr_html and "10:30 (heure moyenne de Greenwich)" in fr_html
     assert '<html lang="de">' in de_html
     assert '<html lang="fr">' in fr_html
     assert de_text != fr_text
@@ -98,6 +99,34 @@ def test_numbers_and_dates_are_formatted_for_the_reader(app):
     assert spanish.text.startswith("1.234.567 seats, from sábado, 4 de mayo de 2030\n")
 
 
+IDENTIFIERS = MailTemplate(
+    name="tests.identifiers",
+    subject="Badge",
+    paragraphs=("Badge {badge_number}, {edition_year}, {seats} seats",),
+    action=("Open", "link"),
+)
+
+
+@pytest.mark.parametrize(
+    ("locale", "seats"), [("de", "1.234"), ("fr", "1\u202f234"), ("es", "1.234"), ("en", "1,234")]
+)
+def test_identifiers_are_written_as_they_are_and_counts_grouped(app, locale, seats):
+    context = {"badge_number": 1234, "edition_year": 2030, "seats": 1234, "link": ""}
+
+    mail = render(IDENTIFIERS, locale, None, context)
+
+    assert mail.text.startswith(f"Badge 1234, 2030, {seats} seats")
+
+
+@pytest.mark.parametrize(("locale", "line"), [("fr", "Open\u00a0:"), ("de", "Open:")])
+def test_the_buttons_line_in_text_mails_has_the_languages_colon(app, locale, line):
+    context = {"badge_number": 1, "edition_year": 2030, "seats": 1, "link": "https://x.test/"}
+
+    mail = render(IDENTIFIERS, locale, None, context)
+
+    assert f"\n\n{line}\nhttps://x.test/?lang={locale}\n" in mail.text
+
+
 def test_a_naive_datetime_is_refused(app):
     with pytest.raises(ValueError, match="aware"):
         render(NUMBERS, "de", None, {"seats": 1, "day": dt.datetime(2030, 5, 4), "site": ""})
@@ -121,7 +150,7 @@ def test_the_services_links_open_pages_in_the_mails_language(app):
     mail = render(LINKS, "fr", "Africa/Dakar", context)
 
     verify = "https://forum.example.org/account/verify?token=a%2Bb&lang=fr"
-    assert f"Open:\n{verify}\n" in mail.text
+    assert f"Open\u00a0:\n{verify}\n" in mail.text
     assert f'href="{verify.replace("&", "&amp;")}"' in mail.html
     assert "withdrawal?token=xyz&lang=fr." in mail.text
     # Only the service's own links (``link``, ``url``, ``*_link``, ``*_url``) are changed.

@@ -166,6 +166,15 @@ def test_the_readers_language_with_the_original_one_click_away(
     assert shown.find("div", class_="body")["lang"] == "de"
     assert shown.find("a", href=f"{thread_path(thread)}?around={post_id}#post-{post_id}")
 
+    # A Spanish reader gets the English version before the German original, told so, and may
+    # still ask for Spanish.
+    sign_in(browser, make_account(locale="es"))
+    spanish = page_of(browser.get(f"{thread_path(thread)}?lang=es"))
+    post = spanish.find("article", id=f"post-{post_id}")
+    assert post.find("div", class_="body")["lang"] == "en"
+    assert "Se muestra en inglés, ya que todavía no hay versión en español." in post.text
+    assert post.find("button", name="locale", value="es")
+
 
 def test_search_finds_posts_and_links_to_them(browser, make_account, make_category, make_thread):
     thread = make_thread(make_account(), make_category(), body="Our Kompostierung contract.")

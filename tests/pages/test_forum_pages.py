@@ -168,6 +168,7 @@ def test_interest_from_the_form_through_the_mail_to_the_confirmation_button(
     email = f"page-interest-{uuid.uuid4().hex[:10]}@example.org"
     form_url = f"/forums/{forum.slug}/interest?lang=fr"
     form_page = page_of(mail_client.get(form_url))
+    # The helper folds white space, the no-break space before the colon included.
     assert form_page.find("h1").text == "Réservez la date : Forum d’intérêt"
     options = form_page.find("select", id="locale").find_all("option")
     assert [option["value"] for option in options if "selected" in option.attrs] == ["fr"]

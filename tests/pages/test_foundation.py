@@ -102,14 +102,22 @@ def test_the_language_switcher_keeps_path_and_query(browser):
     assert [link.get("aria-current") for link in links] == ["true", None, None, None]
 
 
-def test_an_unknown_language_on_a_page_is_ignored_but_refused_by_the_api(browser):
-    page = browser.get("/?lang=xx", headers={"Accept-Language": "fr"})
-    api = browser.get("/api/v1/regions?lang=xx")
+def test_a_malformed_language_on_a_page_is_ignored_but_refused_by_the_api(browser):
+    page = browser.get("/?lang=x%3Cy", headers={"Accept-Language": "fr"})
+    api = browser.get("/api/v1/regions?lang=x%3Cy")
 
     assert page.status_code == 200
     assert page.headers["content-language"] == "fr"
     assert api.status_code == 400
     assert api.json()["code"] == "unsupported_locale"
+
+
+def test_a_regional_language_on_a_page_is_remembered_as_its_language(browser):
+    page = browser.get("/?lang=DE-at", headers={"Accept-Language": "fr"})
+
+    assert page.status_code == 200
+    assert page.headers["content-language"] == "de"
+    assert "mupass_lang=de;" in page.headers["set-cookie"]
 
 
 # Templates and static files ------------------------------------------------------------------

@@ -113,11 +113,13 @@ def test_texts_formats_and_languages_are_checked_and_translated(
     german = client.get(url(forum, made) + "?lang=de", headers=forum.admin.headers).json()
     assert german["status"]["label"] == "Eingereicht"
     assert german["format"]["label"] == "Poster"
-    # No German text: the original (French) one, not the English translation.
-    assert (german["title"]["text"], german["title"]["is_fallback"]) == (
-        "Achats durables à Dakar",
+    # No German text: the English one before the French original, marked as a fallback.
+    assert (german["title"]["text"], german["title"]["locale"], german["title"]["is_fallback"]) == (
+        "Sustainable procurement in Dakar",
+        "en",
         True,
     )
+    assert german["title"]["original_text"] == "Achats durables à Dakar"
     spanish = client.get(url(forum, made) + "?lang=es", headers=author.headers).json()
     assert spanish["status"]["label"] == "Presentada"
 

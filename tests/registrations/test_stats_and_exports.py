@@ -33,6 +33,22 @@ def confirmed_interest(client, smtp_server, forum, country: str, **fields) -> No
     assert response.status_code == 200, response.text
 
 
+def test_rows_with_equal_figures_are_in_the_readers_alphabetical_order(
+    mail_client, smtp_server, make_forum
+) -> None:
+    forum = make_forum(status="announced")
+    confirmed_interest(mail_client, smtp_server, forum, "FR")
+    confirmed_interest(mail_client, smtp_server, forum, "SN")
+    url = f"/api/v1/forums/{forum.slug}/stats"
+
+    spanish = mail_client.get(f"{url}?lang=es", headers=forum.admin.headers).json()
+    english = mail_client.get(f"{url}?lang=en", headers=forum.admin.headers).json()
+
+    # Code points would put "Europa" before "África"; Spanish readers look for it among the A's.
+    assert [row["label"] for row in spanish["dimensions"][0]["rows"]] == ["África", "Europa"]
+    assert [row["label"] for row in english["dimensions"][0]["rows"]] == ["Africa", "Europe"]
+
+
 def test_stats_by_region_next_to_the_targets(
     mail_client, smtp_server, make_person, make_account, make_forum
 ) -> None:
@@ -122,7 +138,13 @@ def test_exports_keep_accents_and_non_latin_names(client, make_person, make_foru
     ]
     for given, family, country in names:
         person = make_person(given_name=given, family_name=family, country=country)
-        register(client, forum, person, dietary_needs="=1+1 sans gluten")
+        register(
+            client,
+            forum,
+            person,
+            dietary_needs="=1+1 sans gluten",
+            interpretation_languages=["en", "es"],
+        )
 
     url = f"/api/v1/forums/{forum.slug}/registrations/export"
     workbook = client.get(f"{url}?format=xlsx&lang=fr", headers=forum.admin.headers)
@@ -148,6 +170,8 @@ def test_exports_keep_accents_and_non_latin_names(client, make_person, make_foru
     assert rows[1][header.index("Statut")] == "Confirmée"
     assert rows[1][header.index("Besoins alimentaires")] == "'=1+1 sans gluten"
     assert rows[1][header.index("Pays")] == "Russie"
+    # Interpretation wishes by the languages' names, in the reader's language.
+    assert rows[1][header.index("Interprétation")] == "anglais, espagnol"
 
     table = client.get(f"{url}?format=csv&lang=es", headers=forum.admin.headers)
     text = table.content.decode("utf-8-sig")
@@ -155,5 +179,12 @@ def test_exports_keep_accents_and_non_latin_names(client, make_person, make_foru
     assert lines[0][4:6] == ["Nombre", "Apellidos"]
     assert [line[4:6] for line in lines[1:]] == [[g, f] for g, f, _ in names]
     assert table.headers["content-disposition"] == (
-        f'attachment; filename="{forum.slug}-registrations.csv"'
+        f'attachment; filename="{forum.slug}-inscripciones.csv"'
+    )
+    # A name with letters beyond ASCII: in UTF-8 for browsers, plain for older clients.
+    french = client.get(f"/api/v1/forums/{forum.slug}/interest/export?format=csv&lang=fr",
+                        headers=forum.admin.headers)  # fmt: skip
+    assert french.headers["content-disposition"] == (
+        f'attachment; filename="{forum.slug}-personnes-interessees.csv"; '
+        f"filename*=UTF-8''{forum.slug}-personnes-int%C3%A9ress%C3%A9es.csv"
     )

@@ -25,7 +25,9 @@ A socket outlives the request that opened it: every ``RECHECK_SECONDS`` (and bef
 when the last look is older) it asks again whether its session holds and what its holder may
 read. After a sign-out it closes with 4401 ``session_ended``; events of categories the holder
 can no longer read (a seat cancelled) stop, and once none of its subscriptions is readable it
-closes with 4404.
+closes with 4404. A close's reason is a stable code (``origin_not_allowed``,
+``session_ended``, ``too_far_behind``, ...), never prose: the words for people come in the
+reader's language in the ``error`` message before it.
 
 Browsers are held to the allowed origins (``MUPASS_CORS_ORIGINS``, the service's own
 ``MUPASS_BASE_URL`` and the address the socket was opened on); a connection from another
@@ -64,6 +66,9 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "board"
 BATCH = 500
+# i18n: Sent on the live board to a client that read too slowly, before it is disconnected.
+BEHIND = N_("Too many new posts came in at once. Reload the page to see them all.")
+
 #: A socket whose client reads slower than this many events behind is closed; the client
 #: reconnects with its last id and loses nothing.
 MAX_BACKLOG = 2000
@@ -293,7 +298,7 @@ async def board_live(
         *allowed_origins(settings),
         own_origin(socket),
     }:
-        await socket.close(code=4403, reason="origin not allowed")
+        await socket.close(code=4403, reason="origin_not_allowed")
         return
     await socket.accept()
     try:
@@ -309,7 +314,7 @@ async def board_live(
         await socket.send_json(
             {"type": "error", "code": refused.code, "detail": gettext(refused.detail)}
         )
-        await socket.close(code=refused.close_code)
+        await socket.close(code=refused.close_code, reason=refused.code)
     except WebSocketDisconnect:
         return
 
@@ -482,7 +487,10 @@ async def _stream(
                     await recheck()
                 pending = getter.result()
                 if pending is None or queue.qsize() > MAX_BACKLOG:
-                    await socket.close(code=4408, reason="too far behind; reconnect")
+                    await socket.send_json(
+                        {"type": "error", "code": "too_far_behind", "detail": gettext(BEHIND)}
+                    )
+                    await socket.close(code=4408, reason="too_far_behind")
                     return
                 if pending.id <= last:
                     continue

@@ -17,7 +17,7 @@ from mupass_forum import db, pages
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.board import schemas
 from mupass_forum.board.authorization import CategoryAccess, readers_of
-from mupass_forum.board.rendering import mention_names
+from mupass_forum.board.rendering import plain_text
 from mupass_forum.board.sql import now, placeholders, query
 from mupass_forum.errors import BadRequest
 from mupass_forum.i18n import N_, gettext, language_name, use_locale
@@ -141,8 +141,9 @@ def user_of_token(settings: Settings, token: str) -> int:
 
 
 def excerpt(text: str) -> str:
-    """The start of a post's Markdown for a mail, mentions as the names they show."""
-    flat = " ".join(mention_names(text).split())
+    """The start of a post for a mail, as the text it shows: no Markdown signs, mentions as
+    the names they show."""
+    flat = plain_text(text)
     return flat if len(flat) <= EXCERPT_LENGTH else flat[: EXCERPT_LENGTH - 1].rstrip() + "…"
 
 

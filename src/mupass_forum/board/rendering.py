@@ -15,6 +15,7 @@ Mentions are written as links with the ``mention:`` scheme, ``[@Awa Traoré](men
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,8 +26,6 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 _MENTION = re.compile(r"^mention:(\d{1,12})$")
-#: A mention as written: ``[@Awa Traoré](mention:42)``; an empty name stays empty.
-_MENTION_MARKUP = re.compile(r"\[([^\]\n]*)\]\(\s*mention:\d{1,12}\s*\)")
 
 ALLOWED_TAGS = frozenset(
     {
@@ -105,15 +104,15 @@ def sanitize(html: str) -> str:
     )
 
 
-def mention_names(source: str) -> str:
-    """``source`` with each mention written as the name it shows (``@Awa Traoré``), for plain
-    text such as mail, where the markup would be noise."""
+_BLOCK_TAG = re.compile(r"</?(?:p|li|ul|ol|h\d|blockquote|pre|br|hr|div|table|tr|td|th)\b[^>]*>")
+_TAG = re.compile(r"<[^>]*>")
 
-    def name(match: re.Match[str]) -> str:
-        label = match.group(1).strip()
-        return label if not label or label.startswith("@") else f"@{label}"
 
-    return _MENTION_MARKUP.sub(name, source)
+def plain_text(source: str) -> str:
+    """``source`` as the text it shows, for mail: no Markdown signs, links as their words,
+    mentions as the names they show (``@Awa Traoré``), on one line."""
+    shown = _TAG.sub("", _BLOCK_TAG.sub(" ", render(source).html))
+    return " ".join(html.unescape(shown).split())
 
 
 def render(source: str) -> Rendered:

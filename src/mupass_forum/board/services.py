@@ -59,6 +59,7 @@ from mupass_forum.errors import (
     TooManyRequests,
 )
 from mupass_forum.i18n import N_, current_locale, language_name
+from mupass_forum.i18n.locale import content_preference
 from mupass_forum.i18n.text import TranslatableText, localize_stored, text_problems
 from mupass_forum.settings import Settings
 from mupass_forum.validation import locale_problem, raise_problems
@@ -168,16 +169,28 @@ def page_columns(user_id: int | None, locale: str, translate: bool) -> tuple[str
     args: list[Any] = [user_id or 0]
     if not translate:
         return f"{columns}, NULL AS translation_json, 0 AS translation_requested", args
+    # The reader's language, then the configured fallbacks (English by default), then the
+    # original: a translation counts only when its language comes before the post's own.
+    preferred = content_preference(locale)
+    marks = ", ".join("{}" for _ in preferred)
     columns += (
         f", CASE WHEN p.language = {{}} THEN NULL ELSE (SELECT {array}(tr.id, tr.kind, "
-        "tr.translator, tu.display_name, tr.html, tr.post_revision) FROM board_translation tr "
-        "LEFT JOIN account_user tu ON tu.id = tr.translator WHERE tr.post = p.id "
-        "AND tr.locale = {} AND tr.status = 'done' ORDER BY tr.id DESC LIMIT 1) END "
+        "tr.translator, tu.display_name, tr.html, tr.post_revision, tr.locale) "
+        "FROM board_translation tr LEFT JOIN account_user tu ON tu.id = tr.translator "
+        f"WHERE tr.post = p.id AND tr.locale IN ({marks}) AND tr.status = 'done' "
+        f"AND {_rank('tr.locale', preferred)} < {_rank('p.language', preferred)} "
+        f"ORDER BY {_rank('tr.locale', preferred)}, tr.id DESC LIMIT 1) END "
         "AS translation_json, CASE WHEN p.language = {} THEN 0 ELSE (SELECT count(*) "
         "FROM board_translation tr WHERE tr.post = p.id AND tr.locale = {} "
         "AND tr.status = 'requested') END AS translation_requested"
     )
-    return columns, [*args, locale, locale, locale, locale]
+    return columns, [*args, locale, *preferred * 4, locale, locale]
+
+
+def _rank(column: str, preferred: Sequence[str]) -> str:
+    """SQL for the place of ``column``'s language in ``preferred`` (one argument each)."""
+    cases = " ".join(f"WHEN {{}} THEN {place}" for place in range(len(preferred)))
+    return f"CASE {column} {cases} ELSE {len(preferred)} END"
 
 
 async def open_requests(post_id: int, locale: str) -> list[dict[str, Any]]:
@@ -729,11 +742,11 @@ class BoardService:
         label: schemas.TranslationLabel | None = None
         done = row["translation_json"]
         if done is not None and visible:
-            (translation_id, kind, translator_id, translator_name, translated, made_from) = (
+            (translation_id, kind, translator_id, translator_name, translated, made_from, into) = (
                 msgspec.json.decode(done)
             )
             html = str(translated)
-            shown_language = locale
+            shown_language = str(into)
             label = schemas.TranslationLabel(
                 id=int(translation_id),
                 kind=schemas.TranslationKind(str(kind)),

@@ -13,6 +13,7 @@ from mupass_forum import pages as site_pages
 from mupass_forum.accounts.authorization import requires_signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.consent import pages, photo_list, schemas, services
+from mupass_forum.downloads import content_disposition
 
 Token = Annotated[str, QueryParameter(description="the token of the link", max_length=200)]
 
@@ -124,7 +125,7 @@ class ForumConsentController(Controller):
         headers = {"Cache-Control": "no-store"}
         if chosen == photo_list.PhotoListFormat.CSV:
             name = photo_list.filename(listing, "csv")
-            headers["Content-Disposition"] = f'attachment; filename="{name}"'
+            headers["Content-Disposition"] = content_disposition(name)
             return Response(
                 photo_list.as_csv(listing),
                 media_type=photo_list.media_type_for(chosen),

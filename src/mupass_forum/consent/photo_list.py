@@ -4,16 +4,15 @@ One entry per registered participant (a confirmed seat, or checked in) with thei
 number, badge marker (see ``services.marker_of``), name, organization and the uses they granted
 for photos and for videos. It is built from the ledger on every request and never cached, so a
 decision shows at once. The list is sorted for the door: by family name, then given name, in
-the reader's collation (``sort=badge`` for badge order). It comes as JSON, as CSV (UTF-8 with a
-byte order mark, so spreadsheet programs read accents right) and as a print-friendly HTML page,
+the reader's collation (``sort=badge`` for badge order). It comes as JSON, as CSV (like every
+export: UTF-8 with a byte order mark, ``;`` between fields for German, French and Spanish
+readers, ``,`` for English ones) and as a print-friendly HTML page,
 all in the reader's language.
 """
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -25,11 +24,13 @@ from mupass_forum.accounts.principal import Principal
 from mupass_forum.consent import services
 from mupass_forum.consent.pages import marker_badge, page
 from mupass_forum.consent.schemas import Marker, Medium, PairState, Purpose
+from mupass_forum.downloads import file_name
 from mupass_forum.forums.schemas import Label
 from mupass_forum.forums.services import label_of
 from mupass_forum.i18n import N_, format_datetime, gettext
 from mupass_forum.i18n.collation import sort_key
 from mupass_forum.i18n.text import LocalizedText
+from mupass_forum.spreadsheets import csv_bytes
 
 
 class PhotoListOrder(StrEnum):
@@ -165,19 +166,11 @@ def _cells(entry: PhotoListEntry) -> list[str]:
     ]
 
 
-def _spreadsheet_safe(cell: str) -> str:
-    """A cell no spreadsheet program runs as a formula (names are typed by people)."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-
-
 def as_csv(listing: PhotoList) -> bytes:
-    """The list as CSV (RFC 4180, comma-separated), UTF-8 with a byte order mark."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([gettext(column) for column in COLUMNS])
-    for entry in listing.entries:
-        writer.writerow([_spreadsheet_safe(cell) for cell in _cells(entry)])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """The list as CSV like every export of the service: UTF-8 with a byte order mark, ``;``
+    between fields where the reader's language writes decimal commas, else ``,``."""
+    header = [gettext(column) for column in COLUMNS]
+    return csv_bytes([header, *(_cells(entry) for entry in listing.entries)])
 
 
 def as_html(listing: PhotoList) -> str:
@@ -213,7 +206,8 @@ def as_html(listing: PhotoList) -> str:
 
 
 def filename(listing: PhotoList, extension: str) -> str:
-    return f"photo-list-{listing.forum_slug}.{extension}"
+    # i18n: A file name (lower case, words joined by hyphens, no spaces).
+    return file_name(N_("photo-list-{forum}"), extension, forum=listing.forum_slug)
 
 
 def media_type_for(chosen: PhotoListFormat) -> str:

@@ -47,7 +47,8 @@ from mupass_forum.forums.services import (
 )
 from mupass_forum.forums.tables import Forum
 from mupass_forum.i18n import N_, format_percent, gettext, use_locale
-from mupass_forum.i18n.locale import current_locale, supported_locales
+from mupass_forum.i18n.locale import SOURCE_LOCALE, current_locale, supported_locales
+from mupass_forum.i18n.locale import catalogs as i18n_catalogs
 from mupass_forum.i18n.text import LocalizedText, TranslatableText, localize, parse_text
 from mupass_forum.mail import queue_mail
 from mupass_forum.validation import locale_problem, raise_problems
@@ -134,12 +135,26 @@ DEFAULT_NOTICE: tuple[str, ...] = (
 
 
 def default_notice_text() -> TranslatableText:
-    """The default notice in every language of the service, from the catalogs."""
+    """The default notice in every language of the service whose catalog translates it.
+
+    A published notice never changes, and people consent to its text: a language whose
+    catalog lacks any paragraph gets no text of its own (its readers are served another
+    language, marked as such) rather than the English text stored under its code for good.
+    """
+    installed = i18n_catalogs()
     texts: dict[str, str] = {}
     for locale in supported_locales():
+        if locale != SOURCE_LOCALE and not all(
+            installed.is_translated(locale, paragraph) for paragraph in DEFAULT_NOTICE
+        ):
+            continue
         with use_locale(locale):
             texts[locale] = "\n\n".join(gettext(paragraph) for paragraph in DEFAULT_NOTICE)
-    return TranslatableText(texts=texts, original="en" if "en" in texts else next(iter(texts)))
+    if not texts:
+        texts[SOURCE_LOCALE] = "\n\n".join(DEFAULT_NOTICE)
+    return TranslatableText(
+        texts=texts, original=SOURCE_LOCALE if SOURCE_LOCALE in texts else next(iter(texts))
+    )
 
 
 def sha256_hex(text: str) -> str:

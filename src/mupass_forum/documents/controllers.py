@@ -12,18 +12,18 @@ from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.documents import schemas, services
+from mupass_forum.downloads import content_disposition
 
 PDF = "application/pdf"
 
 
 def pdf_response(name: str, content: bytes, *, download: bool = False) -> Response[bytes]:
     """A PDF, opened in the browser (or saved, ``download``), never kept by caches."""
-    disposition = "attachment" if download else "inline"
     return Response(
         content,
         media_type=PDF,
         headers={
-            "Content-Disposition": f'{disposition}; filename="{name}"',
+            "Content-Disposition": content_disposition(name, download=download),
             "Cache-Control": "private, no-store",
         },
     )

@@ -25,6 +25,7 @@ from mupass_forum.consent.links import withdrawal_link
 from mupass_forum.consent.schemas import Marker
 from mupass_forum.documents import mails, rendering, schemas
 from mupass_forum.documents.tables import BadgePrint, IssuedDocument, Letterhead, VisaDetails
+from mupass_forum.downloads import file_name
 from mupass_forum.errors import Conflict, FieldError, Gone, InvalidInput, NotAuthenticated, NotFound
 from mupass_forum.forums.authorization import ForumRef, edits_forum
 from mupass_forum.forums.services import editable_forum, forum_ref, forum_ref_by_id, label_of
@@ -762,10 +763,12 @@ async def document_pdf(principal: Principal, reference: str) -> tuple[str, bytes
                 ),
             )
         html = await visa_letter_html(found.row, facts, head, found.person, visa)
-        name = f"visa-letter-{reference}.pdf"
+        # i18n: A file name (lower case, words joined by hyphens, no spaces).
+        name = file_name(N_("visa-letter-{reference}"), "pdf", reference=reference)
     else:
         html = await certificate_html(found.row, found.forum, facts, head, found.person)
-        name = f"certificate-{reference}.pdf"
+        # i18n: A file name (lower case, words joined by hyphens, no spaces).
+        name = file_name(N_("certificate-{reference}"), "pdf", reference=reference)
     return name, await rendering.render_pdf(html)
 
 
@@ -967,7 +970,12 @@ async def badges_pdf(
                         printed_at=at,
                     )
                 )
-    return f"badges-{forum.slug}-{request.layout.value}.pdf", pdf
+    # i18n: A file name (lower case, words joined by hyphens, no spaces); {layout} is "a6"
+    # or "a4".
+    name = file_name(
+        N_("badges-{forum}-{layout}"), "pdf", forum=forum.slug, layout=request.layout.value
+    )
+    return name, pdf
 
 
 def _sheets(lines: Sequence[_BadgeLine], per_sheet: int) -> list[list[_BadgeLine]]:

@@ -19,11 +19,15 @@ from mupass_forum import __version__
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.forums.programme import programme_rows
 from mupass_forum.forums.services import forum_ref, get_forum
+from mupass_forum.i18n import N_, format_date, gettext
 from mupass_forum.i18n.locale import current_locale
 from mupass_forum.i18n.text import TranslatableText
 
 #: Litestar adds ``; charset=utf-8`` to text types itself.
 MEDIA_TYPE = "text/calendar"
+
+# i18n: A note in a calendar file on its time zone's rules; {first} and {last} are dates.
+TIMEZONE_SPAN = N_("The rules of the time zone {timezone} given here hold from {first} to {last}.")
 
 
 def _host(base_url: str) -> str:
@@ -45,14 +49,20 @@ async def forum_calendar(principal: Principal, slug: str, base_url: str) -> byte
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", forum.title.text)
     calendar.add("x-wr-timezone", forum.timezone)
-    calendar.add_component(
-        Timezone.from_tzinfo(
-            zone,
-            tzid=forum.timezone,
-            first_date=date(forum.starts_at.year, 1, 1),
-            last_date=date(forum.ends_at.year + 1, 1, 1),
-        )
+    first, last = date(forum.starts_at.year, 1, 1), date(forum.ends_at.year + 1, 1, 1)
+    timezone = Timezone.from_tzinfo(zone, tzid=forum.timezone, first_date=first, last_date=last)
+    # icalendar writes its own English note on the rules' span; the reader gets theirs.
+    timezone.pop("COMMENT", None)
+    timezone.add(
+        "comment",
+        gettext(
+            TIMEZONE_SPAN,
+            timezone=forum.timezone,
+            first=format_date(first, "medium"),
+            last=format_date(last, "medium"),
+        ),
     )
+    calendar.add_component(timezone)
 
     location = ", ".join(
         part

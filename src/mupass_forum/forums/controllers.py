@@ -10,6 +10,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.downloads import content_disposition
 from mupass_forum.forums import calendar, programme, schemas, services
 from mupass_forum.settings import Settings
 
@@ -188,5 +189,5 @@ class ForumController(Controller):
         return Response(
             body,
             media_type=calendar.MEDIA_TYPE,
-            headers={"Content-Disposition": f'attachment; filename="{slug}.ics"'},
+            headers={"Content-Disposition": content_disposition(f"{slug}.ics")},
         )

@@ -32,6 +32,18 @@ def _folding() -> icu.Transliterator:
     return icu.Transliterator.createInstance("Latin-ASCII; Lower")
 
 
+@functools.cache
+def _romanizing() -> icu.Transliterator:
+    return icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
+
+
+def ascii_text(text: str) -> str:
+    """``text`` in plain ASCII letters, as ICU romanizes it: "Straße" -> "Strasse",
+    "Ouédraogo" -> "Ouedraogo", "陈" -> "chen"."""
+    with _icu_lock:
+        return str(_romanizing().transliterate(text))
+
+
 def sort_key(text: str, locale: str | None = None) -> bytes:
     """A key that orders ``text`` as a reader of ``locale`` (default: the active one) expects."""
     collator = _collator(locale or current_locale())

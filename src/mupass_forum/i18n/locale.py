@@ -11,14 +11,16 @@ import contextlib
 import functools
 import io
 import logging
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.core import Locale, negotiate_locale
+from babel.core import Locale
+from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import LazyProxy, Translations
@@ -26,6 +28,8 @@ from babel.support import LazyProxy, Translations
 log = logging.getLogger(__name__)
 
 CATALOG_DOMAIN = "messages"
+#: The language the message ids are written in: its catalog may leave any of them as is.
+SOURCE_LOCALE = "en"
 
 
 class CatalogError(RuntimeError):
@@ -40,6 +44,10 @@ class Catalogs:
     default_locale: str
     default_timezone: str
     translations: Mapping[str, Translations]
+    #: The message ids each locale has a reviewed (not fuzzy) translation of.
+    translated: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    #: The languages content is served in when it lacks the reader's, in order.
+    content_fallback: tuple[str, ...] = ("en",)
 
     @classmethod
     def load(
@@ -50,6 +58,7 @@ class Catalogs:
         default_timezone: str = "UTC",
     ) -> Catalogs:
         translations = {}
+        translated: dict[str, frozenset[str]] = {}
         for locale in locales:
             po_path = locales_dir / locale / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.po"
             try:
@@ -66,7 +75,45 @@ class Catalogs:
             write_mo(compiled, catalog, use_fuzzy=False)
             compiled.seek(0)
             translations[locale] = Translations(fp=compiled, domain=CATALOG_DOMAIN)
-        return cls(tuple(locales), default_locale, default_timezone, translations)
+            done = _done(catalog)
+            translated[locale] = _translated_ids(done)
+            _warn_if_incomplete(locale, po_path, len(done), len(catalog))
+        return cls(tuple(locales), default_locale, default_timezone, translations, translated)
+
+    def is_translated(self, locale: str, message: str) -> bool:
+        """Whether ``locale``'s catalog has its own translation of ``message`` (rather than
+        showing the English text in its place)."""
+        return message in self.translated.get(locale, frozenset())
+
+
+def _done(catalog: Catalog) -> list[Message]:
+    """The catalog's translated entries (one English text may have several, by context)."""
+    done = []
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        forms = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        if all(forms):
+            done.append(message)
+    return done
+
+
+def _translated_ids(done: list[Message]) -> frozenset[str]:
+    return frozenset(m.id if isinstance(m.id, str) else m.id[0] for m in done)
+
+
+def _warn_if_incomplete(locale: str, po_path: Path, translated: int, total: int) -> None:
+    """A configured language shows English wherever its catalog has a gap: say so at start."""
+    if total and translated < total:
+        log.warning(
+            "the catalog of %r is %d %% translated (%d of %d messages, %s): the rest is shown "
+            "in English; `mupass-forum i18n status` lists the gaps",
+            locale,
+            translated * 100 // total,
+            translated,
+            total,
+            po_path,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +144,13 @@ def catalogs() -> Catalogs:
 
 def supported_locales() -> tuple[str, ...]:
     return catalogs().locales
+
+
+def content_preference(reader: str) -> tuple[str, ...]:
+    """The languages a reader of ``reader`` gets content in, best first, before its original:
+    their own, then the configured fallbacks (``MUPASS_CONTENT_FALLBACK``)."""
+    fallback = _catalogs.content_fallback if _catalogs is not None else ()
+    return (reader, *(code for code in fallback if code != reader))
 
 
 def activate(
@@ -290,12 +344,38 @@ def parse_accept_language(header: str) -> list[str]:
     return [tag for _, _, tag in sorted(weighted)]
 
 
+#: A language tag as BCP 47 spells one (``de``, ``es-419``, ``zh-Hant-TW``), ``_`` allowed too.
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8})*$")
+
+
+def is_language_tag(value: str) -> bool:
+    """Whether ``value`` is shaped like a language tag (whether or not the service has it)."""
+    return bool(_LANGUAGE_TAG.match(value))
+
+
+def match_locale(tag: str, supported: Sequence[str]) -> str | None:
+    """The supported locale a language tag reaches: ``FR`` and ``fr-CA`` reach ``fr``,
+    ``DE-de`` and ``de-AT`` reach ``de``, ``es-419`` reaches ``es``. Tags are case-insensitive
+    (BCP 47); a region or script the service does not have falls back to its language."""
+    if not is_language_tag(tag):
+        return None
+    by_lower = {locale.lower().replace("_", "-"): locale for locale in supported}
+    subtags = tag.lower().replace("_", "-").split("-")
+    while subtags:
+        found = by_lower.get("-".join(subtags))
+        if found is not None:
+            return found
+        subtags.pop()
+    return None
+
+
 def negotiate(accept_language: str | None, supported: Sequence[str]) -> str | None:
-    """The supported locale that best matches an ``Accept-Language`` header (Babel's rules)."""
+    """The supported locale that best matches an ``Accept-Language`` header: the first
+    wanted language the service has, regional variants reaching their language."""
     if not accept_language:
         return None
-    preferred = parse_accept_language(accept_language)
-    found = negotiate_locale(preferred, list(supported), sep="-")
-    if found is None:
-        found = negotiate_locale([tag.replace("_", "-") for tag in preferred], list(supported))
-    return found if found in supported else None
+    for tag in parse_accept_language(accept_language):
+        found = match_locale(tag, supported)
+        if found is not None:
+            return found
+    return None

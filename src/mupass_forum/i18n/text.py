@@ -9,7 +9,8 @@ map may contain and which text a reader gets:
   locale; problems come back as ``FieldError`` s with JSON pointers such as ``/title/pt``;
 - in storage, ``TranslatableText.to_json()`` / ``from_json()`` give the value of one JSON
   column, ``{"original": "de", "texts": {"de": "...", "en": "..."}}``;
-- on reads, ``localize(text)`` picks the reader's locale, else the original, else any, and says
+- on reads, ``localize(text)`` picks the reader's locale, else the configured fallbacks
+  (``MUPASS_CONTENT_FALLBACK``, English by default), else the original, else any, and says
   which one it served, with the original text one click away.
 """
 
@@ -22,7 +23,13 @@ from typing import Any
 import msgspec
 
 from mupass_forum.errors import FieldError, InvalidInput
-from mupass_forum.i18n.locale import N_, NP_, current_locale, supported_locales
+from mupass_forum.i18n.locale import (
+    N_,
+    NP_,
+    content_preference,
+    current_locale,
+    supported_locales,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +50,7 @@ class TranslatableText:
         return cls(texts=stored["texts"], original=stored["original"])
 
     def best(self, locale: str | None = None) -> str:
-        """The text for ``locale`` (default: the reader's), else the original, else any."""
+        """The text for ``locale`` (default: the reader's), else a fallback, else the original."""
         return localize(self, locale).text
 
 
@@ -52,7 +59,8 @@ class LocalizedText(msgspec.Struct):
 
     #: The text in ``locale``.
     text: str
-    #: The locale served: the reader's when there is a text in it, else the original one.
+    #: The locale served: the reader's when there is a text in it, else the first configured
+    #: fallback that has one, else the original one.
     locale: str
     #: The locale the text was written in.
     original_locale: str
@@ -65,14 +73,13 @@ class LocalizedText(msgspec.Struct):
 
 
 def localize(text: TranslatableText, locale: str | None = None) -> LocalizedText:
-    """The text for ``locale`` (default: the reader's), else the original, else any."""
+    """The text for ``locale`` (default: the reader's), else for the configured fallback
+    languages in turn (English by default), else the original, else any."""
     wanted = locale or current_locale()
-    if wanted in text.texts:
-        served = wanted
-    elif text.original in text.texts:
-        served = text.original
-    else:
-        served = next(iter(sorted(text.texts)))
+    preferred = (*content_preference(wanted), text.original)
+    served = next(
+        (code for code in preferred if code in text.texts), next(iter(sorted(text.texts)))
+    )
     return LocalizedText(
         text=text.texts[served],
         locale=served,

@@ -23,7 +23,7 @@ from mupass_forum.i18n import (
     N_,
     PluralText,
     format_date,
-    format_datetime,
+    format_datetime_with_zone,
     format_number,
     gettext,
     use_locale,
@@ -57,6 +57,11 @@ _BREAKS = re.compile(r"[ \t\r\n\f\v]+")
 #: The line above the bare URL, for readers whose mail program hides the button.
 LINK_FALLBACK = N_("If the button does not work, copy this address into your browser:")
 
+#: The button of a mail in its plain text version, above its address.
+# i18n: {label} is the button's text ("Confirm your address"); the colon as your language
+# writes it (French: with a no-break space before it).
+ACTION_LINE = N_("{label}:")
+
 
 def _is_link(key: str, value: Any) -> bool:
     """Whether a context value is one of the service's links (``link``, ``url``, ``*_link``,
@@ -73,17 +78,32 @@ def with_language(url: str, locale: str) -> str:
     return urlunsplit(parts._replace(query=urlencode([*query, ("lang", locale)])))
 
 
-def format_value(value: Any) -> Any:
-    """A context value as the recipient reads it: dates, times and numbers through Babel."""
+#: Context keys whose whole numbers name something rather than count it (a badge number, a
+#: reference, a year): written as they are, "1234", never grouped as "1.234" or "1 234".
+IDENTIFIER_KEYS = ("number", "reference", "year", "id", "ticket", "edition", "code")
+
+
+def is_identifier(key: str) -> bool:
+    return key.rsplit("_", 1)[-1] in IDENTIFIER_KEYS
+
+
+def format_value(value: Any, key: str = "") -> Any:
+    """A context value as the recipient reads it: dates, times and numbers through Babel.
+
+    A moment is written to the minute with the recipient's time zone named ("04.05.2030,
+    12:30 (Mitteleuropäische Sommerzeit)"): readers are spread over several zones.
+    """
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             raise ValueError(
                 "mail context datetimes must be aware (they are shown in the recipient's time zone)"
             )
-        return format_datetime(value)
+        return format_datetime_with_zone(value)
     if isinstance(value, dt.date):
         return format_date(value)
     if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int) and is_identifier(key):
         return str(value)
     if isinstance(value, int | float | Decimal):
         return format_number(value)
@@ -101,7 +121,7 @@ def render(
         for key, value in context.items()
     }
     with use_locale(locale, timezone) as active:
-        values = {key: format_value(value) for key, value in context.items()}
+        values = {key: format_value(value, key) for key, value in context.items()}
         # Line breaks cannot be in a subject; no-break spaces (French « … ») stay.
         subject = _BREAKS.sub(" ", gettext(template.subject, **values)).strip()
         paragraphs = [
@@ -128,7 +148,7 @@ def _text(paragraphs: list[str], action: tuple[str, str] | None, footer: str | N
     blocks = list(paragraphs)
     if action is not None:
         label, url = action
-        blocks.append(f"{label}:\n{url}")
+        blocks.append(f"{gettext(ACTION_LINE, label=label)}\n{url}")
     if footer:
         blocks.append(f"-- \n{footer}")
     return "\n\n".join(blocks) + "\n"

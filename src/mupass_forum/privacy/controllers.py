@@ -13,7 +13,8 @@ from mupass_forum.accounts.authorization import requires_platform_admin, require
 from mupass_forum.accounts.controllers import client_address
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.services import AccountService
-from mupass_forum.i18n import current_locale
+from mupass_forum.downloads import content_disposition, file_name
+from mupass_forum.i18n import N_
 from mupass_forum.privacy import retention, schemas, services
 from mupass_forum.settings import Settings
 
@@ -25,8 +26,8 @@ async def export_response(principal: Principal, format: schemas.ExportFormat) ->
     document = await services.my_export(principal)
     headers = {"Cache-Control": "no-store"}
     if format == schemas.ExportFormat.ZIP:
-        name = f"mupass-forum-export-{principal.user_id}-{current_locale()}.zip"
-        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        name = file_name(N_("mupass-forum-export-{user}"), "zip", user=principal.user_id)
+        headers["Content-Disposition"] = content_disposition(name)
         return Response(services.export_zip(document), media_type=ZIP, headers=headers)
     return Response(document, media_type="application/json", headers=headers)
 

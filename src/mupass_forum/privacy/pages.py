@@ -16,6 +16,7 @@ from mupass_forum.accounts.authorization import requires_signed_in
 from mupass_forum.accounts.controllers import client_address
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.services import AccountService
+from mupass_forum.downloads import content_disposition, file_name
 from mupass_forum.errors import Conflict, InvalidInput
 from mupass_forum.i18n import N_, gettext
 from mupass_forum.privacy import schemas, services
@@ -102,6 +103,10 @@ def address_data(token: Token) -> Template:
     )
 
 
+# i18n: A file name (lower case, words joined by hyphens, no spaces).
+EXPORT_FILE = N_("mupass-forum-export")
+
+
 @post(f"{ADDRESS_DATA_PATH}/export", status_code=200)
 async def address_data_export(token: Token) -> Response[Any]:
     """Download the data held under the link's address as a JSON file."""
@@ -111,7 +116,7 @@ async def address_data_export(token: Token) -> Response[Any]:
         media_type="application/json",
         headers={
             "Cache-Control": "no-store",
-            "Content-Disposition": 'attachment; filename="mupass-forum-export.json"',
+            "Content-Disposition": content_disposition(file_name(EXPORT_FILE, "json")),
         },
     )
 

@@ -20,7 +20,7 @@ from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.services import normalize_email, organizations_only_administered_by
 from mupass_forum.accounts.tables import User
 from mupass_forum.errors import Conflict, NotFound
-from mupass_forum.i18n import N_, current_locale, format_datetime, gettext
+from mupass_forum.i18n import N_, current_locale, format_datetime_with_zone, gettext
 from mupass_forum.mail import queue_mail
 from mupass_forum.mail.tables import OutboxMail
 from mupass_forum.participants.tables import Profile
@@ -103,12 +103,23 @@ README_RIGHTS = N_(
 )
 
 
+# i18n: One part of the data export in its README: the part's file name, a colon as your
+# language writes it (French: with a no-break space before it), what the part holds.
+README_ITEM = N_("{label}: {text}")
+
+
 def readme(document: dict[str, Any]) -> str:
     """The README of the export in the active language: what each part holds."""
     generated = datetime.fromisoformat(document["generated_at"])
-    lines = [gettext(README_TITLE), "", gettext(README_INTRO, date=format_datetime(generated)), ""]
+    lines = [
+        gettext(README_TITLE),
+        "",
+        gettext(README_INTRO, date=format_datetime_with_zone(generated)),
+        "",
+    ]
     for holder in holders():
-        lines += [f"- {holder.section}: {gettext(holder.description)}", ""]
+        item = gettext(README_ITEM, label=holder.section, text=gettext(holder.description))
+        lines += [f"- {item}", ""]
     lines.append(gettext(README_RIGHTS))
     return "\n".join(lines) + "\n"
 

@@ -13,6 +13,8 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPT
 from mupass_forum.accounts.controllers import client_address
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.services import AccountService
+from mupass_forum.downloads import content_disposition, file_name
+from mupass_forum.i18n import N_
 from mupass_forum.registrations import check_in as door
 from mupass_forum.registrations import exports, interest_list, schemas, services, stats, workshops
 from mupass_forum.settings import Settings
@@ -321,8 +323,10 @@ class RegistrationController(Controller):
         body, media_type = stats.render(figures, format)
         headers = {}
         if format != stats.StatsFormat.JSON:
-            headers["Content-Disposition"] = (
-                f'inline; filename="{figures.forum}-stats.{format.value}"'
+            headers["Content-Disposition"] = content_disposition(
+                # i18n: A file name (lower case, words joined by hyphens, no spaces).
+                file_name(N_("{forum}-statistics"), format.value, forum=figures.forum),
+                download=False,
             )
         return Response(body, media_type=media_type, headers=headers)
 

@@ -19,9 +19,10 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from mupass_forum.accounts.principal import Principal
-from mupass_forum.i18n import N_, current_timezone, gettext
+from mupass_forum.downloads import content_disposition, file_name
+from mupass_forum.i18n import N_, current_timezone, gettext, language_name
 from mupass_forum.registrations import schemas, services
-from mupass_forum.registrations.stats import csv_bytes
+from mupass_forum.spreadsheets import csv_bytes
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -78,7 +79,7 @@ def _cells(item: schemas.Registration) -> list[Any]:
         item.accessibility_needs,
         yes_no(item.needs_visa_letter),
         yes_no(item.travel_support_requested),
-        ", ".join(item.interpretation_languages),
+        ", ".join(language_name(code) for code in item.interpretation_languages),
         item.created_at,
     ]
 
@@ -95,7 +96,7 @@ def download(file: tuple[bytes, str], name: str) -> Response[bytes]:
     return Response(
         body,
         media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": content_disposition(name)},
     )
 
 
@@ -104,7 +105,11 @@ async def registrations_download(
 ) -> Response[bytes]:
     """The registrations matching ``given`` as a download, for the API and the desk alike."""
     forum, registrations = await services.all_registrations(principal, slug, given)
-    return download(export(registrations, form), f"{forum.slug}-registrations.{form.value}")
+    return download(
+        export(registrations, form),
+        # i18n: A file name (lower case, words joined by hyphens, no spaces).
+        file_name(N_("{forum}-registrations"), form.value, forum=forum.slug),
+    )
 
 
 def table_file(

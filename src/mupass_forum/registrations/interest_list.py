@@ -13,6 +13,7 @@ from litestar import Response
 from piccolo.columns.combination import WhereRaw
 
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.downloads import file_name
 from mupass_forum.forums.services import editable_forum
 from mupass_forum.i18n import N_, NC_, gettext
 from mupass_forum.i18n.formatting import language_name
@@ -198,4 +199,8 @@ async def interest_download(
 ) -> Response[bytes]:
     """The export as a download, for the API and the desk alike."""
     forum_slug, items = await all_interest(principal, slug, given)
-    return download(interest_file(items, form), f"{forum_slug}-interest.{form.value}")
+    return download(
+        interest_file(items, form),
+        # i18n: A file name (lower case, words joined by hyphens, no spaces).
+        file_name(N_("{forum}-interest"), form.value, forum=forum_slug),
+    )

@@ -12,8 +12,6 @@ decimal commas, as spreadsheet programs there expect, else ``,``) and an SVG bar
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Mapping
 from enum import StrEnum
@@ -26,6 +24,7 @@ from babel import numbers
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.forums.services import editable_forum
 from mupass_forum.i18n import N_, format_percent, gettext
+from mupass_forum.i18n.collation import sort_key
 from mupass_forum.i18n.locale import babel_locale, current_locale
 from mupass_forum.participants import regions
 from mupass_forum.participants.services import government_level_label, stakeholder_group_label
@@ -33,6 +32,7 @@ from mupass_forum.registrations import schemas
 from mupass_forum.registrations.schemas import RegistrationStatus
 from mupass_forum.registrations.services import SEATED, desk_of, status_label
 from mupass_forum.registrations.tables import Interest, Registration
+from mupass_forum.spreadsheets import csv_bytes
 
 
 class StatsFormat(StrEnum):
@@ -129,13 +129,14 @@ async def forum_stats(principal: Principal, slug: str) -> schemas.Stats:
         }
         keys = set(interest_by) | set(status_by) | set(targets)
 
-        # Most seats first, then most interest, then by name; "not stated" last.
+        # Most seats first, then most interest, then by name as the reader's language sorts
+        # ("África" before "Europa"); "not stated" last.
         ranks = {
             key: (
                 key is None,
                 -sum(status_by[key][status.value] for status in SEATED),
                 -interest_by[key],
-                _label(dimension, key),
+                sort_key(_label(dimension, key)),
             )
             for key in keys
         }
@@ -187,7 +188,9 @@ def _balance(
         list(targets) if targets else [row.key for row in dimensions[0].rows if row.key is not None]
     )
     balance: list[schemas.BalanceRow] = []
-    for code in sorted(codes, key=lambda code: (-targets.get(code, 0), regions.name(code))):
+    for code in sorted(
+        codes, key=lambda code: (-targets.get(code, 0), sort_key(regions.name(code)))
+    ):
         row = rows.get(code)
         seats = sum(row.registrations[status].count for status in SEATED) if row else 0
         waiting = row.registrations[RegistrationStatus.WAITLISTED.value].count if row else 0
@@ -275,28 +278,6 @@ def render(stats: schemas.Stats, form: StatsFormat) -> tuple[bytes, str]:
 
 
 # CSV -------------------------------------------------------------------------------------------
-
-
-def csv_delimiter() -> str:
-    """``;`` where the reader's language writes decimal commas (spreadsheets expect it), else
-    ``,``."""
-    return ";" if numbers.get_decimal_symbol(babel_locale()) == "," else ","
-
-
-def csv_bytes(rows: list[list[Any]]) -> bytes:
-    """UTF-8 with a byte order mark; fields that a spreadsheet would run as formulas are
-    quoted with a leading apostrophe."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=csv_delimiter(), lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([_inert(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _inert(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _percent_number(share: float | None) -> str:

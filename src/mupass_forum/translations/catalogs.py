@@ -29,7 +29,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileParser, read_po, write_po
 
 from mupass_forum.i18n.locale import CATALOG_DOMAIN
-from mupass_forum.paths import checkout_dir, project_dir
+from mupass_forum.paths import checkout_around, checkout_dir, project_dir
 from mupass_forum.settings import Settings
 from mupass_forum.translations import glossary, plural_forms
 
@@ -71,6 +71,9 @@ class CatalogFiles:
     locales: tuple[str, ...]
     #: The checkout holding ``babel.cfg`` and the code; ``None`` in an installed wheel.
     source_dir: Path | None
+    #: False when the catalogs are the installed package's own (no checkout was found and
+    #: none named): they can be read and checked, but not written.
+    writable: bool = True
 
     @classmethod
     def configured(
@@ -78,12 +81,33 @@ class CatalogFiles:
         settings: Settings,
         locales_dir: Path | None = None,
         source_dir: Path | None = None,
+        working_dir: Path | None = None,
     ) -> CatalogFiles:
+        """The catalogs named by ``locales_dir``, else by ``MUPASS_LOCALES_DIR``, else those of
+        the checkout the tool runs in (found from ``working_dir``, default the current one,
+        upwards): a translator's edits land in their own checkout, never in the copy of the
+        package the tool happens to be installed from."""
+        around = checkout_around(working_dir or Path.cwd())
+        if source_dir is None and around is not None and (around / MAPPING_FILE).is_file():
+            source_dir = around
+        writable = True
         if locales_dir is None:
-            locales_dir = (
-                Path(settings.locales_dir) if settings.locales_dir else project_dir("locales")
+            if settings.locales_dir:
+                locales_dir = Path(settings.locales_dir)
+            elif around is not None:
+                locales_dir = around / "locales"
+            else:
+                locales_dir = project_dir("locales")
+                writable = False
+        return cls(locales_dir, settings.locales, source_dir or checkout_dir(), writable)
+
+    def require_writable(self) -> None:
+        if not self.writable:
+            raise CatalogToolError(
+                f"no project checkout found from {Path.cwd()} (a folder with pyproject.toml and "
+                "locales/): run this in the checkout whose catalogs you mean, or name them "
+                "with --locales-dir"
             )
-        return cls(locales_dir, settings.locales, source_dir or checkout_dir())
 
     @property
     def template_path(self) -> Path:
