@@ -150,9 +150,8 @@ def serve(host: str, port: int, workers: int, reload: bool, demo: bool) -> None:
 
 def check_before_serving(settings: Settings, host: str, port: int, workers: int) -> None:
     """Refuse to start, in one line, what could not serve as configured."""
-    from mupass_forum.app import install_catalogs
     from mupass_forum.documents.rendering import FontsMissing, check_fonts
-    from mupass_forum.i18n.locale import CatalogError
+    from mupass_forum.i18n.locale import CatalogError, install_catalogs
 
     if workers > 1 and settings.board_channels == "memory":
         raise click.ClickException(

@@ -533,20 +533,27 @@ def use_engine(engine: Engine[Any]) -> None:
     os.environ["PICCOLO_CONF"] = PICCOLO_CONF
     from piccolo.apps.migrations.tables import Migration
 
-    from mupass_forum import piccolo_conf
+    from mupass_forum.piccolo_apps import APP_REGISTRY  # the tables, imported when bound
 
-    piccolo_conf.DB = engine
+    global _engine
+    _engine = engine
     Migration._meta.db = engine
-    for app_config in piccolo_conf.APP_REGISTRY.app_configs.values():
+    for app_config in APP_REGISTRY.app_configs.values():
         for table in app_config.table_classes:
             table._meta.db = engine
 
 
-def current_engine() -> SQLiteEngine | PostgresEngine:
-    from mupass_forum import piccolo_conf
+_engine: Engine[Any] | None = None
 
-    engine = piccolo_conf.__dict__.get("DB")
-    if not isinstance(engine, SQLiteEngine | PostgresEngine):
+
+def engine_in_use() -> SQLiteEngine | PostgresEngine | None:
+    """The engine ``use_engine`` bound last (Piccolo's tools find it as ``piccolo_conf.DB``)."""
+    return _engine if isinstance(_engine, SQLiteEngine | PostgresEngine) else None
+
+
+def current_engine() -> SQLiteEngine | PostgresEngine:
+    engine = engine_in_use()
+    if engine is None:
         raise RuntimeError("no database engine is in use; create_app or the CLI sets one")
     return engine
 

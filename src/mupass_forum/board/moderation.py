@@ -4,7 +4,7 @@ audit log that records every moderator action (and every automatic hide)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import msgspec
 from msgspec import UNSET
@@ -14,6 +14,8 @@ from mupass_forum.accounts.authorization import authorize
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.board import events, schemas
 from mupass_forum.board.authorization import (
+    CategoryAccess,
+    PostContext,
     moderated_categories,
     moderates_anywhere,
     moderates_category,
@@ -28,11 +30,21 @@ from mupass_forum.board.sql import (
     placeholders,
     query,
 )
-
-if TYPE_CHECKING:
-    from mupass_forum.board.services import BoardService
 from mupass_forum.errors import Conflict, Forbidden, NotFound
 from mupass_forum.i18n import N_
+from mupass_forum.settings import Settings
+
+
+class Board(Protocol):
+    """What moderation asks of the board's service (``BoardService`` builds on this module)."""
+
+    settings: Settings
+
+    async def post_context(self, post_id: int, *, for_update: bool = False) -> PostContext: ...
+
+    async def _record_post_event(
+        self, kind: str, category: CategoryAccess, thread_id: int, post_id: int
+    ) -> None: ...
 
 
 async def audit(
@@ -94,7 +106,7 @@ async def moderate_thread(
 
 
 async def flag_post(
-    service: BoardService, principal: Principal, post_id: int, data: schemas.FlagCreate
+    service: Board, principal: Principal, post_id: int, data: schemas.FlagCreate
 ) -> None:
     """Flag a post for moderators; enough open flags hide it until a moderator decides."""
     async with db.transaction():
@@ -147,7 +159,7 @@ async def _hide(category_id: int, thread_id: int, post_id: int, reason: str) -> 
 
 
 async def set_hidden(
-    service: BoardService, principal: Principal, post_id: int, hidden: bool, reason: str
+    service: Board, principal: Principal, post_id: int, hidden: bool, reason: str
 ) -> None:
     """Hide or show a post again; either way its open flags are settled."""
     async with db.transaction():

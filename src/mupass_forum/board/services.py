@@ -25,6 +25,7 @@ from mupass_forum.api_requests import in_range
 from mupass_forum.board import events, moderation, notifications, schemas
 from mupass_forum.board.authorization import (
     CategoryAccess,
+    PostContext,
     PostOwnership,
     edits_post,
     manages_categories,
@@ -187,27 +188,6 @@ async def open_requests(post_id: int, locale: str) -> list[dict[str, Any]]:
         post_id,
         locale,
     )
-
-
-@dataclass(frozen=True)
-class PostContext:
-    """A post with the thread and category its rules need (for writes)."""
-
-    post_id: int
-    thread_id: int
-    author_id: int
-    language: str
-    source: str
-    html: str
-    revision: int
-    deleted: bool
-    hidden: bool
-    thread_title: str
-    category: CategoryAccess
-
-    @property
-    def ownership(self) -> PostOwnership:
-        return PostOwnership(author_id=self.author_id, category=self.category)
 
 
 class BoardService:

@@ -16,6 +16,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
+from mupass_forum import regions
 from mupass_forum.accounts.authorization import authorize, requires_signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.errors import Forbidden, NotFound
@@ -24,7 +25,6 @@ from mupass_forum.forums.authorization import ForumRef, edits_forum
 from mupass_forum.i18n import N_
 from mupass_forum.i18n.collation import sort_key
 from mupass_forum.pages import language_choices
-from mupass_forum.participants import regions
 from mupass_forum.registrations import interest_list, stats
 from mupass_forum.registrations import services as registrations
 from mupass_forum.registrations.exports import ExportFormat

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from mupass_forum import db
+from mupass_forum import db, regions
 from mupass_forum.accounts.authorization import authorize
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.consent import services as consent
@@ -41,7 +41,6 @@ from mupass_forum.i18n import (
 )
 from mupass_forum.i18n.text import TranslatableText
 from mupass_forum.mail import queue_mail
-from mupass_forum.participants import regions
 from mupass_forum.registrations.services import status_label
 from mupass_forum.registrations.tables import Registration, WorkshopSignUp
 from mupass_forum.settings import Settings

@@ -23,6 +23,9 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import LazyProxy, Translations
 
+from mupass_forum.paths import project_dir
+from mupass_forum.settings import Settings
+
 log = logging.getLogger(__name__)
 
 CATALOG_DOMAIN = "messages"
@@ -87,6 +90,16 @@ def install(catalogs: Catalogs) -> None:
     """Make ``catalogs`` the process's translations (done by ``create_app``)."""
     global _catalogs
     _catalogs = catalogs
+
+
+def install_catalogs(settings: Settings) -> None:
+    """Load the catalogs of ``settings`` for the whole process."""
+    locales_dir = Path(settings.locales_dir) if settings.locales_dir else project_dir("locales")
+    install(
+        Catalogs.load(
+            locales_dir, settings.locales, settings.default_locale, settings.default_timezone
+        )
+    )
 
 
 def catalogs() -> Catalogs:

@@ -16,7 +16,7 @@ from typing import Any
 
 import msgspec
 
-from mupass_forum import db
+from mupass_forum import db, regions
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.consent.links import withdrawal_link
 from mupass_forum.errors import FieldError, InvalidInput, NotFound
@@ -27,7 +27,6 @@ from mupass_forum.i18n.formatting import language_name
 from mupass_forum.mail import queue_mail
 from mupass_forum.outreach import mails, schemas
 from mupass_forum.outreach.tables import MessageDelivery, ParticipantMessage
-from mupass_forum.participants import regions
 from mupass_forum.registrations.services import forum_facts
 from mupass_forum.validation import locale_problem
 

@@ -26,14 +26,14 @@ import asyncpg
 import msgspec
 from babel.core import Locale
 
-from mupass_forum import db, pagination
+from mupass_forum import db, pagination, regions
 from mupass_forum.accounts.authorization import authorize, signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.tables import Organization
 from mupass_forum.errors import FieldError, InvalidInput, NotFound
 from mupass_forum.i18n import N_, current_locale, gettext
 from mupass_forum.i18n.collation import collated, search_form, word_prefix
-from mupass_forum.participants import regions, topics, visibility
+from mupass_forum.participants import topics, visibility
 from mupass_forum.participants.schemas import (
     Country,
     CountryRef,

@@ -33,7 +33,7 @@ from babel.support import LazyProxy
 from msgspec import UnsetType
 from piccolo.columns.combination import WhereRaw
 
-from mupass_forum import db, pagination
+from mupass_forum import db, pagination, regions
 from mupass_forum.accounts.authorization import authorize, signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.rate_limits import MailThrottle
@@ -64,7 +64,6 @@ from mupass_forum.i18n import (
 )
 from mupass_forum.i18n.text import TranslatableText
 from mupass_forum.mail import MailTemplate, queue_mail
-from mupass_forum.participants import regions
 from mupass_forum.participants.visibility import Condition
 from mupass_forum.privacy.shredding import refuse_if_shredded
 from mupass_forum.registrations import mails, schemas
