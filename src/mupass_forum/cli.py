@@ -568,6 +568,7 @@ def _retention_line(work: Any, dry_run: bool) -> str:
 def retention_run(dry_run: bool) -> None:
     """Apply retention to every forum that is due; safe to run again and to schedule."""
     from mupass_forum.app import install
+    from mupass_forum.clock import now
     from mupass_forum.privacy import registry
     from mupass_forum.privacy import retention as rules
 
@@ -595,7 +596,7 @@ def retention_run(dry_run: bool) -> None:
     for store in cleaned:
         click.echo(f"{store.store} (kept {store.period_days} days): {verb} {store.count}")
     expired = run_with_database(
-        settings, lambda: registry.run_expiries(settings, rules.now(), dry_run=dry_run)
+        settings, lambda: registry.run_expiries(settings, now(), dry_run=dry_run)
     )
     for name, count in expired:
         if count:

@@ -20,6 +20,7 @@ import io
 import itertools
 import logging
 import os
+import re
 import sqlite3
 import string
 import weakref
@@ -571,6 +572,12 @@ def in_transaction() -> bool:
     return current_engine().current_transaction.get() is not None
 
 
+def require_transaction() -> None:
+    """Refuse to go on outside a writing transaction (a lock taken there would not hold)."""
+    if not in_transaction():
+        raise RuntimeError("this step writes inside the caller's transaction; none is open")
+
+
 def after_commit(hook: Callable[[], None]) -> None:
     """Call ``hook`` once the active transaction has committed; never if it rolls back.
 
@@ -583,6 +590,35 @@ def after_commit(hook: Callable[[], None]) -> None:
         raise RuntimeError("after_commit needs an active transaction")
     hooks: list[Callable[[], None]] = getattr(active, "after_commit_hooks")  # noqa: B009
     hooks.append(hook)
+
+
+#: What a refused write raises, whichever rule refused it (unique, foreign key, NOT NULL, check).
+INTEGRITY_ERRORS = (asyncpg.IntegrityConstraintViolationError, sqlite3.IntegrityError)
+
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (?P<columns>.+)")
+_POSTGRES_KEY = re.compile(r"Key \((?P<columns>[^=]+)\)=")
+
+
+def is_unique_violation(exc: BaseException, table: str | None = None, *columns: str) -> bool:
+    """Whether ``exc`` is a second row with the same ``columns`` of ``table`` (any unique key
+    when neither is named). A foreign key, a NOT NULL or a check failing is not: those are
+    errors of the service, never an "already exists" for the person asking."""
+    if isinstance(exc, asyncpg.UniqueViolationError):
+        key = _POSTGRES_KEY.match(exc.detail or "")
+        found_table = exc.table_name
+        found = key["columns"].split(",") if key else []
+    elif isinstance(exc, sqlite3.IntegrityError):
+        failed = _SQLITE_UNIQUE.match(str(exc))
+        if failed is None:
+            return False
+        qualified = [column.strip().partition(".") for column in failed["columns"].split(",")]
+        found_table = qualified[0][0]
+        found = [name for _, _, name in qualified]
+    else:
+        return False
+    if table is None:
+        return True
+    return found_table == table and {name.strip().strip('"') for name in found} == set(columns)
 
 
 def is_postgres() -> bool:

@@ -22,14 +22,12 @@ from mupass_forum.board.authorization import (
     reads_category,
 )
 from mupass_forum.board.sql import (
-    UNIQUE_VIOLATIONS,
     access_of,
-    as_datetime,
-    now,
     person,
     placeholders,
     query,
 )
+from mupass_forum.clock import as_utc, now
 from mupass_forum.errors import Conflict, Forbidden, NotFound
 from mupass_forum.i18n import N_
 from mupass_forum.settings import Settings
@@ -124,7 +122,9 @@ async def flag_post(
                 data.note,
                 now(),
             )
-        except UNIQUE_VIOLATIONS as exc:
+        except db.INTEGRITY_ERRORS as exc:
+            if not db.is_unique_violation(exc, "board_flag", "post", "user"):
+                raise
             raise Conflict("already_flagged", N_("You have flagged this post already.")) from exc
         counted = await query(
             "UPDATE board_post SET open_flags = open_flags + 1 WHERE id = {} RETURNING open_flags",
@@ -226,7 +226,7 @@ async def queue(principal: Principal, limit: int) -> list[schemas.FlaggedPost]:
                 reason=schemas.FlagReason(str(flag["reason"])),
                 note=str(flag["note"]),
                 flagged_by=person(flag["flagger"], flag["display_name"]),
-                created_at=as_datetime(flag["created_at"]),
+                created_at=as_utc(flag["created_at"]),
             )
         )
     return [
@@ -275,7 +275,7 @@ async def log(principal: Principal, before: int | None, limit: int) -> schemas.M
                 thread_id=row["thread_id"],
                 post_id=row["post_id"],
                 detail=msgspec.json.decode(str(row["detail"]), type=dict[str, Any]),
-                created_at=as_datetime(row["created_at"]),
+                created_at=as_utc(row["created_at"]),
             )
             for row in rows
         ],
