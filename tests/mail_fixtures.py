@@ -77,6 +77,9 @@ class SmtpServer:
         self._thread.start()
         self._server: asyncio.Server | None = None
         self._connections: set[Any] = set()
+        #: The mails the outbox of the app under test has sent to an address once none is waiting
+        #: any more (``None`` while some are); ``make_mail_client`` sets it.
+        self.sent_from_outbox: Callable[[str], int | None] | None = None
 
     def _call(self, coroutine: Any) -> Any:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout=10)
@@ -193,6 +196,29 @@ class SmtpServer:
                 self._changed.wait(left)
         return found
 
+    def exactly(self, to: str, count: int, timeout: float = 10) -> list[EmailMessage]:
+        """The messages for ``to``, which must be ``count``: once the outbox has relayed every mail
+        queued for ``to``, it holds exactly ``count`` sent ones and this server has them all. A
+        duplicate shows as an outbox row at once; no time is spent waiting for one."""
+        assert self.sent_from_outbox is not None, "exactly() needs a client of make_mail_client"
+        deadline = time.monotonic() + timeout
+        while (sent := self.sent_from_outbox(to)) is None:
+            assert time.monotonic() < deadline, f"mail to {to} still waits in the outbox"
+            time.sleep(0.02)
+        found = self.wait_for(to, sent, timeout)
+        assert (sent, len(found)) == (count, count), [message["Subject"] for message in found]
+        return found
+
+
+async def _sent_from_outbox(address: str) -> int | None:
+    from mupass_forum.mail.tables import MailStatus, OutboxMail
+
+    rows = await OutboxMail.select(OutboxMail.status).where(OutboxMail.recipient == address)
+    statuses = [row["status"] for row in rows]
+    if MailStatus.queued in statuses or MailStatus.sending in statuses:
+        return None
+    return statuses.count(MailStatus.sent)
+
 
 @pytest.fixture
 def smtp_server() -> Iterator[SmtpServer]:
@@ -236,13 +262,18 @@ def make_mail_client(
     client: TestClient[Litestar],
     make_client: Callable[..., TestClient[Litestar]],
     mail_settings: Settings,
+    smtp_server: SmtpServer,
 ) -> Callable[..., TestClient[Litestar]]:
     """``make_mail_client(app=None, **settings changes)``: a client relaying to ``smtp_server``."""
     from mupass_forum.app import create_app
 
     def make(app: Litestar | None = None, **changes: Any) -> TestClient[Litestar]:
         client.blocking_portal.call(_set_aside_earlier_mail)
-        return make_client(app or create_app(mail_settings.replace(**changes)))
+        made = make_client(app or create_app(mail_settings.replace(**changes)))
+        smtp_server.sent_from_outbox = lambda address: made.blocking_portal.call(
+            _sent_from_outbox, address
+        )
+        return made
 
     return make
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from litestar import Litestar, Router
 from litestar.channels import ChannelsPlugin
@@ -64,12 +62,11 @@ from mupass_forum.documents.controllers import (
     ForumDocumentController,
     MyVisaDetailsController,
 )
-from mupass_forum.errors import EXCEPTION_HANDLERS
+from mupass_forum.errors import exception_handlers
 from mupass_forum.forums import pages as forum_pages
 from mupass_forum.forums.controllers import ForumController, SeriesController
 from mupass_forum.health import HealthController
-from mupass_forum.i18n import Catalogs
-from mupass_forum.i18n import locale as i18n
+from mupass_forum.i18n.locale import install_catalogs
 from mupass_forum.mail import services as mail
 from mupass_forum.mail.relay import relay_lifespan
 from mupass_forum.outreach.controllers import MessageController, OrganizerMailController
@@ -81,7 +78,6 @@ from mupass_forum.participants.controllers import (
     RegionController,
     VocabularyController,
 )
-from mupass_forum.paths import project_dir
 from mupass_forum.privacy import pages as privacy_pages
 from mupass_forum.privacy.controllers import (
     AddressDataController,
@@ -135,15 +131,6 @@ def configure_logging(settings: Settings) -> None:
     access = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, AccessLogRedaction) for f in access.filters):
         access.addFilter(AccessLogRedaction())
-
-
-def install_catalogs(settings: Settings) -> None:
-    """Load the catalogs of ``settings`` for the whole process."""
-    locales_dir = Path(settings.locales_dir) if settings.locales_dir else project_dir("locales")
-    loaded = Catalogs.load(
-        locales_dir, settings.locales, settings.default_locale, settings.default_timezone
-    )
-    i18n.install(dataclasses.replace(loaded, content_fallback=settings.content_fallback))
 
 
 def install(settings: Settings) -> db.SQLiteEngine | db.PostgresEngine:
@@ -266,7 +253,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     app = Litestar(
         route_handlers=[HealthController, api, site, *api_docs.routers(settings)],
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers=exception_handlers(page=pages.error_page),
         lifespan=[
             database_lifespan,
             accounts_lifespan,

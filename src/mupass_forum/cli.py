@@ -150,9 +150,8 @@ def serve(host: str, port: int, workers: int, reload: bool, demo: bool) -> None:
 
 def check_before_serving(settings: Settings, host: str, port: int, workers: int) -> None:
     """Refuse to start, in one line, what could not serve as configured."""
-    from mupass_forum.app import install_catalogs
     from mupass_forum.documents.rendering import FontsMissing, check_fonts
-    from mupass_forum.i18n.locale import CatalogError
+    from mupass_forum.i18n.locale import CatalogError, install_catalogs
 
     if workers > 1 and settings.board_channels == "memory":
         raise click.ClickException(
@@ -576,6 +575,7 @@ def _retention_line(work: Any, dry_run: bool) -> str:
 def retention_run(dry_run: bool) -> None:
     """Apply retention to every forum that is due; safe to run again and to schedule."""
     from mupass_forum.app import install
+    from mupass_forum.clock import now
     from mupass_forum.privacy import registry
     from mupass_forum.privacy import retention as rules
 
@@ -603,7 +603,7 @@ def retention_run(dry_run: bool) -> None:
     for store in cleaned:
         click.echo(f"{store.store} (kept {store.period_days} days): {verb} {store.count}")
     expired = run_with_database(
-        settings, lambda: registry.run_expiries(settings, rules.now(), dry_run=dry_run)
+        settings, lambda: registry.run_expiries(settings, now(), dry_run=dry_run)
     )
     for name, count in expired:
         if count:

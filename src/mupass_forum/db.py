@@ -20,6 +20,7 @@ import io
 import itertools
 import logging
 import os
+import re
 import sqlite3
 import string
 import weakref
@@ -533,20 +534,27 @@ def use_engine(engine: Engine[Any]) -> None:
     os.environ["PICCOLO_CONF"] = PICCOLO_CONF
     from piccolo.apps.migrations.tables import Migration
 
-    from mupass_forum import piccolo_conf
+    from mupass_forum.piccolo_apps import APP_REGISTRY  # the tables, imported when bound
 
-    piccolo_conf.DB = engine
+    global _engine
+    _engine = engine
     Migration._meta.db = engine
-    for app_config in piccolo_conf.APP_REGISTRY.app_configs.values():
+    for app_config in APP_REGISTRY.app_configs.values():
         for table in app_config.table_classes:
             table._meta.db = engine
 
 
-def current_engine() -> SQLiteEngine | PostgresEngine:
-    from mupass_forum import piccolo_conf
+_engine: Engine[Any] | None = None
 
-    engine = piccolo_conf.__dict__.get("DB")
-    if not isinstance(engine, SQLiteEngine | PostgresEngine):
+
+def engine_in_use() -> SQLiteEngine | PostgresEngine | None:
+    """The engine ``use_engine`` bound last (Piccolo's tools find it as ``piccolo_conf.DB``)."""
+    return _engine if isinstance(_engine, SQLiteEngine | PostgresEngine) else None
+
+
+def current_engine() -> SQLiteEngine | PostgresEngine:
+    engine = engine_in_use()
+    if engine is None:
         raise RuntimeError("no database engine is in use; create_app or the CLI sets one")
     return engine
 
@@ -564,6 +572,12 @@ def in_transaction() -> bool:
     return current_engine().current_transaction.get() is not None
 
 
+def require_transaction() -> None:
+    """Refuse to go on outside a writing transaction (a lock taken there would not hold)."""
+    if not in_transaction():
+        raise RuntimeError("this step writes inside the caller's transaction; none is open")
+
+
 def after_commit(hook: Callable[[], None]) -> None:
     """Call ``hook`` once the active transaction has committed; never if it rolls back.
 
@@ -576,6 +590,35 @@ def after_commit(hook: Callable[[], None]) -> None:
         raise RuntimeError("after_commit needs an active transaction")
     hooks: list[Callable[[], None]] = getattr(active, "after_commit_hooks")  # noqa: B009
     hooks.append(hook)
+
+
+#: What a refused write raises, whichever rule refused it (unique, foreign key, NOT NULL, check).
+INTEGRITY_ERRORS = (asyncpg.IntegrityConstraintViolationError, sqlite3.IntegrityError)
+
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (?P<columns>.+)")
+_POSTGRES_KEY = re.compile(r"Key \((?P<columns>[^=]+)\)=")
+
+
+def is_unique_violation(exc: BaseException, table: str | None = None, *columns: str) -> bool:
+    """Whether ``exc`` is a second row with the same ``columns`` of ``table`` (any unique key
+    when neither is named). A foreign key, a NOT NULL or a check failing is not: those are
+    errors of the service, never an "already exists" for the person asking."""
+    if isinstance(exc, asyncpg.UniqueViolationError):
+        key = _POSTGRES_KEY.match(exc.detail or "")
+        found_table = exc.table_name
+        found = key["columns"].split(",") if key else []
+    elif isinstance(exc, sqlite3.IntegrityError):
+        failed = _SQLITE_UNIQUE.match(str(exc))
+        if failed is None:
+            return False
+        qualified = [column.strip().partition(".") for column in failed["columns"].split(",")]
+        found_table = qualified[0][0]
+        found = [name for _, _, name in qualified]
+    else:
+        return False
+    if table is None:
+        return True
+    return found_table == table and {name.strip().strip('"') for name in found} == set(columns)
 
 
 def is_postgres() -> bool:

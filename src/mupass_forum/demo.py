@@ -18,7 +18,7 @@ from mupass_forum.board.demo_data import load_board
 from mupass_forum.consent.demo_data import load_consent
 from mupass_forum.documents.demo_data import load_documents
 from mupass_forum.forums.demo_data import load_forums
-from mupass_forum.i18n.locale import CatalogError, catalogs
+from mupass_forum.i18n.locale import CatalogError, catalogs, install_catalogs
 from mupass_forum.proposals.demo_data import load_proposals
 from mupass_forum.registrations.demo_data import (
     load_living_registrations,
@@ -48,8 +48,6 @@ async def load_demo_data() -> list[str]:
     except CatalogError:
         # Notices and posts are texts of the service's languages: outside a running app
         # (``serve --demo`` loads before serving) the catalogs are installed here.
-        from mupass_forum.app import install_catalogs
-
         install_catalogs(Settings.from_env())
     added: list[str] = []
     for loader in LOADERS:

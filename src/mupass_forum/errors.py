@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any, ClassVar
@@ -25,7 +25,7 @@ from litestar.types import ExceptionHandlersMap
 
 from mupass_forum.i18n import N_, NP_, PluralText, gettext
 from mupass_forum.i18n.locale import babel_locale
-from mupass_forum.request_context import current_request_id, is_page_path
+from mupass_forum.request_scope import current_request_id, is_page_path
 
 log = logging.getLogger(__name__)
 
@@ -240,17 +240,10 @@ def problem_response(
     )
 
 
-def _respond(
-    request: Request[Any, Any, Any],
-    problem: ProblemStruct,
-    headers: Mapping[str, str] | None = None,
-) -> Response[Any]:
-    """The problem as the API's problem+json, or as a page where people are (not under /api)."""
-    if is_page_path(request.url.path):
-        from mupass_forum import pages  # pages build on this module
-
-        return pages.error_page(request, problem, headers or {})
-    return problem_response(problem, headers)
+#: A problem and the headers of its response, as a handler below decides them.
+Answer = tuple[ProblemStruct, Mapping[str, str]]
+#: How a problem is shown on a page path (``pages.error_page``; pages build on this module).
+PageRenderer = Callable[[Request[Any, Any, Any], ProblemStruct, Mapping[str, str]], Response[Any]]
 
 
 # Validation messages from msgspec, turned into localized field errors ------------------------
@@ -418,7 +411,7 @@ class _LazyType:
 # Exception handlers ----------------------------------------------------------------------------
 
 
-def _domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Response[Any]:
+def _domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> Answer:
     problem = render_problem(
         exc.status,
         exc.code,
@@ -428,10 +421,10 @@ def _domain_error_handler(request: Request[Any, Any, Any], exc: DomainError) -> 
         errors=exc.errors,
         extra=exc.extra,
     )
-    return _respond(request, problem, exc.headers)
+    return problem, exc.headers
 
 
-def _validation_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+def _validation_handler(request: Request[Any, Any, Any], exc: ValidationException) -> Answer:
     extra = exc.extra if isinstance(exc.extra, list) else []
     errors = [
         field_error_from_message(
@@ -447,7 +440,7 @@ def _validation_handler(request: Request[Any, Any, Any], exc: ValidationExceptio
         N_("Some fields are not valid. Please correct them and try again."),
     )
     problem = render_problem(400, code, detail, instance=request.url.path, errors=errors)
-    return _respond(request, problem)
+    return problem, {}
 
 
 #: What Litestar's CSRF middleware says when a page's form comes without a valid token.
@@ -467,7 +460,7 @@ _HTTP_CODES: Mapping[int, str] = {
 }
 
 
-def _http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+def _http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Answer:
     status = exc.status_code
     if status >= 500:
         return _server_error_handler(request, exc)
@@ -487,7 +480,7 @@ def _http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> 
             "go back, reload the page and send the form again."
         )
     problem = render_problem(status, code, detail, params, instance=request.url.path)
-    return _respond(request, problem, headers)
+    return problem, headers
 
 
 def _number_out_of_range(exc: Exception) -> bool:
@@ -498,7 +491,7 @@ def _number_out_of_range(exc: Exception) -> bool:
     return isinstance(exc, asyncpg.DataError) and "out of" in str(exc) and "range" in str(exc)
 
 
-def _server_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+def _server_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Answer:
     if _number_out_of_range(exc):
         log.warning("a number out of range reached the database: %s", exc)
         problem = render_problem(
@@ -507,7 +500,7 @@ def _server_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Re
             N_("A number in the request is too large or too small."),
             instance=request.url.path,
         )
-        return _respond(request, problem)
+        return problem, {}
     log.error(
         "unhandled error in %s %s (request id %s)",
         request.method,
@@ -516,18 +509,32 @@ def _server_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Re
         exc_info=exc,
     )
     problem = render_problem(500, "internal_error", DETAILS[500], instance=request.url.path)
-    return _respond(request, problem)
+    return problem, {}
 
 
-EXCEPTION_HANDLERS: ExceptionHandlersMap = {
-    DomainError: _domain_error_handler,
-    ValidationException: _validation_handler,
-    HTTPException: _http_error_handler,
-    Exception: _server_error_handler,
-}
+def exception_handlers(page: PageRenderer) -> ExceptionHandlersMap:
+    """Every error as the API's problem+json, or as a page where people are (not under /api)."""
+
+    def responding(
+        handler: Callable[[Request[Any, Any, Any], Any], Answer],
+    ) -> Callable[[Request[Any, Any, Any], Any], Response[Any]]:
+        def respond(request: Request[Any, Any, Any], exc: Any) -> Response[Any]:
+            problem, headers = handler(request, exc)
+            if is_page_path(request.url.path):
+                return page(request, problem, headers)
+            return problem_response(problem, headers)
+
+        return respond
+
+    return {
+        DomainError: responding(_domain_error_handler),
+        ValidationException: responding(_validation_handler),
+        HTTPException: responding(_http_error_handler),
+        Exception: responding(_server_error_handler),
+    }
+
 
 __all__ = [
-    "EXCEPTION_HANDLERS",
     "PROBLEM_MEDIA_TYPE",
     "BadRequest",
     "Conflict",
@@ -541,5 +548,6 @@ __all__ = [
     "ProblemStruct",
     "TooManyRequests",
     "Unavailable",
+    "exception_handlers",
     "render_problem",
 ]

@@ -78,7 +78,7 @@ from mupass_forum.i18n import (
     pgettext,
     supported_locales,
 )
-from mupass_forum.request_context import NON_PAGE_PREFIXES
+from mupass_forum.request_scope import NON_PAGE_PREFIXES
 from mupass_forum.settings import Settings
 from mupass_forum.validation import choosable_time_zones
 

@@ -9,15 +9,25 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import msgspec
+from litestar.params import KwargDefinition, QueryParameter
 
 from mupass_forum.api_requests import in_range
 from mupass_forum.errors import FieldError, InvalidInput
 from mupass_forum.i18n import N_
 
 T = TypeVar("T")
+
+#: ``?cursor=`` of a list that pages with these cursors.
+Cursor = Annotated[str | None, QueryParameter(description="next_cursor of the page before")]
+
+
+def page_size(most: int) -> KwargDefinition:
+    """``?limit=``: how many rows a page has, at least 1 and at most ``most``
+    (``limit: Annotated[int, page_size(100)] = 20``)."""
+    return QueryParameter(ge=1, le=most)
 
 
 def encode_cursor(key: Sequence[Any]) -> str:

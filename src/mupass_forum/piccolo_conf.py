@@ -7,35 +7,23 @@ with ``PICCOLO_CONF=mupass_forum.piccolo_conf``).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from piccolo.conf.apps import AppRegistry
-
-#: One Piccolo app per domain package; each keeps its migrations in ``migrations/<app>/``.
-APP_REGISTRY = AppRegistry(
-    apps=[
-        "mupass_forum.mail.piccolo_app",
-        "mupass_forum.accounts.piccolo_app",
-        "mupass_forum.forums.piccolo_app",
-        "mupass_forum.participants.piccolo_app",
-        "mupass_forum.registrations.piccolo_app",
-        "mupass_forum.consent.piccolo_app",
-        "mupass_forum.proposals.piccolo_app",
-        "mupass_forum.privacy.piccolo_app",
-        "mupass_forum.board.piccolo_app",
-        "mupass_forum.translations.piccolo_app",
-        "mupass_forum.outreach.piccolo_app",
-        "mupass_forum.documents.piccolo_app",
-    ]
-)
+from mupass_forum import db
+from mupass_forum.piccolo_apps import APP_REGISTRY
+from mupass_forum.settings import Settings
 
 
 def __getattr__(name: str) -> Any:
     if name == "DB":
-        from mupass_forum.db import engine_for
-        from mupass_forum.settings import Settings
-
-        engine = engine_for(Settings.from_env())
-        globals()["DB"] = engine
-        return engine
+        return db.engine_in_use() or _engine_from_environment()
     raise AttributeError(name)
+
+
+@functools.cache
+def _engine_from_environment() -> db.SQLiteEngine | db.PostgresEngine:
+    return db.engine_for(Settings.from_env())
+
+
+__all__ = ["APP_REGISTRY"]

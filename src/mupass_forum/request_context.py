@@ -19,7 +19,6 @@ import logging
 import re
 import time
 import uuid
-from contextvars import ContextVar
 from typing import TYPE_CHECKING, cast
 from urllib.parse import parse_qsl
 
@@ -28,7 +27,9 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 
 from mupass_forum import access_log
+from mupass_forum.errors import PROBLEM_MEDIA_TYPE, FieldError, render_problem
 from mupass_forum.i18n import locale as i18n
+from mupass_forum.request_scope import REQUEST_ID, current_request_id, is_page_path
 
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -37,28 +38,15 @@ REQUEST_ID_HEADER = "x-request-id"
 #: The language a person chose on the pages (with ``?lang=``, from the switcher or a mail).
 LANGUAGE_COOKIE = "mupass_lang"
 LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
-#: Paths for programs and machines; every other path is a page for people.
-NON_PAGE_PREFIXES = ("/api/", "/health/", "/schema", "/static/")
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
-
-_request_id: ContextVar[str | None] = ContextVar("mupass_request_id", default=None)
-
-
-def current_request_id() -> str | None:
-    return _request_id.get()
 
 
 class RequestIdLogFilter(logging.Filter):
     """Adds ``request_id`` to every log record, so a 500's log line can be found from its id."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = _request_id.get() or "-"
+        record.request_id = REQUEST_ID.get() or "-"
         return True
-
-
-def is_page_path(path: str) -> bool:
-    """Whether ``path`` is a page (HTML for people) rather than the API or a machine's path."""
-    return not path.startswith(NON_PAGE_PREFIXES)
 
 
 def cookie_value(scope: Scope, name: str) -> str | None:
@@ -143,13 +131,13 @@ class RequestContext:
         request_id = (
             incoming if incoming and _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         )
-        request_id_token = _request_id.set(request_id)
+        request_id_token = REQUEST_ID.set(request_id)
         scope.setdefault("state", {})["request_id"] = request_id
         try:
             with i18n.request_locale():
                 await self._handle(scope, receive, send, request_id)
         finally:
-            _request_id.reset(request_id_token)
+            REQUEST_ID.reset(request_id_token)
 
     async def _handle(self, scope: Scope, receive: Receive, send: Send, request_id: str) -> None:
         supported = i18n.supported_locales()
@@ -227,8 +215,6 @@ class RequestContext:
         supported: tuple[str, ...],
         extra_headers: dict[str, str],
     ) -> None:
-        from mupass_forum.errors import PROBLEM_MEDIA_TYPE, FieldError, render_problem
-
         problem = render_problem(
             400,
             "unsupported_locale",

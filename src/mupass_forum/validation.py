@@ -10,9 +10,9 @@ import functools
 import re
 import zoneinfo
 
+from mupass_forum import regions
 from mupass_forum.errors import FieldError, InvalidInput
 from mupass_forum.i18n import N_, supported_locales
-from mupass_forum.participants import regions
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 WEBSITE = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
@@ -101,7 +101,7 @@ def unknown_country(*, pointer: str | None = None, parameter: str | None = None)
 
 
 def country_problem(country: str, pointer: str = "/country") -> FieldError | None:
-    """A country code (ISO 3166-1 alpha-2, as ``participants.regions`` knows them)."""
+    """A country code (ISO 3166-1 alpha-2, as ``regions`` knows them)."""
     if regions.is_country(country.strip().upper()):
         return None
     return unknown_country(pointer=pointer)

@@ -11,8 +11,10 @@ from litestar.params import FromPath
 from mupass_forum.accounts import (
     ANONYMOUS,
     Principal,
+    SignedIn,
     allowed,
     any_of,
+    as_signed_in,
     authorize,
     guard,
     manages_organization,
@@ -123,3 +125,16 @@ async def test_authorize_refuses_by_who_is_asking():
         pass
     else:
         raise AssertionError("a hidden refusal must be a 404")
+
+
+def test_a_rule_that_acts_for_a_person_gets_a_signed_in_principal() -> None:
+    signed_in_person = as_signed_in(Principal(user_id=7, email="someone@example.org"))
+    assert isinstance(signed_in_person, SignedIn)
+    assert (signed_in_person.user_id, signed_in_person.email) == (7, "someone@example.org")
+    assert as_signed_in(signed_in_person) is signed_in_person
+    try:
+        as_signed_in(ANONYMOUS)
+    except NotAuthenticated:
+        pass
+    else:
+        raise AssertionError("an anonymous caller was taken for a person")

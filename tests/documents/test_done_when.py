@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -83,7 +84,12 @@ def demo(demo_template, migrated, tmp_path) -> Iterator[tuple[Any, Any, Any]]:
         copy = settings.replace(database_url=_with_database(TEST_DATABASE_URL, name))
     else:
         path = tmp_path / "demo.sqlite3"
-        shutil.copy(url.removeprefix("sqlite:///"), path)
+        # SQLite's own copy: what the template's write-ahead log holds comes along.
+        with (
+            closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as source,
+            closing(sqlite3.connect(path)) as target,
+        ):
+            source.backup(target)
         copy = settings.replace(database_url=f"sqlite:///{path}")
     try:
         with (

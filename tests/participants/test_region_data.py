@@ -6,9 +6,9 @@ import pycountry
 import pytest
 from babel.core import Locale
 
+from mupass_forum import regions
 from mupass_forum.i18n import use_locale
-from mupass_forum.participants import regions
-from mupass_forum.participants.regions import ReferenceDataError, _load
+from mupass_forum.regions import ReferenceDataError, _load
 
 ISO_CODES = {entry.alpha_2 for entry in pycountry.countries}
 #: Two-letter codes CLDR names that are not countries of ISO 3166-1: exceptional reservations,

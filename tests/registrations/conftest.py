@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -42,14 +41,8 @@ def register(
 
 
 def mails_to(smtp_server, who: Account | str, count: int):
-    """Exactly ``count`` mails to ``who`` (an account or an address): waits for them, then makes
-    sure no more come."""
-    address = who if isinstance(who, str) else who.email
-    smtp_server.wait_for(to=address, count=count)
-    time.sleep(0.5)
-    found = smtp_server.received(address)
-    assert len(found) == count, [message["Subject"] for message in found]
-    return found
+    """Exactly ``count`` mails to ``who`` (an account or an address), as the outbox has them."""
+    return smtp_server.exactly(who if isinstance(who, str) else who.email, count)
 
 
 def decide(

@@ -8,6 +8,7 @@ from mupass_forum.accounts.authorization import (
     Rule,
     allowed,
     any_of,
+    as_signed_in,
     authorize,
     belongs_to_organization,
     guard,
@@ -22,14 +23,16 @@ from mupass_forum.accounts.authorization import (
     signed_in,
     translates_into,
 )
-from mupass_forum.accounts.principal import ANONYMOUS, Principal
+from mupass_forum.accounts.principal import ANONYMOUS, Principal, SignedIn
 
 __all__ = [
     "ANONYMOUS",
     "Principal",
     "Rule",
+    "SignedIn",
     "allowed",
     "any_of",
+    "as_signed_in",
     "authorize",
     "belongs_to_organization",
     "guard",

@@ -28,7 +28,7 @@ from mupass_forum.accounts.authorization import principal_in
 from mupass_forum.accounts.principal import ANONYMOUS, Principal
 from mupass_forum.errors import NotAuthenticated
 from mupass_forum.i18n import N_, prefer_locale
-from mupass_forum.request_context import is_page_path
+from mupass_forum.request_scope import is_page_path
 
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Message, Scope

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable
+from dataclasses import fields
 from typing import Any, TypeVar
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import Scope
 
-from mupass_forum.accounts.principal import ANONYMOUS, Principal
+from mupass_forum.accounts.principal import ANONYMOUS, Principal, SignedIn
 from mupass_forum.errors import Forbidden, NotAuthenticated, NotFound
 
 T = TypeVar("T")
@@ -101,6 +102,18 @@ def any_of(*rules: Rule) -> Rule:
 
 
 # The rules accounts knows about; domains add their own in their packages. ---------------------
+
+
+def as_signed_in(principal: Principal) -> SignedIn:
+    """The caller as the signed-in person a rule acts for; an anonymous caller is refused.
+
+    Requests carry a plain ``Principal`` (Litestar checks a dependency's exact type): the
+    signed-in one is made here, sharing the request's memo."""
+    if isinstance(principal, SignedIn):
+        return principal
+    if principal.user_id is None:
+        raise NotAuthenticated()
+    return SignedIn(**{item.name: getattr(principal, item.name) for item in fields(principal)})
 
 
 def signed_in(principal: Principal, _: Any = None) -> bool:

@@ -20,6 +20,7 @@ from mupass_forum.accounts.authorization import (
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.services import AccountService
 from mupass_forum.i18n import N_, gettext, prefer_locale
+from mupass_forum.pagination import page_size
 
 
 def client_address(request: Request[Any, Any, Any]) -> str:
@@ -212,7 +213,7 @@ class OrganizationController(Controller):
         after: Annotated[
             int | None, QueryParameter(description="next_cursor of the page before")
         ] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 50,
+        limit: Annotated[int, page_size(100)] = 50,
     ) -> schemas.OrganizationPage:
         """All partner institutes, in the order they were added."""
         return await services.list_organizations(after, limit)

@@ -12,13 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from mupass_forum import db
+from mupass_forum import db, regions
 from mupass_forum.accounts.rate_limits import MemoryCounters
 from mupass_forum.accounts.services import AccountService
 from mupass_forum.accounts.tables import TranslatorRole, User
 from mupass_forum.forums.demo_data import living_forum_ids
 from mupass_forum.forums.tables import ForumRole
-from mupass_forum.participants import regions
 from mupass_forum.participants.services import search_text, sort_name
 from mupass_forum.participants.tables import Profile, ProfileLanguage, ProfileTopic
 from mupass_forum.settings import Settings

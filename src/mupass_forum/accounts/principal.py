@@ -46,4 +46,11 @@ class Principal:
         return locale in self.translator_locales
 
 
+@dataclass(frozen=True)
+class SignedIn(Principal):
+    """A caller who has signed in: rules that act for a person take this (``as_signed_in``)."""
+
+    user_id: int
+
+
 ANONYMOUS = Principal()

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import sqlite3
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
-import asyncpg
 import msgspec
 from babel.support import LazyProxy
 
 from mupass_forum import db
 from mupass_forum.accounts import mails, schemas
 from mupass_forum.accounts.authorization import (
+    as_signed_in,
     authorize,
     belongs_to_organization,
     manages_organization,
@@ -41,6 +40,7 @@ from mupass_forum.accounts.tables import (
     TranslatorRole,
     User,
 )
+from mupass_forum.clock import now
 from mupass_forum.errors import (
     Conflict,
     FieldError,
@@ -70,12 +70,6 @@ VERIFICATION_LIFETIME = timedelta(hours=48)
 RESET_LIFETIME = timedelta(hours=1)
 #: ``last_used_at`` of a session is refreshed at most this often, so reads stay reads.
 LAST_USED_RESOLUTION = timedelta(minutes=5)
-
-_UNIQUE_VIOLATIONS = (asyncpg.UniqueViolationError, sqlite3.IntegrityError)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def normalize_email(email: str) -> str:
@@ -224,7 +218,9 @@ class AccountService:
                         updated_at=stamp,
                     )
                 ).returning(User.id)
-            except _UNIQUE_VIOLATIONS as exc:
+            except db.INTEGRITY_ERRORS as exc:
+                if not db.is_unique_violation(exc, "account_user", "email"):
+                    raise
                 raise Conflict(
                     "email_taken", N_("The address {email} is taken."), email=email
                 ) from exc
@@ -502,7 +498,7 @@ class AccountService:
     async def revoke_other_sessions(self, principal: Principal) -> None:
         """Sign out every session of the caller's account but the one of this request."""
         await authorize(principal, signed_in)
-        assert principal.user_id is not None
+        principal = as_signed_in(principal)
         await self._revoke_all_sessions(principal.user_id, keep=principal.session_id)
 
     async def _revoke_all_sessions(self, user_id: int, *, keep: int | None = None) -> None:
@@ -525,7 +521,9 @@ class AccountService:
     ) -> None:
         """Check that the caller knows their current password, counted like a sign-in."""
         await authorize(principal, signed_in)
-        assert principal.email is not None and principal.user_id is not None
+        principal = as_signed_in(principal)
+        if principal.email is None:
+            raise NotAuthenticated()
         await self.throttle.attempt(principal.email, client_address)
         stored = await User.select(User.password_hash).where(User.id == principal.user_id).first()
         if stored is None or not await self._verify_password(stored["password_hash"], password):
@@ -541,7 +539,7 @@ class AccountService:
     ) -> None:
         """Set a new password; every other session of the account is signed out."""
         await self.confirm_password(principal, data.current_password, client_address=client_address)
-        assert principal.user_id is not None
+        principal = as_signed_in(principal)
         personal = (principal.email or "", principal.display_name or "")
         raise_problems(password_problem(data.new_password, "/new_password", personal=personal))
         new_hash = await self.hash_password(data.new_password)
@@ -655,12 +653,12 @@ class AccountService:
 
     async def my_account(self, principal: Principal) -> schemas.Me:
         await authorize(principal, signed_in)
-        assert principal.user_id is not None
+        principal = as_signed_in(principal)
         return await self.me(principal.user_id)
 
     async def update_my_account(self, principal: Principal, data: schemas.MeUpdate) -> schemas.Me:
         await authorize(principal, signed_in)
-        assert principal.user_id is not None
+        principal = as_signed_in(principal)
         changes: dict[Any, Any] = {}
         problems: list[FieldError | None] = []
         if not isinstance(data.display_name, msgspec.UnsetType):

@@ -44,6 +44,27 @@ class PostOwnership:
 
 
 @dataclass(frozen=True)
+class PostContext:
+    """A post with the thread and category its rules need (for writes)."""
+
+    post_id: int
+    thread_id: int
+    author_id: int
+    language: str
+    source: str
+    html: str
+    revision: int
+    deleted: bool
+    hidden: bool
+    thread_title: str
+    category: CategoryAccess
+
+    @property
+    def ownership(self) -> PostOwnership:
+        return PostOwnership(author_id=self.author_id, category=self.category)
+
+
+@dataclass(frozen=True)
 class ForumStanding:
     """The forums a person takes part in (seat, role or organization) and those they moderate."""
 

@@ -10,13 +10,14 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
 from mupass_forum import pages
-from mupass_forum.accounts.authorization import requires_signed_in
+from mupass_forum.accounts.authorization import as_signed_in, requires_signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.board import moderation, notifications, schemas, search
 from mupass_forum.board.services import BoardService
 from mupass_forum.i18n import N_, gettext
+from mupass_forum.pagination import Cursor, page_size
 
-PageSize = Annotated[int, QueryParameter(ge=1, le=100)]
+PageSize = Annotated[int, page_size(100)]
 
 
 class CategoryController(Controller):
@@ -71,9 +72,7 @@ class CategoryController(Controller):
         category_id: FromPath[int],
         principal: NamedDependency[Principal],
         board_service: NamedDependency[BoardService],
-        cursor: Annotated[
-            str | None, QueryParameter(description="next_cursor of the page before")
-        ] = None,
+        cursor: Cursor = None,
         limit: PageSize = 25,
     ) -> schemas.ThreadPage:
         """Pinned threads first, then by last activity, newest first."""
@@ -411,7 +410,7 @@ class SearchController(Controller):
         language: FromQuery[str | None] = None,
         author: FromQuery[int | None] = None,
         offset: Annotated[int, QueryParameter(ge=0)] = 0,
-        limit: Annotated[int, QueryParameter(ge=1, le=50)] = 20,
+        limit: Annotated[int, page_size(50)] = 20,
     ) -> schemas.SearchResult:
         """Posts whose title, text or translation has the words, best first, where you may read."""
         return await search.search(
@@ -440,7 +439,7 @@ class NotificationController(Controller):
         self, principal: NamedDependency[Principal]
     ) -> schemas.NotificationSettings:
         """How you hear about replies, mentions and translations."""
-        assert principal.user_id is not None
+        principal = as_signed_in(principal)
         return schemas.NotificationSettings(mode=await notifications.get_mode(principal.user_id))
 
     @put(
@@ -455,7 +454,7 @@ class NotificationController(Controller):
         principal: NamedDependency[Principal],
     ) -> schemas.NotificationSettings:
         """At once, in a daily digest, or never."""
-        assert principal.user_id is not None
+        principal = as_signed_in(principal)
         await notifications.set_mode(principal.user_id, data.mode)
         return schemas.NotificationSettings(mode=data.mode)
 

@@ -16,12 +16,13 @@ from typing import Any
 import msgspec
 
 from mupass_forum import db
-from mupass_forum.accounts.principal import Principal
+from mupass_forum.accounts.principal import Principal, SignedIn
 from mupass_forum.accounts.tables import User
 from mupass_forum.board import schemas
 from mupass_forum.board.services import BoardService
-from mupass_forum.board.sql import now, query
+from mupass_forum.board.sql import query
 from mupass_forum.board.tables import Category
+from mupass_forum.clock import now
 from mupass_forum.settings import Settings
 
 
@@ -190,7 +191,7 @@ async def _author(author: Author) -> Principal:
         ).returning(User.id)
         user_id = int(created[0]["id"])
     # Demonstration authors write without the posting limits of new accounts.
-    return Principal(
+    return SignedIn(
         user_id=user_id,
         display_name=author.display_name,
         locale=author.locale,

@@ -58,7 +58,8 @@ from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.services import AccountService
 from mupass_forum.board import events
 from mupass_forum.board.services import BoardService
-from mupass_forum.board.sql import as_datetime, placeholders, query
+from mupass_forum.board.sql import placeholders, query
+from mupass_forum.clock import as_utc
 from mupass_forum.i18n import N_, gettext
 from mupass_forum.settings import Settings
 
@@ -148,7 +149,7 @@ async def _events_after(last_id: int, where: str = "", args: tuple[Any, ...] = (
             thread_id=int(row["thread_id"]),
             post_id=row["post_id"],
             data=msgspec.Raw(str(row["payload"]).encode()),
-            created_at=as_datetime(row["created_at"]).isoformat(),
+            created_at=as_utc(row["created_at"]).isoformat(),
         )
         for row in rows
     ]

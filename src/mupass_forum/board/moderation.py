@@ -4,7 +4,7 @@ audit log that records every moderator action (and every automatic hide)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import msgspec
 from msgspec import UNSET
@@ -14,26 +14,36 @@ from mupass_forum.accounts.authorization import authorize
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.board import events, schemas
 from mupass_forum.board.authorization import (
+    CategoryAccess,
+    PostContext,
     moderated_categories,
     moderates_anywhere,
     moderates_category,
     reads_category,
 )
 from mupass_forum.board.sql import (
-    UNIQUE_VIOLATIONS,
     access_of,
-    as_datetime,
-    now,
     person,
     placeholders,
     query,
 )
-
-if TYPE_CHECKING:
-    from mupass_forum.board.services import BoardService
+from mupass_forum.clock import as_utc, now
 from mupass_forum.errors import Conflict, Forbidden, NotFound
 from mupass_forum.i18n import N_
 from mupass_forum.outreach import organizers
+from mupass_forum.settings import Settings
+
+
+class Board(Protocol):
+    """What moderation asks of the board's service (``BoardService`` builds on this module)."""
+
+    settings: Settings
+
+    async def post_context(self, post_id: int, *, for_update: bool = False) -> PostContext: ...
+
+    async def _record_post_event(
+        self, kind: str, category: CategoryAccess, thread_id: int, post_id: int
+    ) -> None: ...
 
 
 async def audit(
@@ -95,7 +105,7 @@ async def moderate_thread(
 
 
 async def flag_post(
-    service: BoardService, principal: Principal, post_id: int, data: schemas.FlagCreate
+    service: Board, principal: Principal, post_id: int, data: schemas.FlagCreate
 ) -> None:
     """Flag a post for moderators; enough open flags hide it until a moderator decides."""
     async with db.transaction():
@@ -113,7 +123,9 @@ async def flag_post(
                 data.note,
                 now(),
             )
-        except UNIQUE_VIOLATIONS as exc:
+        except db.INTEGRITY_ERRORS as exc:
+            if not db.is_unique_violation(exc, "board_flag", "post", "user"):
+                raise
             raise Conflict("already_flagged", N_("You have flagged this post already.")) from exc
         counted = await query(
             "UPDATE board_post SET open_flags = open_flags + 1 WHERE id = {} RETURNING open_flags",
@@ -151,7 +163,7 @@ async def _hide(category_id: int, thread_id: int, post_id: int, reason: str) -> 
 
 
 async def set_hidden(
-    service: BoardService, principal: Principal, post_id: int, hidden: bool, reason: str
+    service: Board, principal: Principal, post_id: int, hidden: bool, reason: str
 ) -> None:
     """Hide or show a post again; either way its open flags are settled."""
     async with db.transaction():
@@ -218,7 +230,7 @@ async def queue(principal: Principal, limit: int) -> list[schemas.FlaggedPost]:
                 reason=schemas.FlagReason(str(flag["reason"])),
                 note=str(flag["note"]),
                 flagged_by=person(flag["flagger"], flag["display_name"]),
-                created_at=as_datetime(flag["created_at"]),
+                created_at=as_utc(flag["created_at"]),
             )
         )
     return [
@@ -267,7 +279,7 @@ async def log(principal: Principal, before: int | None, limit: int) -> schemas.M
                 thread_id=row["thread_id"],
                 post_id=row["post_id"],
                 detail=msgspec.json.decode(str(row["detail"]), type=dict[str, Any]),
-                created_at=as_datetime(row["created_at"]),
+                created_at=as_utc(row["created_at"]),
             )
             for row in rows
         ],

@@ -18,7 +18,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
-from mupass_forum.accounts.authorization import requires_signed_in
+from mupass_forum.accounts.authorization import as_signed_in, requires_signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.board import live, moderation, notifications, schemas, search
 from mupass_forum.board.services import BoardService
@@ -468,7 +468,7 @@ async def notifications_form(
     principal: NamedDependency[Principal], saved: FromQuery[bool] = False
 ) -> Template:
     """How one hears about replies, mentions and translations."""
-    assert principal.user_id is not None
+    principal = as_signed_in(principal)
     mode = await notifications.get_mode(principal.user_id)
     return Template(
         "board/notifications.html",
@@ -481,7 +481,7 @@ async def set_notifications(
     request: Request[Any, Any, Any], principal: NamedDependency[Principal]
 ) -> Redirect:
     """Choose: at once, a daily summary, or never."""
-    assert principal.user_id is not None
+    principal = as_signed_in(principal)
     data = await form_data(request, schemas.NotificationSettingsUpdate)
     await notifications.set_mode(principal.user_id, data.mode)
     return redirect("/board/notifications?saved=true")

@@ -41,7 +41,8 @@ from typing import Any
 from mupass_forum import db
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.board import schemas
-from mupass_forum.board.sql import as_datetime, person, placeholders, query
+from mupass_forum.board.sql import person, placeholders, query
+from mupass_forum.clock import as_utc
 from mupass_forum.errors import FieldError, InvalidInput
 from mupass_forum.i18n import N_
 
@@ -371,7 +372,7 @@ async def search(
                 position=int(row["position"]),
                 language=str(row["language"]),
                 author=person(row["author"], row["display_name"]),
-                created_at=as_datetime(row["created_at"]),
+                created_at=as_utc(row["created_at"]),
                 snippet_html=snippet_html(str(row["snippet"] or "")),
                 matched_version=(
                     schemas.SearchMatch.ORIGINAL

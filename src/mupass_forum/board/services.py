@@ -19,12 +19,13 @@ from babel import Locale
 from msgspec import UNSET
 
 from mupass_forum import db
-from mupass_forum.accounts.authorization import authorize, translates_into
+from mupass_forum.accounts.authorization import as_signed_in, authorize, translates_into
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.api_requests import in_range
 from mupass_forum.board import events, moderation, notifications, schemas
 from mupass_forum.board.authorization import (
     CategoryAccess,
+    PostContext,
     PostOwnership,
     edits_post,
     manages_categories,
@@ -38,16 +39,13 @@ from mupass_forum.board.personal_data import remove_post_texts
 from mupass_forum.board.rendering import render
 from mupass_forum.board.sql import (
     ACCESS_COLUMNS,
-    UNIQUE_VIOLATIONS,
     access_of,
-    as_datetime,
-    maybe_datetime,
-    now,
     person,
     placeholders,
     query,
 )
 from mupass_forum.board.tables import Category
+from mupass_forum.clock import as_utc, as_utc_or_none, now
 from mupass_forum.errors import (
     BadRequest,
     Conflict,
@@ -133,8 +131,8 @@ def thread_summary(row: Mapping[str, Any]) -> schemas.ThreadSummary:
         author=person(row["t_author"], row["t_author_name"]),
         pinned=bool(row["t_pinned"]),
         locked=bool(row["t_locked"]),
-        created_at=as_datetime(row["t_created_at"]),
-        last_activity_at=as_datetime(row["t_last_activity_at"]),
+        created_at=as_utc(row["t_created_at"]),
+        last_activity_at=as_utc(row["t_last_activity_at"]),
         reply_count=max(0, int(row["t_post_count"]) - 1),
     )
 
@@ -200,27 +198,6 @@ async def open_requests(post_id: int, locale: str) -> list[dict[str, Any]]:
         post_id,
         locale,
     )
-
-
-@dataclass(frozen=True)
-class PostContext:
-    """A post with the thread and category its rules need (for writes)."""
-
-    post_id: int
-    thread_id: int
-    author_id: int
-    language: str
-    source: str
-    html: str
-    revision: int
-    deleted: bool
-    hidden: bool
-    thread_title: str
-    category: CategoryAccess
-
-    @property
-    def ownership(self) -> PostOwnership:
-        return PostOwnership(author_id=self.author_id, category=self.category)
 
 
 class BoardService:
@@ -292,7 +269,9 @@ class BoardService:
                     created_at=now(),
                 )
             ).returning(Category.id)
-        except UNIQUE_VIOLATIONS as exc:
+        except db.INTEGRITY_ERRORS as exc:
+            if not db.is_unique_violation(exc, "board_category", "slug"):
+                raise
             raise Conflict(
                 "category_slug_taken", N_("The address {slug} is taken."), slug=data.slug
             ) from exc
@@ -516,7 +495,7 @@ class BoardService:
             await authorize(principal, posts_in_category, category)
             await self._check_rate(principal, category)
             created = now()
-            assert principal.user_id is not None
+            principal = as_signed_in(principal)
             thread_rows = await query(
                 "INSERT INTO board_thread (category, author, title, language, tags, pinned, "
                 "locked, created_at, last_activity_at, last_post_id, post_count) "
@@ -609,7 +588,7 @@ class BoardService:
     async def set_following(self, principal: Principal, thread_id: int, follow: bool) -> None:
         row = await self._thread_row(thread_id)
         await authorize(principal, reads_category, access_of(row, "c_"), hide=True)
-        assert principal.user_id is not None
+        principal = as_signed_in(principal)
         if follow:
             await self._follow(thread_id, principal.user_id)
         else:
@@ -779,8 +758,8 @@ class BoardService:
             html=html,
             translation_requested=bool(row["translation_requested"]) and label is None,
             reply_to=reply_to,
-            created_at=as_datetime(row["created_at"]),
-            edited_at=maybe_datetime(row["edited_at"]),
+            created_at=as_utc(row["created_at"]),
+            edited_at=as_utc_or_none(row["edited_at"]),
             revision=int(row["revision"]),
             deleted=deleted,
             hidden=hidden,
@@ -863,7 +842,7 @@ class BoardService:
                 created,
                 thread_id,
             )
-            assert principal.user_id is not None
+            principal = as_signed_in(principal)
             post_id = await self._insert_post(
                 thread_id, int(counted[0]["post_count"]), principal.user_id, data.language,
                 data.body, rendered.html, data.reply_to, created,
@@ -953,7 +932,7 @@ class BoardService:
             return
         row = rows[0]
         settings = self.settings
-        new_account = as_datetime(row["created_at"]) > now() - timedelta(
+        new_account = as_utc(row["created_at"]) > now() - timedelta(
             days=settings.board_new_account_days
         )
         limit = (
@@ -962,7 +941,7 @@ class BoardService:
             else settings.board_posts_per_hour
         )
         if int(row["recent"]) >= limit:
-            oldest = maybe_datetime(row["oldest"]) or now()
+            oldest = as_utc_or_none(row["oldest"]) or now()
             wait = (oldest + timedelta(hours=1) - now()).total_seconds()
             raise TooManyRequests(
                 int(wait) + 1,
@@ -1069,7 +1048,7 @@ class BoardService:
                     if row["edited_by"] is not None
                     else None
                 ),
-                replaced_at=as_datetime(row["replaced_at"]),
+                replaced_at=as_utc(row["replaced_at"]),
             )
             for row in rows
         ]
@@ -1160,7 +1139,7 @@ class BoardService:
     ) -> schemas.Translation:
         if not principal.is_authenticated:
             await authorize(principal, posts_in_category, post.category)
-        assert principal.user_id is not None
+        principal = as_signed_in(principal)
         open_rows = await open_requests(post.post_id, locale)
         if open_rows:
             translation_id = int(open_rows[0]["id"])
@@ -1289,8 +1268,8 @@ class BoardService:
                     else None
                 ),
                 html=row["html"],
-                created_at=as_datetime(row["created_at"]),
-                completed_at=maybe_datetime(row["completed_at"]),
+                created_at=as_utc(row["created_at"]),
+                completed_at=as_utc_or_none(row["completed_at"]),
                 outdated=row["status"] == "done"
                 and int(row["post_revision"]) < int(row["revision"]),
             )
@@ -1366,7 +1345,7 @@ async def pending_translations(
     read = rows[:limit]
     found = [
         PendingTranslation(
-            requested_at=as_datetime(row["created_at"]),
+            requested_at=as_utc(row["created_at"]),
             post_id=int(row["post_id"]),
             locale=str(row["locale"]),
             thread_id=int(row["thread"]),
@@ -1378,7 +1357,7 @@ async def pending_translations(
     ]
     last = read[-1] if len(rows) > limit else None
     return found, (
-        (as_datetime(last["created_at"]), int(last["post_id"]), str(last["locale"]))
+        (as_utc(last["created_at"]), int(last["post_id"]), str(last["locale"]))
         if last is not None
         else None
     )

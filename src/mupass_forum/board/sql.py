@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any
-
-import asyncpg
 
 from mupass_forum.board.authorization import CategoryAccess
 from mupass_forum.board.schemas import Person
@@ -16,11 +12,6 @@ from mupass_forum.i18n import gettext
 from mupass_forum.privacy.registry import FORMER_PARTICIPANT
 
 #: What a unique index violation raises on either engine.
-UNIQUE_VIOLATIONS = (asyncpg.UniqueViolationError, sqlite3.IntegrityError)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 async def query(sql: str, *args: Any) -> list[dict[str, Any]]:
@@ -30,16 +21,6 @@ async def query(sql: str, *args: Any) -> list[dict[str, Any]]:
 
 def placeholders(values: Sequence[Any]) -> str:
     return ", ".join("{}" for _ in values)
-
-
-def as_datetime(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime.fromisoformat(str(value)).astimezone(UTC)
-
-
-def maybe_datetime(value: Any) -> datetime | None:
-    return None if value is None else as_datetime(value)
 
 
 def person(user_id: Any, name: Any) -> Person:

@@ -10,7 +10,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from mupass_forum import pages as site_pages
-from mupass_forum.accounts.authorization import requires_signed_in
+from mupass_forum.accounts.authorization import as_signed_in, requires_signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.consent import pages, photo_list, schemas, services
 from mupass_forum.downloads import content_disposition
@@ -176,5 +176,5 @@ class MyConsentHistoryController(Controller):
     @get("", operation_id="get_my_consent_history", summary="My consent history")
     async def get_history(self, principal: NamedDependency[Principal]) -> schemas.ConsentHistory:
         """Every photo and video decision of yours, all forums, newest first."""
-        assert principal.user_id is not None
+        principal = as_signed_in(principal)
         return await services.consent_history(principal.user_id)

@@ -16,7 +16,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from mupass_forum import pages
-from mupass_forum.accounts.authorization import requires_signed_in
+from mupass_forum.accounts.authorization import as_signed_in, requires_signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.consent import schemas, services
 from mupass_forum.consent.links import WITHDRAWAL_PATH, withdrawal_token
@@ -151,7 +151,7 @@ async def consent_page(slug: FromPath[str], principal: NamedDependency[Principal
     """Your photo and video choices for a forum, per medium and use, and your badge marker."""
     forum = await forums.get_forum(principal, slug)
     state = await services.my_consent(principal, slug)
-    assert principal.user_id is not None
+    principal = as_signed_in(principal)
     return _choices_page(forum, state, principal.user_id)
 
 

@@ -17,20 +17,19 @@ For other domains:
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-import asyncpg
 from babel.support import LazyProxy
 
 from mupass_forum import db
-from mupass_forum.accounts.authorization import any_of, authorize, signed_in
+from mupass_forum.accounts.authorization import any_of, as_signed_in, authorize, signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.tables import User
+from mupass_forum.clock import as_utc, now
 from mupass_forum.consent import schemas
 from mupass_forum.consent.links import WithdrawalGrant, read_withdrawal_token, withdrawal_link
 from mupass_forum.consent.mails import CONSENT_RECORDED
@@ -53,7 +52,6 @@ from mupass_forum.i18n.text import LocalizedText, TranslatableText, localize, pa
 from mupass_forum.mail import queue_mail
 from mupass_forum.validation import locale_problem, raise_problems
 
-_UNIQUE_VIOLATIONS = (asyncpg.UniqueViolationError, sqlite3.IntegrityError)
 MAX_NOTICE = 10_000
 
 # Vocabulary ------------------------------------------------------------------------------------
@@ -159,10 +157,6 @@ def default_notice_text() -> TranslatableText:
 
 def sha256_hex(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 # Notices ---------------------------------------------------------------------------------------
@@ -324,7 +318,9 @@ async def publish_notice(
                 )
             )
             state = await _notice_state(forum.id)
-    except _UNIQUE_VIOLATIONS as exc:
+    except db.INTEGRITY_ERRORS as exc:
+        if not db.is_unique_violation(exc, "consent_notice", "forum", "version"):
+            raise
         raise Conflict(
             "consent_notice_version_taken",
             N_("Another version of the notice was published at the same time. Please check it."),
@@ -488,15 +484,10 @@ async def latest_decisions(forum_id: int, user_id: int | None = None) -> Latest:
     for row in rows:
         latest.setdefault(row["user_id"], {})[Medium(row["medium"]), Purpose(row["purpose"])] = (
             LatestDecision(
-                Decision(row["decision"]), row["notice_version"], _aware(row["recorded_at"])
+                Decision(row["decision"]), row["notice_version"], as_utc(row["recorded_at"])
             )
         )
     return latest
-
-
-def _aware(value: datetime | str) -> datetime:
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def pair_state(latest: LatestDecision | None, material_version: int) -> PairState:
@@ -604,7 +595,7 @@ async def _state_of(forum: ForumRef, user_id: int) -> schemas.ConsentState:
 
 async def _own_forum(principal: Principal, slug: str) -> tuple[ForumRef, int]:
     await authorize(principal, signed_in)
-    assert principal.user_id is not None
+    principal = as_signed_in(principal)
     return await visible_forum(principal, slug), principal.user_id
 
 

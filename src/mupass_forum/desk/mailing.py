@@ -11,7 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from mupass_forum import pages
+from mupass_forum import pages, regions
 from mupass_forum.accounts.authorization import requires_signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.errors import InvalidInput
@@ -19,7 +19,6 @@ from mupass_forum.forums import services as forums
 from mupass_forum.i18n import N_, current_locale, gettext
 from mupass_forum.i18n.collation import collated
 from mupass_forum.outreach import schemas, services
-from mupass_forum.participants import regions
 
 AUDIENCE_LABELS = {
     schemas.Audience.CONFIRMED: N_("Confirmed participants (and those checked in)"),

@@ -17,7 +17,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from mupass_forum import pages
+from mupass_forum import pages, regions
 from mupass_forum.accounts.authorization import authorize, requires_signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.errors import Conflict, Forbidden, NotFound
@@ -27,7 +27,6 @@ from mupass_forum.forums.schemas import Forum, ForumStatus
 from mupass_forum.i18n import N_, gettext
 from mupass_forum.i18n.collation import sort_key
 from mupass_forum.pages import language_choices
-from mupass_forum.participants import regions
 from mupass_forum.registrations import interest_list, stats
 from mupass_forum.registrations import services as registrations
 from mupass_forum.registrations.exports import ExportFormat

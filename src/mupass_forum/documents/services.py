@@ -13,13 +13,14 @@ import hashlib
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from mupass_forum import db
+from mupass_forum import db, regions
 from mupass_forum.accounts.authorization import authorize
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.clock import as_utc, now
 from mupass_forum.consent import services as consent
 from mupass_forum.consent.links import withdrawal_link
 from mupass_forum.consent.schemas import Marker
@@ -42,7 +43,6 @@ from mupass_forum.i18n import (
 )
 from mupass_forum.i18n.text import TranslatableText
 from mupass_forum.mail import queue_mail
-from mupass_forum.participants import regions
 from mupass_forum.registrations.services import status_label
 from mupass_forum.registrations.tables import Registration, WorkshopSignUp
 from mupass_forum.settings import Settings
@@ -86,10 +86,6 @@ def install(settings: Settings) -> None:
     global _base_url
     _base_url = settings.base_url
     rendering.install(settings.document_fonts_dir)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _new_reference(kind: schemas.DocumentKind) -> str:
@@ -780,7 +776,7 @@ async def visa_letter_html(
     visa: schemas.VisaDetails,
 ) -> str:
     """The letter: the first page in the embassy's language, the second in the person's."""
-    issued = _aware(row["issued_at"]).date()
+    issued = as_utc(row["issued_at"]).date()
     pages = [_letter_page(head["letter_locale"], facts, head, person, visa, issued)]
     if person.locale != head["letter_locale"]:
         pages.append(_letter_page(person.locale, facts, head, person, visa, issued))
@@ -829,7 +825,7 @@ async def certificate_html(
                         "head": head,
                         "person": person,
                         "workshops": [title.best() for title in workshops],
-                        "issued": format_date(_aware(row["issued_at"]).date(), "long"),
+                        "issued": format_date(as_utc(row["issued_at"]).date(), "long"),
                     },
                 )
             )
@@ -845,11 +841,6 @@ async def certificate_html(
             "lang": person.locale,
         },
     )
-
-
-def _aware(value: datetime | str) -> datetime:
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 # Badges ----------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_200_OK
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.downloads import content_disposition
 from mupass_forum.forums import calendar, programme, schemas, services
+from mupass_forum.pagination import Cursor, page_size
 from mupass_forum.settings import Settings
 
 
@@ -47,10 +48,8 @@ class ForumController(Controller):
         country: Annotated[
             str | None, QueryParameter(description="ISO 3166-1 alpha-2 of the venue")
         ] = None,
-        cursor: Annotated[
-            str | None, QueryParameter(description="next_cursor of the page before")
-        ] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+        cursor: Cursor = None,
+        limit: Annotated[int, page_size(100)] = 20,
     ) -> schemas.ForumPage:
         """Forums you may see, soonest first (for ``when=past`` the most recent first)."""
         filters = services.ForumFilters(

@@ -12,6 +12,7 @@ from msgspec import UnsetType
 from mupass_forum import db
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.tables import User
+from mupass_forum.clock import now
 from mupass_forum.errors import FieldError, NotFound
 from mupass_forum.forums import schemas
 from mupass_forum.forums.authorization import ForumRef
@@ -25,7 +26,6 @@ from mupass_forum.forums.services import (
     label_of,
     language_problem,
     languages_of,
-    now,
     original_locale_problems,
     stored_json,
     stored_text,

@@ -7,23 +7,22 @@ rules of ``forums.authorization`` against it; neither loads texts.
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import asyncpg
 import msgspec
 from babel.core import Locale
 from babel.support import LazyProxy
 from msgspec import UNSET, UnsetType
 
 from mupass_forum import db, pagination
-from mupass_forum.accounts.authorization import authorize
+from mupass_forum.accounts.authorization import as_signed_in, authorize
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.tables import Organization, User
+from mupass_forum.clock import now
 from mupass_forum.errors import Conflict, FieldError, InvalidInput, NotFound
 from mupass_forum.forums import schemas
 from mupass_forum.forums.authorization import (
@@ -53,7 +52,6 @@ from mupass_forum.i18n.text import (
 from mupass_forum.validation import country_problem, is_time_zone, timezone_problem
 
 ForumStatus = schemas.ForumStatus
-_UNIQUE_VIOLATIONS = (asyncpg.UniqueViolationError, sqlite3.IntegrityError)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 MAX_TITLE = 300
 MAX_TEXT = 20_000
@@ -122,10 +120,6 @@ TRANSITIONS: Mapping[ForumStatus, frozenset[ForumStatus]] = {
     ForumStatus.CANCELLED: frozenset({ForumStatus.ARCHIVED}),
     ForumStatus.ARCHIVED: frozenset(),
 }
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 # Times -----------------------------------------------------------------------------------------
@@ -438,7 +432,7 @@ def stored_text(value: Any) -> TranslatableText | None:
 
 async def _draft_forum_ids(principal: Principal) -> list[int]:
     """Forums the caller edits through a partner organization or as organizer (drafts count)."""
-    assert principal.user_id is not None
+    principal = as_signed_in(principal)
     ids = [
         row["forum"]
         for row in await ForumRole.select(ForumRole.forum).where(
@@ -890,7 +884,9 @@ async def create_forum(principal: Principal, data: schemas.ForumCreate) -> schem
                     **values,
                 )
             ).returning(Forum.id)
-        except _UNIQUE_VIOLATIONS as exc:
+        except db.INTEGRITY_ERRORS as exc:
+            if not db.is_unique_violation(exc, "forum", "slug"):
+                raise
             raise _slug_taken(data.slug) from exc
         await _replace_partners(int(rows[0]["id"]), partners or [])
     return await get_forum(principal, data.slug)

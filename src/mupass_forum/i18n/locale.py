@@ -8,6 +8,7 @@ request middleware sets it, ``use_locale`` sets it around a mail rendered for it
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import io
 import logging
@@ -24,6 +25,9 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import LazyProxy, Translations
+
+from mupass_forum.paths import project_dir
+from mupass_forum.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +138,15 @@ def install(catalogs: Catalogs) -> None:
     """Make ``catalogs`` the process's translations (done by ``create_app``)."""
     global _catalogs
     _catalogs = catalogs
+
+
+def install_catalogs(settings: Settings) -> None:
+    """Load the catalogs of ``settings`` for the whole process."""
+    locales_dir = Path(settings.locales_dir) if settings.locales_dir else project_dir("locales")
+    loaded = Catalogs.load(
+        locales_dir, settings.locales, settings.default_locale, settings.default_timezone
+    )
+    install(dataclasses.replace(loaded, content_fallback=settings.content_fallback))
 
 
 def catalogs() -> Catalogs:

@@ -26,6 +26,7 @@ from typing import Any
 
 import aiosmtplib
 
+from mupass_forum.clock import now
 from mupass_forum.mail import headers, services
 from mupass_forum.mail.services import ClaimedMail
 from mupass_forum.request_context import without_addresses
@@ -133,7 +134,7 @@ class MailRelay:
     async def deliver(self, mail: ClaimedMail) -> Outcome:
         outcome = await self.send(mail)
         give_up_at = mail.created_at + dt.timedelta(hours=self.settings.mail_give_up_hours)
-        if outcome.kind == "retry" and services.now() >= give_up_at:
+        if outcome.kind == "retry" and now() >= give_up_at:
             outcome = Outcome(
                 "parked",
                 f"still failing after {mail.attempts} attempts: {outcome.error}",

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from mupass_forum import db
+from mupass_forum.clock import now
 from mupass_forum.mail import headers as mail_headers
 from mupass_forum.mail.schemas import OutboxEntry
 from mupass_forum.mail.tables import MailStatus, OutboxMail
@@ -52,10 +53,6 @@ def remove_relay_waker(wake: Callable[[], None]) -> None:
 def wake_relays() -> None:
     for wake in list(_relay_wakers):
         wake()
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _recipients(to: str | Sequence[str]) -> list[str]:

@@ -9,7 +9,6 @@ The mails are queued in the transaction of the change they tell of, like every m
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -21,6 +20,7 @@ from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.schemas import OrganizationRole
 from mupass_forum.accounts.tables import Membership, User
 from mupass_forum.board.tables import Category
+from mupass_forum.clock import now
 from mupass_forum.forums.schemas import ForumRoleName
 from mupass_forum.forums.services import forum_ref_by_id
 from mupass_forum.forums.tables import Forum, ForumRole
@@ -227,10 +227,6 @@ async def post_flagged(
 
 
 # The choices ---------------------------------------------------------------------------------
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 async def mail_choices(principal: Principal) -> schemas.OrganizerMailChoices:

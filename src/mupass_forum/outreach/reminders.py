@@ -15,13 +15,12 @@ from zoneinfo import ZoneInfo
 
 from babel.support import LazyProxy
 
-from mupass_forum import db
+from mupass_forum import db, regions
 from mupass_forum.consent.links import withdrawal_link
 from mupass_forum.forums.tables import Forum
 from mupass_forum.mail import queue_mail
 from mupass_forum.outreach import mails
 from mupass_forum.outreach.tables import ForumReminder
-from mupass_forum.participants import regions
 from mupass_forum.registrations.services import forum_facts
 from mupass_forum.settings import Settings
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
 
-from mupass_forum import db
+from mupass_forum import db, regions
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.clock import as_utc, now
 from mupass_forum.consent.links import withdrawal_link
 from mupass_forum.errors import FieldError, InvalidInput, NotFound
 from mupass_forum.forums.authorization import ForumRef
@@ -27,7 +27,6 @@ from mupass_forum.i18n.formatting import language_name
 from mupass_forum.mail import queue_mail
 from mupass_forum.outreach import mails, schemas
 from mupass_forum.outreach.tables import MessageDelivery, ParticipantMessage
-from mupass_forum.participants import regions
 from mupass_forum.registrations.services import forum_facts
 from mupass_forum.validation import locale_problem
 
@@ -50,10 +49,6 @@ _NEEDS: Mapping[schemas.Need, str] = {
     schemas.Need.ACCESSIBILITY: "(r.accessibility_needs <> '') = {}",
     schemas.Need.DIETARY: "(r.dietary_needs <> '') = {}",
 }
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 # Recipients ------------------------------------------------------------------------------------
@@ -370,16 +365,10 @@ async def deliveries(principal: Principal, slug: str, message_id: int) -> list[s
             name=row["name"],
             locale=row["locale"],
             mail_status=row["status"],
-            created_at=_aware(row["created_at"]),
+            created_at=as_utc(row["created_at"]),
         )
         for row in rows
     ]
-
-
-def _aware(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
 
 
 def message_form(form: schemas.MessageForm) -> schemas.MessageCreate:

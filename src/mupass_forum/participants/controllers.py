@@ -11,6 +11,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter, QueryParam
 
 from mupass_forum.accounts.authorization import requires_signed_in
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.pagination import page_size
 from mupass_forum.participants import services
 from mupass_forum.participants.schemas import (
     CountryList,
@@ -162,7 +163,7 @@ class ParticipantController(Controller):
         cursor: Annotated[
             str | None, QueryParameter(description="next_cursor of the page before", max_length=500)
         ] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=services.MAX_PAGE_SIZE)] = services.PAGE_SIZE,
+        limit: Annotated[int, page_size(services.MAX_PAGE_SIZE)] = services.PAGE_SIZE,
     ) -> ParticipantPage:
         """The participants you may see, by family name; all filters combine."""
         return await services.directory(

@@ -13,7 +13,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from mupass_forum import pages
-from mupass_forum.accounts.authorization import requires_signed_in
+from mupass_forum.accounts.authorization import as_signed_in, requires_signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.errors import InvalidInput, NotFound
 from mupass_forum.forums import services as forum_services
@@ -177,7 +177,7 @@ FILTER_FIELDS = {
 async def _forum_choices(principal: Principal) -> list[tuple[str, str]]:
     """The forums the viewer attends, titled in their language: the forum filter finds
     nobody for anyone else's, so only these are offered."""
-    assert principal.user_id is not None
+    principal = as_signed_in(principal)
     attended = await visibility.attendance().forums_of(principal.user_id)
     forums = [
         await forum_services.get_forum(

@@ -12,7 +12,7 @@ from typing import Annotated
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from mupass_forum.participants.regions import RegionLevel
+from mupass_forum.regions import RegionLevel
 
 
 class RegionRef(msgspec.Struct, frozen=True):

@@ -15,25 +15,23 @@ from __future__ import annotations
 
 import functools
 import re
-import sqlite3
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import asyncpg
 import msgspec
 from babel.core import Locale
 
-from mupass_forum import db, pagination
-from mupass_forum.accounts.authorization import authorize, signed_in
+from mupass_forum import db, pagination, regions
+from mupass_forum.accounts.authorization import as_signed_in, authorize, signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.tables import Organization
 from mupass_forum.errors import FieldError, InvalidInput, NotFound
 from mupass_forum.i18n import N_, current_locale, gettext
 from mupass_forum.i18n.collation import collated, search_form, word_prefix
-from mupass_forum.participants import regions, topics, visibility
+from mupass_forum.participants import topics, visibility
 from mupass_forum.participants.schemas import (
     Country,
     CountryRef,
@@ -384,9 +382,6 @@ async def _stored(user_id: int) -> tuple[int, ProfileCreate] | None:
     return profile_id, msgspec.convert(row, ProfileCreate)
 
 
-_UNIQUE_VIOLATIONS = (asyncpg.UniqueViolationError, sqlite3.IntegrityError)
-
-
 async def _write(principal: Principal, checked: _ProfileRow) -> None:
     """Store the caller's profile (inside the caller's transaction): profile rows only.
 
@@ -436,7 +431,7 @@ async def my_profile(principal: Principal) -> MyProfile:
 async def replace_my_profile(principal: Principal, data: ProfileCreate) -> MyProfile:
     """Create or replace the caller's profile as a whole."""
     await authorize(principal, signed_in)
-    assert principal.user_id is not None
+    principal = as_signed_in(principal)
     async with db.transaction():
         stored = await _stored(principal.user_id)
         checked = await _checked(principal, data, stored[1].organization_id if stored else None)
@@ -447,7 +442,7 @@ async def replace_my_profile(principal: Principal, data: ProfileCreate) -> MyPro
 async def update_my_profile(principal: Principal, data: ProfileUpdate) -> MyProfile:
     """Change some fields of the caller's profile; the others keep their values."""
     await authorize(principal, signed_in)
-    assert principal.user_id is not None
+    principal = as_signed_in(principal)
     changes = {
         field: value
         for field in ProfileUpdate.__struct_fields__

@@ -15,6 +15,7 @@ from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.services import AccountService
 from mupass_forum.downloads import content_disposition, file_name
 from mupass_forum.i18n import N_
+from mupass_forum.pagination import page_size
 from mupass_forum.privacy import retention, schemas, services
 from mupass_forum.settings import Settings
 
@@ -97,7 +98,7 @@ class ErasureController(Controller):
     async def erasures(
         self,
         principal: NamedDependency[Principal],
-        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
+        limit: Annotated[int, page_size(500)] = 100,
     ) -> list[schemas.ErasureReceipt]:
         """The latest erasures, by pseudonymous account id (platform admins)."""
         return await services.erasures(principal, limit)

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from mupass_forum import db
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.tables import Membership, User
+from mupass_forum.clock import now
 from mupass_forum.consent import personal_data as consent
 from mupass_forum.errors import FieldError, Gone, InvalidInput
 from mupass_forum.forums.authorization import ForumRef
@@ -41,10 +42,6 @@ from mupass_forum.proposals import personal_data as proposals
 from mupass_forum.registrations import personal_data as registrations
 from mupass_forum.registrations.services import forum_facts
 from mupass_forum.settings import Settings
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)

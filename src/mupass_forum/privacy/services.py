@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
 
 from mupass_forum import db
-from mupass_forum.accounts.authorization import authorize, platform_admin, signed_in
+from mupass_forum.accounts.authorization import as_signed_in, authorize, platform_admin, signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.services import normalize_email, organizations_only_administered_by
 from mupass_forum.accounts.tables import User
+from mupass_forum.clock import now
 from mupass_forum.errors import Conflict, NotFound
 from mupass_forum.i18n import N_, current_locale, format_datetime_with_zone, gettext
 from mupass_forum.mail import queue_mail
@@ -35,10 +36,6 @@ from mupass_forum.validation import email_problem, locale_problem, raise_problem
 
 #: Bumped when the export's layout changes in a way programs reading it must know about.
 EXPORT_FORMAT_VERSION = 1
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 async def subject_of(user_id: int) -> Subject:
@@ -85,7 +82,7 @@ async def export_document(user_id: int) -> dict[str, Any]:
 
 async def my_export(principal: Principal) -> dict[str, Any]:
     await authorize(principal, signed_in)
-    assert principal.user_id is not None
+    principal = as_signed_in(principal)
     return await export_document(principal.user_id)
 
 
@@ -187,7 +184,7 @@ async def erase(
 async def erase_me(principal: Principal, data: schemas.MyErasure) -> schemas.ErasureReceipt:
     """The caller's own erasure; the password was confirmed by the accounts service."""
     await authorize(principal, signed_in)
-    assert principal.user_id is not None
+    principal = as_signed_in(principal)
     return await erase(
         principal.user_id,
         remove_posts=data.remove_posts,

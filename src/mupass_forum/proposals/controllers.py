@@ -6,14 +6,14 @@ from typing import Annotated
 
 from litestar import Controller, delete, get, patch, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.pagination import Cursor, page_size
 from mupass_forum.proposals import schemas, services
 
-Cursor = Annotated[str | None, QueryParameter(description="next_cursor of the page before")]
-Limit = Annotated[int, QueryParameter(ge=1, le=200)]
+Limit = Annotated[int, page_size(200)]
 
 
 class ProposalController(Controller):

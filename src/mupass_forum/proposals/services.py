@@ -21,16 +21,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from babel.support import LazyProxy
 from msgspec import UnsetType
 
 from mupass_forum import db
-from mupass_forum.accounts.authorization import authorize, signed_in
+from mupass_forum.accounts.authorization import as_signed_in, authorize, signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.tables import User
+from mupass_forum.clock import now
 from mupass_forum.errors import Conflict, Forbidden, NotFound
 from mupass_forum.forums.authorization import ForumRef, edits_forum
 from mupass_forum.forums.services import (
@@ -80,10 +80,6 @@ STATUS_LABELS: Mapping[ProposalStatus, str] = {
 _TAKES_PROPOSALS = frozenset({"announced", "registration_open", "registration_closed"})
 #: Registrations that do not entitle anyone to propose.
 _ENDED = (RegistrationStatus.DECLINED.value, RegistrationStatus.CANCELLED.value)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _status_name(status: Status) -> LazyProxy:
@@ -316,7 +312,7 @@ async def propose(
 ) -> schemas.Proposal:
     """Propose a contribution (registered or confirmed-interested people)."""
     await authorize(principal, signed_in)
-    assert principal.user_id is not None
+    principal = as_signed_in(principal)
     forum = await visible_forum(principal, slug)
     await _check_may_propose(forum, principal.user_id)
     values = await _checked(data, None, await _author_locale(principal.user_id))

@@ -15,12 +15,12 @@ from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.services import AccountService
 from mupass_forum.downloads import content_disposition, file_name
 from mupass_forum.i18n import N_
+from mupass_forum.pagination import Cursor, page_size
 from mupass_forum.registrations import check_in as door
 from mupass_forum.registrations import exports, interest_list, schemas, services, stats, workshops
 from mupass_forum.settings import Settings
 
-Cursor = Annotated[str | None, QueryParameter(description="next_cursor of the page before")]
-Limit = Annotated[int, QueryParameter(ge=1, le=200)]
+Limit = Annotated[int, page_size(200)]
 RegionFilter = Annotated[str | None, QueryParameter(description="M49 region or sub-region")]
 CountryFilter = Annotated[str | None, QueryParameter(description="ISO 3166-1 alpha-2")]
 Search = Annotated[

@@ -15,13 +15,12 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from mupass_forum import db
+from mupass_forum import db, regions
 from mupass_forum.accounts.demo_data import demo_account_ids
 from mupass_forum.accounts.services import token_hash
 from mupass_forum.accounts.tables import User
 from mupass_forum.forums.demo_data import living_forum_ids
 from mupass_forum.forums.tables import Forum, ProgrammeItem
-from mupass_forum.participants import regions
 from mupass_forum.participants.services import search_text, sort_name
 from mupass_forum.participants.tables import Profile
 from mupass_forum.registrations.tables import (

@@ -19,26 +19,25 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
-import sqlite3
 import weakref
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import asyncpg
 from babel.support import LazyProxy
 from msgspec import UnsetType
 from piccolo.columns.combination import WhereRaw
 
-from mupass_forum import db, pagination
-from mupass_forum.accounts.authorization import authorize, signed_in
+from mupass_forum import db, pagination, regions
+from mupass_forum.accounts.authorization import as_signed_in, authorize, signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.rate_limits import MailThrottle
 from mupass_forum.accounts.services import new_token, normalize_email, token_hash
 from mupass_forum.accounts.tables import User
+from mupass_forum.clock import now
 from mupass_forum.consent import services as consent
 from mupass_forum.consent.links import withdrawal_link
 from mupass_forum.consent.schemas import Channel as ConsentChannel
@@ -65,7 +64,6 @@ from mupass_forum.i18n import (
 )
 from mupass_forum.i18n.text import TranslatableText
 from mupass_forum.mail import MailTemplate, queue_mail
-from mupass_forum.participants import regions
 from mupass_forum.participants.visibility import Condition
 from mupass_forum.privacy.shredding import refuse_if_shredded
 from mupass_forum.registrations import mails, schemas
@@ -89,7 +87,6 @@ log = logging.getLogger(__name__)
 Status = RegistrationStatus
 #: The longest ``Idempotency-Key`` kept with a registration.
 IDEMPOTENCY_KEY_LENGTH = 100
-_UNIQUE_VIOLATIONS = (asyncpg.UniqueViolationError, sqlite3.IntegrityError)
 
 #: Statuses that hold a seat.
 SEATED = (Status.CONFIRMED, Status.ATTENDED)
@@ -118,10 +115,6 @@ def install(settings: Settings) -> None:
     global _base_url, _interest_link_lifetime
     _base_url = settings.base_url
     _interest_link_lifetime = timedelta(days=settings.interest_link_days)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def status_label(value: str) -> Label:
@@ -223,7 +216,7 @@ def _desk(row: Mapping[str, Any]) -> Desk:
 
 async def _lock_desk(forum_id: int) -> Desk:
     """The forum's desk, locked until the transaction ends; made on first use."""
-    assert db.in_transaction()
+    db.require_transaction()
     lock = RegistrationDesk.update({RegistrationDesk.updated_at: now()}).where(
         RegistrationDesk.forum == forum_id
     )
@@ -676,7 +669,9 @@ async def _insert_registration(
                 **details,
             )
         ).returning(*_ROW_COLUMNS)
-    except _UNIQUE_VIOLATIONS as exc:
+    except db.INTEGRITY_ERRORS as exc:
+        if not db.is_unique_violation(exc, "registration", "forum", "user"):
+            raise
         raise _already_registered() from exc
     return dict(rows[0])
 
@@ -729,7 +724,7 @@ async def register(
     person and forum anyway.
     """
     await authorize(principal, signed_in)
-    assert principal.user_id is not None
+    principal = as_signed_in(principal)
     forum = await visible_forum(principal, slug)
     key_problem = _idempotency_problem(idempotency_key)
     if key_problem is not None:
@@ -906,7 +901,9 @@ async def _decide_batch(
             savepoint = await transaction.savepoint() if registering.consent_decisions else None
             try:
                 outcomes.append(await _decide_one(desk, capacity, facts, registering))
-            except (DomainError, *_UNIQUE_VIOLATIONS) as exc:
+            except (DomainError, *db.INTEGRITY_ERRORS) as exc:
+                if not isinstance(exc, DomainError) and not db.is_unique_violation(exc):
+                    raise
                 if savepoint is not None:
                     await savepoint.rollback_to()
                 elif not isinstance(exc, DomainError):
@@ -934,7 +931,7 @@ async def _own_row(forum: ForumRef, user_id: int) -> dict[str, Any]:
 async def my_registration(principal: Principal, slug: str) -> schemas.Registration:
     """The caller's registration for the forum."""
     await authorize(principal, signed_in)
-    assert principal.user_id is not None
+    principal = as_signed_in(principal)
     forum = await visible_forum(principal, slug)
     row = await _own_row(forum, principal.user_id)
     return await _view(forum, row["id"])
@@ -945,7 +942,7 @@ async def update_my_registration(
 ) -> schemas.Registration:
     """Change the details of the caller's registration; its status stays as it is."""
     await authorize(principal, signed_in)
-    assert principal.user_id is not None
+    principal = as_signed_in(principal)
     forum = await visible_forum(principal, slug)
     row = await _own_row(forum, principal.user_id)
     await refuse_if_shredded(forum.id)
@@ -1078,7 +1075,7 @@ async def cancel_my_registration(
 ) -> schemas.Registration:
     """Cancel the caller's registration; a seat it held goes to the next person waiting."""
     await authorize(principal, signed_in)
-    assert principal.user_id is not None
+    principal = as_signed_in(principal)
     forum = await visible_forum(principal, slug)
     row = await _own_row(forum, principal.user_id)
     await _act(

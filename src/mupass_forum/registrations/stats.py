@@ -21,12 +21,12 @@ from xml.sax.saxutils import escape, quoteattr
 import msgspec
 from babel import numbers
 
+from mupass_forum import regions
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.forums.services import editable_forum
 from mupass_forum.i18n import N_, format_percent, gettext
 from mupass_forum.i18n.collation import sort_key
 from mupass_forum.i18n.locale import babel_locale, current_locale
-from mupass_forum.participants import regions
 from mupass_forum.participants.services import government_level_label, stakeholder_group_label
 from mupass_forum.registrations import schemas
 from mupass_forum.registrations.schemas import RegistrationStatus

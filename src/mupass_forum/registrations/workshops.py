@@ -25,8 +25,9 @@ from zoneinfo import ZoneInfo
 from babel.support import LazyProxy
 
 from mupass_forum import db
-from mupass_forum.accounts.authorization import authorize, signed_in
+from mupass_forum.accounts.authorization import as_signed_in, authorize, signed_in
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.clock import now
 from mupass_forum.errors import Conflict, Forbidden, NotFound
 from mupass_forum.forums.authorization import ForumRef
 from mupass_forum.forums.programme import items_for_reader, programme_rows
@@ -43,7 +44,6 @@ from mupass_forum.registrations.services import (
     _person,
     decode_id_cursor,
     encode_id_cursor,
-    now,
 )
 from mupass_forum.registrations.tables import WorkshopDesk, WorkshopSignUp
 
@@ -59,7 +59,7 @@ _OPEN_FOR_SIGN_UPS = (ForumStatus.REGISTRATION_OPEN, ForumStatus.REGISTRATION_CL
 
 async def _lock_registration(forum_id: int, user_id: int) -> Mapping[str, Any] | None:
     """The person's registration for the forum, locked until the transaction ends."""
-    assert db.in_transaction()
+    db.require_transaction()
     sql = 'SELECT id, status FROM registration WHERE forum = {} AND "user" = {}'
     if db.is_postgres():
         sql += " FOR UPDATE"
@@ -69,7 +69,7 @@ async def _lock_registration(forum_id: int, user_id: int) -> Mapping[str, Any] |
 
 async def _lock_workshop_desk(item_id: int) -> None:
     """Lock the workshop's desk until the transaction ends; made on first use."""
-    assert db.in_transaction()
+    db.require_transaction()
     lock = WorkshopDesk.update({WorkshopDesk.updated_at: now()}).where(
         WorkshopDesk.programme_item == item_id
     )
@@ -160,7 +160,7 @@ async def _overlapping_title(registration_id: int, item: Mapping[str, Any]) -> A
 async def sign_up(principal: Principal, slug: str, item_id: int) -> schemas.Workshop:
     """Take a place in a workshop: while places are left and nothing of yours overlaps it."""
     await authorize(principal, signed_in)
-    assert principal.user_id is not None
+    principal = as_signed_in(principal)
     forum = await visible_forum(principal, slug)
     async with db.transaction():
         # Closed sign-ups first: a cancelled forum's participants hold no seat any more, and
@@ -197,7 +197,7 @@ async def sign_up(principal: Principal, slug: str, item_id: int) -> schemas.Work
 async def leave(principal: Principal, slug: str, item_id: int) -> None:
     """Give back your place in a workshop."""
     await authorize(principal, signed_in)
-    assert principal.user_id is not None
+    principal = as_signed_in(principal)
     forum = await visible_forum(principal, slug)
     async with db.transaction():
         registration = await _lock_registration(forum.id, principal.user_id)

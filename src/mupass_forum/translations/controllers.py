@@ -11,13 +11,13 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from mupass_forum.accounts.authorization import requires_signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.board.services import BoardService
+from mupass_forum.pagination import Cursor, page_size
 from mupass_forum.settings import Settings
 from mupass_forum.translations import schemas, services
 
 TranslatorLocale = Annotated[
     str | None, QueryParameter(description="one of your translator languages")
 ]
-Cursor = Annotated[str | None, QueryParameter(description="next_cursor of the page before")]
 
 
 class TranslationController(Controller):
@@ -42,7 +42,7 @@ class TranslationController(Controller):
         principal: NamedDependency[Principal],
         locale: TranslatorLocale = None,
         cursor: Cursor = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 25,
+        limit: Annotated[int, page_size(100)] = 25,
     ) -> schemas.TaskPage:
         """Texts missing in your translator languages, of the content changed longest ago first."""
         return await services.task_queue(principal, locale, cursor, limit)
@@ -71,7 +71,7 @@ class TranslationController(Controller):
         ] = None,
         locale: TranslatorLocale = None,
         cursor: Cursor = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=100)] = 25,
+        limit: Annotated[int, page_size(100)] = 25,
     ) -> schemas.TextChangePage:
         """Who translated what and when, with the text before, newest first."""
         return await services.list_changes(principal, task, locale, cursor, limit)

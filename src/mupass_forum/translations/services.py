@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from mupass_forum import db, pagination
@@ -18,6 +18,7 @@ from mupass_forum.accounts.principal import Principal
 from mupass_forum.board import schemas as board_schemas
 from mupass_forum.board.services import BoardService, open_requests, pending_translations
 from mupass_forum.board.tables import Category
+from mupass_forum.clock import as_utc, now
 from mupass_forum.consent.tables import ConsentNotice
 from mupass_forum.errors import (
     Conflict,
@@ -32,7 +33,6 @@ from mupass_forum.forums.schemas import Label
 from mupass_forum.forums.services import (
     editable_forum,
     forum_ref_by_id,
-    now,
     visible_forums_condition,
 )
 from mupass_forum.forums.tables import Forum, ProgrammeItem
@@ -282,14 +282,10 @@ def _decode_cursor(cursor: str) -> _Position:
         cursor, tuple[str, int, int, int, str]
     )
     try:
-        stamp = _aware(datetime.fromisoformat(at))
+        stamp = as_utc(datetime.fromisoformat(at))
     except ValueError as exc:
         raise pagination.invalid_cursor() from exc
     return _Position(stamp, kind_rank, entity_id, field_rank, locale)
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def queue_locales(principal: Principal, locale: str | None) -> tuple[str, ...]:
@@ -347,7 +343,7 @@ def _tasks(
     row: Mapping[str, Any],
     locales: Sequence[str],
 ) -> Iterable[tuple[_Position, schemas.TranslationTask]]:
-    changed_at = _aware(row["changed_at"])
+    changed_at = as_utc(row["changed_at"])
     texts = _texts_of(kind, row)
     for field_rank, field in enumerate(kind.fields):
         text = texts.fields.get(field)
@@ -410,7 +406,7 @@ async def _content_tasks(
     if len(rows) <= limit:
         return found, None
     last = rows[-1]
-    return found, _Position(_aware(last["changed_at"]), rank, last["id"], _LAST_FIELD, _LAST_LOCALE)
+    return found, _Position(as_utc(last["changed_at"]), rank, last["id"], _LAST_FIELD, _LAST_LOCALE)
 
 
 async def _board_tasks(

@@ -96,7 +96,7 @@ def _load(text: str) -> M49Table:
 @functools.cache
 def table() -> M49Table:
     """The whole table, read from the package data on first use."""
-    data = resources.files("mupass_forum.participants").joinpath("data", "m49.csv")
+    data = resources.files("mupass_forum").joinpath("data", "m49.csv")
     return _load(data.read_text(encoding="utf-8"))
 
 
