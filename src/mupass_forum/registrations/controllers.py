@@ -112,6 +112,17 @@ class RegistrationController(Controller):
     path = "/forums/{slug:str}"
     tags = ["registrations"]
 
+    @get(
+        "/registration-form",
+        operation_id="get_registration_form",
+        summary="What the registration form asks",
+    )
+    async def form(
+        self, slug: FromPath[str], principal: NamedDependency[Principal]
+    ) -> schemas.RegistrationForm:
+        """The built-in questions the forum asks and its own questions, with their options."""
+        return await services.registration_form(principal, slug)
+
     @post("/registrations", operation_id="register", summary="Register for a forum")
     async def register(
         self,
@@ -208,7 +219,8 @@ class RegistrationController(Controller):
         """Registrations as CSV or XLSX for spreadsheet programs (organizers)."""
         given = services.RegistrationFilter(status=status, region=region, country=country)
         forum, registrations = await services.all_registrations(principal, slug, given)
-        body, media_type = exports.export(registrations, format)
+        form = await services.registration_form(principal, slug)
+        body, media_type = exports.export(registrations, format, form.questions)
         return Response(
             body,
             media_type=media_type,

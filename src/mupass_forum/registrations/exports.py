@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from mupass_forum.i18n import N_, current_timezone, gettext
 from mupass_forum.registrations import schemas
+from mupass_forum.registrations.questions import answer_text
 from mupass_forum.registrations.stats import csv_bytes
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -56,6 +57,13 @@ def yes_no(value: bool) -> str:
     return gettext(N_("yes")) if value else gettext(N_("no"))
 
 
+def _answers(item: schemas.Registration, questions: Sequence[schemas.Question]) -> list[str]:
+    return [
+        answer_text(question, item.answers[question.key]) if question.key in item.answers else ""
+        for question in questions
+    ]
+
+
 def _cells(item: schemas.Registration) -> list[Any]:
     person = item.person
     return [
@@ -81,10 +89,16 @@ def _cells(item: schemas.Registration) -> list[Any]:
     ]
 
 
-def export(items: Sequence[schemas.Registration], form: ExportFormat) -> tuple[bytes, str]:
-    """The registrations as a file, and its media type."""
-    header = [gettext(column) for column in COLUMNS]
-    return table_file(header, [_cells(item) for item in items], form)
+def export(
+    items: Sequence[schemas.Registration],
+    form: ExportFormat,
+    questions: Sequence[schemas.Question] = (),
+) -> tuple[bytes, str]:
+    """The registrations as a file, and its media type; the answers to the forum's own
+    ``questions`` follow the built-in columns, one column per question."""
+    header = [gettext(column) for column in COLUMNS] + [q.label.text for q in questions]
+    rows = [_cells(item) + _answers(item, questions) for item in items]
+    return table_file(header, rows, form)
 
 
 def table_file(

@@ -55,6 +55,7 @@ SHREDDED_DETAILS: Mapping[Any, Any] = {
     Registration.needs_visa_letter: False,
     Registration.travel_support_requested: False,
     Registration.interpretation_languages: "[]",
+    Registration.answers: "{}",
 }
 
 
@@ -93,11 +94,14 @@ async def export(subject: Subject) -> Mapping[str, Any]:
         Registration.needs_visa_letter,
         Registration.travel_support_requested,
         Registration.interpretation_languages,
+        # Answers to the forum's own questions, by the questions' keys.
+        Registration.answers,
         Registration.created_at,
         Registration.updated_at,
     ).where(Registration.user == subject.user_id)
     for row in registrations:
         row["interpretation_languages"] = stored_json(row["interpretation_languages"])
+        row["answers"] = stored_json(row["answers"])
     history = await RegistrationStatusChange.select(
         RegistrationStatusChange.registration.as_alias("registration_id"),
         RegistrationStatusChange.from_status,
@@ -198,8 +202,9 @@ PERSONAL_DATA = PersonalData(
     # i18n: Part of the personal data export (README).
     description=N_(
         "Your registrations for forums with what you told us (arrival, departure, dietary and "
-        "accessibility needs, visa letter, travel support, interpretation), every change of "
-        "their status, your workshop places and the interest you expressed with your address."
+        "accessibility needs, visa letter, travel support, interpretation, your answers to "
+        "the forum's own questions), every change of their status, your workshop places and the "
+        "interest you expressed with your address."
     ),
     tables={
         Registration: "registrations",
