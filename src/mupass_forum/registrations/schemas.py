@@ -222,7 +222,7 @@ class RegistrationUpdate(msgspec.Struct, forbid_unknown_fields=True):
     travel_support_requested: bool | UnsetType = UNSET
     interpretation_languages: Languages | UnsetType = UNSET
     #: Answers given are changed (``null`` removes an optional one); others stay.
-    answers: dict[str, Answer | None] | UnsetType = UNSET
+    answers: Annotated[dict[str, Answer | None], Meta(max_length=40)] | UnsetType = UNSET
 
 
 class Decision(msgspec.Struct, forbid_unknown_fields=True):
