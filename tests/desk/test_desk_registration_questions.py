@@ -105,8 +105,10 @@ def test_questions_are_chosen_written_and_removed_on_the_desk(browser, client, m
     assert [o["key"] for o in first["options"]] == ["large", "medium"]
     assert (second["key"], second["kind"]["value"]) == ("erstes_forum", "yes_no")
 
-    # Removing a question by its box.
-    fields, _ = current(browser, url)
+    # Removing a question by its box. A yes/no question offers no options.
+    fields, page = current(browser, url)
+    assert not page.find("fieldset", id="questions_1").has("fieldset", class_="options")
+    assert "questions_0_options_2_key" in fields and "questions_0_options_3_key" not in fields
     fields["questions_0_remove"] = "on"
     assert post(browser, url, fields).status_code == 303
     assert [q["key"] for q in api_settings(client, forum)["questions"]] == ["erstes_forum"]

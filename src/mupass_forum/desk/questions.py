@@ -20,10 +20,9 @@ from litestar.datastructures import FormMultiDict
 
 from mupass_forum.i18n import current_locale, gettext, supported_locales
 from mupass_forum.registrations import schemas
-from mupass_forum.registrations.questions import BUILT_IN_LABELS, KIND_LABELS
+from mupass_forum.registrations.questions import BUILT_IN_LABELS, KIND_LABELS, MIN_OPTIONS
+from mupass_forum.registrations.schemas import QuestionKind
 
-#: Blank option rows under a question (a new choice needs two).
-NEW_OPTION_ROWS = 2
 KEY_LENGTH = 40
 
 
@@ -144,8 +143,14 @@ def question_rows(values: Mapping[str, Any]) -> list[QuestionRow]:
         options = 0
         while f"{prefix}_options_{options}_key" in values:
             options += 1
-        rows.append(QuestionRow(options + NEW_OPTION_ROWS, bool(values.get(f"{prefix}_new"))))
-    return [*rows, QuestionRow(NEW_OPTION_ROWS, True)]
+        new = bool(values.get(f"{prefix}_new"))
+        # Blank options where a choice may be made: enough for a choice to have its least,
+        # one more for a choice that has them; none under a yes/no or text question.
+        blank = 0
+        if new or values.get(f"{prefix}_kind") == QuestionKind.CHOICE:
+            blank = max(1, MIN_OPTIONS - options)
+        rows.append(QuestionRow(options + blank, new))
+    return [*rows, QuestionRow(MIN_OPTIONS, True)]
 
 
 def asked_input(form: FormMultiDict) -> dict[str, bool]:
