@@ -219,7 +219,21 @@ def test_answers_are_the_persons_data_and_go_with_the_account(
     register(client, forum, person, answers={"first_forum": True, "city_role": trace})
     exported = client.get("/api/v1/me/export", headers=person.headers).json()
     [mine] = exported["sections"]["registrations"]["registrations"]
-    assert mine["answers"] == {"first_forum": True, "city_role": trace}
+    # Each answer with its question's wording, as the person reads it.
+    assert mine["answers"] == [
+        {
+            "key": "first_forum",
+            "question": "Is this your first forum?",
+            "answer": "yes",
+            "value": True,
+        },
+        {
+            "key": "city_role",
+            "question": "Su función en el municipio",
+            "answer": trace,
+            "value": trace,
+        },
+    ]
     assert client.blocking_portal.call(rows_naming, (trace,))
 
     erased = client.request(
