@@ -111,7 +111,7 @@ def test_bad_questions_are_refused_with_codes_and_nothing_is_saved(
         json={"questions": [{"key": "Not A Key", "kind": "text", "label": {"en": "x"}}]},
         headers=forum.admin.headers,
     )
-    assert bad_key.status_code == 400
+    assert (bad_key.status_code, problems(bad_key)) == (400, {"/questions/0/key": "bad_format"})
     stored = client.get(url, headers=forum.admin.headers).json()
     assert (stored["questions"], stored["requires_approval"]) == ([], False)
 
