@@ -151,6 +151,18 @@ def test_consent_of_all_three_colours(demo):
     }
 
 
+def test_the_forum_open_for_registration_asks_its_own_questions(demo):
+    client = demo[0]
+    next_forum = forums_by_status(client)["registration_open"]["slug"]
+    form = client.get(f"/api/v1/forums/{next_forum}/registration-form?lang=es").json()
+    assert [question["key"] for question in form["questions"]] == ["first_forum", "site_visit"]
+    assert [option["label"]["text"] for option in form["questions"][1]["options"]] == [
+        "Comedor municipal",
+        "Depósito de vehículos eléctricos",
+    ]
+    assert len(form["built_in_questions"]) == 6
+
+
 def test_a_board_post_is_shown_translated(demo):
     client = demo[0]
     categories = client.get("/api/v1/board/categories").json()

@@ -1,5 +1,6 @@
 """The desk's forum pages: create a forum, edit it, and its registration settings (seats,
-approval, regional targets). See ``desk.pages`` for what every page of a forum's desk does first.
+approval, regional targets, the form's questions: see ``desk.questions``). See ``desk.pages``
+for what every page of a forum's desk does first.
 
 Forms are flat (``title_de``, ``venue_city``, ``share_0``); each handler turns one into the
 API's input struct with ``pages.form_struct`` and calls the same service as the API, so the
@@ -23,6 +24,7 @@ from mupass_forum import pages
 from mupass_forum.accounts import services as accounts
 from mupass_forum.accounts.authorization import requires_signed_in
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.desk import questions
 from mupass_forum.desk.pages import (
     DESK,
     creates_forums,
@@ -350,6 +352,9 @@ async def _settings_form(
             "values": values,
             "rows": rows + [("", "")] * NEW_TARGET_ROWS,
             "regions": region_choices(),
+            "built_in": questions.built_in_choices(),
+            "kinds": questions.kind_choices(),
+            "question_rows": questions.question_rows(values),
             "errors": errors,
         },
         status_code=400 if errors else 200,
@@ -360,13 +365,16 @@ async def _settings_form(
 async def registration_settings_page(
     slug: FromPath[str], principal: NamedDependency[Principal]
 ) -> Template:
-    """Seats, approval and the regional targets (regions and sub-regions with their shares)."""
+    """Seats, approval, the regional targets (regions and sub-regions with their shares) and
+    the registration form's questions."""
     await desk_forum(principal, slug)
     settings = await registrations.registration_settings(principal, slug)
     values = {
         "capacity": "" if settings.capacity is None else str(settings.capacity),
         "requires_approval": settings.requires_approval,
         "regional_balance": settings.regional_balance,
+        **{f"ask_{key.value}": asked for key, asked in settings.built_in_questions.items()},
+        **questions.stored_fields(settings.questions),
     }
     rows = [(target.region, f"{target.share:g}") for target in settings.target_shares]
     return await _settings_form(principal, slug, values, rows)
@@ -376,14 +384,19 @@ async def registration_settings_page(
 async def registration_settings_saved(
     request: Request[Any, Any, Any], slug: FromPath[str], principal: NamedDependency[Principal]
 ) -> Template | Redirect:
-    """Save the seats, approval and targets; free seats are filled by the new rules."""
+    """Save the seats, approval, targets and questions; free seats are filled by the new
+    rules."""
     await desk_forum(principal, slug)
     form = await request.form()
     rows = target_rows(form)
+    asked = questions.asked_input(form)
+    own, question_values = questions.read_questions(form)
     values = {
         "capacity": form.get("capacity", ""),
         "requires_approval": "requires_approval" in form,
         "regional_balance": "regional_balance" in form,
+        **{f"ask_{key}": on for key, on in asked.items()},
+        **question_values,
     }
     try:
         # Both are checked before either is written: nothing is half saved.
@@ -395,6 +408,8 @@ async def registration_settings_saved(
                 "requires_approval": values["requires_approval"],
                 "regional_balance": values["regional_balance"],
                 "target_shares": targets_input(rows),
+                "built_in_questions": asked,
+                "questions": own,
             },
             registration_schemas.RegistrationSettingsUpdate,
         )

@@ -118,6 +118,17 @@ class RegistrationController(Controller):
     path = "/forums/{slug:str}"
     tags = ["registrations"]
 
+    @get(
+        "/registration-form",
+        operation_id="get_registration_form",
+        summary="What the registration form asks",
+    )
+    async def form(
+        self, slug: FromPath[str], principal: NamedDependency[Principal]
+    ) -> schemas.RegistrationForm:
+        """The built-in questions the forum asks and its own questions, with their options."""
+        return await services.registration_form(principal, slug)
+
     @post("/registrations", operation_id="register", summary="Register for a forum")
     async def register(
         self,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from mupass_forum import db, regions
 from mupass_forum.accounts.demo_data import demo_account_ids
@@ -106,6 +107,58 @@ NETWORK_2024 = [
 ]  # fmt: skip
 #: Who attended the 2019 forum (indexes into ``PEOPLE``).
 MUPASS_2019 = [0, 2, 6, 7, 8, 12, 13, 14]
+
+
+def _text(de: str, en: str, fr: str, es: str) -> dict[str, Any]:
+    return {"original": "en", "texts": {"de": de, "en": en, "fr": fr, "es": es}}
+
+
+#: The open forum's own registration questions, as organizers would write them on the desk.
+DEMO_QUESTIONS = [
+    {
+        "key": "first_forum",
+        "kind": "yes_no",
+        "required": False,
+        "label": _text(
+            "Ist dies Ihr erstes MUPASS-Forum?",
+            "Is this your first MUPASS forum?",
+            "Est-ce votre premier forum MUPASS ?",
+            "¿Es este su primer foro MUPASS?",
+        ),
+        "options": [],
+    },
+    {
+        "key": "site_visit",
+        "kind": "choice",
+        "required": False,
+        "label": _text(
+            "Welchen Ortstermin möchten Sie besuchen?",
+            "Which site visit would you like to join?",
+            "À quelle visite de terrain souhaitez-vous participer ?",
+            "¿En qué visita de campo desea participar?",
+        ),
+        "options": [
+            {
+                "key": "canteen",
+                "label": _text(
+                    "Städtische Kantine",
+                    "Municipal canteen",
+                    "Cantine municipale",
+                    "Comedor municipal",
+                ),
+            },
+            {
+                "key": "depot",
+                "label": _text(
+                    "Betriebshof mit Elektrofahrzeugen",
+                    "Depot with electric vehicles",
+                    "Dépôt de véhicules électriques",
+                    "Depósito de vehículos eléctricos",
+                ),
+            },
+        ],
+    },
+]
 
 
 async def load_registrations() -> list[str]:
@@ -302,11 +355,14 @@ async def load_living_registrations() -> list[str]:
             ["confirmed"] * len(seated) + ["waitlisted"] * len(waiting),
         )
         await RegistrationDesk.update(
-            {RegistrationDesk.target_shares: {"150": 40.0, "202": 30.0, "419": 30.0}}
+            {
+                RegistrationDesk.target_shares: {"150": 40.0, "202": 30.0, "419": 30.0},
+                RegistrationDesk.questions: DEMO_QUESTIONS,
+            }
         ).where(RegistrationDesk.forum == next_forum["id"])
         added.append(
             f"{len(seated)} seats taken and {len(waiting)} people waiting for "
-            f"{next_forum['slug']}, with regional targets"
+            f"{next_forum['slug']}, with regional targets and two questions of its own"
         )
         if "held" in forums:
             held = forum_rows[forums["held"]]

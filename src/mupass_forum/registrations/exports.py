@@ -22,6 +22,7 @@ from mupass_forum.accounts.principal import Principal
 from mupass_forum.downloads import content_disposition, file_name
 from mupass_forum.i18n import N_, current_timezone, gettext, language_name
 from mupass_forum.registrations import schemas, services
+from mupass_forum.registrations.questions import answer_text
 from mupass_forum.spreadsheets import csv_bytes
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -59,6 +60,13 @@ def yes_no(value: bool) -> str:
     return gettext(N_("yes")) if value else gettext(N_("no"))
 
 
+def _answers(item: schemas.Registration, questions: Sequence[schemas.Question]) -> list[str]:
+    return [
+        answer_text(question, item.answers[question.key]) if question.key in item.answers else ""
+        for question in questions
+    ]
+
+
 def _cells(item: schemas.Registration) -> list[Any]:
     person = item.person
     return [
@@ -84,10 +92,16 @@ def _cells(item: schemas.Registration) -> list[Any]:
     ]
 
 
-def export(items: Sequence[schemas.Registration], form: ExportFormat) -> tuple[bytes, str]:
-    """The registrations as a file, and its media type."""
-    header = [gettext(column) for column in COLUMNS]
-    return table_file(header, [_cells(item) for item in items], form)
+def export(
+    items: Sequence[schemas.Registration],
+    form: ExportFormat,
+    questions: Sequence[schemas.Question] = (),
+) -> tuple[bytes, str]:
+    """The registrations as a file, and its media type; the answers to the forum's own
+    ``questions`` follow the built-in columns, one column per question."""
+    header = [gettext(column) for column in COLUMNS] + [q.label.text for q in questions]
+    rows = [_cells(item) + _answers(item, questions) for item in items]
+    return table_file(header, rows, form)
 
 
 def download(file: tuple[bytes, str], name: str) -> Response[bytes]:
@@ -105,8 +119,9 @@ async def registrations_download(
 ) -> Response[bytes]:
     """The registrations matching ``given`` as a download, for the API and the desk alike."""
     forum, registrations = await services.all_registrations(principal, slug, given)
+    asked = await services.registration_form(principal, slug)
     return download(
-        export(registrations, form),
+        export(registrations, form, asked.questions),
         # i18n: A file name (lower case, words joined by hyphens, no spaces).
         file_name(N_("{forum}-registrations"), form.value, forum=forum.slug),
     )

@@ -26,7 +26,8 @@ from mupass_forum.i18n import N_, current_locale, gettext, supported_locales
 from mupass_forum.pages import native_name
 from mupass_forum.participants import services as participants
 from mupass_forum.registrations import mails, schemas, services, workshops
-from mupass_forum.registrations.schemas import RegistrationStatus
+from mupass_forum.registrations.questions import answer_text
+from mupass_forum.registrations.schemas import QuestionKind, RegistrationStatus
 from mupass_forum.settings import Settings
 
 #: Statuses whose registration holds a seat (and so may take workshop places).
@@ -148,6 +149,7 @@ async def _registration_page(
         status is None or status in ENDED
     )
     seated = status in SEATED
+    form = await services.registration_form(principal, slug)
     return Template(
         "registrations/registration.html",
         context={
@@ -160,11 +162,55 @@ async def _registration_page(
             "consent": await consent.my_consent(principal, slug) if may_register else None,
             "pair_fields": consent_pages.pair_fields,
             "languages": forum.languages,
+            "asked": [question.value for question in form.built_in_questions],
+            "questions": form.questions,
+            "answer_text": answer_text,
+            "answer_choices": answer_choices,
             "errors": errors,
             "values": values or {},
         },
         status_code=400 if errors else 200,
     )
+
+
+#: A form's field for the answer to the forum's own question ``key``.
+ANSWER_FIELD = "answer_{key}"
+#: What a yes/no question's radio buttons send.
+YES_NO = {"yes": True, "no": False}
+
+
+def answers_from_form(form: Any, questions: list[schemas.Question]) -> dict[str, bool | str]:
+    """The answers a registration form sent (an unanswered question is left out)."""
+    answers: dict[str, bool | str] = {}
+    for question in questions:
+        value = str(form.get(ANSWER_FIELD.format(key=question.key), "")).strip()
+        if not value:
+            continue
+        if question.kind.value == QuestionKind.YES_NO:
+            if value in YES_NO:
+                answers[question.key] = YES_NO[value]
+        else:
+            answers[question.key] = value
+    return answers
+
+
+def answer_choices(question: schemas.Question) -> list[tuple[str, str]]:
+    """The (value, text) choices of a yes/no or choice question's buttons."""
+    if question.kind.value == QuestionKind.YES_NO:
+        return [("yes", gettext(N_("Yes"))), ("no", gettext(N_("No")))]
+    return [(option.key, option.label.text) for option in question.options]
+
+
+def registration_errors(error: InvalidInput) -> pages.FormErrors:
+    """The form's errors, each answer's beside its own question."""
+    errors = pages.FormErrors.of(error)
+    fields = {name: message for name, message in errors.fields.items() if name != "answers"}
+    for field_error in error.errors:
+        pointer = field_error.pointer or ""
+        if pointer.startswith("/answers/"):
+            name = ANSWER_FIELD.format(key=pointer.removeprefix("/answers/"))
+            fields.setdefault(name, field_error.render()["detail"])
+    return pages.FormErrors(errors.summary, fields)
 
 
 @get("/forums/{slug:str}/registration", guards=[requires_signed_in])
@@ -185,9 +231,11 @@ async def registration_sent(
         if ticked:
             # Some uses ticked: those granted, the others refused. None: nothing decided.
             data = msgspec.structs.replace(data, consent=consent_pages.choices_from_form(ticked))
+        questions = (await services.registration_form(principal, slug)).questions
+        data = msgspec.structs.replace(data, answers=answers_from_form(form, questions))
         await services.register(principal, slug, data)
     except InvalidInput as error:
-        return await _registration_page(principal, slug, pages.FormErrors.of(error), dict(form))
+        return await _registration_page(principal, slug, registration_errors(error), dict(form))
     return pages.redirect(forum_path(slug, "/registration"))
 
 

@@ -29,7 +29,8 @@ from mupass_forum.privacy.registry import (
     PersonalData,
     Subject,
 )
-from mupass_forum.registrations.schemas import RegistrationStatus
+from mupass_forum.registrations.questions import FormQuestions, answer_text
+from mupass_forum.registrations.schemas import Question, RegistrationStatus
 from mupass_forum.registrations.services import cancel_registration
 from mupass_forum.registrations.tables import (
     Interest,
@@ -55,6 +56,7 @@ SHREDDED_DETAILS: Mapping[Any, Any] = {
     Registration.needs_visa_letter: False,
     Registration.travel_support_requested: False,
     Registration.interpretation_languages: "[]",
+    Registration.answers: "{}",
 }
 
 
@@ -81,6 +83,7 @@ def is_over(forum: Mapping[str, Any], at: datetime) -> bool:
 async def export(subject: Subject) -> Mapping[str, Any]:
     registrations = await Registration.select(
         Registration.id,
+        Registration.forum.as_alias("forum_id"),
         Registration.forum.slug.as_alias("forum"),
         Registration.status,
         Registration.badge_number,
@@ -93,11 +96,17 @@ async def export(subject: Subject) -> Mapping[str, Any]:
         Registration.needs_visa_letter,
         Registration.travel_support_requested,
         Registration.interpretation_languages,
+        # Answers to the forum's own questions, by the questions' keys.
+        Registration.answers,
         Registration.created_at,
         Registration.updated_at,
     ).where(Registration.user == subject.user_id)
+    questions = await _questions_of({row["forum_id"] for row in registrations})
     for row in registrations:
         row["interpretation_languages"] = stored_json(row["interpretation_languages"])
+        row["answers"] = _readable_answers(
+            questions.get(row.pop("forum_id"), []), stored_json(row["answers"]) or {}
+        )
     history = await RegistrationStatusChange.select(
         RegistrationStatusChange.registration.as_alias("registration_id"),
         RegistrationStatusChange.from_status,
@@ -136,6 +145,36 @@ async def export(subject: Subject) -> Mapping[str, Any]:
         "workshop_sign_ups": sign_ups,
         "interest": interest,
     }
+
+
+async def _questions_of(forum_ids: set[int]) -> dict[int, list[Question]]:
+    """The forums' own registration questions, in the reader's language."""
+    if not forum_ids:
+        return {}
+    rows = await RegistrationDesk.select(RegistrationDesk.forum, RegistrationDesk.questions).where(
+        RegistrationDesk.forum.is_in(sorted(forum_ids))
+    )
+    return {row["forum"]: FormQuestions.stored("[]", row["questions"]).schemas() for row in rows}
+
+
+def _readable_answers(
+    questions: list[Question], answers: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """Each answer with its question's wording and as the person reads it (a question the
+    organizers removed since: by its key)."""
+    by_key = {question.key: question for question in questions}
+    readable = []
+    for key, value in answers.items():
+        question = by_key.get(key)
+        readable.append(
+            {
+                "key": key,
+                "question": question.label.text if question else key,
+                "answer": answer_text(question, value) if question else value,
+                "value": value,
+            }
+        )
+    return readable
 
 
 async def _forums(forum_ids: set[int]) -> dict[int, dict[str, Any]]:
@@ -198,8 +237,9 @@ PERSONAL_DATA = PersonalData(
     # i18n: Part of the personal data export (README).
     description=N_(
         "Your registrations for forums with what you told us (arrival, departure, dietary and "
-        "accessibility needs, visa letter, travel support, interpretation), every change of "
-        "their status, your workshop places and the interest you expressed with your address."
+        "accessibility needs, visa letter, travel support, interpretation, your answers to "
+        "the forum's own questions), every change of their status, your workshop places and the "
+        "interest you expressed with your address."
     ),
     tables={
         Registration: "registrations",

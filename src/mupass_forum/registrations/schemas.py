@@ -14,7 +14,8 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from mupass_forum.consent.schemas import Choices as ConsentChoices
-from mupass_forum.forums.schemas import Label, ProgrammeItem
+from mupass_forum.forums.schemas import Label, ProgrammeItem, TextMap
+from mupass_forum.i18n.text import LocalizedText
 from mupass_forum.participants.schemas import GovernmentLevel, StakeholderGroup
 
 Name = Annotated[str, Meta(min_length=1, max_length=100)]
@@ -56,6 +57,83 @@ class DecisionAction(StrEnum):
     CANCEL = "cancel"
     #: The person arrived (check-in at the desk).
     CHECK_IN = "check_in"
+
+
+# Registration questions ------------------------------------------------------------------------
+
+
+class BuiltInQuestion(StrEnum):
+    """The questions every registration form knows; organizers switch each on or off."""
+
+    #: Arrival and departure dates.
+    DATES = "dates"
+    DIETARY_NEEDS = "dietary_needs"
+    ACCESSIBILITY_NEEDS = "accessibility_needs"
+    VISA_LETTER = "visa_letter"
+    TRAVEL_SUPPORT = "travel_support"
+    INTERPRETATION = "interpretation"
+
+
+class QuestionKind(StrEnum):
+    """What a forum's own question takes as its answer."""
+
+    YES_NO = "yes_no"
+    TEXT = "text"
+    #: One of the question's options, by its key.
+    CHOICE = "choice"
+
+
+QuestionKey = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+#: An answer: true or false (yes/no), a text, or an option's key (one choice).
+Answer = bool | Annotated[str, Meta(max_length=500)]
+Answers = Annotated[dict[str, Answer], Meta(max_length=40)]
+
+
+class QuestionOptionInput(msgspec.Struct, forbid_unknown_fields=True):
+    #: Stays the same when the label changes: answers name options by it.
+    key: QuestionKey
+    #: ``{"de": "…", "en": "…"}``.
+    label: TextMap
+
+
+class QuestionInput(msgspec.Struct, forbid_unknown_fields=True):
+    #: Stays the same when the label changes: answers name questions by it.
+    key: QuestionKey
+    kind: QuestionKind
+    label: TextMap
+    required: bool = False
+    #: The choices of a ``choice`` question (2 to 20); none for the other kinds.
+    options: Annotated[list[QuestionOptionInput], Meta(max_length=20)] = msgspec.field(
+        default_factory=list
+    )
+
+
+class QuestionOption(msgspec.Struct, kw_only=True):
+    key: str
+    label: LocalizedText
+    #: The label in every language written (for editing it).
+    label_texts: dict[str, str]
+
+
+class Question(msgspec.Struct, kw_only=True):
+    """One of a forum's own registration questions."""
+
+    key: str
+    kind: Label
+    required: bool
+    label: LocalizedText
+    #: The label in every language written (for editing it).
+    label_texts: dict[str, str]
+    options: list[QuestionOption]
+
+
+class RegistrationForm(msgspec.Struct, kw_only=True):
+    """What a forum's registration form asks."""
+
+    #: The built-in questions switched on.
+    built_in_questions: list[BuiltInQuestion]
+    #: The forum's own questions, in order; answers go in ``answers`` by their keys.
+    questions: list[Question]
 
 
 # Interest --------------------------------------------------------------------------------------
@@ -132,6 +210,9 @@ class RegistrationCreate(msgspec.Struct, forbid_unknown_fields=True):
     travel_support_requested: bool = False
     #: ISO 639-1 codes of the languages the person wants interpretation into.
     interpretation_languages: Languages = msgspec.field(default_factory=list)
+    #: Answers to the forum's own questions by their keys: ``true``/``false`` for yes/no,
+    #: the text, or the chosen option's key (see ``GET …/registration-form``).
+    answers: Answers = msgspec.field(default_factory=dict)
     #: The initial photo and video choice, recorded in the consent ledger with the
     #: registration (``[{"decision": "granted", "media": ["photo"]}]``); left out, nothing is
     #: decided, which means no consent. Changed later only through the consent API.
@@ -150,6 +231,8 @@ class RegistrationUpdate(msgspec.Struct, forbid_unknown_fields=True):
     needs_visa_letter: bool | UnsetType = UNSET
     travel_support_requested: bool | UnsetType = UNSET
     interpretation_languages: Languages | UnsetType = UNSET
+    #: Answers given are changed (``null`` removes an optional one); others stay.
+    answers: Annotated[dict[str, Answer | None], Meta(max_length=40)] | UnsetType = UNSET
 
 
 class Decision(msgspec.Struct, forbid_unknown_fields=True):
@@ -196,6 +279,8 @@ class Registration(msgspec.Struct, kw_only=True):
     needs_visa_letter: bool
     travel_support_requested: bool
     interpretation_languages: list[str]
+    #: Answers to the forum's own questions by their keys (an option's key for a choice).
+    answers: dict[str, Answer]
     created_at: datetime
     updated_at: datetime
 
@@ -236,6 +321,10 @@ class RegistrationSettings(msgspec.Struct, kw_only=True):
     #: The forum's seats (null: not limited), and how many are taken.
     capacity: int | None
     seats_taken: int
+    #: Each built-in question, asked or not.
+    built_in_questions: dict[BuiltInQuestion, bool]
+    #: The forum's own questions, in the form's order.
+    questions: list[Question]
 
 
 class RegistrationSettingsUpdate(msgspec.Struct, forbid_unknown_fields=True):
@@ -244,6 +333,11 @@ class RegistrationSettingsUpdate(msgspec.Struct, forbid_unknown_fields=True):
     #: ``{"150": 40, "202": 30, "419": 30}``: M49 region or sub-region -> percent; regions
     #: must not overlap and the shares must not exceed 100 in total. ``{}`` removes them.
     target_shares: dict[str, Share] | UnsetType = UNSET
+    #: Built-in questions switched on (true) or off (false); those left out stay as they are.
+    built_in_questions: dict[BuiltInQuestion, bool] | UnsetType = UNSET
+    #: The forum's own questions, all of them, in order (``[]`` removes them). Answers given
+    #: to a removed question stay with the registrations that gave them.
+    questions: Annotated[list[QuestionInput], Meta(max_length=20)] | UnsetType = UNSET
 
 
 # Statistics ------------------------------------------------------------------------------------

@@ -67,6 +67,13 @@ from mupass_forum.mail import MailTemplate, queue_mail
 from mupass_forum.participants.visibility import Condition
 from mupass_forum.privacy.shredding import refuse_if_shredded
 from mupass_forum.registrations import mails, schemas
+from mupass_forum.registrations.questions import (
+    NO_QUESTIONS,
+    FormQuestions,
+    answer_problems,
+    not_asked_problems,
+    stored_questions,
+)
 from mupass_forum.registrations.schemas import RegistrationStatus
 from mupass_forum.registrations.tables import (
     Interest,
@@ -191,6 +198,8 @@ class Desk:
     #: M49 area -> percent.
     target_shares: Mapping[str, float]
     seats_taken: int
+    #: What the registration form asks.
+    questions: FormQuestions = NO_QUESTIONS
 
 
 _DESK_COLUMNS = (
@@ -199,6 +208,8 @@ _DESK_COLUMNS = (
     RegistrationDesk.regional_balance,
     RegistrationDesk.target_shares,
     RegistrationDesk.seats_taken,
+    RegistrationDesk.questions_off,
+    RegistrationDesk.questions,
 )
 
 
@@ -211,6 +222,7 @@ def _desk(row: Mapping[str, Any]) -> Desk:
             str(code): float(share) for code, share in stored_json(row["target_shares"]).items()
         },
         seats_taken=int(row["seats_taken"]),
+        questions=FormQuestions.stored(row["questions_off"], row["questions"]),
     )
 
 
@@ -735,9 +747,16 @@ async def register(
             return await _view(forum, made), False
     _check_registration_open(forum)
     details = _details(data)
-    problems = _registration_problems(details)
+    questions = (await desk_of(forum.id)).questions
+    answers, answer_errors = answer_problems(questions, data.answers)
+    problems = [
+        *_registration_problems(details),
+        *not_asked_problems(questions, details),
+        *answer_errors,
+    ]
     if problems:
         raise InvalidInput(*problems)
+    details["answers"] = answers
     registering = _Registering(
         forum_id=forum.id,
         user_id=principal.user_id,
@@ -947,12 +966,29 @@ async def update_my_registration(
     row = await _own_row(forum, principal.user_id)
     await refuse_if_shredded(forum.id)
     current = (
-        await Registration.select(Registration.arrival_date, Registration.departure_date)
+        await Registration.select(
+            Registration.arrival_date, Registration.departure_date, Registration.answers
+        )
         .where(Registration.id == row["id"])
         .first()
-    )
+    ) or {"answers": "{}"}
     details = _details(data)
-    problems = _registration_problems({**(current or {}), **details})
+    questions = (await desk_of(forum.id)).questions
+    problems = [
+        *_registration_problems({**current, **details}),
+        *not_asked_problems(questions, details),
+    ]
+    if not isinstance(data.answers, UnsetType):
+        answers, answer_errors = answer_problems(
+            questions, data.answers, required_keys=data.answers
+        )
+        problems.extend(answer_errors)
+        kept = {
+            key: value
+            for key, value in (stored_json(current["answers"]) or {}).items()
+            if key not in data.answers
+        }
+        details["answers"] = {**kept, **answers}
     if problems:
         raise InvalidInput(*problems)
     if details:
@@ -1179,6 +1215,19 @@ def _settings(desk: Desk, capacity: int | None) -> schemas.RegistrationSettings:
         ],
         capacity=capacity,
         seats_taken=desk.seats_taken,
+        built_in_questions={
+            question: question not in desk.questions.off for question in schemas.BuiltInQuestion
+        },
+        questions=desk.questions.schemas(),
+    )
+
+
+async def registration_form(principal: Principal, slug: str) -> schemas.RegistrationForm:
+    """What the forum's registration form asks (everyone who may see the forum)."""
+    forum = await visible_forum(principal, slug)
+    questions = (await desk_of(forum.id)).questions
+    return schemas.RegistrationForm(
+        built_in_questions=questions.asked(), questions=questions.schemas()
     )
 
 
@@ -1190,7 +1239,8 @@ async def registration_settings(principal: Principal, slug: str) -> schemas.Regi
 async def update_registration_settings(
     principal: Principal, slug: str, data: schemas.RegistrationSettingsUpdate
 ) -> schemas.RegistrationSettings:
-    """Change approval, regional balance and targets; free seats are filled by the new rules."""
+    """Change approval, regional balance, targets and the form's questions; free seats are
+    filled by the new rules."""
     forum = await editable_forum(principal, slug)
     changes: dict[Any, Any] = {}
     if not isinstance(data.requires_approval, UnsetType):
@@ -1204,8 +1254,18 @@ async def update_registration_settings(
         changes[RegistrationDesk.target_shares] = {
             code: float(share) for code, share in data.target_shares.items()
         }
+    if not isinstance(data.questions, UnsetType):
+        stored, problems = stored_questions(data.questions)
+        if problems:
+            raise InvalidInput(*problems)
+        changes[RegistrationDesk.questions] = stored
     async with db.transaction():
-        await _lock_desk(forum.id)
+        locked = await _lock_desk(forum.id)
+        if not isinstance(data.built_in_questions, UnsetType):
+            off = set(locked.questions.off)
+            for question, asked in data.built_in_questions.items():
+                (off.discard if asked else off.add)(question)
+            changes[RegistrationDesk.questions_off] = sorted(question.value for question in off)
         if changes:
             await RegistrationDesk.update(changes).where(RegistrationDesk.forum == forum.id)
         desk = await _lock_desk(forum.id)
@@ -1499,7 +1559,8 @@ async def _invite(forum_id: int, which: Any) -> int:
 _LIST_SELECT = (
     'SELECT r.id, r."user" AS user_id, r.status, r.ticket, r.badge_number, r.arrival_date, '
     "r.departure_date, r.dietary_needs, r.accessibility_needs, r.needs_visa_letter, "
-    "r.travel_support_requested, r.interpretation_languages, r.created_at, r.updated_at, "
+    "r.travel_support_requested, r.interpretation_languages, r.answers, r.created_at, "
+    "r.updated_at, "
     "u.display_name, u.email, p.given_name, p.family_name, p.organization_name, p.country, "
     "p.region, p.sub_region, p.stakeholder_group, p.government_level, "
     "CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM registration w "
@@ -1635,6 +1696,7 @@ def _registration(slug: str, row: Mapping[str, Any]) -> schemas.Registration:
         needs_visa_letter=bool(row["needs_visa_letter"]),
         travel_support_requested=bool(row["travel_support_requested"]),
         interpretation_languages=list(stored_json(row["interpretation_languages"]) or []),
+        answers=dict(stored_json(row["answers"]) or {}),
         created_at=row["created_at"],
         updated_at=row["updated_at"],
     )

@@ -43,6 +43,11 @@ class RegistrationDesk(Table, tablename="registration_desk"):
     regional_balance = Boolean(default=False)
     #: ``{"150": 40.0, "202": 30.0, "419": 30.0}``: M49 region or sub-region -> percent.
     target_shares = JSON(default="{}")
+    #: The ``BuiltInQuestion`` s the form does not ask; none by default.
+    questions_off = JSON(default="[]")
+    #: The forum's own questions, in order: ``[{"key", "kind", "required", "label", "options":
+    #: [{"key", "label"}]}]``, labels as ``TranslatableText.to_json()``.
+    questions = JSON(default="[]")
     #: Registrations holding a seat (confirmed or attended).
     seats_taken = Integer(default=0)
     #: The last waiting-list ticket handed out; tickets order the waiting list.
@@ -115,6 +120,8 @@ class Registration(Table, tablename="registration"):
     travel_support_requested = Boolean(default=False)
     #: ISO 639-1 codes of the languages the person wants interpretation into.
     interpretation_languages = JSON(default="[]")
+    #: Answers to the forum's own questions: ``{key: true/false, text or option key}``.
+    answers = JSON(default="{}")
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
     #: The ``Idempotency-Key`` of the request that made (or made again) the registration: that
