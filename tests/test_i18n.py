@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po, write_po
 
-from mupass_forum.i18n import format_percent, use_locale
+from mupass_forum.i18n import format_number, format_percent, use_locale
 from mupass_forum.i18n.locale import negotiate, parse_accept_language
 from mupass_forum.paths import project_dir
 
@@ -191,10 +191,29 @@ def test_a_new_locale_is_a_catalog_and_a_setting(make_client, tmp_path: Path):
         ("es", "40\u00a0%", "33,3\u00a0%"),
     ],
 )
-def test_percentages_are_written_as_the_readers_locale_writes_them(locale, whole, with_a_decimal):
+def test_percentages_are_written_as_the_readers_locale_writes_them(
+    client, locale, whole, with_a_decimal
+):
     with use_locale(locale):
         assert format_percent(0.4) == whole
         assert format_percent(1 / 3, decimals=1) == with_a_decimal
+
+
+@pytest.mark.parametrize(
+    ("locale", "four", "five"),
+    [
+        ("en", "1,234", "12,345"),
+        ("de", "1.234", "12.345"),
+        ("fr", "1\u202f234", "12\u202f345"),
+        # CLDR: Spanish groups digits only from five on.
+        ("es", "1234", "12.345"),
+    ],
+)
+def test_numbers_are_grouped_as_the_readers_locale_groups_them(client, locale, four, five):
+    with use_locale(locale):
+        assert format_number(1234) == four
+        assert format_number(12345) == five
+        assert format_number(-1234.5) == "-" + four + ("." if locale == "en" else ",") + "5"
 
 
 def test_start_up_warns_about_a_configured_catalog_below_complete(

@@ -110,27 +110,3 @@ def test_funnel_mails_read_as_letters(client, locale):
 def test_the_decline_mail_gives_the_organizers_reason(client, locale, reason_line):
     mail = render(mails.REGISTRATION_DECLINED, locale, "Europe/Berlin", CONTEXT)
     assert reason_line in mail.text.split("\n\n")
-
-
-def test_french_punctuation_keeps_its_no_break_spaces() -> None:
-    """French sets a no-break space before « : ; ? ! » and inside guillemets; an ordinary
-    space there lets a line break strand the sign at the start of a line."""
-    from babel.messages.pofile import read_po
-
-    from mupass_forum.paths import project_dir
-
-    with open(project_dir("locales") / "fr" / "LC_MESSAGES" / "messages.po", "rb") as file:
-        catalog = read_po(file)
-    stranded = [
-        message.id
-        for message in catalog
-        if message.id
-        for text in (message.string if isinstance(message.string, tuple) else (message.string,))
-        if " :" in text
-        or " ;" in text
-        or " ?" in text
-        or " !" in text
-        or "« " in text
-        or " »" in text
-    ]
-    assert stranded == []

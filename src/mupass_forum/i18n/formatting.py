@@ -86,8 +86,17 @@ def _interval_text(start: dt.date, end: dt.date, skeleton: str, locale: Locale) 
     return str(dates.format_interval(start, end, skeleton, locale=locale))
 
 
+#: CLDR's minimumGroupingDigits of 2, which Babel does not apply: these languages group a
+#: number's digits only from five on ("1234" but "12.345" in Spanish).
+_GROUPED_FROM_FIVE_DIGITS = frozenset({"es", "pl", "pt_PT", "hr", "lv", "bg", "lt", "et"})
+
+
 def format_number(value: int | float | Decimal) -> str:
-    return numbers.format_decimal(value, locale=babel_locale())
+    locale = babel_locale()
+    grouped = abs(Decimal(value)) >= 10_000 or not (
+        locale.language in _GROUPED_FROM_FIVE_DIGITS or str(locale) in _GROUPED_FROM_FIVE_DIGITS
+    )
+    return numbers.format_decimal(value, locale=locale, group_separator=grouped)
 
 
 def format_percent(value: float | Decimal, decimals: int = 0) -> str:
