@@ -88,6 +88,7 @@ from mupass_forum.privacy.controllers import (
 from mupass_forum.privacy.wiring import install_privacy
 from mupass_forum.proposals import pages as proposal_pages
 from mupass_forum.proposals.controllers import ProposalController
+from mupass_forum.registrations import change_page as registration_change_page
 from mupass_forum.registrations import pages as registration_pages
 from mupass_forum.registrations.controllers import (
     DoorController,
@@ -234,6 +235,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *board_pages(),
             *forum_pages.PAGES,
             *registration_pages.PAGES,
+            *registration_change_page.PAGES,
             *consent_pages.PAGES,
             *proposal_pages.PAGES,
             *participant_pages.PAGES,
