@@ -40,6 +40,7 @@ from mupass_forum.board.controllers import (
 from mupass_forum.board.live import LiveHub, board_live, channels_backend
 from mupass_forum.board.pages import page_handlers as board_pages
 from mupass_forum.board.services import BoardService
+from mupass_forum.compression import compression_config
 from mupass_forum.consent import links as consent_links
 from mupass_forum.consent import pages as consent_pages
 from mupass_forum.consent.controllers import (
@@ -273,6 +274,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[authentication_middleware(account_service)],
         before_send=[forget_stale_session(settings)],
         cors_config=cors_config(settings),
+        compression_config=compression_config(),
         csrf_config=pages.csrf_config(settings),
         template_config=pages.template_config(),
         # The hub after the channels: it starts once they run and stops before they do.
