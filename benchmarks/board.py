@@ -110,21 +110,30 @@ def server(database_url: str, log: Path) -> Iterator[Served]:
         "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
         "--no-access-log", "--log-level", "warning",
     ]  # fmt: skip
+    with running(command, env, port, "/bench/hello", log) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def running(
+    command: list[str], env: dict[str, str], port: int, probe: str, log: Path, seconds: int = 60
+) -> Iterator[Served]:
+    """``command`` serving on ``port`` (once ``probe`` answers 200), stopped on leaving."""
     with log.open("wb") as output:
         process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
     base = Served(f"http://127.0.0.1:{port}")
     base.process = process
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/bench/hello", timeout=2).status_code == 200:
+                if httpx.get(f"{base}{probe}", timeout=2).status_code == 200:
                     break
             if process.poll() is not None:
                 raise RuntimeError(f"the server stopped:\n{log.read_text()}")
             time.sleep(0.2)
         else:
-            raise RuntimeError("the server did not start within 60 s")
+            raise RuntimeError(f"the server did not start within {seconds} s")
         yield base
     finally:
         process.terminate()

@@ -46,11 +46,11 @@ ADDRESSES = (
 
 
 def wire_bytes(response: httpx.Response) -> int:
-    """What the server sent for ``response``: status line, header fields, body (uncompressed:
-    the service compresses nothing itself; a proxy in front may)."""
+    """What the server sent for ``response``: status line, header fields, body as it came
+    (gzip-compressed when it is text of 1 KiB or more: httpx asks for gzip)."""
     head = f"HTTP/1.1 {response.status_code} {response.reason_phrase}\r\n"
     head += "".join(f"{name}: {value}\r\n" for name, value in response.headers.items()) + "\r\n"
-    return len(head.encode("latin-1")) + len(response.content)
+    return len(head.encode("latin-1")) + response.num_bytes_downloaded
 
 
 def first_load(client: httpx.Client, url: str) -> int:

@@ -40,6 +40,7 @@ from mupass_forum.board.controllers import (
 from mupass_forum.board.live import LiveHub, board_live, channels_backend
 from mupass_forum.board.pages import page_handlers as board_pages
 from mupass_forum.board.services import BoardService
+from mupass_forum.compression import compression_config
 from mupass_forum.consent import links as consent_links
 from mupass_forum.consent import pages as consent_pages
 from mupass_forum.consent.controllers import (
@@ -88,6 +89,7 @@ from mupass_forum.privacy.controllers import (
 from mupass_forum.privacy.wiring import install_privacy
 from mupass_forum.proposals import pages as proposal_pages
 from mupass_forum.proposals.controllers import ProposalController
+from mupass_forum.registrations import change_page as registration_change_page
 from mupass_forum.registrations import pages as registration_pages
 from mupass_forum.registrations.controllers import (
     DoorController,
@@ -234,6 +236,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *board_pages(),
             *forum_pages.PAGES,
             *registration_pages.PAGES,
+            *registration_change_page.PAGES,
             *consent_pages.PAGES,
             *proposal_pages.PAGES,
             *participant_pages.PAGES,
@@ -271,6 +274,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[authentication_middleware(account_service)],
         before_send=[forget_stale_session(settings)],
         cors_config=cors_config(settings),
+        compression_config=compression_config(),
         csrf_config=pages.csrf_config(settings),
         template_config=pages.template_config(),
         # The hub after the channels: it starts once they run and stops before they do.

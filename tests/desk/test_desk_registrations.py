@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from tests.board.conftest import outbox
 from tests.desk.conftest import sign_in
 from tests.pages.conftest import submit
-from tests.pages.html import form_fields, page_of
+from tests.pages.html import definitions, form_fields, page_of
 from tests.registrations.conftest import register, set_registration_settings
 
 EDITORS = ("organizer", "lead_admin", "platform_admin")
@@ -383,3 +383,38 @@ def test_the_list_costs_the_same_statements_for_one_person_or_many(
 
     assert len(names_on(first)) == 1 and len(names_on(second)) == 5
     assert len(five) == len(one), five
+
+
+def test_a_registration_page_shows_the_answers_to_the_questions_the_forum_asks(
+    browser, client, make_forum, make_person, make_role
+):
+    from tests.registrations.test_registration_questions import QUESTIONS
+
+    forum = make_forum(status="registration_open", capacity=3)
+    person = make_person(given_name="Awa", family_name="Ouedraogo", locale="fr")
+    set_registration_settings(client, forum, questions=QUESTIONS)
+    registration = register(
+        client,
+        forum,
+        person,
+        dietary_needs="Halal",
+        needs_visa_letter=True,
+        travel_support_requested=True,
+        answers={"first_forum": True, "tshirt": "l"},
+    )
+    # Questions switched off later: their answers are no longer shown.
+    set_registration_settings(
+        client, forum, built_in_questions={"dietary_needs": False, "visa_letter": False}
+    )
+    sign_in(browser, make_role(forum, "organizer"))
+
+    page = page_of(browser.get(registrations_url(forum, f"/{registration['id']}?lang=fr")))
+
+    details = page.find("dl", class_="details")
+    facts = definitions(details)
+    assert facts["Taille du t-shirt"] == "Grande"
+    assert facts["Is this your first forum?"] == "oui"
+    assert facts["Su función en el municipio"] == "–"
+    assert page.find(id="needs").text == "Aide au voyage"
+    assert "Halal" not in details.text
+    assert "Besoins alimentaires" not in facts

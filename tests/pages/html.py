@@ -119,3 +119,9 @@ def form_fields(form: Element) -> dict[str, str]:
                 value = chosen[0].get("value")
                 fields[name] = chosen[0].text if value is None else value
     return fields
+
+
+def definitions(listing: Element) -> dict[str, str]:
+    """A ``<dl>``'s terms with their descriptions, as texts."""
+    terms = [term.text for term in listing.find_all("dt")]
+    return dict(zip(terms, [item.text for item in listing.find_all("dd")], strict=True))

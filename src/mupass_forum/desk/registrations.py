@@ -7,6 +7,7 @@ their language, with the organizer's reason, in the transaction that records it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from litestar import Request, Response, get, post
@@ -22,7 +23,9 @@ from mupass_forum.errors import Conflict, InvalidInput
 from mupass_forum.forums import services as forums
 from mupass_forum.i18n import N_, gettext
 from mupass_forum.registrations import exports, services
+from mupass_forum.registrations.questions import answer_text
 from mupass_forum.registrations.schemas import (
+    BuiltInQuestion,
     Decision,
     DecisionAction,
     RegistrationNeed,
@@ -35,6 +38,15 @@ NEED_LABELS = {
     RegistrationNeed.INTERPRETATION: N_("Interpretation"),
     RegistrationNeed.DIETARY: N_("Dietary needs"),
     RegistrationNeed.ACCESSIBILITY: N_("Accessibility needs"),
+}
+
+#: The built-in question of the registration form each need answers.
+NEED_QUESTIONS = {
+    RegistrationNeed.VISA_LETTER: BuiltInQuestion.VISA_LETTER,
+    RegistrationNeed.TRAVEL_SUPPORT: BuiltInQuestion.TRAVEL_SUPPORT,
+    RegistrationNeed.INTERPRETATION: BuiltInQuestion.INTERPRETATION,
+    RegistrationNeed.DIETARY: BuiltInQuestion.DIETARY_NEEDS,
+    RegistrationNeed.ACCESSIBILITY: BuiltInQuestion.ACCESSIBILITY_NEEDS,
 }
 
 #: The buttons of a registration's page, by what its status allows.
@@ -62,16 +74,21 @@ def _filter(q: str, status: str, region: str, need: str) -> services.Registratio
     )
 
 
-def needs_of(registration: Any) -> list[str]:
-    """What a registration asked for, in the reader's language."""
-    asked = {
+def needs_of(registration: Any, asked: Collection[BuiltInQuestion] | None = None) -> list[str]:
+    """What a registration asked for, in the reader's language (of the built-in questions
+    ``asked`` only, when given)."""
+    needs = {
         RegistrationNeed.VISA_LETTER: registration.needs_visa_letter,
         RegistrationNeed.TRAVEL_SUPPORT: registration.travel_support_requested,
         RegistrationNeed.INTERPRETATION: bool(registration.interpretation_languages),
         RegistrationNeed.DIETARY: bool(registration.dietary_needs),
         RegistrationNeed.ACCESSIBILITY: bool(registration.accessibility_needs),
     }
-    return [gettext(NEED_LABELS[need]) for need, yes in asked.items() if yes]
+    return [
+        gettext(NEED_LABELS[need])
+        for need, yes in needs.items()
+        if yes and (asked is None or NEED_QUESTIONS[need] in asked)
+    ]
 
 
 @get("/desk/forums/{slug:str}/registrations", guards=[requires_signed_in])
@@ -142,13 +159,18 @@ async def _registration_page(
     forum = await forums.get_forum(principal, slug)
     registration = await services.registration(principal, slug, registration_id)
     current = RegistrationStatus(registration.status.value)
+    form = await services.registration_form(principal, slug)
+    asked = form.built_in_questions
     return Template(
         "desk/registrations/registration.html",
         context={
             "forum": forum,
             "section": "registrations",
             "registration": registration,
-            "needs": needs_of(registration),
+            "needs": needs_of(registration, asked),
+            "asked": [question.value for question in asked],
+            "questions": form.questions,
+            "answer_text": answer_text,
             "history": await services.history(principal, slug, registration_id),
             "actions": [
                 (action.value, gettext(label))

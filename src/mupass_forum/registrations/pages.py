@@ -40,6 +40,8 @@ CANCELLABLE = (
 )
 #: Statuses after which one may register again.
 ENDED = (RegistrationStatus.CANCELLED.value, RegistrationStatus.DECLINED.value)
+#: Statuses whose details and answers one may still change.
+CHANGEABLE = (*CANCELLABLE, RegistrationStatus.ATTENDED.value)
 
 
 # Save the date ---------------------------------------------------------------------------------
@@ -157,6 +159,7 @@ async def _registration_page(
             "registration": registration,
             "may_register": may_register,
             "may_cancel": status in CANCELLABLE,
+            "may_change": status in CHANGEABLE,
             "seated": seated,
             "workshops": await workshops.list_workshops(principal, slug) if seated else [],
             "consent": await consent.my_consent(principal, slug) if may_register else None,
