@@ -30,34 +30,28 @@ EXCEPTIONS = LOCALES_DIR / "pofilter-exceptions.csv"
 # Filters that do not apply, for every language or for one; the README's translators' section
 # gives the same list.
 FILTERS_OFF: dict[str, str] = {
-    "doublequoting": (
-        "the catalogs use each language's own quotation marks („…“, « … », «…», “…”) where the "
-        "English has “…”; pofilter counts ASCII and typographic quotes as different marks"
-    ),
-    "singlequoting": (
-        "apostrophes in running text (l’adresse, aujourd’hui) are counted as single quotes"
-    ),
     "simplecaps": (
         "compares the share of capital letters; German nouns and French and Spanish lower-case "
-        "titles differ from English by design"
+        "titles differ from English by design (it even flags the English catalog's own texts)"
     ),
-    "sentencecount": ("a translation may join or split sentences where its language reads better"),
     "variables": (
         "the placeholders are compared by pythonbraceformat (and by msgfmt -c and `i18n check`); "
         "this generic check reports a placeholder moved to another place as added"
     ),
-    "long": "a translation's length depends on its language, not on the English",
-    "short": "a translation's length depends on its language, not on the English",
-    "spellcheck": "needs dictionaries the project does not install",
 }
 FILTERS_OFF_PER_LANGUAGE: dict[str, dict[str, str]] = {
     "en": {
         "unchanged": "the English catalog is the code's own text: every entry is unchanged",
     },
 }
-# The quotation marks of a language that pofilter's language data does not convert: the English
-# “…” becomes German „…“, so the closing mark of a German quote is the English opening one.
-QUOTES: dict[str, dict[str, str]] = {"de": {"“": "„", "”": "“"}}
+# The quotation marks of the languages whose quotes pofilter's language data does not convert
+# (it does for French): the English “…” becomes German „…“ and Spanish «…», so that quotes are
+# counted and spacing is compared with the right marks (the closing mark of a German quote is
+# the English opening one).
+QUOTES: dict[str, dict[str, str]] = {
+    "de": {"“": "„", "”": "“"},
+    "es": {"“": "«", "”": "»"},
+}
 PROBLEM_LINE = re.compile(r"^\(pofilter\) (?P<filter>\w+): (?P<message>.*)$")
 
 

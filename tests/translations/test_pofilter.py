@@ -62,10 +62,13 @@ def test_a_planted_mistake_is_found(tmp_path):
     between = "Must be between {minimum} and {maximum}."
     plant(catalog, between, "Muss zwischen {minimum} und  {maximum}")
     plant(catalog, "Must be at least {limit}.", "Muss mindestens {limt} sein.")
+    is_open = "Registration for “{forum}” is open"
+    plant(catalog, is_open, 'Die Anmeldung zum Forum "{forum}" ist offen')
     found = {(f.msgid, f.filter) for f in pofilter.unexpected("de", catalog)}
     assert (between, "doublespacing") in found
     assert (between, "endpunc") in found
     assert ("Must be at least {limit}.", "pythonbraceformat") in found
+    assert (is_open, "doublequoting") in found
 
 
 def test_french_punctuation_without_its_no_break_space_is_found(tmp_path):
