@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: serve demo install install-test lock lock-upgrade lint typecheck check-catalogs test test-sqlite test-postgres \
+.PHONY: serve demo install install-test lock lock-upgrade lint typecheck check-catalogs pofilter test test-sqlite test-postgres \
         i18n-extract i18n-update migration clean
 
 UV_VERSION := 0.13.8
@@ -61,6 +61,11 @@ check-catalogs:
 	for catalog in locales/*/LC_MESSAGES/messages.po; do \
 		printf "%s: " "$$catalog"; msgfmt -c --statistics -o /dev/null "$$catalog" 2>&1 || exit 1; \
 	done
+
+## translate-toolkit's pofilter over every catalog with its language and the project's settings;
+## fails on any finding not listed in locales/pofilter-exceptions.csv (README: For translators).
+pofilter:
+	$(BIN)/python -m tests.translations.pofilter
 
 test-sqlite:
 	$(BIN)/python -m pytest -q -p no:cacheprovider
