@@ -761,7 +761,7 @@ async def pending_migrations() -> list[str]:
         raise UnknownMigrations(
             f"the database records {len(unknown)} migrations this version does not have "
             f"(first {unknown[0]}): it was made before the migrations were squashed for the "
-            "first release, or by a newer version; recreate it (see the README, Migrations)"
+            "first release, or by a newer version; recreate it (the README says how)"
         )
     return pending
 
