@@ -11,6 +11,7 @@ factories (unique emails, slugs), never by relying on what another test left beh
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import os
 import re
@@ -66,6 +67,21 @@ async def _admin(url: str, statement: str) -> None:
         await connection.execute(statement)
     finally:
         await connection.close()
+
+
+@contextlib.contextmanager
+def database_of_its_own(prefix: str, sqlite_file: Path) -> Iterator[str]:
+    """The address of an empty database for a test or a module: on PostgreSQL one created next
+    to the suite's (named ``<prefix>_<random>``, dropped afterwards), else ``sqlite_file``."""
+    if not on_postgres():
+        yield f"sqlite:///{sqlite_file}"
+        return
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin(TEST_DATABASE_URL, f'CREATE DATABASE "{name}"'))
+    try:
+        yield _with_database(TEST_DATABASE_URL, name)
+    finally:
+        asyncio.run(_admin(TEST_DATABASE_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(scope="session")

@@ -42,3 +42,29 @@ async def test_a_table_without_its_migration_is_found() -> None:
     mail = APP_REGISTRY.app_configs["mail"]
     drifted = dataclasses.replace(mail, table_classes=[*mail.table_classes, DriftProbe])
     assert any("DriftProbe" in statement for statement in await pending_statements(drifted))
+
+
+def _dependencies(app_name: str) -> set[str]:
+    """The apps whose migrations run before ``app_name``'s, directly or through others."""
+    found: set[str] = set()
+    for module in APP_REGISTRY.app_configs[app_name].migration_dependencies:
+        dependency = module.split(".")[-2]
+        found |= {dependency, *_dependencies(dependency)}
+    return found
+
+
+def test_every_foreign_key_points_into_the_app_or_one_migrated_before() -> None:
+    owner = {
+        table: app_name
+        for app_name, config in APP_REGISTRY.app_configs.items()
+        for table in config.table_classes
+    }
+    misordered = [
+        f"{table._meta.tablename}.{column._meta.name} -> {owner[target]}"
+        for app_name, config in APP_REGISTRY.app_configs.items()
+        for table in config.table_classes
+        for column in table._meta.foreign_key_columns
+        if (target := column._foreign_key_meta.resolved_references) in owner
+        and owner[target] not in {app_name, *_dependencies(app_name)}
+    ]
+    assert misordered == []

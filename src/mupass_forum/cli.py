@@ -41,7 +41,7 @@ def run_with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T
         return asyncio.run(main())
     except db.DatabaseUnreachable as exc:
         raise click.ClickException(f"cannot connect to the database: {exc}") from exc
-    except db.MigrationLockTimeout as exc:
+    except (db.MigrationLockTimeout, db.UnknownMigrations) as exc:
         raise click.ClickException(str(exc)) from exc
 
 

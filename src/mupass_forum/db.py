@@ -733,14 +733,22 @@ class MigrationReport:
     output: str
 
 
+class UnknownMigrations(RuntimeError):
+    """The database records migrations the code does not have: it was made with the
+    migrations from before the first release (squashed since), or by a newer version."""
+
+
 async def pending_migrations() -> list[str]:
-    """Migration ids (``app:id``) present in the code but not yet run on the database."""
+    """Migration ids (``app:id``) present in the code but not yet run on the database; raises
+    ``UnknownMigrations`` when the database records any the code does not have (running the
+    code's own on top would fail halfway, on tables that already exist)."""
     from piccolo.apps.migrations.commands.base import BaseMigrationManager
     from piccolo.apps.migrations.tables import Migration
 
     manager = BaseMigrationManager()
     has_table = await Migration.table_exists().run()
     pending: list[str] = []
+    unknown: list[str] = []
     for app_name in manager.get_sorted_app_names():
         app_config = manager.get_app_config(app_name)
         ids = manager.get_migration_ids(
@@ -748,6 +756,13 @@ async def pending_migrations() -> list[str]:
         )
         ran = set(await Migration.get_migrations_which_ran(app_name)) if has_table else set()
         pending += [f"{app_name}:{migration_id}" for migration_id in ids if migration_id not in ran]
+        unknown += [f"{app_name}:{migration_id}" for migration_id in sorted(ran - set(ids))]
+    if unknown:
+        raise UnknownMigrations(
+            f"the database records {len(unknown)} migrations this version does not have "
+            f"(first {unknown[0]}): it was made before the migrations were squashed for the "
+            "first release, or by a newer version; recreate it (the README says how)"
+        )
     return pending
 
 

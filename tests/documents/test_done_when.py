@@ -30,7 +30,13 @@ from mupass_forum.documents.tables import VisaDetails
 from mupass_forum.forums.tables import Forum
 from mupass_forum.i18n import format_date, format_date_interval, use_locale
 from mupass_forum.privacy import registry
-from tests.conftest import TEST_DATABASE_URL, _admin, _with_database, on_postgres
+from tests.conftest import (
+    TEST_DATABASE_URL,
+    _admin,
+    _with_database,
+    database_of_its_own,
+    on_postgres,
+)
 from tests.documents.test_documents import embedded_fonts, flat, qr_codes, read_pdf, size_mm
 from tests.pages.conftest import submit
 from tests.pages.html import Element, page_of
@@ -49,27 +55,21 @@ FONTS = {"Document-Sans", "Document-Sans-Bold"}
 def demo_template(migrated, tmp_path_factory) -> Iterator[tuple[Any, str]]:
     """A database of its own with the demonstration loaded (settings, address), to copy for
     each test: SQLite's file, or a PostgreSQL database used as a template."""
-    if on_postgres():
-        name = f"mupass_test_demo_{uuid.uuid4().hex[:12]}"
-        asyncio.run(_admin(TEST_DATABASE_URL, f'CREATE DATABASE "{name}"'))
-        url = _with_database(TEST_DATABASE_URL, name)
-    else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('demo-template') / 'demo.sqlite3'}"
-    settings = migrated.replace(database_url=url)
+    template = tmp_path_factory.mktemp("demo-template") / "demo.sqlite3"
+    with database_of_its_own("mupass_test_demo", template) as url:
+        settings = migrated.replace(database_url=url)
 
-    async def prepare() -> None:
-        async with db.connected(settings):
-            await db.migrate()
-            await load_demo_data()
+        async def prepare() -> None:
+            async with db.connected(settings):
+                await db.migrate()
+                await load_demo_data()
 
-    install(settings)
-    asyncio.run(prepare())
-    try:
-        yield settings, url
-    finally:
-        install(migrated)
-        if on_postgres():
-            asyncio.run(_admin(TEST_DATABASE_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        install(settings)
+        asyncio.run(prepare())
+        try:
+            yield settings, url
+        finally:
+            install(migrated)
 
 
 @pytest.fixture

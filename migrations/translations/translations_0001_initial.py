@@ -1,10 +1,10 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.base import OnDelete
 from piccolo.columns.base import OnUpdate
-from piccolo.columns.column_types import Boolean
 from piccolo.columns.column_types import ForeignKey
 from piccolo.columns.column_types import Integer
 from piccolo.columns.column_types import Serial
+from piccolo.columns.column_types import Text
 from piccolo.columns.column_types import Timestamptz
 from piccolo.columns.column_types import Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
@@ -12,7 +12,7 @@ from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
 
 
-class Forum(Table, tablename="forum", schema=None):
+class User(Table, tablename="account_user", schema=None):
     id = Serial(
         null=False,
         primary_key=True,
@@ -25,33 +25,26 @@ class Forum(Table, tablename="forum", schema=None):
     )
 
 
-ID = "2026-11-21T09:14:14:447409"
+ID = "2026-12-05T02:23:59:793493"
 VERSION = "1.38.0"
-DESCRIPTION = "Erasure log and forum retention"
+DESCRIPTION = ""
 
 
 async def forwards():
     manager = MigrationManager(
-        migration_id=ID, app_name="privacy", description=DESCRIPTION
+        migration_id=ID, app_name="translations", description=DESCRIPTION
     )
 
     manager.add_table(
-        class_name="Erasure",
-        tablename="privacy_erasure",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
-        class_name="ForumRetention",
-        tablename="privacy_forum_retention",
+        class_name="TextChange",
+        tablename="translation_change",
         schema=None,
         columns=None,
     )
 
     manager.add_column(
-        table_class_name="Erasure",
-        tablename="privacy_erasure",
+        table_class_name="TextChange",
+        tablename="translation_change",
         column_name="id",
         db_column_name="id",
         column_class_name="Serial",
@@ -70,56 +63,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Erasure",
-        tablename="privacy_erasure",
-        column_name="subject_id",
-        db_column_name="subject_id",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Erasure",
-        tablename="privacy_erasure",
-        column_name="requested_by_id",
-        db_column_name="requested_by_id",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Erasure",
-        tablename="privacy_erasure",
-        column_name="channel",
-        db_column_name="channel",
+        table_class_name="TextChange",
+        tablename="translation_change",
+        column_name="kind",
+        db_column_name="kind",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 16,
+            "length": 32,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -134,14 +85,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Erasure",
-        tablename="privacy_erasure",
-        column_name="posts_removed",
-        db_column_name="posts_removed",
-        column_class_name="Boolean",
-        column_class=Boolean,
+        table_class_name="TextChange",
+        tablename="translation_change",
+        column_name="entity_id",
+        db_column_name="entity_id",
+        column_class_name="Integer",
+        column_class=Integer,
         params={
-            "default": False,
+            "default": 0,
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -155,14 +106,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Erasure",
-        tablename="privacy_erasure",
-        column_name="erased_at",
-        db_column_name="erased_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
+        table_class_name="TextChange",
+        tablename="translation_change",
+        column_name="field",
+        db_column_name="field",
+        column_class_name="Varchar",
+        column_class=Varchar,
         params={
-            "default": TimestamptzNow(),
+            "length": 32,
+            "default": "",
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -176,15 +128,17 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ForumRetention",
-        tablename="privacy_forum_retention",
-        column_name="id",
-        db_column_name="id",
-        column_class_name="Serial",
-        column_class=Serial,
+        table_class_name="TextChange",
+        tablename="translation_change",
+        column_name="locale",
+        db_column_name="locale",
+        column_class_name="Varchar",
+        column_class=Varchar,
         params={
+            "length": 8,
+            "default": "",
             "null": False,
-            "primary_key": True,
+            "primary_key": False,
             "unique": False,
             "index": False,
             "index_method": IndexMethod.btree,
@@ -196,20 +150,62 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ForumRetention",
-        tablename="privacy_forum_retention",
-        column_name="forum",
-        db_column_name="forum",
+        table_class_name="TextChange",
+        tablename="translation_change",
+        column_name="text_before",
+        db_column_name="text_before",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="TextChange",
+        tablename="translation_change",
+        column_name="text_after",
+        db_column_name="text_after",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="TextChange",
+        tablename="translation_change",
+        column_name="changed_by",
+        db_column_name="changed_by",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": Forum,
-            "on_delete": OnDelete.cascade,
+            "references": User,
+            "on_delete": OnDelete.set_null,
             "on_update": OnUpdate.cascade,
             "target_column": None,
             "null": True,
             "primary_key": False,
-            "unique": True,
+            "unique": False,
             "index": True,
             "index_method": IndexMethod.btree,
             "choices": None,
@@ -220,73 +216,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ForumRetention",
-        tablename="privacy_forum_retention",
-        column_name="retention_days",
-        db_column_name="retention_days",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ForumRetention",
-        tablename="privacy_forum_retention",
-        column_name="shredded_at",
-        db_column_name="shredded_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ForumRetention",
-        tablename="privacy_forum_retention",
-        column_name="consent_cleared_at",
-        db_column_name="consent_cleared_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ForumRetention",
-        tablename="privacy_forum_retention",
-        column_name="updated_at",
-        db_column_name="updated_at",
+        table_class_name="TextChange",
+        tablename="translation_change",
+        column_name="changed_at",
+        db_column_name="changed_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={

@@ -7,7 +7,7 @@ from piccolo.columns.column_types import Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 
-ID = "2026-11-21T08:10:16:035627"
+ID = "2026-12-05T02:23:47:919246"
 VERSION = "1.38.0"
 DESCRIPTION = ""
 
@@ -161,6 +161,27 @@ async def forwards():
         column_class=Text,
         params={
             "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="OutboxMail",
+        tablename="mail_outbox",
+        column_name="headers",
+        db_column_name="headers",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "{}",
             "null": False,
             "primary_key": False,
             "unique": False,

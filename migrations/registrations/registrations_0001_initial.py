@@ -28,6 +28,19 @@ class Forum(Table, tablename="forum", schema=None):
     )
 
 
+class ProgrammeItem(Table, tablename="forum_programme_item", schema=None):
+    id = Serial(
+        null=False,
+        primary_key=True,
+        unique=False,
+        index=False,
+        index_method=IndexMethod.btree,
+        choices=None,
+        db_column_name=None,
+        secret=False,
+    )
+
+
 class Registration(Table, tablename="registration", schema=None):
     id = Serial(
         null=False,
@@ -54,9 +67,9 @@ class User(Table, tablename="account_user", schema=None):
     )
 
 
-ID = "2026-11-21T08:36:23:519025"
+ID = "2026-12-05T02:23:52:464616"
 VERSION = "1.38.0"
-DESCRIPTION = "Seat desks, interest, registrations and their status history"
+DESCRIPTION = ""
 
 
 async def forwards():
@@ -65,8 +78,8 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="RegistrationDesk",
-        tablename="registration_desk",
+        class_name="RegistrationStatusChange",
+        tablename="registration_status_change",
         schema=None,
         columns=None,
     )
@@ -79,8 +92,22 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="RegistrationStatusChange",
-        tablename="registration_status_change",
+        class_name="WorkshopSignUp",
+        tablename="registration_workshop_sign_up",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="WorkshopDesk",
+        tablename="registration_workshop_desk",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="RegistrationDesk",
+        tablename="registration_desk",
         schema=None,
         columns=None,
     )
@@ -93,8 +120,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="RegistrationDesk",
-        tablename="registration_desk",
+        table_class_name="RegistrationStatusChange",
+        tablename="registration_status_change",
         column_name="id",
         db_column_name="id",
         column_class_name="Serial",
@@ -113,20 +140,20 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="RegistrationDesk",
-        tablename="registration_desk",
-        column_name="forum",
-        db_column_name="forum",
+        table_class_name="RegistrationStatusChange",
+        tablename="registration_status_change",
+        column_name="registration",
+        db_column_name="registration",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": Forum,
+            "references": Registration,
             "on_delete": OnDelete.cascade,
             "on_update": OnUpdate.cascade,
             "target_column": None,
             "null": True,
             "primary_key": False,
-            "unique": True,
+            "unique": False,
             "index": True,
             "index_method": IndexMethod.btree,
             "choices": None,
@@ -137,14 +164,37 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="RegistrationDesk",
-        tablename="registration_desk",
-        column_name="requires_approval",
-        db_column_name="requires_approval",
-        column_class_name="Boolean",
-        column_class=Boolean,
+        table_class_name="RegistrationStatusChange",
+        tablename="registration_status_change",
+        column_name="from_status",
+        db_column_name="from_status",
+        column_class_name="Varchar",
+        column_class=Varchar,
         params={
-            "default": False,
+            "length": 24,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="RegistrationStatusChange",
+        tablename="registration_status_change",
+        column_name="to_status",
+        db_column_name="to_status",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 24,
+            "default": "",
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -158,14 +208,38 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="RegistrationDesk",
-        tablename="registration_desk",
-        column_name="regional_balance",
-        db_column_name="regional_balance",
-        column_class_name="Boolean",
-        column_class=Boolean,
+        table_class_name="RegistrationStatusChange",
+        tablename="registration_status_change",
+        column_name="actor",
+        db_column_name="actor",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
         params={
-            "default": False,
+            "references": User,
+            "on_delete": OnDelete.set_null,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="RegistrationStatusChange",
+        tablename="registration_status_change",
+        column_name="reason",
+        db_column_name="reason",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -179,94 +253,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="RegistrationDesk",
-        tablename="registration_desk",
-        column_name="target_shares",
-        db_column_name="target_shares",
-        column_class_name="JSON",
-        column_class=JSON,
-        params={
-            "default": "{}",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="RegistrationDesk",
-        tablename="registration_desk",
-        column_name="seats_taken",
-        db_column_name="seats_taken",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="RegistrationDesk",
-        tablename="registration_desk",
-        column_name="last_ticket",
-        db_column_name="last_ticket",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="RegistrationDesk",
-        tablename="registration_desk",
-        column_name="last_badge",
-        db_column_name="last_badge",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="RegistrationDesk",
-        tablename="registration_desk",
-        column_name="updated_at",
-        db_column_name="updated_at",
+        table_class_name="RegistrationStatusChange",
+        tablename="registration_status_change",
+        column_name="created_at",
+        db_column_name="created_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
@@ -615,6 +605,27 @@ async def forwards():
     manager.add_column(
         table_class_name="Interest",
         tablename="registration_interest",
+        column_name="link_sent_at",
+        db_column_name="link_sent_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Interest",
+        tablename="registration_interest",
         column_name="created_at",
         db_column_name="created_at",
         column_class_name="Timestamptz",
@@ -697,8 +708,50 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="RegistrationStatusChange",
-        tablename="registration_status_change",
+        table_class_name="Interest",
+        tablename="registration_interest",
+        column_name="cancellation_sent_at",
+        db_column_name="cancellation_sent_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Interest",
+        tablename="registration_interest",
+        column_name="anonymized_at",
+        db_column_name="anonymized_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="WorkshopSignUp",
+        tablename="registration_workshop_sign_up",
         column_name="id",
         db_column_name="id",
         column_class_name="Serial",
@@ -717,8 +770,32 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="RegistrationStatusChange",
-        tablename="registration_status_change",
+        table_class_name="WorkshopSignUp",
+        tablename="registration_workshop_sign_up",
+        column_name="programme_item",
+        db_column_name="programme_item",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": ProgrammeItem,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="WorkshopSignUp",
+        tablename="registration_workshop_sign_up",
         column_name="registration",
         db_column_name="registration",
         column_class_name="ForeignKey",
@@ -741,37 +818,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="RegistrationStatusChange",
-        tablename="registration_status_change",
-        column_name="from_status",
-        db_column_name="from_status",
-        column_class_name="Varchar",
-        column_class=Varchar,
+        table_class_name="WorkshopSignUp",
+        tablename="registration_workshop_sign_up",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
         params={
-            "length": 24,
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="RegistrationStatusChange",
-        tablename="registration_status_change",
-        column_name="to_status",
-        db_column_name="to_status",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 24,
-            "default": "",
+            "default": TimestamptzNow(),
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -785,21 +839,41 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="RegistrationStatusChange",
-        tablename="registration_status_change",
-        column_name="actor",
-        db_column_name="actor",
+        table_class_name="WorkshopDesk",
+        tablename="registration_workshop_desk",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="WorkshopDesk",
+        tablename="registration_workshop_desk",
+        column_name="programme_item",
+        db_column_name="programme_item",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": User,
-            "on_delete": OnDelete.set_null,
+            "references": ProgrammeItem,
+            "on_delete": OnDelete.cascade,
             "on_update": OnUpdate.cascade,
             "target_column": None,
             "null": True,
             "primary_key": False,
-            "unique": False,
-            "index": False,
+            "unique": True,
+            "index": True,
             "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,
@@ -809,14 +883,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="RegistrationStatusChange",
-        tablename="registration_status_change",
-        column_name="reason",
-        db_column_name="reason",
-        column_class_name="Text",
-        column_class=Text,
+        table_class_name="WorkshopDesk",
+        tablename="registration_workshop_desk",
+        column_name="places_taken",
+        db_column_name="places_taken",
+        column_class_name="Integer",
+        column_class=Integer,
         params={
-            "default": "",
+            "default": 0,
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -830,10 +904,243 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="RegistrationStatusChange",
-        tablename="registration_status_change",
-        column_name="created_at",
-        db_column_name="created_at",
+        table_class_name="WorkshopDesk",
+        tablename="registration_workshop_desk",
+        column_name="updated_at",
+        db_column_name="updated_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="RegistrationDesk",
+        tablename="registration_desk",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="RegistrationDesk",
+        tablename="registration_desk",
+        column_name="forum",
+        db_column_name="forum",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Forum,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": True,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="RegistrationDesk",
+        tablename="registration_desk",
+        column_name="requires_approval",
+        db_column_name="requires_approval",
+        column_class_name="Boolean",
+        column_class=Boolean,
+        params={
+            "default": False,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="RegistrationDesk",
+        tablename="registration_desk",
+        column_name="regional_balance",
+        db_column_name="regional_balance",
+        column_class_name="Boolean",
+        column_class=Boolean,
+        params={
+            "default": False,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="RegistrationDesk",
+        tablename="registration_desk",
+        column_name="target_shares",
+        db_column_name="target_shares",
+        column_class_name="JSON",
+        column_class=JSON,
+        params={
+            "default": "{}",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="RegistrationDesk",
+        tablename="registration_desk",
+        column_name="questions_off",
+        db_column_name="questions_off",
+        column_class_name="JSON",
+        column_class=JSON,
+        params={
+            "default": "[]",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="RegistrationDesk",
+        tablename="registration_desk",
+        column_name="questions",
+        db_column_name="questions",
+        column_class_name="JSON",
+        column_class=JSON,
+        params={
+            "default": "[]",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="RegistrationDesk",
+        tablename="registration_desk",
+        column_name="seats_taken",
+        db_column_name="seats_taken",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="RegistrationDesk",
+        tablename="registration_desk",
+        column_name="last_ticket",
+        db_column_name="last_ticket",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="RegistrationDesk",
+        tablename="registration_desk",
+        column_name="last_badge",
+        db_column_name="last_badge",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="RegistrationDesk",
+        tablename="registration_desk",
+        column_name="updated_at",
+        db_column_name="updated_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
@@ -1132,6 +1439,27 @@ async def forwards():
     manager.add_column(
         table_class_name="Registration",
         tablename="registration",
+        column_name="answers",
+        db_column_name="answers",
+        column_class_name="JSON",
+        column_class=JSON,
+        params={
+            "default": "{}",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Registration",
+        tablename="registration",
         column_name="created_at",
         db_column_name="created_at",
         column_class_name="Timestamptz",
@@ -1160,6 +1488,180 @@ async def forwards():
         params={
             "default": TimestamptzNow(),
             "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Registration",
+        tablename="registration",
+        column_name="idempotency_key",
+        db_column_name="idempotency_key",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 100,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Registration",
+        tablename="registration",
+        column_name="anonymized_at",
+        db_column_name="anonymized_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Registration",
+        tablename="registration",
+        column_name="details_shredded_at",
+        db_column_name="details_shredded_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Registration",
+        tablename="registration",
+        column_name="country",
+        db_column_name="country",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 2,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Registration",
+        tablename="registration",
+        column_name="region",
+        db_column_name="region",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 3,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Registration",
+        tablename="registration",
+        column_name="sub_region",
+        db_column_name="sub_region",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 3,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Registration",
+        tablename="registration",
+        column_name="stakeholder_group",
+        db_column_name="stakeholder_group",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 32,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Registration",
+        tablename="registration",
+        column_name="government_level",
+        db_column_name="government_level",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 32,
+            "default": None,
+            "null": True,
             "primary_key": False,
             "unique": False,
             "index": False,

@@ -1,16 +1,18 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.base import OnDelete
 from piccolo.columns.base import OnUpdate
+from piccolo.columns.column_types import Boolean
 from piccolo.columns.column_types import ForeignKey
 from piccolo.columns.column_types import Integer
 from piccolo.columns.column_types import Serial
 from piccolo.columns.column_types import Timestamptz
+from piccolo.columns.column_types import Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
 
 
-class ProgrammeItem(Table, tablename="forum_programme_item", schema=None):
+class Forum(Table, tablename="forum", schema=None):
     id = Serial(
         null=False,
         primary_key=True,
@@ -23,46 +25,33 @@ class ProgrammeItem(Table, tablename="forum_programme_item", schema=None):
     )
 
 
-class Registration(Table, tablename="registration", schema=None):
-    id = Serial(
-        null=False,
-        primary_key=True,
-        unique=False,
-        index=False,
-        index_method=IndexMethod.btree,
-        choices=None,
-        db_column_name=None,
-        secret=False,
-    )
-
-
-ID = "2026-11-21T08:57:17:842231"
+ID = "2026-12-05T02:23:56:081296"
 VERSION = "1.38.0"
-DESCRIPTION = "Workshop desks and sign-ups"
+DESCRIPTION = ""
 
 
 async def forwards():
     manager = MigrationManager(
-        migration_id=ID, app_name="registrations", description=DESCRIPTION
+        migration_id=ID, app_name="privacy", description=DESCRIPTION
     )
 
     manager.add_table(
-        class_name="WorkshopDesk",
-        tablename="registration_workshop_desk",
+        class_name="ForumRetention",
+        tablename="privacy_forum_retention",
         schema=None,
         columns=None,
     )
 
     manager.add_table(
-        class_name="WorkshopSignUp",
-        tablename="registration_workshop_sign_up",
+        class_name="Erasure",
+        tablename="privacy_erasure",
         schema=None,
         columns=None,
     )
 
     manager.add_column(
-        table_class_name="WorkshopDesk",
-        tablename="registration_workshop_desk",
+        table_class_name="ForumRetention",
+        tablename="privacy_forum_retention",
         column_name="id",
         db_column_name="id",
         column_class_name="Serial",
@@ -81,14 +70,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="WorkshopDesk",
-        tablename="registration_workshop_desk",
-        column_name="programme_item",
-        db_column_name="programme_item",
+        table_class_name="ForumRetention",
+        tablename="privacy_forum_retention",
+        column_name="forum",
+        db_column_name="forum",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": ProgrammeItem,
+            "references": Forum,
             "on_delete": OnDelete.cascade,
             "on_update": OnUpdate.cascade,
             "target_column": None,
@@ -105,15 +94,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="WorkshopDesk",
-        tablename="registration_workshop_desk",
-        column_name="places_taken",
-        db_column_name="places_taken",
+        table_class_name="ForumRetention",
+        tablename="privacy_forum_retention",
+        column_name="retention_days",
+        db_column_name="retention_days",
         column_class_name="Integer",
         column_class=Integer,
         params={
-            "default": 0,
-            "null": False,
+            "default": None,
+            "null": True,
             "primary_key": False,
             "unique": False,
             "index": False,
@@ -126,8 +115,50 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="WorkshopDesk",
-        tablename="registration_workshop_desk",
+        table_class_name="ForumRetention",
+        tablename="privacy_forum_retention",
+        column_name="shredded_at",
+        db_column_name="shredded_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ForumRetention",
+        tablename="privacy_forum_retention",
+        column_name="consent_cleared_at",
+        db_column_name="consent_cleared_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ForumRetention",
+        tablename="privacy_forum_retention",
         column_name="updated_at",
         db_column_name="updated_at",
         column_class_name="Timestamptz",
@@ -147,8 +178,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="WorkshopSignUp",
-        tablename="registration_workshop_sign_up",
+        table_class_name="Erasure",
+        tablename="privacy_erasure",
         column_name="id",
         db_column_name="id",
         column_class_name="Serial",
@@ -167,18 +198,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="WorkshopSignUp",
-        tablename="registration_workshop_sign_up",
-        column_name="programme_item",
-        db_column_name="programme_item",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
+        table_class_name="Erasure",
+        tablename="privacy_erasure",
+        column_name="subject_id",
+        db_column_name="subject_id",
+        column_class_name="Integer",
+        column_class=Integer,
         params={
-            "references": ProgrammeItem,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
+            "default": 0,
+            "null": False,
             "primary_key": False,
             "unique": False,
             "index": True,
@@ -191,21 +219,18 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="WorkshopSignUp",
-        tablename="registration_workshop_sign_up",
-        column_name="registration",
-        db_column_name="registration",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
+        table_class_name="Erasure",
+        tablename="privacy_erasure",
+        column_name="requested_by_id",
+        db_column_name="requested_by_id",
+        column_class_name="Integer",
+        column_class=Integer,
         params={
-            "references": Registration,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
+            "default": None,
             "null": True,
             "primary_key": False,
             "unique": False,
-            "index": True,
+            "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,
@@ -215,10 +240,53 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="WorkshopSignUp",
-        tablename="registration_workshop_sign_up",
-        column_name="created_at",
-        db_column_name="created_at",
+        table_class_name="Erasure",
+        tablename="privacy_erasure",
+        column_name="channel",
+        db_column_name="channel",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 16,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Erasure",
+        tablename="privacy_erasure",
+        column_name="posts_removed",
+        db_column_name="posts_removed",
+        column_class_name="Boolean",
+        column_class=Boolean,
+        params={
+            "default": False,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Erasure",
+        tablename="privacy_erasure",
+        column_name="erased_at",
+        db_column_name="erased_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={

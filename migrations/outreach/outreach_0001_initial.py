@@ -3,8 +3,9 @@ from piccolo.columns.base import OnDelete
 from piccolo.columns.base import OnUpdate
 from piccolo.columns.column_types import Boolean
 from piccolo.columns.column_types import ForeignKey
+from piccolo.columns.column_types import Integer
+from piccolo.columns.column_types import JSON
 from piccolo.columns.column_types import Serial
-from piccolo.columns.column_types import Text
 from piccolo.columns.column_types import Timestamptz
 from piccolo.columns.column_types import Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
@@ -12,7 +13,7 @@ from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
 
 
-class Organization(Table, tablename="account_organization", schema=None):
+class Forum(Table, tablename="forum", schema=None):
     id = Serial(
         null=False,
         primary_key=True,
@@ -25,7 +26,7 @@ class Organization(Table, tablename="account_organization", schema=None):
     )
 
 
-class Profile(Table, tablename="participant_profile", schema=None):
+class ParticipantMessage(Table, tablename="outreach_message", schema=None):
     id = Serial(
         null=False,
         primary_key=True,
@@ -51,40 +52,47 @@ class User(Table, tablename="account_user", schema=None):
     )
 
 
-ID = "2026-11-21T08:21:09:138090"
+ID = "2026-12-05T02:24:00:649244"
 VERSION = "1.38.0"
-DESCRIPTION = "Participant profiles, the languages they speak and their topics"
+DESCRIPTION = ""
 
 
 async def forwards():
     manager = MigrationManager(
-        migration_id=ID, app_name="participants", description=DESCRIPTION
+        migration_id=ID, app_name="outreach", description=DESCRIPTION
     )
 
     manager.add_table(
-        class_name="Profile",
-        tablename="participant_profile",
+        class_name="OrganizerMailChoice",
+        tablename="outreach_organizer_choice",
         schema=None,
         columns=None,
     )
 
     manager.add_table(
-        class_name="ProfileTopic",
-        tablename="participant_profile_topic",
+        class_name="ForumReminder",
+        tablename="outreach_reminder",
         schema=None,
         columns=None,
     )
 
     manager.add_table(
-        class_name="ProfileLanguage",
-        tablename="participant_profile_language",
+        class_name="MessageDelivery",
+        tablename="outreach_delivery",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="ParticipantMessage",
+        tablename="outreach_message",
         schema=None,
         columns=None,
     )
 
     manager.add_column(
-        table_class_name="Profile",
-        tablename="participant_profile",
+        table_class_name="OrganizerMailChoice",
+        tablename="outreach_organizer_choice",
         column_name="id",
         db_column_name="id",
         column_class_name="Serial",
@@ -103,8 +111,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Profile",
-        tablename="participant_profile",
+        table_class_name="OrganizerMailChoice",
+        tablename="outreach_organizer_choice",
         column_name="user",
         db_column_name="user",
         column_class_name="ForeignKey",
@@ -114,7 +122,7 @@ async def forwards():
             "on_delete": OnDelete.cascade,
             "on_update": OnUpdate.cascade,
             "target_column": None,
-            "null": False,
+            "null": True,
             "primary_key": False,
             "unique": True,
             "index": True,
@@ -127,279 +135,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Profile",
-        tablename="participant_profile",
-        column_name="given_name",
-        db_column_name="given_name",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 100,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Profile",
-        tablename="participant_profile",
-        column_name="family_name",
-        db_column_name="family_name",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 100,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Profile",
-        tablename="participant_profile",
-        column_name="organization_name",
-        db_column_name="organization_name",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 200,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Profile",
-        tablename="participant_profile",
-        column_name="organization",
-        db_column_name="organization",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Organization,
-            "on_delete": OnDelete.set_null,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Profile",
-        tablename="participant_profile",
-        column_name="position",
-        db_column_name="position",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 200,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Profile",
-        tablename="participant_profile",
-        column_name="country",
-        db_column_name="country",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 2,
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Profile",
-        tablename="participant_profile",
-        column_name="region",
-        db_column_name="region",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 3,
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Profile",
-        tablename="participant_profile",
-        column_name="sub_region",
-        db_column_name="sub_region",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 3,
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Profile",
-        tablename="participant_profile",
-        column_name="government_level",
-        db_column_name="government_level",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 32,
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Profile",
-        tablename="participant_profile",
-        column_name="stakeholder_group",
-        db_column_name="stakeholder_group",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 32,
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Profile",
-        tablename="participant_profile",
-        column_name="bio",
-        db_column_name="bio",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Profile",
-        tablename="participant_profile",
-        column_name="visibility",
-        db_column_name="visibility",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 16,
-            "default": "hidden",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Profile",
-        tablename="participant_profile",
-        column_name="show_email",
-        db_column_name="show_email",
+        table_class_name="OrganizerMailChoice",
+        tablename="outreach_organizer_choice",
+        column_name="pending_registration",
+        db_column_name="pending_registration",
         column_class_name="Boolean",
         column_class=Boolean,
         params={
-            "default": False,
+            "default": True,
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -413,15 +156,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Profile",
-        tablename="participant_profile",
-        column_name="sort_name",
-        db_column_name="sort_name",
-        column_class_name="Varchar",
-        column_class=Varchar,
+        table_class_name="OrganizerMailChoice",
+        tablename="outreach_organizer_choice",
+        column_name="proposal_received",
+        db_column_name="proposal_received",
+        column_class_name="Boolean",
+        column_class=Boolean,
         params={
-            "length": 220,
-            "default": "",
+            "default": True,
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -435,14 +177,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Profile",
-        tablename="participant_profile",
-        column_name="search_text",
-        db_column_name="search_text",
-        column_class_name="Text",
-        column_class=Text,
+        table_class_name="OrganizerMailChoice",
+        tablename="outreach_organizer_choice",
+        column_name="post_flagged",
+        db_column_name="post_flagged",
+        column_class_name="Boolean",
+        column_class=Boolean,
         params={
-            "default": "",
+            "default": True,
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -456,29 +198,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Profile",
-        tablename="participant_profile",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Profile",
-        tablename="participant_profile",
+        table_class_name="OrganizerMailChoice",
+        tablename="outreach_organizer_choice",
         column_name="updated_at",
         db_column_name="updated_at",
         column_class_name="Timestamptz",
@@ -498,8 +219,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ProfileTopic",
-        tablename="participant_profile_topic",
+        table_class_name="ForumReminder",
+        tablename="outreach_reminder",
         column_name="id",
         db_column_name="id",
         column_class_name="Serial",
@@ -518,21 +239,21 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ProfileTopic",
-        tablename="participant_profile_topic",
-        column_name="profile",
-        db_column_name="profile",
+        table_class_name="ForumReminder",
+        tablename="outreach_reminder",
+        column_name="forum",
+        db_column_name="forum",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": Profile,
+            "references": Forum,
             "on_delete": OnDelete.cascade,
             "on_update": OnUpdate.cascade,
             "target_column": None,
-            "null": False,
+            "null": True,
             "primary_key": False,
             "unique": False,
-            "index": False,
+            "index": True,
             "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,
@@ -542,15 +263,81 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ProfileTopic",
-        tablename="participant_profile_topic",
-        column_name="topic",
-        db_column_name="topic",
+        table_class_name="ForumReminder",
+        tablename="outreach_reminder",
+        column_name="user",
+        db_column_name="user",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": User,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ForumReminder",
+        tablename="outreach_reminder",
+        column_name="key",
+        db_column_name="key",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 64,
+            "length": 40,
             "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ForumReminder",
+        tablename="outreach_reminder",
+        column_name="outbox_id",
+        db_column_name="outbox_id",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ForumReminder",
+        tablename="outreach_reminder",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -564,8 +351,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ProfileLanguage",
-        tablename="participant_profile_language",
+        table_class_name="MessageDelivery",
+        tablename="outreach_delivery",
         column_name="id",
         db_column_name="id",
         column_class_name="Serial",
@@ -584,17 +371,85 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ProfileLanguage",
-        tablename="participant_profile_language",
-        column_name="profile",
-        db_column_name="profile",
+        table_class_name="MessageDelivery",
+        tablename="outreach_delivery",
+        column_name="message",
+        db_column_name="message",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": Profile,
+            "references": ParticipantMessage,
             "on_delete": OnDelete.cascade,
             "on_update": OnUpdate.cascade,
             "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="MessageDelivery",
+        tablename="outreach_delivery",
+        column_name="key",
+        db_column_name="key",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 400,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="MessageDelivery",
+        tablename="outreach_delivery",
+        column_name="user",
+        db_column_name="user",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": User,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="MessageDelivery",
+        tablename="outreach_delivery",
+        column_name="email",
+        db_column_name="email",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 320,
+            "default": "",
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -608,15 +463,295 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ProfileLanguage",
-        tablename="participant_profile_language",
-        column_name="code",
-        db_column_name="code",
+        table_class_name="MessageDelivery",
+        tablename="outreach_delivery",
+        column_name="name",
+        db_column_name="name",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 2,
+            "length": 200,
             "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="MessageDelivery",
+        tablename="outreach_delivery",
+        column_name="locale",
+        db_column_name="locale",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 8,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="MessageDelivery",
+        tablename="outreach_delivery",
+        column_name="outbox_id",
+        db_column_name="outbox_id",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="MessageDelivery",
+        tablename="outreach_delivery",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ParticipantMessage",
+        tablename="outreach_message",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ParticipantMessage",
+        tablename="outreach_message",
+        column_name="forum",
+        db_column_name="forum",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Forum,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ParticipantMessage",
+        tablename="outreach_message",
+        column_name="author",
+        db_column_name="author",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": User,
+            "on_delete": OnDelete.set_null,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ParticipantMessage",
+        tablename="outreach_message",
+        column_name="subject",
+        db_column_name="subject",
+        column_class_name="JSON",
+        column_class=JSON,
+        params={
+            "default": "{}",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ParticipantMessage",
+        tablename="outreach_message",
+        column_name="body",
+        db_column_name="body",
+        column_class_name="JSON",
+        column_class=JSON,
+        params={
+            "default": "{}",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ParticipantMessage",
+        tablename="outreach_message",
+        column_name="fallback_locale",
+        db_column_name="fallback_locale",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 8,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ParticipantMessage",
+        tablename="outreach_message",
+        column_name="recipients",
+        db_column_name="recipients",
+        column_class_name="JSON",
+        column_class=JSON,
+        params={
+            "default": "{}",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ParticipantMessage",
+        tablename="outreach_message",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ParticipantMessage",
+        tablename="outreach_message",
+        column_name="sent_at",
+        db_column_name="sent_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ParticipantMessage",
+        tablename="outreach_message",
+        column_name="recipient_count",
+        db_column_name="recipient_count",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
             "null": False,
             "primary_key": False,
             "unique": False,

@@ -1,11 +1,10 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.base import OnDelete
 from piccolo.columns.base import OnUpdate
-from piccolo.columns.column_types import Boolean
 from piccolo.columns.column_types import ForeignKey
-from piccolo.columns.column_types import Integer
 from piccolo.columns.column_types import JSON
 from piccolo.columns.column_types import Serial
+from piccolo.columns.column_types import Text
 from piccolo.columns.column_types import Timestamptz
 from piccolo.columns.column_types import Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
@@ -13,7 +12,7 @@ from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
 
 
-class ConsentNotice(Table, tablename="consent_notice", schema=None):
+class Forum(Table, tablename="forum", schema=None):
     id = Serial(
         null=False,
         primary_key=True,
@@ -26,7 +25,20 @@ class ConsentNotice(Table, tablename="consent_notice", schema=None):
     )
 
 
-class Forum(Table, tablename="forum", schema=None):
+class ProgrammeItem(Table, tablename="forum_programme_item", schema=None):
+    id = Serial(
+        null=False,
+        primary_key=True,
+        unique=False,
+        index=False,
+        index_method=IndexMethod.btree,
+        choices=None,
+        db_column_name=None,
+        secret=False,
+    )
+
+
+class Proposal(Table, tablename="proposal", schema=None):
     id = Serial(
         null=False,
         primary_key=True,
@@ -52,33 +64,30 @@ class User(Table, tablename="account_user", schema=None):
     )
 
 
-ID = "2026-11-21T08:36:29:018322"
+ID = "2026-12-05T02:23:55:248669"
 VERSION = "1.38.0"
-DESCRIPTION = "Consent notices and the consent ledger"
+DESCRIPTION = ""
 
 
 async def forwards():
     manager = MigrationManager(
-        migration_id=ID, app_name="consent", description=DESCRIPTION
+        migration_id=ID, app_name="proposals", description=DESCRIPTION
     )
 
     manager.add_table(
-        class_name="ConsentNotice",
-        tablename="consent_notice",
-        schema=None,
-        columns=None,
+        class_name="Proposal", tablename="proposal", schema=None, columns=None
     )
 
     manager.add_table(
-        class_name="ConsentEvent",
-        tablename="consent_event",
+        class_name="ProposalComment",
+        tablename="proposal_comment",
         schema=None,
         columns=None,
     )
 
     manager.add_column(
-        table_class_name="ConsentNotice",
-        tablename="consent_notice",
+        table_class_name="Proposal",
+        tablename="proposal",
         column_name="id",
         db_column_name="id",
         column_class_name="Serial",
@@ -97,21 +106,21 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ConsentNotice",
-        tablename="consent_notice",
+        table_class_name="Proposal",
+        tablename="proposal",
         column_name="forum",
         db_column_name="forum",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
             "references": Forum,
-            "on_delete": OnDelete.restrict,
+            "on_delete": OnDelete.cascade,
             "on_update": OnUpdate.cascade,
             "target_column": None,
-            "null": False,
+            "null": True,
             "primary_key": False,
             "unique": False,
-            "index": False,
+            "index": True,
             "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,
@@ -121,18 +130,21 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ConsentNotice",
-        tablename="consent_notice",
-        column_name="version",
-        db_column_name="version",
-        column_class_name="Integer",
-        column_class=Integer,
+        table_class_name="Proposal",
+        tablename="proposal",
+        column_name="author",
+        db_column_name="author",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
         params={
-            "default": 0,
-            "null": False,
+            "references": User,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
             "primary_key": False,
             "unique": False,
-            "index": False,
+            "index": True,
             "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,
@@ -142,10 +154,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ConsentNotice",
-        tablename="consent_notice",
-        column_name="text",
-        db_column_name="text",
+        table_class_name="Proposal",
+        tablename="proposal",
+        column_name="title",
+        db_column_name="title",
         column_class_name="JSON",
         column_class=JSON,
         params={
@@ -163,14 +175,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ConsentNotice",
-        tablename="consent_notice",
-        column_name="material",
-        db_column_name="material",
-        column_class_name="Boolean",
-        column_class=Boolean,
+        table_class_name="Proposal",
+        tablename="proposal",
+        column_name="abstract",
+        db_column_name="abstract",
+        column_class_name="JSON",
+        column_class=JSON,
         params={
-            "default": True,
+            "default": "{}",
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -184,10 +196,166 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ConsentNotice",
-        tablename="consent_notice",
-        column_name="published_at",
-        db_column_name="published_at",
+        table_class_name="Proposal",
+        tablename="proposal",
+        column_name="format",
+        db_column_name="format",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 24,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Proposal",
+        tablename="proposal",
+        column_name="delivery_language",
+        db_column_name="delivery_language",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 8,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Proposal",
+        tablename="proposal",
+        column_name="status",
+        db_column_name="status",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 16,
+            "default": "submitted",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Proposal",
+        tablename="proposal",
+        column_name="decision_message",
+        db_column_name="decision_message",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Proposal",
+        tablename="proposal",
+        column_name="decided_by",
+        db_column_name="decided_by",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": User,
+            "on_delete": OnDelete.set_null,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Proposal",
+        tablename="proposal",
+        column_name="decided_at",
+        db_column_name="decided_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Proposal",
+        tablename="proposal",
+        column_name="programme_item",
+        db_column_name="programme_item",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": ProgrammeItem,
+            "on_delete": OnDelete.set_null,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Proposal",
+        tablename="proposal",
+        column_name="created_at",
+        db_column_name="created_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
@@ -205,18 +373,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ConsentNotice",
-        tablename="consent_notice",
-        column_name="published_by",
-        db_column_name="published_by",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
+        table_class_name="Proposal",
+        tablename="proposal",
+        column_name="updated_at",
+        db_column_name="updated_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
         params={
-            "references": User,
-            "on_delete": OnDelete.restrict,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
+            "default": TimestamptzNow(),
+            "null": False,
             "primary_key": False,
             "unique": False,
             "index": False,
@@ -229,8 +394,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ConsentEvent",
-        tablename="consent_event",
+        table_class_name="ProposalComment",
+        tablename="proposal_comment",
         column_name="id",
         db_column_name="id",
         column_class_name="Serial",
@@ -249,18 +414,18 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ConsentEvent",
-        tablename="consent_event",
-        column_name="user",
-        db_column_name="user",
+        table_class_name="ProposalComment",
+        tablename="proposal_comment",
+        column_name="proposal",
+        db_column_name="proposal",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": User,
-            "on_delete": OnDelete.restrict,
+            "references": Proposal,
+            "on_delete": OnDelete.cascade,
             "on_update": OnUpdate.cascade,
             "target_column": None,
-            "null": False,
+            "null": True,
             "primary_key": False,
             "unique": False,
             "index": True,
@@ -273,216 +438,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ConsentEvent",
-        tablename="consent_event",
-        column_name="forum",
-        db_column_name="forum",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Forum,
-            "on_delete": OnDelete.restrict,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ConsentEvent",
-        tablename="consent_event",
-        column_name="medium",
-        db_column_name="medium",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 8,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ConsentEvent",
-        tablename="consent_event",
-        column_name="purpose",
-        db_column_name="purpose",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 16,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ConsentEvent",
-        tablename="consent_event",
-        column_name="decision",
-        db_column_name="decision",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 8,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ConsentEvent",
-        tablename="consent_event",
-        column_name="notice",
-        db_column_name="notice",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": ConsentNotice,
-            "on_delete": OnDelete.restrict,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ConsentEvent",
-        tablename="consent_event",
-        column_name="notice_version",
-        db_column_name="notice_version",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ConsentEvent",
-        tablename="consent_event",
-        column_name="notice_locale",
-        db_column_name="notice_locale",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 8,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ConsentEvent",
-        tablename="consent_event",
-        column_name="notice_sha256",
-        db_column_name="notice_sha256",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 64,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ConsentEvent",
-        tablename="consent_event",
-        column_name="channel",
-        db_column_name="channel",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 16,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ConsentEvent",
-        tablename="consent_event",
-        column_name="actor",
-        db_column_name="actor",
+        table_class_name="ProposalComment",
+        tablename="proposal_comment",
+        column_name="author",
+        db_column_name="author",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
             "references": User,
-            "on_delete": OnDelete.restrict,
+            "on_delete": OnDelete.set_null,
             "on_update": OnUpdate.cascade,
             "target_column": None,
             "null": True,
@@ -498,10 +462,31 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ConsentEvent",
-        tablename="consent_event",
-        column_name="recorded_at",
-        db_column_name="recorded_at",
+        table_class_name="ProposalComment",
+        tablename="proposal_comment",
+        column_name="text",
+        db_column_name="text",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ProposalComment",
+        tablename="proposal_comment",
+        column_name="created_at",
+        db_column_name="created_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={

@@ -3,9 +3,8 @@ from piccolo.columns.base import OnDelete
 from piccolo.columns.base import OnUpdate
 from piccolo.columns.column_types import Boolean
 from piccolo.columns.column_types import ForeignKey
-from piccolo.columns.column_types import Integer
-from piccolo.columns.column_types import JSON
 from piccolo.columns.column_types import Serial
+from piccolo.columns.column_types import Text
 from piccolo.columns.column_types import Timestamptz
 from piccolo.columns.column_types import Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
@@ -13,7 +12,7 @@ from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
 
 
-class Forum(Table, tablename="forum", schema=None):
+class Organization(Table, tablename="account_organization", schema=None):
     id = Serial(
         null=False,
         primary_key=True,
@@ -26,7 +25,7 @@ class Forum(Table, tablename="forum", schema=None):
     )
 
 
-class ParticipantMessage(Table, tablename="outreach_message", schema=None):
+class Profile(Table, tablename="participant_profile", schema=None):
     id = Serial(
         null=False,
         primary_key=True,
@@ -52,47 +51,40 @@ class User(Table, tablename="account_user", schema=None):
     )
 
 
-ID = "2026-12-04T22:38:02:440376"
+ID = "2026-12-05T02:23:51:312742"
 VERSION = "1.38.0"
 DESCRIPTION = ""
 
 
 async def forwards():
     manager = MigrationManager(
-        migration_id=ID, app_name="outreach", description=DESCRIPTION
+        migration_id=ID, app_name="participants", description=DESCRIPTION
     )
 
     manager.add_table(
-        class_name="ParticipantMessage",
-        tablename="outreach_message",
+        class_name="ProfileLanguage",
+        tablename="participant_profile_language",
         schema=None,
         columns=None,
     )
 
     manager.add_table(
-        class_name="ForumReminder",
-        tablename="outreach_reminder",
+        class_name="Profile",
+        tablename="participant_profile",
         schema=None,
         columns=None,
     )
 
     manager.add_table(
-        class_name="MessageDelivery",
-        tablename="outreach_delivery",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
-        class_name="OrganizerMailChoice",
-        tablename="outreach_organizer_choice",
+        class_name="ProfileTopic",
+        tablename="participant_profile_topic",
         schema=None,
         columns=None,
     )
 
     manager.add_column(
-        table_class_name="ParticipantMessage",
-        tablename="outreach_message",
+        table_class_name="ProfileLanguage",
+        tablename="participant_profile_language",
         column_name="id",
         db_column_name="id",
         column_class_name="Serial",
@@ -111,62 +103,17 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ParticipantMessage",
-        tablename="outreach_message",
-        column_name="forum",
-        db_column_name="forum",
+        table_class_name="ProfileLanguage",
+        tablename="participant_profile_language",
+        column_name="profile",
+        db_column_name="profile",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": Forum,
+            "references": Profile,
             "on_delete": OnDelete.cascade,
             "on_update": OnUpdate.cascade,
             "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ParticipantMessage",
-        tablename="outreach_message",
-        column_name="author",
-        db_column_name="author",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": User,
-            "on_delete": OnDelete.set_null,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ParticipantMessage",
-        tablename="outreach_message",
-        column_name="subject",
-        db_column_name="subject",
-        column_class_name="JSON",
-        column_class=JSON,
-        params={
-            "default": "{}",
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -180,35 +127,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ParticipantMessage",
-        tablename="outreach_message",
-        column_name="body",
-        db_column_name="body",
-        column_class_name="JSON",
-        column_class=JSON,
-        params={
-            "default": "{}",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ParticipantMessage",
-        tablename="outreach_message",
-        column_name="fallback_locale",
-        db_column_name="fallback_locale",
+        table_class_name="ProfileLanguage",
+        tablename="participant_profile_language",
+        column_name="code",
+        db_column_name="code",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 8,
+            "length": 2,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -223,92 +149,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ParticipantMessage",
-        tablename="outreach_message",
-        column_name="recipients",
-        db_column_name="recipients",
-        column_class_name="JSON",
-        column_class=JSON,
-        params={
-            "default": "{}",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ParticipantMessage",
-        tablename="outreach_message",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ParticipantMessage",
-        tablename="outreach_message",
-        column_name="sent_at",
-        db_column_name="sent_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ParticipantMessage",
-        tablename="outreach_message",
-        column_name="recipient_count",
-        db_column_name="recipient_count",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ForumReminder",
-        tablename="outreach_reminder",
+        table_class_name="Profile",
+        tablename="participant_profile",
         column_name="id",
         db_column_name="id",
         column_class_name="Serial",
@@ -327,32 +169,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ForumReminder",
-        tablename="outreach_reminder",
-        column_name="forum",
-        db_column_name="forum",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Forum,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ForumReminder",
-        tablename="outreach_reminder",
+        table_class_name="Profile",
+        tablename="participant_profile",
         column_name="user",
         db_column_name="user",
         column_class_name="ForeignKey",
@@ -362,117 +180,9 @@ async def forwards():
             "on_delete": OnDelete.cascade,
             "on_update": OnUpdate.cascade,
             "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ForumReminder",
-        tablename="outreach_reminder",
-        column_name="key",
-        db_column_name="key",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 40,
-            "default": "",
             "null": False,
             "primary_key": False,
             "unique": True,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ForumReminder",
-        tablename="outreach_reminder",
-        column_name="outbox_id",
-        db_column_name="outbox_id",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ForumReminder",
-        tablename="outreach_reminder",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="MessageDelivery",
-        tablename="outreach_delivery",
-        column_name="id",
-        db_column_name="id",
-        column_class_name="Serial",
-        column_class=Serial,
-        params={
-            "null": False,
-            "primary_key": True,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="MessageDelivery",
-        tablename="outreach_delivery",
-        column_name="message",
-        db_column_name="message",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": ParticipantMessage,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
             "index": True,
             "index_method": IndexMethod.btree,
             "choices": None,
@@ -483,60 +193,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="MessageDelivery",
-        tablename="outreach_delivery",
-        column_name="key",
-        db_column_name="key",
+        table_class_name="Profile",
+        tablename="participant_profile",
+        column_name="given_name",
+        db_column_name="given_name",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 400,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": True,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="MessageDelivery",
-        tablename="outreach_delivery",
-        column_name="user",
-        db_column_name="user",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": User,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="MessageDelivery",
-        tablename="outreach_delivery",
-        column_name="email",
-        db_column_name="email",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 320,
+            "length": 100,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -551,10 +215,32 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="MessageDelivery",
-        tablename="outreach_delivery",
-        column_name="name",
-        db_column_name="name",
+        table_class_name="Profile",
+        tablename="participant_profile",
+        column_name="family_name",
+        db_column_name="family_name",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 100,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Profile",
+        tablename="participant_profile",
+        column_name="organization_name",
+        db_column_name="organization_name",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
@@ -573,14 +259,38 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="MessageDelivery",
-        tablename="outreach_delivery",
-        column_name="locale",
-        db_column_name="locale",
+        table_class_name="Profile",
+        tablename="participant_profile",
+        column_name="organization",
+        db_column_name="organization",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Organization,
+            "on_delete": OnDelete.set_null,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Profile",
+        tablename="participant_profile",
+        column_name="position",
+        db_column_name="position",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 8,
+            "length": 200,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -595,13 +305,80 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="MessageDelivery",
-        tablename="outreach_delivery",
-        column_name="outbox_id",
-        db_column_name="outbox_id",
-        column_class_name="Integer",
-        column_class=Integer,
+        table_class_name="Profile",
+        tablename="participant_profile",
+        column_name="country",
+        db_column_name="country",
+        column_class_name="Varchar",
+        column_class=Varchar,
         params={
+            "length": 2,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Profile",
+        tablename="participant_profile",
+        column_name="region",
+        db_column_name="region",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 3,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Profile",
+        tablename="participant_profile",
+        column_name="sub_region",
+        db_column_name="sub_region",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 3,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Profile",
+        tablename="participant_profile",
+        column_name="government_level",
+        db_column_name="government_level",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 32,
             "default": None,
             "null": True,
             "primary_key": False,
@@ -616,8 +393,137 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="MessageDelivery",
-        tablename="outreach_delivery",
+        table_class_name="Profile",
+        tablename="participant_profile",
+        column_name="stakeholder_group",
+        db_column_name="stakeholder_group",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 32,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Profile",
+        tablename="participant_profile",
+        column_name="bio",
+        db_column_name="bio",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Profile",
+        tablename="participant_profile",
+        column_name="visibility",
+        db_column_name="visibility",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 16,
+            "default": "hidden",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Profile",
+        tablename="participant_profile",
+        column_name="show_email",
+        db_column_name="show_email",
+        column_class_name="Boolean",
+        column_class=Boolean,
+        params={
+            "default": False,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Profile",
+        tablename="participant_profile",
+        column_name="sort_name",
+        db_column_name="sort_name",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 220,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Profile",
+        tablename="participant_profile",
+        column_name="search_text",
+        db_column_name="search_text",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Profile",
+        tablename="participant_profile",
         column_name="created_at",
         db_column_name="created_at",
         column_class_name="Timestamptz",
@@ -637,8 +543,29 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="OrganizerMailChoice",
-        tablename="outreach_organizer_choice",
+        table_class_name="Profile",
+        tablename="participant_profile",
+        column_name="updated_at",
+        db_column_name="updated_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ProfileTopic",
+        tablename="participant_profile_topic",
         column_name="id",
         db_column_name="id",
         column_class_name="Serial",
@@ -657,38 +584,17 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="OrganizerMailChoice",
-        tablename="outreach_organizer_choice",
-        column_name="user",
-        db_column_name="user",
+        table_class_name="ProfileTopic",
+        tablename="participant_profile_topic",
+        column_name="profile",
+        db_column_name="profile",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": User,
+            "references": Profile,
             "on_delete": OnDelete.cascade,
             "on_update": OnUpdate.cascade,
             "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": True,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="OrganizerMailChoice",
-        tablename="outreach_organizer_choice",
-        column_name="pending_registration",
-        db_column_name="pending_registration",
-        column_class_name="Boolean",
-        column_class=Boolean,
-        params={
-            "default": True,
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -702,56 +608,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="OrganizerMailChoice",
-        tablename="outreach_organizer_choice",
-        column_name="proposal_received",
-        db_column_name="proposal_received",
-        column_class_name="Boolean",
-        column_class=Boolean,
+        table_class_name="ProfileTopic",
+        tablename="participant_profile_topic",
+        column_name="topic",
+        db_column_name="topic",
+        column_class_name="Varchar",
+        column_class=Varchar,
         params={
-            "default": True,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="OrganizerMailChoice",
-        tablename="outreach_organizer_choice",
-        column_name="post_flagged",
-        db_column_name="post_flagged",
-        column_class_name="Boolean",
-        column_class=Boolean,
-        params={
-            "default": True,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="OrganizerMailChoice",
-        tablename="outreach_organizer_choice",
-        column_name="updated_at",
-        db_column_name="updated_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
+            "length": 64,
+            "default": "",
             "null": False,
             "primary_key": False,
             "unique": False,

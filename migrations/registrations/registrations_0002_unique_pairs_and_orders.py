@@ -1,12 +1,14 @@
 """Pairs that must stay unique, and the order of the waiting list, which Piccolo's columns
 cannot declare."""
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from piccolo.engine import engine_finder
+from mupass_forum.raw_migrations import raw_migration
 
-ID = "2026-11-21T08:36:24:000000"
+ID = "2026-12-05T02:23:52:999999"
 VERSION = "1.38.0"
-DESCRIPTION = "One interest per address and forum, one registration per person and forum"
+DESCRIPTION = (
+    "One interest per address and forum, one registration per person and forum, "
+    "one sign-up per registration and workshop"
+)
 
 INDEXES = {
     "registration_interest_forum_email": (
@@ -25,22 +27,17 @@ INDEXES = {
         "CREATE INDEX registration_status_change_registration_id "
         "ON registration_status_change (registration, id)"
     ),
+    "registration_workshop_sign_up_item_registration": (
+        "CREATE UNIQUE INDEX registration_workshop_sign_up_item_registration "
+        "ON registration_workshop_sign_up (programme_item, registration)"
+    ),
 }
 
 
 async def forwards():
-    manager = MigrationManager(migration_id=ID, app_name="registrations", description=DESCRIPTION)
-
-    async def create_indexes():
-        engine = engine_finder()
-        for statement in INDEXES.values():
-            await engine.run_ddl(statement)
-
-    async def drop_indexes():
-        engine = engine_finder()
-        for name in INDEXES:
-            await engine.run_ddl(f"DROP INDEX {name}")
-
-    manager.add_raw(create_indexes)
-    manager.add_raw_backwards(drop_indexes)
-    return manager
+    return raw_migration(
+        app_name="registrations",
+        migration_id=ID,
+        description=DESCRIPTION,
+        indexes=INDEXES,
+    )
