@@ -43,7 +43,7 @@ from mupass_forum.i18n import (
 )
 from mupass_forum.i18n.text import TranslatableText
 from mupass_forum.mail import queue_mail
-from mupass_forum.registrations.services import status_label
+from mupass_forum.registrations.status import status_label
 from mupass_forum.registrations.tables import Registration, WorkshopSignUp
 from mupass_forum.settings import Settings
 
