@@ -17,7 +17,7 @@ from mupass_forum import db
 from mupass_forum.accounts.authorization import as_signed_in, authorize, signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.clock import now
-from mupass_forum.consent import services as consent
+from mupass_forum.consent import ledger
 from mupass_forum.consent.schemas import Channel as ConsentChannel
 from mupass_forum.errors import Conflict, DomainError, FieldError, InvalidInput
 from mupass_forum.forums.authorization import ForumRef
@@ -220,7 +220,7 @@ async def register(
         forum_id=forum.id,
         user_id=principal.user_id,
         details=details,
-        consent_decisions=consent.expand_choices(data.consent or [], "/consent"),
+        consent_decisions=ledger.expand_choices(data.consent or [], "/consent"),
         consent_notice_version=data.consent_notice_version,
         locale=current_locale(),
         idempotency_key=idempotency_key,
@@ -284,7 +284,7 @@ async def _decide_one(
             badge_number=badge,
             details=details,
         )
-    await consent.record_decisions(
+    await ledger.record_decisions(
         user_id,
         forum_id,
         registering.consent_decisions,
