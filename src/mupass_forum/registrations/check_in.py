@@ -1,7 +1,7 @@
 """Check-in at the door: find a person by name or badge number, check them in, take it back.
 
 Only people holding a seat (confirmed, or already checked in) are found. Check-in is open from
-the day before the forum to its last day, in the forum's time zone (``services.check_in_open``);
+the day before the forum to its last day, in the forum's time zone (``decisions.check_in_open``);
 outside those days it is a 409 ``check_in_closed``. Both directions are idempotent, so that a tap
 sent again over a poor connection changes nothing the second time; taking a check-in back mails
 nobody, as it corrects a slip of the finger.

@@ -11,6 +11,7 @@ from piccolo.columns.combination import WhereRaw
 from mupass_forum import db, regions
 from mupass_forum.accounts.rate_limits import MailThrottle
 from mupass_forum.accounts.services import new_token, normalize_email, token_hash
+from mupass_forum.accounts.tables import User
 from mupass_forum.clock import now
 from mupass_forum.errors import Conflict, FieldError, Gone, InvalidInput, NotFound
 from mupass_forum.forums.authorization import ForumRef
@@ -47,8 +48,8 @@ async def tell_interest_of_cancellation(forum_id: int, facts: ForumFacts) -> Non
             Interest.cancellation_sent_at.is_null(),
             Interest.anonymized_at.is_null(),
             WhereRaw(
-                "email NOT IN (SELECT u.email FROM registration r "
-                'JOIN account_user u ON u.id = r."user" WHERE r.forum = {})',
+                "email NOT IN (SELECT u.email FROM registration r "  # noqa: S608 (a table's name)
+                f'JOIN {User._meta.tablename} u ON u.id = r."user" WHERE r.forum = {{}})',
                 forum_id,
             ),
         )

@@ -10,10 +10,12 @@ from datetime import date
 from typing import Any
 
 from mupass_forum import db, pagination, regions
+from mupass_forum.accounts.tables import User
 from mupass_forum.errors import FieldError, InvalidInput, NotFound
 from mupass_forum.forums.authorization import ForumRef
 from mupass_forum.forums.services import stored_json
 from mupass_forum.i18n import N_
+from mupass_forum.participants.tables import Profile
 from mupass_forum.participants.visibility import Condition
 from mupass_forum.registrations import schemas
 from mupass_forum.registrations.status import SEATED, Status, status_label
@@ -21,18 +23,21 @@ from mupass_forum.registrations.tables import Registration
 
 # Reading registrations -------------------------------------------------------------------------
 
+#: Other domains' tables the lists join, named by their own tables.
+_USERS, _PROFILES = User._meta.tablename, Profile._meta.tablename
+
 _LIST_SELECT = (
-    'SELECT r.id, r."user" AS user_id, r.status, r.ticket, r.badge_number, r.arrival_date, '
+    'SELECT r.id, r."user" AS user_id, r.status, r.ticket, r.badge_number, r.arrival_date, '  # noqa: S608 (names from tables)
     "r.departure_date, r.dietary_needs, r.accessibility_needs, r.needs_visa_letter, "
     "r.travel_support_requested, r.interpretation_languages, r.answers, r.created_at, "
     "r.updated_at, "
     "u.display_name, u.email, p.given_name, p.family_name, p.organization_name, p.country, "
     "p.region, p.sub_region, p.stakeholder_group, p.government_level, "
-    "CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM registration w "
-    "WHERE w.forum = r.forum AND w.status = 'waitlisted' AND w.ticket <= r.ticket) END "
-    "AS position "
-    'FROM registration r JOIN account_user u ON u.id = r."user" '
-    'LEFT JOIN participant_profile p ON p."user" = r."user" '
+    f"CASE WHEN r.status = '{Status.WAITLISTED.value}' THEN (SELECT COUNT(*) FROM registration w "
+    f"WHERE w.forum = r.forum AND w.status = '{Status.WAITLISTED.value}' "
+    "AND w.ticket <= r.ticket) END AS position "
+    f'FROM registration r JOIN {_USERS} u ON u.id = r."user" '
+    f'LEFT JOIN {_PROFILES} p ON p."user" = r."user" '
 )
 
 
@@ -251,9 +256,9 @@ class Waiting:
 
 async def waiting_line(forum_id: int) -> list[Waiting]:
     rows = await Registration.raw(
-        'SELECT r.id, r.forum, r."user", r.status, r.ticket, r.badge_number, '
+        'SELECT r.id, r.forum, r."user", r.status, r.ticket, r.badge_number, '  # noqa: S608 (names from tables)
         "p.region, p.sub_region FROM registration r "
-        'LEFT JOIN participant_profile p ON p."user" = r."user" '
+        f'LEFT JOIN {_PROFILES} p ON p."user" = r."user" '
         "WHERE r.forum = {} AND r.status = {} ORDER BY r.ticket, r.id",
         forum_id,
         Status.WAITLISTED.value,
@@ -271,8 +276,8 @@ async def waiting_line(forum_id: int) -> list[Waiting]:
 async def seated_by_area(forum_id: int) -> tuple[Counter[str], int]:
     """Seated people per M49 region and sub-region (each person counts in both), and in all."""
     rows = await Registration.raw(
-        "SELECT p.region, p.sub_region, COUNT(*) AS n FROM registration r "
-        'LEFT JOIN participant_profile p ON p."user" = r."user" '
+        "SELECT p.region, p.sub_region, COUNT(*) AS n FROM registration r "  # noqa: S608 (names from tables)
+        f'LEFT JOIN {_PROFILES} p ON p."user" = r."user" '
         "WHERE r.forum = {} AND r.status IN ({}, {}) GROUP BY p.region, p.sub_region",
         forum_id,
         *(status.value for status in SEATED),
@@ -310,6 +315,6 @@ class RegisteredAttendance:
         marks = ", ".join("{}" for _ in ids)
         return Condition(
             'p."user" IN (SELECT a."user" FROM registration a '  # noqa: S608 (placeholders only)
-            f"WHERE a.forum IN ({marks}) AND a.status IN ('confirmed', 'attended'))",
-            tuple(ids),
+            f"WHERE a.forum IN ({marks}) AND a.status IN ({', '.join('{}' for _ in SEATED)}))",
+            (*ids, *(status.value for status in SEATED)),
         )
