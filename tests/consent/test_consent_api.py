@@ -8,7 +8,7 @@ import shutil
 import pytest
 from babel.messages.pofile import read_po, write_po
 
-from mupass_forum.consent.services import DEFAULT_NOTICE
+from mupass_forum.consent.vocabulary import DEFAULT_NOTICE
 from mupass_forum.paths import project_dir
 from tests.consent.conftest import ALL, NONE, decide, mails_to, publish, states
 from tests.registrations.conftest import register

@@ -6,7 +6,7 @@ from __future__ import annotations
 from mupass_forum import db
 from mupass_forum.forums.schemas import ForumStatus
 from mupass_forum.forums.services import ForumChange, forum_ref
-from mupass_forum.registrations import services
+from mupass_forum.registrations import decisions
 from tests.registrations.conftest import (
     add_item,
     mails_to,
@@ -128,7 +128,7 @@ def test_cancelling_a_forum_cancels_its_registrations_and_tells_everyone_once(
     async def retry() -> None:
         async with db.transaction():
             before = await forum_ref(forum.slug)
-            await services.on_forum_change(
+            await decisions.on_forum_change(
                 ForumChange(before=before, changes={"status": ForumStatus.CANCELLED})
             )
 

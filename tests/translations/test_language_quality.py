@@ -12,7 +12,7 @@ from mupass_forum.i18n import gettext, use_locale
 from mupass_forum.mail.templates import MailTemplate, render
 from mupass_forum.registrations import mails
 from mupass_forum.registrations.schemas import RegistrationStatus
-from mupass_forum.registrations.services import STATUS_LABELS as REGISTRATION_STATUS_LABELS
+from mupass_forum.registrations.status import STATUS_LABELS as REGISTRATION_STATUS_LABELS
 
 LOCALES = ("de", "en", "fr", "es")
 NBSP = "\u00a0"

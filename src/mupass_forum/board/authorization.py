@@ -24,7 +24,7 @@ from mupass_forum import db
 from mupass_forum.accounts.authorization import translates_into
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.forums.schemas import ForumRoleName
-from mupass_forum.registrations.services import SEATED
+from mupass_forum.registrations.status import SEATED
 
 
 @dataclass(frozen=True)

@@ -333,7 +333,7 @@ class PostController(Controller):
         board_service: NamedDependency[BoardService],
     ) -> None:
         """Tell the moderators about a post; enough flags hide it until they decide."""
-        await moderation.flag_post(board_service, principal, post_id, data)
+        await board_service.flag_post(principal, post_id, data)
 
     @post(
         "/{post_id:int}/hide",
@@ -350,7 +350,7 @@ class PostController(Controller):
         board_service: NamedDependency[BoardService],
     ) -> None:
         """Hide a post from readers and settle its flags (moderators)."""
-        await moderation.set_hidden(board_service, principal, post_id, True, data.reason)
+        await board_service.set_hidden(principal, post_id, True, data.reason)
 
     @post(
         "/{post_id:int}/unhide",
@@ -367,7 +367,7 @@ class PostController(Controller):
         board_service: NamedDependency[BoardService],
     ) -> None:
         """Show a hidden post again and settle its flags (moderators)."""
-        await moderation.set_hidden(board_service, principal, post_id, False, data.reason)
+        await board_service.set_hidden(principal, post_id, False, data.reason)
 
 
 class ModerationController(Controller):

@@ -16,6 +16,9 @@ from typing import Any
 import msgspec
 
 from mupass_forum import db
+from mupass_forum.board.authorization import CategoryAccess
+from mupass_forum.board.queries import POST_COLUMNS, POST_JOINS
+from mupass_forum.board.sql import query
 from mupass_forum.board.tables import Event
 
 #: Arbitrary, fixed: the advisory lock key that orders board events on PostgreSQL.
@@ -73,3 +76,25 @@ async def redact(post_id: int) -> None:
         '{"redacted": true}',
         post_id,
     ).run()
+
+
+async def record_post(kind: str, category: CategoryAccess, thread_id: int, post_id: int) -> None:
+    """Record a post's event with what the live stream shows of it."""
+    rows = await query(
+        f"SELECT {POST_COLUMNS} FROM board_post p {POST_JOINS} WHERE p.id = {{}}", post_id
+    )
+    row = rows[0]
+    await record(
+        kind,
+        category_id=category.id,
+        thread_id=thread_id,
+        post_id=post_id,
+        data={
+            "position": int(row["position"]),
+            "author": {"id": int(row["author"]), "display_name": str(row["author_name"])},
+            "language": str(row["language"]),
+            "html": str(row["html"]),
+            "reply_to": row["reply_to"],
+            "revision": int(row["revision"]),
+        },
+    )

@@ -4,7 +4,7 @@ audit log that records every moderator action (and every automatic hide)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any
 
 import msgspec
 from msgspec import UNSET
@@ -14,36 +14,18 @@ from mupass_forum.accounts.authorization import authorize
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.board import events, schemas
 from mupass_forum.board.authorization import (
-    CategoryAccess,
-    PostContext,
     moderated_categories,
     moderates_anywhere,
     moderates_category,
     reads_category,
 )
-from mupass_forum.board.sql import (
-    access_of,
-    person,
-    placeholders,
-    query,
-)
+from mupass_forum.board.queries import post_context
+from mupass_forum.board.sql import access_of, person, placeholders, query
 from mupass_forum.clock import as_utc, now
 from mupass_forum.errors import Conflict, Forbidden, NotFound
 from mupass_forum.i18n import N_
 from mupass_forum.outreach import organizers
 from mupass_forum.settings import Settings
-
-
-class Board(Protocol):
-    """What moderation asks of the board's service (``BoardService`` builds on this module)."""
-
-    settings: Settings
-
-    async def post_context(self, post_id: int, *, for_update: bool = False) -> PostContext: ...
-
-    async def _record_post_event(
-        self, kind: str, category: CategoryAccess, thread_id: int, post_id: int
-    ) -> None: ...
 
 
 async def audit(
@@ -104,48 +86,6 @@ async def moderate_thread(
         )
 
 
-async def flag_post(
-    service: Board, principal: Principal, post_id: int, data: schemas.FlagCreate
-) -> None:
-    """Flag a post for moderators; enough open flags hide it until a moderator decides."""
-    async with db.transaction():
-        post = await service.post_context(post_id, for_update=True)
-        await authorize(principal, _reads_and_signed_in, post.category, hide=True)
-        if principal.user_id == post.author_id:
-            raise Conflict("own_post", N_("You cannot flag your own post."))
-        try:
-            await query(
-                'INSERT INTO board_flag (post, "user", reason, note, created_at) '
-                "VALUES ({}, {}, {}, {}, {})",
-                post_id,
-                principal.user_id,
-                data.reason.value,
-                data.note,
-                now(),
-            )
-        except db.INTEGRITY_ERRORS as exc:
-            if not db.is_unique_violation(exc, "board_flag", "post", "user"):
-                raise
-            raise Conflict("already_flagged", N_("You have flagged this post already.")) from exc
-        counted = await query(
-            "UPDATE board_post SET open_flags = open_flags + 1 WHERE id = {} RETURNING open_flags",
-            post_id,
-        )
-        await organizers.post_flagged(
-            post.category.id, post.thread_id, post_id, post.thread_title, principal.user_id
-        )
-        threshold = service.settings.board_auto_hide_flags
-        if not post.hidden and threshold > 0 and int(counted[0]["open_flags"]) >= threshold:
-            await _hide(post.category.id, post.thread_id, post_id, "flags")
-            await audit(
-                None,
-                "auto_hide",
-                thread_id=post.thread_id,
-                post_id=post_id,
-                detail={"open_flags": int(counted[0]["open_flags"])},
-            )
-
-
 async def _reads_and_signed_in(principal: Principal, category: Any) -> bool:
     return principal.is_authenticated and await reads_category(principal, category)
 
@@ -162,37 +102,82 @@ async def _hide(category_id: int, thread_id: int, post_id: int, reason: str) -> 
     )
 
 
-async def set_hidden(
-    service: Board, principal: Principal, post_id: int, hidden: bool, reason: str
-) -> None:
-    """Hide or show a post again; either way its open flags are settled."""
-    async with db.transaction():
-        post = await service.post_context(post_id, for_update=True)
-        await authorize(principal, reads_category, post.category, hide=True)
-        await authorize(principal, moderates_category, post.category)
-        if hidden and not post.hidden:
-            await _hide(post.category.id, post.thread_id, post_id, "moderator")
-        elif not hidden and post.hidden:
-            await query("UPDATE board_post SET hidden_at = NULL WHERE id = {}", post_id)
-            if not post.deleted:
-                await service._record_post_event(
-                    "post_created", post.category, post.thread_id, post_id
+class Moderation:
+    """Flags and hiding: the board's moderation of single posts."""
+
+    settings: Settings
+
+    async def flag_post(self, principal: Principal, post_id: int, data: schemas.FlagCreate) -> None:
+        """Flag a post for moderators; enough open flags hide it until a moderator decides."""
+        async with db.transaction():
+            post = await post_context(post_id, for_update=True)
+            await authorize(principal, _reads_and_signed_in, post.category, hide=True)
+            if principal.user_id == post.author_id:
+                raise Conflict("own_post", N_("You cannot flag your own post."))
+            try:
+                await query(
+                    'INSERT INTO board_flag (post, "user", reason, note, created_at) '
+                    "VALUES ({}, {}, {}, {}, {})",
+                    post_id,
+                    principal.user_id,
+                    data.reason.value,
+                    data.note,
+                    now(),
                 )
-        await query(
-            "UPDATE board_flag SET resolved_at = {}, resolved_by = {} "
-            "WHERE post = {} AND resolved_at IS NULL",
-            now(),
-            principal.user_id,
-            post_id,
-        )
-        await query("UPDATE board_post SET open_flags = 0 WHERE id = {}", post_id)
-        await audit(
-            principal,
-            "hide" if hidden else "unhide",
-            thread_id=post.thread_id,
-            post_id=post_id,
-            detail={"reason": reason},
-        )
+            except db.INTEGRITY_ERRORS as exc:
+                if not db.is_unique_violation(exc, "board_flag", "post", "user"):
+                    raise
+                raise Conflict(
+                    "already_flagged", N_("You have flagged this post already.")
+                ) from exc
+            counted = await query(
+                "UPDATE board_post SET open_flags = open_flags + 1 WHERE id = {} "
+                "RETURNING open_flags",
+                post_id,
+            )
+            await organizers.post_flagged(
+                post.category.id, post.thread_id, post_id, post.thread_title, principal.user_id
+            )
+            threshold = self.settings.board_auto_hide_flags
+            if not post.hidden and threshold > 0 and int(counted[0]["open_flags"]) >= threshold:
+                await _hide(post.category.id, post.thread_id, post_id, "flags")
+                await audit(
+                    None,
+                    "auto_hide",
+                    thread_id=post.thread_id,
+                    post_id=post_id,
+                    detail={"open_flags": int(counted[0]["open_flags"])},
+                )
+
+    async def set_hidden(
+        self, principal: Principal, post_id: int, hidden: bool, reason: str
+    ) -> None:
+        """Hide or show a post again; either way its open flags are settled."""
+        async with db.transaction():
+            post = await post_context(post_id, for_update=True)
+            await authorize(principal, reads_category, post.category, hide=True)
+            await authorize(principal, moderates_category, post.category)
+            if hidden and not post.hidden:
+                await _hide(post.category.id, post.thread_id, post_id, "moderator")
+            elif not hidden and post.hidden:
+                await query("UPDATE board_post SET hidden_at = NULL WHERE id = {}", post_id)
+                if not post.deleted:
+                    await events.record_post("post_created", post.category, post.thread_id, post_id)
+            await query(
+                "UPDATE board_flag SET resolved_at = {}, resolved_by = {} "
+                "WHERE post = {} AND resolved_at IS NULL",
+                now(),
+                principal.user_id,
+                post_id,
+            )
+            await query("UPDATE board_post SET open_flags = 0 WHERE id = {}", post_id)
+            await audit(
+                principal,
+                "hide" if hidden else "unhide",
+                thread_id=post.thread_id,
+                post_id=post_id,
+                detail={"reason": reason},
+            )
 
 
 async def queue(principal: Principal, limit: int) -> list[schemas.FlaggedPost]:

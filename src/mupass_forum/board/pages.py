@@ -20,7 +20,7 @@ from litestar.response import Redirect, Template
 
 from mupass_forum.accounts.authorization import as_signed_in, requires_signed_in
 from mupass_forum.accounts.principal import Principal
-from mupass_forum.board import live, moderation, notifications, schemas, search
+from mupass_forum.board import live, notifications, schemas, search
 from mupass_forum.board.services import BoardService
 from mupass_forum.errors import Conflict, FieldError, InvalidInput, TooManyRequests
 from mupass_forum.i18n import N_, current_locale, gettext, language_name, supported_locales
@@ -443,7 +443,7 @@ async def flag(
     form = await request.form()
     try:
         data = await form_data(request, schemas.FlagCreate)
-        await moderation.flag_post(board_service, principal, post_id, data)
+        await board_service.flag_post(principal, post_id, data)
     except FORM_ERRORS as error:
         values = {name: str(form.get(name, "")) for name in ("reason", "note")}
         return _form_page(

@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_200_OK
 from mupass_forum import pages as site_pages
 from mupass_forum.accounts.authorization import as_signed_in, requires_signed_in
 from mupass_forum.accounts.principal import Principal
-from mupass_forum.consent import pages, photo_list, schemas, services
+from mupass_forum.consent import ledger, notices, pages, photo_list, schemas, services, stats
 from mupass_forum.downloads import content_disposition
 
 Token = Annotated[str, QueryParameter(description="the token of the link", max_length=200)]
@@ -32,7 +32,7 @@ class ForumConsentController(Controller):
         ] = None,
     ) -> schemas.ConsentNotice:
         """The forum's photo and video notice in the reader's language, with its text's hash."""
-        return await services.get_notice(principal, slug, version)
+        return await notices.get_notice(principal, slug, version)
 
     @post(
         "/consent-notices",
@@ -46,7 +46,7 @@ class ForumConsentController(Controller):
         principal: NamedDependency[Principal],
     ) -> schemas.ConsentNotice:
         """Publish a new version of the notice in every language (those who organize the forum)."""
-        return await services.publish_notice(principal, slug, data)
+        return await notices.publish_notice(principal, slug, data)
 
     @get("/consent", operation_id="get_my_consent", summary="My consent")
     async def get_my_consent(
@@ -98,7 +98,7 @@ class ForumConsentController(Controller):
         self, slug: FromPath[str], principal: NamedDependency[Principal]
     ) -> schemas.ConsentStatistics:
         """Shares granted, refused and undecided per medium and use (those who organize it)."""
-        return await services.consent_statistics(principal, slug)
+        return await stats.consent_statistics(principal, slug)
 
     @get(
         "/photo-list",
@@ -177,4 +177,4 @@ class MyConsentHistoryController(Controller):
     async def get_history(self, principal: NamedDependency[Principal]) -> schemas.ConsentHistory:
         """Every photo and video decision of yours, all forums, newest first."""
         principal = as_signed_in(principal)
-        return await services.consent_history(principal.user_id)
+        return await ledger.consent_history(principal.user_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from mupass_forum import db
 from mupass_forum.accounts.demo_data import demo_account_ids
 from mupass_forum.accounts.tables import User
-from mupass_forum.consent import services
+from mupass_forum.consent import ledger
 from mupass_forum.consent.schemas import Channel, ConsentChoice, Decision, Medium, Purpose
 from mupass_forum.consent.tables import ConsentEvent
 from mupass_forum.forums.demo_data import living_forum_ids
@@ -57,10 +57,10 @@ async def load_consent() -> list[str]:
     }
     async with db.transaction():
         for user_id, choices in zip(people, (GREEN, YELLOW, RED), strict=True):
-            await services.record_decisions(
+            await ledger.record_decisions(
                 user_id,
                 forum_id,
-                services.expand_choices(choices),
+                ledger.expand_choices(choices),
                 Channel.REGISTRATION,
                 user_id,
                 locales[user_id],

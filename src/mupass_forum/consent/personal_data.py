@@ -13,7 +13,7 @@ from typing import Any
 
 import msgspec
 
-from mupass_forum.consent.services import consent_history
+from mupass_forum.consent.ledger import consent_history
 from mupass_forum.consent.tables import ConsentEvent, ConsentNotice, ConsentRelease
 from mupass_forum.i18n import N_
 from mupass_forum.i18n.text import TranslatableText

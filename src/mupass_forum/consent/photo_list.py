@@ -1,7 +1,7 @@
 """The photo list: who may be photographed or filmed, for the forum's photographers.
 
 One entry per registered participant (a confirmed seat, or checked in) with their badge
-number, badge marker (see ``services.marker_of``), name, organization and the uses they granted
+number, badge marker (see ``ledger.marker_of``), name, organization and the uses they granted
 for photos and for videos. It is built from the ledger on every request and never cached, so a
 decision shows at once. The list is sorted for the door: by family name, then given name, in
 the reader's collation (``sort=badge`` for badge order). It comes as JSON, as CSV (like every
@@ -22,8 +22,12 @@ import msgspec
 
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.consent import services
+from mupass_forum.consent.ledger import latest_decisions, marker_of, needs_choice, pair_states
+from mupass_forum.consent.notices import notice_state
 from mupass_forum.consent.pages import marker_badge, page
 from mupass_forum.consent.schemas import Marker, Medium, PairState, Purpose
+from mupass_forum.consent.stats import people, photo_list_forum
+from mupass_forum.consent.vocabulary import MARKER_LABELS, PURPOSE_LABELS
 from mupass_forum.downloads import file_name
 from mupass_forum.forums.schemas import Label
 from mupass_forum.forums.services import label_of
@@ -87,7 +91,7 @@ def _sorted(entries: list[PhotoListEntry], order: PhotoListOrder) -> list[PhotoL
 
 def _granted(states: Mapping[tuple[Medium, Purpose], PairState], medium: Medium) -> list[Label]:
     return [
-        label_of(purpose, services.PURPOSE_LABELS)
+        label_of(purpose, PURPOSE_LABELS)
         for purpose in Purpose
         if states[medium, purpose] == PairState.GRANTED
     ]
@@ -97,14 +101,14 @@ async def photo_list(
     principal: Principal, slug: str, order: PhotoListOrder = PhotoListOrder.NAME
 ) -> PhotoList:
     """The forum's photo list (its photographers and those who organize it)."""
-    forum = await services.photo_list_forum(principal, slug)
-    notices = await services.notice_state(forum.id)
-    latest = await services.latest_decisions(forum.id)
+    forum = await photo_list_forum(principal, slug)
+    notices = await notice_state(forum.id)
+    latest = await latest_decisions(forum.id)
     entries = []
-    for person in await services.people(forum.id):
+    for person in await people(forum.id):
         if person.erased:
             continue
-        states = services.pair_states(latest.get(person.user_id, {}), notices.material_version)
+        states = pair_states(latest.get(person.user_id, {}), notices.material_version)
         entries.append(
             PhotoListEntry(
                 user_id=person.user_id,
@@ -112,10 +116,10 @@ async def photo_list(
                 given_name=person.given_name,
                 family_name=person.family_name,
                 organization=person.organization,
-                marker=label_of(services.marker_of(states), services.MARKER_LABELS),
+                marker=label_of(marker_of(states), MARKER_LABELS),
                 photo=_granted(states, Medium.PHOTO),
                 video=_granted(states, Medium.VIDEO),
-                needs_choice=services.needs_choice(states),
+                needs_choice=needs_choice(states),
             )
         )
     return PhotoList(
@@ -123,7 +127,7 @@ async def photo_list(
         forum_title=await services.forum_title(forum.id),
         generated_at=datetime.now(UTC),
         notice_version=notices.current.version,
-        legend=[label_of(marker, services.MARKER_LABELS) for marker in Marker],
+        legend=[label_of(marker, MARKER_LABELS) for marker in Marker],
         entries=_sorted(entries, order),
     )
 

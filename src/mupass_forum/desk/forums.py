@@ -38,8 +38,8 @@ from mupass_forum.forums import services as forums
 from mupass_forum.i18n import N_, gettext, supported_locales
 from mupass_forum.i18n.collation import sort_key
 from mupass_forum.i18n.text import TranslatableText
+from mupass_forum.registrations import desk_settings
 from mupass_forum.registrations import schemas as registration_schemas
-from mupass_forum.registrations import services as registrations
 from mupass_forum.validation import choosable_time_zones
 
 #: Form fields that are lists in the API: their problems show at the whole field.
@@ -341,7 +341,7 @@ async def _settings_form(
     errors: pages.FormErrors = pages.NO_ERRORS,
 ) -> Template:
     forum = await forums.get_forum(principal, slug)
-    settings = await registrations.registration_settings(principal, slug)
+    settings = await desk_settings.registration_settings(principal, slug)
     return Template(
         "desk/forums/registration_settings.html",
         context={
@@ -368,7 +368,7 @@ async def registration_settings_page(
     """Seats, approval, the regional targets (regions and sub-regions with their shares) and
     the registration form's questions."""
     await desk_forum(principal, slug)
-    settings = await registrations.registration_settings(principal, slug)
+    settings = await desk_settings.registration_settings(principal, slug)
     values = {
         "capacity": "" if settings.capacity is None else str(settings.capacity),
         "requires_approval": settings.requires_approval,
@@ -413,7 +413,7 @@ async def registration_settings_saved(
             },
             registration_schemas.RegistrationSettingsUpdate,
         )
-        await registrations.update_registration_settings(principal, slug, settings)
+        await desk_settings.update_registration_settings(principal, slug, settings)
         await forums.update_forum(principal, slug, seats)
     except InvalidInput as error:
         return await _settings_form(principal, slug, values, rows, form_errors(error))

@@ -27,11 +27,10 @@ from mupass_forum.forums.schemas import Forum, ForumStatus
 from mupass_forum.i18n import N_, gettext
 from mupass_forum.i18n.collation import sort_key
 from mupass_forum.pages import language_choices
-from mupass_forum.registrations import interest_list, stats
-from mupass_forum.registrations import services as registrations
+from mupass_forum.registrations import desk_settings, interest_list, lists, stats
 from mupass_forum.registrations.exports import ExportFormat
 from mupass_forum.registrations.schemas import BalanceRow, RegistrationStatus
-from mupass_forum.registrations.services import SEATED, status_label
+from mupass_forum.registrations.status import SEATED, status_label
 
 DESK = "/desk"
 #: Forums the desk's start page lists at most.
@@ -333,9 +332,9 @@ async def waiting_list_page(
     """The waiting list in order, each person with the area they count in and its gap."""
     await desk_forum(principal, slug)
     forum = await forums.get_forum(principal, slug)
-    waiting = await registrations.waiting_list(principal, slug, cursor, LISTED)
+    waiting = await lists.waiting_list(principal, slug, cursor, LISTED)
     figures = await stats.forum_stats(principal, slug)
-    settings = await registrations.registration_settings(principal, slug)
+    settings = await desk_settings.registration_settings(principal, slug)
     return Template(
         "desk/waiting_list.html",
         context={

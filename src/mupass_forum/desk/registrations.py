@@ -1,7 +1,7 @@
 """Registrations on the desk: search and filter, one person's registration with its history,
 approve or decline with a reason, and the exports as downloads (see ``desk.pages``).
 
-The decision is the API's (``registrations.services.decide``): the participant is mailed in
+The decision is the API's (``registrations.decisions.decide``): the participant is mailed in
 their language, with the organizer's reason, in the transaction that records it.
 """
 
@@ -22,7 +22,7 @@ from mupass_forum.desk.pages import LISTED, desk_forum, desk_path, query_string,
 from mupass_forum.errors import Conflict, InvalidInput
 from mupass_forum.forums import services as forums
 from mupass_forum.i18n import N_, gettext
-from mupass_forum.registrations import exports, services
+from mupass_forum.registrations import decisions, desk_settings, exports, lists, queries
 from mupass_forum.registrations.questions import answer_text
 from mupass_forum.registrations.schemas import (
     BuiltInQuestion,
@@ -31,6 +31,7 @@ from mupass_forum.registrations.schemas import (
     RegistrationNeed,
     RegistrationStatus,
 )
+from mupass_forum.registrations.status import status_label
 
 NEED_LABELS = {
     RegistrationNeed.VISA_LETTER: N_("Visa invitation letter"),
@@ -62,11 +63,11 @@ def registrations_path(slug: str, tail: str = "") -> str:
     return desk_path(slug, f"/registrations{tail}")
 
 
-def _filter(q: str, status: str, region: str, need: str) -> services.RegistrationFilter:
+def _filter(q: str, status: str, region: str, need: str) -> queries.RegistrationFilter:
     """The page's filters; a value the lists do not offer is no filter."""
     statuses = {item.value: item for item in RegistrationStatus}
     needs = {item.value: item for item in RegistrationNeed}
-    return services.RegistrationFilter(
+    return queries.RegistrationFilter(
         q=q or None,
         status=statuses.get(status),
         region=region or None,
@@ -104,7 +105,7 @@ async def registrations_page(
     """Find registrations by name, e-mail, institution or badge number; filter; download."""
     await desk_forum(principal, slug)
     forum = await forums.get_forum(principal, slug)
-    found = await services.list_registrations(
+    found = await lists.list_registrations(
         principal, slug, _filter(q, status, region, need), cursor, LISTED
     )
     filters = {"q": q, "status": status, "region": region, "need": need}
@@ -123,7 +124,7 @@ async def registrations_page(
                 for form in exports.ExportFormat
             },
             "statuses": [
-                (item.value, services.status_label(item.value).label) for item in RegistrationStatus
+                (item.value, status_label(item.value).label) for item in RegistrationStatus
             ],
             "needs": [(item.value, gettext(label)) for item, label in NEED_LABELS.items()],
             "regions": region_choices(),
@@ -157,9 +158,9 @@ async def _registration_page(
 ) -> Template:
     await desk_forum(principal, slug)
     forum = await forums.get_forum(principal, slug)
-    registration = await services.registration(principal, slug, registration_id)
+    registration = await lists.registration(principal, slug, registration_id)
     current = RegistrationStatus(registration.status.value)
-    form = await services.registration_form(principal, slug)
+    form = await desk_settings.registration_form(principal, slug)
     asked = form.built_in_questions
     return Template(
         "desk/registrations/registration.html",
@@ -171,11 +172,11 @@ async def _registration_page(
             "asked": [question.value for question in asked],
             "questions": form.questions,
             "answer_text": answer_text,
-            "history": await services.history(principal, slug, registration_id),
+            "history": await lists.history(principal, slug, registration_id),
             "actions": [
                 (action.value, gettext(label))
                 for action, label in ACTION_BUTTONS.items()
-                if services.allows(action, current)
+                if decisions.allows(action, current)
             ],
             "here": registrations_path(slug, f"/{registration_id}"),
             "back": registrations_path(slug),
@@ -209,7 +210,7 @@ async def registration_decided(
     form = await request.form()
     try:
         decision = await pages.form_data(request, Decision)
-        await services.decide(principal, slug, registration_id, decision)
+        await decisions.decide(principal, slug, registration_id, decision)
     except (InvalidInput, Conflict) as error:
         return await _registration_page(
             principal,

@@ -21,8 +21,9 @@ from mupass_forum import db, regions
 from mupass_forum.accounts.authorization import authorize
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.clock import as_utc, now
-from mupass_forum.consent import services as consent
+from mupass_forum.consent import ledger, vocabulary
 from mupass_forum.consent.links import withdrawal_link
+from mupass_forum.consent.notices import notice_state
 from mupass_forum.consent.schemas import Marker
 from mupass_forum.documents import mails, rendering, schemas
 from mupass_forum.documents.tables import BadgePrint, IssuedDocument, Letterhead, VisaDetails
@@ -43,7 +44,7 @@ from mupass_forum.i18n import (
 )
 from mupass_forum.i18n.text import TranslatableText
 from mupass_forum.mail import queue_mail
-from mupass_forum.registrations.services import status_label
+from mupass_forum.registrations.status import status_label
 from mupass_forum.registrations.tables import Registration, WorkshopSignUp
 from mupass_forum.settings import Settings
 
@@ -856,8 +857,8 @@ class _BadgeLine:
 
 async def _badge_lines(forum: ForumRef) -> list[_BadgeLine]:
     people = await _people(forum.id, " AND r.status IN ('confirmed', 'attended')")
-    notices = await consent.notice_state(forum.id)
-    latest = await consent.latest_decisions(forum.id)
+    notices = await notice_state(forum.id)
+    latest = await ledger.latest_decisions(forum.id)
     printed = {
         row["registration"]: row["printed_at"]
         for row in await BadgePrint.raw(
@@ -870,8 +871,8 @@ async def _badge_lines(forum: ForumRef) -> list[_BadgeLine]:
     for person in people:
         if person.badge_number is None:
             continue
-        states = consent.pair_states(latest.get(person.user_id, {}), notices.material_version)
-        marker = consent.marker_of(states)
+        states = ledger.pair_states(latest.get(person.user_id, {}), notices.material_version)
+        marker = ledger.marker_of(states)
         shown = "\x1f".join(
             (person.name, person.organization, person.country or "", str(person.badge_number))
         )
@@ -884,7 +885,7 @@ async def _badge_lines(forum: ForumRef) -> list[_BadgeLine]:
                     name=person.name,
                     organization=person.organization,
                     country=person.country,
-                    marker=label_of(marker, consent.MARKER_LABELS),
+                    marker=label_of(marker, vocabulary.MARKER_LABELS),
                     printed_at=printed.get(person.registration_id),
                 ),
                 marker=marker,

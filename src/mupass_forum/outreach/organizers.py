@@ -29,8 +29,8 @@ from mupass_forum.i18n.text import TranslatableText
 from mupass_forum.mail import MailTemplate, queue_mail
 from mupass_forum.outreach import schemas
 from mupass_forum.outreach.tables import OrganizerMailChoice
+from mupass_forum.registrations.desk import StatusMove, on_status_change
 from mupass_forum.registrations.schemas import RegistrationStatus
-from mupass_forum.registrations.services import StatusMove, on_status_change
 from mupass_forum.settings import Settings
 
 #: The page where organizers switch these mails on and off.
@@ -173,7 +173,7 @@ async def tell_organizers(
 
 
 async def registration_awaits(move: StatusMove) -> None:
-    """A registration now awaits approval (``registrations.services.on_status_change``)."""
+    """A registration now awaits approval (``registrations.desk.on_status_change``)."""
     if move.to_status != RegistrationStatus.PENDING_APPROVAL:
         return
     person = await User.select(User.display_name).where(User.id == move.user_id).first()

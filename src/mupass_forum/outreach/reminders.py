@@ -21,7 +21,7 @@ from mupass_forum.forums.tables import Forum
 from mupass_forum.mail import queue_mail
 from mupass_forum.outreach import mails
 from mupass_forum.outreach.tables import ForumReminder
-from mupass_forum.registrations.services import forum_facts
+from mupass_forum.registrations.forum_facts import forum_facts
 from mupass_forum.settings import Settings
 
 #: Forums whose people are reminded: those still ahead.

@@ -27,7 +27,7 @@ from mupass_forum.i18n.formatting import language_name
 from mupass_forum.mail import queue_mail
 from mupass_forum.outreach import mails, schemas
 from mupass_forum.outreach.tables import MessageDelivery, ParticipantMessage
-from mupass_forum.registrations.services import forum_facts
+from mupass_forum.registrations.forum_facts import forum_facts
 from mupass_forum.validation import locale_problem
 
 #: The longest subject and text accepted.

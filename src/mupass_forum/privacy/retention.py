@@ -40,7 +40,7 @@ from mupass_forum.privacy.shredding import shredded
 from mupass_forum.privacy.tables import ForumRetention
 from mupass_forum.proposals import personal_data as proposals
 from mupass_forum.registrations import personal_data as registrations
-from mupass_forum.registrations.services import forum_facts
+from mupass_forum.registrations.forum_facts import forum_facts
 from mupass_forum.settings import Settings
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from mupass_forum.accounts import personal_data as accounts
 from mupass_forum.board import personal_data as board
 from mupass_forum.consent import personal_data as consent
-from mupass_forum.consent.services import on_photo_list
+from mupass_forum.consent.stats import on_photo_list
 from mupass_forum.documents import personal_data as documents
 from mupass_forum.forums import personal_data as forums
 from mupass_forum.mail import personal_data as mail

@@ -54,8 +54,9 @@ from mupass_forum.participants.tables import Profile
 from mupass_forum.proposals import mails, schemas
 from mupass_forum.proposals.schemas import ProposalFormat, ProposalStatus
 from mupass_forum.proposals.tables import Proposal, ProposalComment
+from mupass_forum.registrations.forum_facts import forum_facts
+from mupass_forum.registrations.queries import decode_id_cursor, encode_id_cursor
 from mupass_forum.registrations.schemas import RegistrationStatus
-from mupass_forum.registrations.services import decode_id_cursor, encode_id_cursor, forum_facts
 from mupass_forum.registrations.tables import Interest, Registration
 
 Status = ProposalStatus

@@ -18,7 +18,7 @@ from mupass_forum.errors import Conflict, InvalidInput
 from mupass_forum.forums import services as forums
 from mupass_forum.forums.pages import forum_path
 from mupass_forum.i18n import N_
-from mupass_forum.registrations import schemas, services
+from mupass_forum.registrations import desk_settings, registering, schemas
 from mupass_forum.registrations.pages import (
     ANSWER_FIELD,
     CHANGEABLE,
@@ -53,12 +53,12 @@ async def _change_page(
     values: dict[str, Any] | None = None,
 ) -> Template:
     forum = await forums.get_forum(principal, slug)
-    registration = await services.my_registration(principal, slug)
+    registration = await registering.my_registration(principal, slug)
     if registration.status.value not in CHANGEABLE:
         raise Conflict(
             "registration_ended", N_("This registration has ended; it can no longer be changed.")
         )
-    form = await services.registration_form(principal, slug)
+    form = await desk_settings.registration_form(principal, slug)
     return Template(
         "registrations/change.html",
         context={
@@ -80,7 +80,7 @@ async def _update_from_form(
     """The change the form asks for: every field of the questions the forum asks (a box left
     unticked or a field emptied clears it), nothing of the others."""
     sent = await pages.form_data(request, schemas.RegistrationCreate)
-    form = await services.registration_form(principal, slug)
+    form = await desk_settings.registration_form(principal, slug)
     details = {
         name: getattr(sent, name)
         for question in form.built_in_questions
@@ -107,7 +107,7 @@ async def change_sent(
     form = await request.form()
     try:
         data = await _update_from_form(request, principal, slug)
-        await services.update_my_registration(principal, slug, data)
+        await registering.update_my_registration(principal, slug, data)
     except InvalidInput as error:
         languages = form.getall("interpretation_languages", [])
         values = {**dict(form), "interpretation_languages": languages}

@@ -1,7 +1,7 @@
 """Check-in at the door: find a person by name or badge number, check them in, take it back.
 
 Only people holding a seat (confirmed, or already checked in) are found. Check-in is open from
-the day before the forum to its last day, in the forum's time zone (``services.check_in_open``);
+the day before the forum to its last day, in the forum's time zone (``decisions.check_in_open``);
 outside those days it is a 409 ``check_in_closed``. Both directions are idempotent, so that a tap
 sent again over a poor connection changes nothing the second time; taking a check-in back mails
 nobody, as it corrects a slip of the finger.
@@ -22,17 +22,11 @@ from mupass_forum.forums.schemas import Label
 from mupass_forum.forums.services import organized_forum
 from mupass_forum.i18n.collation import search_form
 from mupass_forum.participants.visibility import Condition
-from mupass_forum.registrations.services import (
-    _ROW_COLUMNS,
-    SEATED,
-    Status,
-    _forum_facts,
-    _lock_desk,
-    _move,
-    check_in_days,
-    check_in_open,
-    status_label,
-)
+from mupass_forum.registrations.decisions import check_in_days, check_in_open
+from mupass_forum.registrations.desk import lock_desk, move
+from mupass_forum.registrations.forum_facts import forum_facts
+from mupass_forum.registrations.queries import ROW_COLUMNS
+from mupass_forum.registrations.status import SEATED, Status, status_label
 from mupass_forum.registrations.tables import Registration
 
 #: The most people one search shows: the door wants the few that match, not a list.
@@ -176,9 +170,9 @@ async def _turn(
         (Status.ATTENDED, Status.CONFIRMED) if checked_in else (Status.CONFIRMED, Status.ATTENDED)
     )
     async with db.transaction():
-        await _lock_desk(forum.id)
+        await lock_desk(forum.id)
         row = (
-            await Registration.select(*_ROW_COLUMNS)
+            await Registration.select(*ROW_COLUMNS)
             .where(
                 Registration.id == registration_id,
                 Registration.forum == forum.id,
@@ -190,9 +184,9 @@ async def _turn(
         if row is None:
             raise NotFound("registration_not_found")
         if row["status"] == other.value:
-            facts = await _forum_facts(forum.id)
+            facts = await forum_facts(forum.id)
             # The welcome mail goes with a check-in; taking one back writes to nobody.
-            await _move(row, wanted, facts, actor=principal.user_id, mail=checked_in)
+            await move(row, wanted, facts, actor=principal.user_id, mail=checked_in)
     return DoorCheckIn(
         entry=await _door_entry(forum.id, registration_id), count=await _count(forum.id)
     )

@@ -17,7 +17,19 @@ from mupass_forum.downloads import content_disposition, file_name
 from mupass_forum.i18n import N_
 from mupass_forum.pagination import Cursor, page_size
 from mupass_forum.registrations import check_in as door
-from mupass_forum.registrations import exports, interest_list, schemas, services, stats, workshops
+from mupass_forum.registrations import (
+    decisions,
+    desk_settings,
+    exports,
+    interest,
+    interest_list,
+    lists,
+    queries,
+    registering,
+    schemas,
+    stats,
+    workshops,
+)
 from mupass_forum.settings import Settings
 
 Limit = Annotated[int, page_size(200)]
@@ -51,7 +63,7 @@ class InterestController(Controller):
         await account_service.client_throttle.hit(
             "interest", client_address(request), settings.interest_per_client_per_hour
         )
-        return await services.express_interest(slug, data, account_service.mail_throttle)
+        return await interest.express_interest(slug, data, account_service.mail_throttle)
 
     @post(
         "/confirm",
@@ -63,7 +75,7 @@ class InterestController(Controller):
         self, slug: FromPath[str], data: JSONBody[schemas.InterestConfirmation]
     ) -> schemas.InterestReceipt:
         """Confirm an expression of interest with the token from the mailed link."""
-        return await services.confirm_interest(slug, data.token)
+        return await interest.confirm_interest(slug, data.token)
 
     @get("", operation_id="list_interest", summary="Interest list")
     async def list_interest(
@@ -127,7 +139,7 @@ class RegistrationController(Controller):
         self, slug: FromPath[str], principal: NamedDependency[Principal]
     ) -> schemas.RegistrationForm:
         """The built-in questions the forum asks and its own questions, with their options."""
-        return await services.registration_form(principal, slug)
+        return await desk_settings.registration_form(principal, slug)
 
     @post("/registrations", operation_id="register", summary="Register for a forum")
     async def register(
@@ -145,7 +157,7 @@ class RegistrationController(Controller):
         ] = None,
     ) -> Response[schemas.Registration]:
         """Register yourself: confirmed while seats are free, else on the waiting list."""
-        registration, made = await services.register(principal, slug, data, idempotency_key)
+        registration, made = await registering.register(principal, slug, data, idempotency_key)
         return Response(registration, status_code=HTTP_201_CREATED if made else HTTP_200_OK)
 
     @get("/registrations/mine", operation_id="get_my_registration", summary="My registration")
@@ -153,7 +165,7 @@ class RegistrationController(Controller):
         self, slug: FromPath[str], principal: NamedDependency[Principal]
     ) -> schemas.Registration:
         """Your registration for the forum, with your place on the waiting list."""
-        return await services.my_registration(principal, slug)
+        return await registering.my_registration(principal, slug)
 
     @patch(
         "/registrations/mine",
@@ -167,7 +179,7 @@ class RegistrationController(Controller):
         principal: NamedDependency[Principal],
     ) -> schemas.Registration:
         """Change your dates, needs and languages; the status stays as it is."""
-        return await services.update_my_registration(principal, slug, data)
+        return await registering.update_my_registration(principal, slug, data)
 
     @post(
         "/registrations/mine/cancel",
@@ -182,7 +194,7 @@ class RegistrationController(Controller):
         principal: NamedDependency[Principal],
     ) -> schemas.Registration:
         """Cancel your registration; your seat goes to the next person waiting."""
-        return await services.cancel_my_registration(principal, slug, data)
+        return await decisions.cancel_my_registration(principal, slug, data)
 
     @get("/registrations", operation_id="list_registrations", summary="Registrations")
     async def list_registrations(
@@ -200,7 +212,7 @@ class RegistrationController(Controller):
         limit: Limit = 50,
     ) -> schemas.RegistrationPage:
         """A forum's registrations in the order they came in (organizers)."""
-        given = services.RegistrationFilter(
+        given = queries.RegistrationFilter(
             status=status,
             region=region,
             country=country,
@@ -209,7 +221,7 @@ class RegistrationController(Controller):
             q=q,
             need=need,
         )
-        return await services.list_registrations(principal, slug, given, cursor, limit)
+        return await lists.list_registrations(principal, slug, given, cursor, limit)
 
     @get(
         "/registrations/export",
@@ -229,7 +241,7 @@ class RegistrationController(Controller):
         need: FromQuery[schemas.RegistrationNeed | None] = None,
     ) -> Response[bytes]:
         """Registrations as CSV or XLSX for spreadsheet programs (organizers)."""
-        given = services.RegistrationFilter(
+        given = queries.RegistrationFilter(
             status=status, region=region, country=country, q=q, need=need
         )
         return await exports.registrations_download(principal, slug, given, format)
@@ -246,7 +258,7 @@ class RegistrationController(Controller):
         principal: NamedDependency[Principal],
     ) -> schemas.Registration:
         """One registration of the forum (organizers)."""
-        return await services.registration(principal, slug, registration_id)
+        return await lists.registration(principal, slug, registration_id)
 
     @get(
         "/registrations/{registration_id:int}/history",
@@ -260,7 +272,7 @@ class RegistrationController(Controller):
         principal: NamedDependency[Principal],
     ) -> list[schemas.StatusChange]:
         """Who changed a registration's status, when, from what to what and why (organizers)."""
-        return await services.history(principal, slug, registration_id)
+        return await lists.history(principal, slug, registration_id)
 
     @post(
         "/registrations/{registration_id:int}/decision",
@@ -276,7 +288,7 @@ class RegistrationController(Controller):
         principal: NamedDependency[Principal],
     ) -> schemas.Registration:
         """Approve, decline, cancel or check in a registration; the participant is mailed."""
-        return await services.decide(principal, slug, registration_id, data)
+        return await decisions.decide(principal, slug, registration_id, data)
 
     @get("/waiting-list", operation_id="get_waiting_list", summary="Waiting list")
     async def waiting_list(
@@ -287,7 +299,7 @@ class RegistrationController(Controller):
         limit: Limit = 50,
     ) -> schemas.RegistrationPage:
         """The waiting list in order, position 1 first (organizers)."""
-        return await services.waiting_list(principal, slug, cursor, limit)
+        return await lists.waiting_list(principal, slug, cursor, limit)
 
     @get(
         "/registration-settings",
@@ -298,7 +310,7 @@ class RegistrationController(Controller):
         self, slug: FromPath[str], principal: NamedDependency[Principal]
     ) -> schemas.RegistrationSettings:
         """Approval, regional balance and target shares of a forum (organizers)."""
-        return await services.registration_settings(principal, slug)
+        return await desk_settings.registration_settings(principal, slug)
 
     @put(
         "/registration-settings",
@@ -312,7 +324,7 @@ class RegistrationController(Controller):
         principal: NamedDependency[Principal],
     ) -> schemas.RegistrationSettings:
         """Require approval, switch regional balance on or off, set target shares by region."""
-        return await services.update_registration_settings(principal, slug, data)
+        return await desk_settings.update_registration_settings(principal, slug, data)
 
     @get(
         "/stats",

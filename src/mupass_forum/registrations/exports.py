@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.downloads import content_disposition, file_name
 from mupass_forum.i18n import N_, current_timezone, gettext, language_name
-from mupass_forum.registrations import schemas, services
+from mupass_forum.registrations import desk_settings, lists, queries, schemas
 from mupass_forum.registrations.questions import answer_text
 from mupass_forum.spreadsheets import csv_bytes
 
@@ -115,11 +115,11 @@ def download(file: tuple[bytes, str], name: str) -> Response[bytes]:
 
 
 async def registrations_download(
-    principal: Principal, slug: str, given: services.RegistrationFilter, form: ExportFormat
+    principal: Principal, slug: str, given: queries.RegistrationFilter, form: ExportFormat
 ) -> Response[bytes]:
     """The registrations matching ``given`` as a download, for the API and the desk alike."""
-    forum, registrations = await services.all_registrations(principal, slug, given)
-    asked = await services.registration_form(principal, slug)
+    forum, registrations = await lists.all_registrations(principal, slug, given)
+    asked = await desk_settings.registration_form(principal, slug)
     return download(
         export(registrations, form, asked.questions),
         # i18n: A file name (lower case, words joined by hyphens, no spaces).

@@ -20,7 +20,7 @@ from mupass_forum.i18n import N_, NC_, gettext
 from mupass_forum.i18n.formatting import language_name
 from mupass_forum.registrations import schemas
 from mupass_forum.registrations.exports import ExportFormat, download, table_file, yes_no
-from mupass_forum.registrations.services import (
+from mupass_forum.registrations.queries import (
     check_region,
     decode_id_cursor,
     encode_id_cursor,

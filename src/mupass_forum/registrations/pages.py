@@ -25,7 +25,15 @@ from mupass_forum.forums.schemas import Forum, ForumStatus
 from mupass_forum.i18n import N_, current_locale, gettext, supported_locales
 from mupass_forum.pages import native_name
 from mupass_forum.participants import services as participants
-from mupass_forum.registrations import mails, schemas, services, workshops
+from mupass_forum.registrations import (
+    decisions,
+    desk_settings,
+    interest,
+    mails,
+    registering,
+    schemas,
+    workshops,
+)
 from mupass_forum.registrations.questions import answer_text
 from mupass_forum.registrations.schemas import QuestionKind, RegistrationStatus
 from mupass_forum.settings import Settings
@@ -98,7 +106,7 @@ async def interest_sent(
     )
     try:
         data = await pages.form_data(request, schemas.InterestCreate)
-        receipt = await services.express_interest(slug, data, account_service.mail_throttle)
+        receipt = await interest.express_interest(slug, data, account_service.mail_throttle)
     except InvalidInput as error:
         return _interest_form(forum, pages.FormErrors.of(error), form)
     return pages.message_page(
@@ -124,7 +132,7 @@ async def interest_confirmed(
     """Confirm interest with the link's token."""
     forum = await forums.get_forum(principal, slug)
     data = await pages.form_data(request, schemas.InterestConfirmation)
-    receipt = await services.confirm_interest(slug, data.token)
+    receipt = await interest.confirm_interest(slug, data.token)
     return pages.message_page(
         gettext(N_("Interest confirmed")),
         receipt.message,
@@ -143,7 +151,9 @@ async def _registration_page(
 ) -> Template:
     forum = await forums.get_forum(principal, slug)
     try:
-        registration: schemas.Registration | None = await services.my_registration(principal, slug)
+        registration: schemas.Registration | None = await registering.my_registration(
+            principal, slug
+        )
     except NotFound:
         registration = None
     status = registration.status.value if registration else None
@@ -151,7 +161,7 @@ async def _registration_page(
         status is None or status in ENDED
     )
     seated = status in SEATED
-    form = await services.registration_form(principal, slug)
+    form = await desk_settings.registration_form(principal, slug)
     return Template(
         "registrations/registration.html",
         context={
@@ -234,9 +244,9 @@ async def registration_sent(
         if ticked:
             # Some uses ticked: those granted, the others refused. None: nothing decided.
             data = msgspec.structs.replace(data, consent=consent_pages.choices_from_form(ticked))
-        questions = (await services.registration_form(principal, slug)).questions
+        questions = (await desk_settings.registration_form(principal, slug)).questions
         data = msgspec.structs.replace(data, answers=answers_from_form(form, questions))
-        await services.register(principal, slug, data)
+        await registering.register(principal, slug, data)
     except InvalidInput as error:
         return await _registration_page(principal, slug, registration_errors(error), dict(form))
     return pages.redirect(forum_path(slug, "/registration"))
@@ -248,7 +258,7 @@ async def registration_cancelled(
 ) -> Redirect:
     """Cancel your registration; a seat goes to the next person waiting."""
     data = await pages.form_data(request, schemas.Cancellation)
-    await services.cancel_my_registration(principal, slug, data)
+    await decisions.cancel_my_registration(principal, slug, data)
     return pages.redirect(forum_path(slug, "/registration"))
 
 

@@ -29,9 +29,9 @@ from mupass_forum.privacy.registry import (
     PersonalData,
     Subject,
 )
+from mupass_forum.registrations.decisions import cancel_registration
 from mupass_forum.registrations.questions import FormQuestions, answer_text
 from mupass_forum.registrations.schemas import Question, RegistrationStatus
-from mupass_forum.registrations.services import cancel_registration
 from mupass_forum.registrations.tables import (
     Interest,
     Registration,

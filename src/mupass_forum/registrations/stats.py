@@ -29,8 +29,9 @@ from mupass_forum.i18n.collation import sort_key
 from mupass_forum.i18n.locale import babel_locale, current_locale
 from mupass_forum.participants.services import government_level_label, stakeholder_group_label
 from mupass_forum.registrations import schemas
+from mupass_forum.registrations.desk import desk_of
 from mupass_forum.registrations.schemas import RegistrationStatus
-from mupass_forum.registrations.services import SEATED, desk_of, status_label
+from mupass_forum.registrations.status import SEATED, status_label
 from mupass_forum.registrations.tables import Interest, Registration
 from mupass_forum.spreadsheets import csv_bytes
 

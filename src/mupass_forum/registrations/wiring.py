@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from mupass_forum.forums.services import on_forum_change
 from mupass_forum.participants.visibility import use_attendance
-from mupass_forum.registrations import services, workshops
+from mupass_forum.registrations import decisions, desk, forum_facts, interest, queries, workshops
 from mupass_forum.settings import Settings
 
 
 def install_registrations(settings: Settings) -> None:
     """Links in mails from ``settings``; forum changes heard; attendance for the directory;
     workshop places given back with a seat."""
-    services.install(settings)
-    on_forum_change(services.on_forum_change)
-    use_attendance(services.RegisteredAttendance())
-    services.on_status_change(workshops.release_places)
+    forum_facts.install(settings)
+    interest.install(settings)
+    on_forum_change(decisions.on_forum_change)
+    use_attendance(queries.RegisteredAttendance())
+    desk.on_status_change(workshops.release_places)

@@ -38,13 +38,9 @@ from mupass_forum.i18n import N_
 from mupass_forum.i18n.text import TranslatableText
 from mupass_forum.participants.visibility import Condition
 from mupass_forum.registrations import schemas
-from mupass_forum.registrations.services import (
-    SEATED,
-    StatusMove,
-    _person,
-    decode_id_cursor,
-    encode_id_cursor,
-)
+from mupass_forum.registrations.desk import StatusMove
+from mupass_forum.registrations.queries import decode_id_cursor, encode_id_cursor, person_of
+from mupass_forum.registrations.status import SEATED
 from mupass_forum.registrations.tables import WorkshopDesk, WorkshopSignUp
 
 #: Programme items people sign up for.
@@ -317,7 +313,7 @@ async def workshop_participants(
         items=[
             schemas.WorkshopParticipant(
                 registration_id=row["registration_id"],
-                person=_person(row),
+                person=person_of(row),
                 signed_up_at=_instant(row["signed_up_at"]),
             )
             for row in page

@@ -19,7 +19,7 @@ from piccolo.columns import Column
 from piccolo.columns.combination import WhereRaw
 from piccolo.table import Table
 
-from mupass_forum.board.services import DESCRIPTION_LENGTH, NAME_LENGTH
+from mupass_forum.board.categories import DESCRIPTION_LENGTH, NAME_LENGTH
 from mupass_forum.board.tables import Category
 from mupass_forum.forums.services import MAX_TEXT, MAX_TITLE
 from mupass_forum.forums.tables import Forum, ProgrammeItem

@@ -16,7 +16,8 @@ from mupass_forum import db, pagination
 from mupass_forum.accounts.authorization import authorize, translates_into
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.board import schemas as board_schemas
-from mupass_forum.board.services import BoardService, open_requests, pending_translations
+from mupass_forum.board.queries import open_requests, pending_translations
+from mupass_forum.board.services import BoardService
 from mupass_forum.board.tables import Category
 from mupass_forum.clock import as_utc, now
 from mupass_forum.consent.tables import ConsentNotice

@@ -1,0 +1,72 @@
+"""What every mail about a forum says of it, in each recipient's language, and where its
+links point."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.support import LazyProxy
+
+from mupass_forum.errors import NotFound
+from mupass_forum.forums.tables import Forum
+from mupass_forum.i18n import N_, format_date_interval, gettext
+from mupass_forum.i18n.text import TranslatableText
+from mupass_forum.settings import Settings
+
+#: Where the service's links point; set by ``install`` from the settings.
+_base_url = "http://127.0.0.1:8000"
+
+
+def install(settings: Settings) -> None:
+    global _base_url
+    _base_url = settings.base_url
+
+
+@dataclass(frozen=True, slots=True)
+class ForumFacts:
+    """What every mail about a forum says, put into words in each recipient's language."""
+
+    slug: str
+    title: TranslatableText
+    starts_at: datetime
+    ends_at: datetime
+    zone: ZoneInfo
+
+    def context(self) -> dict[str, Any]:
+        return {
+            "forum": LazyProxy(self.title.best, enable_cache=False),
+            "dates": LazyProxy(self._dates, enable_cache=False),
+        }
+
+    def _dates(self) -> str:
+        return format_date_interval(
+            self.starts_at.astimezone(self.zone).date(), self.ends_at.astimezone(self.zone).date()
+        )
+
+    def link(self, path: str) -> str:
+        return _base_url + path.format(slug=self.slug)
+
+
+async def forum_facts(forum_id: int) -> ForumFacts:
+    row = (
+        await Forum.select(Forum.slug, Forum.title, Forum.starts_at, Forum.ends_at, Forum.timezone)
+        .where(Forum.id == forum_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound("forum_not_found")
+    return ForumFacts(
+        slug=row["slug"],
+        title=TranslatableText.from_json(row["title"]),
+        starts_at=row["starts_at"],
+        ends_at=row["ends_at"],
+        zone=ZoneInfo(row["timezone"]),
+    )
+
+
+def reason_text(reason: str) -> Any:
+    # i18n: Shown after "Reason given:" when the organizers gave none.
+    return reason or LazyProxy(gettext, N_("none given"), enable_cache=False)

@@ -1,0 +1,447 @@
+"""Registering: a seat if one is free, else the waiting list (or approval), decided at the
+forum's desk in batches; a person's own registration read and changed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import weakref
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from msgspec import UnsetType
+
+from mupass_forum import db
+from mupass_forum.accounts.authorization import as_signed_in, authorize, signed_in
+from mupass_forum.accounts.principal import Principal
+from mupass_forum.clock import now
+from mupass_forum.consent import ledger
+from mupass_forum.consent.schemas import Channel as ConsentChannel
+from mupass_forum.errors import Conflict, DomainError, FieldError, InvalidInput
+from mupass_forum.forums.authorization import ForumRef
+from mupass_forum.forums.schemas import ForumStatus
+from mupass_forum.forums.services import language_problem, stored_json, visible_forum
+from mupass_forum.i18n import N_, current_locale
+from mupass_forum.privacy.shredding import refuse_if_shredded
+from mupass_forum.registrations import mails, schemas
+from mupass_forum.registrations.desk import (
+    Desk,
+    StatusMove,
+    desk_of,
+    forum_capacity,
+    lock_desk,
+    mail_participant,
+    move,
+    record_status,
+    seat_or_ticket,
+    tell_listeners,
+)
+from mupass_forum.registrations.forum_facts import ForumFacts, forum_facts
+from mupass_forum.registrations.queries import ROW_COLUMNS, own_row, registration_view
+from mupass_forum.registrations.questions import answer_problems, not_asked_problems
+from mupass_forum.registrations.status import ENDED, Status
+from mupass_forum.registrations.tables import Registration
+
+log = logging.getLogger(__name__)
+
+
+#: The longest ``Idempotency-Key`` kept with a registration.
+IDEMPOTENCY_KEY_LENGTH = 100
+
+
+# Registering -----------------------------------------------------------------------------------
+
+
+def _registration_problems(values: Mapping[str, Any]) -> list[FieldError]:
+    problems: list[FieldError] = []
+    arrival, departure = values.get("arrival_date"), values.get("departure_date")
+    if arrival is not None and departure is not None and departure < arrival:
+        problems.append(
+            FieldError(
+                N_("The departure must not be before the arrival."),
+                "departure_before_arrival",
+                pointer="/departure_date",
+            )
+        )
+    for index, code in enumerate(values.get("interpretation_languages") or []):
+        problem = language_problem(code, f"/interpretation_languages/{index}")
+        if problem is not None:
+            problems.append(problem)
+    return problems
+
+
+def _details(data: schemas.RegistrationCreate | schemas.RegistrationUpdate) -> dict[str, Any]:
+    """The fields given, as column values (strings stripped, languages unique and in order)."""
+    values: dict[str, Any] = {}
+    for name in (
+        "arrival_date",
+        "departure_date",
+        "dietary_needs",
+        "accessibility_needs",
+        "needs_visa_letter",
+        "travel_support_requested",
+        "interpretation_languages",
+    ):
+        value = getattr(data, name)
+        if isinstance(value, UnsetType):
+            continue
+        if isinstance(value, str):
+            value = value.strip()
+        if name == "interpretation_languages":
+            value = list(dict.fromkeys(code.strip().lower() for code in value))
+        values[name] = value
+    return values
+
+
+def _check_registration_open(forum: ForumRef) -> None:
+    stamp = now()
+    if (
+        forum.status != ForumStatus.REGISTRATION_OPEN
+        # A forum's end closes its registration even if nobody moved it on.
+        or stamp >= forum.ends_at
+        or (forum.registration_opens_at is not None and stamp < forum.registration_opens_at)
+        or (forum.registration_closes_at is not None and stamp > forum.registration_closes_at)
+    ):
+        raise Conflict(
+            "registration_not_open",
+            N_("Registration for this forum is not open."),
+        )
+
+
+def _already_registered() -> Conflict:
+    return Conflict(
+        "already_registered",
+        N_("You are registered for this forum already; see your registration."),
+    )
+
+
+async def _insert_registration(
+    forum_id: int,
+    user_id: int,
+    details: Mapping[str, Any],
+    status: Status,
+    ticket: int | None,
+    badge_number: int | None,
+) -> dict[str, Any]:
+    """Write the registration row; runs inside ``register``'s transaction."""
+    stamp = now()
+    try:
+        rows = await Registration.insert(
+            Registration(
+                forum=forum_id,
+                user=user_id,
+                status=status.value,
+                ticket=ticket,
+                badge_number=badge_number,
+                created_at=stamp,
+                updated_at=stamp,
+                **details,
+            )
+        ).returning(*ROW_COLUMNS)
+    except db.INTEGRITY_ERRORS as exc:
+        if not db.is_unique_violation(exc, "registration", "forum", "user"):
+            raise
+        raise _already_registered() from exc
+    return dict(rows[0])
+
+
+@dataclass(frozen=True, slots=True)
+class _Registering:
+    """One person's registration, waiting for the forum's desk."""
+
+    forum_id: int
+    user_id: int
+    details: Mapping[str, Any]
+    consent_decisions: Any
+    consent_notice_version: int | None
+    locale: str
+    idempotency_key: str | None
+
+
+def _idempotency_problem(key: str | None) -> FieldError | None:
+    if key is None or (0 < len(key) <= IDEMPOTENCY_KEY_LENGTH and key.isprintable()):
+        return None
+    return FieldError(
+        N_("An Idempotency-Key has 1 to {limit} printable characters."),
+        "invalid_idempotency_key",
+        parameter="Idempotency-Key",
+        params={"limit": IDEMPOTENCY_KEY_LENGTH},
+    )
+
+
+async def register(
+    principal: Principal,
+    slug: str,
+    data: schemas.RegistrationCreate,
+    idempotency_key: str | None = None,
+) -> tuple[schemas.Registration, bool]:
+    """Register the caller: a seat if one is free, else the waiting list (or await approval).
+
+    Returns the registration and whether this request made it. A request sent again with the
+    ``idempotency_key`` that made the registration (its answer was lost) gets that registration
+    back, unchanged.
+
+    The decision, the registration row (``_insert_registration``), its first history entry and
+    the mail are written in one transaction under the forum desk's lock, together with the
+    registrations that arrived meanwhile (``_decide``). Whatever else must be recorded with a
+    new registration belongs in ``_decide_one``, right after the row is written.
+
+    A person whose registration was cancelled or declined registers again on that same row: it
+    goes through the desk like a new one (the end of the waiting list, a badge number it had
+    kept) with the new details, and its history goes on. One row per person and forum keeps
+    exports, statistics and workshop sign-ups counting each person once; consent belongs to the
+    person and forum anyway.
+    """
+    await authorize(principal, signed_in)
+    principal = as_signed_in(principal)
+    forum = await visible_forum(principal, slug)
+    key_problem = _idempotency_problem(idempotency_key)
+    if key_problem is not None:
+        raise InvalidInput(key_problem)
+    if idempotency_key is not None:
+        made = await _made_with(forum.id, principal.user_id, idempotency_key)
+        if made is not None:
+            return await registration_view(forum, made), False
+    _check_registration_open(forum)
+    details = _details(data)
+    questions = (await desk_of(forum.id)).questions
+    answers, answer_errors = answer_problems(questions, data.answers)
+    problems = [
+        *_registration_problems(details),
+        *not_asked_problems(questions, details),
+        *answer_errors,
+    ]
+    if problems:
+        raise InvalidInput(*problems)
+    details["answers"] = answers
+    registering = _Registering(
+        forum_id=forum.id,
+        user_id=principal.user_id,
+        details=details,
+        consent_decisions=ledger.expand_choices(data.consent or [], "/consent"),
+        consent_notice_version=data.consent_notice_version,
+        locale=current_locale(),
+        idempotency_key=idempotency_key,
+    )
+    registration_id, made_now = await _decide(registering)
+    return await registration_view(forum, registration_id), made_now
+
+
+async def _made_with(forum_id: int, user_id: int, idempotency_key: str) -> int | None:
+    row = (
+        await Registration.select(Registration.id)
+        .where(
+            Registration.forum == forum_id,
+            Registration.user == user_id,
+            Registration.idempotency_key == idempotency_key,
+        )
+        .first()
+    )
+    return None if row is None else int(row["id"])
+
+
+async def _decide_one(
+    desk: Desk, capacity: int | None, facts: ForumFacts, registering: _Registering
+) -> tuple[int, bool]:
+    """One registration at the desk (locked by the caller): its id, and whether it was made.
+
+    Refuses (``already_registered``) before it writes anything; only the consent decisions may
+    refuse after writing."""
+    forum_id, user_id = registering.forum_id, registering.user_id
+    earlier = (
+        await Registration.select(*ROW_COLUMNS, Registration.idempotency_key)
+        .where(Registration.forum == forum_id, Registration.user == user_id)
+        .first()
+    )
+    key = registering.idempotency_key
+    if earlier is not None and key is not None and earlier["idempotency_key"] == key:
+        # Sent again while the first was still waiting for the desk.
+        return int(earlier["id"]), False
+    if earlier is not None and Status(earlier["status"]) not in ENDED:
+        raise _already_registered()
+    details = {**registering.details, "idempotency_key": registering.idempotency_key}
+    if desk.requires_approval:
+        status, ticket, badge = Status.PENDING_APPROVAL, None, None
+    else:
+        status, ticket, badge = await seat_or_ticket(
+            forum_id, earlier["badge_number"] if earlier else None, capacity=capacity
+        )
+    if earlier is None:
+        registration = await _insert_registration(forum_id, user_id, details, status, ticket, badge)
+        await record_status(registration["id"], None, status, user_id, "")
+        await tell_listeners(StatusMove(registration["id"], forum_id, user_id, None, status))
+        await mail_participant(registration, mails.status_mail(status, None), facts)
+    else:
+        registration = {key: earlier[key] for key in earlier if key != "idempotency_key"}
+        await move(
+            registration,
+            status,
+            facts,
+            actor=user_id,
+            ticket=ticket,
+            badge_number=badge,
+            details=details,
+        )
+    await ledger.record_decisions(
+        user_id,
+        forum_id,
+        registering.consent_decisions,
+        ConsentChannel.REGISTRATION,
+        user_id,
+        registering.locale,
+        notice_version=registering.consent_notice_version,
+    )
+    return int(registration["id"]), True
+
+
+# Group commit: registrations for one forum that arrive while the desk is busy wait in a line
+# and are decided together, in one transaction that takes the desk's lock once. A crowd then
+# costs one lock, one commit (one fsync) and one wait for the other server processes per batch
+# instead of per person, and answers leave after every batch instead of at the end of the crowd.
+
+#: Registrations decided in one transaction at most: bounds how long the lock is held.
+BATCH_SIZE = 50
+
+
+@dataclass
+class _DeskLine:
+    waiting: list[tuple[_Registering, asyncio.Future[tuple[int, bool]]]] = field(
+        default_factory=list
+    )
+    #: The task deciding the line's batches, while there is one.
+    worker: asyncio.Task[None] | None = None
+
+
+_lines: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, _DeskLine]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def _decide(registering: _Registering) -> tuple[int, bool]:
+    """Join the forum's line; the registration is decided with those in line with it."""
+    loop = asyncio.get_running_loop()
+    line = _lines.setdefault(loop, {}).setdefault(registering.forum_id, _DeskLine())
+    answer: asyncio.Future[tuple[int, bool]] = loop.create_future()
+    line.waiting.append((registering, answer))
+    if line.worker is None:
+        # A context of its own: the batch is nobody's request (no request's transaction or
+        # locale leaks into it), and everyone in it waits, so it goes before newcomers.
+        context = contextvars.Context()
+        context.run(db.serve_first)
+        line.worker = loop.create_task(_work_through(registering.forum_id, line), context=context)
+    return await answer
+
+
+async def _work_through(forum_id: int, line: _DeskLine) -> None:
+    try:
+        while line.waiting:
+            batch, line.waiting = line.waiting[:BATCH_SIZE], line.waiting[BATCH_SIZE:]
+            # Someone who gave up waiting (a closed connection) is not registered.
+            batch = [(registering, answer) for registering, answer in batch if not answer.done()]
+            if not batch:
+                continue
+            try:
+                outcomes = await _decide_batch(forum_id, [registering for registering, _ in batch])
+            except Exception as exc:
+                log.exception("registrations for forum %s could not be decided", forum_id)
+                outcomes = [exc] * len(batch)
+            for (_, answer), outcome in zip(batch, outcomes, strict=True):
+                if answer.done():
+                    continue
+                if isinstance(outcome, BaseException):
+                    answer.set_exception(outcome)
+                else:
+                    answer.set_result(outcome)
+    finally:
+        line.worker = None
+        for _, answer in line.waiting:
+            answer.cancel()
+        line.waiting.clear()
+
+
+async def _decide_batch(
+    forum_id: int, batch: Sequence[_Registering]
+) -> list[tuple[int, bool] | Exception]:
+    """Decide ``batch`` in arrival order in one transaction; a refusal leaves the others alone.
+
+    A registration with consent decisions gets a savepoint (they are checked as they are
+    written); the others are refused, if at all, before they write anything: no round trips
+    are spent on savepoints they do not need while the desk is locked.
+    """
+    outcomes: list[tuple[int, bool] | Exception] = []
+    async with db.transaction() as transaction:
+        desk = await lock_desk(forum_id)
+        capacity = await forum_capacity(forum_id)
+        facts = await forum_facts(forum_id)
+        for registering in batch:
+            savepoint = await transaction.savepoint() if registering.consent_decisions else None
+            try:
+                outcomes.append(await _decide_one(desk, capacity, facts, registering))
+            except (DomainError, *db.INTEGRITY_ERRORS) as exc:
+                if not isinstance(exc, DomainError) and not db.is_unique_violation(exc):
+                    raise
+                if savepoint is not None:
+                    await savepoint.rollback_to()
+                elif not isinstance(exc, DomainError):
+                    raise  # a failed statement spoils the transaction: the batch fails
+                outcomes.append(exc)
+            else:
+                if savepoint is not None:
+                    await savepoint.release()
+    return outcomes
+
+
+async def my_registration(principal: Principal, slug: str) -> schemas.Registration:
+    """The caller's registration for the forum."""
+    await authorize(principal, signed_in)
+    principal = as_signed_in(principal)
+    forum = await visible_forum(principal, slug)
+    row = await own_row(forum, principal.user_id)
+    return await registration_view(forum, row["id"])
+
+
+async def update_my_registration(
+    principal: Principal, slug: str, data: schemas.RegistrationUpdate
+) -> schemas.Registration:
+    """Change the details of the caller's registration; its status stays as it is."""
+    await authorize(principal, signed_in)
+    principal = as_signed_in(principal)
+    forum = await visible_forum(principal, slug)
+    row = await own_row(forum, principal.user_id)
+    await refuse_if_shredded(forum.id)
+    current = (
+        await Registration.select(
+            Registration.arrival_date, Registration.departure_date, Registration.answers
+        )
+        .where(Registration.id == row["id"])
+        .first()
+    ) or {"answers": "{}"}
+    details = _details(data)
+    questions = (await desk_of(forum.id)).questions
+    problems = [
+        *_registration_problems({**current, **details}),
+        *not_asked_problems(questions, details),
+    ]
+    if not isinstance(data.answers, UnsetType):
+        answers, answer_errors = answer_problems(
+            questions, data.answers, required_keys=data.answers
+        )
+        problems.extend(answer_errors)
+        kept = {
+            key: value
+            for key, value in (stored_json(current["answers"]) or {}).items()
+            if key not in data.answers
+        }
+        details["answers"] = {**kept, **answers}
+    if problems:
+        raise InvalidInput(*problems)
+    if details:
+        await Registration.update(
+            {
+                **{getattr(Registration, name): value for name, value in details.items()},
+                Registration.updated_at: now(),
+            }
+        ).where(Registration.id == row["id"])
+    return await registration_view(forum, row["id"])
