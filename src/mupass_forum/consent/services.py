@@ -37,14 +37,10 @@ from mupass_forum.consent.schemas import Channel, Decision, Marker, Medium, Pair
 from mupass_forum.consent.tables import ConsentEvent, ConsentNotice, ConsentRelease
 from mupass_forum.errors import Conflict, FieldError, Gone, InvalidInput, NotFound
 from mupass_forum.forums.authorization import ForumRef, edits_forum, is_forum_photographer
+from mupass_forum.forums.queries import editable_forum, forum_ref_by_id, visible_forum
 from mupass_forum.forums.schemas import Label
-from mupass_forum.forums.services import (
-    editable_forum,
-    forum_ref_by_id,
-    label_of,
-    visible_forum,
-)
 from mupass_forum.forums.tables import Forum
+from mupass_forum.forums.terms import label_of
 from mupass_forum.i18n import N_, format_percent, gettext, use_locale
 from mupass_forum.i18n.locale import SOURCE_LOCALE, current_locale, supported_locales
 from mupass_forum.i18n.locale import catalogs as i18n_catalogs

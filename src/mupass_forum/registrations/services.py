@@ -31,7 +31,7 @@ from babel.support import LazyProxy
 from msgspec import UnsetType
 from piccolo.columns.combination import WhereRaw
 
-from mupass_forum import db, pagination, regions
+from mupass_forum import db, db_postgres, pagination, regions
 from mupass_forum.accounts.authorization import as_signed_in, authorize, signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.rate_limits import MailThrottle
@@ -43,15 +43,10 @@ from mupass_forum.consent.links import withdrawal_link
 from mupass_forum.consent.schemas import Channel as ConsentChannel
 from mupass_forum.errors import Conflict, DomainError, FieldError, Gone, InvalidInput, NotFound
 from mupass_forum.forums.authorization import ForumRef
+from mupass_forum.forums.checks import language_problem
+from mupass_forum.forums.queries import editable_forum, forum_ref, stored_json, visible_forum
 from mupass_forum.forums.schemas import ForumStatus, Label
-from mupass_forum.forums.services import (
-    ForumChange,
-    editable_forum,
-    forum_ref,
-    language_problem,
-    stored_json,
-    visible_forum,
-)
+from mupass_forum.forums.services import ForumChange
 from mupass_forum.forums.tables import Forum
 from mupass_forum.i18n import (
     N_,
@@ -870,7 +865,7 @@ async def _decide(registering: _Registering) -> tuple[int, bool]:
         # A context of its own: the batch is nobody's request (no request's transaction or
         # locale leaks into it), and everyone in it waits, so it goes before newcomers.
         context = contextvars.Context()
-        context.run(db.serve_first)
+        context.run(db_postgres.serve_first)
         line.worker = loop.create_task(_work_through(registering.forum_id, line), context=context)
     return await answer
 
