@@ -33,7 +33,7 @@ def slug_taken(slug: str) -> Conflict:
     return Conflict("slug_taken", N_("The address {slug} is taken already."), slug=slug)
 
 
-# Writing forums --------------------------------------------------------------------------------
+# Input checks ----------------------------------------------------------------------------------
 
 
 def source_locale_of(locale: str | UnsetType | None) -> str | None:
