@@ -255,12 +255,12 @@ def rows(posts: int) -> Iterator[tuple[int, int, str, str | None, str, str]]:
 
 
 async def migrate(database_url: str) -> None:
-    from mupass_forum import db
+    from mupass_forum import db, db_migrations
     from mupass_forum.settings import Settings
 
     settings = Settings.from_env(environ={}, database_url=database_url, mail_relay="off")
     async with db.connected(settings):
-        await db.migrate()
+        await db_migrations.migrate()
 
 
 USER_SQL = (

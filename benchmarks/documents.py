@@ -17,8 +17,9 @@ import pypdf
 
 from mupass_forum.app import install_catalogs
 from mupass_forum.consent.schemas import Marker
-from mupass_forum.documents import rendering, schemas, services
-from mupass_forum.forums.services import label_of
+from mupass_forum.documents import badges, letterheads, letters, rendering, schemas
+from mupass_forum.documents import people as document_people
+from mupass_forum.forums.terms import label_of
 from mupass_forum.i18n import use_locale
 from mupass_forum.i18n.text import TranslatableText
 from mupass_forum.participants import regions
@@ -28,8 +29,8 @@ NAMES = ["Nguyễn Thị Minh Khai", "Ọláwùmí Adébáyọ̀", "Σοφία �
 LOCALES = ["fr", "es", "de", "en"]
 
 
-def person(number: int) -> services.Person:
-    return services.Person(
+def person(number: int) -> document_people.Person:
+    return document_people.Person(
         registration_id=number,
         user_id=number,
         status="confirmed",
@@ -46,7 +47,7 @@ def person(number: int) -> services.Person:
     )
 
 
-FACTS = services.ForumFacts(
+FACTS = letterheads.ForumFacts(
     slug="mupass-2030",
     title=TranslatableText(
         texts={"en": "MUPASS Dialogue Forum 2030", "de": "MUPASS 2030"}, original="en"
@@ -74,7 +75,7 @@ def badge_html(count: int, layout: schemas.BadgeLayout) -> str:
         someone = person(number)
         marker = list(Marker)[number % 3]
         lines.append(
-            services._BadgeLine(
+            badges._BadgeLine(
                 badge=schemas.Badge(
                     registration_id=number,
                     badge_number=number,
@@ -94,10 +95,10 @@ def badge_html(count: int, layout: schemas.BadgeLayout) -> str:
         "documents/badges.html",
         {
             "layout": layout.value,
-            "sheets": services._sheets(lines, per_sheet),
+            "sheets": badges._sheets(lines, per_sheet),
             "forum_title": FACTS.title.best(),
             "dates": FACTS.dates(),
-            "words": {marker.value: services.BADGE_WORDS[marker] for marker in Marker},
+            "words": {marker.value: document_people.BADGE_WORDS[marker] for marker in Marker},
             "qr": rendering.qr_data_uri,
             "country_name": regions.name,
             "lang": "en",
@@ -121,7 +122,7 @@ async def letter(number: int) -> bytes:
         updated_at=datetime.now(UTC),
     )
     row = {"reference": f"V-BENC-H000-{number:04d}", "issued_at": datetime.now(UTC)}
-    html = await services.visa_letter_html(row, FACTS, HEAD, someone, visa)
+    html = await letters.visa_letter_html(row, FACTS, HEAD, someone, visa)
     return await rendering.render_pdf(html)
 
 

@@ -37,7 +37,7 @@ ENDPOINTS = (
 
 
 async def demo(database_url: str, data_dir: Path) -> None:
-    from mupass_forum import db
+    from mupass_forum import db, db_migrations
     from mupass_forum.app import install
     from mupass_forum.demo import load_demo_data
     from mupass_forum.settings import Settings
@@ -47,7 +47,7 @@ async def demo(database_url: str, data_dir: Path) -> None:
     )
     install(settings)
     async with db.connected(settings):
-        await db.migrate()
+        await db_migrations.migrate()
         await load_demo_data()
 
 

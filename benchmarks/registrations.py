@@ -35,7 +35,7 @@ import asyncpg
 import httpx
 import msgspec
 
-from mupass_forum import db
+from mupass_forum import db, db_migrations
 from mupass_forum.accounts.services import new_token
 from mupass_forum.accounts.tables import Organization, Session, User
 from mupass_forum.forums.tables import Forum, ForumSeries
@@ -54,7 +54,7 @@ def free_port() -> int:
 async def prepare(settings: Settings, people: int, seats: int) -> tuple[str, list[str]]:
     """Schema, one forum open for registration and ``people`` accounts with bearer tokens."""
     async with db.connected(settings):
-        await db.migrate()
+        await db_migrations.migrate()
         stamp = datetime.now(UTC)
         tokens: list[str] = []
         async with db.transaction():

@@ -22,7 +22,7 @@ from piccolo.columns import Integer, Text, Timestamptz
 from piccolo.engine.sqlite import SQLiteEngine as StockSQLiteEngine
 from piccolo.table import Table
 
-from mupass_forum.db import SQLiteEngine
+from mupass_forum.db_sqlite import SQLiteEngine
 
 
 class Post(Table, tablename="bench_post"):

@@ -29,7 +29,7 @@ import redis
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from mupass_forum import db
+from mupass_forum import db, db_migrations
 from mupass_forum.app import create_app, install
 from mupass_forum.settings import Settings
 
@@ -134,7 +134,7 @@ def migrated(settings: Settings) -> Settings:
 
     async def run() -> None:
         async with db.connected(settings):
-            await db.migrate()
+            await db_migrations.migrate()
 
     asyncio.run(run())
     return settings

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from mupass_forum import db
+from mupass_forum import db_postgres, db_sqlite
 
 #: Names of the background tasks whose statements are not counted.
 BACKGROUND_TASKS = frozenset({"board-live-pump", "mail-relay"})
@@ -48,9 +48,9 @@ def count_queries(monkeypatch: pytest.MonkeyPatch) -> Callable[[], Any]:
     """``with count_queries() as statements: ...``: the statements the block ran."""
     seen: list[Statements] = []
     for engine, name in (
-        (db.SQLiteEngine, "run_sql"),
-        (db.SQLiteEngine, "read_inline"),
-        (db.PostgresEngine, "fetch"),
+        (db_sqlite.SQLiteEngine, "run_sql"),
+        (db_sqlite.SQLiteEngine, "read_inline"),
+        (db_postgres.PostgresEngine, "fetch"),
     ):
         monkeypatch.setattr(engine, name, _counting(getattr(engine, name), seen))
 

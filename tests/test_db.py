@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from mupass_forum import db
-from mupass_forum.db import SQLiteEngine
+from mupass_forum.db_sqlite import SQLiteEngine
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from mupass_forum import db
+from mupass_forum import db, db_postgres
 from mupass_forum.settings import Settings
 from tests.conftest import on_postgres
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.skipif(not on_postgres(), reason="the PostgreSQL engine
 BACKEND = "SELECT pg_backend_pid() AS pid"
 
 
-async def backend_pids(engine: db.PostgresEngine, count: int) -> set[int]:
+async def backend_pids(engine: db_postgres.PostgresEngine, count: int) -> set[int]:
     return {int((await engine.run_sql(BACKEND))[0]["pid"]) for _ in range(count)}
 
 
@@ -23,7 +23,7 @@ async def test_the_queries_of_a_block_run_on_one_connection(
     migrated: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async with db.connected(migrated) as engine:
-        assert isinstance(engine, db.PostgresEngine)
+        assert isinstance(engine, db_postgres.PostgresEngine)
         async with db.one_connection():
 
             def no_second_trip(pool: object) -> None:
@@ -63,7 +63,7 @@ async def test_a_released_connection_comes_back_without_its_open_transaction(
 ) -> None:
     """The pool skips asyncpg's reset query, but a transaction left open is still rolled back."""
     async with db.connected(migrated) as engine:
-        assert isinstance(engine, db.PostgresEngine)
+        assert isinstance(engine, db_postgres.PostgresEngine)
         await engine.run_sql("CREATE TABLE IF NOT EXISTS pool_probe (value int)")
         try:
             async with engine.pool.acquire() as connection:
@@ -80,7 +80,7 @@ async def test_a_released_connection_comes_back_without_its_open_transaction(
 
 
 async def test_connections_are_handed_out_in_arrival_order(migrated: Settings) -> None:
-    pool = await db.open_pool(migrated.resolved_database_url, max_size=1)
+    pool = await db_postgres.open_pool(migrated.resolved_database_url, max_size=1)
     served: list[str] = []
 
     async def take(name: str) -> None:

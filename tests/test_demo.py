@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mupass_forum import db
+from mupass_forum import db, db_migrations
 from mupass_forum.accounts.authentication import SESSION_COOKIE
 from mupass_forum.accounts.demo_data import DEMO_ACCOUNTS
 from mupass_forum.app import install
@@ -31,7 +31,7 @@ def demo_database(migrated, tmp_path_factory):
 
     async def prepare() -> tuple[list[str], list[str], list[str]]:
         async with db.connected(settings):
-            await db.migrate()
+            await db_migrations.migrate()
             first, second = await load_demo_data(), await load_demo_data()
             return first, second, [account.email for account in await demo_accounts()]
 

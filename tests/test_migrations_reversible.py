@@ -17,7 +17,7 @@ from piccolo.apps.migrations.commands.backwards import BackwardsMigrationManager
 from piccolo.apps.migrations.commands.base import BaseMigrationManager
 from piccolo.apps.migrations.tables import Migration
 
-from mupass_forum import db
+from mupass_forum import db, db_migrations
 from mupass_forum.app import install
 from mupass_forum.cli import main
 from mupass_forum.settings import Settings
@@ -75,7 +75,7 @@ async def backwards_to_nothing() -> None:
 
 async def test_every_migration_is_undone_and_done_again(own_database: Settings) -> None:
     async with connected(own_database):
-        first = await db.migrate()
+        first = await db_migrations.migrate()
         built = await schema()
         assert any("board_post" in item for item in built)
         assert any("search_vector" in item or "board_post_fts" in item for item in built)
@@ -83,12 +83,12 @@ async def test_every_migration_is_undone_and_done_again(own_database: Settings) 
         await backwards_to_nothing()
         assert await schema() == set()
         assert await Migration.count().run() == 0
-        assert len(await db.pending_migrations()) == len(first.applied)
+        assert len(await db_migrations.pending_migrations()) == len(first.applied)
 
-        again = await db.migrate()
+        again = await db_migrations.migrate()
         assert again.applied == first.applied
         assert await schema() == built
-        assert await db.pending_migrations() == []
+        assert await db_migrations.pending_migrations() == []
 
 
 def test_a_database_from_other_migrations_is_refused_in_one_line(
@@ -96,7 +96,7 @@ def test_a_database_from_other_migrations_is_refused_in_one_line(
 ) -> None:
     async def made_by_old_migrations() -> None:
         async with connected(own_database):
-            await db.migrate()
+            await db_migrations.migrate()
             await Migration.insert(
                 Migration(name="2026-11-21T08:14:50:000000", app_name="accounts")
             ).run()

@@ -13,7 +13,16 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Tag
 
-from mupass_forum import __version__, access_log, api_contract, api_docs, db, pages
+from mupass_forum import (
+    __version__,
+    access_log,
+    api_contract,
+    api_docs,
+    db,
+    db_postgres,
+    db_sqlite,
+    pages,
+)
 from mupass_forum.accounts.authentication import (
     authentication_middleware,
     forget_stale_session,
@@ -57,7 +66,7 @@ from mupass_forum.desk import photos as photo_pages
 from mupass_forum.desk import programme as desk_programme_pages
 from mupass_forum.desk import registrations as desk_registration_pages
 from mupass_forum.documents import pages as document_pages
-from mupass_forum.documents import services as documents
+from mupass_forum.documents import people as document_people
 from mupass_forum.documents.controllers import (
     DocumentController,
     ForumDocumentController,
@@ -135,7 +144,7 @@ def configure_logging(settings: Settings) -> None:
         access.addFilter(AccessLogRedaction())
 
 
-def install(settings: Settings) -> db.SQLiteEngine | db.PostgresEngine:
+def install(settings: Settings) -> db_sqlite.SQLiteEngine | db_postgres.PostgresEngine:
     """Load the catalogs and bind the tables to the database of ``settings``.
 
     Piccolo's tables and gettext's catalogs are process-wide; the last app created wins.
@@ -147,7 +156,7 @@ def install(settings: Settings) -> db.SQLiteEngine | db.PostgresEngine:
     install_registrations(settings)
     install_organizer_mails(settings)
     consent_links.install(settings)
-    documents.install(settings)
+    document_people.install(settings)
     install_privacy(settings)
     return engine
 

@@ -15,9 +15,9 @@ from typing import Any, TypeVar
 
 import click
 
-from mupass_forum import __version__, db
+from mupass_forum import __version__, db, db_migrations
 from mupass_forum.settings import Settings, SettingsError
-from mupass_forum.translations import catalogs
+from mupass_forum.translations import catalog_checks, catalogs
 
 T = TypeVar("T")
 
@@ -41,7 +41,7 @@ def run_with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T
         return asyncio.run(main())
     except db.DatabaseUnreachable as exc:
         raise click.ClickException(f"cannot connect to the database: {exc}") from exc
-    except (db.MigrationLockTimeout, db.UnknownMigrations) as exc:
+    except (db_migrations.MigrationLockTimeout, db_migrations.UnknownMigrations) as exc:
         raise click.ClickException(str(exc)) from exc
 
 
@@ -64,14 +64,14 @@ def migrate(check: bool) -> None:
     settings = load_settings()
     click.echo(f"Database: {db.describe(settings)}")
     if check:
-        pending = run_with_database(settings, db.pending_migrations)
+        pending = run_with_database(settings, db_migrations.pending_migrations)
         for name in pending:
             click.echo(f"  pending: {name}")
         if pending:
             raise click.ClickException(f"{len(pending)} migrations are pending")
         click.echo("The schema is up to date.")
         return
-    report = run_with_database(settings, db.migrate)
+    report = run_with_database(settings, db_migrations.migrate)
     for name in report.applied:
         click.echo(f"  applied: {name}")
     click.echo(
@@ -108,11 +108,11 @@ def serve(host: str, port: int, workers: int, reload: bool, demo: bool) -> None:
 
     async def prepare() -> None:
         if settings.uses_sqlite:
-            report = await db.migrate()
+            report = await db_migrations.migrate()
             if report.applied:
                 click.echo(f"Applied {len(report.applied)} migrations.")
         else:
-            pending = await db.pending_migrations()
+            pending = await db_migrations.pending_migrations()
             if pending:
                 raise click.ClickException(
                     f"{len(pending)} migrations are pending; run `mupass-forum migrate` first"
@@ -359,7 +359,9 @@ def _count(number: int, noun: str) -> str:
 @i18n.command(
     "check",
     epilog="\b\nKinds of problems:\n"
-    + "\n".join(f"  {code:<17} {meaning}" for code, meaning in catalogs.PROBLEM_KINDS.items()),
+    + "\n".join(
+        f"  {code:<17} {meaning}" for code, meaning in catalog_checks.PROBLEM_KINDS.items()
+    ),
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for programs.")
 @click.pass_obj
@@ -370,7 +372,7 @@ def i18n_check(files: catalogs.CatalogFiles, as_json: bool) -> None:
     Untranslated or fuzzy entries, catalogs out of step with the code, placeholders, %-formats,
     plural forms or HTML tags that differ from the English. Exit status 1 on any error.
     """
-    report = catalogs.check(files)
+    report = catalog_checks.check(files)
     if as_json:
         click.echo(json.dumps([p.as_json() for p in report.problems], indent=2))
     else:

@@ -8,7 +8,7 @@ import msgspec
 from litestar import Controller, get
 from litestar.di import NamedDependency
 
-from mupass_forum import __version__, db
+from mupass_forum import __version__, db, db_migrations
 from mupass_forum.accounts.services import AccountService
 from mupass_forum.errors import Unavailable
 from mupass_forum.i18n import N_
@@ -44,7 +44,7 @@ class HealthController(Controller):
         503 otherwise."""
         try:
             await db.ping()
-            pending = await db.pending_migrations()
+            pending = await db_migrations.pending_migrations()
         except Exception as exc:
             log.warning("readiness check failed: %s", exc)
             raise Unavailable("database_unavailable", N_("The database does not answer.")) from exc

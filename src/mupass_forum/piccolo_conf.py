@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from mupass_forum import db
+from mupass_forum import db, db_postgres, db_sqlite
 from mupass_forum.piccolo_apps import APP_REGISTRY
 from mupass_forum.settings import Settings
 
@@ -22,7 +22,7 @@ def __getattr__(name: str) -> Any:
 
 
 @functools.cache
-def _engine_from_environment() -> db.SQLiteEngine | db.PostgresEngine:
+def _engine_from_environment() -> db_sqlite.SQLiteEngine | db_postgres.PostgresEngine:
     return db.engine_for(Settings.from_env())
 
 

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from litestar.testing import TestClient
 
-from mupass_forum import db
+from mupass_forum import db, db_migrations
 from mupass_forum.app import create_app, install
 from mupass_forum.demo import load_demo_data
 from mupass_forum.documents.demo_data import PASSPORTS
@@ -61,7 +61,7 @@ def demo_template(migrated, tmp_path_factory) -> Iterator[tuple[Any, str]]:
 
         async def prepare() -> None:
             async with db.connected(settings):
-                await db.migrate()
+                await db_migrations.migrate()
                 await load_demo_data()
 
         install(settings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from mupass_forum import db
+from mupass_forum import db, db_migrations
 from mupass_forum.demo import load_demo_data
 
 
@@ -13,7 +13,7 @@ def test_the_demo_forums_in_french(make_client, migrated, tmp_path) -> None:
 
     async def prepare() -> tuple[list[str], list[str]]:
         async with db.connected(settings):
-            await db.migrate()
+            await db_migrations.migrate()
             return await load_demo_data(), await load_demo_data()
 
     first, second = asyncio.run(prepare())

@@ -13,7 +13,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from mupass_forum import db
+from mupass_forum import db, db_migrations
 from mupass_forum.accounts.rate_limits import MemoryCounters
 from mupass_forum.accounts.services import AccountService
 from mupass_forum.app import install
@@ -118,7 +118,7 @@ def demo_client(make_client, migrated, tmp_path) -> tuple[TestClient[Litestar], 
 
     async def prepare() -> tuple[list[str], list[str]]:
         async with db.connected(settings):
-            await db.migrate()
+            await db_migrations.migrate()
             first, second = await load_demo_data(), await load_demo_data()
             await AccountService(settings, MemoryCounters()).create_account(
                 email="admin@demo.example.org",

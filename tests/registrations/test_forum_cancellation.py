@@ -4,8 +4,9 @@ workshop places and tells everyone once, in their language, through a real SMTP 
 from __future__ import annotations
 
 from mupass_forum import db
+from mupass_forum.forums.queries import forum_ref
 from mupass_forum.forums.schemas import ForumStatus
-from mupass_forum.forums.services import ForumChange, forum_ref
+from mupass_forum.forums.services import ForumChange
 from mupass_forum.registrations import decisions
 from tests.registrations.conftest import (
     add_item,

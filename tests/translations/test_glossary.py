@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mupass_forum.paths import project_dir
-from mupass_forum.translations import catalogs, glossary
+from mupass_forum.translations import catalog_checks, catalogs, glossary
 
 LOCALES = ("de", "en", "fr", "es")
 
@@ -21,8 +21,8 @@ def locales_copy(tmp_path: Path) -> Path:
     return target
 
 
-def glossary_problems(locales_dir: Path) -> list[catalogs.Problem]:
-    report = catalogs.check(catalogs.CatalogFiles(locales_dir, LOCALES, source_dir=None))
+def glossary_problems(locales_dir: Path) -> list[catalog_checks.Problem]:
+    report = catalog_checks.check(catalogs.CatalogFiles(locales_dir, LOCALES, source_dir=None))
     return [problem for problem in report.problems if problem.code == "glossary"]
 
 
@@ -120,4 +120,4 @@ def test_inflected_forms_and_placeholders(locales_copy: Path):
 
 
 def test_the_check_lists_the_glossary_kind():
-    assert "glossary" in catalogs.PROBLEM_KINDS
+    assert "glossary" in catalog_checks.PROBLEM_KINDS

@@ -7,7 +7,7 @@ import pytest
 
 from mupass_forum.errors import field_error_from_message
 from mupass_forum.forums.schemas import ForumStatus
-from mupass_forum.forums.services import STATUS_LABELS as FORUM_STATUS_LABELS
+from mupass_forum.forums.terms import STATUS_LABELS as FORUM_STATUS_LABELS
 from mupass_forum.i18n import gettext, use_locale
 from mupass_forum.mail.templates import MailTemplate, render
 from mupass_forum.registrations import mails

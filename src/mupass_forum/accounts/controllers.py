@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from mupass_forum.accounts import schemas, services
+from mupass_forum.accounts import organizations, schemas, translator_roles
 from mupass_forum.accounts.authorization import (
     requires_organization_admin,
     requires_organization_member,
@@ -216,7 +216,7 @@ class OrganizationController(Controller):
         limit: Annotated[int, page_size(100)] = 50,
     ) -> schemas.OrganizationPage:
         """All partner institutes, in the order they were added."""
-        return await services.list_organizations(after, limit)
+        return await organizations.list_organizations(after, limit)
 
     @post(
         "",
@@ -228,12 +228,12 @@ class OrganizationController(Controller):
         self, data: JSONBody[schemas.OrganizationCreate], principal: NamedDependency[Principal]
     ) -> schemas.Organization:
         """Add a partner institute (platform admins)."""
-        return await services.create_organization(principal, data)
+        return await organizations.create_organization(principal, data)
 
     @get("/{organization_id:int}", operation_id="get_organization", summary="A partner institute")
     async def get_organization(self, organization_id: FromPath[int]) -> schemas.Organization:
         """One partner institute."""
-        return await services.get_organization(organization_id)
+        return await organizations.get_organization(organization_id)
 
     @patch(
         "/{organization_id:int}",
@@ -248,7 +248,7 @@ class OrganizationController(Controller):
         principal: NamedDependency[Principal],
     ) -> schemas.Organization:
         """Change a partner institute (its admins and platform admins)."""
-        return await services.update_organization(principal, organization_id, data)
+        return await organizations.update_organization(principal, organization_id, data)
 
     @get(
         "/{organization_id:int}/members",
@@ -260,7 +260,7 @@ class OrganizationController(Controller):
         self, organization_id: FromPath[int], principal: NamedDependency[Principal]
     ) -> list[schemas.Member]:
         """Who belongs to the institute (visible to its members and platform admins)."""
-        return await services.list_members(principal, organization_id)
+        return await organizations.list_members(principal, organization_id)
 
     @post(
         "/{organization_id:int}/members",
@@ -277,7 +277,7 @@ class OrganizationController(Controller):
     ) -> Response[schemas.Accepted]:
         """Add the account with an address to the institute as member or admin; its owner is
         told by mail. The answer is the same whether the address has an account or not."""
-        await services.add_member(principal, organization_id, data)
+        await organizations.add_member(principal, organization_id, data)
         return _accepted(
             N_(
                 "If there is an account with this address, the person now belongs to the "
@@ -300,7 +300,7 @@ class OrganizationController(Controller):
         principal: NamedDependency[Principal],
     ) -> schemas.Member:
         """Make a member admin or admin member; the last admin stays."""
-        return await services.change_member_role(principal, organization_id, user_id, data)
+        return await organizations.change_member_role(principal, organization_id, user_id, data)
 
     @delete(
         "/{organization_id:int}/members/{user_id:int}",
@@ -315,7 +315,7 @@ class OrganizationController(Controller):
         principal: NamedDependency[Principal],
     ) -> None:
         """Remove someone from the institute; the last admin stays."""
-        await services.remove_member(principal, organization_id, user_id)
+        await organizations.remove_member(principal, organization_id, user_id)
 
 
 class TranslatorRoleController(Controller):
@@ -328,14 +328,14 @@ class TranslatorRoleController(Controller):
         self, principal: NamedDependency[Principal], locale: FromQuery[str | None] = None
     ) -> list[schemas.TranslatorRole]:
         """Who translates into which language (platform admins)."""
-        return await services.list_translator_roles(principal, locale)
+        return await translator_roles.list_translator_roles(principal, locale)
 
     @post("", operation_id="grant_translator_role", summary="Make someone a translator")
     async def grant(
         self, data: JSONBody[schemas.TranslatorRoleCreate], principal: NamedDependency[Principal]
     ) -> schemas.TranslatorRole:
         """Entitle an account to translate into one language (platform admins)."""
-        return await services.grant_translator_role(principal, data)
+        return await translator_roles.grant_translator_role(principal, data)
 
     @delete(
         "/{user_id:int}/{locale:str}",
@@ -346,4 +346,4 @@ class TranslatorRoleController(Controller):
         self, user_id: FromPath[int], locale: FromPath[str], principal: NamedDependency[Principal]
     ) -> None:
         """Take back the right to translate into one language (platform admins)."""
-        await services.revoke_translator_role(principal, user_id, locale)
+        await translator_roles.revoke_translator_role(principal, user_id, locale)

@@ -36,7 +36,7 @@ from mupass_forum.board.tables import (
     Translation,
     TranslationWatcher,
 )
-from mupass_forum.forums.services import stored_json
+from mupass_forum.forums.queries import stored_json
 from mupass_forum.i18n import N_, gettext, use_locale
 from mupass_forum.mail.tables import OutboxMail
 from mupass_forum.privacy.registry import (

@@ -40,7 +40,7 @@ from mupass_forum.consent.vocabulary import (
     sha256_hex,
 )
 from mupass_forum.errors import Conflict, FieldError, Gone, InvalidInput
-from mupass_forum.forums.services import label_of
+from mupass_forum.forums.terms import label_of
 from mupass_forum.i18n import N_
 from mupass_forum.i18n.text import localize
 

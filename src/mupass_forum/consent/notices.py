@@ -15,7 +15,7 @@ from mupass_forum.consent import schemas
 from mupass_forum.consent.tables import ConsentNotice
 from mupass_forum.consent.vocabulary import default_notice_text, sha256_hex
 from mupass_forum.errors import Conflict, FieldError, InvalidInput, NotFound
-from mupass_forum.forums.services import editable_forum, visible_forum
+from mupass_forum.forums.queries import editable_forum, visible_forum
 from mupass_forum.i18n import N_
 from mupass_forum.i18n.locale import supported_locales
 from mupass_forum.i18n.text import TranslatableText, localize, parse_text

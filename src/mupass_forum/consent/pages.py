@@ -20,7 +20,7 @@ from mupass_forum.accounts.authorization import as_signed_in, requires_signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.consent import schemas, services
 from mupass_forum.consent.links import WITHDRAWAL_PATH, withdrawal_token
-from mupass_forum.forums import services as forums
+from mupass_forum.forums import queries as forum_queries
 from mupass_forum.forums.schemas import Forum, Label
 from mupass_forum.i18n import N_, format_datetime, gettext
 
@@ -149,7 +149,7 @@ def _choices_page(forum: Forum, state: schemas.ConsentState, user_id: int) -> Te
 @get("/forums/{slug:str}/consent", guards=[requires_signed_in])
 async def consent_page(slug: FromPath[str], principal: NamedDependency[Principal]) -> Template:
     """Your photo and video choices for a forum, per medium and use, and your badge marker."""
-    forum = await forums.get_forum(principal, slug)
+    forum = await forum_queries.get_forum(principal, slug)
     state = await services.my_consent(principal, slug)
     principal = as_signed_in(principal)
     return _choices_page(forum, state, principal.user_id)

@@ -30,7 +30,7 @@ from mupass_forum.consent.stats import people, photo_list_forum
 from mupass_forum.consent.vocabulary import MARKER_LABELS, PURPOSE_LABELS
 from mupass_forum.downloads import file_name
 from mupass_forum.forums.schemas import Label
-from mupass_forum.forums.services import label_of
+from mupass_forum.forums.terms import label_of
 from mupass_forum.i18n import N_, format_datetime, gettext
 from mupass_forum.i18n.collation import sort_key
 from mupass_forum.i18n.text import LocalizedText

@@ -39,9 +39,10 @@ from mupass_forum.consent.vocabulary import (
 )
 from mupass_forum.errors import NotFound
 from mupass_forum.forums.authorization import ForumRef
+from mupass_forum.forums.queries import editable_forum, forum_ref_by_id, visible_forum
 from mupass_forum.forums.schemas import Label
-from mupass_forum.forums.services import editable_forum, forum_ref_by_id, label_of, visible_forum
 from mupass_forum.forums.tables import Forum
+from mupass_forum.forums.terms import label_of
 from mupass_forum.i18n import N_, gettext
 from mupass_forum.i18n.locale import current_locale
 from mupass_forum.i18n.text import LocalizedText, TranslatableText, localize

@@ -16,7 +16,8 @@ from mupass_forum.consent.queries import people_rows
 from mupass_forum.consent.schemas import Marker, PairState
 from mupass_forum.consent.vocabulary import ALL_PAIRS, MEDIUM_LABELS, PURPOSE_LABELS
 from mupass_forum.forums.authorization import ForumRef, edits_forum, is_forum_photographer
-from mupass_forum.forums.services import editable_forum, label_of, visible_forum
+from mupass_forum.forums.queries import editable_forum, visible_forum
+from mupass_forum.forums.terms import label_of
 from mupass_forum.i18n import N_, format_percent
 
 # Who is counted ---------------------------------------------------------------------------------

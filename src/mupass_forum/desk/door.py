@@ -20,7 +20,7 @@ from litestar.response import Redirect, Template
 from mupass_forum import pages
 from mupass_forum.accounts.authorization import requires_signed_in
 from mupass_forum.accounts.principal import Principal
-from mupass_forum.forums import services as forums
+from mupass_forum.forums import queries as forum_queries
 from mupass_forum.i18n import N_, gettext, ngettext
 from mupass_forum.registrations import check_in as door
 
@@ -49,7 +49,7 @@ async def door_page(
 ) -> Template:
     """Find people by name or badge number; check them in with one tap; the running count."""
     found = await door.door_search(principal, slug, q)
-    forum = await forums.get_forum(principal, slug)
+    forum = await forum_queries.get_forum(principal, slug)
     return Template(
         "desk/door/door.html",
         context={

@@ -21,7 +21,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from mupass_forum import pages
-from mupass_forum.accounts import services as accounts
+from mupass_forum.accounts import organizations
 from mupass_forum.accounts.authorization import requires_signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.desk import questions
@@ -33,8 +33,11 @@ from mupass_forum.desk.pages import (
     region_choices,
 )
 from mupass_forum.errors import Conflict, DomainError, FieldError, InvalidInput, NotFound
+from mupass_forum.forums import queries as forum_queries
 from mupass_forum.forums import schemas
-from mupass_forum.forums import services as forums
+from mupass_forum.forums import series as forum_series
+from mupass_forum.forums import services as forum_services
+from mupass_forum.forums import terms as forum_terms
 from mupass_forum.i18n import N_, gettext, supported_locales
 from mupass_forum.i18n.collation import sort_key
 from mupass_forum.i18n.text import TranslatableText
@@ -125,7 +128,7 @@ def forum_input(form: Form, *, new: bool) -> dict[str, Any]:
         ],
         "contact_email": form.get("contact_email", ""),
         PARTNERS: form.getall(PARTNERS, []),
-        **{name: text_map(form, name) for name in forums.FORUM_TEXTS},
+        **{name: text_map(form, name) for name in forum_queries.FORUM_TEXTS},
         **{
             name: local_time(str(form.get(name, "")))
             for name in ("interest_deadline", "registration_opens_at", "registration_closes_at")
@@ -168,7 +171,7 @@ def forum_fields(
             for part in schemas.VenueInput.__struct_fields__
         },
     }
-    for name in forums.FORUM_TEXTS:
+    for name in forum_queries.FORUM_TEXTS:
         values.update(text_fields(name, texts.get(name)))
     return values
 
@@ -177,10 +180,10 @@ async def lead_choices(principal: Principal) -> list[tuple[str, str]]:
     """The organizations the caller may make a new forum's lead (their own, or any for a
     platform admin); none for everyone else."""
     if principal.is_platform_admin:
-        listed = (await accounts.list_organizations(None, LISTED_ORGANIZATIONS)).items
+        listed = (await organizations.list_organizations(None, LISTED_ORGANIZATIONS)).items
     else:
         listed = [
-            await accounts.get_organization(organization_id)
+            await organizations.get_organization(organization_id)
             for organization_id, role in sorted(principal.organization_roles.items())
             if role == "admin"
         ]
@@ -189,7 +192,7 @@ async def lead_choices(principal: Principal) -> list[tuple[str, str]]:
 
 async def partner_choices(forum: schemas.Forum | None) -> list[tuple[str, str]]:
     """The institutes to choose partners from: those listed, and the forum's own partners."""
-    listed = (await accounts.list_organizations(None, LISTED_ORGANIZATIONS)).items
+    listed = (await organizations.list_organizations(None, LISTED_ORGANIZATIONS)).items
     choices = {str(organization.id): organization.name for organization in listed}
     if forum is not None:
         choices.update((str(partner.id), partner.name) for partner in forum.partner_organizations)
@@ -212,8 +215,8 @@ async def _forum_form(
         "values": values,
         "errors": errors,
         "locales": pages.language_choices(),
-        "series": [(series.slug, series.name.text) for series in await forums.list_series()],
-        "kinds": translated(forums.FORUM_KIND_LABELS),
+        "series": [(series.slug, series.name.text) for series in await forum_series.list_series()],
+        "kinds": translated(forum_terms.FORUM_KIND_LABELS),
         "time_zones": choosable_time_zones(),
         "partners": await partner_choices(forum),
     }
@@ -253,7 +256,7 @@ async def forum_created(
     form = await request.form()
     try:
         data = pages.form_struct(forum_input(form, new=True), schemas.ForumCreate)
-        forum = await forums.create_forum(principal, data)
+        forum = await forum_services.create_forum(principal, data)
     except (InvalidInput, Conflict) as error:
         return await _forum_form(
             principal, forum=None, values=form_values(form), errors=form_errors(error)
@@ -265,8 +268,8 @@ async def forum_created(
 async def edit_forum_page(slug: FromPath[str], principal: NamedDependency[Principal]) -> Template:
     """A forum's form: its texts in every language side by side (missing ones marked)."""
     await desk_forum(principal, slug)
-    forum = await forums.get_forum(principal, slug)
-    texts = await forums.forum_texts(principal, slug)
+    forum = await forum_queries.get_forum(principal, slug)
+    texts = await forum_queries.forum_texts(principal, slug)
     return await _forum_form(principal, forum=forum, values=forum_fields(forum, texts))
 
 
@@ -279,9 +282,9 @@ async def forum_edited(
     form = await request.form()
     try:
         data = pages.form_struct(forum_input(form, new=False), schemas.ForumUpdate)
-        await forums.update_forum(principal, slug, data)
+        await forum_services.update_forum(principal, slug, data)
     except (InvalidInput, Conflict) as error:
-        forum = await forums.get_forum(principal, slug)
+        forum = await forum_queries.get_forum(principal, slug)
         return await _forum_form(
             principal, forum=forum, values=form_values(form), errors=form_errors(error)
         )
@@ -340,7 +343,7 @@ async def _settings_form(
     rows: list[tuple[str, str]],
     errors: pages.FormErrors = pages.NO_ERRORS,
 ) -> Template:
-    forum = await forums.get_forum(principal, slug)
+    forum = await forum_queries.get_forum(principal, slug)
     settings = await desk_settings.registration_settings(principal, slug)
     return Template(
         "desk/forums/registration_settings.html",
@@ -414,7 +417,7 @@ async def registration_settings_saved(
             registration_schemas.RegistrationSettingsUpdate,
         )
         await desk_settings.update_registration_settings(principal, slug, settings)
-        await forums.update_forum(principal, slug, seats)
+        await forum_services.update_forum(principal, slug, seats)
     except InvalidInput as error:
         return await _settings_form(principal, slug, values, rows, form_errors(error))
     return pages.redirect(desk_path(slug, "/registration-settings?saved=1"))

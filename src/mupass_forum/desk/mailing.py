@@ -15,7 +15,7 @@ from mupass_forum import pages, regions
 from mupass_forum.accounts.authorization import requires_signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.errors import InvalidInput
-from mupass_forum.forums import services as forums
+from mupass_forum.forums import queries as forum_queries
 from mupass_forum.i18n import N_, current_locale, gettext
 from mupass_forum.i18n.collation import collated
 from mupass_forum.outreach import schemas, services
@@ -55,7 +55,7 @@ async def _compose(
     values: dict[str, Any] | None = None,
     audiences: list[str] | None = None,
 ) -> Template:
-    forum = await forums.get_forum(principal, slug)
+    forum = await forum_queries.get_forum(principal, slug)
     return Template(
         "desk/mailing/compose.html",
         context={
@@ -78,7 +78,7 @@ async def _compose(
 @get("/desk/forums/{slug:str}/mail", guards=[requires_signed_in])
 async def compose_page(slug: FromPath[str], principal: NamedDependency[Principal]) -> Template:
     """Write a message to the forum's people, once per language."""
-    await forums.organized_forum(principal, slug)
+    await forum_queries.organized_forum(principal, slug)
     return await _compose(principal, slug)
 
 
@@ -104,7 +104,7 @@ async def message_page(
 ) -> Template:
     """A message as each language's readers get it; send it, or see who got it."""
     shown = await services.preview(principal, slug, message_id)
-    forum = await forums.get_forum(principal, slug)
+    forum = await forum_queries.get_forum(principal, slug)
     sent_to = (
         await services.deliveries(principal, slug, message_id) if shown.message.sent_at else []
     )
@@ -134,7 +134,7 @@ async def message_sent(
 async def history_page(slug: FromPath[str], principal: NamedDependency[Principal]) -> Template:
     """Every message of the forum, newest first: drafts, and what went to how many."""
     messages = await services.list_messages(principal, slug)
-    forum = await forums.get_forum(principal, slug)
+    forum = await forum_queries.get_forum(principal, slug)
     return Template(
         "desk/mailing/history.html",
         context={

@@ -21,7 +21,9 @@ from mupass_forum import pages, regions
 from mupass_forum.accounts.authorization import authorize, requires_signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.errors import Conflict, Forbidden, NotFound
-from mupass_forum.forums import services as forums
+from mupass_forum.forums import queries as forum_queries
+from mupass_forum.forums import services as forum_services
+from mupass_forum.forums import terms as forum_terms
 from mupass_forum.forums.authorization import ForumRef, edits_forum
 from mupass_forum.forums.schemas import Forum, ForumStatus
 from mupass_forum.i18n import N_, gettext
@@ -44,7 +46,7 @@ def desk_path(slug: str, tail: str = "") -> str:
 
 async def desk_forum(principal: Principal, slug: str) -> ForumRef:
     """The forum called ``slug`` if the caller edits it; 404 for everyone else signed in."""
-    forum = await forums.forum_ref(slug)
+    forum = await forum_queries.forum_ref(slug)
     await authorize(principal, edits_forum, forum, hide=True)
     return forum
 
@@ -57,7 +59,7 @@ def creates_forums(principal: Principal) -> bool:
 async def desk_forums(principal: Principal) -> list[Forum]:
     """The forums the caller edits; the desk refuses (403) whoever edits none and may create
     none."""
-    edited = await forums.edited_forums(principal, LISTED)
+    edited = await forum_queries.edited_forums(principal, LISTED)
     if not edited and not creates_forums(principal):
         raise Forbidden(
             "desk_forbidden",
@@ -106,7 +108,7 @@ MOVE_CONSEQUENCES = {
 
 def status_moves(forum: ForumRef) -> list[tuple[str, str]]:
     """The statuses the forum may move to, each with its button's label."""
-    allowed = forums.TRANSITIONS[forum.status]
+    allowed = forum_terms.TRANSITIONS[forum.status]
     return [
         (target.value, gettext(label))
         for target, label in STATUS_MOVES.items()
@@ -118,7 +120,7 @@ def status_moves(forum: ForumRef) -> list[tuple[str, str]]:
 async def overview_page(slug: FromPath[str], principal: NamedDependency[Principal]) -> Template:
     """A forum's desk: its status, seats, interest and registrations at a glance."""
     ref = await desk_forum(principal, slug)
-    forum = await forums.get_forum(principal, slug)
+    forum = await forum_queries.get_forum(principal, slug)
     figures = await stats.forum_stats(principal, slug)
     return Template(
         "desk/overview.html",
@@ -149,13 +151,13 @@ async def _status_page(
     return Template(
         "desk/status.html",
         context={
-            "forum": await forums.get_forum(principal, slug),
+            "forum": await forum_queries.get_forum(principal, slug),
             "section": "overview",
             "target": target.value,
-            "target_label": gettext(forums.STATUS_LABELS[target]),
+            "target_label": gettext(forum_terms.STATUS_LABELS[target]),
             "button": gettext(STATUS_MOVES[target]),
             "consequence": gettext(consequence) if consequence else "",
-            "allowed": target in forums.TRANSITIONS[ref.status],
+            "allowed": target in forum_terms.TRANSITIONS[ref.status],
             "errors": errors,
         },
         status_code=status_code,
@@ -182,7 +184,7 @@ async def status_moved(
     except ValueError as exc:
         raise NotFound() from exc
     try:
-        await forums.change_status(principal, slug, target)
+        await forum_services.change_status(principal, slug, target)
     except Conflict as error:
         return await _status_page(principal, slug, target, pages.FormErrors.of(error), 409)
     return pages.redirect(desk_path(slug))
@@ -230,7 +232,7 @@ async def interest_page(
 ) -> Template:
     """Who confirmed interest, who wants to present on what, who was invited and when."""
     await desk_forum(principal, slug)
-    forum = await forums.get_forum(principal, slug)
+    forum = await forum_queries.get_forum(principal, slug)
     given = interest_list.InterestFilter(
         q=q or None,
         region=region or None,
@@ -300,7 +302,7 @@ def area_of(balance: list[BalanceRow], region: str | None, sub_region: str | Non
 async def balance_page(slug: FromPath[str], principal: NamedDependency[Principal]) -> Template:
     """The regional balance: the chart, and per area its target, seats, waiting and interest."""
     await desk_forum(principal, slug)
-    forum = await forums.get_forum(principal, slug)
+    forum = await forum_queries.get_forum(principal, slug)
     figures = await stats.forum_stats(principal, slug)
     return Template(
         "desk/balance.html",
@@ -331,7 +333,7 @@ async def waiting_list_page(
 ) -> Template:
     """The waiting list in order, each person with the area they count in and its gap."""
     await desk_forum(principal, slug)
-    forum = await forums.get_forum(principal, slug)
+    forum = await forum_queries.get_forum(principal, slug)
     waiting = await lists.waiting_list(principal, slug, cursor, LISTED)
     figures = await stats.forum_stats(principal, slug)
     settings = await desk_settings.registration_settings(principal, slug)

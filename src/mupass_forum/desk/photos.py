@@ -20,7 +20,7 @@ from mupass_forum.accounts.authorization import requires_signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.consent import photo_list
 from mupass_forum.errors import Forbidden, NotFound
-from mupass_forum.forums import services as forums
+from mupass_forum.forums import queries as forum_queries
 from mupass_forum.forums.authorization import edits_forum
 
 
@@ -42,8 +42,8 @@ async def photos_page(
         "columns": photo_list.COLUMNS,
     }
     # Those who run the forum get the desk's navigation; a photographer, the list alone.
-    if await edits_forum(principal, await forums.forum_ref(slug)):
-        context.update(forum=await forums.get_forum(principal, slug), section="photos")
+    if await edits_forum(principal, await forum_queries.forum_ref(slug)):
+        context.update(forum=await forum_queries.get_forum(principal, slug), section="photos")
     return Template("desk/photos/photos.html", context=context)
 
 

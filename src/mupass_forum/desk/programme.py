@@ -29,7 +29,8 @@ from mupass_forum.desk.forums import (
 from mupass_forum.desk.pages import DESK, desk_forum, desk_path
 from mupass_forum.errors import InvalidInput
 from mupass_forum.forums import programme, schemas
-from mupass_forum.forums import services as forums
+from mupass_forum.forums import queries as forum_queries
+from mupass_forum.forums import terms as forum_terms
 from mupass_forum.registrations import workshops
 
 ITEM = f"{DESK}/forums/{{slug:str}}/programme/{{item_id:int}}"
@@ -96,7 +97,7 @@ async def _item_form(
     item: schemas.ProgrammeItem | None = None,
     errors: pages.FormErrors = pages.NO_ERRORS,
 ) -> Template:
-    forum = await forums.get_forum(principal, slug)
+    forum = await forum_queries.get_forum(principal, slug)
     back = back_to(str(values.get("back", "")))
     return Template(
         "desk/forums/item_form.html",
@@ -108,7 +109,7 @@ async def _item_form(
             "back": back,
             "values": values,
             "errors": errors,
-            "kinds": translated(forums.PROGRAMME_KIND_LABELS),
+            "kinds": translated(forum_terms.PROGRAMME_KIND_LABELS),
             "locales": pages.language_choices(),
             "linked_speakers": [s for s in item.speakers if s.proposal_id] if item else [],
         },
@@ -120,7 +121,7 @@ async def _item_form(
 async def programme_page(slug: FromPath[str], principal: NamedDependency[Principal]) -> Template:
     """The programme by day in the forum's time zone, each item with its missing languages."""
     await desk_forum(principal, slug)
-    forum = await forums.get_forum(principal, slug)
+    forum = await forum_queries.get_forum(principal, slug)
     shown = await programme.get_programme(principal, slug)
     return Template(
         "desk/forums/programme.html",
@@ -132,7 +133,7 @@ async def programme_page(slug: FromPath[str], principal: NamedDependency[Princip
 async def workshops_page(slug: FromPath[str], principal: NamedDependency[Principal]) -> Template:
     """The workshops and break-out sessions with their places taken and left."""
     await desk_forum(principal, slug)
-    forum = await forums.get_forum(principal, slug)
+    forum = await forum_queries.get_forum(principal, slug)
     listed = await workshops.list_workshops(principal, slug)
     return Template(
         "desk/forums/workshops.html",

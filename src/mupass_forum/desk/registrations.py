@@ -20,7 +20,7 @@ from mupass_forum.accounts.authorization import requires_signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.desk.pages import LISTED, desk_forum, desk_path, query_string, region_choices
 from mupass_forum.errors import Conflict, InvalidInput
-from mupass_forum.forums import services as forums
+from mupass_forum.forums import queries as forum_queries
 from mupass_forum.i18n import N_, gettext
 from mupass_forum.registrations import decisions, desk_settings, exports, lists, queries
 from mupass_forum.registrations.questions import answer_text
@@ -104,7 +104,7 @@ async def registrations_page(
 ) -> Template:
     """Find registrations by name, e-mail, institution or badge number; filter; download."""
     await desk_forum(principal, slug)
-    forum = await forums.get_forum(principal, slug)
+    forum = await forum_queries.get_forum(principal, slug)
     found = await lists.list_registrations(
         principal, slug, _filter(q, status, region, need), cursor, LISTED
     )
@@ -157,7 +157,7 @@ async def _registration_page(
     status_code: int = 200,
 ) -> Template:
     await desk_forum(principal, slug)
-    forum = await forums.get_forum(principal, slug)
+    forum = await forum_queries.get_forum(principal, slug)
     registration = await lists.registration(principal, slug, registration_id)
     current = RegistrationStatus(registration.status.value)
     form = await desk_settings.registration_form(principal, slug)

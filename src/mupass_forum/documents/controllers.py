@@ -11,7 +11,8 @@ from litestar.response import Response
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from mupass_forum.accounts.principal import Principal
-from mupass_forum.documents import schemas, services
+from mupass_forum.documents import badges, letterheads, letters, schemas, visa
+from mupass_forum.documents import services as document_services
 from mupass_forum.downloads import content_disposition
 
 PDF = "application/pdf"
@@ -38,7 +39,7 @@ class MyVisaDetailsController(Controller):
         self, slug: FromPath[str], principal: NamedDependency[Principal]
     ) -> schemas.VisaDetails | None:
         """The passport details you gave for the forum's visa letter (null when none)."""
-        return await services.my_visa_details(principal, slug)
+        return await visa.my_visa_details(principal, slug)
 
     @put("", operation_id="set_my_visa_details", summary="Give my passport details")
     async def set_details(
@@ -48,7 +49,7 @@ class MyVisaDetailsController(Controller):
         principal: NamedDependency[Principal],
     ) -> schemas.VisaDetails:
         """Ask for a visa letter with what the embassy checks (seen by you and the organizers)."""
-        return await services.set_my_visa_details(principal, slug, data)
+        return await visa.set_my_visa_details(principal, slug, data)
 
     @delete(
         "",
@@ -60,7 +61,7 @@ class MyVisaDetailsController(Controller):
         self, slug: FromPath[str], principal: NamedDependency[Principal]
     ) -> None:
         """Remove your passport details; you no longer ask for a visa letter."""
-        await services.delete_my_visa_details(principal, slug)
+        await visa.delete_my_visa_details(principal, slug)
 
 
 class ForumDocumentController(Controller):
@@ -72,21 +73,21 @@ class ForumDocumentController(Controller):
         self, slug: FromPath[str], principal: NamedDependency[Principal]
     ) -> schemas.DocumentList:
         """Every visa letter and certificate of the forum, revoked ones too (organizers)."""
-        return await services.forum_documents(principal, slug)
+        return await document_services.forum_documents(principal, slug)
 
     @get("/mine", operation_id="list_my_documents", summary="My letters and certificates")
     async def mine(
         self, slug: FromPath[str], principal: NamedDependency[Principal]
     ) -> schemas.DocumentList:
         """Your visa letters and certificates for the forum."""
-        return await services.my_documents(principal, slug)
+        return await document_services.my_documents(principal, slug)
 
     @get("/letterhead", operation_id="get_letterhead", summary="Letterhead")
     async def get_letterhead(
         self, slug: FromPath[str], principal: NamedDependency[Principal]
     ) -> schemas.Letterhead:
         """The institute, address and signatory on the forum's documents (organizers)."""
-        return await services.letterhead(principal, slug)
+        return await letterheads.letterhead(principal, slug)
 
     @put("/letterhead", operation_id="set_letterhead", summary="Set the letterhead")
     async def set_letterhead(
@@ -96,7 +97,7 @@ class ForumDocumentController(Controller):
         principal: NamedDependency[Principal],
     ) -> schemas.Letterhead:
         """Set the institute, address, signatory, letter language and covered costs."""
-        return await services.set_letterhead(principal, slug, data)
+        return await letterheads.set_letterhead(principal, slug, data)
 
     @put("/letterhead/logo", operation_id="set_logo", summary="Upload the logo")
     async def set_logo(
@@ -106,14 +107,14 @@ class ForumDocumentController(Controller):
         principal: NamedDependency[Principal],
     ) -> schemas.Letterhead:
         """The institute's logo as the request's body (PNG or JPEG, at most 512 KiB)."""
-        return await services.set_logo(principal, slug, await request.body())
+        return await letterheads.set_logo(principal, slug, await request.body())
 
     @get("/visa-requests", operation_id="list_visa_requests", summary="Visa letter requests")
     async def visa_requests(
         self, slug: FromPath[str], principal: NamedDependency[Principal]
     ) -> schemas.VisaRequestList:
         """Everyone who asked for a visa letter, their passport details and letter (organizers)."""
-        return await services.visa_requests(principal, slug)
+        return await visa.visa_requests(principal, slug)
 
     @post(
         "/visa-letters",
@@ -129,7 +130,7 @@ class ForumDocumentController(Controller):
     ) -> schemas.DocumentList:
         """Issue and mail visa letters: to the registrations named, or to every approved person
         with passport details and no letter."""
-        return await services.issue_visa_letters(principal, slug, data.registration_ids)
+        return await document_services.issue_visa_letters(principal, slug, data.registration_ids)
 
     @post(
         "/certificates",
@@ -144,14 +145,14 @@ class ForumDocumentController(Controller):
         principal: NamedDependency[Principal],
     ) -> schemas.DocumentList:
         """Issue certificates: to the registrations named, or to everyone checked in without one."""
-        return await services.issue_certificates(principal, slug, data.registration_ids)
+        return await document_services.issue_certificates(principal, slug, data.registration_ids)
 
     @get("/badges/changed", operation_id="list_changed_badges", summary="Badges to reprint")
     async def changed_badges(
         self, slug: FromPath[str], principal: NamedDependency[Principal]
     ) -> schemas.BadgeList:
         """Badges never printed, or whose name or consent marker changed since (organizers)."""
-        return await services.changed_badges(principal, slug)
+        return await badges.changed_badges(principal, slug)
 
     @post(
         "/badges",
@@ -167,7 +168,7 @@ class ForumDocumentController(Controller):
         principal: NamedDependency[Principal],
     ) -> Response[bytes]:
         """The badges as a print-ready PDF (A6, or four per A4 sheet with cut marks)."""
-        name, content = await services.badges_pdf(principal, slug, data)
+        name, content = await badges.badges_pdf(principal, slug, data)
         return pdf_response(name, content, download=True)
 
 
@@ -180,20 +181,20 @@ class DocumentController(Controller):
         self, reference: FromPath[str], principal: NamedDependency[Principal]
     ) -> Response[bytes]:
         """The letter or certificate as PDF (the person it names and the organizers)."""
-        name, content = await services.document_pdf(principal, reference)
+        name, content = await letters.document_pdf(principal, reference)
         return pdf_response(name, content)
 
     @get("/verification", operation_id="verify_document", summary="Verify a document")
     async def verification(self, reference: FromPath[str]) -> schemas.Verification:
         """Whether a reference is genuine and valid: holder, forum and dates only (anyone)."""
-        return await services.verify(reference)
+        return await document_services.verify(reference)
 
     @post("/revoke", operation_id="revoke_document", summary="Revoke", status_code=HTTP_200_OK)
     async def revoke(
         self, reference: FromPath[str], principal: NamedDependency[Principal]
     ) -> schemas.Document:
         """Revoke a letter or certificate; its verification says so (organizers)."""
-        return await services.revoke(principal, reference)
+        return await document_services.revoke(principal, reference)
 
     @post(
         "/mail",
@@ -203,4 +204,4 @@ class DocumentController(Controller):
     )
     async def mail(self, reference: FromPath[str], principal: NamedDependency[Principal]) -> None:
         """Mail yourself the way to your document."""
-        await services.mail_my_document(principal, reference)
+        await document_services.mail_my_document(principal, reference)

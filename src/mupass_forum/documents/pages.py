@@ -15,10 +15,12 @@ from litestar.status_codes import HTTP_200_OK
 from mupass_forum import pages
 from mupass_forum.accounts.authorization import requires_signed_in
 from mupass_forum.accounts.principal import Principal
-from mupass_forum.documents import schemas, services
+from mupass_forum.documents import badges, letterheads, letters, schemas, visa
+from mupass_forum.documents import people as document_people
+from mupass_forum.documents import services as document_services
 from mupass_forum.documents.controllers import pdf_response
 from mupass_forum.errors import DomainError, InvalidInput
-from mupass_forum.forums import services as forums
+from mupass_forum.forums import queries as forum_queries
 from mupass_forum.i18n import gettext
 from mupass_forum.participants.services import country_list
 
@@ -43,9 +45,9 @@ async def _my_page(
     errors: pages.FormErrors = pages.NO_ERRORS,
     values: dict[str, Any] | None = None,
 ) -> Template:
-    forum = await forums.get_forum(principal, slug)
-    details = await services.my_visa_details(principal, slug)
-    documents = await services.my_documents(principal, slug)
+    forum = await forum_queries.get_forum(principal, slug)
+    details = await visa.my_visa_details(principal, slug)
+    documents = await document_services.my_documents(principal, slug)
     if values is None:
         values = msgspec.structs.asdict(details) if details else {}
         values = {key: str(value) for key, value in values.items()}
@@ -76,7 +78,7 @@ async def visa_details_sent(
     """Save your passport details; then the page again."""
     try:
         data = await pages.form_data(request, schemas.VisaDetailsInput)
-        await services.set_my_visa_details(principal, slug, data)
+        await visa.set_my_visa_details(principal, slug, data)
     except InvalidInput as exc:
         values = {name: str(value) for name, value in (await request.form()).items()}
         return await _my_page(principal, slug, pages.FormErrors.of(exc), values)
@@ -88,7 +90,7 @@ async def visa_details_removed(
     slug: FromPath[str], principal: NamedDependency[Principal]
 ) -> Redirect:
     """Remove your passport details."""
-    await services.delete_my_visa_details(principal, slug)
+    await visa.delete_my_visa_details(principal, slug)
     return pages.redirect(f"/forums/{slug}/documents")
 
 
@@ -97,7 +99,7 @@ async def document_download(
     reference: FromPath[str], principal: NamedDependency[Principal]
 ) -> Response[bytes]:
     """A letter or certificate as PDF (the person it names and the organizers)."""
-    name, content = await services.document_pdf(principal, reference)
+    name, content = await letters.document_pdf(principal, reference)
     return pdf_response(name, content)
 
 
@@ -106,7 +108,7 @@ async def document_mailed(
     reference: FromPath[str], principal: NamedDependency[Principal]
 ) -> Template:
     """Mail yourself the way to your document."""
-    await services.mail_my_document(principal, reference)
+    await document_services.mail_my_document(principal, reference)
     return pages.message_page(
         gettext("Mail sent"),
         gettext("We have sent you a mail with the link to your document."),
@@ -116,11 +118,11 @@ async def document_mailed(
 # Anyone ----------------------------------------------------------------------------------------
 
 
-@get(services.VERIFY_PATH.replace("{reference}", "{reference:str}"))
+@get(document_people.VERIFY_PATH.replace("{reference}", "{reference:str}"))
 async def verification_page(reference: FromPath[str]) -> Template:
     """Whether a letter or certificate is genuine (the page its QR code opens)."""
     try:
-        verification = await services.verify(reference)
+        verification = await document_services.verify(reference)
     except DomainError as exc:
         if exc.status != 404:
             raise
@@ -140,9 +142,9 @@ async def verification_page(reference: FromPath[str]) -> Template:
 async def _desk_page(
     principal: Principal, slug: str, errors: pages.FormErrors = pages.NO_ERRORS
 ) -> Template:
-    forum = await forums.get_forum(principal, slug)
-    head = await services.letterhead(principal, slug)
-    requests = (await services.visa_requests(principal, slug)).items
+    forum = await forum_queries.get_forum(principal, slug)
+    head = await letterheads.letterhead(principal, slug)
+    requests = (await visa.visa_requests(principal, slug)).items
     return Template(
         "documents/desk.html",
         context={
@@ -151,14 +153,16 @@ async def _desk_page(
             "here": DESK_PATH.format(slug=slug),
             "head": head,
             "covered": {label.value for label in head.covered_costs},
-            "costs": [(cost.value, gettext(label)) for cost, label in services.COST_LABELS.items()],
+            "costs": [
+                (cost.value, gettext(label)) for cost, label in document_people.COST_LABELS.items()
+            ],
             "requests": requests,
             # Letters whose passport details were deleted (after the forum): not downloadable.
             "without_details": {
                 asked.letter.reference for asked in requests if asked.letter and not asked.details
             },
-            "documents": (await services.forum_documents(principal, slug)).items,
-            "changed": (await services.changed_badges(principal, slug)).items,
+            "documents": (await document_services.forum_documents(principal, slug)).items,
+            "changed": (await badges.changed_badges(principal, slug)).items,
             "errors": errors,
         },
         status_code=400 if errors else 200,
@@ -181,12 +185,12 @@ async def letterhead_sent(
     """Save the letterhead (and the logo, when one is chosen)."""
     try:
         data = await pages.form_data(request, schemas.LetterheadInput)
-        await services.set_letterhead(principal, slug, data)
+        await letterheads.set_letterhead(principal, slug, data)
         logo = (await request.form()).get("logo")
         if logo is not None and not isinstance(logo, str):
             content = await logo.read()
             if content:
-                await services.set_logo(principal, slug, content)
+                await letterheads.set_logo(principal, slug, content)
     except InvalidInput as exc:
         return await _desk_page(principal, slug, pages.FormErrors.of(exc))
     return pages.redirect(DESK_PATH.format(slug=slug))
@@ -200,7 +204,7 @@ async def letters_issued(
     form = await pages.form_data(request, IssueForm)
     ids = None if form.registration_id is None else [form.registration_id]
     try:
-        await services.issue_visa_letters(principal, slug, ids)
+        await document_services.issue_visa_letters(principal, slug, ids)
     except InvalidInput as exc:
         return await _desk_page(principal, slug, pages.FormErrors.of(exc))
     return pages.redirect(DESK_PATH.format(slug=slug))
@@ -214,7 +218,7 @@ async def certificates_issued(
     form = await pages.form_data(request, IssueForm)
     ids = None if form.registration_id is None else [form.registration_id]
     try:
-        await services.issue_certificates(principal, slug, ids)
+        await document_services.issue_certificates(principal, slug, ids)
     except InvalidInput as exc:
         return await _desk_page(principal, slug, pages.FormErrors.of(exc))
     return pages.redirect(DESK_PATH.format(slug=slug))
@@ -225,7 +229,7 @@ async def document_revoked(
     slug: FromPath[str], reference: FromPath[str], principal: NamedDependency[Principal]
 ) -> Redirect:
     """Revoke a letter or certificate."""
-    await services.revoke(principal, reference)
+    await document_services.revoke(principal, reference)
     return pages.redirect(DESK_PATH.format(slug=slug))
 
 
@@ -236,7 +240,7 @@ async def badges_printed(
     """The badge sheet as PDF (all, or those changed since printing)."""
     form = await pages.form_data(request, BadgeForm)
     request_ = schemas.BadgePrintRequest(layout=form.layout, which=form.which)
-    name, content = await services.badges_pdf(principal, slug, request_)
+    name, content = await badges.badges_pdf(principal, slug, request_)
     return pdf_response(name, content, download=True)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mupass_forum.documents import services
+from mupass_forum.documents import visa
 from mupass_forum.documents.tables import BadgePrint, IssuedDocument, Letterhead, VisaDetails
 from mupass_forum.i18n import N_
 from mupass_forum.privacy.registry import (
@@ -85,6 +85,6 @@ NO_PERSONAL_DATA = NoPersonalData(
 
 VISA_DETAILS_EXPIRY = Expiry(
     name="passport details for visa letters",
-    due=services.expired_visa_details,
-    remove=services.remove_expired_visa_details,
+    due=visa.expired_visa_details,
+    remove=visa.remove_expired_visa_details,
 )

@@ -18,7 +18,7 @@ from icalendar import Calendar, Event, Timezone
 from mupass_forum import __version__
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.forums.programme import programme_rows
-from mupass_forum.forums.services import forum_ref, get_forum
+from mupass_forum.forums.queries import forum_ref, get_forum
 from mupass_forum.i18n import N_, format_date, gettext
 from mupass_forum.i18n.locale import current_locale
 from mupass_forum.i18n.text import TranslatableText

@@ -11,7 +11,11 @@ from litestar.status_codes import HTTP_200_OK
 
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.downloads import content_disposition
-from mupass_forum.forums import calendar, programme, schemas, services
+from mupass_forum.forums import calendar, programme, schemas
+from mupass_forum.forums import queries as forum_queries
+from mupass_forum.forums import roles as forum_roles
+from mupass_forum.forums import series as forum_series
+from mupass_forum.forums import services as forum_services
 from mupass_forum.pagination import Cursor, page_size
 from mupass_forum.settings import Settings
 
@@ -23,14 +27,14 @@ class SeriesController(Controller):
     @get("", operation_id="list_forum_series", summary="Forum series")
     async def list_series(self) -> list[schemas.Series]:
         """Every series of forums, such as the annual MUPASS Dialogue Forum."""
-        return await services.list_series()
+        return await forum_series.list_series()
 
     @post("", operation_id="create_forum_series", summary="Start a series")
     async def create_series(
         self, data: JSONBody[schemas.SeriesCreate], principal: NamedDependency[Principal]
     ) -> schemas.Series:
         """Start a series of forums (organization admins and platform admins)."""
-        return await services.create_series(principal, data)
+        return await forum_series.create_series(principal, data)
 
 
 class ForumController(Controller):
@@ -52,24 +56,24 @@ class ForumController(Controller):
         limit: Annotated[int, page_size(100)] = 20,
     ) -> schemas.ForumPage:
         """Forums you may see, soonest first (for ``when=past`` the most recent first)."""
-        filters = services.ForumFilters(
+        filters = forum_queries.ForumFilters(
             status=status, series=series, year=year, when=when, country=country
         )
-        return await services.list_forums(principal, filters, cursor, limit)
+        return await forum_queries.list_forums(principal, filters, cursor, limit)
 
     @post("", operation_id="create_forum", summary="Create a forum")
     async def create_forum(
         self, data: JSONBody[schemas.ForumCreate], principal: NamedDependency[Principal]
     ) -> schemas.Forum:
         """Create a forum as a draft (admins of its lead organization, platform admins)."""
-        return await services.create_forum(principal, data)
+        return await forum_services.create_forum(principal, data)
 
     @get("/{slug:str}", operation_id="get_forum", summary="A forum")
     async def get_forum(
         self, slug: FromPath[str], principal: NamedDependency[Principal]
     ) -> schemas.Forum:
         """One forum in the reader's language; drafts only for those who edit them."""
-        return await services.get_forum(principal, slug)
+        return await forum_queries.get_forum(principal, slug)
 
     @patch("/{slug:str}", operation_id="update_forum", summary="Change a forum")
     async def update_forum(
@@ -79,7 +83,7 @@ class ForumController(Controller):
         principal: NamedDependency[Principal],
     ) -> schemas.Forum:
         """Change a forum (its organizers, admins of its organizations, platform admins)."""
-        return await services.update_forum(principal, slug, data)
+        return await forum_services.update_forum(principal, slug, data)
 
     @post(
         "/{slug:str}/status",
@@ -94,14 +98,14 @@ class ForumController(Controller):
         principal: NamedDependency[Principal],
     ) -> schemas.Forum:
         """Announce, open or close registration, mark as held, archive or cancel a forum."""
-        return await services.change_status(principal, slug, data.status)
+        return await forum_services.change_status(principal, slug, data.status)
 
     @get("/{slug:str}/roles", operation_id="list_forum_roles", summary="Forum roles")
     async def list_roles(
         self, slug: FromPath[str], principal: NamedDependency[Principal]
     ) -> list[schemas.ForumRoleGrant]:
         """Organizers, moderators and photographers of a forum (for those who edit it)."""
-        return await services.list_roles(principal, slug)
+        return await forum_roles.list_roles(principal, slug)
 
     @post("/{slug:str}/roles", operation_id="grant_forum_role", summary="Give a forum role")
     async def grant_role(
@@ -111,7 +115,7 @@ class ForumController(Controller):
         principal: NamedDependency[Principal],
     ) -> schemas.ForumRoleGrant:
         """Make someone organizer, moderator or photographer of a forum."""
-        return await services.grant_role(principal, slug, data)
+        return await forum_roles.grant_role(principal, slug, data)
 
     @delete(
         "/{slug:str}/roles/{user_id:int}/{role:str}",
@@ -126,7 +130,7 @@ class ForumController(Controller):
         principal: NamedDependency[Principal],
     ) -> None:
         """Take one forum role back from someone."""
-        await services.revoke_role(principal, slug, user_id, role)
+        await forum_roles.revoke_role(principal, slug, user_id, role)
 
     @get("/{slug:str}/programme", operation_id="get_programme", summary="Programme")
     async def get_programme(

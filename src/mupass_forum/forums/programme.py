@@ -16,22 +16,22 @@ from mupass_forum.clock import now
 from mupass_forum.errors import FieldError, NotFound
 from mupass_forum.forums import schemas
 from mupass_forum.forums.authorization import ForumRef
-from mupass_forum.forums.services import (
-    MAX_TEXT,
-    MAX_TITLE,
-    PROGRAMME_KIND_LABELS,
-    InputChecks,
+from mupass_forum.forums.checks import InputChecks, language_problem, original_locale_problems
+from mupass_forum.forums.queries import (
     editable_forum,
-    forum_day_bounds,
-    label_of,
-    language_problem,
     languages_of,
-    original_locale_problems,
     stored_json,
     stored_text,
     visible_forum,
 )
 from mupass_forum.forums.tables import ProgrammeItem
+from mupass_forum.forums.terms import (
+    MAX_TEXT,
+    MAX_TITLE,
+    PROGRAMME_KIND_LABELS,
+    forum_day_bounds,
+    label_of,
+)
 from mupass_forum.i18n import N_, format_date, format_time, use_locale
 from mupass_forum.i18n.locale import current_locale
 from mupass_forum.i18n.text import TranslatableText, localize_stored

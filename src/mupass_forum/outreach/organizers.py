@@ -21,8 +21,8 @@ from mupass_forum.accounts.schemas import OrganizationRole
 from mupass_forum.accounts.tables import Membership, User
 from mupass_forum.board.tables import Category
 from mupass_forum.clock import now
+from mupass_forum.forums.queries import forum_ref_by_id
 from mupass_forum.forums.schemas import ForumRoleName
-from mupass_forum.forums.services import forum_ref_by_id
 from mupass_forum.forums.tables import Forum, ForumRole
 from mupass_forum.i18n import N_
 from mupass_forum.i18n.text import TranslatableText

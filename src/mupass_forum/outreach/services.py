@@ -21,7 +21,7 @@ from mupass_forum.clock import as_utc, now
 from mupass_forum.consent.links import withdrawal_link
 from mupass_forum.errors import FieldError, InvalidInput, NotFound
 from mupass_forum.forums.authorization import ForumRef
-from mupass_forum.forums.services import organized_forum, stored_json
+from mupass_forum.forums.queries import organized_forum, stored_json
 from mupass_forum.i18n import N_, NP_, supported_locales
 from mupass_forum.i18n.formatting import language_name
 from mupass_forum.mail import queue_mail

@@ -16,7 +16,7 @@ from mupass_forum import pages
 from mupass_forum.accounts.authorization import as_signed_in, requires_signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.errors import InvalidInput, NotFound
-from mupass_forum.forums import services as forum_services
+from mupass_forum.forums import queries as forum_queries
 from mupass_forum.i18n import N_, gettext
 from mupass_forum.participants import services, visibility
 from mupass_forum.participants.schemas import (
@@ -180,8 +180,8 @@ async def _forum_choices(principal: Principal) -> list[tuple[str, str]]:
     principal = as_signed_in(principal)
     attended = await visibility.attendance().forums_of(principal.user_id)
     forums = [
-        await forum_services.get_forum(
-            principal, (await forum_services.forum_ref_by_id(forum_id)).slug
+        await forum_queries.get_forum(
+            principal, (await forum_queries.forum_ref_by_id(forum_id)).slug
         )
         for forum_id in attended
     ]

@@ -29,8 +29,8 @@ from mupass_forum.clock import now
 from mupass_forum.consent import personal_data as consent
 from mupass_forum.errors import FieldError, Gone, InvalidInput
 from mupass_forum.forums.authorization import ForumRef
+from mupass_forum.forums.queries import editable_forum
 from mupass_forum.forums.schemas import ForumRoleName
-from mupass_forum.forums.services import editable_forum
 from mupass_forum.forums.tables import Forum, ForumPartner, ForumRole
 from mupass_forum.i18n import N_, NP_
 from mupass_forum.mail import personal_data as outbox

@@ -16,8 +16,9 @@ import msgspec
 
 from mupass_forum import db
 from mupass_forum.accounts.authorization import as_signed_in, authorize, platform_admin, signed_in
+from mupass_forum.accounts.organizations import organizations_only_administered_by
 from mupass_forum.accounts.principal import Principal
-from mupass_forum.accounts.services import normalize_email, organizations_only_administered_by
+from mupass_forum.accounts.services import normalize_email
 from mupass_forum.accounts.tables import User
 from mupass_forum.clock import now
 from mupass_forum.errors import Conflict, NotFound

@@ -15,7 +15,7 @@ from mupass_forum import pages
 from mupass_forum.accounts.authorization import requires_signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.errors import InvalidInput
-from mupass_forum.forums import services as forums
+from mupass_forum.forums import queries as forum_queries
 from mupass_forum.forums.schemas import ForumStatus
 from mupass_forum.i18n import current_locale, gettext, supported_locales
 from mupass_forum.pages import native_name
@@ -43,7 +43,7 @@ async def _proposals_page(
     errors: pages.FormErrors = pages.NO_ERRORS,
     values: dict[str, Any] | None = None,
 ) -> Template:
-    forum = await forums.get_forum(principal, slug)
+    forum = await forum_queries.get_forum(principal, slug)
     mine = await services.list_proposals(principal, slug, services.ProposalFilter(), None, LISTED)
     return Template(
         "proposals/proposals.html",
@@ -105,7 +105,7 @@ async def proposal_page(
     slug: FromPath[str], proposal_id: FromPath[int], principal: NamedDependency[Principal]
 ) -> Template:
     """One of your proposals with the organizers' decision and message."""
-    forum = await forums.get_forum(principal, slug)
+    forum = await forum_queries.get_forum(principal, slug)
     proposal = await services.get_proposal(principal, slug, proposal_id)
     return Template("proposals/proposal.html", context={"forum": forum, "proposal": proposal})
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mupass_forum.forums.services import stored_json
+from mupass_forum.forums.queries import stored_json
 from mupass_forum.i18n import N_
 from mupass_forum.privacy.registry import (
     STAGE_PROPOSALS,

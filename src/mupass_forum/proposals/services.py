@@ -33,19 +33,10 @@ from mupass_forum.accounts.tables import User
 from mupass_forum.clock import now
 from mupass_forum.errors import Conflict, Forbidden, NotFound
 from mupass_forum.forums.authorization import ForumRef, edits_forum
-from mupass_forum.forums.services import (
-    MAX_TEXT,
-    MAX_TITLE,
-    InputChecks,
-    editable_forum,
-    label_of,
-    language_problem,
-    languages_of,
-    original_locale_problems,
-    stored_json,
-    visible_forum,
-)
+from mupass_forum.forums.checks import InputChecks, language_problem, original_locale_problems
+from mupass_forum.forums.queries import editable_forum, languages_of, stored_json, visible_forum
 from mupass_forum.forums.tables import ProgrammeItem
+from mupass_forum.forums.terms import MAX_TEXT, MAX_TITLE, label_of
 from mupass_forum.i18n import N_, NC_, gettext
 from mupass_forum.i18n.text import TranslatableText, localize_stored
 from mupass_forum.mail import queue_mail

@@ -15,7 +15,7 @@ from mupass_forum import pages
 from mupass_forum.accounts.authorization import requires_signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.errors import Conflict, InvalidInput
-from mupass_forum.forums import services as forums
+from mupass_forum.forums import queries as forum_queries
 from mupass_forum.forums.pages import forum_path
 from mupass_forum.i18n import N_
 from mupass_forum.registrations import desk_settings, registering, schemas
@@ -52,7 +52,7 @@ async def _change_page(
     errors: pages.FormErrors = pages.NO_ERRORS,
     values: dict[str, Any] | None = None,
 ) -> Template:
-    forum = await forums.get_forum(principal, slug)
+    forum = await forum_queries.get_forum(principal, slug)
     registration = await registering.my_registration(principal, slug)
     if registration.status.value not in CHANGEABLE:
         raise Conflict(

@@ -18,8 +18,8 @@ import msgspec
 from mupass_forum import db
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.errors import Conflict, NotFound
+from mupass_forum.forums.queries import organized_forum
 from mupass_forum.forums.schemas import Label
-from mupass_forum.forums.services import organized_forum
 from mupass_forum.i18n.collation import search_form
 from mupass_forum.participants.visibility import Condition
 from mupass_forum.registrations.decisions import check_in_days, check_in_open

@@ -14,8 +14,9 @@ from mupass_forum.accounts.principal import Principal
 from mupass_forum.clock import now
 from mupass_forum.errors import Conflict, NotFound
 from mupass_forum.forums.authorization import ForumRef
+from mupass_forum.forums.queries import editable_forum, visible_forum
 from mupass_forum.forums.schemas import ForumStatus
-from mupass_forum.forums.services import ForumChange, editable_forum, visible_forum
+from mupass_forum.forums.services import ForumChange
 from mupass_forum.i18n import N_, format_date, gettext
 from mupass_forum.privacy.shredding import refuse_if_shredded
 from mupass_forum.registrations import mails, schemas

@@ -26,7 +26,7 @@ from mupass_forum.accounts.tables import User
 from mupass_forum.clock import now
 from mupass_forum.consent.links import withdrawal_link
 from mupass_forum.errors import Conflict
-from mupass_forum.forums.services import stored_json
+from mupass_forum.forums.queries import stored_json
 from mupass_forum.forums.tables import Forum
 from mupass_forum.i18n import N_
 from mupass_forum.mail import MailTemplate, queue_mail

@@ -10,7 +10,7 @@ from msgspec import UnsetType
 from mupass_forum import db, regions
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.errors import FieldError, InvalidInput
-from mupass_forum.forums.services import editable_forum, visible_forum
+from mupass_forum.forums.queries import editable_forum, visible_forum
 from mupass_forum.i18n import N_, format_percent
 from mupass_forum.registrations import schemas
 from mupass_forum.registrations.desk import (

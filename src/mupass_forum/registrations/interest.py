@@ -15,8 +15,8 @@ from mupass_forum.accounts.tables import User
 from mupass_forum.clock import now
 from mupass_forum.errors import Conflict, FieldError, Gone, InvalidInput, NotFound
 from mupass_forum.forums.authorization import ForumRef
+from mupass_forum.forums.queries import forum_ref
 from mupass_forum.forums.schemas import ForumStatus
-from mupass_forum.forums.services import forum_ref
 from mupass_forum.i18n import N_, gettext
 from mupass_forum.mail import queue_mail
 from mupass_forum.registrations import mails, schemas

@@ -15,7 +15,7 @@ from piccolo.columns.combination import WhereRaw
 from mupass_forum import regions
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.downloads import file_name
-from mupass_forum.forums.services import editable_forum
+from mupass_forum.forums.queries import editable_forum
 from mupass_forum.i18n import N_, NC_, gettext
 from mupass_forum.i18n.formatting import language_name
 from mupass_forum.registrations import schemas

@@ -6,7 +6,7 @@ from __future__ import annotations
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.errors import NotFound
 from mupass_forum.forums.authorization import ForumRef
-from mupass_forum.forums.services import editable_forum
+from mupass_forum.forums.queries import editable_forum
 from mupass_forum.participants.visibility import Condition
 from mupass_forum.registrations import schemas
 from mupass_forum.registrations.queries import (

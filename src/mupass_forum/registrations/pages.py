@@ -19,7 +19,7 @@ from mupass_forum.accounts.services import AccountService
 from mupass_forum.consent import pages as consent_pages
 from mupass_forum.consent import services as consent
 from mupass_forum.errors import InvalidInput, NotFound
-from mupass_forum.forums import services as forums
+from mupass_forum.forums import queries as forum_queries
 from mupass_forum.forums.pages import forum_path
 from mupass_forum.forums.schemas import Forum, ForumStatus
 from mupass_forum.i18n import N_, current_locale, gettext, supported_locales
@@ -85,7 +85,7 @@ def _interest_form(
 @get("/forums/{slug:str}/interest")
 async def interest_page(slug: FromPath[str], principal: NamedDependency[Principal]) -> Template:
     """Save the date: the form that registers interest in an announced forum."""
-    forum = await forums.get_forum(principal, slug)
+    forum = await forum_queries.get_forum(principal, slug)
     return _interest_form(forum)
 
 
@@ -98,7 +98,7 @@ async def interest_sent(
     account_service: NamedDependency[AccountService],
 ) -> Template:
     """Register interest; the answer asks to confirm with the mailed link."""
-    forum = await forums.get_forum(principal, slug)
+    forum = await forum_queries.get_forum(principal, slug)
     form = dict(await request.form())
     # The same limits as the API's: per client, and per address inside the service.
     await account_service.client_throttle.hit(
@@ -121,7 +121,7 @@ async def confirm_interest_page(
     slug: FromPath[str], principal: NamedDependency[Principal], token: FromQuery[str] = ""
 ) -> Template:
     """The mailed link: one button, since mail scanners open links by themselves."""
-    forum = await forums.get_forum(principal, slug)
+    forum = await forum_queries.get_forum(principal, slug)
     return Template("registrations/confirm_interest.html", context={"forum": forum, "token": token})
 
 
@@ -130,7 +130,7 @@ async def interest_confirmed(
     request: Request[Any, Any, Any], slug: FromPath[str], principal: NamedDependency[Principal]
 ) -> Template:
     """Confirm interest with the link's token."""
-    forum = await forums.get_forum(principal, slug)
+    forum = await forum_queries.get_forum(principal, slug)
     data = await pages.form_data(request, schemas.InterestConfirmation)
     receipt = await interest.confirm_interest(slug, data.token)
     return pages.message_page(
@@ -149,7 +149,7 @@ async def _registration_page(
     errors: pages.FormErrors = pages.NO_ERRORS,
     values: dict[str, Any] | None = None,
 ) -> Template:
-    forum = await forums.get_forum(principal, slug)
+    forum = await forum_queries.get_forum(principal, slug)
     try:
         registration: schemas.Registration | None = await registering.my_registration(
             principal, slug

@@ -17,8 +17,8 @@ from typing import Any
 from piccolo.columns.combination import WhereRaw
 
 from mupass_forum.accounts.services import token_hash
+from mupass_forum.forums.queries import forum_ref_by_id, stored_json
 from mupass_forum.forums.schemas import ForumStatus
-from mupass_forum.forums.services import forum_ref_by_id, stored_json
 from mupass_forum.forums.tables import Forum
 from mupass_forum.i18n import N_
 from mupass_forum.participants.tables import Profile

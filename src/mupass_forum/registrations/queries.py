@@ -13,7 +13,7 @@ from mupass_forum import db, pagination, regions
 from mupass_forum.accounts.tables import User
 from mupass_forum.errors import FieldError, InvalidInput, NotFound
 from mupass_forum.forums.authorization import ForumRef
-from mupass_forum.forums.services import stored_json
+from mupass_forum.forums.queries import stored_json
 from mupass_forum.i18n import N_
 from mupass_forum.participants.tables import Profile
 from mupass_forum.participants.visibility import Condition

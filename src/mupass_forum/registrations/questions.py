@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from mupass_forum.errors import FieldError
+from mupass_forum.forums.queries import stored_json
 from mupass_forum.forums.schemas import Label
-from mupass_forum.forums.services import stored_json
 from mupass_forum.i18n import N_, gettext
 from mupass_forum.i18n.text import TranslatableText, localize, text_problems
 from mupass_forum.registrations import schemas

@@ -13,7 +13,7 @@ from typing import Any
 
 from msgspec import UnsetType
 
-from mupass_forum import db
+from mupass_forum import db, db_postgres
 from mupass_forum.accounts.authorization import as_signed_in, authorize, signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.clock import now
@@ -21,8 +21,9 @@ from mupass_forum.consent import ledger
 from mupass_forum.consent.schemas import Channel as ConsentChannel
 from mupass_forum.errors import Conflict, DomainError, FieldError, InvalidInput
 from mupass_forum.forums.authorization import ForumRef
+from mupass_forum.forums.checks import language_problem
+from mupass_forum.forums.queries import stored_json, visible_forum
 from mupass_forum.forums.schemas import ForumStatus
-from mupass_forum.forums.services import language_problem, stored_json, visible_forum
 from mupass_forum.i18n import N_, current_locale
 from mupass_forum.privacy.shredding import refuse_if_shredded
 from mupass_forum.registrations import mails, schemas
@@ -329,7 +330,7 @@ async def _decide(registering: _Registering) -> tuple[int, bool]:
         # A context of its own: the batch is nobody's request (no request's transaction or
         # locale leaks into it), and everyone in it waits, so it goes before newcomers.
         context = contextvars.Context()
-        context.run(db.serve_first)
+        context.run(db_postgres.serve_first)
         line.worker = loop.create_task(_work_through(registering.forum_id, line), context=context)
     return await answer
 

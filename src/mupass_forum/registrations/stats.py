@@ -23,7 +23,7 @@ from babel import numbers
 
 from mupass_forum import regions
 from mupass_forum.accounts.principal import Principal
-from mupass_forum.forums.services import editable_forum
+from mupass_forum.forums.queries import editable_forum
 from mupass_forum.i18n import N_, format_percent, gettext
 from mupass_forum.i18n.collation import sort_key
 from mupass_forum.i18n.locale import babel_locale, current_locale

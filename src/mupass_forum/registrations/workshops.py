@@ -31,8 +31,8 @@ from mupass_forum.clock import now
 from mupass_forum.errors import Conflict, Forbidden, NotFound
 from mupass_forum.forums.authorization import ForumRef
 from mupass_forum.forums.programme import items_for_reader, programme_rows
+from mupass_forum.forums.queries import editable_forum, visible_forum
 from mupass_forum.forums.schemas import ForumStatus, ProgrammeItemKind
-from mupass_forum.forums.services import editable_forum, visible_forum
 from mupass_forum.forums.tables import ProgrammeItem
 from mupass_forum.i18n import N_
 from mupass_forum.i18n.text import TranslatableText

@@ -21,8 +21,8 @@ from piccolo.table import Table
 
 from mupass_forum.board.categories import DESCRIPTION_LENGTH, NAME_LENGTH
 from mupass_forum.board.tables import Category
-from mupass_forum.forums.services import MAX_TEXT, MAX_TITLE
 from mupass_forum.forums.tables import Forum, ProgrammeItem
+from mupass_forum.forums.terms import MAX_TEXT, MAX_TITLE
 from mupass_forum.i18n import N_
 
 _LOCALE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")

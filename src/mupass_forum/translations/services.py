@@ -30,12 +30,8 @@ from mupass_forum.errors import (
     NotFound,
 )
 from mupass_forum.forums.authorization import sees_forum
+from mupass_forum.forums.queries import editable_forum, forum_ref_by_id, visible_forums_condition
 from mupass_forum.forums.schemas import Label
-from mupass_forum.forums.services import (
-    editable_forum,
-    forum_ref_by_id,
-    visible_forums_condition,
-)
 from mupass_forum.forums.tables import Forum, ProgrammeItem
 from mupass_forum.i18n import N_, _, language_name, supported_locales
 from mupass_forum.i18n.text import TranslatableText, localize, text_problems

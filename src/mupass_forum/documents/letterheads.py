@@ -1,0 +1,179 @@
+"""A forum's letterhead and logo, and the facts about the forum every letter prints."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from mupass_forum import db
+from mupass_forum.accounts.principal import Principal
+from mupass_forum.clock import now
+from mupass_forum.documents import schemas
+from mupass_forum.documents.people import COST_LABELS, LOGO_MAX_BYTES
+from mupass_forum.documents.tables import Letterhead
+from mupass_forum.errors import FieldError, InvalidInput, NotFound
+from mupass_forum.forums.queries import editable_forum
+from mupass_forum.forums.queries import stored_json as _json
+from mupass_forum.forums.tables import Forum
+from mupass_forum.forums.terms import label_of
+from mupass_forum.i18n import (
+    N_,
+    format_date_interval,
+)
+from mupass_forum.i18n.text import TranslatableText
+
+# Letterhead ------------------------------------------------------------------------------------
+
+
+async def letterhead_row(forum_id: int) -> dict[str, Any]:
+    row = await Letterhead.select().where(Letterhead.forum == forum_id).first()
+    if row is not None:
+        return dict(row)
+    institute = await Forum.raw(
+        "SELECT o.name FROM forum f JOIN account_organization o ON o.id = f.lead_organization "
+        "WHERE f.id = {}",
+        forum_id,
+    )
+    return {
+        "institute": institute[0]["name"] if institute else "",
+        "address": "",
+        "signatory_name": "",
+        "signatory_role": "",
+        "letter_locale": "en",
+        "covered_costs": "[]",
+        "logo": None,
+        "logo_media_type": "",
+    }
+
+
+def _letterhead(slug: str, row: Mapping[str, Any]) -> schemas.Letterhead:
+    return schemas.Letterhead(
+        forum=slug,
+        institute=row["institute"],
+        address=row["address"],
+        signatory_name=row["signatory_name"],
+        signatory_role=row["signatory_role"],
+        letter_locale=row["letter_locale"],
+        covered_costs=[label_of(cost, COST_LABELS) for cost in _json(row["covered_costs"]) or []],
+        has_logo=bool(row["logo"]),
+    )
+
+
+async def letterhead(principal: Principal, slug: str) -> schemas.Letterhead:
+    """What the forum's letters and certificates are signed with (organizers)."""
+    forum = await editable_forum(principal, slug)
+    return _letterhead(forum.slug, await letterhead_row(forum.id))
+
+
+async def _save_letterhead(forum_id: int, values: dict[Any, Any]) -> None:
+    values = {**values, Letterhead.updated_at: now()}
+    async with db.transaction():
+        updated = (
+            await Letterhead.update(values)
+            .where(Letterhead.forum == forum_id)
+            .returning(Letterhead.id)
+        )
+        if not updated:
+            start = await letterhead_row(forum_id)
+            start.update({column._meta.name: value for column, value in values.items()})
+            start.pop("id", None)
+            await Letterhead.insert(Letterhead(forum=forum_id, **start))
+
+
+async def set_letterhead(
+    principal: Principal, slug: str, data: schemas.LetterheadInput
+) -> schemas.Letterhead:
+    """Set the institute, address and signatory of the forum's documents."""
+    forum = await editable_forum(principal, slug)
+    await _save_letterhead(
+        forum.id,
+        {
+            Letterhead.institute: data.institute.strip(),
+            Letterhead.address: data.address.strip(),
+            Letterhead.signatory_name: data.signatory_name.strip(),
+            Letterhead.signatory_role: data.signatory_role.strip(),
+            Letterhead.letter_locale: data.letter_locale.value,
+            Letterhead.covered_costs: [cost.value for cost in dict.fromkeys(data.covered_costs)],
+        },
+    )
+    return await letterhead(principal, slug)
+
+
+def _logo_type(content: bytes) -> str | None:
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if content.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    return None
+
+
+async def set_logo(principal: Principal, slug: str, content: bytes) -> schemas.Letterhead:
+    """Put the institute's logo (PNG or JPEG, at most 512 KiB) on the forum's documents."""
+    forum = await editable_forum(principal, slug)
+    media_type = _logo_type(content)
+    if media_type is None or len(content) > LOGO_MAX_BYTES:
+        raise InvalidInput(
+            FieldError(
+                N_("The logo must be a PNG or JPEG image of at most 512 KiB."),
+                code="invalid_logo",
+                pointer="/logo",
+            )
+        )
+    await _save_letterhead(
+        forum.id, {Letterhead.logo: content, Letterhead.logo_media_type: media_type}
+    )
+    return await letterhead(principal, slug)
+
+
+# Rendering -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ForumFacts:
+    slug: str
+    title: TranslatableText
+    starts: date
+    ends: date
+    city: str
+    venue: str
+
+    def dates(self) -> str:
+        return format_date_interval(self.starts, self.ends)
+
+
+async def forum_facts(forum_id: int) -> ForumFacts:
+    row = (
+        await Forum.select(
+            Forum.slug,
+            Forum.title,
+            Forum.starts_at,
+            Forum.ends_at,
+            Forum.timezone,
+            Forum.venue_city,
+            Forum.venue_name,
+        )
+        .where(Forum.id == forum_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound("forum_not_found")
+    zone = ZoneInfo(row["timezone"])
+    return ForumFacts(
+        slug=row["slug"],
+        title=TranslatableText.from_json(row["title"]),
+        starts=row["starts_at"].astimezone(zone).date(),
+        ends=row["ends_at"].astimezone(zone).date(),
+        city=row["venue_city"],
+        venue=row["venue_name"],
+    )
+
+
+def logo_uri(row: Mapping[str, Any]) -> str | None:
+    if not row["logo"]:
+        return None
+    encoded = base64.b64encode(bytes(row["logo"])).decode("ascii")
+    return f"data:{row['logo_media_type']};base64,{encoded}"
