@@ -99,10 +99,14 @@ def board_url(settings: Settings) -> str:
     return f"{settings.base_url}/board"
 
 
+def _unsubscribe_signer(settings: Settings) -> Signer:
+    return Signer.for_purpose(settings, "board unsubscribe")
+
+
 def unsubscribe_token(settings: Settings, user_id: int) -> str:
     """A token that stops board mail for ``user_id``; it never expires (the link in an old
     mail must still work) and proves nothing else."""
-    return Signer.for_purpose(settings, "board unsubscribe").sign(str(user_id))
+    return _unsubscribe_signer(settings).sign(str(user_id))
 
 
 def unsubscribe_url(settings: Settings, user_id: int) -> str:
@@ -122,7 +126,7 @@ def list_headers(link: str) -> dict[str, str]:
 
 def user_of_token(settings: Settings, token: str) -> int:
     try:
-        (user_id,), _ = Signer.for_purpose(settings, "board unsubscribe").read(token, 1)
+        (user_id,), _ = _unsubscribe_signer(settings).read(token, 1)
     except InvalidLink:
         user_id = ""
     if not user_id.isdigit():

@@ -22,7 +22,7 @@ from mupass_forum.accounts.tables import Membership, User
 from mupass_forum.board.tables import Category
 from mupass_forum.clock import now
 from mupass_forum.forums.queries import forum_ref_by_id
-from mupass_forum.forums.schemas import ForumRoleName
+from mupass_forum.forums.schemas import ForumRoleName, ForumStatus
 from mupass_forum.forums.tables import Forum, ForumRole
 from mupass_forum.i18n import N_
 from mupass_forum.i18n.text import TranslatableText
@@ -188,7 +188,12 @@ async def registration_awaits(move: StatusMove) -> None:
 
 
 #: Forums whose people a series' board category speaks to: those not over yet.
-_RUNNING = ("draft", "announced", "registration_open", "registration_closed")
+_RUNNING = (
+    ForumStatus.DRAFT,
+    ForumStatus.ANNOUNCED,
+    ForumStatus.REGISTRATION_OPEN,
+    ForumStatus.REGISTRATION_CLOSED,
+)
 
 
 async def post_flagged(

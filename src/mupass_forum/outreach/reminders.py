@@ -17,6 +17,7 @@ from babel.support import LazyProxy
 
 from mupass_forum import db, regions
 from mupass_forum.consent.links import withdrawal_link
+from mupass_forum.forums.schemas import ForumStatus
 from mupass_forum.forums.tables import Forum
 from mupass_forum.mail import queue_mail
 from mupass_forum.outreach import mails
@@ -25,7 +26,11 @@ from mupass_forum.registrations.forum_facts import forum_facts
 from mupass_forum.settings import Settings
 
 #: Forums whose people are reminded: those still ahead.
-_UPCOMING = ("announced", "registration_open", "registration_closed")
+_UPCOMING = (
+    ForumStatus.ANNOUNCED,
+    ForumStatus.REGISTRATION_OPEN,
+    ForumStatus.REGISTRATION_CLOSED,
+)
 
 
 def _venue(row: dict[str, Any]) -> str:

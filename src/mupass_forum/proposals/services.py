@@ -35,6 +35,7 @@ from mupass_forum.errors import Conflict, Forbidden, NotFound
 from mupass_forum.forums.authorization import ForumRef, edits_forum
 from mupass_forum.forums.checks import InputChecks, language_problem, original_locale_problems
 from mupass_forum.forums.queries import editable_forum, languages_of, stored_json, visible_forum
+from mupass_forum.forums.schemas import ForumStatus
 from mupass_forum.forums.tables import ProgrammeItem
 from mupass_forum.forums.terms import MAX_TEXT, MAX_TITLE, label_of
 from mupass_forum.i18n import N_, NC_, gettext
@@ -69,7 +70,9 @@ STATUS_LABELS: Mapping[ProposalStatus, str] = {
 }
 
 #: Forum statuses in which proposals are made.
-_TAKES_PROPOSALS = frozenset({"announced", "registration_open", "registration_closed"})
+_TAKES_PROPOSALS = frozenset(
+    {ForumStatus.ANNOUNCED, ForumStatus.REGISTRATION_OPEN, ForumStatus.REGISTRATION_CLOSED}
+)
 #: Registrations that do not entitle anyone to propose.
 _ENDED = (RegistrationStatus.DECLINED.value, RegistrationStatus.CANCELLED.value)
 
