@@ -153,7 +153,7 @@ async def erase(
                     "You are the only admin of {organizations}. Make someone else admin there "
                     "first, or ask the platform's administrators to erase your account."
                 ),
-                organizations=", ".join(str(row["name"]) for row in orphaned),
+                organizations=", ".join(row.name for row in orphaned),
             )
         request = ErasureRequest(
             subject=subject, remove_posts=remove_posts, actor_id=requested_by, at=at
@@ -177,7 +177,7 @@ async def erase(
         erased_at=at,
         posts_removed=remove_posts,
         organizations_without_admin=[
-            schemas.OrganizationLeft(id=int(row["id"]), name=str(row["name"])) for row in orphaned
+            schemas.OrganizationLeft(id=row.id, name=row.name) for row in orphaned
         ],
     )
 
