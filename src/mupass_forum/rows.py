@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 
 import msgspec
 
@@ -21,12 +21,12 @@ Row = TypeVar("Row", bound=msgspec.Struct)
 Moment = Annotated[datetime, msgspec.Meta(tz=True)]
 
 
-def row_as(row: Mapping[str, Any], kind: type[Row]) -> Row:
+def row_as(row: Mapping[str, object], kind: type[Row]) -> Row:
     """One row as ``kind``."""
     return msgspec.convert(row, kind, strict=False)
 
 
-def rows_as(rows: Sequence[Mapping[str, Any]], kind: type[Row]) -> list[Row]:
+def rows_as(rows: Sequence[Mapping[str, object]], kind: type[Row]) -> list[Row]:
     """Rows as a list of ``kind``, in one conversion (no per-row Python call)."""
     converted: list[Row] = msgspec.convert(rows, list[kind], strict=False)  # type: ignore[valid-type]
     return converted
