@@ -32,6 +32,7 @@ from mupass_forum.privacy.mails import ADDRESS_DATA_LINK
 from mupass_forum.privacy.registry import ErasureRequest, Subject, holders
 from mupass_forum.privacy.tables import Erasure
 from mupass_forum.registrations.tables import Interest
+from mupass_forum.rows import Moment, rows_as
 from mupass_forum.settings import Settings
 from mupass_forum.validation import email_problem, locale_problem, raise_problems
 
@@ -234,12 +235,16 @@ async def erasures(principal: Principal, limit: int) -> list[schemas.ErasureRece
     )
     return [
         schemas.ErasureReceipt(
-            account_id=row["subject_id"],
-            erased_at=row["erased_at"],
-            posts_removed=bool(row["posts_removed"]),
+            account_id=row.subject_id, erased_at=row.erased_at, posts_removed=row.posts_removed
         )
-        for row in rows
+        for row in rows_as(rows, _ErasureRow)
     ]
+
+
+class _ErasureRow(msgspec.Struct, frozen=True, kw_only=True):
+    subject_id: int
+    erased_at: Moment
+    posts_removed: bool
 
 
 # Data held under an address, for people without an account -----------------------------------
