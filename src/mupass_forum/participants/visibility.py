@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.participants.schemas import DirectoryVisibility
@@ -37,7 +37,7 @@ class Condition:
     """A SQL boolean expression with ``{}`` placeholders for ``args`` (Piccolo's raw syntax)."""
 
     sql: str
-    args: tuple[Any, ...] = ()
+    args: tuple[object, ...] = ()
 
 
 TRUE = Condition("1 = 1")
