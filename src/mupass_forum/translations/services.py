@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import msgspec
+from piccolo.custom_types import Combinable
+
 from mupass_forum import db, pagination
 from mupass_forum.accounts.authorization import authorize, translates_into
 from mupass_forum.accounts.principal import Principal
@@ -35,6 +38,7 @@ from mupass_forum.forums.schemas import Label
 from mupass_forum.forums.tables import Forum, ProgrammeItem
 from mupass_forum.i18n import N_, _, language_name, supported_locales
 from mupass_forum.i18n.text import TranslatableText, localize, text_problems
+from mupass_forum.rows import Moment, rows_as
 from mupass_forum.settings import Settings
 from mupass_forum.translations import catalogs, schemas
 from mupass_forum.translations.content import (
@@ -80,7 +84,7 @@ def catalog_status(settings: Settings) -> list[schemas.CatalogCompleteness]:
 # Texts of content ------------------------------------------------------------------------------
 
 
-def _text(value: Any) -> TranslatableText | None:
+def _text(value: str | None) -> TranslatableText | None:
     if value is None or value == "":
         return None
     text = TranslatableText.from_json(value)
@@ -317,7 +321,7 @@ def _refuse(principal: Principal) -> tuple[str, ...]:
     )
 
 
-def _after(kind: ContentKind, rank: int, after: _Position) -> Any:
+def _after(kind: ContentKind, rank: int, after: _Position) -> Combinable:
     """Rows of ``kind`` that may hold tasks after ``after`` (the row at it may, in part)."""
     if rank < after.kind_rank:
         return kind.changed_at > after.changed_at
@@ -367,7 +371,7 @@ def _tasks(
             )
 
 
-async def _visible(principal: Principal, kind: ContentKind) -> Any | None:
+async def _visible(principal: Principal, kind: ContentKind) -> Combinable | None:
     visible = await visible_forums_condition(principal, kind.forum)
     if visible is not None and kind.forum_optional:
         visible |= kind.forum.is_null()
@@ -536,10 +540,36 @@ async def _check_visible(principal: Principal, kind: ContentKind, entity_id: int
         await authorize(principal, sees_forum, await forum_ref_by_id(row["forum_id"]), hide=True)
 
 
-def _change(row: Mapping[str, Any]) -> schemas.TextChange:
-    return schemas.TextChange(
-        task_id=task_id_of(row["kind"], row["entity_id"], row["field"], row["locale"]), **row
-    )
+class _ChangeRow(msgspec.Struct, frozen=True, kw_only=True):
+    """A ``TextChange`` (``CHANGE_COLUMNS``)."""
+
+    id: int
+    kind: str
+    entity_id: int
+    field: str
+    locale: str
+    text_before: str | None
+    text_after: str
+    changed_by: int | None
+    changed_at: Moment
+
+
+def _changes(rows: Sequence[Mapping[str, object]]) -> list[schemas.TextChange]:
+    return [
+        schemas.TextChange(
+            id=row.id,
+            task_id=task_id_of(row.kind, row.entity_id, row.field, row.locale),
+            kind=row.kind,
+            entity_id=row.entity_id,
+            field=row.field,
+            locale=row.locale,
+            text_before=row.text_before,
+            text_after=row.text_after,
+            changed_by=row.changed_by,
+            changed_at=row.changed_at,
+        )
+        for row in rows_as(rows, _ChangeRow)
+    ]
 
 
 async def _log(
@@ -557,7 +587,7 @@ async def _log(
             changed_at=now(),
         )
     ).returning(*CHANGE_COLUMNS)
-    return _change(inserted[0])
+    return _changes(inserted)[0]
 
 
 async def translate(
@@ -671,10 +701,9 @@ async def list_changes(
             raise pagination.invalid_cursor()
         query = query.where(TextChange.id < int(cursor))
     rows = await query.order_by(TextChange.id, ascending=False).limit(limit + 1)
-    page = rows[:limit]
+    page = _changes(rows[:limit])
     return schemas.TextChangePage(
-        items=[_change(row) for row in page],
-        next_cursor=str(page[-1]["id"]) if len(rows) > limit else None,
+        items=page, next_cursor=str(page[-1].id) if len(rows) > limit else None
     )
 
 
