@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import msgspec
 from piccolo.custom_types import Combinable
 
 from mupass_forum import db, pagination
@@ -38,7 +37,7 @@ from mupass_forum.forums.schemas import Label
 from mupass_forum.forums.tables import Forum, ProgrammeItem
 from mupass_forum.i18n import N_, _, language_name, supported_locales
 from mupass_forum.i18n.text import TranslatableText, localize, text_problems
-from mupass_forum.rows import Moment, rows_as
+from mupass_forum.rows import rows_as
 from mupass_forum.settings import Settings
 from mupass_forum.translations import catalogs, schemas
 from mupass_forum.translations.content import (
@@ -540,36 +539,11 @@ async def _check_visible(principal: Principal, kind: ContentKind, entity_id: int
         await authorize(principal, sees_forum, await forum_ref_by_id(row["forum_id"]), hide=True)
 
 
-class _ChangeRow(msgspec.Struct, frozen=True, kw_only=True):
-    """A ``TextChange`` (``CHANGE_COLUMNS``)."""
-
-    id: int
-    kind: str
-    entity_id: int
-    field: str
-    locale: str
-    text_before: str | None
-    text_after: str
-    changed_by: int | None
-    changed_at: Moment
-
-
-def _changes(rows: Sequence[Mapping[str, object]]) -> list[schemas.TextChange]:
-    return [
-        schemas.TextChange(
-            id=row.id,
-            task_id=task_id_of(row.kind, row.entity_id, row.field, row.locale),
-            kind=row.kind,
-            entity_id=row.entity_id,
-            field=row.field,
-            locale=row.locale,
-            text_before=row.text_before,
-            text_after=row.text_after,
-            changed_by=row.changed_by,
-            changed_at=row.changed_at,
-        )
-        for row in rows_as(rows, _ChangeRow)
-    ]
+def _changes(rows: Sequence[dict[str, Any]]) -> list[schemas.TextChange]:
+    """``CHANGE_COLUMNS`` rows as changes, each with the id of its task."""
+    for row in rows:
+        row["task_id"] = task_id_of(row["kind"], row["entity_id"], row["field"], row["locale"])
+    return rows_as(rows, schemas.TextChange)
 
 
 async def _log(
