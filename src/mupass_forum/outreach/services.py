@@ -75,7 +75,7 @@ async def recipients_of(forum_id: int, chosen: schemas.Recipients) -> list[Recip
             'LEFT JOIN participant_profile p ON p."user" = r."user" '
             f"WHERE r.forum = {{}} AND r.anonymized_at IS NULL AND r.status IN ({marks}) "
         )
-        args: list[Any] = [forum_id, *statuses]
+        args: list[object] = [forum_id, *statuses]
         if chosen.region:
             sql += "AND (p.region = {} OR p.sub_region = {}) "
             args += [chosen.region, chosen.region]
