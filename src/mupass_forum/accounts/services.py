@@ -533,7 +533,9 @@ class AccountService:
             )
             .order_by(Session.id, ascending=False)
         )
-        return [schemas.Session(**row, current=row["id"] == principal.session_id) for row in rows]
+        for row in rows:
+            row["current"] = row["id"] == principal.session_id
+        return rows_as(rows, schemas.Session)
 
     async def revoke_session(self, principal: Principal, session_id: int) -> None:
         await authorize(principal, signed_in)

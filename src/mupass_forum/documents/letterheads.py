@@ -155,8 +155,19 @@ class ForumFacts:
         return format_date_interval(self.starts, self.ends)
 
 
+class _ForumRow(msgspec.Struct, frozen=True, kw_only=True):
+    slug: str
+    #: JSON of a ``TranslatableText``.
+    title: str
+    starts_at: Moment
+    ends_at: Moment
+    timezone: str
+    venue_city: str
+    venue_name: str
+
+
 async def forum_facts(forum_id: int) -> ForumFacts:
-    row = (
+    found = (
         await Forum.select(
             Forum.slug,
             Forum.title,
@@ -169,16 +180,17 @@ async def forum_facts(forum_id: int) -> ForumFacts:
         .where(Forum.id == forum_id)
         .first()
     )
-    if row is None:
+    if found is None:
         raise NotFound("forum_not_found")
-    zone = ZoneInfo(row["timezone"])
+    row = row_as(found, _ForumRow)
+    zone = ZoneInfo(row.timezone)
     return ForumFacts(
-        slug=row["slug"],
-        title=TranslatableText.from_json(row["title"]),
-        starts=row["starts_at"].astimezone(zone).date(),
-        ends=row["ends_at"].astimezone(zone).date(),
-        city=row["venue_city"],
-        venue=row["venue_name"],
+        slug=row.slug,
+        title=TranslatableText.from_json(row.title),
+        starts=row.starts_at.astimezone(zone).date(),
+        ends=row.ends_at.astimezone(zone).date(),
+        city=row.venue_city,
+        venue=row.venue_name,
     )
 
 

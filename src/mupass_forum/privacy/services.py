@@ -32,7 +32,7 @@ from mupass_forum.privacy.mails import ADDRESS_DATA_LINK
 from mupass_forum.privacy.registry import ErasureRequest, Subject, holders
 from mupass_forum.privacy.tables import Erasure
 from mupass_forum.registrations.tables import Interest
-from mupass_forum.rows import Moment, rows_as
+from mupass_forum.rows import Moment, row_as, rows_as
 from mupass_forum.settings import Settings
 from mupass_forum.validation import email_problem, locale_problem, raise_problems
 
@@ -40,26 +40,32 @@ from mupass_forum.validation import email_problem, locale_problem, raise_problem
 EXPORT_FORMAT_VERSION = 1
 
 
+class _Account(msgspec.Struct, frozen=True, kw_only=True):
+    email: str
+    display_name: str
+
+
 async def subject_of(user_id: int) -> Subject:
     """The person behind an account that was not erased; ``NotFound`` otherwise."""
-    user = (
-        await User.select(User.id, User.email, User.display_name)
+    found = (
+        await User.select(User.email, User.display_name)
         .where(User.id == user_id, User.erased_at.is_null())
         .first()
     )
-    if user is None:
+    if found is None:
         raise NotFound("account_not_found")
+    user = row_as(found, _Account)
     profile = (
         await Profile.select(Profile.given_name, Profile.family_name)
         .where(Profile.user == user_id)
         .first()
     )
-    names = {user["display_name"].strip()}
+    names = {user.display_name.strip()}
     if profile:
         names.add(f"{profile['given_name']} {profile['family_name']}".strip())
     return Subject(
         user_id=user_id,
-        email=user["email"],
+        email=user.email,
         names=tuple(sorted((name for name in names if name), key=len, reverse=True)),
     )
 
