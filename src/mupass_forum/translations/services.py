@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import msgspec
 from piccolo.custom_types import Combinable
 
 from mupass_forum import db, pagination
@@ -137,6 +138,13 @@ class _ForumContent:
     notice: TranslatableText | None
 
 
+class _NoticeVersion(msgspec.Struct, frozen=True, kw_only=True):
+    forum: int
+    version: int
+    #: JSON of a ``TranslatableText``.
+    text: str
+
+
 async def _forum_content(forum_rows: Sequence[Mapping[str, Any]]) -> list[_ForumContent]:
     """The texts of ``forum_rows`` and of their programmes and notices, in two more queries."""
     ids = [row["id"] for row in forum_rows]
@@ -155,13 +163,14 @@ async def _forum_content(forum_rows: Sequence[Mapping[str, Any]]) -> list[_Forum
             *(BOARD_CATEGORY.column(field) for field in BOARD_CATEGORY.fields),
         ).where(Category.forum.is_in(ids)):
             items[row["forum"]].append(_texts_of(BOARD_CATEGORY, row))
-        for row in await ConsentNotice.select(
+        versions = await ConsentNotice.select(
             ConsentNotice.forum, ConsentNotice.version, ConsentNotice.text
-        ).where(ConsentNotice.forum.is_in(ids)):
-            text = _text(row["text"])
-            kept = notices.get(row["forum"])
-            if text is not None and (kept is None or kept[0] < row["version"]):
-                notices[row["forum"]] = (row["version"], text)
+        ).where(ConsentNotice.forum.is_in(ids))
+        for notice in rows_as(versions, _NoticeVersion):
+            text = _text(notice.text)
+            kept = notices.get(notice.forum)
+            if text is not None and (kept is None or kept[0] < notice.version):
+                notices[notice.forum] = (notice.version, text)
     return [
         _ForumContent(
             forum=row,
