@@ -43,6 +43,14 @@ def test_a_common_word_is_ranked_among_the_newest_matches_and_counted_up_to_the_
     beyond = client.get(f"{BOARD}/search", params={"q": "Kapselheber", "offset": WINDOW})
     assert beyond.status_code == 400, beyond.text
 
+    # The next window: the older matches, from the oldest post of this one on (keyset).
+    assert first["next_before"] == second["next_before"] == min(hits)
+    older = found(client, "Kapselheber", category=category["id"], before=first["next_before"])
+    assert (older["total"], older["total_is_capped"], older["next_before"]) == (4, False, None)
+    older_hits = {hit["post_id"] for hit in older["items"]}
+    assert {post["id"] for post in posts[:3]} < older_hits  # and the opening post
+    assert max(older_hits) < min(hits)
+
 
 def test_a_word_in_fewer_posts_than_the_cap_is_counted_exactly(
     client, make_category, make_thread, reply, board_admin, small_window
@@ -53,6 +61,7 @@ def test_a_word_in_fewer_posts_than_the_cap_is_counted_exactly(
         reply(board_admin, thread, f"Dosenpfandsystem {n}", "de")
     result = found(client, "Dosenpfandsystem", category=category["id"])
     assert (result["total"], result["total_is_capped"], result["next_offset"]) == (3, False, None)
+    assert result["next_before"] is None
     if not on_postgres():  # SQLite: a word finds the longer words it begins
         assert found(client, "Dosenpfand", category=category["id"])["total"] == 3
 
@@ -72,3 +81,17 @@ def test_matches_the_reader_may_not_read_are_neither_ranked_nor_counted(
     assert (result["total"], result["total_is_capped"]) == (3, False)
     assert {hit["thread_id"] for hit in result["items"]} == {seen["id"]}
     assert found(client, "Glasrecyclingquote", headers=board_admin.headers)["total_is_capped"]
+
+
+def test_a_longer_word_written_after_a_search_is_found_by_the_next(
+    client, make_category, make_thread, reply, board_admin
+):
+    category = make_category()
+    thread = make_thread(board_admin, category, title="Becher", body="Mehrwegbecher")
+    assert found(client, "Mehrwegbecher", category=category["id"])["total"] == 1
+    longer = reply(board_admin, thread, "Das Mehrwegbechersystem der Kantine", "de")
+    result = found(client, "Mehrwegbecher", category=category["id"])
+    if on_postgres():  # stems: the longer word is another word
+        assert result["total"] == 1
+    else:  # a word finds the longer words it begins, as soon as they are written
+        assert longer["id"] in {hit["post_id"] for hit in result["items"]}

@@ -189,7 +189,6 @@ async def post_card(
 @get("/board/search")
 async def search_page(
     principal: NamedDependency[Principal],
-    board_service: NamedDependency[BoardService],
     q: Annotated[str, QueryParameter(max_length=200)] = "",
     offset: Annotated[int, QueryParameter(ge=0)] = 0,
 ) -> Template:
@@ -202,7 +201,6 @@ async def search_page(
                 principal,
                 q,
                 search.SearchFilters(),
-                await board_service.readable_category_ids(principal),
                 SEARCH_PAGE_SIZE,
                 offset,
             )
