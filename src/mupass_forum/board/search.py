@@ -36,6 +36,7 @@ and only then do those characters become ``<mark>``: a post's text can never bec
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -142,8 +143,11 @@ def unfold(marked: str, folded: str, original: str) -> str:
 # PostgreSQL ------------------------------------------------------------------------------------
 
 #: How many of the newest posts (or translations) a search walks through, checking each,
-#: before it asks the index: a word in one text of 20 or more fills the window there.
-WALKED = 1_000
+#: before it asks the index: a word in one text of 20 or more fills the window in the first
+#: walk. A word the first walk found at least ``WALK_ON`` times (one text in 330 or more) is
+#: walked on (at one in 330, about 17,000 texts); a rarer one is asked of the index, which
+#: then fetches its few thousand matches at most from the table, at a million posts.
+WALKED, WALKED_ON, WALK_ON = 1_000, 20_000, 3
 
 
 def _tsquery(languages: list[str]) -> str:
@@ -174,20 +178,30 @@ def _newest(kind: str, where: str, window: int) -> str:
         columns = "tr.post, tr.id, tr.search_vector"
         where = f" AND {CURRENT_TRANSLATION}{where}"
     name = "board_post" if kind == "original" else "board_translation"
+    walked, walked_on = f"(SELECT count(*) FROM {kind}_walked)", f"(SELECT count(*) FROM {kind}_on)"
+
+    def walk(rows: int, condition: str) -> str:
+        return (
+            f"SELECT {columns} FROM {source} {FILTER_JOINS} WHERE {condition}"
+            f"{table}.id > (SELECT max(id) FROM {name}) - {rows} "
+            f"AND ts_match_vq({table}.search_vector, (SELECT {kind} FROM q)){where} "
+            f"ORDER BY {table}.id DESC LIMIT {window + 1}"
+        )
+
     return (
-        f"{kind}_walked AS MATERIALIZED (SELECT {columns} FROM {source} {FILTER_JOINS} "
-        f"WHERE {table}.id > (SELECT max(id) FROM {name}) - {WALKED} "
-        f"AND ts_match_vq({table}.search_vector, (SELECT {kind} FROM q)){where} "
-        f"ORDER BY {table}.id DESC LIMIT {window + 1}), "
-        f"{kind}_found AS (SELECT * FROM {kind}_walked "
-        f"WHERE (SELECT count(*) FROM {kind}_walked) > {window} "
+        f"{kind}_walked AS MATERIALIZED ({walk(WALKED, '')}), "
+        f"{kind}_on AS MATERIALIZED "
+        f"({walk(WALKED_ON, f'{walked} BETWEEN {WALK_ON} AND {window} AND ')}), "
+        f"{kind}_found AS (SELECT * FROM {kind}_walked WHERE {walked} > {window} "
+        f"UNION ALL SELECT * FROM {kind}_on WHERE {walked_on} > {window} "
         f"UNION ALL (SELECT {columns} FROM {source} {FILTER_JOINS} "
-        f"WHERE (SELECT count(*) FROM {kind}_walked) <= {window} "
+        f"WHERE {walked} <= {window} AND {walked_on} <= {window} "
         f"AND {table}.search_vector @@ (SELECT {kind} FROM q){where} "
         f"ORDER BY {table}.id + 0 DESC LIMIT {window + 1}))"
     )
 
 
+@functools.lru_cache(maxsize=64)
 def _postgres_sql(where: str, language: str | None, window: int, limit: int, offset: int) -> str:
     translation = _tsquery(list(SEARCH_CONFIGS))
     # Parsed in the statement (no round trip of its own), once per search: the originals'
@@ -236,7 +250,7 @@ async def _postgres(
     rows = await db.read_indexed(
         _postgres_sql(where, language, RANKED_MATCHES, limit, offset),
         text,
-        *(args * 4),
+        *(args * 6),
     )
     found: list[dict[str, Any]] = []
     for record in rows:
@@ -340,7 +354,10 @@ def _candidates_sql(number: int, table: FtsTable, where: str, window: int) -> st
     )
 
 
-def _sqlite_sql(tables: list[FtsTable], where: str, window: int, limit: int, offset: int) -> str:
+@functools.lru_cache(maxsize=64)
+def _sqlite_sql(
+    tables: tuple[FtsTable, ...], where: str, window: int, limit: int, offset: int
+) -> str:
     """One statement: each table's window, one hit per post (its best text, the original when
     scores tie), the newest ``window`` of them ranked, the page with its rows and marked texts,
     and how many posts were found (up to four windows)."""
@@ -355,7 +372,7 @@ def _sqlite_sql(tables: list[FtsTable], where: str, window: int, limit: int, off
         f"ranked AS (SELECT * FROM best ORDER BY id DESC LIMIT {window}), "
         "page AS (SELECT * FROM ranked ORDER BY score DESC, id DESC "
         f"LIMIT {limit} OFFSET {offset}) "
-        f"SELECT {COLUMNS}, tr.locale AS translation_locale, page.title AS marked_title, "
+        f"SELECT {SQLITE_COLUMNS}, tr.locale AS translation_locale, page.title AS marked_title, "
         "page.text AS marked_text, (SELECT count(*) FROM best) AS found, "
         "(SELECT min(id) FROM ranked) AS oldest "
         "FROM page CROSS JOIN board_post p ON p.id = page.id "
@@ -366,11 +383,20 @@ def _sqlite_sql(tables: list[FtsTable], where: str, window: int, limit: int, off
     )
 
 
+#: ``COLUMNS``, the integers as expressions: sqlite3 then skips Piccolo's converters.
+SQLITE_COLUMNS = (
+    "+p.id AS id, +p.thread AS thread, +p.position AS position, p.language, "
+    "+p.author AS author, u.display_name, p.created_at, t.title AS thread_title, "
+    "+t.category AS category"
+)
+
+
 def _fts_phrase(word: str) -> str:
     # Each word quoted: FTS5 operators in the input stay words.
     return '"' + word.replace('"', "") + '"'
 
 
+@functools.lru_cache(maxsize=1024)
 def folded(word: str) -> str:
     """``word`` as FTS5's ``unicode61 remove_diacritics 2`` indexes it: lower case, no accents."""
     decomposed = unicodedata.normalize("NFD", word.lower())
@@ -431,7 +457,7 @@ def sqlite_snippet(title: str | None, text: str | None, words: int = 24) -> str:
     title) as ``highlight()`` marked it."""
     marked = text if text and START in text else (title or text or "")
     tokens = marked.split(" ")
-    first = next((n for n, token in enumerate(tokens) if START in token), 0)
+    first = marked.count(" ", 0, max(0, marked.find(START)))
     begin = max(0, min(first - 4, len(tokens) - words))
     passage = " ".join(tokens[begin : begin + words])
     # A mark cut at the end of the passage is closed there.
@@ -448,11 +474,11 @@ async def _sqlite(
     offset: int,
 ) -> list[dict[str, Any]]:
     # Originals are in one of two tables by their language; translations count whatever it is.
-    tables = [
+    tables = tuple(
         table
         for table in FTS_TABLES
         if table.translations or language is None or (language == "en") == table.english
-    ]
+    )
     (row,) = await db.read_indexed("PRAGMA data_version")
     version = int(row["data_version"])
     arguments: list[Any] = []
