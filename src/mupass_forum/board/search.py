@@ -159,45 +159,57 @@ def _tsquery(languages: list[str]) -> str:
 
 def _newest(kind: str, where: str, window: int) -> str:
     """The newest ``window + 1`` readable texts of ``kind`` (``original`` or ``translation``)
-    that match, as ``{kind}_walked`` and ``{kind}_found``, whatever the word.
+    that match, as ``{kind}_found``, whatever the word.
 
     The query is a parameter, so the statement is planned once per connection rather than on
     every search (planning it took longer than running it); the planner then cannot tell a
     common word from a rare one, so the statement does: it walks the newest ``WALKED`` texts
-    first, checking each (a common word fills the window there, after a few hundred), and only
-    if that left room asks the GIN index for every match and keeps the newest.
+    first, checking each (a common word fills the window there, after a few hundred), walks
+    on where that found a few, and only then asks the GIN index for every match, sorts them
+    newest first and looks up threads and categories for those it keeps.
     ``ts_match_vq`` is ``@@`` spelled so that no index serves it; ``id + 0`` orders without
     the primary key, so that the planner does not walk the whole table instead.
     """
     if kind == "original":
-        table, source = "p", "board_post p"
+        table, name, current = "p", "board_post", ""
+        source = "board_post p"
         columns = "p.id AS post, 0 AS id, p.search_vector"
+        # The index's matches with what the filters read of a post.
+        matched = "p.id, p.thread, p.search_vector, p.deleted_at, p.hidden_at, p.language, p.author"
+        joined = f"board_post p {FILTER_JOINS}"
     else:
-        table = "tr"
+        table, name, current = "tr", "board_translation", f" AND {CURRENT_TRANSLATION}"
         source = "board_translation tr JOIN board_post p ON p.id = tr.post"
         columns = "tr.post, tr.id, tr.search_vector"
-        where = f" AND {CURRENT_TRANSLATION}{where}"
-    name = "board_post" if kind == "original" else "board_translation"
+        matched = "tr.id, tr.post, tr.search_vector"
+        joined = f"board_translation tr JOIN board_post p ON p.id = tr.post {FILTER_JOINS}"
     walked, walked_on = f"(SELECT count(*) FROM {kind}_walked)", f"(SELECT count(*) FROM {kind}_on)"
 
     def walk(rows: int, condition: str) -> str:
         return (
             f"SELECT {columns} FROM {source} {FILTER_JOINS} WHERE {condition}"
             f"{table}.id > (SELECT max(id) FROM {name}) - {rows} "
-            f"AND ts_match_vq({table}.search_vector, (SELECT {kind} FROM q)){where} "
+            f"AND ts_match_vq({table}.search_vector, (SELECT {kind} FROM q)){current}{where} "
             f"ORDER BY {table}.id DESC LIMIT {window + 1}"
         )
 
+    # Sorted before the joins (OFFSET 0 keeps it so): threads are looked up for the newest
+    # matches only, until the window is full, not hashed whole for every match.
+    indexed = (
+        f"SELECT {matched}, {table}.id + 0 AS newest FROM {name} {table} "
+        f"WHERE {walked} <= {window} AND {walked_on} <= {window}{current} "
+        f"AND {table}.search_vector @@ (SELECT {kind} FROM q) "
+        f"ORDER BY {table}.id + 0 DESC OFFSET 0"
+    )
+    joined = joined.replace(f"{name} {table}", f"({indexed}) {table}", 1)
     return (
         f"{kind}_walked AS MATERIALIZED ({walk(WALKED, '')}), "
         f"{kind}_on AS MATERIALIZED "
         f"({walk(WALKED_ON, f'{walked} BETWEEN {WALK_ON} AND {window} AND ')}), "
         f"{kind}_found AS (SELECT * FROM {kind}_walked WHERE {walked} > {window} "
         f"UNION ALL SELECT * FROM {kind}_on WHERE {walked_on} > {window} "
-        f"UNION ALL (SELECT {columns} FROM {source} {FILTER_JOINS} "
-        f"WHERE {walked} <= {window} AND {walked_on} <= {window} "
-        f"AND {table}.search_vector @@ (SELECT {kind} FROM q){where} "
-        f"ORDER BY {table}.id + 0 DESC LIMIT {window + 1}))"
+        f"UNION ALL (SELECT {columns} FROM {joined} WHERE TRUE{where} "
+        f"ORDER BY {table}.newest DESC LIMIT {window + 1}))"
     )
 
 
