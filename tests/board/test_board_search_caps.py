@@ -1,9 +1,11 @@
 """A search ranks a bounded window of the newest matches and counts up to its size.
 
-The window is made small here (the service ranks 200): the behaviour is the same.
+The window is made small here (the service ranks 50): the behaviour is the same.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -95,3 +97,22 @@ def test_a_longer_word_written_after_a_search_is_found_by_the_next(
         assert result["total"] == 1
     else:  # a word finds the longer words it begins, as soon as they are written
         assert longer["id"] in {hit["post_id"] for hit in result["items"]}
+
+
+def test_the_search_page_goes_on_to_older_matches(
+    client, make_category, make_thread, reply, board_admin, small_window
+):
+    category = make_category(read_access="public")
+    thread = make_thread(board_admin, category, title="Trinkbrunnen", body="Wasserspender")
+    posts = [reply(board_admin, thread, f"Wasserspender {n}", "de") for n in range(7)]
+    first = client.get("/board/search", params={"q": "Wasserspender", "lang": "en"})
+    assert first.status_code == 200, first.text
+    assert f"#post-{posts[6]['id']}" in first.text
+    assert f"#post-{posts[1]['id']}" not in first.text
+    link = re.search(r'href="(/board/search\?q=Wasserspender&amp;before=\d+)"', first.text)
+    assert link is not None, first.text
+    older = client.get(link[1].replace("&amp;", "&") + "&lang=en")
+    assert older.status_code == 200, older.text
+    assert f"#post-{posts[1]['id']}" in older.text
+    assert f"#post-{posts[6]['id']}" not in older.text
+    assert 'rel="next"' not in older.text  # the oldest matches: no window after them

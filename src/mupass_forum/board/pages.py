@@ -191,6 +191,7 @@ async def search_page(
     principal: NamedDependency[Principal],
     q: Annotated[str, QueryParameter(max_length=200)] = "",
     offset: Annotated[int, QueryParameter(ge=0)] = 0,
+    before: FromQuery[int | None] = None,
 ) -> Template:
     """Posts with the words, best first, where one may read."""
     result: schemas.SearchResult | None = None
@@ -200,7 +201,7 @@ async def search_page(
             result = await search.search(
                 principal,
                 q,
-                search.SearchFilters(),
+                search.SearchFilters(before=before),
                 SEARCH_PAGE_SIZE,
                 offset,
             )
@@ -208,7 +209,7 @@ async def search_page(
             errors = FormErrors.of(error)
     return Template(
         "board/search.html",
-        context={"q": q, "result": result, "errors": errors, "offset": offset},
+        context={"q": q, "result": result, "errors": errors, "offset": offset, "before": before},
     )
 
 
