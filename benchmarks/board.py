@@ -15,10 +15,15 @@ It prints requests per second, the share of the bare endpoint's, p99 and the ser
 per request side by side, and whether the targets hold (thread page at least 0.4 of the bare
 endpoint's throughput; last page p99 within 1.5x the first page's; any search at least 0.15,
 p99 under 150 ms). Bounded in time and requests, it stops the server itself and removes its
-databases.
+databases (unless asked to keep them).
 
     .venv/bin/python benchmarks/board.py [--posts 1000000] [--seconds 10] [--connections 32]
         [--databases sqlite,postgres] [--postgres-url postgresql://postgres@127.0.0.1:5432/postgres]
+        [--keep-sqlite .bench-data/board.sqlite3] [--keep-postgres board_bench] [--only search]
+
+With ``--keep-sqlite``/``--keep-postgres`` the seeded database is kept and reused by the next
+run (a million posts take minutes to seed); ``--only`` measures the endpoints whose label
+contains the text, next to the bare endpoint.
 """
 
 from __future__ import annotations
