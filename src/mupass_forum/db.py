@@ -205,7 +205,7 @@ async def scrub(*, search_indexes: bool = False) -> None:
         return
     if search_indexes:
         indexes = await engine.run_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5%'"
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5(%'"
         )
         async with engine.transaction():
             for row in indexes:
