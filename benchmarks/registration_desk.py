@@ -44,8 +44,11 @@ class Transactions:
     def __init__(self) -> None:
         self.open: dict[int, tuple[float, list[str]]] = {}
         self.done: list[tuple[float, list[str]]] = []
+        #: Every statement, in a transaction or not.
+        self.all: Counter[str] = Counter()
 
     def statement(self, engine: Any, query: str) -> None:
+        self.all[" ".join(str(query).split())[:90]] += 1
         transaction = engine.current_transaction.get()
         if transaction is not None and id(transaction) in self.open:
             self.open[id(transaction)][1].append(" ".join(str(query).split()))
@@ -132,9 +135,9 @@ def main() -> int:
             slug, tokens = asyncio.run(prepare(settings, options.people, options.seats))
             transactions = Transactions()
             watch(transactions)
-            began = time.process_time()
+            began, wall = time.process_time(), time.perf_counter()
             answers = asyncio.run(burst(settings, slug, tokens))
-            cpu = time.process_time() - began
+            cpu, wall = time.process_time() - began, time.perf_counter() - wall
             statuses, seats_taken = asyncio.run(outcome(settings))
         finally:
             if created:
@@ -156,7 +159,7 @@ def main() -> int:
     print(
         f"{'PostgreSQL' if created else 'SQLite'}: {options.people} registrations at once, "
         f"{options.seats} seats; answers {dict(answers)}; in the database {dict(statuses)}, "
-        f"seats taken {seats_taken}; CPU of the process {cpu:.2f} s"
+        f"seats taken {seats_taken}; answered in {wall:.2f} s, CPU of the process {cpu:.2f} s"
     )
     print(
         f"desk transactions: {len(desk)}; statements per transaction: mean "
@@ -171,6 +174,13 @@ def main() -> int:
     )
     kinds = Counter(statement.split(" ")[0] for statement in _all(desk))
     print(f"statements by kind: {dict(kinds)}")
+    outside = sum(transactions.all.values()) - len(_all(desk))
+    print(
+        f"statements outside the desk's transactions: {outside / options.people:.1f} per "
+        "registration; the most frequent:"
+    )
+    for text, count in transactions.all.most_common(12):
+        print(f"  {count:5d}  {text}")
     assert statuses["confirmed"] == options.seats == seats_taken
     return 0
 

@@ -206,7 +206,13 @@ def _linked(escaped: str, links: list[str]) -> str:
 
     The address is taken from the escaped text, so it stays escaped inside ``href``.
     """
-    escaped_links = sorted({html.escape(link) for link in links}, key=len, reverse=True)
+    # Most paragraphs hold none of the links: they skip the pattern, which is made anew for
+    # each recipient (their links differ) and was most of a mail's rendering time.
+    escaped_links = sorted(
+        {escaped_link for link in links if (escaped_link := html.escape(link)) in escaped},
+        key=len,
+        reverse=True,
+    )
     if not escaped_links:
         return escaped
     pattern = re.compile("|".join(re.escape(link) for link in escaped_links))

@@ -188,14 +188,16 @@ async def write_counters(counters: SeatCounters) -> None:
 
 async def desk_of(forum_id: int) -> Desk:
     """The forum's desk as committed (not locked): its rules and seats taken."""
-    row = (
-        await RegistrationDesk.select(*_DESK_COLUMNS)
-        .where(RegistrationDesk.forum == forum_id)
-        .first()
-    )
-    if row is None:
+    rows = await db.read_indexed(_DESK_OF, forum_id)
+    if not rows:
         return Desk(forum_id, False, False, {}, 0)
-    return _desk(row)
+    return _desk(rows[0])
+
+
+_DESK_OF = (
+    "SELECT forum, requires_approval, regional_balance, target_shares, seats_taken, "
+    "questions_off, questions FROM registration_desk WHERE forum = {}"
+)
 
 
 class Unknown:

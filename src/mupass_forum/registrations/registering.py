@@ -13,7 +13,7 @@ from typing import Any
 
 from msgspec import UnsetType
 
-from mupass_forum import db_postgres
+from mupass_forum import db, db_postgres
 from mupass_forum.accounts.authorization import as_signed_in, authorize, signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.clock import now
@@ -168,15 +168,13 @@ async def register(
 
 
 async def _made_with(forum_id: int, user_id: int, idempotency_key: str) -> int | None:
-    row = (
-        await Registration.select(Registration.id)
-        .where(
-            Registration.forum == forum_id,
-            Registration.user == user_id,
-            Registration.idempotency_key == idempotency_key,
-        )
-        .first()
+    rows = await db.read_indexed(
+        'SELECT id FROM registration WHERE forum = {} AND "user" = {} AND idempotency_key = {}',
+        forum_id,
+        user_id,
+        idempotency_key,
     )
+    row = rows[0] if rows else None
     return None if row is None else int(row["id"])
 
 
