@@ -206,17 +206,24 @@ def _linked(escaped: str, links: list[str]) -> str:
 
     The address is taken from the escaped text, so it stays escaped inside ``href``.
     """
-    # Most paragraphs hold none of the links: they skip the pattern, which is made anew for
-    # each recipient (their links differ) and was most of a mail's rendering time.
+    # Found by plain searches, not a pattern: each recipient's links differ, and compiling a
+    # pattern of them was most of a mail's rendering time. At each place the longest link wins.
     escaped_links = sorted(
         {escaped_link for link in links if (escaped_link := html.escape(link)) in escaped},
         key=len,
         reverse=True,
     )
-    if not escaped_links:
-        return escaped
-    pattern = re.compile("|".join(re.escape(link) for link in escaped_links))
-    return pattern.sub(lambda match: f'<a href="{match[0]}">{match[0]}</a>', escaped)
+    parts: list[str] = []
+    start = 0
+    while escaped_links:
+        found = [(escaped.find(link, start), index) for index, link in enumerate(escaped_links)]
+        at, index = min((place for place in found if place[0] >= 0), default=(-1, 0))
+        if at < 0:
+            break
+        link = escaped_links[index]
+        parts.append(f'{escaped[start:at]}<a href="{link}">{link}</a>')
+        start = at + len(link)
+    return "".join(parts) + escaped[start:]
 
 
 def _html(
