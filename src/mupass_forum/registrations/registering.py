@@ -134,17 +134,19 @@ async def register(
     """
     await authorize(principal, signed_in)
     principal = as_signed_in(principal)
-    forum = await visible_forum(principal, slug)
-    key_problem = _idempotency_problem(idempotency_key)
-    if key_problem is not None:
-        raise InvalidInput(key_problem)
-    if idempotency_key is not None:
-        made = await _made_with(forum.id, principal.user_id, idempotency_key)
-        if made is not None:
-            return await registration_view(forum, made), False
-    _check_registration_open(forum)
+    # The reads before the desk take one trip to the pool (PostgreSQL), not one each.
+    async with db.one_connection():
+        forum = await visible_forum(principal, slug)
+        key_problem = _idempotency_problem(idempotency_key)
+        if key_problem is not None:
+            raise InvalidInput(key_problem)
+        if idempotency_key is not None:
+            made = await _made_with(forum.id, principal.user_id, idempotency_key)
+            if made is not None:
+                return await registration_view(forum, made), False
+        _check_registration_open(forum)
+        questions = (await desk_of(forum.id)).questions
     details = _details(data)
-    questions = (await desk_of(forum.id)).questions
     answers, answer_errors = answer_problems(questions, data.answers)
     problems = [
         *_registration_problems(details),
