@@ -66,8 +66,7 @@ class Catalogs:
         for locale in locales:
             po_path = locales_dir / locale / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.po"
             try:
-                with po_path.open("rb") as po_file:
-                    catalog = read_po(po_file, locale=locale, domain=CATALOG_DOMAIN)
+                read = _read_catalog(locale, po_path.read_bytes())
             except FileNotFoundError as exc:
                 raise CatalogError(
                     f"the locale {locale!r} has no catalog at {po_path}; "
@@ -75,19 +74,41 @@ class Catalogs:
                 ) from exc
             except (OSError, ValueError) as exc:
                 raise CatalogError(f"cannot read the catalog of {locale!r} at {po_path}") from exc
-            compiled = io.BytesIO()
-            write_mo(compiled, catalog, use_fuzzy=False)
-            compiled.seek(0)
-            translations[locale] = Translations(fp=compiled, domain=CATALOG_DOMAIN)
-            done = _done(catalog)
-            translated[locale] = _translated_ids(done)
-            _warn_if_incomplete(locale, po_path, len(done), len(catalog))
+            translations[locale] = read.translations
+            translated[locale] = read.translated
+            _warn_if_incomplete(locale, po_path, read.done, read.total)
         return cls(tuple(locales), default_locale, default_timezone, translations, translated)
 
     def is_translated(self, locale: str, message: str) -> bool:
         """Whether ``locale``'s catalog has its own translation of ``message`` (rather than
         showing the English text in its place)."""
         return message in self.translated.get(locale, frozenset())
+
+
+@dataclass(frozen=True)
+class _ReadCatalog:
+    translations: Translations
+    translated: frozenset[str]
+    #: How many entries are translated, and how many there are.
+    done: int
+    total: int
+
+
+@functools.lru_cache(maxsize=16)
+def _read_catalog(locale: str, po_content: bytes) -> _ReadCatalog:
+    """A ``.po`` file's content, parsed and compiled; an app built again in the same process
+    (the tests build many) parses a catalog again only when its content has changed."""
+    catalog = read_po(io.BytesIO(po_content), locale=locale, domain=CATALOG_DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    done = _done(catalog)
+    return _ReadCatalog(
+        Translations(fp=compiled, domain=CATALOG_DOMAIN),
+        _translated_ids(done),
+        len(done),
+        len(catalog),
+    )
 
 
 def _done(catalog: Catalog) -> list[Message]:
