@@ -33,8 +33,8 @@ from mupass_forum.forums.terms import (
     label_of,
 )
 from mupass_forum.i18n import N_, format_date, format_time, use_locale
-from mupass_forum.i18n.locale import content_preference, current_locale
-from mupass_forum.i18n.text import TranslatableText, localize_stored
+from mupass_forum.i18n.locale import current_locale
+from mupass_forum.i18n.text import KeptForReaders, TranslatableText, localize_stored
 
 _COLUMNS = (
     "id", "kind", "title", "description", "starts_at", "ends_at", "room", "capacity", "speakers",
@@ -50,27 +50,14 @@ async def programme_rows(forum_id: int) -> list[Mapping[str, Any]]:
     return await db.read_indexed(_ITEMS + "ORDER BY starts_at, id", forum_id)
 
 
-#: Items as readers got them, by reader's language, zone and the whole row read: a programme is
-#: read far more often than it changes, and building its items (texts, times, language names)
-#: was most of a programme's CPU time. An item changed is another row, so another key; items
-#: are never changed after they are built.
-_built: dict[tuple[Any, ...], schemas.ProgrammeItem] = {}
-_BUILT_AT_MOST = 4096
+#: Items as readers got them: building them (texts, times, language names) was most of a
+#: programme's CPU time.
+_kept_items: KeptForReaders[schemas.ProgrammeItem] = KeptForReaders()
 
 
 def _item(row: Mapping[str, Any], zone: ZoneInfo) -> schemas.ProgrammeItem:
     """An item for the reader; call it inside ``use_locale(..., zone)``."""
-    locale = current_locale()
-    key = (locale, content_preference(locale), zone.key, *row.values())
-    try:
-        item = _built.get(key)
-    except TypeError:  # a column the driver handed over decoded (a list): not kept
-        return _new_item(row, zone)
-    if item is None:
-        if len(_built) >= _BUILT_AT_MOST:
-            _built.clear()
-        item = _built[key] = _new_item(row, zone)
-    return item
+    return _kept_items.get(row, lambda: _new_item(row, zone), zone.key)
 
 
 def _new_item(row: Mapping[str, Any], zone: ZoneInfo) -> schemas.ProgrammeItem:

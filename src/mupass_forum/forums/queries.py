@@ -38,6 +38,7 @@ from mupass_forum.i18n import (
 )
 from mupass_forum.i18n.locale import babel_locale, current_locale
 from mupass_forum.i18n.text import (
+    KeptForReaders,
     LocalizedText,
     TranslatableText,
     localize_stored,
@@ -193,10 +194,25 @@ def languages_of(entries: Iterable[Mapping[str, Any]]) -> list[schemas.Language]
     ]
 
 
+#: Forums as readers got them (the list shows many, each with dates, times and names).
+_kept_forums: KeptForReaders[schemas.Forum] = KeptForReaders()
+
+
 def _forum(
     row: Mapping[str, Any],
     partners: list[schemas.OrganizationRef],
     description: LocalizedText | None = None,
+) -> schemas.Forum:
+    """A forum for the reader; ``partners`` and ``description`` as read from ``row``."""
+    return _kept_forums.get(
+        row, lambda: _new_forum(row, partners, description), description is not None
+    )
+
+
+def _new_forum(
+    row: Mapping[str, Any],
+    partners: list[schemas.OrganizationRef],
+    description: LocalizedText | None,
 ) -> schemas.Forum:
     zone = ZoneInfo(row["timezone"])
     starts_at = row["starts_at"].astimezone(zone)
