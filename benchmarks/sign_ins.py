@@ -225,7 +225,7 @@ def main() -> None:
         alone = (result.alone.requests_per_second + result.after.requests_per_second) / 2
         share = result.during.requests_per_second / alone
         print()
-        print(f"{database}{'req/s':>24}{'p99':>11}")
+        print(f"{database:<20}{'req/s':>12}{'p99':>11}")
         runs = (
             ("thread page alone", result.alone),
             ("during sign-ins", result.during),
