@@ -37,6 +37,7 @@ from mupass_forum.accounts.controllers import (
 )
 from mupass_forum.accounts.pages import AccountPages
 from mupass_forum.accounts.services import AccountService
+from mupass_forum.admission import Admission
 from mupass_forum.api_requests import JSONRequestGuard
 from mupass_forum.board.controllers import (
     CategoryController,
@@ -342,4 +343,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         api_headers=API_HEADERS,
         access_log=access_log.install() if settings.access_log else None,
     )
+    app.asgi_handler = Admission(app.asgi_handler, limit=settings.requests_at_once)
     return app

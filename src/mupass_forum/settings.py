@@ -128,6 +128,9 @@ class Settings:
     password_hash_time_cost: int = 2
     #: Password hashes computed at once per process; the rest wait their turn.
     password_hash_concurrency: int = 1
+    #: HTTP requests a server process works on at once; the rest wait their turn in arrival
+    #: order (``admission.py``). Health checks and WebSocket connections are not counted.
+    requests_at_once: int = 32
     #: How long a sign-in token stays valid, in hours.
     session_lifetime_hours: int = 24 * 30
     #: Failed sign-ins allowed per account and per client address within the window.
@@ -221,6 +224,7 @@ class Settings:
             "password_hash_memory_kib": int,
             "password_hash_time_cost": int,
             "password_hash_concurrency": int,
+            "requests_at_once": int,
             "session_lifetime_hours": int,
             "login_failures_per_account": int,
             "login_failures_per_address": int,
@@ -291,6 +295,8 @@ class Settings:
             )
         if self.password_hash_concurrency < 1:
             raise SettingsError(f"{PREFIX}PASSWORD_HASH_CONCURRENCY must be at least 1")
+        if self.requests_at_once < 1:
+            raise SettingsError(f"{PREFIX}REQUESTS_AT_ONCE must be at least 1")
         url = self.database_url
         if url and not url.startswith(("sqlite:///", "postgresql://", "postgres://")):
             raise SettingsError(
