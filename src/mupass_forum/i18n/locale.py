@@ -130,29 +130,63 @@ class ActiveLocale:
     explicit: bool = False
 
 
-_catalogs: Catalogs | None = None
+_catalogs: ContextVar[Catalogs | None] = ContextVar("mupass_catalogs", default=None)
 _active: ContextVar[ActiveLocale | None] = ContextVar("mupass_active_locale", default=None)
 
 
-def install(catalogs: Catalogs) -> None:
-    """Make ``catalogs`` the process's translations (done by ``create_app``)."""
-    global _catalogs
-    _catalogs = catalogs
+@functools.cache
+def _loaded(
+    locales_dir: Path,
+    locales: tuple[str, ...],
+    default_locale: str,
+    default_timezone: str,
+    versions: tuple[int, ...],
+) -> Catalogs:
+    return Catalogs.load(locales_dir, locales, default_locale, default_timezone)
 
 
-def install_catalogs(settings: Settings) -> None:
-    """Load the catalogs of ``settings`` for the whole process."""
+def _version(po_path: Path) -> int:
+    try:
+        return po_path.stat().st_mtime_ns
+    except OSError:
+        return -1
+
+
+def load_catalogs(settings: Settings) -> Catalogs:
+    """The catalogs of ``settings`` (each folder's files are read once per process)."""
     locales_dir = Path(settings.locales_dir) if settings.locales_dir else project_dir("locales")
-    loaded = Catalogs.load(
-        locales_dir, settings.locales, settings.default_locale, settings.default_timezone
+    locales = tuple(settings.locales)
+    # A file changed since it was read is read again.
+    versions = tuple(
+        _version(locales_dir / locale / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.po")
+        for locale in locales
     )
-    install(dataclasses.replace(loaded, content_fallback=settings.content_fallback))
+    loaded = _loaded(
+        locales_dir, locales, settings.default_locale, settings.default_timezone, versions
+    )
+    return dataclasses.replace(loaded, content_fallback=settings.content_fallback)
+
+
+def enter_catalogs(catalogs: Catalogs) -> None:
+    """Translate with ``catalogs`` from now on in the running ``contextvars.Context``."""
+    _catalogs.set(catalogs)
+
+
+@contextlib.contextmanager
+def use_catalogs(catalogs: Catalogs) -> Iterator[Catalogs]:
+    """Translate the block with ``catalogs`` (an app's; ``app_context.bound`` uses this)."""
+    token = _catalogs.set(catalogs)
+    try:
+        yield catalogs
+    finally:
+        _catalogs.reset(token)
 
 
 def catalogs() -> Catalogs:
-    if _catalogs is None:
-        raise CatalogError("no catalogs are installed; create_app installs them")
-    return _catalogs
+    installed = _catalogs.get()
+    if installed is None:
+        raise CatalogError("no catalogs are in use; create_app binds its app's catalogs")
+    return installed
 
 
 def supported_locales() -> tuple[str, ...]:
@@ -162,7 +196,8 @@ def supported_locales() -> tuple[str, ...]:
 def content_preference(reader: str) -> tuple[str, ...]:
     """The languages a reader of ``reader`` gets content in, best first, before its original:
     their own, then the configured fallbacks (``MUPASS_CONTENT_FALLBACK``)."""
-    fallback = _catalogs.content_fallback if _catalogs is not None else ()
+    installed = _catalogs.get()
+    fallback = installed.content_fallback if installed is not None else ()
     return (reader, *(code for code in fallback if code != reader))
 
 
