@@ -14,14 +14,13 @@ it built with ``bound(context)``.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from typing import Any, Generic, TypeVar
 
-from mupass_forum.i18n.locale import Catalogs, enter_catalogs, use_catalogs
+from mupass_forum.i18n.locale import Catalogs, catalogs_in_use
 from mupass_forum.settings import Settings
 from mupass_forum.signed_links import Signer
 
@@ -114,15 +113,26 @@ def bind_for_task(context: AppContext) -> None:
     """Bind ``context`` for good in the running ``contextvars.Context``: for a task given a
     context of its own (``Context().run(bind_for_task, current())``), which ends with it."""
     _current.set(context)
-    enter_catalogs(context.catalogs)
+    catalogs_in_use.set(context.catalogs)
 
 
-@contextlib.contextmanager
-def bound(context: AppContext) -> Iterator[AppContext]:
-    """Run the block for ``context``'s app (its settings, catalogs and hooks)."""
-    token = _current.set(context)
-    try:
-        with use_catalogs(context.catalogs):
-            yield context
-    finally:
-        _current.reset(token)
+class bound:
+    """Run the block for ``context``'s app (its settings, catalogs and hooks).
+
+    A class rather than a generator: the request wrapper enters one for every request, and
+    this costs about half of what ``contextlib.contextmanager`` does.
+    """
+
+    __slots__ = ("_catalogs_token", "_token", "context")
+
+    def __init__(self, context: AppContext) -> None:
+        self.context = context
+
+    def __enter__(self) -> AppContext:
+        self._token = _current.set(self.context)
+        self._catalogs_token = catalogs_in_use.set(self.context.catalogs)
+        return self.context
+
+    def __exit__(self, *_: object) -> None:
+        catalogs_in_use.reset(self._catalogs_token)
+        _current.reset(self._token)
