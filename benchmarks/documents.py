@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 
 import pypdf
 
+from mupass_forum import regions
 from mupass_forum.app import build_context
 from mupass_forum.app_context import bound
 from mupass_forum.consent.schemas import Marker
@@ -23,7 +24,6 @@ from mupass_forum.documents import people as document_people
 from mupass_forum.forums.terms import label_of
 from mupass_forum.i18n import use_locale
 from mupass_forum.i18n.text import TranslatableText
-from mupass_forum.participants import regions
 from mupass_forum.settings import Settings
 
 NAMES = ["Nguyễn Thị Minh Khai", "Ọláwùmí Adébáyọ̀", "Σοφία Παπαδοπούλου", "Дмитрий Иванов", "محمد"]
