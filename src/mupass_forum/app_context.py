@@ -14,7 +14,7 @@ it built with ``bound(context)``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from email.utils import parseaddr
@@ -46,8 +46,9 @@ class Hook(Generic[T]):
 class Hooks:
     """One app's plugged values, by hook, in the order plugged (each value once)."""
 
-    def __init__(self, plugged: Mapping[Hook[Any], tuple[Any, ...]] | None = None) -> None:
-        self._plugged: dict[Hook[Any], tuple[Any, ...]] = dict(plugged or {})
+    def __init__(self) -> None:
+        # Tuples, replaced whole: whoever is iterating goes on with the ones it has.
+        self._plugged: dict[Hook[Any], tuple[Any, ...]] = {}
 
     def plug(self, hook: Hook[T], value: T) -> Callable[[], None]:
         """Add ``value`` at ``hook``; returns the function that takes it out again."""
@@ -55,7 +56,7 @@ class Hooks:
             self._plugged[hook] = (*self._plugged.get(hook, ()), value)
 
         def remove() -> None:
-            self._plugged[hook] = tuple(v for v in self._plugged.get(hook, ()) if v is not value)
+            self._plugged[hook] = tuple(v for v in self._plugged.get(hook, ()) if v != value)
 
         return remove
 
