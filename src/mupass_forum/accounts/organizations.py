@@ -16,7 +16,7 @@ from mupass_forum.accounts.authorization import (
     platform_admin,
 )
 from mupass_forum.accounts.principal import Principal
-from mupass_forum.accounts.services import RECIPIENT_COLUMNS, mail_account, normalize_email
+from mupass_forum.accounts.services import mail_account, normalize_email, recipient_where
 from mupass_forum.accounts.tables import (
     Membership,
     Organization,
@@ -30,6 +30,7 @@ from mupass_forum.errors import (
 )
 from mupass_forum.i18n import N_, gettext
 from mupass_forum.i18n.locale import babel_locale
+from mupass_forum.rows import Moment, row_as, rows_as
 from mupass_forum.validation import (
     country_problem,
     raise_problems,
@@ -60,22 +61,34 @@ _ORGANIZATION_COLUMNS = (
 )
 
 
-def _organization(row: Mapping[str, Any]) -> schemas.Organization:
-    kind = schemas.OrganizationKind(row["kind"])
-    country = row["country"]
+class _OrganizationRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    name: str
+    kind: schemas.OrganizationKind
+    country: str
+    website: str
+    created_at: Moment
+
+
+class OrganizationRef(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    name: str
+
+
+def _organization(row: _OrganizationRow) -> schemas.Organization:
     return schemas.Organization(
-        id=row["id"],
-        name=row["name"],
-        kind=kind,
-        kind_label=gettext(KIND_LABELS[kind]),
-        country=country,
-        country_name=babel_locale().territories.get(country, country),
-        website=row["website"],
-        created_at=row["created_at"],
+        id=row.id,
+        name=row.name,
+        kind=row.kind,
+        kind_label=gettext(KIND_LABELS[row.kind]),
+        country=row.country,
+        country_name=babel_locale().territories.get(row.country, row.country),
+        website=row.website,
+        created_at=row.created_at,
     )
 
 
-async def _organization_row(organization_id: int) -> dict[str, Any]:
+async def _organization_row(organization_id: int) -> _OrganizationRow:
     row = (
         await Organization.select(*_ORGANIZATION_COLUMNS)
         .where(Organization.id == organization_id)
@@ -83,7 +96,7 @@ async def _organization_row(organization_id: int) -> dict[str, Any]:
     )
     if row is None:
         raise NotFound("organization_not_found")
-    return dict(row)
+    return row_as(row, _OrganizationRow)
 
 
 def _name_taken(name: str) -> Conflict:
@@ -100,7 +113,7 @@ async def list_organizations(after: int | None, limit: int) -> schemas.Organizat
     if after is not None:
         query = query.where(Organization.id > after)
     rows = await query
-    items = [_organization(row) for row in rows[:limit]]
+    items = [_organization(row) for row in rows_as(rows[:limit], _OrganizationRow)]
     return schemas.OrganizationPage(
         items=items, next_cursor=items[-1].id if len(rows) > limit else None
     )
@@ -195,7 +208,7 @@ async def list_members(principal: Principal, organization_id: int) -> list[schem
         for row in rows:
             if row["user_id"] not in shown:
                 row["email"] = None
-    return [msgspec.convert(row, schemas.Member) for row in rows]
+    return rows_as(rows, schemas.Member)
 
 
 async def _showing_email(organization_id: int) -> set[int]:
@@ -217,7 +230,7 @@ async def _member(organization_id: int, user_id: int) -> schemas.Member:
     )
     if row is None:
         raise NotFound("member_not_found")
-    return msgspec.convert(row, schemas.Member)
+    return row_as(row, schemas.Member)
 
 
 async def add_member(
@@ -232,15 +245,15 @@ async def add_member(
     organization = await _organization_row(organization_id)
     email = normalize_email(data.email)
     async with db.transaction():
-        user = await User.select(*RECIPIENT_COLUMNS).where(User.email == email).first()
+        user = await recipient_where(User.email == email)
         if user is None or await Membership.exists().where(
-            Membership.organization == organization_id, Membership.user == user["id"]
+            Membership.organization == organization_id, Membership.user == user.id
         ):
             return
         await Membership.insert(
             Membership(
                 organization=organization_id,
-                user=user["id"],
+                user=user.id,
                 role=data.role.value,
                 created_at=now(),
             )
@@ -248,14 +261,14 @@ async def add_member(
         await mail_account(
             mails.MEMBER_ADDED,
             user,
-            organization=organization["name"],
+            organization=organization.name,
             added_by=principal.display_name or "",
         )
 
 
-async def organizations_only_administered_by(user_id: int) -> list[dict[str, Any]]:
-    """The organizations (``id``, ``name``) whose only admin is ``user_id``, by name."""
-    return list(
+async def organizations_only_administered_by(user_id: int) -> list[OrganizationRef]:
+    """The organizations whose only admin is ``user_id``, by name."""
+    return rows_as(
         await Membership.raw(
             "SELECT o.id, o.name FROM account_membership m "
             "JOIN account_organization o ON o.id = m.organization "
@@ -265,7 +278,8 @@ async def organizations_only_administered_by(user_id: int) -> list[dict[str, Any
             user_id,
             schemas.OrganizationRole.ADMIN.value,
             schemas.OrganizationRole.ADMIN.value,
-        )
+        ),
+        OrganizationRef,
     )
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Mapping
 from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
 import msgspec
+from piccolo.custom_types import Combinable
 
 from mupass_forum import db
 from mupass_forum.accounts import mails, schemas
@@ -47,6 +47,7 @@ from mupass_forum.errors import (
 )
 from mupass_forum.i18n import N_
 from mupass_forum.mail import MailTemplate, queue_mail
+from mupass_forum.rows import Moment, row_as, rows_as
 from mupass_forum.settings import Settings
 from mupass_forum.validation import (
     email_problem,
@@ -84,17 +85,72 @@ def new_token() -> tuple[str, str]:
 RECIPIENT_COLUMNS = (User.id, User.email, User.display_name, User.locale, User.timezone)
 
 
-async def mail_account(
-    template: MailTemplate, recipient: Mapping[str, Any], **context: Any
-) -> None:
+class Recipient(msgspec.Struct, frozen=True, kw_only=True):
+    """An account as a mail to it needs it (``RECIPIENT_COLUMNS``)."""
+
+    id: int
+    email: str
+    display_name: str
+    locale: str
+    timezone: str
+
+
+class _AccountHolder(Recipient, frozen=True, kw_only=True):
+    email_verified_at: Moment | None
+
+
+class _TokenRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    user: int
+    email: str
+    expires_at: Moment
+
+
+class _LoginRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    password_hash: str
+    email_verified_at: Moment | None
+
+
+class _SessionRow(msgspec.Struct, frozen=True, kw_only=True):
+    """The first row of the principal query: the session and its account."""
+
+    ref: int
+    value: str
+    last_used_at: Moment
+    user_id: int
+    display_name: str
+    locale: str
+    timezone: str
+    is_platform_admin: bool
+
+
+class _MeRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    email: str
+    display_name: str
+    locale: str
+    timezone: str
+    email_verified_at: Moment | None
+    is_platform_admin: bool
+    created_at: Moment
+
+
+async def recipient_where(*where: Combinable) -> Recipient | None:
+    """The account that ``where`` picks, as a mail to it needs it."""
+    row = await User.select(*RECIPIENT_COLUMNS).where(*where).first()
+    return None if row is None else row_as(row, Recipient)
+
+
+async def mail_account(template: MailTemplate, recipient: Recipient, **context: Any) -> None:
     """Queue ``template`` for an account (inside the caller's transaction)."""
     await queue_mail(
         template,
-        to=recipient["email"],
-        locale=recipient["locale"],
-        timezone=recipient["timezone"],
-        context={"display_name": recipient["display_name"], **context},
-        user_id=recipient["id"],
+        to=recipient.email,
+        locale=recipient.locale,
+        timezone=recipient.timezone,
+        context={"display_name": recipient.display_name, **context},
+        user_id=recipient.id,
     )
 
 
@@ -220,13 +276,13 @@ class AccountService:
                 ) from exc
             user_id = int(rows[0]["id"])
             if not verified:
-                recipient = {
-                    "id": user_id,
-                    "email": email,
-                    "display_name": display_name.strip(),
-                    "locale": locale,
-                    "timezone": timezone,
-                }
+                recipient = Recipient(
+                    id=user_id,
+                    email=email,
+                    display_name=display_name.strip(),
+                    locale=locale,
+                    timezone=timezone,
+                )
                 await self._send_verification(recipient)
         return user_id
 
@@ -260,14 +316,15 @@ class AccountService:
         """A new confirmation link if the address is unconfirmed, else a note that it has an
         account already."""
         async with db.transaction():
-            user = (
+            row = (
                 await User.select(*RECIPIENT_COLUMNS, User.email_verified_at)
                 .where(User.email == email)
                 .first()
             )
-            if user is None:
+            if row is None:
                 return
-            verified = user["email_verified_at"] is not None
+            user = row_as(row, _AccountHolder)
+            verified = user.email_verified_at is not None
             kind = "already_registered" if verified else VERIFY_EMAIL
             if not await self.mail_throttle.allow(kind, email):
                 return
@@ -277,18 +334,18 @@ class AccountService:
             await mail_account(
                 mails.ALREADY_REGISTERED,
                 user,
-                link=mails.link(self.settings.base_url, mails.RESET_PATH, user["locale"]),
+                link=mails.link(self.settings.base_url, mails.RESET_PATH, user.locale),
             )
 
-    async def _send_verification(self, recipient: Mapping[str, Any]) -> None:
+    async def _send_verification(self, recipient: Recipient) -> None:
         """Issue a confirmation token and queue its mail (inside the caller's transaction)."""
         token, expires_at = await self._issue_token(
-            recipient["id"], VERIFY_EMAIL, recipient["email"], VERIFICATION_LIFETIME
+            recipient.id, VERIFY_EMAIL, recipient.email, VERIFICATION_LIFETIME
         )
         await mail_account(
             mails.VERIFY_EMAIL,
             recipient,
-            link=mails.link(self.settings.base_url, mails.VERIFY_PATH, recipient["locale"], token),
+            link=mails.link(self.settings.base_url, mails.VERIFY_PATH, recipient.locale, token),
             expires_at=expires_at,
         )
 
@@ -298,7 +355,7 @@ class AccountService:
             row = await self._use_token(token, VERIFY_EMAIL)
             updated = (
                 await User.update({User.email_verified_at: now(), User.updated_at: now()})
-                .where(User.id == row["user"], User.email == row["email"])
+                .where(User.id == row.user, User.email == row.email)
                 .returning(User.id)
             )
             if not updated:
@@ -331,9 +388,9 @@ class AccountService:
             OneTimeToken.used_at.is_null(),
         )
 
-    async def _use_token(self, token: str, purpose: str) -> dict[str, Any]:
+    async def _use_token(self, token: str, purpose: str) -> _TokenRow:
         """Spend a one-time token (inside the caller's transaction) and return its row."""
-        row = (
+        found = (
             await OneTimeToken.select(
                 OneTimeToken.id, OneTimeToken.user, OneTimeToken.email, OneTimeToken.expires_at
             )
@@ -344,21 +401,22 @@ class AccountService:
             )
             .first()
         )
-        if row is None:
+        if found is None:
             raise _invalid_token()
-        if row["expires_at"] <= now():
+        row = row_as(found, _TokenRow)
+        if row.expires_at <= now():
             raise Gone(
                 "token_expired",
                 N_("This link has expired. Please ask for a new one."),
             )
         spent = (
             await OneTimeToken.update({OneTimeToken.used_at: now()})
-            .where(OneTimeToken.id == row["id"], OneTimeToken.used_at.is_null())
+            .where(OneTimeToken.id == row.id, OneTimeToken.used_at.is_null())
             .returning(OneTimeToken.id)
         )
         if not spent:
             raise _invalid_token()
-        return dict(row)
+        return row
 
     # Signing in and out --------------------------------------------------------------------
 
@@ -368,16 +426,17 @@ class AccountService:
         """Check the password and open a new session with a new token."""
         email = normalize_email(data.email)
         await self.throttle.attempt(email, client_address)
-        user = (
+        found = (
             await User.select(User.id, User.password_hash, User.email_verified_at)
             .where(User.email == email)
             .first()
         )
-        stored_hash = user["password_hash"] if user else self._decoy_hash
+        user = None if found is None else row_as(found, _LoginRow)
+        stored_hash = user.password_hash if user else self._decoy_hash
         if not await self._verify_password(stored_hash, data.password) or user is None:
             raise NotAuthenticated(*INVALID_CREDENTIALS)
         await self.throttle.succeeded(email, client_address)
-        if user["email_verified_at"] is None:
+        if user.email_verified_at is None:
             raise Forbidden(
                 "email_not_verified",
                 N_(
@@ -385,7 +444,7 @@ class AccountService:
                     "sent you. Signing up again sends a new link."
                 ),
             )
-        user_id = int(user["id"])
+        user_id = user.id
         if self.passwords.needs_rehash(stored_hash):
             await User.update({User.password_hash: await self.hash_password(data.password)}).where(
                 User.id == user_id
@@ -427,25 +486,26 @@ class AccountService:
         # Bounded by an index (the token's, the session's): inline on SQLite, so that a crowd of
         # requests does not queue for the reader threads before each can even start.
         rows = await db.read_indexed(sql, key, stamp, key, key)
-        session = next((row for row in rows if row["kind"] == "session"), None)
-        if session is None:
+        found = next((row for row in rows if row["kind"] == "session"), None)
+        if found is None:
             return None
+        session = row_as(found, _SessionRow)
         organization_roles = {
             int(row["ref"]): row["value"] for row in rows if row["kind"] == "organization"
         }
         translator_locales = frozenset(row["value"] for row in rows if row["kind"] == "translator")
-        if stamp - session["last_used_at"] > LAST_USED_RESOLUTION:
-            await Session.update({Session.last_used_at: stamp}).where(Session.id == session["ref"])
+        if stamp - session.last_used_at > LAST_USED_RESOLUTION:
+            await Session.update({Session.last_used_at: stamp}).where(Session.id == session.ref)
         return Principal(
-            user_id=int(session["user_id"]),
-            email=session["value"],
-            display_name=session["display_name"],
-            locale=session["locale"],
-            timezone=session["timezone"],
-            is_platform_admin=bool(session["is_platform_admin"]),
+            user_id=session.user_id,
+            email=session.value,
+            display_name=session.display_name,
+            locale=session.locale,
+            timezone=session.timezone,
+            is_platform_admin=session.is_platform_admin,
             organization_roles=MappingProxyType(organization_roles),
             translator_locales=translator_locales,
-            session_id=int(session["ref"]),
+            session_id=session.ref,
         )
 
     async def log_out(self, principal: Principal) -> None:
@@ -473,7 +533,9 @@ class AccountService:
             )
             .order_by(Session.id, ascending=False)
         )
-        return [schemas.Session(**row, current=row["id"] == principal.session_id) for row in rows]
+        for row in rows:
+            row["current"] = row["id"] == principal.session_id
+        return rows_as(rows, schemas.Session)
 
     async def revoke_session(self, principal: Principal, session_id: int) -> None:
         await authorize(principal, signed_in)
@@ -544,31 +606,31 @@ class AccountService:
             )
             await self._revoke_all_sessions(principal.user_id, keep=principal.session_id)
             await self._void_tokens(principal.user_id, PASSWORD_RESET)
-            user = await User.select(*RECIPIENT_COLUMNS).where(User.id == principal.user_id).first()
+            user = await recipient_where(User.id == principal.user_id)
             assert user is not None
             await mail_account(
                 mails.PASSWORD_CHANGED,
                 user,
                 changed_at=stamp,
-                link=mails.link(self.settings.base_url, mails.RESET_PATH, user["locale"]),
+                link=mails.link(self.settings.base_url, mails.RESET_PATH, user.locale),
             )
 
     async def request_password_reset(self, data: schemas.PasswordResetRequest) -> None:
         """Mail a reset link if the address has an account; the answer is the same if not."""
         email = normalize_email(data.email)
         async with db.transaction():
-            user = await User.select(*RECIPIENT_COLUMNS).where(User.email == email).first()
+            user = await recipient_where(User.email == email)
             if user is None or not await self.mail_throttle.allow(PASSWORD_RESET, email):
                 return
             # Only the newest link works: an older one may sit in a mailbox someone else reads.
-            await self._void_tokens(user["id"], PASSWORD_RESET)
+            await self._void_tokens(user.id, PASSWORD_RESET)
             token, expires_at = await self._issue_token(
-                user["id"], PASSWORD_RESET, email, RESET_LIFETIME
+                user.id, PASSWORD_RESET, email, RESET_LIFETIME
             )
             await mail_account(
                 mails.PASSWORD_RESET,
                 user,
-                link=mails.link(self.settings.base_url, mails.RESET_PATH, user["locale"], token),
+                link=mails.link(self.settings.base_url, mails.RESET_PATH, user.locale, token),
                 expires_at=expires_at,
             )
 
@@ -584,23 +646,23 @@ class AccountService:
         new_hash = await self.hash_password(data.new_password)
         async with db.transaction():
             row = await self._use_token(data.token, PASSWORD_RESET)
-            user = await User.select(User.email).where(User.id == row["user"]).first()
-            if user is None or user["email"] != row["email"]:
+            user = await User.select(User.email).where(User.id == row.user).first()
+            if user is None or user["email"] != row.email:
                 raise _invalid_token()
             stamp = now()
             changes: dict[Any, Any] = {User.password_hash: new_hash, User.updated_at: stamp}
-            await User.update(changes).where(User.id == row["user"])
+            await User.update(changes).where(User.id == row.user)
             # Following the link proves the address as well as signing up would have.
             await User.update({User.email_verified_at: stamp}).where(
-                User.id == row["user"], User.email_verified_at.is_null()
+                User.id == row.user, User.email_verified_at.is_null()
             )
-            await self._revoke_all_sessions(int(row["user"]))
-            await self._void_tokens(int(row["user"]), PASSWORD_RESET)
+            await self._revoke_all_sessions(row.user)
+            await self._void_tokens(row.user, PASSWORD_RESET)
 
     # The caller's own account --------------------------------------------------------------
 
     async def me(self, user_id: int) -> schemas.Me:
-        user = (
+        found = (
             await User.select(
                 User.id,
                 User.email,
@@ -614,8 +676,9 @@ class AccountService:
             .where(User.id == user_id)
             .first()
         )
-        if user is None:
+        if found is None:
             raise NotFound("account_not_found")
+        user = row_as(found, _MeRow)
         organizations = await (
             Membership.select(
                 Membership.organization.id.as_alias("id"),
@@ -631,16 +694,16 @@ class AccountService:
             .order_by(TranslatorRole.locale)
         )
         return schemas.Me(
-            id=user["id"],
-            email=user["email"],
-            display_name=user["display_name"],
-            locale=user["locale"],
-            timezone=user["timezone"],
-            email_verified=user["email_verified_at"] is not None,
-            is_platform_admin=bool(user["is_platform_admin"]),
-            organizations=[msgspec.convert(row, schemas.MyOrganization) for row in organizations],
+            id=user.id,
+            email=user.email,
+            display_name=user.display_name,
+            locale=user.locale,
+            timezone=user.timezone,
+            email_verified=user.email_verified_at is not None,
+            is_platform_admin=user.is_platform_admin,
+            organizations=rows_as(organizations, schemas.MyOrganization),
             translator_locales=[row["locale"] for row in locales],
-            created_at=user["created_at"],
+            created_at=user.created_at,
         )
 
     async def my_account(self, principal: Principal) -> schemas.Me:

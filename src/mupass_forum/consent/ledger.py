@@ -21,10 +21,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+
+import msgspec
+from piccolo.custom_types import Combinable
 
 from mupass_forum import db
-from mupass_forum.clock import as_utc, now
+from mupass_forum.clock import now
 from mupass_forum.consent import schemas
 from mupass_forum.consent.notices import notice_state
 from mupass_forum.consent.queries import latest_rows
@@ -43,6 +45,7 @@ from mupass_forum.errors import Conflict, FieldError, Gone, InvalidInput
 from mupass_forum.forums.terms import label_of
 from mupass_forum.i18n import N_
 from mupass_forum.i18n.text import localize
+from mupass_forum.rows import Moment, rows_as
 
 # Recording decisions ---------------------------------------------------------------------------
 
@@ -176,10 +179,8 @@ async def latest_decisions(forum_id: int, user_id: int | None = None) -> Latest:
     rows = await latest_rows(forum_id, user_id)
     latest: Latest = {}
     for row in rows:
-        latest.setdefault(row["user_id"], {})[Medium(row["medium"]), Purpose(row["purpose"])] = (
-            LatestDecision(
-                Decision(row["decision"]), row["notice_version"], as_utc(row["recorded_at"])
-            )
+        latest.setdefault(row.user_id, {})[row.medium, row.purpose] = LatestDecision(
+            row.decision, row.notice_version, row.recorded_at
         )
     return latest
 
@@ -227,29 +228,43 @@ _EVENT_COLUMNS = (
 )
 
 
-def _event(row: Mapping[str, Any]) -> schemas.ConsentEvent:
+class _EventRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    forum_slug: str
+    medium: str
+    purpose: str
+    decision: str
+    notice_version: int
+    notice_locale: str
+    notice_sha256: str
+    channel: str
+    actor: int | None
+    recorded_at: Moment
+
+
+def _event(row: _EventRow) -> schemas.ConsentEvent:
     return schemas.ConsentEvent(
-        id=row["id"],
-        forum_slug=row["forum_slug"],
-        medium=label_of(row["medium"], MEDIUM_LABELS),
-        purpose=label_of(row["purpose"], PURPOSE_LABELS),
-        decision=label_of(row["decision"], DECISION_LABELS),
-        notice_version=row["notice_version"],
-        notice_locale=row["notice_locale"],
-        notice_sha256=row["notice_sha256"],
-        channel=label_of(row["channel"], CHANNEL_LABELS),
-        actor_id=row["actor"],
-        recorded_at=row["recorded_at"],
+        id=row.id,
+        forum_slug=row.forum_slug,
+        medium=label_of(row.medium, MEDIUM_LABELS),
+        purpose=label_of(row.purpose, PURPOSE_LABELS),
+        decision=label_of(row.decision, DECISION_LABELS),
+        notice_version=row.notice_version,
+        notice_locale=row.notice_locale,
+        notice_sha256=row.notice_sha256,
+        channel=label_of(row.channel, CHANNEL_LABELS),
+        actor_id=row.actor,
+        recorded_at=row.recorded_at,
     )
 
 
-async def history(*conditions: Any) -> list[schemas.ConsentEvent]:
+async def history(*conditions: Combinable) -> list[schemas.ConsentEvent]:
     rows = (
         await ConsentEvent.select(*_EVENT_COLUMNS)
         .where(*conditions)
         .order_by(ConsentEvent.id, ascending=False)
     )
-    return [_event(row) for row in rows]
+    return [_event(row) for row in rows_as(rows, _EventRow)]
 
 
 async def consent_history(user_id: int) -> schemas.ConsentHistory:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+
+import msgspec
 
 from mupass_forum import db
 from mupass_forum.accounts.principal import Principal
@@ -19,6 +20,7 @@ from mupass_forum.forums.queries import editable_forum, visible_forum
 from mupass_forum.i18n import N_
 from mupass_forum.i18n.locale import supported_locales
 from mupass_forum.i18n.text import TranslatableText, localize, parse_text
+from mupass_forum.rows import Moment, row_as
 
 MAX_NOTICE = 10_000
 
@@ -55,15 +57,27 @@ _NOTICE_COLUMNS = (
 )
 
 
-def _notice(row: Mapping[str, Any]) -> Notice:
+class _NoticeRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    forum: int
+    version: int
+    #: JSON of a ``TranslatableText``.
+    text: str
+    material: bool
+    published_at: Moment
+    published_by: int | None
+
+
+def _notice(found: Mapping[str, object]) -> Notice:
+    row = row_as(found, _NoticeRow)
     return Notice(
-        id=row["id"],
-        forum_id=row["forum"],
-        version=row["version"],
-        text=TranslatableText.from_json(row["text"]),
-        material=bool(row["material"]),
-        published_at=row["published_at"],
-        published_by=row["published_by"],
+        id=row.id,
+        forum_id=row.forum,
+        version=row.version,
+        text=TranslatableText.from_json(row.text),
+        material=row.material,
+        published_at=row.published_at,
+        published_by=row.published_by,
     )
 
 

@@ -3,13 +3,15 @@ forum's consent counts. Other domains' tables and statuses are named by their ow
 
 from __future__ import annotations
 
-from typing import Any
+import msgspec
 
 from mupass_forum.accounts.tables import Organization, User
+from mupass_forum.consent.schemas import Decision, Medium, Purpose
 from mupass_forum.consent.tables import ConsentEvent
 from mupass_forum.participants.tables import Profile
 from mupass_forum.registrations.status import SEATED
 from mupass_forum.registrations.tables import Registration
+from mupass_forum.rows import Moment, rows_as
 
 _LATEST = """
 SELECT e."user" AS user_id, e.medium, e.purpose, e.decision, e.notice_version, e.recorded_at
@@ -23,11 +25,22 @@ WHERE e.forum = {}
 """
 
 
-async def latest_rows(forum_id: int, user_id: int | None) -> list[dict[str, Any]]:
+class LatestRow(msgspec.Struct, frozen=True, kw_only=True):
+    user_id: int
+    medium: Medium
+    purpose: Purpose
+    decision: Decision
+    notice_version: int
+    recorded_at: Moment
+
+
+async def latest_rows(forum_id: int, user_id: int | None) -> list[LatestRow]:
     """The latest event per person and pair of a forum (one person's when ``user_id``)."""
     if user_id is None:
-        return list(await ConsentEvent.raw(_LATEST, forum_id))
-    return list(await ConsentEvent.raw(_LATEST + ' AND e."user" = {}', forum_id, user_id))
+        return rows_as(await ConsentEvent.raw(_LATEST, forum_id), LatestRow)
+    return rows_as(
+        await ConsentEvent.raw(_LATEST + ' AND e."user" = {}', forum_id, user_id), LatestRow
+    )
 
 
 #: Registered participants: those holding a seat (confirmed, or checked in as attended).
@@ -44,5 +57,17 @@ WHERE r.forum = {{}} AND r.status IN ({", ".join("{}" for _ in SEATED)})
 """  # noqa: S608 (table names from their tables, values as placeholders)
 
 
-async def people_rows(forum_id: int) -> list[dict[str, Any]]:
-    return list(await ConsentEvent.raw(_PEOPLE, forum_id, *(status.value for status in SEATED)))
+class PersonRow(msgspec.Struct, frozen=True, kw_only=True):
+    user_id: int
+    badge_number: int | None
+    display_name: str
+    #: Null without a profile.
+    given_name: str | None
+    family_name: str | None
+    erased: bool
+    organization: str
+
+
+async def people_rows(forum_id: int) -> list[PersonRow]:
+    rows = await ConsentEvent.raw(_PEOPLE, forum_id, *(status.value for status in SEATED))
+    return rows_as(rows, PersonRow)

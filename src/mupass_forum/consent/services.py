@@ -3,12 +3,12 @@ an organizer, and withdrawn with the signed link of a mail."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from mupass_forum import db
 from mupass_forum.accounts.authorization import as_signed_in, authorize, signed_in
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.accounts.services import RECIPIENT_COLUMNS, Recipient
 from mupass_forum.accounts.tables import User
 from mupass_forum.clock import now
 from mupass_forum.consent import schemas
@@ -48,6 +48,7 @@ from mupass_forum.i18n.locale import current_locale
 from mupass_forum.i18n.text import LocalizedText, TranslatableText, localize
 from mupass_forum.mail import queue_mail
 from mupass_forum.registrations.tables import Registration
+from mupass_forum.rows import Moment, row_as
 from mupass_forum.validation import locale_problem, raise_problems
 
 
@@ -111,26 +112,20 @@ async def change_my_consent(
     return await _state_of(forum, user_id)
 
 
-_RECIPIENT_COLUMNS = (
-    User.id,
-    User.email,
-    User.display_name,
-    User.locale,
-    User.timezone,
-    User.erased_at,
-)
+class _Person(Recipient, frozen=True, kw_only=True):
+    erased_at: Moment | None
 
 
-async def _existing_user(user_id: int) -> dict[str, Any]:
+async def _existing_user(user_id: int) -> _Person:
     """What a mail to the person needs; ``NotFound`` when there is no such account."""
-    row = await User.select(*_RECIPIENT_COLUMNS).where(User.id == user_id).first()
+    row = await User.select(*RECIPIENT_COLUMNS, User.erased_at).where(User.id == user_id).first()
     if row is None:
         raise NotFound("user_not_found")
-    return dict(row)
+    return row_as(row, _Person)
 
 
 async def _record_with_receipt(
-    person: Mapping[str, Any],
+    person: _Person,
     forum: ForumRef,
     decisions: Sequence[PairDecision],
     channel: Channel,
@@ -141,7 +136,7 @@ async def _record_with_receipt(
     """Record decisions and mail the person a receipt, in one transaction."""
     async with db.transaction():
         await record_decisions(
-            person["id"],
+            person.id,
             forum.id,
             decisions,
             channel,
@@ -149,25 +144,25 @@ async def _record_with_receipt(
             locale,
             notice_version=notice_version,
         )
-        marker = await _marker_of(forum, person["id"])
+        marker = await _marker_of(forum, person.id)
         await queue_mail(
             CONSENT_RECORDED,
-            to=person["email"],
-            locale=person["locale"],
-            timezone=person["timezone"],
+            to=person.email,
+            locale=person.locale,
+            timezone=person.timezone,
             context={
-                "display_name": person["display_name"],
-                "forum": (await _forum_text(forum.id)).best(person["locale"]),
+                "display_name": person.display_name,
+                "forum": (await _forum_text(forum.id)).best(person.locale),
                 "recorded_at": now(),
                 "channel": lazy_text(CHANNEL_LABELS[channel]),
                 "marker": lazy_text(MARKER_LABELS[marker]),
-                "consent_link": withdrawal_link(person["id"], forum.id, locale=person["locale"]),
+                "consent_link": withdrawal_link(person.id, forum.id, locale=person.locale),
             },
-            user_id=person["id"],
+            user_id=person.id,
         )
 
 
-async def _registered_person(forum: ForumRef, user_id: int) -> dict[str, Any]:
+async def _registered_person(forum: ForumRef, user_id: int) -> _Person:
     """A person registered for ``forum``; ``NotFound`` for anyone else, so that organizers
     neither see nor record consent of people who are not theirs, nor learn which accounts
     exist."""
@@ -191,7 +186,7 @@ async def record_on_site(
     """Record what a person tells an organizer at the forum; the organizer is the actor."""
     forum = await editable_forum(principal, slug)
     person = await _registered_person(forum, user_id)
-    locale = data.notice_locale or person["locale"]
+    locale = data.notice_locale or person.locale
     raise_problems(locale_problem(locale, "/notice_locale"))
     decisions = expand_choices(data.choices)
     await _record_with_receipt(
@@ -203,19 +198,19 @@ async def record_on_site(
 # Signed withdrawal links -----------------------------------------------------------------------
 
 
-async def _link_target(token: str) -> tuple[dict[str, Any], ForumRef, WithdrawalGrant]:
+async def _link_target(token: str) -> tuple[_Person, ForumRef, WithdrawalGrant]:
     grant = read_withdrawal_token(token)
     forum = await forum_ref_by_id(grant.forum_id)
     return await _existing_user(grant.user_id), forum, grant
 
 
-async def _anything_to_withdraw(person: Mapping[str, Any], forum: ForumRef) -> bool:
+async def _anything_to_withdraw(person: _Person, forum: ForumRef) -> bool:
     """Whether the link's person consents to any use: an erased account and a person who
     granted nothing (or withdrew already) have nothing to withdraw."""
-    if person["erased_at"] is not None:
+    if person.erased_at is not None:
         return False
     notices = await notice_state(forum.id)
-    decisions = (await latest_decisions(forum.id, person["id"])).get(person["id"], {})
+    decisions = (await latest_decisions(forum.id, person.id)).get(person.id, {})
     states = pair_states(decisions, notices.material_version)
     return any(state == PairState.GRANTED for state in states.values())
 
@@ -261,7 +256,7 @@ async def withdrawal_preview(token: str) -> schemas.WithdrawalPreview:
         forum_slug=forum.slug,
         forum_title=await forum_title(forum.id),
         action=gettext(action if can_withdraw else NOTHING_TO_WITHDRAW),
-        marker=await _marker(forum, person["id"]),
+        marker=await _marker(forum, person.id),
         expires_at=grant.expires_at,
         can_withdraw=can_withdraw,
     )
@@ -275,12 +270,12 @@ async def withdraw_with_link(token: str) -> schemas.WithdrawalDone:
             forum_slug=forum.slug,
             forum_title=await forum_title(forum.id),
             message=gettext(NOTHING_TO_WITHDRAW),
-            marker=await _marker(forum, person["id"]),
+            marker=await _marker(forum, person.id),
             withdrawn=False,
         )
     # The language of the page the person confirmed on (its form posts it back as ``lang``).
     await _record_with_receipt(
-        person, forum, refuse_everything(), Channel.SIGNED_LINK, person["id"], current_locale()
+        person, forum, refuse_everything(), Channel.SIGNED_LINK, person.id, current_locale()
     )
     return schemas.WithdrawalDone(
         forum_slug=forum.slug,
@@ -291,5 +286,5 @@ async def withdraw_with_link(token: str) -> schemas.WithdrawalDone:
                 "again at any time in your account."
             )
         ),
-        marker=await _marker(forum, person["id"]),
+        marker=await _marker(forum, person.id),
     )

@@ -40,13 +40,13 @@ async def people(forum_id: int) -> list[Person]:
     rows = await people_rows(forum_id)
     return [
         Person(
-            user_id=row["user_id"],
-            badge_number=row["badge_number"],
+            user_id=row.user_id,
+            badge_number=row.badge_number,
             # Without a profile, the account's name stands for the whole name.
-            given_name=row["given_name"] or "",
-            family_name=row["family_name"] or row["display_name"],
-            organization=row["organization"] or "",
-            erased=bool(row["erased"]),
+            given_name=row.given_name or "",
+            family_name=row.family_name or row.display_name,
+            organization=row.organization,
+            erased=row.erased,
         )
         for row in rows
     ]

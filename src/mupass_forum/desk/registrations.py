@@ -7,8 +7,8 @@ their language, with the organizer's reason, in the transaction that records it.
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from typing import Any
+from collections.abc import Collection, Sequence
+from typing import Any, Protocol
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
@@ -75,7 +75,22 @@ def _filter(q: str, status: str, region: str, need: str) -> queries.Registration
     )
 
 
-def needs_of(registration: Any, asked: Collection[BuiltInQuestion] | None = None) -> list[str]:
+class Needs(Protocol):
+    """What a registration (an entry of the list, or the whole registration) asked for."""
+
+    @property
+    def needs_visa_letter(self) -> bool: ...
+    @property
+    def travel_support_requested(self) -> bool: ...
+    @property
+    def interpretation_languages(self) -> Sequence[str]: ...
+    @property
+    def dietary_needs(self) -> str: ...
+    @property
+    def accessibility_needs(self) -> str: ...
+
+
+def needs_of(registration: Needs, asked: Collection[BuiltInQuestion] | None = None) -> list[str]:
     """What a registration asked for, in the reader's language (of the built-in questions
     ``asked`` only, when given)."""
     needs = {

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
+
+import msgspec
 
 from mupass_forum import db
 from mupass_forum.accounts.principal import Principal
@@ -17,7 +18,6 @@ from mupass_forum.documents.people import COST_LABELS, LOGO_MAX_BYTES
 from mupass_forum.documents.tables import Letterhead
 from mupass_forum.errors import FieldError, InvalidInput, NotFound
 from mupass_forum.forums.queries import editable_forum
-from mupass_forum.forums.queries import stored_json as _json
 from mupass_forum.forums.tables import Forum
 from mupass_forum.forums.terms import label_of
 from mupass_forum.i18n import (
@@ -25,41 +25,52 @@ from mupass_forum.i18n import (
     format_date_interval,
 )
 from mupass_forum.i18n.text import TranslatableText
+from mupass_forum.rows import Moment, row_as
 
 # Letterhead ------------------------------------------------------------------------------------
 
 
-async def letterhead_row(forum_id: int) -> dict[str, Any]:
+class LetterheadRow(msgspec.Struct, frozen=True, kw_only=True):
+    """A forum's letterhead; before organizers set one, the lead organization's name alone."""
+
+    institute: str
+    address: str = ""
+    signatory_name: str = ""
+    signatory_role: str = ""
+    letter_locale: str = "en"
+    #: JSON: a list of ``CoveredCost`` values.
+    covered_costs: str = "[]"
+    logo: bytes | None = None
+    logo_media_type: str = ""
+    #: Null before organizers set one.
+    updated_at: Moment | None = None
+
+    def costs(self) -> list[str]:
+        return msgspec.json.decode(self.covered_costs, type=list[str] | None) or []
+
+
+async def letterhead_row(forum_id: int) -> LetterheadRow:
     row = await Letterhead.select().where(Letterhead.forum == forum_id).first()
     if row is not None:
-        return dict(row)
+        return row_as(row, LetterheadRow)
     institute = await Forum.raw(
         "SELECT o.name FROM forum f JOIN account_organization o ON o.id = f.lead_organization "
         "WHERE f.id = {}",
         forum_id,
     )
-    return {
-        "institute": institute[0]["name"] if institute else "",
-        "address": "",
-        "signatory_name": "",
-        "signatory_role": "",
-        "letter_locale": "en",
-        "covered_costs": "[]",
-        "logo": None,
-        "logo_media_type": "",
-    }
+    return LetterheadRow(institute=institute[0]["name"] if institute else "")
 
 
-def _letterhead(slug: str, row: Mapping[str, Any]) -> schemas.Letterhead:
+def _letterhead(slug: str, row: LetterheadRow) -> schemas.Letterhead:
     return schemas.Letterhead(
         forum=slug,
-        institute=row["institute"],
-        address=row["address"],
-        signatory_name=row["signatory_name"],
-        signatory_role=row["signatory_role"],
-        letter_locale=row["letter_locale"],
-        covered_costs=[label_of(cost, COST_LABELS) for cost in _json(row["covered_costs"]) or []],
-        has_logo=bool(row["logo"]),
+        institute=row.institute,
+        address=row.address,
+        signatory_name=row.signatory_name,
+        signatory_role=row.signatory_role,
+        letter_locale=row.letter_locale,
+        covered_costs=[label_of(cost, COST_LABELS) for cost in row.costs()],
+        has_logo=bool(row.logo),
     )
 
 
@@ -78,9 +89,8 @@ async def _save_letterhead(forum_id: int, values: dict[Any, Any]) -> None:
             .returning(Letterhead.id)
         )
         if not updated:
-            start = await letterhead_row(forum_id)
+            start = msgspec.structs.asdict(await letterhead_row(forum_id))
             start.update({column._meta.name: value for column, value in values.items()})
-            start.pop("id", None)
             await Letterhead.insert(Letterhead(forum=forum_id, **start))
 
 
@@ -145,8 +155,19 @@ class ForumFacts:
         return format_date_interval(self.starts, self.ends)
 
 
+class _ForumRow(msgspec.Struct, frozen=True, kw_only=True):
+    slug: str
+    #: JSON of a ``TranslatableText``.
+    title: str
+    starts_at: Moment
+    ends_at: Moment
+    timezone: str
+    venue_city: str
+    venue_name: str
+
+
 async def forum_facts(forum_id: int) -> ForumFacts:
-    row = (
+    found = (
         await Forum.select(
             Forum.slug,
             Forum.title,
@@ -159,21 +180,22 @@ async def forum_facts(forum_id: int) -> ForumFacts:
         .where(Forum.id == forum_id)
         .first()
     )
-    if row is None:
+    if found is None:
         raise NotFound("forum_not_found")
-    zone = ZoneInfo(row["timezone"])
+    row = row_as(found, _ForumRow)
+    zone = ZoneInfo(row.timezone)
     return ForumFacts(
-        slug=row["slug"],
-        title=TranslatableText.from_json(row["title"]),
-        starts=row["starts_at"].astimezone(zone).date(),
-        ends=row["ends_at"].astimezone(zone).date(),
-        city=row["venue_city"],
-        venue=row["venue_name"],
+        slug=row.slug,
+        title=TranslatableText.from_json(row.title),
+        starts=row.starts_at.astimezone(zone).date(),
+        ends=row.ends_at.astimezone(zone).date(),
+        city=row.venue_city,
+        venue=row.venue_name,
     )
 
 
-def logo_uri(row: Mapping[str, Any]) -> str | None:
-    if not row["logo"]:
+def logo_uri(row: LetterheadRow) -> str | None:
+    if not row.logo:
         return None
-    encoded = base64.b64encode(bytes(row["logo"])).decode("ascii")
-    return f"data:{row['logo_media_type']};base64,{encoded}"
+    encoded = base64.b64encode(row.logo).decode("ascii")
+    return f"data:{row.logo_media_type};base64,{encoded}"

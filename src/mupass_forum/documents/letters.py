@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 from mupass_forum import regions
 from mupass_forum.accounts.principal import Principal
-from mupass_forum.clock import as_utc
 from mupass_forum.documents import rendering, schemas
-from mupass_forum.documents.letterheads import ForumFacts, forum_facts, letterhead_row, logo_uri
-from mupass_forum.documents.people import COST_LABELS, Person, verification_url
+from mupass_forum.documents.letterheads import (
+    ForumFacts,
+    LetterheadRow,
+    forum_facts,
+    letterhead_row,
+    logo_uri,
+)
+from mupass_forum.documents.people import COST_LABELS, DocumentRow, Person, verification_url
 from mupass_forum.documents.services import find_document
 from mupass_forum.documents.visa import visa_of
 from mupass_forum.downloads import file_name
 from mupass_forum.errors import Gone
 from mupass_forum.forums.authorization import ForumRef
-from mupass_forum.forums.queries import stored_json as _json
 from mupass_forum.i18n import (
     N_,
     format_date,
@@ -31,16 +33,13 @@ from mupass_forum.registrations.tables import WorkshopSignUp
 def _letter_page(
     locale: str,
     facts: ForumFacts,
-    head: Mapping[str, Any],
+    head: LetterheadRow,
     person: Person,
-    visa: Any,
+    visa: schemas.VisaDetails,
     issued: date,
 ) -> str:
     with use_locale(locale):
-        costs = [
-            gettext(COST_LABELS[schemas.CoveredCost(cost)])
-            for cost in _json(head["covered_costs"]) or []
-        ]
+        costs = [gettext(COST_LABELS[schemas.CoveredCost(cost)]) for cost in head.costs()]
         return rendering.render_html(
             "documents/letter_page.html",
             {
@@ -61,11 +60,11 @@ def _letter_page(
 async def document_pdf(principal: Principal, reference: str) -> tuple[str, bytes]:
     """A letter or certificate as PDF, for the person it names and the organizers."""
     found = await find_document(principal, reference)
-    if found.row["revoked_at"] is not None:
+    if found.row.revoked_at is not None:
         raise Gone("document_revoked", N_("This document has been revoked."))
     head = await letterhead_row(found.forum.id)
     facts = await forum_facts(found.forum.id)
-    if found.row["kind"] == schemas.DocumentKind.VISA_LETTER:
+    if found.row.kind == schemas.DocumentKind.VISA_LETTER:
         visa = (await visa_of([found.person.registration_id])).get(found.person.registration_id)
         if visa is None:
             # Removed by retention after the forum, or by the person: a letter without them
@@ -88,27 +87,27 @@ async def document_pdf(principal: Principal, reference: str) -> tuple[str, bytes
 
 
 async def visa_letter_html(
-    row: Mapping[str, Any],
+    row: DocumentRow,
     facts: ForumFacts,
-    head: Mapping[str, Any],
+    head: LetterheadRow,
     person: Person,
     visa: schemas.VisaDetails,
 ) -> str:
     """The letter: the first page in the embassy's language, the second in the person's."""
-    issued = as_utc(row["issued_at"]).date()
-    pages = [_letter_page(head["letter_locale"], facts, head, person, visa, issued)]
-    if person.locale != head["letter_locale"]:
+    issued = row.issued_at.date()
+    pages = [_letter_page(head.letter_locale, facts, head, person, visa, issued)]
+    if person.locale != head.letter_locale:
         pages.append(_letter_page(person.locale, facts, head, person, visa, issued))
     return rendering.render_html(
         "documents/document.html",
         {
             "pages": pages,
-            "reference": row["reference"],
-            "qr": rendering.qr_data_uri(verification_url(row["reference"])),
-            "verify_url": verification_url(row["reference"]),
+            "reference": row.reference,
+            "qr": rendering.qr_data_uri(verification_url(row.reference)),
+            "verify_url": verification_url(row.reference),
             "logo": logo_uri(head),
             "head": head,
-            "lang": head["letter_locale"],
+            "lang": head.letter_locale,
         },
     )
 
@@ -124,10 +123,10 @@ async def _workshops(registration_id: int) -> list[TranslatableText]:
 
 
 async def certificate_html(
-    row: Mapping[str, Any],
+    row: DocumentRow,
     forum: ForumRef,
     facts: ForumFacts,
-    head: Mapping[str, Any],
+    head: LetterheadRow,
     person: Person,
 ) -> str:
     """The certificate in the person's language, and a page in English."""
@@ -144,7 +143,7 @@ async def certificate_html(
                         "head": head,
                         "person": person,
                         "workshops": [title.best() for title in workshops],
-                        "issued": format_date(as_utc(row["issued_at"]).date(), "long"),
+                        "issued": format_date(row.issued_at.date(), "long"),
                     },
                 )
             )
@@ -152,9 +151,9 @@ async def certificate_html(
         "documents/document.html",
         {
             "pages": pages,
-            "reference": row["reference"],
-            "qr": rendering.qr_data_uri(verification_url(row["reference"])),
-            "verify_url": verification_url(row["reference"]),
+            "reference": row.reference,
+            "qr": rendering.qr_data_uri(verification_url(row.reference)),
+            "verify_url": verification_url(row.reference),
             "logo": logo_uri(head),
             "head": head,
             "lang": person.locale,

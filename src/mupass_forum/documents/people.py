@@ -11,7 +11,8 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+
+import msgspec
 
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.app_context import current
@@ -27,6 +28,7 @@ from mupass_forum.i18n import (
     supported_locales,
 )
 from mupass_forum.registrations.tables import Registration
+from mupass_forum.rows import Moment, rows_as
 
 VERIFY_PATH = "/documents/verify/{reference}"
 #: Where the door's check-in page is opened by a badge's QR code, with the badge number.
@@ -110,28 +112,46 @@ class Person:
     country: str | None
 
 
-def _person(row: Mapping[str, Any]) -> Person:
-    name = " ".join(part for part in (row["given_name"], row["family_name"]) if part)
+class _PersonRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    user_id: int
+    status: str
+    badge_number: int | None
+    travel_support_requested: bool
+    needs_visa_letter: bool
+    display_name: str
+    email: str
+    locale: str
+    timezone: str
+    #: Null without a profile, as are ``family_name`` and ``country``.
+    given_name: str | None
+    family_name: str | None
+    country: str | None
+    organization: str
+
+
+def _person(row: _PersonRow) -> Person:
+    name = " ".join(part for part in (row.given_name, row.family_name) if part)
     return Person(
-        registration_id=row["id"],
-        user_id=row["user_id"],
-        status=row["status"],
-        badge_number=row["badge_number"],
-        travel_support=bool(row["travel_support_requested"]),
-        needs_visa_letter=bool(row["needs_visa_letter"]),
-        display_name=row["display_name"],
-        email=row["email"],
-        locale=row["locale"] if row["locale"] in supported_locales() else "en",
-        timezone=row["timezone"],
-        name=name or row["display_name"],
-        organization=row["organization"] or "",
-        country=row["country"],
+        registration_id=row.id,
+        user_id=row.user_id,
+        status=row.status,
+        badge_number=row.badge_number,
+        travel_support=row.travel_support_requested,
+        needs_visa_letter=row.needs_visa_letter,
+        display_name=row.display_name,
+        email=row.email,
+        locale=row.locale if row.locale in supported_locales() else "en",
+        timezone=row.timezone,
+        name=name or row.display_name,
+        organization=row.organization,
+        country=row.country,
     )
 
 
-async def people_of(forum_id: int, extra: str = "", *args: Any) -> list[Person]:
+async def people_of(forum_id: int, extra: str = "", *args: object) -> list[Person]:
     rows = await Registration.raw(_PEOPLE + extra + " ORDER BY r.id", forum_id, *args)
-    return [_person(row) for row in rows]
+    return [_person(row) for row in rows_as(rows, _PersonRow)]
 
 
 async def person_of(forum_id: int, registration_id: int) -> Person:
@@ -156,18 +176,32 @@ async def own_registration(principal: Principal, slug: str) -> tuple[ForumRef, P
 # Issued documents ------------------------------------------------------------------------------
 
 
-def document_of(row: Mapping[str, Any]) -> schemas.Document:
-    kind = schemas.DocumentKind(row["kind"])
+class DocumentRow(msgspec.Struct, frozen=True, kw_only=True):
+    """An ``IssuedDocument`` as its readers use it."""
+
+    kind: schemas.DocumentKind
+    reference: str
+    registration: int
+    holder_name: str
+    issued_at: Moment
+    revoked_at: Moment | None
+
+
+def document_of(row: DocumentRow) -> schemas.Document:
     return schemas.Document(
-        kind=label_of(kind, KIND_LABELS),
-        reference=row["reference"],
-        registration_id=row["registration"],
-        holder_name=row["holder_name"],
-        issued_at=row["issued_at"],
-        revoked_at=row["revoked_at"],
-        pdf_url=f"{base_url()}/api/v1/documents/{row['reference']}/pdf",
-        verification_url=verification_url(row["reference"]),
+        kind=label_of(row.kind, KIND_LABELS),
+        reference=row.reference,
+        registration_id=row.registration,
+        holder_name=row.holder_name,
+        issued_at=row.issued_at,
+        revoked_at=row.revoked_at,
+        pdf_url=f"{base_url()}/api/v1/documents/{row.reference}/pdf",
+        verification_url=verification_url(row.reference),
     )
+
+
+def documents_of(rows: Sequence[Mapping[str, object]]) -> list[schemas.Document]:
+    return [document_of(row) for row in rows_as(rows, DocumentRow)]
 
 
 async def current_documents(
@@ -185,4 +219,4 @@ async def current_documents(
         )
         .order_by(IssuedDocument.id)
     )
-    return {row["registration"]: document_of(row) for row in rows}
+    return {row.registration: document_of(row) for row in rows_as(rows, DocumentRow)}

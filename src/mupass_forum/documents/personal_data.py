@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from piccolo.query import Select
+
 from mupass_forum.documents import visa
 from mupass_forum.documents.tables import BadgePrint, IssuedDocument, Letterhead, VisaDetails
 from mupass_forum.i18n import N_
@@ -28,7 +30,7 @@ from mupass_forum.privacy.registry import (
 from mupass_forum.registrations.tables import Registration
 
 
-def _mine(subject: Subject) -> Any:
+def _mine(subject: Subject) -> Select[Registration]:
     return Registration.select(Registration.id).where(Registration.user == subject.user_id)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+
+import msgspec
 
 from mupass_forum import db
 from mupass_forum.accounts.authorization import authorize
@@ -16,10 +17,11 @@ from mupass_forum.documents.letterheads import ForumFacts, forum_facts
 from mupass_forum.documents.people import (
     APPROVED,
     KIND_LABELS,
+    DocumentRow,
     Person,
     base_url,
     current_documents,
-    document_of,
+    documents_of,
     new_reference,
     own_registration,
     people_of,
@@ -35,7 +37,8 @@ from mupass_forum.i18n import (
     N_,
     use_locale,
 )
-from mupass_forum.mail import queue_mail
+from mupass_forum.mail import MailTemplate, queue_mail
+from mupass_forum.rows import Moment, row_as
 
 
 async def forum_documents(principal: Principal, slug: str) -> schemas.DocumentList:
@@ -46,7 +49,7 @@ async def forum_documents(principal: Principal, slug: str) -> schemas.DocumentLi
         "WHERE r.forum = {} ORDER BY d.id",
         forum.id,
     )
-    return schemas.DocumentList(items=[document_of(row) for row in rows])
+    return schemas.DocumentList(items=documents_of(rows))
 
 
 async def my_documents(principal: Principal, slug: str) -> schemas.DocumentList:
@@ -57,7 +60,7 @@ async def my_documents(principal: Principal, slug: str) -> schemas.DocumentList:
         .where(IssuedDocument.registration == person.registration_id)
         .order_by(IssuedDocument.id)
     )
-    return schemas.DocumentList(items=[document_of(row) for row in rows])
+    return schemas.DocumentList(items=documents_of(rows))
 
 
 async def _issue(
@@ -114,7 +117,7 @@ async def _issue(
                     issued_by=principal.user_id,
                 )
             ).returning(*IssuedDocument.all_columns())
-            issued.append(document_of(rows[0]))
+            issued += documents_of(rows)
             if letter:
                 await _mail(mails.LETTER_ISSUED, forum, person, reference, facts)
     return schemas.DocumentList(items=issued)
@@ -136,7 +139,7 @@ async def issue_certificates(
 
 
 async def _mail(
-    template: Any, forum: ForumRef, person: Person, reference: str, facts: ForumFacts
+    template: MailTemplate, forum: ForumRef, person: Person, reference: str, facts: ForumFacts
 ) -> None:
     with use_locale(person.locale, person.timezone):
         context = {
@@ -157,9 +160,13 @@ async def _mail(
     )
 
 
+class _FoundRow(DocumentRow, frozen=True, kw_only=True):
+    forum_id: int
+
+
 @dataclass(frozen=True, slots=True)
 class FoundDocument:
-    row: dict[str, Any]
+    row: DocumentRow
     forum: ForumRef
     person: Person
     organizer: bool
@@ -176,9 +183,9 @@ async def find_document(principal: Principal, reference: str) -> FoundDocument:
     )
     if not rows:
         raise NotFound("document_not_found")
-    row = dict(rows[0])
-    forum = await forum_ref_by_id(row["forum_id"])
-    person = await person_of(forum.id, row["registration"])
+    row = row_as(rows[0], _FoundRow)
+    forum = await forum_ref_by_id(row.forum_id)
+    person = await person_of(forum.id, row.registration)
     organizer = await edits_forum(principal, forum)
     if person.user_id != principal.user_id and not organizer:
         raise NotFound("document_not_found")
@@ -199,7 +206,7 @@ async def revoke(principal: Principal, reference: str) -> schemas.Document:
         )
     if not rows:
         raise Conflict("document_revoked", N_("This document has been revoked."))
-    return document_of(rows[0])
+    return documents_of(rows)[0]
 
 
 async def mail_my_document(principal: Principal, reference: str) -> None:
@@ -207,9 +214,10 @@ async def mail_my_document(principal: Principal, reference: str) -> None:
     found = await find_document(principal, reference)
     if found.person.user_id != principal.user_id:
         raise NotFound("document_not_found")
-    if found.row["revoked_at"] is not None:
+    if found.row.revoked_at is not None:
         raise Gone("document_revoked", N_("This document has been revoked."))
-    template = mails.LETTER_ISSUED if found.row["kind"] == "visa_letter" else mails.CERTIFICATE_LINK
+    letter = found.row.kind == schemas.DocumentKind.VISA_LETTER
+    template = mails.LETTER_ISSUED if letter else mails.CERTIFICATE_LINK
     facts = await forum_facts(found.forum.id)
     async with db.transaction():
         await _mail(template, found.forum, found.person, reference, facts)
@@ -225,15 +233,24 @@ async def verify(reference: str) -> schemas.Verification:
     )
     if not rows:
         raise NotFound("document_not_found", N_("No document of this service has this reference."))
-    row = rows[0]
-    facts = await forum_facts(row["forum_id"])
+    row = row_as(rows[0], _VerifiedRow)
+    facts = await forum_facts(row.forum_id)
     return schemas.Verification(
-        reference=row["reference"],
-        kind=label_of(schemas.DocumentKind(row["kind"]), KIND_LABELS),
-        valid=row["revoked_at"] is None,
-        holder_name=row["holder_name"],
+        reference=row.reference,
+        kind=label_of(row.kind, KIND_LABELS),
+        valid=row.revoked_at is None,
+        holder_name=row.holder_name,
         forum=facts.title.best(),
         forum_dates=facts.dates(),
-        issued_at=row["issued_at"],
-        revoked_at=row["revoked_at"],
+        issued_at=row.issued_at,
+        revoked_at=row.revoked_at,
     )
+
+
+class _VerifiedRow(msgspec.Struct, frozen=True, kw_only=True):
+    kind: schemas.DocumentKind
+    reference: str
+    holder_name: str
+    issued_at: Moment
+    revoked_at: Moment | None
+    forum_id: int

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
+
+import msgspec
 
 from mupass_forum import db, regions
 from mupass_forum.accounts.principal import Principal
@@ -19,36 +21,46 @@ from mupass_forum.i18n import (
 )
 from mupass_forum.registrations.status import status_label
 from mupass_forum.registrations.tables import Registration
+from mupass_forum.rows import Moment, rows_as
 from mupass_forum.settings import Settings
 
 # Visa details ----------------------------------------------------------------------------------
 
 
-def _visa(row: Mapping[str, Any]) -> schemas.VisaDetails:
+class _VisaRow(msgspec.Struct, frozen=True, kw_only=True):
+    registration: int
+    full_name: str
+    date_of_birth: date
+    nationality: str
+    passport_number: str
+    passport_valid_until: date
+    embassy: str
+    entry_date: date
+    exit_date: date
+    updated_at: Moment
+
+
+def _visa(row: _VisaRow) -> schemas.VisaDetails:
     return schemas.VisaDetails(
-        registration_id=row["registration"],
-        full_name=row["full_name"],
-        date_of_birth=_date(row["date_of_birth"]),
-        nationality=row["nationality"],
-        nationality_name=regions.name(row["nationality"]),
-        passport_number=row["passport_number"],
-        passport_valid_until=_date(row["passport_valid_until"]),
-        embassy=row["embassy"],
-        entry_date=_date(row["entry_date"]),
-        exit_date=_date(row["exit_date"]),
-        updated_at=row["updated_at"],
+        registration_id=row.registration,
+        full_name=row.full_name,
+        date_of_birth=row.date_of_birth,
+        nationality=row.nationality,
+        nationality_name=regions.name(row.nationality),
+        passport_number=row.passport_number,
+        passport_valid_until=row.passport_valid_until,
+        embassy=row.embassy,
+        entry_date=row.entry_date,
+        exit_date=row.exit_date,
+        updated_at=row.updated_at,
     )
-
-
-def _date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 async def visa_of(registration_ids: Sequence[int]) -> dict[int, schemas.VisaDetails]:
     if not registration_ids:
         return {}
     rows = await VisaDetails.select().where(VisaDetails.registration.is_in(list(registration_ids)))
-    return {row["registration"]: _visa(row) for row in rows}
+    return {row.registration: _visa(row) for row in rows_as(rows, _VisaRow)}
 
 
 def _visa_problems(data: schemas.VisaDetailsInput) -> list[FieldError]:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from piccolo.columns.combination import Or, Where
+from piccolo.custom_types import Combinable
 
 from mupass_forum.i18n import N_, gettext, use_locale
 from mupass_forum.mail import headers as mail_headers
@@ -75,7 +76,7 @@ def _replaced(value: str, terms: list[str], label: str) -> str:
 async def erase(request: ErasureRequest) -> None:
     await OutboxMail.delete().where(_to_subject(request.subject))
     terms = _terms(request.subject)
-    mentioning: Any = None
+    mentioning: Combinable | None = None
     for term in terms:
         for column in (*_TEXT_COLUMNS, *_JSON_COLUMNS):
             condition = column.like(f"%{term}%")
@@ -106,7 +107,7 @@ async def erase(request: ErasureRequest) -> None:
 DONE = (MailStatus.sent.value, MailStatus.parked.value)
 
 
-def _done_mentioning(fragment: str) -> Any:
+def _done_mentioning(fragment: str) -> Combinable:
     return OutboxMail.status.is_in(list(DONE)) & OutboxMail.text.like(f"%{fragment}%")
 
 

@@ -18,6 +18,10 @@ from email.utils import getaddresses
 from typing import Any
 from urllib.parse import urlsplit
 
+import msgspec
+from piccolo.custom_types import Combinable
+from piccolo.query import Select
+
 from mupass_forum import db
 from mupass_forum.app_context import Hook, current
 from mupass_forum.clock import now
@@ -25,6 +29,7 @@ from mupass_forum.mail import headers as mail_headers
 from mupass_forum.mail.schemas import OutboxEntry
 from mupass_forum.mail.tables import MailStatus, OutboxMail
 from mupass_forum.mail.templates import MailTemplate, render
+from mupass_forum.rows import Moment, row_as, rows_as
 from mupass_forum.settings import Settings
 
 
@@ -143,12 +148,26 @@ class ClaimedMail:
     claim_token: str
 
 
-def _due(at: dt.datetime, claim_timeout: dt.timedelta) -> Any:
+def _due(at: dt.datetime, claim_timeout: dt.timedelta) -> Combinable:
     waiting = (OutboxMail.status == MailStatus.queued.value) & (OutboxMail.next_attempt_at <= at)
     abandoned = (OutboxMail.status == MailStatus.sending.value) & (
         OutboxMail.claimed_at < at - claim_timeout
     )
     return waiting | abandoned
+
+
+class _ClaimedRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    recipient: str
+    locale: str
+    subject: str
+    text: str
+    html: str
+    #: JSON of the extra header fields.
+    headers: str
+    message_id: str
+    attempts: int
+    created_at: Moment
 
 
 #: Due mails looked at per claim: if another relay takes the oldest first, the next is tried.
@@ -197,18 +216,18 @@ async def claim_next(claim_timeout: dt.timedelta) -> ClaimedMail | None:
             )
         )
         if rows:
-            row = rows[0]
+            row = row_as(rows[0], _ClaimedRow)
             return ClaimedMail(
-                id=row["id"],
-                recipients=[address for _, address in getaddresses([row["recipient"]])],
-                locale=row["locale"],
-                subject=row["subject"],
-                text=row["text"],
-                html=row["html"],
-                headers=mail_headers.from_json(row["headers"]),
-                message_id=row["message_id"],
-                attempts=row["attempts"],
-                created_at=row["created_at"],
+                id=row.id,
+                recipients=[address for _, address in getaddresses([row.recipient])],
+                locale=row.locale,
+                subject=row.subject,
+                text=row.text,
+                html=row.html,
+                headers=mail_headers.from_json(row.headers),
+                message_id=row.message_id,
+                attempts=row.attempts,
+                created_at=row.created_at,
                 claim_token=token,
             )
     return None
@@ -266,7 +285,7 @@ async def mark_parked(mail: ClaimedMail, error: str, refused_recipients: str = "
 # For operators -----------------------------------------------------------------------------------
 
 
-def _entries() -> Any:
+def _entries() -> Select[OutboxMail]:
     return OutboxMail.select(
         OutboxMail.id,
         OutboxMail.created_at,
@@ -286,8 +305,12 @@ def _entries() -> Any:
     )
 
 
-def _entry(row: dict[str, Any]) -> OutboxEntry:
-    return OutboxEntry(**{**row, "headers": mail_headers.from_json(row["headers"])})
+async def _outbox(query: Select[OutboxMail]) -> list[OutboxEntry]:
+    rows = await query
+    for row in rows:
+        # Stored as JSON text; an entry shows the fields.
+        row["headers"] = mail_headers.from_json(row["headers"])
+    return rows_as(rows, OutboxEntry)
 
 
 async def list_outbox(status: MailStatus | None = None, limit: int = 50) -> list[OutboxEntry]:
@@ -295,13 +318,12 @@ async def list_outbox(status: MailStatus | None = None, limit: int = 50) -> list
     query = _entries()
     if status is not None:
         query = query.where(OutboxMail.status == status.value)
-    rows = await query.order_by(OutboxMail.id, ascending=False).limit(limit)
-    return [_entry(row) for row in rows]
+    return await _outbox(query.order_by(OutboxMail.id, ascending=False).limit(limit))
 
 
 async def get_outbox_entry(outbox_id: int) -> OutboxEntry | None:
-    rows = await _entries().where(OutboxMail.id == outbox_id)
-    return _entry(rows[0]) if rows else None
+    entries = await _outbox(_entries().where(OutboxMail.id == outbox_id))
+    return entries[0] if entries else None
 
 
 async def requeue_parked(outbox_id: int) -> bool:

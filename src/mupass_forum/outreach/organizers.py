@@ -18,6 +18,7 @@ from msgspec import UNSET
 from mupass_forum.accounts.authorization import authorize, signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.schemas import OrganizationRole
+from mupass_forum.accounts.services import RECIPIENT_COLUMNS, Recipient
 from mupass_forum.accounts.tables import Membership, User
 from mupass_forum.app_context import Hooks, current
 from mupass_forum.board.tables import Category
@@ -32,6 +33,7 @@ from mupass_forum.outreach import schemas
 from mupass_forum.outreach.tables import OrganizerMailChoice
 from mupass_forum.registrations.desk import StatusMove, on_status_change
 from mupass_forum.registrations.schemas import RegistrationStatus
+from mupass_forum.rows import rows_as
 
 #: The page where organizers switch these mails on and off.
 CHOICES_PATH = "/desk/notifications"
@@ -147,19 +149,20 @@ async def tell_organizers(
         return 0
     forum = await Forum.select(Forum.slug, Forum.title).where(Forum.id == forum_ids[0]).first()
     assert forum is not None
-    recipients = await User.select(
-        User.id, User.email, User.display_name, User.locale, User.timezone
-    ).where(User.id.is_in(sorted(runners)), User.erased_at.is_null())
+    rows = await User.select(*RECIPIENT_COLUMNS).where(
+        User.id.is_in(sorted(runners)), User.erased_at.is_null()
+    )
+    recipients = rows_as(rows, Recipient)
     for recipient in recipients:
         await queue_mail(
             template,
-            to=recipient["email"],
-            locale=recipient["locale"],
-            timezone=recipient["timezone"],
-            user_id=recipient["id"],
+            to=recipient.email,
+            locale=recipient.locale,
+            timezone=recipient.timezone,
+            user_id=recipient.id,
             context={
                 "forum": text_of(forum["title"]),
-                "name": recipient["display_name"],
+                "name": recipient.display_name,
                 "choices_link": link(CHOICES_PATH),
                 "link": link(path.format(slug=forum["slug"])),
                 **context,

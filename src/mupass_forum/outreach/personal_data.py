@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from piccolo.custom_types import Combinable
+
 from mupass_forum.i18n import N_
 from mupass_forum.outreach.tables import (
     ForumReminder,
@@ -20,7 +22,7 @@ from mupass_forum.outreach.tables import (
 from mupass_forum.privacy.registry import STAGE_FORUMS, ErasureRequest, PersonalData, Subject
 
 
-def _deliveries_of(subject: Subject) -> Any:
+def _deliveries_of(subject: Subject) -> Combinable:
     return (MessageDelivery.user == subject.user_id) | (MessageDelivery.email == subject.email)
 
 

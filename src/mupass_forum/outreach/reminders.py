@@ -10,12 +10,13 @@ nobody twice; someone who gets a seat later in the window is reminded by the nex
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
+import msgspec
 from babel.support import LazyProxy
 
 from mupass_forum import db, regions
+from mupass_forum.accounts.services import Recipient
 from mupass_forum.consent.links import withdrawal_link
 from mupass_forum.forums.schemas import ForumStatus
 from mupass_forum.forums.tables import Forum
@@ -23,6 +24,7 @@ from mupass_forum.mail import queue_mail
 from mupass_forum.outreach import mails
 from mupass_forum.outreach.tables import ForumReminder
 from mupass_forum.registrations.forum_facts import forum_facts
+from mupass_forum.rows import Moment, rows_as
 from mupass_forum.settings import Settings
 
 #: Forums whose people are reminded: those still ahead.
@@ -33,9 +35,24 @@ _UPCOMING = (
 )
 
 
-def _venue(row: dict[str, Any]) -> str:
-    country = regions.name(row["venue_country"]) if row["venue_country"] else ""
-    parts = (row["venue_name"], row["venue_room"], row["venue_address"], row["venue_city"], country)
+class _Forum(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    timezone: str
+    starts_at: Moment
+    venue_name: str
+    venue_room: str
+    venue_address: str
+    venue_city: str
+    venue_country: str
+
+
+class _Person(Recipient, frozen=True, kw_only=True):
+    badge_number: int | None
+
+
+def _venue(forum: _Forum) -> str:
+    country = regions.name(forum.venue_country) if forum.venue_country else ""
+    parts = (forum.venue_name, forum.venue_room, forum.venue_address, forum.venue_city, country)
     return ", ".join(part for part in parts if part)
 
 
@@ -43,7 +60,7 @@ async def send_reminders(settings: Settings, at: datetime | None = None) -> int:
     """Queue the reminders that are due; returns how many."""
     moment = at or datetime.now(UTC)
     days = timedelta(days=settings.reminder_days)
-    forums = await Forum.select(
+    rows = await Forum.select(
         Forum.id,
         Forum.timezone,
         Forum.starts_at,
@@ -59,32 +76,32 @@ async def send_reminders(settings: Settings, at: datetime | None = None) -> int:
         Forum.starts_at <= moment + days + timedelta(days=1),
     )
     queued = 0
-    for forum in forums:
-        zone = ZoneInfo(forum["timezone"])
-        first_day = forum["starts_at"].astimezone(zone).date() - days
+    for forum in rows_as(rows, _Forum):
+        zone = ZoneInfo(forum.timezone)
+        first_day = forum.starts_at.astimezone(zone).date() - days
         if moment.astimezone(zone).date() >= first_day:
             queued += await _remind(forum, moment)
     return queued
 
 
-async def _remind(forum: dict[str, Any], moment: datetime) -> int:
-    facts = await forum_facts(forum["id"])
+async def _remind(forum: _Forum, moment: datetime) -> int:
+    facts = await forum_facts(forum.id)
     queued = 0
     async with db.transaction():
-        people = await ForumReminder.raw(
+        rows = await ForumReminder.raw(
             "SELECT u.id, u.email, u.display_name, u.locale, u.timezone, r.badge_number "
             'FROM registration r JOIN account_user u ON u.id = r."user" '
             "WHERE r.forum = {} AND r.status IN ('confirmed', 'attended') "
             "AND r.anonymized_at IS NULL ORDER BY r.id",
-            forum["id"],
+            forum.id,
         )
-        for person in people:
+        for person in rows_as(rows, _Person):
             claimed = await (
                 ForumReminder.insert(
                     ForumReminder(
-                        forum=forum["id"],
-                        user=person["id"],
-                        key=f"{forum['id']}:{person['id']}",
+                        forum=forum.id,
+                        user=person.id,
+                        key=f"{forum.id}:{person.id}",
                         created_at=moment,
                     )
                 )
@@ -95,21 +112,21 @@ async def _remind(forum: dict[str, Any], moment: datetime) -> int:
                 continue
             outbox_id = await queue_mail(
                 mails.REMINDER,
-                to=person["email"],
-                locale=person["locale"],
-                timezone=person["timezone"],
-                user_id=person["id"],
+                to=person.email,
+                locale=person.locale,
+                timezone=person.timezone,
+                user_id=person.id,
                 context={
                     **facts.context(),
-                    "name": person["display_name"],
+                    "name": person.display_name,
                     "starts": facts.starts_at,
                     "ends": facts.ends_at,
                     # Named in the recipient's language: the country's name is CLDR's.
                     "venue": LazyProxy(_venue, forum, enable_cache=False),
-                    "badge_number": person["badge_number"] or "",
+                    "badge_number": person.badge_number or "",
                     "link": facts.link(mails.FORUM_PATH),
                     "calendar_link": facts.link(mails.CALENDAR_PATH),
-                    "consent_link": withdrawal_link(person["id"], forum["id"]),
+                    "consent_link": withdrawal_link(person.id, forum.id),
                 },
             )
             await ForumReminder.update({ForumReminder.outbox_id: outbox_id}).where(

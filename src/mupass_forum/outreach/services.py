@@ -10,24 +10,24 @@ else in the fallback language the organizer named.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import msgspec
 
 from mupass_forum import db, regions
 from mupass_forum.accounts.principal import Principal
-from mupass_forum.clock import as_utc, now
+from mupass_forum.clock import now
 from mupass_forum.consent.links import withdrawal_link
 from mupass_forum.errors import FieldError, InvalidInput, NotFound
 from mupass_forum.forums.authorization import ForumRef
-from mupass_forum.forums.queries import organized_forum, stored_json
+from mupass_forum.forums.queries import organized_forum
 from mupass_forum.i18n import N_, NP_, supported_locales
 from mupass_forum.i18n.formatting import language_name
 from mupass_forum.mail import queue_mail
 from mupass_forum.outreach import mails, schemas
 from mupass_forum.outreach.tables import MessageDelivery, ParticipantMessage
 from mupass_forum.registrations.forum_facts import forum_facts
+from mupass_forum.rows import Moment, row_as, rows_as
 from mupass_forum.validation import locale_problem
 
 #: The longest subject and text accepted.
@@ -54,14 +54,13 @@ _NEEDS: Mapping[schemas.Need, str] = {
 # Recipients ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Recipient:
+class Recipient(msgspec.Struct, frozen=True, kw_only=True):
     email: str
     name: str
     locale: str
-    timezone: str | None
-    #: Null for people who only registered interest.
-    user_id: int | None
+    #: Null for people who only registered interest, as is ``user_id``.
+    timezone: str | None = None
+    user_id: int | None = None
 
 
 async def recipients_of(forum_id: int, chosen: schemas.Recipients) -> list[Recipient]:
@@ -76,34 +75,28 @@ async def recipients_of(forum_id: int, chosen: schemas.Recipients) -> list[Recip
             'LEFT JOIN participant_profile p ON p."user" = r."user" '
             f"WHERE r.forum = {{}} AND r.anonymized_at IS NULL AND r.status IN ({marks}) "
         )
-        args: list[Any] = [forum_id, *statuses]
+        args: list[object] = [forum_id, *statuses]
         if chosen.region:
             sql += "AND (p.region = {} OR p.sub_region = {}) "
             args += [chosen.region, chosen.region]
         if chosen.need is not None:
             sql += f"AND {_NEEDS[chosen.need]} "
             args.append(True)
-        for row in await ParticipantMessage.raw(sql + "ORDER BY r.id", *args):
-            found.setdefault(
-                row["email"].lower(),
-                Recipient(
-                    row["email"], row["name"], row["locale"], row["timezone"], row["user_id"]
-                ),
-            )
+        rows = await ParticipantMessage.raw(sql + "ORDER BY r.id", *args)
+        for person in rows_as(rows, Recipient):
+            found.setdefault(person.email.lower(), person)
     if Audience.INTERESTED in chosen.audiences and chosen.need is None:
         sql = (
-            "SELECT i.email, i.given_name, i.locale FROM registration_interest i "
+            "SELECT i.email, i.given_name AS name, i.locale FROM registration_interest i "
             "WHERE i.forum = {} AND i.confirmed_at IS NOT NULL AND i.anonymized_at IS NULL "
         )
         args = [forum_id]
         if chosen.region:
             sql += "AND (i.region = {} OR i.sub_region = {}) "
             args += [chosen.region, chosen.region]
-        for row in await ParticipantMessage.raw(sql + "ORDER BY i.id", *args):
-            found.setdefault(
-                row["email"].lower(),
-                Recipient(row["email"], row["given_name"], row["locale"], None, None),
-            )
+        rows = await ParticipantMessage.raw(sql + "ORDER BY i.id", *args)
+        for person in rows_as(rows, Recipient):
+            found.setdefault(person.email.lower(), person)
     return list(found.values())
 
 
@@ -180,18 +173,31 @@ def _checked(data: schemas.MessageCreate) -> tuple[dict[str, str], dict[str, str
     return subjects, bodies
 
 
-def _message(slug: str, row: Mapping[str, Any]) -> schemas.Message:
+class _MessageRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    #: JSON, as are ``body`` and ``recipients``.
+    subject: str
+    body: str
+    fallback_locale: str
+    recipients: str
+    author_name: str | None
+    created_at: Moment
+    sent_at: Moment | None
+    recipient_count: int
+
+
+def _message(slug: str, row: _MessageRow) -> schemas.Message:
     return schemas.Message(
-        id=row["id"],
+        id=row.id,
         forum=slug,
-        subject=dict(stored_json(row["subject"])),
-        body=dict(stored_json(row["body"])),
-        fallback_locale=row["fallback_locale"],
-        recipients=msgspec.convert(stored_json(row["recipients"]), schemas.Recipients),
-        author_name=row["author_name"],
-        created_at=row["created_at"],
-        sent_at=row["sent_at"],
-        recipient_count=row["recipient_count"],
+        subject=msgspec.json.decode(row.subject, type=dict[str, str]),
+        body=msgspec.json.decode(row.body, type=dict[str, str]),
+        fallback_locale=row.fallback_locale,
+        recipients=msgspec.json.decode(row.recipients, type=schemas.Recipients),
+        author_name=row.author_name,
+        created_at=row.created_at,
+        sent_at=row.sent_at,
+        recipient_count=row.recipient_count,
     )
 
 
@@ -208,7 +214,7 @@ _COLUMNS = (
 )
 
 
-async def _row(forum: ForumRef, message_id: int) -> dict[str, Any]:
+async def _row(forum: ForumRef, message_id: int) -> _MessageRow:
     row = (
         await ParticipantMessage.select(*_COLUMNS)
         .where(ParticipantMessage.id == message_id, ParticipantMessage.forum == forum.id)
@@ -216,7 +222,7 @@ async def _row(forum: ForumRef, message_id: int) -> dict[str, Any]:
     )
     if row is None:
         raise NotFound("message_not_found")
-    return row
+    return row_as(row, _MessageRow)
 
 
 async def create_message(
@@ -346,7 +352,7 @@ async def list_messages(principal: Principal, slug: str) -> list[schemas.Message
         .where(ParticipantMessage.forum == forum.id)
         .order_by(ParticipantMessage.id, ascending=False)
     )
-    return [_message(slug, row) for row in rows]
+    return [_message(slug, row) for row in rows_as(rows, _MessageRow)]
 
 
 async def deliveries(principal: Principal, slug: str, message_id: int) -> list[schemas.Delivery]:
@@ -361,14 +367,22 @@ async def deliveries(principal: Principal, slug: str, message_id: int) -> list[s
     )
     return [
         schemas.Delivery(
-            email=row["email"],
-            name=row["name"],
-            locale=row["locale"],
-            mail_status=row["status"],
-            created_at=as_utc(row["created_at"]),
+            email=row.email,
+            name=row.name,
+            locale=row.locale,
+            mail_status=row.status,
+            created_at=row.created_at,
         )
-        for row in rows
+        for row in rows_as(rows, _DeliveryRow)
     ]
+
+
+class _DeliveryRow(msgspec.Struct, frozen=True, kw_only=True):
+    email: str
+    name: str
+    locale: str
+    created_at: Moment
+    status: str
 
 
 def message_form(form: schemas.MessageForm) -> schemas.MessageCreate:

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 from babel.core import Locale
@@ -51,6 +51,7 @@ from mupass_forum.participants.schemas import (
 )
 from mupass_forum.participants.tables import Profile, ProfileLanguage, ProfileTopic
 from mupass_forum.participants.visibility import Condition
+from mupass_forum.rows import Moment, row_as, rows_as
 from mupass_forum.validation import unknown_country
 
 
@@ -378,8 +379,7 @@ async def _stored(user_id: int) -> tuple[int, ProfileCreate] | None:
     )
     row["languages"] = [item["value"] for item in linked if item["kind"] == "language"]
     row["topics"] = [item["value"] for item in linked if item["kind"] == "topic"]
-    row["show_email"] = bool(row["show_email"])
-    return profile_id, msgspec.convert(row, ProfileCreate)
+    return profile_id, row_as(row, ProfileCreate)
 
 
 async def _write(principal: Principal, checked: _ProfileRow) -> None:
@@ -568,7 +568,31 @@ def _aggregated(column: str) -> str:
     return f"string_agg({column}, ',')" if db.is_postgres() else f"group_concat({column}, ',')"
 
 
-async def _profiles(where: Condition, *, limit: int) -> list[dict[str, Any]]:
+class _DirectoryRow(msgspec.Struct, frozen=True, kw_only=True):
+    user_id: int
+    given_name: str
+    family_name: str
+    organization_name: str
+    organization_id: int | None
+    position: str
+    country: str | None
+    region: str | None
+    sub_region: str | None
+    government_level: str | None
+    stakeholder_group: str | None
+    bio: str
+    visibility: str
+    show_email: bool
+    sort_name: str
+    updated_at: Moment
+    #: Null unless the profile shows it.
+    email: str | None
+    #: Comma-joined codes and keys; null when there are none.
+    languages: str | None
+    topics: str | None
+
+
+async def _profiles(where: Condition, *, limit: int) -> list[_DirectoryRow]:
     """Profiles with their languages and topics, in directory order: one query."""
     # Only this module's constants are written into the text; every value is a parameter.
     sql = (
@@ -584,7 +608,7 @@ async def _profiles(where: Condition, *, limit: int) -> list[dict[str, Any]]:
         f"WHERE {where.sql} "
         f'ORDER BY {_ordered("p.sort_name")}, p."user" LIMIT {{}}'
     )
-    return [dict(row) for row in await Profile.raw(sql, *where.args, limit)]
+    return rows_as(await Profile.raw(sql, *where.args, limit), _DirectoryRow)
 
 
 async def _count(where: Condition) -> int:
@@ -621,7 +645,7 @@ async def directory(
     return ParticipantPage(
         items=items,
         total=total,
-        next_cursor=_cursor(last["sort_name"], int(last["user_id"])) if last else None,
+        next_cursor=_cursor(last.sort_name, last.user_id) if last else None,
     )
 
 
@@ -635,6 +659,9 @@ async def participant(principal: Principal, user_id: int) -> Participant:
     if not rows:
         raise NotFound("participant_not_found")
     return _participant(rows[0], _Labels.for_reader())
+
+
+Entry = TypeVar("Entry", Language, TopicEntry)
 
 
 @dataclass(frozen=True, slots=True)
@@ -661,47 +688,44 @@ class _Labels:
         return CountryRef(code, regions.name(code, self.locale)) if code else None
 
 
-def _listed(joined: str | None, names: Mapping[str, tuple[int, Any]]) -> list[Any]:
+def _listed(joined: str | None, names: Mapping[str, tuple[int, Entry]]) -> list[Entry]:
     """The known entries of a comma-joined column, in the order of ``names``."""
     found = sorted(names[key] for key in (joined or "").split(",") if key in names)
     return [entry for _, entry in found]
 
 
-def _participant_fields(row: Mapping[str, Any], labels: _Labels) -> dict[str, Any]:
+def _participant_fields(row: _DirectoryRow, labels: _Labels) -> dict[str, Any]:
     return {
-        "user_id": int(row["user_id"]),
-        "given_name": row["given_name"],
-        "family_name": row["family_name"],
-        "organization": row["organization_name"],
-        "organization_id": row["organization_id"],
-        "position": row["position"],
-        "country": labels.country(row["country"]),
-        "region": labels.region(row["region"]),
-        "sub_region": labels.region(row["sub_region"]),
-        "government_level": government_level_label(row["government_level"])
-        if row["government_level"]
+        "user_id": row.user_id,
+        "given_name": row.given_name,
+        "family_name": row.family_name,
+        "organization": row.organization_name,
+        "organization_id": row.organization_id,
+        "position": row.position,
+        "country": labels.country(row.country),
+        "region": labels.region(row.region),
+        "sub_region": labels.region(row.sub_region),
+        "government_level": government_level_label(row.government_level)
+        if row.government_level
         else None,
-        "stakeholder_group": stakeholder_group_label(row["stakeholder_group"])
-        if row["stakeholder_group"]
+        "stakeholder_group": stakeholder_group_label(row.stakeholder_group)
+        if row.stakeholder_group
         else None,
-        "languages": _listed(row["languages"], labels.languages),
-        "topics": _listed(row["topics"], labels.topics),
-        "bio": row["bio"],
-        "email": row["email"],
+        "languages": _listed(row.languages, labels.languages),
+        "topics": _listed(row.topics, labels.topics),
+        "bio": row.bio,
+        "email": row.email,
     }
 
 
-def _participant(row: Mapping[str, Any], labels: _Labels) -> Participant:
+def _participant(row: _DirectoryRow, labels: _Labels) -> Participant:
     return Participant(**_participant_fields(row, labels))
 
 
-def _my_profile(row: Mapping[str, Any], labels: _Labels) -> MyProfile:
-    updated_at = row["updated_at"]
-    if isinstance(updated_at, str):
-        updated_at = datetime.fromisoformat(updated_at)
+def _my_profile(row: _DirectoryRow, labels: _Labels) -> MyProfile:
     return MyProfile(
         **_participant_fields(row, labels),
-        visibility=visibility_label(row["visibility"]),
-        show_email=bool(row["show_email"]),
-        updated_at=updated_at,
+        visibility=visibility_label(row.visibility),
+        show_email=row.show_email,
+        updated_at=row.updated_at,
     )

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.app_context import Hook, Hooks, current
@@ -38,7 +38,7 @@ class Condition:
     """A SQL boolean expression with ``{}`` placeholders for ``args`` (Piccolo's raw syntax)."""
 
     sql: str
-    args: tuple[Any, ...] = ()
+    args: tuple[object, ...] = ()
 
 
 TRUE = Condition("1 = 1")

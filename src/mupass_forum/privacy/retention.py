@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import msgspec
+
 from mupass_forum import db
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.tables import Membership, User
@@ -41,6 +43,7 @@ from mupass_forum.privacy.tables import ForumRetention
 from mupass_forum.proposals import personal_data as proposals
 from mupass_forum.registrations import personal_data as registrations
 from mupass_forum.registrations.forum_facts import forum_facts
+from mupass_forum.rows import Moment, rows_as
 from mupass_forum.settings import Settings
 
 
@@ -73,14 +76,36 @@ class ForumWork:
         return not (self.shred or self.clear_consent)
 
 
-async def _retention_rows() -> dict[int, dict[str, Any]]:
+class _Retention(msgspec.Struct, frozen=True, kw_only=True):
+    """What retention keeps per forum; all null for a forum it has not touched."""
+
+    retention_days: int | None = None
+    shredded_at: Moment | None = None
+    consent_cleared_at: Moment | None = None
+
+
+class _RetentionRow(_Retention, frozen=True, kw_only=True):
+    forum: int
+
+
+_UNTOUCHED = _Retention()
+
+
+class _EndedForum(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    slug: str
+    ends_at: Moment
+    status: str
+
+
+async def _retention_rows() -> dict[int, _RetentionRow]:
     rows = await ForumRetention.select(
         ForumRetention.forum,
         ForumRetention.retention_days,
         ForumRetention.shredded_at,
         ForumRetention.consent_cleared_at,
     )
-    return {row["forum"]: row for row in rows}
+    return {row.forum: row for row in rows_as(rows, _RetentionRow)}
 
 
 def _forum_pages(slug: str) -> str:
@@ -102,7 +127,7 @@ async def plan(settings: Settings, at: datetime | None = None) -> list[ForumWork
     """The forums retention has work for, oldest first, with what it would remove."""
     at = at or now()
     # The dates end a forum, whatever its status: one nobody marked as held is due as well.
-    forums = (
+    rows = (
         await Forum.select(Forum.id, Forum.slug, Forum.ends_at, Forum.status)
         # The demonstration's forums are examples, not people's data: they stay as loaded.
         .where(Forum.ends_at < at, Forum.is_demo.eq(False))
@@ -110,30 +135,30 @@ async def plan(settings: Settings, at: datetime | None = None) -> list[ForumWork
     )
     kept = await _retention_rows()
     work = []
-    for forum in forums:
-        own = kept.get(forum["id"], {})
-        days = own.get("retention_days") or settings.retention_days
+    for forum in rows_as(rows, _EndedForum):
+        own = kept.get(forum.id, _UNTOUCHED)
+        days = own.retention_days or settings.retention_days
         proof_days = max(days, settings.consent_proof_days)
-        over = forum["ends_at"]
-        shred = own.get("shredded_at") is None and over < at - timedelta(days=days)
-        clear = own.get("consent_cleared_at") is None and over < at - timedelta(days=proof_days)
-        counts = await _shreddable(forum["id"], forum["slug"]) if shred else (0, 0, 0, 0)
-        events = await consent.releasable(forum["id"]) if clear else 0
+        over = forum.ends_at
+        shred = own.shredded_at is None and over < at - timedelta(days=days)
+        clear = own.consent_cleared_at is None and over < at - timedelta(days=proof_days)
+        counts = await _shreddable(forum.id, forum.slug) if shred else (0, 0, 0, 0)
+        events = await consent.releasable(forum.id) if clear else 0
         # Whatever was written after the forum was shredded goes too (writes are refused, but
         # nothing may outlive its period because one slipped through).
-        if own.get("shredded_at") is not None:
-            counts = await _shreddable(forum["id"], forum["slug"])
+        if own.shredded_at is not None:
+            counts = await _shreddable(forum.id, forum.slug)
             shred = any(counts)
-        if own.get("consent_cleared_at") is not None:
-            events = await consent.releasable(forum["id"])
+        if own.consent_cleared_at is not None:
+            events = await consent.releasable(forum.id)
             clear = events > 0
         if not (shred or clear):
             continue
         work.append(
             ForumWork(
-                forum_id=forum["id"],
-                slug=forum["slug"],
-                ends_at=forum["ends_at"],
+                forum_id=forum.id,
+                slug=forum.slug,
+                ends_at=forum.ends_at,
                 retention_days=days,
                 shred=shred,
                 registrations=counts[0],
@@ -143,8 +168,7 @@ async def plan(settings: Settings, at: datetime | None = None) -> list[ForumWork
                 clear_consent=clear,
                 consent_events=events,
                 proof_days=proof_days,
-                unclosed=forum["status"] not in registrations.OVER
-                and own.get("shredded_at") is None,
+                unclosed=forum.status not in registrations.OVER and own.shredded_at is None,
             )
         )
     return work
@@ -272,16 +296,16 @@ async def refuse_shredded_photo_list(forum: ForumRef) -> None:
 
 
 async def _forum_retention(settings: Settings, forum: ForumRef) -> schemas.ForumRetention:
-    own = (await _retention_rows()).get(forum.id, {})
-    days = own.get("retention_days") or settings.retention_days
+    own = (await _retention_rows()).get(forum.id, _UNTOUCHED)
+    days = own.retention_days or settings.retention_days
     return schemas.ForumRetention(
         forum=forum.slug,
-        retention_days=own.get("retention_days"),
+        retention_days=own.retention_days,
         default_days=settings.retention_days,
         effective_days=days,
         shred_after=forum.ends_at + timedelta(days=days),
-        shredded_at=own.get("shredded_at"),
-        consent_cleared_at=own.get("consent_cleared_at"),
+        shredded_at=own.shredded_at,
+        consent_cleared_at=own.consent_cleared_at,
     )
 
 

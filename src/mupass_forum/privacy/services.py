@@ -32,6 +32,7 @@ from mupass_forum.privacy.mails import ADDRESS_DATA_LINK
 from mupass_forum.privacy.registry import ErasureRequest, Subject, holders
 from mupass_forum.privacy.tables import Erasure
 from mupass_forum.registrations.tables import Interest
+from mupass_forum.rows import Moment, row_as, rows_as
 from mupass_forum.settings import Settings
 from mupass_forum.validation import email_problem, locale_problem, raise_problems
 
@@ -39,26 +40,32 @@ from mupass_forum.validation import email_problem, locale_problem, raise_problem
 EXPORT_FORMAT_VERSION = 1
 
 
+class _Account(msgspec.Struct, frozen=True, kw_only=True):
+    email: str
+    display_name: str
+
+
 async def subject_of(user_id: int) -> Subject:
     """The person behind an account that was not erased; ``NotFound`` otherwise."""
-    user = (
-        await User.select(User.id, User.email, User.display_name)
+    found = (
+        await User.select(User.email, User.display_name)
         .where(User.id == user_id, User.erased_at.is_null())
         .first()
     )
-    if user is None:
+    if found is None:
         raise NotFound("account_not_found")
+    user = row_as(found, _Account)
     profile = (
         await Profile.select(Profile.given_name, Profile.family_name)
         .where(Profile.user == user_id)
         .first()
     )
-    names = {user["display_name"].strip()}
+    names = {user.display_name.strip()}
     if profile:
         names.add(f"{profile['given_name']} {profile['family_name']}".strip())
     return Subject(
         user_id=user_id,
-        email=user["email"],
+        email=user.email,
         names=tuple(sorted((name for name in names if name), key=len, reverse=True)),
     )
 
@@ -153,7 +160,7 @@ async def erase(
                     "You are the only admin of {organizations}. Make someone else admin there "
                     "first, or ask the platform's administrators to erase your account."
                 ),
-                organizations=", ".join(str(row["name"]) for row in orphaned),
+                organizations=", ".join(row.name for row in orphaned),
             )
         request = ErasureRequest(
             subject=subject, remove_posts=remove_posts, actor_id=requested_by, at=at
@@ -177,7 +184,7 @@ async def erase(
         erased_at=at,
         posts_removed=remove_posts,
         organizations_without_admin=[
-            schemas.OrganizationLeft(id=int(row["id"]), name=str(row["name"])) for row in orphaned
+            schemas.OrganizationLeft(id=row.id, name=row.name) for row in orphaned
         ],
     )
 
@@ -234,12 +241,16 @@ async def erasures(principal: Principal, limit: int) -> list[schemas.ErasureRece
     )
     return [
         schemas.ErasureReceipt(
-            account_id=row["subject_id"],
-            erased_at=row["erased_at"],
-            posts_removed=bool(row["posts_removed"]),
+            account_id=row.subject_id, erased_at=row.erased_at, posts_removed=row.posts_removed
         )
-        for row in rows
+        for row in rows_as(rows, _ErasureRow)
     ]
+
+
+class _ErasureRow(msgspec.Struct, frozen=True, kw_only=True):
+    subject_id: int
+    erased_at: Moment
+    posts_removed: bool
 
 
 # Data held under an address, for people without an account -----------------------------------

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from piccolo.columns.combination import WhereRaw
+from piccolo.custom_types import Combinable
+from piccolo.table import Table
 
 from mupass_forum import db
 from mupass_forum.accounts.tables import OneTimeToken, Session, User
@@ -34,15 +35,15 @@ class StoreWork:
     count: int
 
 
-def _ended_sessions(cutoff: datetime) -> Any:
+def _ended_sessions(cutoff: datetime) -> Combinable:
     return (Session.revoked_at < cutoff) | (Session.expires_at < cutoff)
 
 
-def _used_links(cutoff: datetime) -> Any:
+def _used_links(cutoff: datetime) -> Combinable:
     return (OneTimeToken.used_at < cutoff) | (OneTimeToken.expires_at < cutoff)
 
 
-def _done_mails(cutoff: datetime) -> Any:
+def _done_mails(cutoff: datetime) -> Combinable:
     return OutboxMail.status.is_in(list(DONE)) & (OutboxMail.created_at < cutoff)
 
 
@@ -57,7 +58,7 @@ _KEEPS_ACCOUNT = WhereRaw(
 )
 
 
-def _unconfirmed(cutoff: datetime) -> Any:
+def _unconfirmed(cutoff: datetime) -> Combinable:
     return (
         User.email_verified_at.is_null()
         & User.erased_at.is_null()
@@ -67,7 +68,7 @@ def _unconfirmed(cutoff: datetime) -> Any:
     )
 
 
-def _old_events(cutoff: datetime) -> Any:
+def _old_events(cutoff: datetime) -> Combinable:
     # The newest event stays: live clients resume from its id, which must never be reused.
     return (Event.created_at < cutoff) & WhereRaw("id < (SELECT max(id) FROM board_event)")
 
@@ -89,8 +90,8 @@ async def _remove_unconfirmed(cutoff: datetime) -> int:
 class _Store:
     name: str
     setting: str
-    table: Any
-    condition: Callable[[datetime], Any]
+    table: type[Table]
+    condition: Callable[[datetime], Combinable]
     remove: Callable[[datetime], Awaitable[int]] | None = None
 
 

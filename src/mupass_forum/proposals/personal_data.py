@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from piccolo.custom_types import Combinable
+
 from mupass_forum.forums.queries import stored_json
 from mupass_forum.i18n import N_
 from mupass_forum.privacy.registry import (
@@ -79,7 +81,7 @@ PERSONAL_DATA = PersonalData(
 # Retention -------------------------------------------------------------------------------------
 
 
-def _not_on_programme(forum_id: int) -> Any:
+def _not_on_programme(forum_id: int) -> Combinable:
     return (Proposal.forum == forum_id) & (Proposal.status != ProposalStatus.ACCEPTED.value)
 
 

@@ -23,12 +23,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from babel.support import LazyProxy
 from msgspec import UnsetType
 
 from mupass_forum import db
 from mupass_forum.accounts.authorization import as_signed_in, authorize, signed_in
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.accounts.services import recipient_where
 from mupass_forum.accounts.tables import User
 from mupass_forum.clock import now
 from mupass_forum.errors import Conflict, Forbidden, NotFound
@@ -50,6 +52,7 @@ from mupass_forum.registrations.forum_facts import forum_facts
 from mupass_forum.registrations.queries import decode_id_cursor, encode_id_cursor
 from mupass_forum.registrations.schemas import RegistrationStatus
 from mupass_forum.registrations.tables import Interest, Registration
+from mupass_forum.rows import Moment, row_as, rows_as
 
 Status = ProposalStatus
 
@@ -128,19 +131,52 @@ _COLUMNS = (
 )
 
 
+class _ProposalRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    author: int
+    author_name: str
+    #: JSON of a ``TranslatableText``, as are ``abstract``'s.
+    title: str
+    abstract: str
+    format: ProposalFormat
+    delivery_language: str
+    status: ProposalStatus
+    decision_message: str
+    decided_at: Moment | None
+    programme_item: int | None
+    created_at: Moment
+    updated_at: Moment
+
+
+class _ProfileRow(msgspec.Struct, frozen=True, kw_only=True):
+    user: int
+    given_name: str
+    family_name: str
+    organization_name: str
+
+
+class _CommentRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    proposal: int
+    author: int | None
+    author_name: str | None
+    text: str
+    created_at: Moment
+
+
 @dataclass(frozen=True, slots=True)
 class ProposalFilter:
     status: ProposalStatus | None = None
     format: ProposalFormat | None = None
 
 
-async def _profiles(user_ids: Sequence[int]) -> dict[int, Mapping[str, Any]]:
+async def _profiles(user_ids: Sequence[int]) -> dict[int, _ProfileRow]:
     if not user_ids:
         return {}
     rows = await Profile.select(
         Profile.user, Profile.given_name, Profile.family_name, Profile.organization_name
     ).where(Profile.user.is_in(sorted(set(user_ids))))
-    return {row["user"]: row for row in rows}
+    return {row.user: row for row in rows_as(rows, _ProfileRow)}
 
 
 async def _comments(proposal_ids: Sequence[int]) -> dict[int, list[schemas.Comment]]:
@@ -159,59 +195,59 @@ async def _comments(proposal_ids: Sequence[int]) -> dict[int, list[schemas.Comme
         .where(ProposalComment.proposal.is_in(list(proposal_ids)))
         .order_by(ProposalComment.id)
     )
-    for row in rows:
-        found[row["proposal"]].append(
+    for row in rows_as(rows, _CommentRow):
+        found[row.proposal].append(
             schemas.Comment(
-                id=row["id"],
-                author_id=row["author"],
-                author_name=row["author_name"],
-                text=row["text"],
-                created_at=row["created_at"],
+                id=row.id,
+                author_id=row.author,
+                author_name=row.author_name,
+                text=row.text,
+                created_at=row.created_at,
             )
         )
     return found
 
 
 async def _views(
-    forum: ForumRef, rows: Sequence[Mapping[str, Any]], *, organizer: bool
+    forum: ForumRef, rows: Sequence[_ProposalRow], *, organizer: bool
 ) -> list[schemas.Proposal]:
     """Proposals for the reader: three queries for a whole page (rows, profiles, comments)."""
-    ids = [row["id"] for row in rows]
-    profiles = await _profiles([row["author"] for row in rows])
+    ids = [row.id for row in rows]
+    profiles = await _profiles([row.author for row in rows])
     comments = await _comments(ids) if organizer else {}
     views = []
     for row in rows:
-        profile = profiles.get(row["author"], {})
-        title, abstract = localize_stored(row["title"]), localize_stored(row["abstract"])
+        profile = profiles.get(row.author)
+        title, abstract = localize_stored(row.title), localize_stored(row.abstract)
         assert title is not None and abstract is not None
         views.append(
             schemas.Proposal(
-                id=row["id"],
+                id=row.id,
                 forum=forum.slug,
                 author=schemas.Author(
-                    user_id=row["author"],
-                    display_name=row["author_name"],
-                    given_name=profile.get("given_name", ""),
-                    family_name=profile.get("family_name", ""),
-                    organization=profile.get("organization_name", ""),
+                    user_id=row.author,
+                    display_name=row.author_name,
+                    given_name=profile.given_name if profile else "",
+                    family_name=profile.family_name if profile else "",
+                    organization=profile.organization_name if profile else "",
                 ),
                 title=title,
                 abstract=abstract,
-                format=label_of(row["format"], FORMAT_LABELS),
-                delivery_language=languages_of([{"code": row["delivery_language"]}])[0],
-                status=label_of(row["status"], STATUS_LABELS),
-                decision_message=row["decision_message"],
-                decided_at=row["decided_at"],
-                programme_item_id=row["programme_item"],
-                comments=comments.get(row["id"], []) if organizer else None,
-                created_at=row["created_at"],
-                updated_at=row["updated_at"],
+                format=label_of(row.format, FORMAT_LABELS),
+                delivery_language=languages_of([{"code": row.delivery_language}])[0],
+                status=label_of(row.status, STATUS_LABELS),
+                decision_message=row.decision_message,
+                decided_at=row.decided_at,
+                programme_item_id=row.programme_item,
+                comments=comments.get(row.id, []) if organizer else None,
+                created_at=row.created_at,
+                updated_at=row.updated_at,
             )
         )
     return views
 
 
-async def _row(forum: ForumRef, proposal_id: int) -> dict[str, Any]:
+async def _row(forum: ForumRef, proposal_id: int) -> _ProposalRow:
     row = (
         await Proposal.select(*_COLUMNS)
         .where(Proposal.id == proposal_id, Proposal.forum == forum.id)
@@ -219,18 +255,18 @@ async def _row(forum: ForumRef, proposal_id: int) -> dict[str, Any]:
     )
     if row is None:
         raise NotFound("proposal_not_found")
-    return dict(row)
+    return row_as(row, _ProposalRow)
 
 
 async def _readable(
     principal: Principal, slug: str, proposal_id: int
-) -> tuple[ForumRef, dict[str, Any], bool]:
+) -> tuple[ForumRef, _ProposalRow, bool]:
     """The forum, the proposal and whether the caller organizes the forum; 404 for others."""
     await authorize(principal, signed_in)
     forum = await visible_forum(principal, slug)
     row = await _row(forum, proposal_id)
     organizer = await edits_forum(principal, forum)
-    if not organizer and row["author"] != principal.user_id:
+    if not organizer and row.author != principal.user_id:
         raise NotFound("proposal_not_found")
     return forum, row, organizer
 
@@ -262,10 +298,10 @@ async def list_proposals(
     if cursor is not None:
         query = query.where(Proposal.id > decode_id_cursor(cursor))
     rows = await query.order_by(Proposal.id).limit(limit + 1)
-    page = rows[:limit]
+    page = rows_as(rows[:limit], _ProposalRow)
     return schemas.ProposalPage(
         items=await _views(forum, page, organizer=organizer),
-        next_cursor=encode_id_cursor(page[-1]["id"]) if len(rows) > limit else None,
+        next_cursor=encode_id_cursor(page[-1].id) if len(rows) > limit else None,
     )
 
 
@@ -364,7 +400,7 @@ async def update_proposal(
 ) -> schemas.Proposal:
     """Change a proposal of one's own while it awaits a decision."""
     forum, row, _ = await _readable(principal, slug, proposal_id)
-    if row["author"] != principal.user_id:
+    if row.author != principal.user_id:
         raise Forbidden("not_the_author", N_("Only the author can change a proposal."))
     current = dict(
         await Proposal.select(Proposal.title, Proposal.abstract)
@@ -385,16 +421,16 @@ async def update_proposal(
             .returning(Proposal.id)
         )
         if not updated:
-            raise _not_now(Status((await _row(forum, proposal_id))["status"]), _EDITED)
-    elif row["status"] != Status.SUBMITTED.value:
-        raise _not_now(Status(row["status"]), _EDITED)
+            raise _not_now((await _row(forum, proposal_id)).status, _EDITED)
+    elif row.status != Status.SUBMITTED:
+        raise _not_now(row.status, _EDITED)
     return await _view(principal, slug, proposal_id)
 
 
 async def withdraw(principal: Principal, slug: str, proposal_id: int) -> schemas.Proposal:
     """Withdraw a proposal of one's own, before or after its acceptance (off the programme)."""
     forum, row, _ = await _readable(principal, slug, proposal_id)
-    if row["author"] != principal.user_id:
+    if row.author != principal.user_id:
         raise Forbidden("not_the_author", N_("Only the author can withdraw a proposal."))
     async with db.transaction():
         withdrawn = await (
@@ -406,7 +442,7 @@ async def withdraw(principal: Principal, slug: str, proposal_id: int) -> schemas
             .returning(Proposal.programme_item)
         )
         if not withdrawn:
-            raise _not_now(Status((await _row(forum, proposal_id))["status"]), _WITHDRAWN)
+            raise _not_now((await _row(forum, proposal_id)).status, _WITHDRAWN)
         if withdrawn[0]["programme_item"] is not None:
             await _unlink(proposal_id, withdrawn[0]["programme_item"])
     return await _view(principal, slug, proposal_id)
@@ -459,33 +495,33 @@ async def decide(
             .returning(Proposal.id, Proposal.author, Proposal.title)
         )
         if not decided:
-            raise _not_now(Status((await _row(forum, proposal_id))["status"]), _DECIDED)
-        await _mail_decision(forum, decided[0], accepted, message)
+            raise _not_now((await _row(forum, proposal_id)).status, _DECIDED)
+        await _mail_decision(forum, row_as(decided[0], _Decided), accepted, message)
     return await _view(principal, slug, proposal_id)
 
 
-async def _mail_decision(
-    forum: ForumRef, proposal: Mapping[str, Any], accepted: bool, message: str
-) -> None:
-    author = (
-        await User.select(User.id, User.email, User.display_name, User.locale, User.timezone)
-        .where(User.id == proposal["author"])
-        .first()
-    )
+class _Decided(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    author: int
+    title: str
+
+
+async def _mail_decision(forum: ForumRef, proposal: _Decided, accepted: bool, message: str) -> None:
+    author = await recipient_where(User.id == proposal.author)
     if author is None:
         return
     facts = await forum_facts(forum.id)
-    title = TranslatableText.from_json(proposal["title"])
-    path = mails.PROPOSAL_PATH.replace("{id}", str(proposal["id"]))
+    title = TranslatableText.from_json(proposal.title)
+    path = mails.PROPOSAL_PATH.replace("{id}", str(proposal.id))
     await queue_mail(
         mails.decision_mail(accepted, message),
-        to=author["email"],
-        locale=author["locale"],
-        timezone=author["timezone"],
-        user_id=author["id"],
+        to=author.email,
+        locale=author.locale,
+        timezone=author.timezone,
+        user_id=author.id,
         context={
             **facts.context(),
-            "display_name": author["display_name"],
+            "display_name": author.display_name,
             "proposal": LazyProxy(title.best, enable_cache=False),
             "message": message,
             "link": facts.link(path),
@@ -528,13 +564,13 @@ async def _speaker_entry(proposal_id: int, user_id: int) -> dict[str, Any]:
     account = await User.select(User.display_name).where(User.id == user_id).first()
     profile = (await _profiles([user_id])).get(user_id)
     name = (
-        f"{profile['given_name']} {profile['family_name']}".strip()
+        f"{profile.given_name} {profile.family_name}".strip()
         if profile
         else (account or {}).get("display_name", "")
     )
     return {
         "name": name,
-        "organization": profile["organization_name"] if profile else "",
+        "organization": profile.organization_name if profile else "",
         "user_id": user_id,
         "proposal_id": proposal_id,
     }
@@ -557,15 +593,15 @@ async def link_to_item(
     forum = await editable_forum(principal, slug)
     async with db.transaction():
         row = await _row(forum, proposal_id)
-        if row["status"] != Status.ACCEPTED.value:
-            raise _not_now(Status(row["status"]), _LINKED)
+        if row.status != Status.ACCEPTED:
+            raise _not_now(row.status, _LINKED)
         if not await ProgrammeItem.exists().where(
             ProgrammeItem.id == data.programme_item_id, ProgrammeItem.forum == forum.id
         ):
             raise NotFound("programme_item_not_found")
-        if row["programme_item"] is not None:
-            await _unlink(proposal_id, row["programme_item"])
-        await put_on_programme(proposal_id, row["author"], data.programme_item_id)
+        if row.programme_item is not None:
+            await _unlink(proposal_id, row.programme_item)
+        await put_on_programme(proposal_id, row.author, data.programme_item_id)
     return await _view(principal, slug, proposal_id)
 
 
@@ -574,7 +610,7 @@ async def unlink_from_item(principal: Principal, slug: str, proposal_id: int) ->
     forum = await editable_forum(principal, slug)
     async with db.transaction():
         row = await _row(forum, proposal_id)
-        if row["programme_item"] is None:
+        if row.programme_item is None:
             raise NotFound("proposal_not_linked", N_("This proposal is not on the programme."))
-        await _unlink(proposal_id, row["programme_item"])
+        await _unlink(proposal_id, row.programme_item)
     return await _view(principal, slug, proposal_id)

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import msgspec
+from piccolo.custom_types import Combinable
+
 from mupass_forum import db, pagination
 from mupass_forum.accounts.authorization import authorize, translates_into
 from mupass_forum.accounts.principal import Principal
@@ -35,6 +38,7 @@ from mupass_forum.forums.schemas import Label
 from mupass_forum.forums.tables import Forum, ProgrammeItem
 from mupass_forum.i18n import N_, _, language_name, supported_locales
 from mupass_forum.i18n.text import TranslatableText, localize, text_problems
+from mupass_forum.rows import rows_as
 from mupass_forum.settings import Settings
 from mupass_forum.translations import catalogs, schemas
 from mupass_forum.translations.content import (
@@ -80,7 +84,7 @@ def catalog_status(settings: Settings) -> list[schemas.CatalogCompleteness]:
 # Texts of content ------------------------------------------------------------------------------
 
 
-def _text(value: Any) -> TranslatableText | None:
+def _text(value: str | None) -> TranslatableText | None:
     if value is None or value == "":
         return None
     text = TranslatableText.from_json(value)
@@ -134,6 +138,13 @@ class _ForumContent:
     notice: TranslatableText | None
 
 
+class _NoticeVersion(msgspec.Struct, frozen=True, kw_only=True):
+    forum: int
+    version: int
+    #: JSON of a ``TranslatableText``.
+    text: str
+
+
 async def _forum_content(forum_rows: Sequence[Mapping[str, Any]]) -> list[_ForumContent]:
     """The texts of ``forum_rows`` and of their programmes and notices, in two more queries."""
     ids = [row["id"] for row in forum_rows]
@@ -152,13 +163,14 @@ async def _forum_content(forum_rows: Sequence[Mapping[str, Any]]) -> list[_Forum
             *(BOARD_CATEGORY.column(field) for field in BOARD_CATEGORY.fields),
         ).where(Category.forum.is_in(ids)):
             items[row["forum"]].append(_texts_of(BOARD_CATEGORY, row))
-        for row in await ConsentNotice.select(
+        versions = await ConsentNotice.select(
             ConsentNotice.forum, ConsentNotice.version, ConsentNotice.text
-        ).where(ConsentNotice.forum.is_in(ids)):
-            text = _text(row["text"])
-            kept = notices.get(row["forum"])
-            if text is not None and (kept is None or kept[0] < row["version"]):
-                notices[row["forum"]] = (row["version"], text)
+        ).where(ConsentNotice.forum.is_in(ids))
+        for notice in rows_as(versions, _NoticeVersion):
+            text = _text(notice.text)
+            kept = notices.get(notice.forum)
+            if text is not None and (kept is None or kept[0] < notice.version):
+                notices[notice.forum] = (notice.version, text)
     return [
         _ForumContent(
             forum=row,
@@ -317,7 +329,7 @@ def _refuse(principal: Principal) -> tuple[str, ...]:
     )
 
 
-def _after(kind: ContentKind, rank: int, after: _Position) -> Any:
+def _after(kind: ContentKind, rank: int, after: _Position) -> Combinable:
     """Rows of ``kind`` that may hold tasks after ``after`` (the row at it may, in part)."""
     if rank < after.kind_rank:
         return kind.changed_at > after.changed_at
@@ -367,7 +379,7 @@ def _tasks(
             )
 
 
-async def _visible(principal: Principal, kind: ContentKind) -> Any | None:
+async def _visible(principal: Principal, kind: ContentKind) -> Combinable | None:
     visible = await visible_forums_condition(principal, kind.forum)
     if visible is not None and kind.forum_optional:
         visible |= kind.forum.is_null()
@@ -536,10 +548,11 @@ async def _check_visible(principal: Principal, kind: ContentKind, entity_id: int
         await authorize(principal, sees_forum, await forum_ref_by_id(row["forum_id"]), hide=True)
 
 
-def _change(row: Mapping[str, Any]) -> schemas.TextChange:
-    return schemas.TextChange(
-        task_id=task_id_of(row["kind"], row["entity_id"], row["field"], row["locale"]), **row
-    )
+def _changes(rows: Sequence[dict[str, Any]]) -> list[schemas.TextChange]:
+    """``CHANGE_COLUMNS`` rows as changes, each with the id of its task."""
+    for row in rows:
+        row["task_id"] = task_id_of(row["kind"], row["entity_id"], row["field"], row["locale"])
+    return rows_as(rows, schemas.TextChange)
 
 
 async def _log(
@@ -557,7 +570,7 @@ async def _log(
             changed_at=now(),
         )
     ).returning(*CHANGE_COLUMNS)
-    return _change(inserted[0])
+    return _changes(inserted)[0]
 
 
 async def translate(
@@ -671,10 +684,9 @@ async def list_changes(
             raise pagination.invalid_cursor()
         query = query.where(TextChange.id < int(cursor))
     rows = await query.order_by(TextChange.id, ascending=False).limit(limit + 1)
-    page = rows[:limit]
+    page = _changes(rows[:limit])
     return schemas.TextChangePage(
-        items=[_change(row) for row in page],
-        next_cursor=str(page[-1]["id"]) if len(rows) > limit else None,
+        items=page, next_cursor=str(page[-1].id) if len(rows) > limit else None
     )
 
 
