@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 
 import pytest
 
@@ -99,3 +100,45 @@ async def test_connections_are_handed_out_in_arrival_order(migrated: Settings) -
     finally:
         await pool.close()
     assert served == ["waiter 0", "waiter 1", "waiter 2", "newcomer"]
+
+
+async def test_work_others_wait_for_goes_before_work_in_hand_and_newcomers(
+    migrated: Settings,
+) -> None:
+    pool = await db_postgres.open_pool(migrated.resolved_database_url, max_size=1)
+    served: list[str] = []
+    go = asyncio.Event()
+
+    async def take(name: str) -> None:
+        async with pool.acquire():
+            served.append(name)
+
+    async def in_hand() -> None:
+        await take("in hand, first query")  # served once: its next turn is work in hand
+        await go.wait()
+        await take("in hand")
+
+    async def batch() -> None:
+        db_postgres.serve_first()
+        await take("batch")
+
+    try:
+        request = asyncio.create_task(in_hand())
+        await asyncio.sleep(0.05)
+        first = await pool.acquire()
+        # The first in line waits at asyncpg's own queue, holding the line: the order is
+        # that of those behind it.
+        ahead = asyncio.create_task(take("first in line"))
+        await asyncio.sleep(0.05)
+        # A context of its own: this task has been served (``first``), a request has not.
+        newcomer = asyncio.create_task(take("newcomer"), context=contextvars.Context())
+        await asyncio.sleep(0.05)
+        go.set()
+        await asyncio.sleep(0.05)
+        waited_for = asyncio.create_task(batch())
+        await asyncio.sleep(0.05)  # all three are in line, the batch last
+        await pool.release(first)
+        await asyncio.gather(ahead, request, newcomer, waited_for)
+    finally:
+        await pool.close()
+    assert served == ["in hand, first query", "first in line", "batch", "in hand", "newcomer"]

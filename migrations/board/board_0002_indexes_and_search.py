@@ -20,7 +20,8 @@ every repeated form.
 SQLite: FTS5 tables kept in step by triggers, diacritics folded; English texts go to a table
 with the Porter stemmer, texts in other languages to one without stemming (SQLite has no
 stemmer for German, French or Spanish; searches there match word beginnings instead). Only the
-current version of a translation (done, not replaced) is indexed.
+current version of a translation (done, not replaced) is indexed. An ``fts5vocab`` table lists
+the words of each table without stemming, so that a search finds a word's longer forms.
 """
 
 from mupass_forum.raw_migrations import Statements, raw_migration
@@ -199,6 +200,10 @@ def _sqlite_search(
         f"content_rowid='id', tokenize='{tokenizer}')"
         for name, tokenizer in fts.items()
     }
+    # The unstemmed table's words, for a word's longer forms (board/search.py).
+    statements[f"{table}_fts_vocab"] = (
+        f"CREATE VIRTUAL TABLE {table}_fts_vocab USING fts5vocab({table}_fts, 'row')"
+    )
 
     def write(row: str, delete: bool) -> str:
         values = ", ".join(f"{row}.{column}" for column in columns)

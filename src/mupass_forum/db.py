@@ -205,6 +205,17 @@ async def read_indexed(sql: str, *args: Any) -> list[Mapping[str, Any]]:
     return await engine.fetch(query, args)
 
 
+async def run(sql: str, *args: Any) -> list[Mapping[str, Any]]:
+    """One statement with ``{}`` placeholders (as ``read_indexed``), in the caller's
+    transaction when there is one: for a statement Piccolo's query builder cannot say, or
+    says at a cost that matters under a lock."""
+    engine = current_engine()
+    query = compiled(sql, engine.engine_type)
+    if isinstance(engine, SQLiteEngine):
+        return list(await engine.run_sql(query, list(args)))
+    return await engine.fetch(query, args)
+
+
 async def scrub(*, search_indexes: bool = False) -> None:
     """After personal data was removed: on SQLite, copy the WAL into the file and empty it, so
     that earlier versions of the pages (holding the removed text) linger nowhere; freed pages
@@ -218,7 +229,7 @@ async def scrub(*, search_indexes: bool = False) -> None:
         return
     if search_indexes:
         indexes = await engine.run_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5%'"
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5(%'"
         )
         async with engine.transaction():
             for row in indexes:

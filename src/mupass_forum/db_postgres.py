@@ -150,49 +150,53 @@ class HeldConnection:
             await self.acquired.__aexit__(*exc_info)
 
 
-#: Set in a task (a request) once the pool has served it: its next turn comes before newcomers'.
-_served: ContextVar[bool] = ContextVar("served_by_pool", default=False)
+#: The turns at the pool, first served first: work others wait for (a batch of registrations
+#: under the seat desk's lock), work in hand (a request the pool has served before), newcomers.
+WAITED_FOR, IN_HAND, NEWCOMER = 0, 1, 2
+
+#: The current task's (a request's) turn at the pool: a newcomer until it has been served once.
+_turn: ContextVar[int] = ContextVar("turn_at_pool", default=NEWCOMER)
 
 
 def serve_first() -> None:
-    """Let the current task's next connections come before newcomers': its work is in hand
-    (a batch that other requests wait for)."""
-    _served.set(True)
+    """Let the current task's connections come before everyone else's: others wait for its
+    work (a batch of registrations, and everyone in it)."""
+    _turn.set(WAITED_FOR)
 
 
 class _Line:
-    """A lock handed over in arrival order, where those already served once go first.
+    """A lock handed over in arrival order within each turn (``WAITED_FOR`` before
+    ``IN_HAND`` before ``NEWCOMER``).
 
     ``asyncio.Lock`` is fair, but strictly so: under a crowd a request that has done part of
     its work queues behind every request that arrived after it, for each query, and nobody is
     answered until the crowd has been let in. Here a request's later turns come before
-    newcomers' first ones, so work in hand finishes and answers flow while the crowd waits.
+    newcomers' first ones, so work in hand finishes and answers flow while the crowd waits; and
+    work that a batch of requests waits for comes before either, since under a crowd nearly
+    everyone has work in hand.
     """
 
     __slots__ = ("_held", "_waiters")
 
     def __init__(self) -> None:
         self._held = False
-        #: Waiting futures: those served before, then newcomers.
-        self._waiters: tuple[deque[asyncio.Future[None]], deque[asyncio.Future[None]]] = (
-            deque(),
-            deque(),
-        )
+        #: Waiting futures by turn.
+        self._waiters: tuple[deque[asyncio.Future[None]], ...] = (deque(), deque(), deque())
 
-    async def acquire(self, urgent: bool) -> None:
+    async def acquire(self, turn: int) -> None:
         if not self._held and not any(self._waiters):
             self._held = True
             return
-        turn = asyncio.get_running_loop().create_future()
-        self._waiters[0 if urgent else 1].append(turn)
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters[turn].append(waiter)
         try:
-            await turn
+            await waiter
         except asyncio.CancelledError:
-            if turn.done() and not turn.cancelled():
+            if waiter.done() and not waiter.cancelled():
                 self.release()  # handed over just as the waiter gave up: pass it on
             else:
                 with contextlib.suppress(ValueError):
-                    self._waiters[0 if urgent else 1].remove(turn)
+                    self._waiters[turn].remove(waiter)
             raise
 
     def release(self) -> None:
@@ -212,8 +216,9 @@ class FairPool(asyncpg.Pool):  # type: ignore[misc]  # asyncpg ships no types
     that request runs again, and sends the waiter to the back of the line: under load a few
     requests wait many turns (a board page's p99 was six times its mean). Queueing at a line in
     front of the pool's own queue keeps arrival order (``_Line``), except that a request the
-    pool has served before goes ahead of those it has not: a crowd of 1,000 registrations was
-    otherwise answered only once all of it had been let in (first answer after 13 s of 14 s).
+    pool has served before goes ahead of those it has not, and work that others wait for
+    (``serve_first``) ahead of both: a crowd of 1,000 registrations was otherwise answered only
+    once all of it had been let in (first answer after 13 s of 14 s).
     """
 
     __slots__ = ("_line",)
@@ -224,12 +229,14 @@ class FairPool(asyncpg.Pool):  # type: ignore[misc]  # asyncpg ships no types
 
     async def _acquire(self, timeout: float | None) -> Any:  # noqa: ASYNC109 (asyncpg's own)
         async with asyncio.timeout(timeout):
-            await self._line.acquire(urgent=_served.get())
+            turn = _turn.get()
+            await self._line.acquire(turn)
             try:
                 connection = await super()._acquire(timeout)
             finally:
                 self._line.release()
-        _served.set(True)
+        if turn == NEWCOMER:
+            _turn.set(IN_HAND)
         return connection
 
 

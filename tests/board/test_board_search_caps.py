@@ -1,9 +1,11 @@
 """A search ranks a bounded window of the newest matches and counts up to its size.
 
-The window is made small here (the service ranks 200): the behaviour is the same.
+The window is made small here (the service ranks 50): the behaviour is the same.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -43,6 +45,14 @@ def test_a_common_word_is_ranked_among_the_newest_matches_and_counted_up_to_the_
     beyond = client.get(f"{BOARD}/search", params={"q": "Kapselheber", "offset": WINDOW})
     assert beyond.status_code == 400, beyond.text
 
+    # The next window: the older matches, from the oldest post of this one on (keyset).
+    assert first["next_before"] == second["next_before"] == min(hits)
+    older = found(client, "Kapselheber", category=category["id"], before=first["next_before"])
+    assert (older["total"], older["total_is_capped"], older["next_before"]) == (4, False, None)
+    older_hits = {hit["post_id"] for hit in older["items"]}
+    assert {post["id"] for post in posts[:3]} < older_hits  # and the opening post
+    assert max(older_hits) < min(hits)
+
 
 def test_a_word_in_fewer_posts_than_the_cap_is_counted_exactly(
     client, make_category, make_thread, reply, board_admin, small_window
@@ -53,6 +63,7 @@ def test_a_word_in_fewer_posts_than_the_cap_is_counted_exactly(
         reply(board_admin, thread, f"Dosenpfandsystem {n}", "de")
     result = found(client, "Dosenpfandsystem", category=category["id"])
     assert (result["total"], result["total_is_capped"], result["next_offset"]) == (3, False, None)
+    assert result["next_before"] is None
     if not on_postgres():  # SQLite: a word finds the longer words it begins
         assert found(client, "Dosenpfand", category=category["id"])["total"] == 3
 
@@ -72,3 +83,36 @@ def test_matches_the_reader_may_not_read_are_neither_ranked_nor_counted(
     assert (result["total"], result["total_is_capped"]) == (3, False)
     assert {hit["thread_id"] for hit in result["items"]} == {seen["id"]}
     assert found(client, "Glasrecyclingquote", headers=board_admin.headers)["total_is_capped"]
+
+
+def test_a_longer_word_written_after_a_search_is_found_by_the_next(
+    client, make_category, make_thread, reply, board_admin
+):
+    category = make_category()
+    thread = make_thread(board_admin, category, title="Becher", body="Mehrwegbecher")
+    assert found(client, "Mehrwegbecher", category=category["id"])["total"] == 1
+    longer = reply(board_admin, thread, "Das Mehrwegbechersystem der Kantine", "de")
+    result = found(client, "Mehrwegbecher", category=category["id"])
+    if on_postgres():  # stems: the longer word is another word
+        assert result["total"] == 1
+    else:  # a word finds the longer words it begins, as soon as they are written
+        assert longer["id"] in {hit["post_id"] for hit in result["items"]}
+
+
+def test_the_search_page_goes_on_to_older_matches(
+    client, make_category, make_thread, reply, board_admin, small_window
+):
+    category = make_category(read_access="public")
+    thread = make_thread(board_admin, category, title="Trinkbrunnen", body="Wasserspender")
+    posts = [reply(board_admin, thread, f"Wasserspender {n}", "de") for n in range(7)]
+    first = client.get("/board/search", params={"q": "Wasserspender", "lang": "en"})
+    assert first.status_code == 200, first.text
+    assert f"#post-{posts[6]['id']}" in first.text
+    assert f"#post-{posts[1]['id']}" not in first.text
+    link = re.search(r'href="(/board/search\?q=Wasserspender&amp;before=\d+)"', first.text)
+    assert link is not None, first.text
+    older = client.get(link[1].replace("&amp;", "&") + "&lang=en")
+    assert older.status_code == 200, older.text
+    assert f"#post-{posts[1]['id']}" in older.text
+    assert f"#post-{posts[6]['id']}" not in older.text
+    assert 'rel="next"' not in older.text  # the oldest matches: no window after them

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from mupass_forum.mail.templates import MailTemplate, render
+from mupass_forum.mail.templates import MailTemplate, fill_in, render
 from tests.mail.outbox_routes import address, outbox_app
 
 
@@ -184,3 +184,30 @@ def test_only_the_services_own_links_become_links_in_html(app):
     assert hrefs and all(href.startswith("https://forum.example.org/") for href in hrefs)
     assert not any("evil" in href for href in hrefs)
     assert ">https://forum.example.org/consent/withdrawal?token=xyz&amp;lang=en</a>." in mail.html
+
+
+def test_every_place_a_link_of_the_service_stands_becomes_an_anchor() -> None:
+    template = MailTemplate(
+        name="test.links", subject="Links", paragraphs=("{a_link}, {b_link}, {a_link}.",)
+    )
+    a, b = "https://forum.example.org/x", "https://forum.example.org/x/y"
+
+    mail = render(template, "en", None, {"a_link": a, "b_link": b})
+
+    anchors = re.findall(r'<a href="([^"]+)">([^<]+)</a>', mail.html)
+    assert [href for href, _ in anchors] == [f"{a}?lang=en", f"{b}?lang=en", f"{a}?lang=en"]
+    assert all(href == text for href, text in anchors)
+
+
+def test_fields_rendered_later_are_written_as_render_writes_them() -> None:
+    template = MailTemplate(
+        name="test.later", subject="Badge {badge_number}", paragraphs=("Place {position}.",)
+    )
+    context = {"badge_number": "", "position": ""}
+
+    early = render(template, "de", None, context, later=("badge_number", "position"))
+    filled = fill_in(early, "de", None, {"badge_number": 12345, "position": 12345})
+
+    assert filled == render(template, "de", None, {"badge_number": 12345, "position": 12345})
+    assert "12345" in filled.subject
+    assert "12.345" in filled.text

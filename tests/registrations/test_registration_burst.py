@@ -8,6 +8,9 @@ from collections import Counter
 import httpx
 
 from mupass_forum.app import create_app
+from mupass_forum.mail.tables import OutboxMail
+from mupass_forum.registrations import arrivals
+from mupass_forum.registrations.desk import Desk
 
 SEATS = 20
 PEOPLE = 60
@@ -52,6 +55,63 @@ def test_answers_flow_while_a_burst_is_still_arriving(migrated, make_account, ma
     answered_before = [index for kind, index in events[:last_sent] if kind == "answered"]
     # Nobody's answer is held back until the whole crowd has arrived.
     assert answered_before, "every answer came after the last request was sent"
+
+
+def test_each_person_of_a_burst_gets_one_mail_with_their_badge_or_place(
+    migrated, make_account, make_forum, monkeypatch
+) -> None:
+    forum = make_forum(status="registration_open", capacity=4)
+    people = [make_account(locale=("de", "fr", "es", "en")[index % 4]) for index in range(12)]
+    # Mails are rendered before the desk's lock for the outcome likely then; a desk read as if
+    # nobody had taken a seat yet (as another process can leave it stale) makes the later
+    # batches render the mail of a seat and find the waiting list under the lock instead.
+    monkeypatch.setattr(arrivals, "desk_of", _stale_desk)
+
+    async def fire() -> tuple[list[dict], list[dict]]:
+        app = create_app(migrated)
+        transport = httpx.ASGITransport(app=app)
+        async with (
+            app.lifespan(),
+            httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as client,
+        ):
+
+            async def one(person) -> dict:
+                await asyncio.sleep(0.002 * people.index(person))
+                response = await client.post(
+                    f"/api/v1/forums/{forum.slug}/registrations", json={}, headers=person.headers
+                )
+                assert response.status_code == 201, response.text
+                return {**response.json(), "user_id": person.id}
+
+            answers = await asyncio.gather(*(one(person) for person in people))
+            mails = await OutboxMail.select(
+                OutboxMail.user_id, OutboxMail.template, OutboxMail.text, OutboxMail.html
+            ).where(OutboxMail.user_id.is_in([person.id for person in people]))
+            return answers, mails
+
+    answers, mails = asyncio.run(fire())
+
+    assert Counter(answer["status"]["value"] for answer in answers) == {
+        "confirmed": 4,
+        "waitlisted": 8,
+    }
+    by_person = {mail["user_id"]: mail for mail in mails}
+    assert len(mails) == len(by_person) == 12
+    for answer in answers:
+        mail = by_person[answer["user_id"]]
+        assert "\ue000" not in mail["text"] + mail["html"]
+        if answer["status"]["value"] == "confirmed":
+            assert mail["template"] == "registrations.confirmed"
+            assert f" {answer['badge_number']}." in mail["text"]
+        else:
+            assert mail["template"] == "registrations.waitlisted"
+            assert f" {answer['position']}" in mail["text"]
+    positions = sorted(answer["position"] for answer in answers if answer["position"])
+    assert positions == list(range(1, 9))
+
+
+async def _stale_desk(forum_id: int) -> Desk:
+    return Desk(forum_id, False, False, {}, 0)
 
 
 def test_a_request_sent_again_with_its_idempotency_key_gets_the_registration_made(

@@ -404,11 +404,13 @@ class SearchController(Controller):
         self,
         q: Annotated[str, QueryParameter(max_length=200, description="words to find")],
         principal: NamedDependency[Principal],
-        board_service: NamedDependency[BoardService],
         category: FromQuery[int | None] = None,
         forum: FromQuery[int | None] = None,
         language: FromQuery[str | None] = None,
         author: FromQuery[int | None] = None,
+        before: Annotated[
+            int | None, QueryParameter(description="next_before of a capped search")
+        ] = None,
         offset: Annotated[int, QueryParameter(ge=0)] = 0,
         limit: Annotated[int, page_size(50)] = 20,
     ) -> schemas.SearchResult:
@@ -417,9 +419,12 @@ class SearchController(Controller):
             principal,
             q,
             search.SearchFilters(
-                category_id=category, forum_id=forum, language=language, author_id=author
+                category_id=category,
+                forum_id=forum,
+                language=language,
+                author_id=author,
+                before=before,
             ),
-            await board_service.readable_category_ids(principal),
             limit,
             offset,
         )

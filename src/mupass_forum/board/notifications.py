@@ -30,56 +30,53 @@ _FOOTER = N_(
     "mail from the board, open: {unsubscribe_url}"
 )
 
-REPLY = MailTemplate(
-    name="board.reply",
+
+def _board_mail(name: str, subject: str, *paragraphs: str, action: tuple[str, str]) -> MailTemplate:
+    """A mail from the board: greeted by name, ``paragraphs``, the button, and the footer with
+    the link that stops board mail."""
+    return MailTemplate(
+        name=name,
+        subject=subject,
+        paragraphs=(N_("Hello {name},"), *paragraphs),
+        action=action,
+        footer=_FOOTER,
+    )
+
+
+REPLY = _board_mail(
+    "board.reply",
     # i18n: {author} is a person's name, {thread} a thread's title.
-    subject=N_("{author} replied in “{thread}”"),
-    paragraphs=(
-        N_("Hello {name},"),
-        N_("{author} replied in the thread “{thread}”, which you follow:"),
-        "{excerpt}",
-    ),
+    N_("{author} replied in “{thread}”"),
+    N_("{author} replied in the thread “{thread}”, which you follow:"),
+    "{excerpt}",
     action=(N_("Read the reply"), "url"),
-    footer=_FOOTER,
 )
 
-MENTION = MailTemplate(
-    name="board.mention",
-    subject=N_("{author} mentioned you in “{thread}”"),
-    paragraphs=(
-        N_("Hello {name},"),
-        N_("{author} mentioned you in the thread “{thread}”:"),
-        "{excerpt}",
-    ),
+MENTION = _board_mail(
+    "board.mention",
+    N_("{author} mentioned you in “{thread}”"),
+    N_("{author} mentioned you in the thread “{thread}”:"),
+    "{excerpt}",
     action=(N_("Read the post"), "url"),
-    footer=_FOOTER,
 )
 
-TRANSLATION_DONE = MailTemplate(
-    name="board.translation_done",
+TRANSLATION_DONE = _board_mail(
+    "board.translation_done",
     # i18n: {language} is the name of a language, such as "French".
-    subject=N_("A post in “{thread}” is now available in {language}"),
-    paragraphs=(
-        N_("Hello {name},"),
-        N_(
-            "The translation into {language} that you asked for is ready: a post in the thread "
-            "“{thread}” can now be read in your language."
-        ),
+    N_("A post in “{thread}” is now available in {language}"),
+    N_(
+        "The translation into {language} that you asked for is ready: a post in the thread "
+        "“{thread}” can now be read in your language."
     ),
     action=(N_("Read the translation"), "url"),
-    footer=_FOOTER,
 )
 
-DIGEST = MailTemplate(
-    name="board.digest",
-    subject=N_("Your daily summary from the dialogue board"),
-    paragraphs=(
-        N_("Hello {name},"),
-        N_("This happened on the dialogue board since your last summary:"),
-        "{items}",
-    ),
+DIGEST = _board_mail(
+    "board.digest",
+    N_("Your daily summary from the dialogue board"),
+    N_("This happened on the dialogue board since your last summary:"),
+    "{items}",
     action=(N_("Open the board"), "url"),
-    footer=_FOOTER,
 )
 
 DIGEST_LINES = {

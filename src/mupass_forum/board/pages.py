@@ -189,9 +189,9 @@ async def post_card(
 @get("/board/search")
 async def search_page(
     principal: NamedDependency[Principal],
-    board_service: NamedDependency[BoardService],
     q: Annotated[str, QueryParameter(max_length=200)] = "",
     offset: Annotated[int, QueryParameter(ge=0)] = 0,
+    before: FromQuery[int | None] = None,
 ) -> Template:
     """Posts with the words, best first, where one may read."""
     result: schemas.SearchResult | None = None
@@ -201,8 +201,7 @@ async def search_page(
             result = await search.search(
                 principal,
                 q,
-                search.SearchFilters(),
-                await board_service.readable_category_ids(principal),
+                search.SearchFilters(before=before),
                 SEARCH_PAGE_SIZE,
                 offset,
             )
@@ -210,7 +209,7 @@ async def search_page(
             errors = FormErrors.of(error)
     return Template(
         "board/search.html",
-        context={"q": q, "result": result, "errors": errors, "offset": offset},
+        context={"q": q, "result": result, "errors": errors, "offset": offset, "before": before},
     )
 
 

@@ -388,10 +388,13 @@ class SearchResult(msgspec.Struct):
     items: list[SearchHit]
     #: Pass as ``?offset=`` for more; null when there are no more.
     next_offset: int | None
-    #: Posts found, counted up to 200: the newest 200 matches are ranked and paged.
+    #: Posts found, counted up to 50: the newest 50 matches are ranked and paged.
     total: int
-    #: More posts than ``total`` have the words ("more than 200"): narrow the search.
+    #: More posts than ``total`` have the words ("more than 50"): narrow the search, or go on
+    #: to the older ones with ``next_before``.
     total_is_capped: bool
+    #: When capped: pass as ``?before=`` for the next 50 matches, older than these, ranked.
+    next_before: int | None = None
 
 
 # Notifications ---------------------------------------------------------------------------------

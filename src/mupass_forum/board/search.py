@@ -17,14 +17,18 @@ the text as written (folding keeps every character's place).
 
 SQLite: FTS5 with diacritics folded ("energia" finds "energía"). English texts are stemmed
 (Porter); SQLite has no stemmer for German, French or Spanish, so there each word of the query
-matches words that begin with it ("Beschaffung" finds "Beschaffungen", not the reverse).
-Ranked by ``bm25`` (titles weigh more), snippets by ``snippet()``.
+matches words that begin with it ("Beschaffung" finds "Beschaffungen", not the reverse): the
+longer words are looked up in the table's vocabulary and asked for as alternatives. Ranked
+like bm25 (titles weigh more) without its document frequency (see ``_score``); snippets are
+cut from the texts ``highlight()`` marked while ranking.
 
 A search ranks the newest matches it may show, at most ``RANKED_MATCHES``, and counts up to
-that many: a word in a quarter of the board costs what a rare one does. PostgreSQL walks the
-newest posts backwards for a common word and asks the GIN index for a rare one (it sees which
-is which because the query is a constant of the statement); SQLite's FTS5 hands out matches
-newest first and stops at the window. Only the page's hits get snippets.
+that many: a word in a quarter of the board costs what a rare one does. ``next_before`` goes
+on to the next window, older than the last (keyset). Each search is one statement: the
+window of every table, the permission filter, the ranking and the page with its snippets.
+PostgreSQL walks the newest posts backwards for a common word and asks the GIN index for a
+rare one (the statement decides, see ``_newest``); SQLite's FTS5 hands out matches newest
+first and stops at the window.
 
 Snippets are built with private-use characters around the matches, the whole text is escaped,
 and only then do those characters become ``<mark>``: a post's text can never become markup.
@@ -32,16 +36,18 @@ and only then do those characters become ``<mark>``: a post's text can never bec
 
 from __future__ import annotations
 
+import functools
 import html
 import re
-from collections.abc import Mapping, Sequence
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from mupass_forum import db
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.board import schemas
-from mupass_forum.board.sql import person, placeholders, query
+from mupass_forum.board.authorization import readable_categories
+from mupass_forum.board.sql import person
 from mupass_forum.clock import as_utc
 from mupass_forum.errors import FieldError, InvalidInput
 from mupass_forum.i18n import N_
@@ -50,8 +56,11 @@ START, STOP = "\ue000", "\ue001"
 _WORD = re.compile(r"\w+", re.UNICODE)
 SEARCH_CONFIGS = {"de": "german", "en": "english", "fr": "french", "es": "spanish"}
 #: A search ranks the newest matches up to this many (and counts up to it), whatever the word:
-#: ranking every post of a common word would cost a quarter of the board per request.
-RANKED_MATCHES = 200
+#: ranking every post of a common word would cost a quarter of the board per request. Each
+#: ranked text costs its marking (SQLite) or heap row (PostgreSQL), so this is what a search
+#: costs: 50 is two and a half pages of 20, a word in fewer posts is ranked whole, and
+#: ``next_before`` ranks the next 50, older ones.
+RANKED_MATCHES = 50
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,8 @@ class SearchFilters:
     forum_id: int | None = None
     language: str | None = None
     author_id: int | None = None
+    #: Only posts older than this one: the next window (``next_before`` of a capped search).
+    before: int | None = None
 
 
 def snippet_html(marked: str) -> str:
@@ -70,12 +81,11 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text)[:12]
 
 
-def _filters(filters: SearchFilters, category_ids: list[int]) -> tuple[str, list[Any]]:
-    sql = (
-        f" AND t.category IN ({placeholders(category_ids)})"
-        " AND p.deleted_at IS NULL AND p.hidden_at IS NULL"
-    )
-    args: list[Any] = list(category_ids)
+async def _filters(principal: Principal, filters: SearchFilters) -> tuple[str, list[Any]]:
+    """What the reader may read and asked for, as a condition on ``p``, ``t`` and ``c``."""
+    readable, args = await readable_categories(principal)
+    sql = f" AND {readable} AND p.deleted_at IS NULL AND p.hidden_at IS NULL"
+    args = list(args)
     if filters.category_id is not None:
         sql += " AND t.category = {}"
         args.append(filters.category_id)
@@ -88,6 +98,9 @@ def _filters(filters: SearchFilters, category_ids: list[int]) -> tuple[str, list
     if filters.author_id is not None:
         sql += " AND p.author = {}"
         args.append(filters.author_id)
+    if filters.before is not None:
+        sql += " AND p.id < {}"
+        args.append(filters.before)
     return sql, args
 
 
@@ -127,91 +140,143 @@ def unfold(marked: str, folded: str, original: str) -> str:
     return " … ".join(fragments)
 
 
-def _tsquery_literal(tsquery: str | None) -> str:
-    """A ``tsquery`` as an SQL constant: the planner then sees how common its words are."""
-    if tsquery is None:
-        return "NULL::tsquery"
-    return "'" + tsquery.replace("'", "''") + "'::tsquery"
+# PostgreSQL ------------------------------------------------------------------------------------
+
+#: How many of the newest posts (or translations) a search walks through, checking each,
+#: before it asks the index: a word in one text of 20 or more fills the window in the first
+#: walk. A word the first walk found at least ``WALK_ON`` times (one text in 330 or more) is
+#: walked on (at one in 330, about 17,000 texts); a rarer one is asked of the index, which
+#: then fetches its few thousand matches at most from the table, at a million posts.
+WALKED, WALKED_ON, WALK_ON = 1_000, 20_000, 3
 
 
-async def _parsed(text: str, language: str | None) -> tuple[str, str]:
-    """The originals' and the translations' ``tsquery`` of ``text``, as SQL constants."""
+def _tsquery(languages: list[str]) -> str:
+    """The ``tsquery`` of ``typed.text`` in ``languages``: each distinct form once
+    (``ts_rank_cd`` pays for every repeated one)."""
+    forms = " || ".join(f"board_search_forms('{code}', typed.text)" for code in languages)
+    return f"board_search_any({forms})"
 
-    def tsquery(languages: list[str]) -> str:
-        # Each distinct form once: ts_rank_cd pays for every repeated one.
-        forms = " || ".join("board_search_forms({}, {})" for _ in languages)
-        return f"board_search_any({forms})::text"
 
-    originals = [language] if language else list(SEARCH_CONFIGS)
-    translations = list(SEARCH_CONFIGS)
-    (row,) = await query(
-        f"SELECT {tsquery(originals)} AS original, {tsquery(translations)} AS translation",
-        *(value for code in originals for value in (code, text)),
-        *(value for code in translations for value in (code, text)),
+def _newest(kind: str, where: str, window: int) -> str:
+    """The newest ``window + 1`` readable texts of ``kind`` (``original`` or ``translation``)
+    that match, as ``{kind}_found``, whatever the word.
+
+    The query is a parameter, so the statement is planned once per connection rather than on
+    every search (planning it took longer than running it); the planner then cannot tell a
+    common word from a rare one, so the statement does: it walks the newest ``WALKED`` texts
+    first, checking each (a common word fills the window there, after a few hundred), walks
+    on where that found a few, and only then asks the GIN index for every match, sorts them
+    newest first and looks up threads and categories for those it keeps.
+    ``ts_match_vq`` is ``@@`` spelled so that no index serves it; ``id + 0`` orders without
+    the primary key, so that the planner does not walk the whole table instead.
+    """
+    if kind == "original":
+        table, name, current = "p", "board_post", ""
+        source = "board_post p"
+        columns = "p.id AS post, 0 AS id, p.search_vector"
+        # The index's matches with what the filters read of a post.
+        matched = "p.id, p.thread, p.search_vector, p.deleted_at, p.hidden_at, p.language, p.author"
+        joined = f"board_post p {FILTER_JOINS}"
+    else:
+        table, name, current = "tr", "board_translation", f" AND {CURRENT_TRANSLATION}"
+        source = "board_translation tr JOIN board_post p ON p.id = tr.post"
+        columns = "tr.post, tr.id, tr.search_vector"
+        matched = "tr.id, tr.post, tr.search_vector"
+        joined = f"board_translation tr JOIN board_post p ON p.id = tr.post {FILTER_JOINS}"
+    walked, walked_on = f"(SELECT count(*) FROM {kind}_walked)", f"(SELECT count(*) FROM {kind}_on)"
+
+    def walk(rows: int, condition: str) -> str:
+        return (
+            f"SELECT {columns} FROM {source} {FILTER_JOINS} WHERE {condition}"
+            f"{table}.id > (SELECT max(id) FROM {name}) - {rows} "
+            f"AND ts_match_vq({table}.search_vector, (SELECT {kind} FROM q)){current}{where} "
+            f"ORDER BY {table}.id DESC LIMIT {window + 1}"
+        )
+
+    # Sorted before the joins (OFFSET 0 keeps it so): threads are looked up for the newest
+    # matches only, until the window is full, not hashed whole for every match.
+    indexed = (
+        f"SELECT {matched}, {table}.id + 0 AS newest FROM {name} {table} "
+        f"WHERE {walked} <= {window} AND {walked_on} <= {window}{current} "
+        f"AND {table}.search_vector @@ (SELECT {kind} FROM q) "
+        f"ORDER BY {table}.id + 0 DESC OFFSET 0"
     )
-    return _tsquery_literal(row["original"]), _tsquery_literal(row["translation"])
+    joined = joined.replace(f"{name} {table}", f"({indexed}) {table}", 1)
+    return (
+        f"{kind}_walked AS MATERIALIZED ({walk(WALKED, '')}), "
+        f"{kind}_on AS MATERIALIZED "
+        f"({walk(WALKED_ON, f'{walked} BETWEEN {WALK_ON} AND {window} AND ')}), "
+        f"{kind}_found AS (SELECT * FROM {kind}_walked WHERE {walked} > {window} "
+        f"UNION ALL SELECT * FROM {kind}_on WHERE {walked_on} > {window} "
+        f"UNION ALL (SELECT {columns} FROM {joined} WHERE TRUE{where} "
+        f"ORDER BY {table}.newest DESC LIMIT {window + 1}))"
+    )
 
 
-async def _postgres(
-    text: str, filters: SearchFilters, category_ids: list[int], limit: int, offset: int
-) -> tuple[list[dict[str, Any]], int]:
-    where, args = _filters(filters, category_ids)
-    original, translation = await _parsed(text, filters.language)
-    # The queries are constants in the text (words only: see _words), not parameters: with a
-    # constant the planner reads a common word's share from the statistics and walks the
-    # newest posts backwards, stopping at the window; a rare word is looked up in the GIN
-    # index. Either way at most RANKED_MATCHES + 1 texts are ranked.
-    rows = await query(
-        f"WITH hits AS ("
-        "(SELECT p.id AS post_id, 0 AS translation_id, "
-        f"ts_rank_cd(p.search_vector, {original}) AS rank "
-        f"FROM board_post p {FILTER_JOINS} WHERE p.search_vector @@ {original}{where} "
-        "ORDER BY p.id DESC LIMIT {}) "
-        f"UNION ALL (SELECT p.id, tr.id, ts_rank_cd(tr.search_vector, {translation}) "
-        f"FROM board_translation tr JOIN board_post p ON p.id = tr.post {FILTER_JOINS} "
-        f"WHERE {CURRENT_TRANSLATION} AND tr.search_vector @@ {translation}{where} "
-        "ORDER BY tr.id DESC LIMIT {})), "
+@functools.lru_cache(maxsize=64)
+def _postgres_sql(where: str, language: str | None, window: int, limit: int, offset: int) -> str:
+    translation = _tsquery(list(SEARCH_CONFIGS))
+    # Parsed in the statement (no round trip of its own), once per search: the originals'
+    # query is the translations' unless a language is asked for.
+    original = _tsquery([language]) if language else "translation"
+    return (
+        "WITH typed AS (SELECT {}::text AS text), "
+        f"q AS MATERIALIZED (SELECT {original} AS original, translation "
+        f"FROM typed, LATERAL (SELECT {translation} AS translation) parsed), "
+        f"{_newest('original', where, window)}, {_newest('translation', where, window)}, "
+        # Ranked once read: at most window + 1 texts of each kind.
+        "hits AS (SELECT f.post AS post_id, 0 AS translation_id, "
+        "ts_rank_cd(f.search_vector, q.original) AS rank FROM q, original_found f "
+        "UNION ALL SELECT f.post, f.id, ts_rank_cd(f.search_vector, q.translation) "
+        "FROM q, translation_found f), "
         # One hit per post: its best text, the original when ranks tie.
         "best AS (SELECT DISTINCT ON (post_id) post_id, translation_id, rank FROM hits "
         "ORDER BY post_id DESC, rank DESC, translation_id), "
-        "ranked AS (SELECT * FROM best ORDER BY post_id DESC LIMIT {}), "
-        "page AS (SELECT * FROM ranked ORDER BY rank DESC, post_id DESC LIMIT {} OFFSET {}) "
+        f"ranked AS (SELECT * FROM best ORDER BY post_id DESC LIMIT {window}), "
+        "page AS (SELECT * FROM ranked ORDER BY rank DESC, post_id DESC "
+        f"LIMIT {limit} OFFSET {offset}) "
         f"SELECT {COLUMNS}, tr.locale AS translation_locale, d.text, h.written, f.folded, "
         f"CASE WHEN f.folded IS NOT NULL THEN ts_headline(d.config, f.folded, d.query, "
-        f"{HEADLINE_OPTIONS}) END AS folded_snippet, (SELECT count(*) FROM best) AS found "
-        f"FROM page JOIN board_post p ON p.id = page.post_id {JOINS} "
+        f"{HEADLINE_OPTIONS}) END AS folded_snippet, (SELECT count(*) FROM best) AS found, "
+        "(SELECT min(post_id) FROM ranked) AS oldest "
+        f"FROM q, page JOIN board_post p ON p.id = page.post_id {JOINS} "
         "LEFT JOIN board_translation tr ON tr.id = page.translation_id, "
         "LATERAL (SELECT board_search_config(coalesce(tr.locale, p.language)) AS config, "
         "CASE WHEN tr.id IS NULL THEN coalesce(p.title || E'\\n', '') || p.source "
         "ELSE tr.source END AS text, "
-        f"CASE WHEN tr.id IS NULL THEN {original} ELSE {translation} END AS query) d, "
+        "CASE WHEN tr.id IS NULL THEN q.original ELSE q.translation END AS query) d, "
         f"LATERAL (SELECT ts_headline(d.config, d.text, d.query, {HEADLINE_OPTIONS}) "
         "AS written) h, "
         # Matched only through folding: mark the folded text, then carry the marks back.
         f"LATERAL (SELECT CASE WHEN strpos(h.written, '{START}') = 0 "
         "THEN board_search_fold(d.text) END AS folded) f "
-        "ORDER BY page.rank DESC, p.id DESC",
-        *args,
-        RANKED_MATCHES + 1,
-        *args,
-        RANKED_MATCHES + 1,
-        RANKED_MATCHES,
-        limit,
-        offset,
+        "ORDER BY page.rank DESC, p.id DESC"
     )
-    for row in rows:
+
+
+async def _postgres(
+    text: str, where: str, args: list[Any], language: str | None, limit: int, offset: int
+) -> list[dict[str, Any]]:
+    # The same text for every search of this shape: compiled once, prepared once per
+    # connection (asyncpg keeps it), planned once.
+    rows = await db.read_indexed(
+        _postgres_sql(where, language, RANKED_MATCHES, limit, offset),
+        text,
+        *(args * 6),
+    )
+    found: list[dict[str, Any]] = []
+    for record in rows:
+        row = dict(record)
         folded_snippet = str(row["folded_snippet"] or "")
         if START in folded_snippet:
             row["snippet"] = unfold(folded_snippet, str(row["folded"]), str(row["text"]))
         else:
             row["snippet"] = str(row["written"] or "").replace(FRAGMENTS, " … ")
-    return rows, int(rows[0]["found"]) if rows else offset
+        found.append(row)
+    return found
 
 
-def _fts_query(words: list[str], prefix: bool) -> str:
-    # Each word quoted (FTS5 operators in the input stay words); all words must occur.
-    star = "*" if prefix else ""
-    return " ".join(f'"{word.replace(chr(34), "")}"{star}' for word in words)
+# SQLite ----------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -224,14 +289,10 @@ class FtsTable:
     #: Indexes the translations (rowid = translation id) rather than the posts.
     translations: bool
 
-    def source(self) -> str:
-        """The table joined to the posts it finds."""
-        if self.translations:
-            return (
-                f"{self.name} JOIN board_translation tr ON tr.id = {self.name}.rowid "
-                "JOIN board_post p ON p.id = tr.post"
-            )
-        return f"{self.name} JOIN board_post p ON p.id = {self.name}.rowid"
+    @property
+    def columns(self) -> tuple[str | None, str]:
+        """The title's and the text's column numbers (translations have no title)."""
+        return (None, "0") if self.translations else ("0", "1")
 
 
 FTS_TABLES = (
@@ -240,103 +301,216 @@ FTS_TABLES = (
     FtsTable("board_translation_fts", english=False, translations=True),
     FtsTable("board_translation_fts_en", english=True, translations=True),
 )
+#: A title's and a post's length in characters where a match counts as it is (bm25's "average
+#: length"): a match in a longer text counts less, in a shorter one more.
+TYPICAL_TITLE, TYPICAL_TEXT = 40.0, 400.0
+#: Matches in a title weigh this many times a match in the text.
+TITLE_WEIGHT = 4.0
+#: At most this many longer words are searched for a word's beginning: those in most posts.
+LONGER_FORMS = 16
 
 
-def _candidates_sql(table: FtsTable, where: str) -> str:
-    """The newest readable posts ``table`` finds, each with its rank: a bounded scan.
+def _score(column: str, typical: float, weight: float) -> str:
+    """bm25's weight of a text's matches, from the length of the text as ``highlight()``
+    marked it (``{column}_marked``) and without the marks (``{column}_plain``).
+
+    bm25() itself first counts every text of the table holding each word (its inverse
+    document frequency): a walk over a quarter of the board for a common word, on every
+    search. Within the ranked window that factor is the same for every text of a one-word
+    search, so it is left out: words weigh the same, matches count by how often they occur
+    and how long the text is.
+    """
+    matches = f"({column}_marked - {column}_plain)"
+    return (
+        f"coalesce({weight} * {matches} * 2.2 "
+        f"/ ({matches} + 1.2 * (0.25 + 0.75 * {column}_plain / {typical})), 0)"
+    )
+
+
+def _candidates_sql(number: int, table: FtsTable, where: str, window: int) -> str:
+    """The newest readable posts ``table`` finds, with their texts marked: a bounded scan.
 
     FTS5 hands out matches newest first (by rowid) and stops at the ``LIMIT``, so a word in
     a quarter of the board costs what a rare one does. ``CROSS JOIN`` keeps the full-text
     table outermost (SQLite would otherwise start from the threads of the categories).
     """
-    weights = "" if table.translations else ", 4.0, 1.0"
+    title, text = table.columns
+    marks = f"'{START}', '{STOP}'"
     source = (
         f"{table.name} CROSS JOIN board_translation tr ON tr.id = {table.name}.rowid "
         "CROSS JOIN board_post p ON p.id = tr.post"
         if table.translations
         else f"{table.name} CROSS JOIN board_post p ON p.id = {table.name}.rowid"
     )
+    score = (
+        f"{_score('title', TYPICAL_TITLE, TITLE_WEIGHT)} + {_score('text', TYPICAL_TEXT, 1.0)}"
+        f"{' + 1e-9' if not table.translations else ''}"
+    )
+    lengths = ", ".join(
+        f"length({column}) AS {column}_marked, "
+        f"length(replace({column}, '{START}', '')) AS {column}_plain"
+        for column in ("title", "text")
+    )
+    # Each level a subquery of its own (OFFSET 0): flattened, each mention of a marked text
+    # or of its length would compute it again.
     return (
+        f"SELECT id, source, found, title, text, {score} AS score FROM (SELECT *, {lengths} "
         # "+p.id": an expression, so sqlite3 skips Piccolo's converter on each of the rows.
-        f"SELECT +p.id AS id, bm25({table.name}{weights}) AS rank, {table.name}.rowid AS found "
+        f"FROM (SELECT +p.id AS id, {number} AS source, {table.name}.rowid AS found, "
+        f"{f'highlight({table.name}, {title}, {marks})' if title else 'NULL'} AS title, "
+        f"highlight({table.name}, {text}, {marks}) AS text "
         f"FROM {source} CROSS JOIN board_thread t ON t.id = p.thread "
         f"CROSS JOIN board_category c ON c.id = t.category "
-        f"WHERE {table.name} MATCH {{}}{where} ORDER BY {table.name}.rowid DESC LIMIT {{}}"
+        f"WHERE {table.name} MATCH {{}}{where} ORDER BY {table.name}.rowid DESC "
+        f"LIMIT {window + 1} OFFSET 0) LIMIT -1 OFFSET 0)"
     )
 
 
-async def _fills_window(table: FtsTable, match: str) -> bool:
-    """Whether the words as typed are in more texts of ``table`` than the window ranks (the
-    index alone: a few microseconds)."""
-    (row,) = await db.read_indexed(
-        f"SELECT count(*) AS n FROM (SELECT 1 FROM {table.name} WHERE {table.name} MATCH {{}} "
-        "ORDER BY rowid DESC LIMIT {})",
-        match,
-        RANKED_MATCHES + 1,
+@functools.lru_cache(maxsize=64)
+def _sqlite_sql(
+    tables: tuple[FtsTable, ...], where: str, window: int, limit: int, offset: int
+) -> str:
+    """One statement: each table's window, one hit per post (its best text, the original when
+    scores tie), the newest ``window`` of them ranked, the page with its rows and marked texts,
+    and how many posts were found (up to four windows)."""
+    candidates = " UNION ALL ".join(
+        _candidates_sql(FTS_TABLES.index(table), table, where, window) for table in tables
     )
-    return int(row["n"]) > RANKED_MATCHES
+    return (
+        f"WITH hits AS ({candidates}), "
+        # SQLite takes the other columns from the row with the highest score.
+        "best AS MATERIALIZED (SELECT id, source, found, title, text, max(score) AS score "
+        "FROM hits GROUP BY id), "
+        f"ranked AS (SELECT * FROM best ORDER BY id DESC LIMIT {window}), "
+        "page AS (SELECT * FROM ranked ORDER BY score DESC, id DESC "
+        f"LIMIT {limit} OFFSET {offset}) "
+        f"SELECT {SQLITE_COLUMNS}, tr.locale AS translation_locale, page.title AS marked_title, "
+        "page.text AS marked_text, (SELECT count(*) FROM best) AS found, "
+        "(SELECT min(id) FROM ranked) AS oldest "
+        "FROM page CROSS JOIN board_post p ON p.id = page.id "
+        "CROSS JOIN board_thread t ON t.id = p.thread "
+        "CROSS JOIN account_user u ON u.id = p.author "
+        "LEFT JOIN board_translation tr ON page.source >= 2 AND tr.id = page.found "
+        "ORDER BY page.score DESC, page.id DESC"
+    )
+
+
+#: ``COLUMNS``, the integers as expressions: sqlite3 then skips Piccolo's converters.
+SQLITE_COLUMNS = (
+    "+p.id AS id, +p.thread AS thread, +p.position AS position, p.language, "
+    "+p.author AS author, u.display_name, p.created_at, t.title AS thread_title, "
+    "+t.category AS category"
+)
+
+
+def _fts_phrase(word: str) -> str:
+    # Each word quoted: FTS5 operators in the input stay words.
+    return '"' + word.replace('"', "") + '"'
+
+
+@functools.lru_cache(maxsize=1024)
+def folded(word: str) -> str:
+    """``word`` as FTS5's ``unicode61 remove_diacritics 2`` indexes it: lower case, no accents."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+@dataclass
+class _Forms:
+    #: ``PRAGMA data_version`` when they were read: the database unchanged since, they hold.
+    version: int
+    forms: tuple[str, ...]
+
+
+#: A word's longer forms per table and database, as long as the database is unchanged.
+_longer_forms: dict[tuple[str, str, str], _Forms] = {}
+
+
+async def _longer(table: FtsTable, word: str, version: int) -> tuple[str, ...]:
+    """The words ``table`` holds that begin with ``word``: FTS5 would merge the posts of every
+    such word before handing out the first (a few milliseconds for a word in a quarter of a
+    million posts, on every search), so they are looked up in its vocabulary once and asked
+    for as alternatives, which FTS5 hands out newest first like one word."""
+    key = (str(getattr(db.current_engine(), "path", "")), table.name, word)
+    kept = _longer_forms.get(key)
+    if kept is not None and kept.version == version:
+        return kept.forms
+    rows = await db.read_indexed(
+        f"SELECT term FROM {table.name}_vocab WHERE term >= {{}} AND term < {{}} "
+        "ORDER BY doc DESC LIMIT {}",
+        word,
+        word + "\U0010ffff",
+        LONGER_FORMS,
+    )
+    forms = tuple(str(row["term"]) for row in rows if row["term"] != word)
+    if len(_longer_forms) > 4096:
+        _longer_forms.clear()
+    _longer_forms[key] = _Forms(version, forms)
+    return forms
+
+
+async def _match(table: FtsTable, words: list[str], version: int) -> str:
+    """The FTS5 query of ``words`` in ``table``: all must occur; in a table without stemming
+    each also as the beginning of a longer word."""
+    if table.english:
+        return " ".join(_fts_phrase(word) for word in words)
+    alternatives = []
+    for word in words:
+        key = folded(word)
+        forms = await _longer(table, key, version) if len(key) >= 3 else ()
+        alternatives.append(
+            " OR ".join(_fts_phrase(form) for form in (key, *forms)) if forms else _fts_phrase(key)
+        )
+    return " AND ".join(f"({alternative})" for alternative in alternatives)
+
+
+def sqlite_snippet(title: str | None, text: str | None, words: int = 24) -> str:
+    """A passage of about ``words`` words around the first match, from the text (or else the
+    title) as ``highlight()`` marked it."""
+    marked = text if text and START in text else (title or text or "")
+    tokens = marked.split(" ")
+    first = marked.count(" ", 0, max(0, marked.find(START)))
+    begin = max(0, min(first - 4, len(tokens) - words))
+    passage = " ".join(tokens[begin : begin + words])
+    # A mark cut at the end of the passage is closed there.
+    passage += STOP * (passage.count(START) - passage.count(STOP))
+    return ("… " if begin else "") + passage + (" …" if begin + words < len(tokens) else "")
 
 
 async def _sqlite(
-    words: list[str], filters: SearchFilters, category_ids: list[int], limit: int, offset: int
-) -> tuple[list[dict[str, Any]], int]:
-    where, args = _filters(filters, category_ids)
+    words: list[str],
+    where: str,
+    args: list[Any],
+    language: str | None,
+    limit: int,
+    offset: int,
+) -> list[dict[str, Any]]:
     # Originals are in one of two tables by their language; translations count whatever it is.
-    tables = [
+    tables = tuple(
         table
         for table in FTS_TABLES
-        if table.translations
-        or filters.language is None
-        or (filters.language == "en") == table.english
-    ]
-    # Per post its best-ranked text: (rank, table, rowid in it). One hit per post.
-    best: dict[int, tuple[float, FtsTable, int]] = {}
-    matches: dict[str, str] = {}
+        if table.translations or language is None or (language == "en") == table.english
+    )
+    (row,) = await db.read_indexed("PRAGMA data_version")
+    version = int(row["data_version"])
+    arguments: list[Any] = []
     for table in tables:
-        match = _fts_query(words, prefix=False)
-        rows: Sequence[Mapping[str, Any]]
-        if not table.english and not await _fills_window(table, match):
-            # Unstemmed languages: a word also finds the words it begins, when the words
-            # themselves leave room in the window. FTS5 merges the index entries of every
-            # such word first: the one cost that grows with the board (a few milliseconds for
-            # the beginning of a word in a quarter of 200,000 posts), still less than a hop to
-            # a reader thread and back costs every search under load.
-            match = _fts_query(words, prefix=True)
-        rows = await db.read_indexed(
-            _candidates_sql(table, where), match, *args, RANKED_MATCHES + 1
-        )
-        matches[table.name] = match
-        for row in rows:
-            post_id, rank = int(row["id"]), float(row["rank"])
-            if post_id not in best or rank < best[post_id][0]:
-                best[post_id] = (rank, table, int(row["found"]))
-    # The window: the newest matching posts, at most RANKED_MATCHES, ranked among themselves.
-    window = sorted(best, reverse=True)[:RANKED_MATCHES]
-    ranked = sorted(window, key=lambda post_id: (best[post_id][0], -post_id))
-    page = ranked[offset : offset + limit]
-    found: dict[int, dict[str, Any]] = {}
-    for table in tables:
-        rowids = [best[post_id][2] for post_id in page if best[post_id][1] is table]
-        if not rowids:
-            continue
-        locale = "tr.locale" if table.translations else "NULL"
-        snippets = await db.read_indexed(
-            f"SELECT {COLUMNS}, {locale} AS translation_locale, "
-            f"snippet({table.name}, -1, '{START}', '{STOP}', ' … ', 24) AS snippet "
-            f"FROM {table.source()} {JOINS} "
-            f"WHERE {table.name} MATCH {{}} AND {table.name}.rowid IN ({placeholders(rowids)})",
-            matches[table.name],
-            *rowids,
-        )
-        found.update((int(row["id"]), dict(row)) for row in snippets)
-    return [found[post_id] for post_id in page if post_id in found], len(best)
+        arguments += [await _match(table, words, version), *args]
+    rows = await db.read_indexed(
+        _sqlite_sql(tables, where, RANKED_MATCHES, limit, offset), *arguments
+    )
+    found: list[dict[str, Any]] = []
+    for hit in rows:
+        row = dict(hit)
+        row["snippet"] = sqlite_snippet(row["marked_title"], row["marked_text"])
+        found.append(row)
+    return found
 
 
 async def search(
     principal: Principal,
     text: str,
     filters: SearchFilters,
-    category_ids: list[int],
     limit: int,
     offset: int,
 ) -> schemas.SearchResult:
@@ -355,13 +529,15 @@ async def search(
                 params={"limit": RANKED_MATCHES - 1},
             )
         )
-    if not category_ids:
-        return schemas.SearchResult(items=[], next_offset=None, total=0, total_is_capped=False)
+    where, args = await _filters(principal, filters)
     if db.is_postgres():
-        rows, found = await _postgres(" ".join(words), filters, category_ids, limit, offset)
+        rows = await _postgres(" ".join(words), where, args, filters.language, limit, offset)
     else:
-        rows, found = await _sqlite(words, filters, category_ids, limit, offset)
+        rows = await _sqlite(words, where, args, filters.language, limit, offset)
+    # Past the window's end the page is empty: counted as far as it went.
+    found = int(rows[0]["found"]) if rows else offset
     total = min(found, RANKED_MATCHES)
+    capped = found > RANKED_MATCHES
     return schemas.SearchResult(
         items=[
             schemas.SearchHit(
@@ -385,5 +561,6 @@ async def search(
         ],
         next_offset=offset + limit if offset + limit < total else None,
         total=total,
-        total_is_capped=found > RANKED_MATCHES,
+        total_is_capped=capped,
+        next_before=int(rows[0]["oldest"]) if capped and rows else None,
     )

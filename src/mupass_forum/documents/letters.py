@@ -98,6 +98,12 @@ async def visa_letter_html(
     pages = [_letter_page(head.letter_locale, facts, head, person, visa, issued)]
     if person.locale != head.letter_locale:
         pages.append(_letter_page(person.locale, facts, head, person, visa, issued))
+    return _document(pages, row, head, head.letter_locale)
+
+
+def _document(pages: list[str], row: DocumentRow, head: LetterheadRow, lang: str) -> str:
+    """``pages`` as one document of ``lang`` under the letterhead, with the reference and its
+    verification code."""
     return rendering.render_html(
         "documents/document.html",
         {
@@ -107,7 +113,7 @@ async def visa_letter_html(
             "verify_url": verification_url(row.reference),
             "logo": logo_uri(head),
             "head": head,
-            "lang": head.letter_locale,
+            "lang": lang,
         },
     )
 
@@ -147,15 +153,4 @@ async def certificate_html(
                     },
                 )
             )
-    return rendering.render_html(
-        "documents/document.html",
-        {
-            "pages": pages,
-            "reference": row.reference,
-            "qr": rendering.qr_data_uri(verification_url(row.reference)),
-            "verify_url": verification_url(row.reference),
-            "logo": logo_uri(head),
-            "head": head,
-            "lang": person.locale,
-        },
-    )
+    return _document(pages, row, head, person.locale)

@@ -3,6 +3,7 @@ of a reference, and the organizers' documents desk under ``/desk/forums/{slug}/d
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import msgspec
@@ -201,13 +202,7 @@ async def letters_issued(
     request: Request[Any, Any, Any], slug: FromPath[str], principal: NamedDependency[Principal]
 ) -> Template | Redirect:
     """Issue one person's visa letter, or everyone's who is due."""
-    form = await pages.form_data(request, IssueForm)
-    ids = None if form.registration_id is None else [form.registration_id]
-    try:
-        await document_services.issue_visa_letters(principal, slug, ids)
-    except InvalidInput as exc:
-        return await _desk_page(principal, slug, pages.FormErrors.of(exc))
-    return pages.redirect(DESK_PATH.format(slug=slug))
+    return await _issued(request, slug, principal, document_services.issue_visa_letters)
 
 
 @post(_DESK + "/certificates", guards=[requires_signed_in])
@@ -215,10 +210,20 @@ async def certificates_issued(
     request: Request[Any, Any, Any], slug: FromPath[str], principal: NamedDependency[Principal]
 ) -> Template | Redirect:
     """Issue one person's certificate, or everyone's who was checked in."""
+    return await _issued(request, slug, principal, document_services.issue_certificates)
+
+
+async def _issued(
+    request: Request[Any, Any, Any],
+    slug: str,
+    principal: Principal,
+    issue: Callable[[Principal, str, Sequence[int] | None], Awaitable[object]],
+) -> Template | Redirect:
+    """Issue the documents the form asks for (one person's, or everyone's who is due)."""
     form = await pages.form_data(request, IssueForm)
     ids = None if form.registration_id is None else [form.registration_id]
     try:
-        await document_services.issue_certificates(principal, slug, ids)
+        await issue(principal, slug, ids)
     except InvalidInput as exc:
         return await _desk_page(principal, slug, pages.FormErrors.of(exc))
     return pages.redirect(DESK_PATH.format(slug=slug))

@@ -64,37 +64,39 @@ async def visa_of(registration_ids: Sequence[int]) -> dict[int, schemas.VisaDeta
 
 
 def _visa_problems(data: schemas.VisaDetailsInput) -> list[FieldError]:
-    problems = []
     today = now().date()
-    if not regions.is_country(data.nationality.upper()):
-        problems.append(
-            FieldError(N_("Choose a country."), code="unknown_country", pointer="/nationality")
-        )
-    if data.date_of_birth >= today:
-        problems.append(
-            FieldError(
-                N_("The date of birth must be in the past."),
-                code="invalid_date",
-                pointer="/date_of_birth",
-            )
-        )
-    if data.exit_date < data.entry_date:
-        problems.append(
-            FieldError(
-                N_("The date of leaving must not be before the date of arrival."),
-                code="invalid_dates",
-                pointer="/exit_date",
-            )
-        )
-    if data.passport_valid_until < data.exit_date:
-        problems.append(
-            FieldError(
-                N_("The passport must be valid until the date of leaving at least."),
-                code="passport_expires",
-                pointer="/passport_valid_until",
-            )
-        )
-    return problems
+    #: (whether the rule is broken, what to say, the code, the field)
+    rules = (
+        (
+            not regions.is_country(data.nationality.upper()),
+            N_("Choose a country."),
+            "unknown_country",
+            "/nationality",
+        ),
+        (
+            data.date_of_birth >= today,
+            N_("The date of birth must be in the past."),
+            "invalid_date",
+            "/date_of_birth",
+        ),
+        (
+            data.exit_date < data.entry_date,
+            N_("The date of leaving must not be before the date of arrival."),
+            "invalid_dates",
+            "/exit_date",
+        ),
+        (
+            data.passport_valid_until < data.exit_date,
+            N_("The passport must be valid until the date of leaving at least."),
+            "passport_expires",
+            "/passport_valid_until",
+        ),
+    )
+    return [
+        FieldError(message, code=code, pointer=pointer)
+        for broken, message, code, pointer in rules
+        if broken
+    ]
 
 
 async def my_visa_details(principal: Principal, slug: str) -> schemas.VisaDetails | None:

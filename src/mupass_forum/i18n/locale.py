@@ -66,8 +66,7 @@ class Catalogs:
         for locale in locales:
             po_path = locales_dir / locale / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.po"
             try:
-                with po_path.open("rb") as po_file:
-                    catalog = read_po(po_file, locale=locale, domain=CATALOG_DOMAIN)
+                read = _read_catalog(locale, po_path.read_bytes())
             except FileNotFoundError as exc:
                 raise CatalogError(
                     f"the locale {locale!r} has no catalog at {po_path}; "
@@ -75,19 +74,41 @@ class Catalogs:
                 ) from exc
             except (OSError, ValueError) as exc:
                 raise CatalogError(f"cannot read the catalog of {locale!r} at {po_path}") from exc
-            compiled = io.BytesIO()
-            write_mo(compiled, catalog, use_fuzzy=False)
-            compiled.seek(0)
-            translations[locale] = Translations(fp=compiled, domain=CATALOG_DOMAIN)
-            done = _done(catalog)
-            translated[locale] = _translated_ids(done)
-            _warn_if_incomplete(locale, po_path, len(done), len(catalog))
+            translations[locale] = read.translations
+            translated[locale] = read.translated
+            _warn_if_incomplete(locale, po_path, read.done, read.total)
         return cls(tuple(locales), default_locale, default_timezone, translations, translated)
 
     def is_translated(self, locale: str, message: str) -> bool:
         """Whether ``locale``'s catalog has its own translation of ``message`` (rather than
         showing the English text in its place)."""
         return message in self.translated.get(locale, frozenset())
+
+
+@dataclass(frozen=True)
+class _ReadCatalog:
+    translations: Translations
+    translated: frozenset[str]
+    #: How many entries are translated, and how many there are.
+    done: int
+    total: int
+
+
+@functools.lru_cache(maxsize=16)
+def _read_catalog(locale: str, po_content: bytes) -> _ReadCatalog:
+    """A ``.po`` file's content, parsed and compiled; an app built again in the same process
+    (the tests build many) parses a catalog again only when its content has changed."""
+    catalog = read_po(io.BytesIO(po_content), locale=locale, domain=CATALOG_DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    done = _done(catalog)
+    return _ReadCatalog(
+        Translations(fp=compiled, domain=CATALOG_DOMAIN),
+        _translated_ids(done),
+        len(done),
+        len(catalog),
+    )
 
 
 def _done(catalog: Catalog) -> list[Message]:
@@ -135,35 +156,11 @@ catalogs_in_use: ContextVar[Catalogs | None] = ContextVar("mupass_catalogs", def
 _active: ContextVar[ActiveLocale | None] = ContextVar("mupass_active_locale", default=None)
 
 
-@functools.cache
-def _loaded(
-    locales_dir: Path,
-    locales: tuple[str, ...],
-    default_locale: str,
-    default_timezone: str,
-    versions: tuple[int, ...],
-) -> Catalogs:
-    return Catalogs.load(locales_dir, locales, default_locale, default_timezone)
-
-
-def _version(po_path: Path) -> int:
-    try:
-        return po_path.stat().st_mtime_ns
-    except OSError:
-        return -1
-
-
 def load_catalogs(settings: Settings) -> Catalogs:
-    """The catalogs of ``settings`` (each folder's files are read once per process)."""
+    """The catalogs of ``settings``, for an app's context (``app.build_context``)."""
     locales_dir = Path(settings.locales_dir) if settings.locales_dir else project_dir("locales")
-    locales = tuple(settings.locales)
-    # A file changed since it was read is read again.
-    versions = tuple(
-        _version(locales_dir / locale / "LC_MESSAGES" / f"{CATALOG_DOMAIN}.po")
-        for locale in locales
-    )
-    loaded = _loaded(
-        locales_dir, locales, settings.default_locale, settings.default_timezone, versions
+    loaded = Catalogs.load(
+        locales_dir, settings.locales, settings.default_locale, settings.default_timezone
     )
     return dataclasses.replace(loaded, content_fallback=settings.content_fallback)
 

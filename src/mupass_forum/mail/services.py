@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import uuid
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from email.headerregistry import Address
 from email.utils import getaddresses
-from typing import Any
+from typing import Any, TypedDict, Unpack
 from urllib.parse import urlsplit
 
 import msgspec
@@ -28,7 +28,7 @@ from mupass_forum.clock import now
 from mupass_forum.mail import headers as mail_headers
 from mupass_forum.mail.schemas import OutboxEntry
 from mupass_forum.mail.tables import MailStatus, OutboxMail
-from mupass_forum.mail.templates import MailTemplate, render
+from mupass_forum.mail.templates import MailTemplate, RenderedMail, fill_in, render
 from mupass_forum.rows import Moment, row_as, rows_as
 from mupass_forum.settings import Settings
 
@@ -60,15 +60,62 @@ def new_message_id() -> str:
     return f"<{uuid.uuid4().hex}@{current().message_id_domain}>"
 
 
-async def queue_mail(
+@dataclass(frozen=True)
+class PreparedMail:
+    """A mail rendered for its recipient, not yet in the outbox (``prepare_mail``)."""
+
+    template: str
+    recipients: list[str]
+    locale: str
+    timezone: str | None
+    user_id: int | None
+    rendered: RenderedMail
+    #: Extra header fields as stored (``mail.headers.to_json``).
+    headers: str
+
+    def filled_in(self, values: Mapping[str, Any]) -> PreparedMail:
+        """The mail with the fields it was prepared ``later`` for written in (``fill_in``)."""
+        return replace(self, rendered=fill_in(self.rendered, self.locale, self.timezone, values))
+
+
+class MailFields(TypedDict, total=False):
+    """What a mail may say besides its recipients and language (``queue_mail``)."""
+
+    timezone: str | None
+    context: Mapping[str, Any] | None
+    user_id: int | None
+    headers: Mapping[str, str] | None
+
+
+def prepare_mail(
     template: MailTemplate,
     *,
     to: str | Sequence[str],
     locale: str,
-    timezone: str | None = None,
-    context: Mapping[str, Any] | None = None,
-    user_id: int | None = None,
-    headers: Mapping[str, str] | None = None,
+    later: Collection[str] = (),
+    **fields: Unpack[MailFields],
+) -> PreparedMail:
+    """Render ``template`` for the recipient, to be queued by ``queue_prepared``.
+
+    For work that must hold a lock while it decides what a mail says: the mail is rendered
+    before, with the fields named in ``later`` written in once decided (``filled_in``).
+    """
+    recipients = _recipients(to)
+    extra_headers = mail_headers.checked(fields.get("headers"))
+    timezone = fields.get("timezone")
+    return PreparedMail(
+        template=template.name,
+        recipients=recipients,
+        locale=locale,
+        timezone=timezone,
+        user_id=fields.get("user_id"),
+        rendered=render(template, locale, timezone, fields.get("context") or {}, later),
+        headers=mail_headers.to_json(extra_headers),
+    )
+
+
+async def queue_mail(
+    template: MailTemplate, *, to: str | Sequence[str], locale: str, **fields: Unpack[MailFields]
 ) -> int:
     """Render ``template`` for the recipient and write it to the outbox; return its id.
 
@@ -77,32 +124,50 @@ async def queue_mail(
     message (such as ``List-Unsubscribe``); ``ValueError`` for one the mail package owns or
     one that is malformed (``mail.headers``).
     """
+    _require_transaction(template.name)
+    prepared = prepare_mail(template, to=to, locale=locale, **fields)
+    [outbox_id] = await queue_prepared([prepared])
+    return outbox_id
+
+
+def _require_transaction(what: str) -> None:
     if not db.in_transaction():
         raise MailOutsideTransaction(
-            f"queue_mail({template.name!r}) needs an active db.transaction(), so that the mail "
-            "is sent exactly when the change that causes it is committed"
+            f"queueing {what!r} needs an active db.transaction(), so that the mail is sent "
+            "exactly when the change that causes it is committed"
         )
-    recipients = _recipients(to)
-    extra_headers = mail_headers.checked(headers)
-    rendered = render(template, locale, timezone, context or {})
+
+
+async def queue_prepared(mails: Sequence[PreparedMail]) -> list[int]:
+    """Write prepared mails to the outbox in one statement; their ids.
+
+    Must run inside ``db.transaction()``, as ``queue_mail``.
+    """
+    _require_transaction(", ".join(sorted({mail.template for mail in mails})))
+    if not mails:
+        return []
+    stamp = now()
     rows = await OutboxMail.insert(
-        OutboxMail(
-            recipient=", ".join(recipients),
-            user_id=user_id,
-            template=template.name,
-            locale=locale,
-            subject=rendered.subject,
-            text=rendered.text,
-            html=rendered.html,
-            headers=mail_headers.to_json(extra_headers),
-            message_id=new_message_id(),
-            status=MailStatus.queued.value,
-            next_attempt_at=now(),
-            created_at=now(),
+        *(
+            OutboxMail(
+                recipient=", ".join(mail.recipients),
+                user_id=mail.user_id,
+                template=mail.template,
+                locale=mail.locale,
+                subject=mail.rendered.subject,
+                text=mail.rendered.text,
+                html=mail.rendered.html,
+                headers=mail.headers,
+                message_id=new_message_id(),
+                status=MailStatus.queued.value,
+                next_attempt_at=stamp,
+                created_at=stamp,
+            )
+            for mail in mails
         )
     ).returning(OutboxMail.id)
     db.after_commit(wake_relays)
-    return int(rows[0]["id"])
+    return [int(row["id"]) for row in rows]
 
 
 async def queue_test_mail(

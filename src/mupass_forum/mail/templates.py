@@ -1,7 +1,8 @@
 """Mail templates: message ids for each part, rendered in the recipient's language.
 
 A template only names texts; the texts themselves live in the catalogs, so translators own
-every word of a mail. Rendering happens when the mail is queued, inside the recipient's locale
+every word of a mail. Rendering happens when the mail is queued (or just before, outside a
+lock, with a few fields written in at queueing: ``fill_in``), inside the recipient's locale
 and time zone, and the outbox keeps the result: a later catalog change never alters a mail
 that is already waiting.
 """
@@ -11,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+import secrets
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -112,14 +114,29 @@ def format_value(value: Any, key: str = "") -> Any:
     return value
 
 
+#: Stands for a field filled in later (``render``'s ``later``): private-use characters that no
+#: translation contains, and a nonce of this process that no typed value can know.
+_LATER_MARK = "\ue000{key}:" + secrets.token_hex(8) + "\ue001"
+
+
 def render(
-    template: MailTemplate, locale: str, timezone: str | None, context: Mapping[str, Any]
+    template: MailTemplate,
+    locale: str,
+    timezone: str | None,
+    context: Mapping[str, Any],
+    later: Collection[str] = (),
 ) -> RenderedMail:
-    """The subject, plain text and HTML of ``template`` for one recipient."""
+    """The subject, plain text and HTML of ``template`` for one recipient.
+
+    The fields named in ``later`` (plain values such as numbers, not links) are left as marks
+    that ``fill_in`` replaces: a mail can be rendered before the values it names are decided,
+    and the work left for that moment is a few string replacements.
+    """
     context = {
         key: with_language(value, locale) if _is_link(key, value) else value
         for key, value in context.items()
     }
+    context.update({key: _LATER_MARK.format(key=key) for key in later})
     with use_locale(locale, timezone) as active:
         values = {key: format_value(value, key) for key, value in context.items()}
         # Line breaks cannot be in a subject; no-break spaces (French « … ») stay.
@@ -142,6 +159,21 @@ def render(
             text=_text(paragraphs, action, footer),
             html=_html(active.locale, subject, paragraphs, action, fallback, footer, links),
         )
+
+
+def fill_in(
+    mail: RenderedMail, locale: str, timezone: str | None, values: Mapping[str, Any]
+) -> RenderedMail:
+    """``mail`` with the fields ``render`` left for later written as ``render`` writes them."""
+    with use_locale(locale, timezone):
+        written = {key: str(format_value(value, key)) for key, value in values.items()}
+    subject, text, markup = mail.subject, mail.text, mail.html
+    for key, value in written.items():
+        mark = _LATER_MARK.format(key=key)
+        subject = subject.replace(mark, _BREAKS.sub(" ", value))
+        text = text.replace(mark, value)
+        markup = markup.replace(mark, html.escape(value))
+    return replace(mail, subject=subject, text=text, html=markup)
 
 
 def _text(paragraphs: list[str], action: tuple[str, str] | None, footer: str | None) -> str:
@@ -174,11 +206,24 @@ def _linked(escaped: str, links: list[str]) -> str:
 
     The address is taken from the escaped text, so it stays escaped inside ``href``.
     """
-    escaped_links = sorted({html.escape(link) for link in links}, key=len, reverse=True)
-    if not escaped_links:
-        return escaped
-    pattern = re.compile("|".join(re.escape(link) for link in escaped_links))
-    return pattern.sub(lambda match: f'<a href="{match[0]}">{match[0]}</a>', escaped)
+    # Found by plain searches, not a pattern: each recipient's links differ, and compiling a
+    # pattern of them was most of a mail's rendering time. At each place the longest link wins.
+    escaped_links = sorted(
+        {escaped_link for link in links if (escaped_link := html.escape(link)) in escaped},
+        key=len,
+        reverse=True,
+    )
+    parts: list[str] = []
+    start = 0
+    while escaped_links:
+        found = [(escaped.find(link, start), index) for index, link in enumerate(escaped_links)]
+        at, index = min((place for place in found if place[0] >= 0), default=(-1, 0))
+        if at < 0:
+            break
+        link = escaped_links[index]
+        parts.append(f'{escaped[start:at]}<a href="{link}">{link}</a>')
+        start = at + len(link)
+    return "".join(parts) + escaped[start:]
 
 
 def _html(

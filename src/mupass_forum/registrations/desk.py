@@ -17,7 +17,7 @@ language, all in one transaction.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +30,8 @@ from mupass_forum.errors import Conflict
 from mupass_forum.forums.queries import stored_json
 from mupass_forum.forums.tables import Forum
 from mupass_forum.i18n import N_
-from mupass_forum.mail import MailTemplate, queue_mail
+from mupass_forum.mail import MailTemplate
+from mupass_forum.mail.services import PreparedMail, prepare_mail, queue_prepared
 from mupass_forum.registrations import mails
 from mupass_forum.registrations.forum_facts import ForumFacts, forum_facts, reason_text
 from mupass_forum.registrations.queries import ROW_COLUMNS, Waiting, seated_by_area, waiting_line
@@ -96,16 +97,108 @@ async def lock_desk(forum_id: int) -> Desk:
     return _desk(rows[0])
 
 
+@dataclass(slots=True)
+class SeatCounters:
+    """The desk's counters as a batch of registrations finds them under the lock, kept up to
+    date in memory while it decides and written back once (``write_counters``)."""
+
+    desk: Desk
+    capacity: int | None
+    last_ticket: int
+    last_badge: int
+    #: Registrations on the waiting list.
+    waiting: int
+    #: Seats taken by this batch so far.
+    seats_added: int = 0
+    #: Whether a seat, a badge number or a ticket was given.
+    changed: bool = False
+
+    def take_seat(self) -> bool:
+        taken = self.desk.seats_taken + self.seats_added
+        if self.capacity is not None and taken >= self.capacity:
+            return False
+        self.seats_added += 1
+        self.changed = True
+        return True
+
+    def next_badge(self) -> int:
+        self.last_badge += 1
+        self.changed = True
+        return self.last_badge
+
+    def next_ticket(self) -> int:
+        """A ticket at the end of the waiting list; the place it is in there is ``waiting``."""
+        self.last_ticket += 1
+        self.waiting += 1
+        self.changed = True
+        return self.last_ticket
+
+
+_LOCK_COUNTING = (
+    "UPDATE registration_desk SET updated_at = {} WHERE forum = {} RETURNING forum, "
+    "requires_approval, regional_balance, target_shares, seats_taken, questions_off, questions, "
+    "last_ticket, last_badge, "
+    "(SELECT capacity FROM forum WHERE forum.id = registration_desk.forum) AS capacity, "
+    "(SELECT COUNT(*) FROM registration WHERE registration.forum = registration_desk.forum "
+    "AND registration.status = {}) AS waiting"
+)
+
+
+async def lock_counting(forum_id: int) -> SeatCounters:
+    """``lock_desk`` with the counters, the forum's capacity and the length of its waiting list
+    read in the same statement: a batch of registrations starts with one round trip."""
+    db.require_transaction()
+    rows = await db.run(_LOCK_COUNTING, now(), forum_id, Status.WAITLISTED.value)
+    if not rows:
+        await lock_desk(forum_id)  # made on first use
+        rows = await db.run(_LOCK_COUNTING, now(), forum_id, Status.WAITLISTED.value)
+    row = rows[0]
+    return SeatCounters(
+        desk=_desk(row),
+        capacity=row["capacity"],
+        last_ticket=int(row["last_ticket"]),
+        last_badge=int(row["last_badge"]),
+        waiting=int(row["waiting"]),
+    )
+
+
+async def write_counters(counters: SeatCounters) -> None:
+    """Write back the seats, badge numbers and tickets a batch has given (under the lock).
+
+    The seats are added on the condition that the capacity holds, as ``_take_seat`` does."""
+    desk = counters.desk
+    if not counters.changed:
+        return
+    query = RegistrationDesk.update(
+        {
+            RegistrationDesk.seats_taken: RegistrationDesk.seats_taken + counters.seats_added,
+            RegistrationDesk.last_badge: counters.last_badge,
+            RegistrationDesk.last_ticket: counters.last_ticket,
+        }
+    ).where(
+        RegistrationDesk.forum == desk.forum_id,
+        RegistrationDesk.seats_taken == desk.seats_taken,
+    )
+    if counters.capacity is not None:
+        query = query.where(
+            RegistrationDesk.seats_taken <= counters.capacity - counters.seats_added
+        )
+    if not await query.returning(RegistrationDesk.id):
+        raise RuntimeError(f"the desk of forum {desk.forum_id} changed while it was locked")
+
+
 async def desk_of(forum_id: int) -> Desk:
     """The forum's desk as committed (not locked): its rules and seats taken."""
-    row = (
-        await RegistrationDesk.select(*_DESK_COLUMNS)
-        .where(RegistrationDesk.forum == forum_id)
-        .first()
-    )
-    if row is None:
+    rows = await db.read_indexed(_DESK_OF, forum_id)
+    if not rows:
         return Desk(forum_id, False, False, {}, 0)
-    return _desk(row)
+    return _desk(rows[0])
+
+
+_DESK_OF = (
+    "SELECT forum, requires_approval, regional_balance, target_shares, seats_taken, "
+    "questions_off, questions FROM registration_desk WHERE forum = {}"
+)
 
 
 class Unknown:
@@ -175,14 +268,27 @@ async def record_status(
     actor: int | None,
     reason: str,
 ) -> None:
+    await record_statuses([(registration_id, from_status, to_status, actor, reason)])
+
+
+async def record_statuses(
+    changes: Sequence[tuple[int, Status | None, Status, int | None, str]],
+) -> None:
+    """History entries, one statement for all: (registration, from, to, actor, reason)."""
+    if not changes:
+        return
+    stamp = now()
     await RegistrationStatusChange.insert(
-        RegistrationStatusChange(
-            registration=registration_id,
-            from_status=from_status.value if from_status else None,
-            to_status=to_status.value,
-            actor=actor,
-            reason=reason,
-            created_at=now(),
+        *(
+            RegistrationStatusChange(
+                registration=registration_id,
+                from_status=from_status.value if from_status else None,
+                to_status=to_status.value,
+                actor=actor,
+                reason=reason,
+                created_at=stamp,
+            )
+            for registration_id, from_status, to_status, actor, reason in changes
         )
     )
 
@@ -197,23 +303,26 @@ async def _waiting_position(forum_id: int, ticket: int) -> int:
     )
 
 
-async def mail_participant(
-    registration: Mapping[str, Any],
+async def recipients(user_ids: Iterable[int]) -> dict[int, Mapping[str, Any]]:
+    """Whom participants' mails go to, by account: address, name, language and time zone."""
+    rows = await User.select(*_RECIPIENT_COLUMNS).where(User.id.is_in(sorted(set(user_ids))))
+    return {int(row["id"]): row for row in rows}
+
+
+def participant_mail(
+    recipient: Mapping[str, Any],
+    forum_id: int,
     template: MailTemplate,
     facts: ForumFacts,
+    *,
+    badge_number: int | None,
+    position: int | None,
     reason: str = "",
-) -> None:
-    recipient = (
-        await User.select(*_RECIPIENT_COLUMNS).where(User.id == registration["user"]).first()
-    )
-    if recipient is None:
-        return
-    position = (
-        await _waiting_position(registration["forum"], registration["ticket"])
-        if registration["status"] == Status.WAITLISTED.value and registration["ticket"]
-        else None
-    )
-    await queue_mail(
+    later: Collection[str] = (),
+) -> PreparedMail:
+    """A mail to a registered person, rendered in their language; ``later`` names the fields
+    (``badge_number``, ``position``) written in once the desk has decided them."""
+    return prepare_mail(
         template,
         to=recipient["email"],
         locale=recipient["locale"],
@@ -222,15 +331,40 @@ async def mail_participant(
         context={
             **facts.context(),
             "display_name": recipient["display_name"],
-            "badge_number": registration["badge_number"] or "",
+            "badge_number": badge_number or "",
             "position": position or "",
             "reason": reason_text(reason),
             "link": facts.link(mails.REGISTRATION_PATH),
-            "consent_link": withdrawal_link(
-                recipient["id"], registration["forum"], locale=recipient["locale"]
-            ),
+            "consent_link": withdrawal_link(recipient["id"], forum_id, locale=recipient["locale"]),
         },
+        later=later,
     )
+
+
+async def mail_participant(
+    registration: Mapping[str, Any],
+    template: MailTemplate,
+    facts: ForumFacts,
+    reason: str = "",
+) -> None:
+    recipient = (await recipients([registration["user"]])).get(registration["user"])
+    if recipient is None:
+        return
+    position = (
+        await _waiting_position(registration["forum"], registration["ticket"])
+        if registration["status"] == Status.WAITLISTED.value and registration["ticket"]
+        else None
+    )
+    mail = participant_mail(
+        recipient,
+        registration["forum"],
+        template,
+        facts,
+        badge_number=registration["badge_number"],
+        position=position,
+        reason=reason,
+    )
+    await queue_prepared([mail])
 
 
 async def move(

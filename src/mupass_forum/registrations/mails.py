@@ -54,126 +54,99 @@ INVITATION = MailTemplate(
     footer=N_("You receive this mail because you confirmed your interest in this forum."),
 )
 
-REGISTRATION_CONFIRMED = MailTemplate(
-    name="registrations.confirmed",
-    subject=N_("Your seat at “{forum}” is confirmed"),
-    paragraphs=(
-        N_("Hello {display_name},"),
-        N_(
-            "Your registration for “{forum}” ({dates}) is confirmed. Your badge number is "
-            "{badge_number}."
-        ),
-        N_(
-            "If you cannot come after all, please cancel, so that your seat goes to the next "
-            "person on the waiting list."
-        ),
-        WITHDRAWAL_NOTE,
-    ),
-    action=(N_("View my registration"), "link"),
-    footer=_SIGNATURE,
+_VIEW_REGISTRATION = (N_("View my registration"), "link")
+
+_CANCEL_IF_NOT_COMING = N_(
+    "If you cannot come after all, please cancel, so that your seat goes to the next "
+    "person on the waiting list."
 )
 
-REGISTRATION_PROMOTED = MailTemplate(
-    name="registrations.promoted",
-    subject=N_("A seat at “{forum}” is yours"),
-    paragraphs=(
-        N_("Hello {display_name},"),
-        N_(
-            "A seat at “{forum}” ({dates}) has become free and it is yours: your registration "
-            "moved from the waiting list to confirmed. Your badge number is {badge_number}."
-        ),
-        N_(
-            "If you cannot come after all, please cancel, so that your seat goes to the next "
-            "person on the waiting list."
-        ),
-        WITHDRAWAL_NOTE,
+
+def _to_registered(
+    name: str, subject: str, *paragraphs: str, action: tuple[str, str] | None = None
+) -> MailTemplate:
+    """A mail to a registered person: greeted by name, ``paragraphs``, then the link that
+    withdraws their photo consent and why they receive it."""
+    return MailTemplate(
+        name=name,
+        subject=subject,
+        paragraphs=(N_("Hello {display_name},"), *paragraphs, WITHDRAWAL_NOTE),
+        action=action,
+        footer=_SIGNATURE,
+    )
+
+
+REGISTRATION_CONFIRMED = _to_registered(
+    "registrations.confirmed",
+    N_("Your seat at “{forum}” is confirmed"),
+    N_(
+        "Your registration for “{forum}” ({dates}) is confirmed. Your badge number is "
+        "{badge_number}."
     ),
-    action=(N_("View my registration"), "link"),
-    footer=_SIGNATURE,
+    _CANCEL_IF_NOT_COMING,
+    action=_VIEW_REGISTRATION,
 )
 
-REGISTRATION_WAITLISTED = MailTemplate(
-    name="registrations.waitlisted",
-    subject=N_("You are on the waiting list for “{forum}”"),
-    paragraphs=(
-        N_("Hello {display_name},"),
-        N_(
-            "All seats at “{forum}” ({dates}) are taken at the moment, so you are on the "
-            "waiting list, in place {position}. When a seat becomes free, it goes to the next "
-            "person on the list and we write to you at once."
-        ),
-        WITHDRAWAL_NOTE,
+REGISTRATION_PROMOTED = _to_registered(
+    "registrations.promoted",
+    N_("A seat at “{forum}” is yours"),
+    N_(
+        "A seat at “{forum}” ({dates}) has become free and it is yours: your registration "
+        "moved from the waiting list to confirmed. Your badge number is {badge_number}."
     ),
-    action=(N_("View my registration"), "link"),
-    footer=_SIGNATURE,
+    _CANCEL_IF_NOT_COMING,
+    action=_VIEW_REGISTRATION,
 )
 
-REGISTRATION_PENDING = MailTemplate(
-    name="registrations.pending",
-    subject=N_("We have received your registration for “{forum}”"),
-    paragraphs=(
-        N_("Hello {display_name},"),
-        N_(
-            "Thank you for registering for “{forum}” ({dates}). The organizers review every "
-            "registration for this forum; we will write to you as soon as they have decided."
-        ),
-        WITHDRAWAL_NOTE,
+REGISTRATION_WAITLISTED = _to_registered(
+    "registrations.waitlisted",
+    N_("You are on the waiting list for “{forum}”"),
+    N_(
+        "All seats at “{forum}” ({dates}) are taken at the moment, so you are on the "
+        "waiting list, in place {position}. When a seat becomes free, it goes to the next "
+        "person on the list and we write to you at once."
     ),
-    action=(N_("View my registration"), "link"),
-    footer=_SIGNATURE,
+    action=_VIEW_REGISTRATION,
 )
 
-REGISTRATION_DECLINED = MailTemplate(
-    name="registrations.declined",
-    subject=N_("Your registration for “{forum}”"),
-    paragraphs=(
-        N_("Hello {display_name},"),
-        N_(
-            "We are sorry: the organizers of “{forum}” ({dates}) could not accept your "
-            "registration."
-        ),
-        N_("The organizers’ reason: {reason}"),
-        WITHDRAWAL_NOTE,
+REGISTRATION_PENDING = _to_registered(
+    "registrations.pending",
+    N_("We have received your registration for “{forum}”"),
+    N_(
+        "Thank you for registering for “{forum}” ({dates}). The organizers review every "
+        "registration for this forum; we will write to you as soon as they have decided."
     ),
-    footer=_SIGNATURE,
+    action=_VIEW_REGISTRATION,
 )
 
-REGISTRATION_CANCELLED = MailTemplate(
-    name="registrations.cancelled",
-    subject=N_("Your registration for “{forum}” is cancelled"),
-    paragraphs=(
-        N_("Hello {display_name},"),
-        N_("Your registration for “{forum}” ({dates}) is cancelled."),
-        N_("Reason given: {reason}"),
-        WITHDRAWAL_NOTE,
-    ),
-    footer=_SIGNATURE,
+REGISTRATION_DECLINED = _to_registered(
+    "registrations.declined",
+    N_("Your registration for “{forum}”"),
+    N_("We are sorry: the organizers of “{forum}” ({dates}) could not accept your registration."),
+    N_("The organizers’ reason: {reason}"),
 )
 
-REGISTRATION_ATTENDED = MailTemplate(
-    name="registrations.attended",
-    subject=N_("Welcome to “{forum}”"),
-    paragraphs=(
-        N_("Hello {display_name},"),
-        N_("Welcome to “{forum}”: you are checked in with badge number {badge_number}."),
-        WITHDRAWAL_NOTE,
-    ),
-    footer=_SIGNATURE,
+REGISTRATION_CANCELLED = _to_registered(
+    "registrations.cancelled",
+    N_("Your registration for “{forum}” is cancelled"),
+    N_("Your registration for “{forum}” ({dates}) is cancelled."),
+    N_("Reason given: {reason}"),
 )
 
-FORUM_CANCELLED = MailTemplate(
-    name="registrations.forum_cancelled",
-    subject=N_("{forum} is cancelled"),
-    paragraphs=(
-        N_("Hello {display_name},"),
-        N_(
-            "We are sorry to tell you that “{forum}” ({dates}) is cancelled. Your registration "
-            "is cancelled with it, together with any workshop places you held; there is nothing "
-            "you need to do."
-        ),
-        WITHDRAWAL_NOTE,
+REGISTRATION_ATTENDED = _to_registered(
+    "registrations.attended",
+    N_("Welcome to “{forum}”"),
+    N_("Welcome to “{forum}”: you are checked in with badge number {badge_number}."),
+)
+
+FORUM_CANCELLED = _to_registered(
+    "registrations.forum_cancelled",
+    N_("{forum} is cancelled"),
+    N_(
+        "We are sorry to tell you that “{forum}” ({dates}) is cancelled. Your registration "
+        "is cancelled with it, together with any workshop places you held; there is nothing "
+        "you need to do."
     ),
-    footer=_SIGNATURE,
 )
 
 #: The same news for people who confirmed interest in the forum but did not register.

@@ -7,7 +7,7 @@ import asyncio
 import contextvars
 import logging
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,31 +19,18 @@ from mupass_forum.accounts.principal import Principal
 from mupass_forum.app_context import AppContext, bind_for_task, current
 from mupass_forum.clock import now
 from mupass_forum.consent import ledger
-from mupass_forum.consent.schemas import Channel as ConsentChannel
-from mupass_forum.errors import Conflict, DomainError, FieldError, InvalidInput
+from mupass_forum.errors import Conflict, FieldError, InvalidInput
 from mupass_forum.forums.authorization import ForumRef
 from mupass_forum.forums.checks import language_problem
 from mupass_forum.forums.queries import stored_json, visible_forum
 from mupass_forum.forums.schemas import ForumStatus
 from mupass_forum.i18n import N_, current_locale
 from mupass_forum.privacy.shredding import refuse_if_shredded
-from mupass_forum.registrations import mails, schemas
-from mupass_forum.registrations.desk import (
-    Desk,
-    StatusMove,
-    desk_of,
-    forum_capacity,
-    lock_desk,
-    mail_participant,
-    move,
-    record_status,
-    seat_or_ticket,
-    tell_listeners,
-)
-from mupass_forum.registrations.forum_facts import ForumFacts, forum_facts
-from mupass_forum.registrations.queries import ROW_COLUMNS, own_row, registration_view
+from mupass_forum.registrations import schemas
+from mupass_forum.registrations.arrivals import Registering, decide_batch
+from mupass_forum.registrations.desk import desk_of
+from mupass_forum.registrations.queries import own_row, registration_view
 from mupass_forum.registrations.questions import answer_problems, not_asked_problems
-from mupass_forum.registrations.status import ENDED, Status
 from mupass_forum.registrations.tables import Registration
 
 log = logging.getLogger(__name__)
@@ -112,56 +99,6 @@ def _check_registration_open(forum: ForumRef) -> None:
         )
 
 
-def _already_registered() -> Conflict:
-    return Conflict(
-        "already_registered",
-        N_("You are registered for this forum already; see your registration."),
-    )
-
-
-async def _insert_registration(
-    forum_id: int,
-    user_id: int,
-    details: Mapping[str, Any],
-    status: Status,
-    ticket: int | None,
-    badge_number: int | None,
-) -> dict[str, Any]:
-    """Write the registration row; runs inside ``register``'s transaction."""
-    stamp = now()
-    try:
-        rows = await Registration.insert(
-            Registration(
-                forum=forum_id,
-                user=user_id,
-                status=status.value,
-                ticket=ticket,
-                badge_number=badge_number,
-                created_at=stamp,
-                updated_at=stamp,
-                **details,
-            )
-        ).returning(*ROW_COLUMNS)
-    except db.INTEGRITY_ERRORS as exc:
-        if not db.is_unique_violation(exc, "registration", "forum", "user"):
-            raise
-        raise _already_registered() from exc
-    return dict(rows[0])
-
-
-@dataclass(frozen=True, slots=True)
-class _Registering:
-    """One person's registration, waiting for the forum's desk."""
-
-    forum_id: int
-    user_id: int
-    details: Mapping[str, Any]
-    consent_decisions: Any
-    consent_notice_version: int | None
-    locale: str
-    idempotency_key: str | None
-
-
 def _idempotency_problem(key: str | None) -> FieldError | None:
     if key is None or (0 < len(key) <= IDEMPOTENCY_KEY_LENGTH and key.isprintable()):
         return None
@@ -185,10 +122,10 @@ async def register(
     ``idempotency_key`` that made the registration (its answer was lost) gets that registration
     back, unchanged.
 
-    The decision, the registration row (``_insert_registration``), its first history entry and
-    the mail are written in one transaction under the forum desk's lock, together with the
-    registrations that arrived meanwhile (``_decide``). Whatever else must be recorded with a
-    new registration belongs in ``_decide_one``, right after the row is written.
+    The decision, the registration row, its first history entry and the mail are written in
+    one transaction under the forum desk's lock, together with the registrations that arrived
+    meanwhile (``_decide``, ``arrivals.decide_batch``). Whatever else must be recorded with a
+    new registration belongs in ``arrivals``, written for the whole batch at once.
 
     A person whose registration was cancelled or declined registers again on that same row: it
     goes through the desk like a new one (the end of the waiting list, a badge number it had
@@ -198,17 +135,19 @@ async def register(
     """
     await authorize(principal, signed_in)
     principal = as_signed_in(principal)
-    forum = await visible_forum(principal, slug)
-    key_problem = _idempotency_problem(idempotency_key)
-    if key_problem is not None:
-        raise InvalidInput(key_problem)
-    if idempotency_key is not None:
-        made = await _made_with(forum.id, principal.user_id, idempotency_key)
-        if made is not None:
-            return await registration_view(forum, made), False
-    _check_registration_open(forum)
+    # The reads before the desk take one trip to the pool (PostgreSQL), not one each.
+    async with db.one_connection():
+        forum = await visible_forum(principal, slug)
+        key_problem = _idempotency_problem(idempotency_key)
+        if key_problem is not None:
+            raise InvalidInput(key_problem)
+        if idempotency_key is not None:
+            made = await _made_with(forum.id, principal.user_id, idempotency_key)
+            if made is not None:
+                return await registration_view(forum, made), False
+        _check_registration_open(forum)
+        questions = (await desk_of(forum.id)).questions
     details = _details(data)
-    questions = (await desk_of(forum.id)).questions
     answers, answer_errors = answer_problems(questions, data.answers)
     problems = [
         *_registration_problems(details),
@@ -218,7 +157,7 @@ async def register(
     if problems:
         raise InvalidInput(*problems)
     details["answers"] = answers
-    registering = _Registering(
+    registering = Registering(
         forum_id=forum.id,
         user_id=principal.user_id,
         details=details,
@@ -232,70 +171,14 @@ async def register(
 
 
 async def _made_with(forum_id: int, user_id: int, idempotency_key: str) -> int | None:
-    row = (
-        await Registration.select(Registration.id)
-        .where(
-            Registration.forum == forum_id,
-            Registration.user == user_id,
-            Registration.idempotency_key == idempotency_key,
-        )
-        .first()
-    )
-    return None if row is None else int(row["id"])
-
-
-async def _decide_one(
-    desk: Desk, capacity: int | None, facts: ForumFacts, registering: _Registering
-) -> tuple[int, bool]:
-    """One registration at the desk (locked by the caller): its id, and whether it was made.
-
-    Refuses (``already_registered``) before it writes anything; only the consent decisions may
-    refuse after writing."""
-    forum_id, user_id = registering.forum_id, registering.user_id
-    earlier = (
-        await Registration.select(*ROW_COLUMNS, Registration.idempotency_key)
-        .where(Registration.forum == forum_id, Registration.user == user_id)
-        .first()
-    )
-    key = registering.idempotency_key
-    if earlier is not None and key is not None and earlier["idempotency_key"] == key:
-        # Sent again while the first was still waiting for the desk.
-        return int(earlier["id"]), False
-    if earlier is not None and Status(earlier["status"]) not in ENDED:
-        raise _already_registered()
-    details = {**registering.details, "idempotency_key": registering.idempotency_key}
-    if desk.requires_approval:
-        status, ticket, badge = Status.PENDING_APPROVAL, None, None
-    else:
-        status, ticket, badge = await seat_or_ticket(
-            forum_id, earlier["badge_number"] if earlier else None, capacity=capacity
-        )
-    if earlier is None:
-        registration = await _insert_registration(forum_id, user_id, details, status, ticket, badge)
-        await record_status(registration["id"], None, status, user_id, "")
-        await tell_listeners(StatusMove(registration["id"], forum_id, user_id, None, status))
-        await mail_participant(registration, mails.status_mail(status, None), facts)
-    else:
-        registration = {key: earlier[key] for key in earlier if key != "idempotency_key"}
-        await move(
-            registration,
-            status,
-            facts,
-            actor=user_id,
-            ticket=ticket,
-            badge_number=badge,
-            details=details,
-        )
-    await ledger.record_decisions(
-        user_id,
+    rows = await db.read_indexed(
+        'SELECT id FROM registration WHERE forum = {} AND "user" = {} AND idempotency_key = {}',
         forum_id,
-        registering.consent_decisions,
-        ConsentChannel.REGISTRATION,
         user_id,
-        registering.locale,
-        notice_version=registering.consent_notice_version,
+        idempotency_key,
     )
-    return int(registration["id"]), True
+    row = rows[0] if rows else None
+    return None if row is None else int(row["id"])
 
 
 # Group commit: registrations for one forum that arrive while the desk is busy wait in a line
@@ -309,7 +192,7 @@ BATCH_SIZE = 50
 
 @dataclass
 class _DeskLine:
-    waiting: list[tuple[_Registering, asyncio.Future[tuple[int, bool]]]] = field(
+    waiting: list[tuple[Registering, asyncio.Future[tuple[int, bool]]]] = field(
         default_factory=list
     )
     #: The task deciding the line's batches, while there is one.
@@ -321,7 +204,7 @@ _lines: weakref.WeakKeyDictionary[
 ] = weakref.WeakKeyDictionary()
 
 
-async def _decide(registering: _Registering) -> tuple[int, bool]:
+async def _decide(registering: Registering) -> tuple[int, bool]:
     """Join the forum's line; the registration is decided with those in line with it."""
     loop = asyncio.get_running_loop()
     app = current()
@@ -348,7 +231,7 @@ async def _work_through(forum_id: int, line: _DeskLine) -> None:
             if not batch:
                 continue
             try:
-                outcomes = await _decide_batch(forum_id, [registering for registering, _ in batch])
+                outcomes = await decide_batch(forum_id, [registering for registering, _ in batch])
             except Exception as exc:
                 log.exception("registrations for forum %s could not be decided", forum_id)
                 outcomes = [exc] * len(batch)
@@ -364,38 +247,6 @@ async def _work_through(forum_id: int, line: _DeskLine) -> None:
         for _, answer in line.waiting:
             answer.cancel()
         line.waiting.clear()
-
-
-async def _decide_batch(
-    forum_id: int, batch: Sequence[_Registering]
-) -> list[tuple[int, bool] | Exception]:
-    """Decide ``batch`` in arrival order in one transaction; a refusal leaves the others alone.
-
-    A registration with consent decisions gets a savepoint (they are checked as they are
-    written); the others are refused, if at all, before they write anything: no round trips
-    are spent on savepoints they do not need while the desk is locked.
-    """
-    outcomes: list[tuple[int, bool] | Exception] = []
-    async with db.transaction() as transaction:
-        desk = await lock_desk(forum_id)
-        capacity = await forum_capacity(forum_id)
-        facts = await forum_facts(forum_id)
-        for registering in batch:
-            savepoint = await transaction.savepoint() if registering.consent_decisions else None
-            try:
-                outcomes.append(await _decide_one(desk, capacity, facts, registering))
-            except (DomainError, *db.INTEGRITY_ERRORS) as exc:
-                if not isinstance(exc, DomainError) and not db.is_unique_violation(exc):
-                    raise
-                if savepoint is not None:
-                    await savepoint.rollback_to()
-                elif not isinstance(exc, DomainError):
-                    raise  # a failed statement spoils the transaction: the batch fails
-                outcomes.append(exc)
-            else:
-                if savepoint is not None:
-                    await savepoint.release()
-    return outcomes
 
 
 async def my_registration(principal: Principal, slug: str) -> schemas.Registration:

@@ -1,0 +1,327 @@
+"""New registrations decided at the forum's desk, a batch at a time, with the lock held short.
+
+Everything that does not decide a seat happens before the desk's lock: who the people are, and
+their mails, rendered for the outcome that is likely then (a seat while the committed count
+leaves one, else the waiting list), with the badge number and the place in the line left to be
+written in. Under the lock a batch costs a fixed number of statements whatever its size: the
+desk locked and its counters read (``lock_counting``), the people's earlier registrations read,
+then one multi-row insert each for the registrations, their history and their mails, and one
+update of the counters. Seats are decided in memory in arrival order between the two. The mail
+is still written in the transaction that decides, so the outbox holds it exactly when the
+registration is committed. Only a mail whose outcome was not the likely one (another process
+took the last seats meanwhile), consent decisions and registering again after a cancellation
+take work of their own under the lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from mupass_forum import db
+from mupass_forum.clock import now
+from mupass_forum.consent import ledger
+from mupass_forum.consent.schemas import Channel as ConsentChannel
+from mupass_forum.errors import Conflict, DomainError
+from mupass_forum.i18n import N_
+from mupass_forum.mail.services import PreparedMail, queue_prepared
+from mupass_forum.registrations import mails
+from mupass_forum.registrations.desk import (
+    SeatCounters,
+    StatusMove,
+    desk_of,
+    forum_capacity,
+    lock_counting,
+    participant_mail,
+    recipients,
+    record_statuses,
+    tell_listeners,
+    write_counters,
+)
+from mupass_forum.registrations.forum_facts import ForumFacts, forum_facts
+from mupass_forum.registrations.queries import ROW_COLUMNS
+from mupass_forum.registrations.status import ENDED, Status
+from mupass_forum.registrations.tables import Registration
+
+#: What a registration's answer is: its id and whether this request made it, or a refusal.
+Outcome = tuple[int, bool] | Exception
+
+#: The mail's fields that only the desk decides.
+_DECIDED_FIELDS = ("badge_number", "position")
+
+
+@dataclass(frozen=True, slots=True)
+class Registering:
+    """One person's registration, waiting for the forum's desk."""
+
+    forum_id: int
+    user_id: int
+    details: Mapping[str, Any]
+    consent_decisions: Any
+    consent_notice_version: int | None
+    locale: str
+    idempotency_key: str | None
+
+
+def already_registered() -> Conflict:
+    return Conflict(
+        "already_registered",
+        N_("You are registered for this forum already; see your registration."),
+    )
+
+
+@dataclass(slots=True)
+class _Seat:
+    """What the desk decided for one registration."""
+
+    index: int
+    registering: Registering
+    #: The person's registration before (cancelled or declined), registered again.
+    earlier: Mapping[str, Any] | None
+    status: Status
+    ticket: int | None
+    badge: int | None
+    #: The place on the waiting list.
+    position: int | None
+    registration_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Drafts:
+    """The batch's mails, rendered before the lock for the outcome likely then."""
+
+    facts: ForumFacts
+    people: Mapping[int, Mapping[str, Any]]
+    #: By index in the batch: the status the mail was rendered for, and the mail.
+    mails: Mapping[int, tuple[Status, PreparedMail]]
+
+
+async def _drafts(forum_id: int, batch: Sequence[Registering]) -> _Drafts:
+    facts = await forum_facts(forum_id)
+    desk = await desk_of(forum_id)
+    capacity = await forum_capacity(forum_id)
+    people = await recipients(registering.user_id for registering in batch)
+    free = None if capacity is None else capacity - desk.seats_taken
+    drafts: dict[int, tuple[Status, PreparedMail]] = {}
+    for index, registering in enumerate(batch):
+        recipient = people.get(registering.user_id)
+        if recipient is None:
+            continue
+        if desk.requires_approval:
+            likely = Status.PENDING_APPROVAL
+        elif free is None or index < free:
+            likely = Status.CONFIRMED
+        else:
+            likely = Status.WAITLISTED
+        drafts[index] = (likely, _mail(recipient, forum_id, likely, facts))
+    return _Drafts(facts, people, drafts)
+
+
+def _mail(
+    recipient: Mapping[str, Any], forum_id: int, status: Status, facts: ForumFacts
+) -> PreparedMail:
+    # Registering again follows a cancellation or a decline: the same mail as a new one's.
+    template = mails.status_mail(status, None)
+    return participant_mail(
+        recipient,
+        forum_id,
+        template,
+        facts,
+        badge_number=None,
+        position=None,
+        later=_DECIDED_FIELDS,
+    )
+
+
+async def decide_batch(forum_id: int, batch: Sequence[Registering]) -> list[Outcome]:
+    """Decide ``batch`` in arrival order in one transaction; a refusal leaves the others alone.
+
+    Refusals (``already_registered``) are decided before anything is written; a registration
+    with consent decisions writes them under a savepoint first, so that a refused consent
+    (a changed notice) refuses that registration alone.
+    """
+    drafts = await _drafts(forum_id, batch)
+    outcomes: list[Outcome | None] = [None] * len(batch)
+    async with db.transaction() as transaction:
+        counters = await lock_counting(forum_id)
+        earlier = await _earlier(forum_id, batch)
+        seats: list[_Seat] = []
+        #: The batch's own registrations by person: the index of the one that registers.
+        registering_now: dict[int, int] = {}
+        for index, registering in enumerate(batch):
+            user, key = registering.user_id, registering.idempotency_key
+            row = earlier.get(user)
+            if user in registering_now:
+                if key is None or batch[registering_now[user]].idempotency_key != key:
+                    outcomes[index] = already_registered()
+                continue  # sent twice with its key while waiting: answered with the first
+            if row is not None and key is not None and row["idempotency_key"] == key:
+                # Sent again while the first was still waiting for the desk.
+                outcomes[index] = (int(row["id"]), False)
+                continue
+            if row is not None and Status(row["status"]) not in ENDED:
+                outcomes[index] = already_registered()
+                continue
+            if registering.consent_decisions:
+                refused = await _record_consent(transaction, registering)
+                if refused is not None:
+                    outcomes[index] = refused
+                    continue
+            registering_now[user] = index
+            seats.append(_seat(index, registering, row, counters))
+        await _write(forum_id, seats, counters, drafts)
+    made = {seat.registering.user_id: seat.registration_id for seat in seats}
+    return [
+        outcome
+        if outcome is not None
+        else (made[registering.user_id], registering_now[registering.user_id] == index)
+        for index, (registering, outcome) in enumerate(zip(batch, outcomes, strict=True))
+    ]
+
+
+async def _earlier(forum_id: int, batch: Sequence[Registering]) -> dict[int, Mapping[str, Any]]:
+    rows = await Registration.select(*ROW_COLUMNS, Registration.idempotency_key).where(
+        Registration.forum == forum_id,
+        Registration.user.is_in(sorted({registering.user_id for registering in batch})),
+    )
+    return {int(row["user"]): row for row in rows}
+
+
+async def _record_consent(transaction: Any, registering: Registering) -> Exception | None:
+    savepoint = await transaction.savepoint()
+    try:
+        await ledger.record_decisions(
+            registering.user_id,
+            registering.forum_id,
+            registering.consent_decisions,
+            ConsentChannel.REGISTRATION,
+            registering.user_id,
+            registering.locale,
+            notice_version=registering.consent_notice_version,
+        )
+    except (DomainError, *db.INTEGRITY_ERRORS) as exc:
+        if not isinstance(exc, DomainError) and not db.is_unique_violation(exc):
+            raise
+        await savepoint.rollback_to()
+        return exc
+    await savepoint.release()
+    return None
+
+
+def _seat(
+    index: int,
+    registering: Registering,
+    earlier: Mapping[str, Any] | None,
+    counters: SeatCounters,
+) -> _Seat:
+    """A seat with its badge number if one is free, else the end of the waiting list (or
+    approval first): decided in memory, under the lock."""
+    if counters.desk.requires_approval:
+        return _Seat(index, registering, earlier, Status.PENDING_APPROVAL, None, None, None)
+    if counters.take_seat():
+        badge = (earlier["badge_number"] if earlier else None) or counters.next_badge()
+        return _Seat(index, registering, earlier, Status.CONFIRMED, None, badge, None)
+    ticket = counters.next_ticket()
+    return _Seat(index, registering, earlier, Status.WAITLISTED, ticket, None, counters.waiting)
+
+
+async def _write(
+    forum_id: int, seats: Sequence[_Seat], counters: SeatCounters, drafts: _Drafts
+) -> None:
+    """The batch's rows: registrations, history, counters and mails, a statement each (a
+    registration made again is an update of its own)."""
+    if not seats:
+        return
+    stamp = now()
+    new = [seat for seat in seats if seat.earlier is None]
+    if new:
+        rows = await Registration.insert(
+            *(
+                Registration(
+                    forum=forum_id,
+                    user=seat.registering.user_id,
+                    status=seat.status.value,
+                    ticket=seat.ticket,
+                    badge_number=seat.badge,
+                    created_at=stamp,
+                    updated_at=stamp,
+                    idempotency_key=seat.registering.idempotency_key,
+                    **seat.registering.details,
+                )
+                for seat in new
+            )
+        ).returning(Registration.id, Registration.user)
+        made = {int(row["user"]): int(row["id"]) for row in rows}
+        for seat in new:
+            seat.registration_id = made[seat.registering.user_id]
+    for seat in seats:
+        if seat.earlier is not None:
+            await _register_again(seat, stamp)
+    await record_statuses(
+        [
+            (
+                seat.registration_id,
+                Status(seat.earlier["status"]) if seat.earlier else None,
+                seat.status,
+                seat.registering.user_id,
+                "",
+            )
+            for seat in seats
+        ]
+    )
+    for seat in seats:
+        await tell_listeners(
+            StatusMove(
+                seat.registration_id,
+                forum_id,
+                seat.registering.user_id,
+                Status(seat.earlier["status"]) if seat.earlier else None,
+                seat.status,
+            )
+        )
+    await write_counters(counters)
+    await queue_prepared([mail for seat in seats if (mail := _decided_mail(seat, drafts))])
+
+
+async def _register_again(seat: _Seat, stamp: Any) -> None:
+    """The person's cancelled or declined registration takes the new details and status."""
+    assert seat.earlier is not None
+    changes: dict[Any, Any] = {
+        Registration.status: seat.status.value,
+        Registration.updated_at: stamp,
+        Registration.idempotency_key: seat.registering.idempotency_key,
+    }
+    for name, value in seat.registering.details.items():
+        changes[getattr(Registration, name)] = value
+    if seat.ticket is not None:
+        changes[Registration.ticket] = seat.ticket
+    if seat.badge is not None:
+        changes[Registration.badge_number] = seat.badge
+    rows = await (
+        Registration.update(changes)
+        .where(
+            Registration.id == seat.earlier["id"],
+            Registration.status == seat.earlier["status"],
+        )
+        .returning(Registration.id)
+    )
+    if not rows:
+        raise Conflict(
+            "registration_changed",
+            N_("The registration was changed at the same time. Please reload it."),
+        )
+    seat.registration_id = int(rows[0]["id"])
+
+
+def _decided_mail(seat: _Seat, drafts: _Drafts) -> PreparedMail | None:
+    """The seat's mail: the one rendered before the lock when its outcome is the one decided
+    (rendered now otherwise), with the badge number and the place in line written in."""
+    draft = drafts.mails.get(seat.index)
+    if draft is None:
+        return None  # the account is gone
+    likely, mail = draft
+    if likely != seat.status:
+        recipient = drafts.people[seat.registering.user_id]
+        mail = _mail(recipient, seat.registering.forum_id, seat.status, drafts.facts)
+    return mail.filled_in({"badge_number": seat.badge or "", "position": seat.position or ""})
