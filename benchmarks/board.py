@@ -44,6 +44,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -469,12 +470,13 @@ def measure(
     return figures
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--posts", type=int, default=1_000_000)
+def board_parser(description: str, *, posts: int, databases: str) -> argparse.ArgumentParser:
+    """The options of a run on a seeded board (``--posts``, ``--seconds``, ...)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--posts", type=int, default=posts)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--databases", default=databases)
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument(
         "--keep-sqlite", type=Path, help="keep the seeded SQLite file here and reuse it"
@@ -482,10 +484,31 @@ def main() -> None:
     parser.add_argument(
         "--keep-postgres", help="keep the seeded database of this name and reuse it"
     )
-    parser.add_argument("--only", help="measure only the endpoints whose label contains this")
+    return parser
+
+
+def board_options(parser: argparse.ArgumentParser) -> argparse.Namespace:
     options = parser.parse_args()
     if options.posts < BIG_THREAD_POSTS + THREAD_POSTS:
         parser.error(f"--posts must be at least {BIG_THREAD_POSTS + THREAD_POSTS}")
+    for database in options.databases.split(","):
+        if database not in ("sqlite", "postgres"):
+            parser.error(f"unknown database {database!r}")
+    return options
+
+
+def seeded_database(database: str, options: argparse.Namespace, workdir: Path) -> Any:
+    """The board of ``board_options`` on ``database`` (``sqlite`` or ``postgres``), as a
+    context that gives its URL and removes it afterwards (unless it is kept)."""
+    if database == "sqlite":
+        return sqlite_database(options.posts, workdir, options.keep_sqlite)
+    return postgres_database(options.posts, options.postgres_url, options.keep_postgres)
+
+
+def main() -> None:
+    parser = board_parser(__doc__.split("\n\n")[0], posts=1_000_000, databases="sqlite,postgres")
+    parser.add_argument("--only", help="measure only the endpoints whose label contains this")
+    options = board_options(parser)
     tool = "wrk -t1" if shutil.which("wrk") else "an asyncio client"
     print(
         f"{options.posts:,} posts; {tool}, {options.connections} connections, "
@@ -495,16 +518,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="board-bench-") as workdir:
         for database in options.databases.split(","):
             started = time.monotonic()
-            if database == "sqlite":
-                context = sqlite_database(options.posts, Path(workdir), options.keep_sqlite)
-            elif database == "postgres":
-                context = postgres_database(
-                    options.posts, options.postgres_url, options.keep_postgres
-                )
-            else:
-                parser.error(f"unknown database {database!r}")
             try:
-                with context as url:
+                with seeded_database(database, options, Path(workdir)) as url:
                     seeded = time.monotonic() - started
                     print(f"{database}: seeded in {seeded:.0f} s", flush=True)
                     log = Path(workdir) / f"server-{database}.log"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import gc
 import os
 import re
 import socket
@@ -39,6 +40,13 @@ pytest_plugins = ["tests.mail_fixtures", "tests.query_count"]
 TEST_DATABASE_URL = os.environ.get("MUPASS_TEST_DATABASE_URL", "")
 TEST_REDIS_URL = os.environ.get("MUPASS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 SECRET_KEY = "test-secret-key-for-signing-only-in-tests"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Collect garbage less often than Python's default (every 700 allocations): the suite builds
+    about a hundred apps of several hundred thousand short-lived objects each, and the young
+    generation's collections cost a tenth of its CPU time. Cycles are still collected."""
+    gc.set_threshold(100_000, 50, 100)
 
 
 def free_port() -> int:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from mupass_forum import db
 from tests.board.conftest import BOARD, run_sql
+from tests.conftest import on_postgres
 
 
 def _fill(client, thread, author, count: int) -> list[dict]:
@@ -105,8 +106,10 @@ def test_a_page_costs_the_same_queries_whatever_its_size(
         # The live stream's pump reads events on its own schedule; it is no part of a request.
         counts.append(len([sql for sql in seen if "FROM board_event" not in sql]))
         board_queries = [sql for sql in seen if "board_" in sql and "board_event" not in sql]
-        # The thread with its page, the posts' reactions and translations (besides the caller).
-        assert len(board_queries) == 1, board_queries
+        # The thread with its page, the posts' reactions and translations (besides the caller):
+        # one statement on PostgreSQL; on SQLite, whose reads take no round trip, the thread
+        # and its page apart cost less than joined.
+        assert len(board_queries) == (1 if on_postgres() else 2), board_queries
     assert len(set(counts)) == 1, counts
     # Around a post: its place first, then the page.
     with counting_queries() as seen:

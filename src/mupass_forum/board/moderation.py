@@ -25,6 +25,7 @@ from mupass_forum.clock import as_utc, now
 from mupass_forum.errors import Conflict, Forbidden, NotFound
 from mupass_forum.i18n import N_
 from mupass_forum.outreach import organizers
+from mupass_forum.rows import Moment, rows_as
 from mupass_forum.settings import Settings
 
 
@@ -180,13 +181,33 @@ class Moderation:
             )
 
 
+class _FlaggedRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    thread: int
+    html: str
+    hidden_at: Moment | None
+    author: int
+    #: Null once the account is erased.
+    display_name: str | None
+    title: str
+
+
+class _FlagRow(msgspec.Struct, frozen=True, kw_only=True):
+    post: int
+    reason: schemas.FlagReason
+    note: str
+    created_at: Moment
+    flagger: int
+    display_name: str | None
+
+
 async def queue(principal: Principal, limit: int) -> list[schemas.FlaggedPost]:
     """Posts with open flags, the oldest flag first, for moderators of their categories (an
     empty list when nothing waits for them)."""
     if not await moderates_anywhere(principal):
         raise Forbidden("moderators_only", N_("Only moderators can see the moderation queue."))
     moderated, args = await moderated_categories(principal)
-    rows = await query(
+    found = await query(
         "SELECT p.id, p.thread, p.html, p.hidden_at, p.author, u.display_name, t.title, "
         "min(f.id) AS first_flag FROM board_flag f "
         "JOIN board_post p ON p.id = f.post JOIN account_user u ON u.id = p.author "
@@ -197,39 +218,51 @@ async def queue(principal: Principal, limit: int) -> list[schemas.FlaggedPost]:
         *args,
         limit,
     )
-    if not rows:
+    if not found:
         return []
-    ids = [int(row["id"]) for row in rows]
+    rows = rows_as(found, _FlaggedRow)
+    ids = [row.id for row in rows]
     flags = await query(
-        "SELECT f.post, f.reason, f.note, f.created_at, f.user AS flagger, u.display_name "
-        "FROM board_flag f JOIN account_user u ON u.id = f.user "
-        f"WHERE f.resolved_at IS NULL AND f.post IN ({placeholders(ids)}) ORDER BY f.id".replace(
-            "f.user", 'f."user"'
-        ),
+        'SELECT f.post, f.reason, f.note, f.created_at, f."user" AS flagger, u.display_name '
+        'FROM board_flag f JOIN account_user u ON u.id = f."user" '
+        f"WHERE f.resolved_at IS NULL AND f.post IN ({placeholders(ids)}) ORDER BY f.id",
         *ids,
     )
     by_post: dict[int, list[schemas.FlagSummary]] = {}
-    for flag in flags:
-        by_post.setdefault(int(flag["post"]), []).append(
+    for flag in rows_as(flags, _FlagRow):
+        by_post.setdefault(flag.post, []).append(
             schemas.FlagSummary(
-                reason=schemas.FlagReason(str(flag["reason"])),
-                note=str(flag["note"]),
-                flagged_by=person(flag["flagger"], flag["display_name"]),
-                created_at=as_utc(flag["created_at"]),
+                reason=flag.reason,
+                note=flag.note,
+                flagged_by=person(flag.flagger, flag.display_name),
+                created_at=as_utc(flag.created_at),
             )
         )
     return [
         schemas.FlaggedPost(
-            post_id=int(row["id"]),
-            thread_id=int(row["thread"]),
-            thread_title=str(row["title"]),
-            author=person(row["author"], row["display_name"]),
-            html=str(row["html"]),
-            hidden=row["hidden_at"] is not None,
-            flags=by_post.get(int(row["id"]), []),
+            post_id=row.id,
+            thread_id=row.thread,
+            thread_title=row.title,
+            author=person(row.author, row.display_name),
+            html=row.html,
+            hidden=row.hidden_at is not None,
+            flags=by_post.get(row.id, []),
         )
         for row in rows
     ]
+
+
+class _ActionRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    #: Null for an automatic action, and the name once the account is erased.
+    moderator: int | None
+    display_name: str | None
+    action: str
+    thread_id: int | None
+    post_id: int | None
+    #: The detail as stored: a JSON object as text.
+    detail: str
+    created_at: Moment
 
 
 async def log(principal: Principal, before: int | None, limit: int) -> schemas.ModerationLogPage:
@@ -238,7 +271,7 @@ async def log(principal: Principal, before: int | None, limit: int) -> schemas.M
     if not await moderates_anywhere(principal):
         raise Forbidden("moderators_only", N_("Only moderators can see the moderation log."))
     moderated, args = await moderated_categories(principal)
-    rows = await query(
+    found = await query(
         "SELECT a.id, a.moderator, u.display_name, a.action, a.thread_id, a.post_id, a.detail, "
         "a.created_at FROM board_moderation_action a "
         "LEFT JOIN account_user u ON u.id = a.moderator "
@@ -249,24 +282,22 @@ async def log(principal: Principal, before: int | None, limit: int) -> schemas.M
         *args,
         limit + 1,
     )
-    more = len(rows) > limit
-    rows = rows[:limit]
+    more = len(found) > limit
+    rows = rows_as(found[:limit], _ActionRow)
     return schemas.ModerationLogPage(
         items=[
             schemas.ModerationEntry(
-                id=int(row["id"]),
+                id=row.id,
                 moderator=(
-                    person(row["moderator"], row["display_name"])
-                    if row["moderator"] is not None
-                    else None
+                    person(row.moderator, row.display_name) if row.moderator is not None else None
                 ),
-                action=str(row["action"]),
-                thread_id=row["thread_id"],
-                post_id=row["post_id"],
-                detail=msgspec.json.decode(str(row["detail"]), type=dict[str, Any]),
-                created_at=as_utc(row["created_at"]),
+                action=row.action,
+                thread_id=row.thread_id,
+                post_id=row.post_id,
+                detail=msgspec.json.decode(row.detail, type=dict[str, object]),
+                created_at=as_utc(row.created_at),
             )
             for row in rows
         ],
-        next_cursor=int(rows[-1]["id"]) if more and rows else None,
+        next_cursor=rows[-1].id if more and rows else None,
     )

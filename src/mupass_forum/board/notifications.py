@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
-from typing import Any
+
+import msgspec
 
 from mupass_forum import db, pages
 from mupass_forum.accounts.principal import Principal
@@ -20,6 +21,7 @@ from mupass_forum.clock import now
 from mupass_forum.errors import BadRequest
 from mupass_forum.i18n import N_, gettext, language_name, use_locale
 from mupass_forum.mail import MailTemplate, queue_mail
+from mupass_forum.rows import rows_as
 from mupass_forum.settings import Settings
 from mupass_forum.signed_links import InvalidLink, Signer
 
@@ -141,15 +143,24 @@ def excerpt(text: str) -> str:
     return flat if len(flat) <= EXCERPT_LENGTH else flat[: EXCERPT_LENGTH - 1].rstrip() + "…"
 
 
+class _Recipient(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    email: str
+    display_name: str
+    locale: str
+    timezone: str
+    mode: schemas.NotificationMode
+
+
 async def _recipients(
     user_ids: Iterable[int], category: CategoryAccess | None = None
-) -> list[dict[str, Any]]:
+) -> list[_Recipient]:
     """The accounts among ``user_ids`` that can receive mail (and may read ``category``)."""
     ids = sorted(set(user_ids))
     if not ids:
         return []
     readers, args = ("1 = 1", []) if category is None else readers_of(category)
-    return await query(
+    rows = await query(
         "SELECT u.id, u.email, u.display_name, u.locale, u.timezone, "
         "coalesce(s.mode, 'immediately') AS mode FROM account_user u "
         'LEFT JOIN board_notification_setting s ON s."user" = u.id '
@@ -158,41 +169,41 @@ async def _recipients(
         *ids,
         *args,
     )
+    return rows_as(rows, _Recipient)
 
 
 async def _deliver(
     settings: Settings,
-    recipient: dict[str, Any],
+    recipient: _Recipient,
     template: MailTemplate,
     kind: str,
     thread_id: int,
     post_id: int,
-    context: dict[str, Any],
+    context: dict[str, str],
 ) -> None:
-    mode = str(recipient["mode"])
-    if mode == schemas.NotificationMode.NEVER:
+    if recipient.mode == schemas.NotificationMode.NEVER:
         return
-    if mode == schemas.NotificationMode.DAILY:
+    if recipient.mode == schemas.NotificationMode.DAILY:
         await query(
             'INSERT INTO board_digest_item ("user", kind, thread_id, post_id, created_at) '
             "VALUES ({}, {}, {}, {}, {})",
-            recipient["id"],
+            recipient.id,
             kind,
             thread_id,
             post_id,
             now(),
         )
         return
-    link = unsubscribe_url(settings, int(recipient["id"]))
+    link = unsubscribe_url(settings, recipient.id)
     await queue_mail(
         template,
-        to=str(recipient["email"]),
-        locale=str(recipient["locale"]),
-        timezone=str(recipient["timezone"]),
-        user_id=int(recipient["id"]),
+        to=recipient.email,
+        locale=recipient.locale,
+        timezone=recipient.timezone,
+        user_id=recipient.id,
         context={
             **context,
-            "name": str(recipient["display_name"]),
+            "name": recipient.display_name,
             "url": post_url(settings, thread_id, post_id),
             "unsubscribe_url": link,
         },
@@ -229,7 +240,7 @@ async def post_written(
         "excerpt": _excerpt(excerpt),
     }
     for recipient in recipients:
-        if int(recipient["id"]) in mentioned:
+        if recipient.id in mentioned:
             await _deliver(settings, recipient, MENTION, "mention", thread_id, post_id, context)
         else:
             await _deliver(settings, recipient, REPLY, "reply", thread_id, post_id, context)
@@ -255,7 +266,7 @@ async def translation_done(
     )
     watchers = [int(row["user"]) for row in rows if int(row["user"]) != translator_id]
     for recipient in await _recipients(watchers, category):
-        with use_locale(str(recipient["locale"])):
+        with use_locale(recipient.locale):
             language = language_name(locale)
         await _deliver(
             settings,
@@ -268,42 +279,49 @@ async def translation_done(
         )
 
 
+class _DigestItem(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    recipient: int
+    kind: str
+    title: str
+    author: str
+
+
 async def send_digests(settings: Settings) -> int:
     """Send each person with waiting items one summary mail; returns the number of mails."""
     sent = 0
     async with db.transaction():
-        items = await query(
-            "SELECT d.id, d.user AS recipient, d.kind, d.thread_id, d.post_id, t.title, "
-            "u.display_name AS author FROM board_digest_item d "
-            "JOIN board_thread t ON t.id = d.thread_id "
-            "JOIN board_post p ON p.id = d.post_id JOIN account_user u ON u.id = p.author "
-            "WHERE d.sent_at IS NULL ORDER BY d.user, d.id".replace("d.user", 'd."user"')
+        items = rows_as(
+            await query(
+                'SELECT d.id, d."user" AS recipient, d.kind, d.thread_id, d.post_id, t.title, '
+                "u.display_name AS author FROM board_digest_item d "
+                "JOIN board_thread t ON t.id = d.thread_id "
+                "JOIN board_post p ON p.id = d.post_id JOIN account_user u ON u.id = p.author "
+                'WHERE d.sent_at IS NULL ORDER BY d."user", d.id'
+            ),
+            _DigestItem,
         )
-        by_user: dict[int, list[dict[str, Any]]] = {}
+        by_user: dict[int, list[_DigestItem]] = {}
         for item in items:
-            by_user.setdefault(int(item["recipient"]), []).append(item)
+            by_user.setdefault(item.recipient, []).append(item)
         for recipient in await _recipients(by_user):
-            mine = by_user[int(recipient["id"])]
-            if recipient["mode"] == schemas.NotificationMode.DAILY:
-                with use_locale(str(recipient["locale"])):
+            mine = by_user[recipient.id]
+            if recipient.mode == schemas.NotificationMode.DAILY:
+                with use_locale(recipient.locale):
                     lines = "\n".join(
                         "• "
-                        + gettext(
-                            DIGEST_LINES[str(item["kind"])],
-                            author=item["author"],
-                            thread=item["title"],
-                        )
+                        + gettext(DIGEST_LINES[item.kind], author=item.author, thread=item.title)
                         for item in mine
                     )
-                link = unsubscribe_url(settings, int(recipient["id"]))
+                link = unsubscribe_url(settings, recipient.id)
                 await queue_mail(
                     DIGEST,
-                    to=str(recipient["email"]),
-                    locale=str(recipient["locale"]),
-                    timezone=str(recipient["timezone"]),
-                    user_id=int(recipient["id"]),
+                    to=recipient.email,
+                    locale=recipient.locale,
+                    timezone=recipient.timezone,
+                    user_id=recipient.id,
                     context={
-                        "name": str(recipient["display_name"]),
+                        "name": recipient.display_name,
                         "items": lines,
                         "url": board_url(settings),
                         "unsubscribe_url": link,
@@ -311,7 +329,7 @@ async def send_digests(settings: Settings) -> int:
                     headers=list_headers(link),
                 )
                 sent += 1
-        ids = [int(item["id"]) for item in items]
+        ids = [item.id for item in items]
         if ids:
             await query(
                 f"UPDATE board_digest_item SET sent_at = {{}} WHERE id IN ({placeholders(ids)})",

@@ -9,6 +9,7 @@ Thin handlers over the same services as ``controllers.py``; templates in
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -77,13 +78,29 @@ def _labels(labels: dict[Any, str]) -> list[tuple[str, str]]:
 
 
 def _post_view(thread: schemas.Thread, *, original: bool = False) -> dict[str, Any]:
-    """What the post template needs beside the post (the same on the page and in a card)."""
-    return {
+    """What the post template needs beside the post (the same on the page and in a card), as
+    ``view`` and each on its own."""
+    labels = _labels(REACTION_LABELS)
+    view = {
         "thread": thread,
         "original": original,
+        "locale": current_locale(),
         "reader_language": language_name(current_locale()),
-        "reactions": _labels(REACTION_LABELS),
+        "reactions": labels,
+        "reaction_counts": functools.partial(_reaction_counts, labels),
     }
+    return {**view, "view": view}
+
+
+def _reaction_counts(
+    labels: list[tuple[str, str]], post: schemas.Post
+) -> list[tuple[str, str, schemas.ReactionCount | None]]:
+    """Each kind of reaction with its label and the post's count of it, if any (one call per
+    post rather than a filter per kind in the template)."""
+    counts: dict[str, schemas.ReactionCount] = {}
+    for reaction in post.reactions:
+        counts.setdefault(reaction.kind.value, reaction)
+    return [(kind, label, counts.get(kind)) for kind, label in labels]
 
 
 async def _form(request: Request[Any, Any, Any], struct: type[Any], *optional: str) -> Any:

@@ -228,9 +228,9 @@ async def thread_and_page(
     last: bool,
     limit: int,
 ) -> tuple[Mapping[str, Any], list[Mapping[str, Any]]]:
-    """A thread's row and a page of its posts in one statement (one round trip on
-    PostgreSQL): the page's rows carry the thread's columns; a thread without posts on
-    the page is one row with no post. Whether the caller may read it is checked after."""
+    """A thread's row and a page of its posts: in one statement on PostgreSQL (one round
+    trip), where the page's rows carry the thread's columns and a thread without posts on the
+    page is one row with no post. Whether the caller may read it is checked after."""
     bound_args: list[Any]
     if before is not None:
         condition, order, bound, bound_args = "<", "DESC", "{}", [before]
@@ -239,18 +239,25 @@ async def thread_and_page(
         bound = "(SELECT t2.post_count + 1 FROM board_thread t2 WHERE t2.id = {})"
     else:
         condition, order, bound, bound_args = ">", "", "{}", [after or 0]
+    page = (
+        f"SELECT {POST_COLUMNS}, {extras} FROM board_post p {POST_JOINS} "
+        f"WHERE p.thread = {{}} AND p.position {condition} {bound} "
+        f"ORDER BY p.position {order} LIMIT {{}}"
+    )
+    page_args = [*extra_args, thread_id, *bound_args, limit]
+    if not db.is_postgres():
+        # Read inline, two statements cost SQLite half of one: joined, every post's row
+        # carried the thread's columns and the page was sorted again (0.17 against 0.08 ms).
+        thread = await thread_row(thread_id)
+        rows = await db.read_indexed(page, *page_args)
+        return thread, rows[::-1] if order else rows
     rows = await db.read_indexed(
         f"SELECT {THREAD_COLUMNS}, {CATEGORY_COLUMNS}, page.* FROM board_thread t "
         "JOIN account_user ta ON ta.id = t.author "
         "JOIN board_category c ON c.id = t.category "
-        f"LEFT JOIN (SELECT {POST_COLUMNS}, {extras} FROM board_post p {POST_JOINS} "
-        f"WHERE p.thread = {{}} AND p.position {condition} {bound} "
-        f"ORDER BY p.position {order} LIMIT {{}}) page ON true "
+        f"LEFT JOIN ({page}) page ON true "
         "WHERE t.id = {} ORDER BY page.position",
-        *extra_args,
-        thread_id,
-        *bound_args,
-        limit,
+        *page_args,
         thread_id,
     )
     if not rows:

@@ -22,7 +22,7 @@ from mupass_forum.forums.queries import (
     languages_of,
     stored_json,
     stored_text,
-    visible_forum,
+    visible_forum_with,
 )
 from mupass_forum.forums.tables import ProgrammeItem
 from mupass_forum.forums.terms import (
@@ -34,12 +34,15 @@ from mupass_forum.forums.terms import (
 )
 from mupass_forum.i18n import N_, format_date, format_time, use_locale
 from mupass_forum.i18n.locale import current_locale
-from mupass_forum.i18n.text import TranslatableText, localize_stored
+from mupass_forum.i18n.text import KeptForReaders, TranslatableText, localize_stored
 
-_ITEMS = (
-    "SELECT id, kind, title, description, starts_at, ends_at, room, capacity, speakers, "
-    "language, interpretation, track FROM forum_programme_item WHERE forum = {} "
-)
+_COLUMNS = (
+    "id", "kind", "title", "description", "starts_at", "ends_at", "room", "capacity", "speakers",
+    "language", "interpretation", "track",
+)  # fmt: skip
+_ITEMS = f"SELECT {', '.join(_COLUMNS)} FROM forum_programme_item WHERE forum = {{}} "  # noqa: S608
+#: The items' columns joined to their forum (``visible_forum_with``), each named ``i_...``.
+_JOINED = ", ".join(f"i.{name} AS i_{name}" for name in _COLUMNS)
 
 
 async def programme_rows(forum_id: int) -> list[Mapping[str, Any]]:
@@ -47,8 +50,17 @@ async def programme_rows(forum_id: int) -> list[Mapping[str, Any]]:
     return await db.read_indexed(_ITEMS + "ORDER BY starts_at, id", forum_id)
 
 
+#: Items as readers got them: building them (texts, times, language names) was most of a
+#: programme's CPU time.
+_kept_items: KeptForReaders[schemas.ProgrammeItem] = KeptForReaders()
+
+
 def _item(row: Mapping[str, Any], zone: ZoneInfo) -> schemas.ProgrammeItem:
     """An item for the reader; call it inside ``use_locale(..., zone)``."""
+    return _kept_items.get(row, lambda: _new_item(row, zone), zone.key)
+
+
+def _new_item(row: Mapping[str, Any], zone: ZoneInfo) -> schemas.ProgrammeItem:
     title = localize_stored(row["title"])
     assert title is not None
     starts_at = row["starts_at"].astimezone(zone)
@@ -90,9 +102,15 @@ async def get_programme(
 ) -> schemas.Programme:
     """The programme by day in ``zone``: the forum's own unless a reader's is given (pages
     show times where the reader is)."""
-    forum = await visible_forum(principal, slug)
+    forum, joined = await visible_forum_with(
+        principal,
+        slug,
+        _JOINED,
+        "LEFT JOIN forum_programme_item i ON i.forum = f.id",
+        "i.starts_at, i.id",
+    )
     zone = zone or ZoneInfo(forum.timezone)
-    rows = await programme_rows(forum.id)
+    rows = [{name: row[f"i_{name}"] for name in _COLUMNS} for row in joined if row["i_id"]]
     days: list[schemas.ProgrammeDay] = []
     with use_locale(current_locale(), zone):
         for row in rows:

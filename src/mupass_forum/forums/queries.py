@@ -38,6 +38,7 @@ from mupass_forum.i18n import (
 )
 from mupass_forum.i18n.locale import babel_locale, current_locale
 from mupass_forum.i18n.text import (
+    KeptForReaders,
     LocalizedText,
     TranslatableText,
     localize_stored,
@@ -143,6 +144,26 @@ async def visible_forum(principal: Principal, slug: str) -> ForumRef:
     return forum
 
 
+async def visible_forum_with(
+    principal: Principal, slug: str, columns: str, join: str, order: str
+) -> tuple[ForumRef, list[Mapping[str, Any]]]:
+    """``visible_forum`` and the rows of a table joined to it (``join``, ``columns`` of it,
+    in ``order``) in the same statement: a forum with no such rows is one row of nulls. The
+    forum is read first, once (its partners are not looked up again for every row)."""
+    engine_type = "postgres" if db.is_postgres() else "sqlite"
+    rows = await db.read_indexed(
+        f"WITH f AS MATERIALIZED (SELECT {_REF_SQL}, {_PARTNERS_SQL[engine_type]} "  # noqa: S608
+        f"AS partners FROM forum f WHERE f.slug = {{}}) SELECT f.*, {columns} FROM f {join} "
+        f"ORDER BY {order}",
+        slug,
+    )
+    if not rows:
+        raise NotFound("forum_not_found")
+    forum = _ref_of(rows[0], _partner_refs(rows[0]))
+    await authorize(principal, sees_forum, forum, hide=True)
+    return forum, rows
+
+
 async def editable_forum(principal: Principal, slug: str) -> ForumRef:
     """The forum called ``slug`` if the caller edits it (404 for a draft they cannot see)."""
     forum = await visible_forum(principal, slug)
@@ -173,10 +194,25 @@ def languages_of(entries: Iterable[Mapping[str, Any]]) -> list[schemas.Language]
     ]
 
 
+#: Forums as readers got them (the list shows many, each with dates, times and names).
+_kept_forums: KeptForReaders[schemas.Forum] = KeptForReaders()
+
+
 def _forum(
     row: Mapping[str, Any],
     partners: list[schemas.OrganizationRef],
     description: LocalizedText | None = None,
+) -> schemas.Forum:
+    """A forum for the reader; ``partners`` and ``description`` as read from ``row``."""
+    return _kept_forums.get(
+        row, lambda: _new_forum(row, partners, description), description is not None
+    )
+
+
+def _new_forum(
+    row: Mapping[str, Any],
+    partners: list[schemas.OrganizationRef],
+    description: LocalizedText | None,
 ) -> schemas.Forum:
     zone = ZoneInfo(row["timezone"])
     starts_at = row["starts_at"].astimezone(zone)

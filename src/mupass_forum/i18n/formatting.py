@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from babel import dates, numbers
 from babel.core import Locale
@@ -59,21 +59,46 @@ def format_datetime_with_zone(value: dt.datetime) -> str:
     reader's time zone, which it names (readers are spread over several)."""
     local = _aware(value)
     locale = babel_locale()
-    date = dates.format_date(local, format="medium", locale=locale)
-    time = dates.format_time(local, format="short", tzinfo=local.tzinfo, locale=locale)
-    # CLDR's own glue of a date and a time ("{1}, {0}", "{1} 'à' {0}", ...).
-    pattern = str(locale.datetime_formats["medium"]).replace("'", "")
+    # A page of posts shows one per post: its parts are kept per date, per minute of the day
+    # and per zone (the short time has no seconds; the zone's name changes with summer time).
     return gettext(
         N_("{datetime} ({timezone})"),
-        datetime=pattern.replace("{0}", time).replace("{1}", date),
-        timezone=dates.get_timezone_name(local, width="long", locale=locale),
+        datetime=_datetime_glue(locale)
+        .replace("{0}", _minute_text(local.hour, local.minute, locale))
+        .replace("{1}", _date_text(local.date(), "medium", locale)),
+        timezone=_zone_name(local, locale),
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _datetime_glue(locale: Locale) -> str:
+    # CLDR's own glue of a date and a time ("{1}, {0}", "{1} 'à' {0}", ...).
+    return str(locale.datetime_formats["medium"]).replace("'", "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _minute_text(hour: int, minute: int, locale: Locale) -> str:
+    return dates.format_time(dt.time(hour, minute), format="short", locale=locale)
+
+
+#: A zone's name by zone, summer time and offset (Babel falls back to "GMT+02:00").
+_zone_names: dict[tuple[dt.tzinfo | None, Any, Any, Locale], str] = {}
+
+
+def _zone_name(local: dt.datetime, locale: Locale) -> str:
+    key = (local.tzinfo, local.dst(), local.utcoffset(), locale)
+    name = _zone_names.get(key)
+    if name is None:
+        if len(_zone_names) >= 1024:
+            _zone_names.clear()
+        name = _zone_names[key] = str(dates.get_timezone_name(local, width="long", locale=locale))
+    return name
 
 
 def format_timezone(value: dt.datetime) -> str:
     """``Mitteleuropäische Normalzeit``: the reader's time zone at ``value``, named in their
     language (for a list of times that names its zone once)."""
-    return str(dates.get_timezone_name(_aware(value), width="long", locale=babel_locale()))
+    return _zone_name(_aware(value), babel_locale())
 
 
 def format_date_interval(start: dt.date, end: dt.date, skeleton: str = "yMMMMd") -> str:

@@ -16,9 +16,9 @@ map may contain and which text a reader gets:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import msgspec
 
@@ -95,6 +95,38 @@ def localize_stored(value: str | bytes | Mapping[str, Any] | None) -> LocalizedT
     if value is None or value == "":
         return None
     return localize(TranslatableText.from_json(value))
+
+
+Built = TypeVar("Built")
+
+
+class KeptForReaders(Generic[Built]):
+    """Values built from a stored row for readers (texts picked, times and names formatted),
+    kept by the reader's language (with the content fallbacks) and the whole row read.
+
+    Hot reads (a programme, the list of forums) are read far more often than they change, and
+    building them cost more than the rest of their request. A changed row is another key, so
+    nothing is kept stale; what is kept is shared by readers and must not be changed.
+    """
+
+    def __init__(self, at_most: int = 4096) -> None:
+        self._kept: dict[tuple[Any, ...], Built] = {}
+        self._at_most = at_most
+
+    def get(self, row: Mapping[str, Any], build: Callable[[], Built], *also: Any) -> Built:
+        """What ``build()`` makes of ``row`` for the current reader; ``also``: anything else
+        it depends on."""
+        locale = current_locale()
+        key = (locale, content_preference(locale), *also, *row.values())
+        try:
+            kept = self._kept.get(key)
+        except TypeError:  # a column the driver handed over decoded (a list): not kept
+            return build()
+        if kept is None:
+            if len(self._kept) >= self._at_most:
+                self._kept.clear()
+            kept = self._kept[key] = build()
+        return kept
 
 
 def text_problems(
@@ -188,6 +220,7 @@ def _escape(segment: str) -> str:
 
 
 __all__ = [
+    "KeptForReaders",
     "LocalizedText",
     "TranslatableText",
     "localize",

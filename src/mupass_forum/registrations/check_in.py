@@ -9,9 +9,7 @@ nobody, as it corrects a slip of the finger.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 import msgspec
 
@@ -28,6 +26,7 @@ from mupass_forum.registrations.forum_facts import forum_facts
 from mupass_forum.registrations.queries import ROW_COLUMNS
 from mupass_forum.registrations.status import SEATED, Status, status_label
 from mupass_forum.registrations.tables import Registration
+from mupass_forum.rows import row_as, rows_as
 
 #: The most people one search shows: the door wants the few that match, not a list.
 DOOR_RESULTS = 20
@@ -77,16 +76,27 @@ _SELECT = (
 )
 
 
-def _entry(row: Mapping[str, Any]) -> DoorEntry:
+class _DoorRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    badge_number: int | None
+    status: str
+    display_name: str
+    #: Null without a profile.
+    given_name: str | None
+    family_name: str | None
+    organization_name: str | None
+
+
+def _entry(row: _DoorRow) -> DoorEntry:
     return DoorEntry(
-        registration_id=row["id"],
-        badge_number=row["badge_number"],
-        given_name=row["given_name"] or "",
-        family_name=row["family_name"] or "",
-        display_name=row["display_name"],
-        organization=row["organization_name"] or "",
-        status=status_label(row["status"]),
-        checked_in=row["status"] == Status.ATTENDED.value,
+        registration_id=row.id,
+        badge_number=row.badge_number,
+        given_name=row.given_name or "",
+        family_name=row.family_name or "",
+        display_name=row.display_name,
+        organization=row.organization_name or "",
+        status=status_label(row.status),
+        checked_in=row.status == Status.ATTENDED.value,
     )
 
 
@@ -119,7 +129,7 @@ async def _count(forum_id: int) -> DoorCount:
         "AND status IN ('confirmed', 'attended')",
         forum_id,
     )
-    return DoorCount(checked_in=int(rows[0]["checked_in"]), expected=int(rows[0]["expected"]))
+    return row_as(rows[0], DoorCount)
 
 
 async def door_search(principal: Principal, slug: str, query: str = "") -> DoorSearch:
@@ -137,7 +147,7 @@ async def door_search(principal: Principal, slug: str, query: str = "") -> DoorS
             *condition.args,
             DOOR_RESULTS,
         )
-        entries = [_entry(row) for row in rows]
+        entries = [_entry(row) for row in rows_as(rows, _DoorRow)]
     first, last = check_in_days(forum)
     try:
         check_in_open(forum)
@@ -158,7 +168,7 @@ async def _door_entry(forum_id: int, registration_id: int) -> DoorEntry:
     rows = await Registration.raw(_SELECT + "AND r.id = {}", forum_id, registration_id)
     if not rows:
         raise NotFound("registration_not_found")
-    return _entry(rows[0])
+    return _entry(row_as(rows[0], _DoorRow))
 
 
 async def _turn(

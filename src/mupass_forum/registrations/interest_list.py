@@ -5,10 +5,11 @@ best-practice speakers; whether and when the invitation to register went out is 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from litestar import Response
 from piccolo.columns.combination import WhereRaw
 
@@ -27,6 +28,7 @@ from mupass_forum.registrations.queries import (
     search_words,
 )
 from mupass_forum.registrations.tables import Interest
+from mupass_forum.rows import Moment, rows_as
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,28 +100,48 @@ def _conditions(forum_id: int, given: InterestFilter) -> list[Any]:
     return where
 
 
-def _entry(row: Mapping[str, Any]) -> schemas.InterestEntry:
-    region, sub_region = row["region"], row["sub_region"]
+class _InterestRow(msgspec.Struct, frozen=True, kw_only=True):
+    """A row of ``_COLUMNS``."""
+
+    id: int
+    given_name: str
+    family_name: str
+    email: str
+    organization_name: str
+    country: str
+    region: str | None
+    sub_region: str | None
+    stakeholder_group: str | None
+    government_level: str | None
+    wants_to_present: bool
+    presentation_topic: str
+    locale: str
+    confirmed_at: Moment
+    invitation_sent_at: Moment | None
+
+
+def _entry(row: _InterestRow) -> schemas.InterestEntry:
+    region, sub_region = row.region, row.sub_region
     return schemas.InterestEntry(
-        id=row["id"],
-        given_name=row["given_name"],
-        family_name=row["family_name"],
-        email=row["email"],
-        organization=row["organization_name"],
-        country=row["country"],
-        country_name=regions.name(row["country"]),
+        id=row.id,
+        given_name=row.given_name,
+        family_name=row.family_name,
+        email=row.email,
+        organization=row.organization_name,
+        country=row.country,
+        country_name=regions.name(row.country),
         region=region,
         region_name=regions.name(region) if region else None,
         sub_region=sub_region,
         sub_region_name=regions.name(sub_region) if sub_region else None,
-        stakeholder_group=row["stakeholder_group"],
-        government_level=row["government_level"],
-        wants_to_present=bool(row["wants_to_present"]),
-        presentation_topic=row["presentation_topic"],
-        locale=row["locale"],
-        language_name=language_name(row["locale"]),
-        confirmed_at=row["confirmed_at"],
-        invitation_sent_at=row["invitation_sent_at"],
+        stakeholder_group=row.stakeholder_group,
+        government_level=row.government_level,
+        wants_to_present=row.wants_to_present,
+        presentation_topic=row.presentation_topic,
+        locale=row.locale,
+        language_name=language_name(row.locale),
+        confirmed_at=row.confirmed_at,
+        invitation_sent_at=row.invitation_sent_at,
     )
 
 
@@ -132,10 +154,10 @@ async def list_interest(
     if cursor is not None:
         where.append(Interest.id > decode_id_cursor(cursor))
     rows = await Interest.select(*_COLUMNS).where(*where).order_by(Interest.id).limit(limit + 1)
-    page = rows[:limit]
+    page = rows_as(rows[:limit], _InterestRow)
     return schemas.InterestPage(
         items=[_entry(row) for row in page],
-        next_cursor=encode_id_cursor(page[-1]["id"]) if len(rows) > limit else None,
+        next_cursor=encode_id_cursor(page[-1].id) if len(rows) > limit else None,
     )
 
 
@@ -146,7 +168,7 @@ async def all_interest(
     forum = await editable_forum(principal, slug)
     where = _conditions(forum.id, given)
     rows = await Interest.select(*_COLUMNS).where(*where).order_by(Interest.id)
-    return forum.slug, [_entry(row) for row in rows]
+    return forum.slug, [_entry(row) for row in rows_as(rows, _InterestRow)]
 
 
 COLUMNS = (

@@ -3,6 +3,8 @@ its history."""
 
 from __future__ import annotations
 
+import msgspec
+
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.errors import NotFound
 from mupass_forum.forums.authorization import ForumRef
@@ -19,6 +21,7 @@ from mupass_forum.registrations.queries import (
 )
 from mupass_forum.registrations.status import Status, status_label
 from mupass_forum.registrations.tables import Registration, RegistrationStatusChange
+from mupass_forum.rows import Moment, rows_as
 
 
 async def registration(
@@ -31,6 +34,16 @@ async def registration(
     ):
         raise NotFound("registration_not_found")
     return await registration_view(forum, registration_id)
+
+
+class _ChangeRow(msgspec.Struct, frozen=True, kw_only=True):
+    from_status: str | None
+    to_status: str
+    #: Null when the service made the change (and its name with it).
+    actor: int | None
+    actor_name: str | None
+    reason: str
+    created_at: Moment
 
 
 async def history(
@@ -56,14 +69,14 @@ async def history(
     )
     return [
         schemas.StatusChange(
-            from_status=status_label(row["from_status"]) if row["from_status"] else None,
-            to_status=status_label(row["to_status"]),
-            actor_id=row["actor"],
-            actor_name=row["actor_name"],
-            reason=row["reason"],
-            at=row["created_at"],
+            from_status=status_label(row.from_status) if row.from_status else None,
+            to_status=status_label(row.to_status),
+            actor_id=row.actor,
+            actor_name=row.actor_name,
+            reason=row.reason,
+            at=row.created_at,
         )
-        for row in rows
+        for row in rows_as(rows, _ChangeRow)
     ]
 
 

@@ -7,7 +7,9 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal
+
+import msgspec
 
 from mupass_forum import db, pagination, regions
 from mupass_forum.accounts.tables import User
@@ -20,6 +22,7 @@ from mupass_forum.participants.visibility import Condition
 from mupass_forum.registrations import schemas
 from mupass_forum.registrations.status import SEATED, Status, status_label
 from mupass_forum.registrations.tables import Registration
+from mupass_forum.rows import Moment, row_as, rows_as
 
 # Reading registrations -------------------------------------------------------------------------
 
@@ -132,61 +135,94 @@ def filter_conditions(given: RegistrationFilter) -> list[Condition]:
     return conditions
 
 
-def person_of(row: Mapping[str, Any]) -> schemas.Person:
-    country, region = row["country"], row["region"]
+class PersonColumns(msgspec.Struct, frozen=True, kw_only=True):
+    """The account and profile columns a registration's person is read from (null without a
+    profile)."""
+
+    user_id: int
+    display_name: str
+    email: str
+    given_name: str | None
+    family_name: str | None
+    organization_name: str | None
+    country: str | None
+    region: str | None
+    sub_region: str | None
+    stakeholder_group: str | None
+    government_level: str | None
+
+
+class ListRow(PersonColumns, frozen=True, kw_only=True):
+    """A row of ``_LIST_SELECT``."""
+
+    id: int
+    status: str
+    #: Null when never waitlisted.
+    ticket: int | None
+    badge_number: int | None
+    arrival_date: date | None
+    departure_date: date | None
+    dietary_needs: str
+    accessibility_needs: str
+    needs_visa_letter: bool
+    travel_support_requested: bool
+    #: JSON as the database hands it back (text on SQLite); read by ``stored_json``.
+    interpretation_languages: object
+    answers: object
+    created_at: Moment
+    updated_at: Moment
+    position: int | None
+
+
+def person_of(row: PersonColumns) -> schemas.Person:
+    country, region = row.country, row.region
     return schemas.Person(
-        user_id=row["user_id"],
-        display_name=row["display_name"],
-        email=row["email"],
-        given_name=row["given_name"] or "",
-        family_name=row["family_name"] or "",
-        organization=row["organization_name"] or "",
+        user_id=row.user_id,
+        display_name=row.display_name,
+        email=row.email,
+        given_name=row.given_name or "",
+        family_name=row.family_name or "",
+        organization=row.organization_name or "",
         country=country,
         country_name=regions.name(country) if country else None,
         region=region,
         region_name=regions.name(region) if region else None,
-        sub_region=row["sub_region"],
-        stakeholder_group=row["stakeholder_group"],
-        government_level=row["government_level"],
+        sub_region=row.sub_region,
+        stakeholder_group=row.stakeholder_group,
+        government_level=row.government_level,
     )
 
 
-def registration_of(slug: str, row: Mapping[str, Any]) -> schemas.Registration:
+def registration_of(slug: str, row: ListRow) -> schemas.Registration:
     return schemas.Registration(
-        id=row["id"],
+        id=row.id,
         forum=slug,
         person=person_of(row),
-        status=status_label(row["status"]),
-        position=int(row["position"]) if row["position"] is not None else None,
-        badge_number=row["badge_number"],
-        arrival_date=_as_date(row["arrival_date"]),
-        departure_date=_as_date(row["departure_date"]),
-        dietary_needs=row["dietary_needs"],
-        accessibility_needs=row["accessibility_needs"],
-        needs_visa_letter=bool(row["needs_visa_letter"]),
-        travel_support_requested=bool(row["travel_support_requested"]),
-        interpretation_languages=list(stored_json(row["interpretation_languages"]) or []),
-        answers=dict(stored_json(row["answers"]) or {}),
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
+        status=status_label(row.status),
+        position=row.position,
+        badge_number=row.badge_number,
+        arrival_date=row.arrival_date,
+        departure_date=row.departure_date,
+        dietary_needs=row.dietary_needs,
+        accessibility_needs=row.accessibility_needs,
+        needs_visa_letter=row.needs_visa_letter,
+        travel_support_requested=row.travel_support_requested,
+        interpretation_languages=list(stored_json(row.interpretation_languages) or []),
+        answers=dict(stored_json(row.answers) or {}),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
     )
-
-
-def _as_date(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
 
 
 async def registration_rows(
     where: Sequence[Condition], order: str, limit: int | None
-) -> list[dict[str, Any]]:
+) -> list[ListRow]:
     sql = _LIST_SELECT + "WHERE " + " AND ".join(f"({c.sql})" for c in where) + f" ORDER BY {order}"
     args = [arg for c in where for arg in c.args]
     if limit is not None:
         sql += " LIMIT {}"
         args.append(limit)
-    return [dict(row) for row in await Registration.raw(sql, *args)]
+    return rows_as(await Registration.raw(sql, *args), ListRow)
 
 
 async def registration_view(forum: ForumRef, registration_id: int) -> schemas.Registration:
@@ -194,7 +230,7 @@ async def registration_view(forum: ForumRef, registration_id: int) -> schemas.Re
     rows = await db.read_indexed(_LIST_SELECT + "WHERE r.id = {}", registration_id)
     if not rows:
         raise NotFound("registration_not_found")
-    return registration_of(forum.slug, rows[0])
+    return registration_of(forum.slug, row_as(rows[0], ListRow))
 
 
 def encode_id_cursor(value: int) -> str:
@@ -209,16 +245,24 @@ def decode_id_cursor(cursor: str) -> int:
 
 
 async def registration_page(
-    forum: ForumRef, where: list[Condition], key: str, cursor: str | None, limit: int
+    forum: ForumRef,
+    where: list[Condition],
+    key: Literal["id", "ticket"],
+    cursor: str | None,
+    limit: int,
 ) -> schemas.RegistrationPage:
     """One page ordered by the column ``key`` of ``r`` (unique within a forum's page)."""
     if cursor is not None:
         where = [*where, Condition(f"r.{key} > {{}}", (decode_id_cursor(cursor),))]
     rows = await registration_rows(where, f"r.{key}", limit + 1)
     page = rows[:limit]
+    next_cursor = None
+    if len(rows) > limit:
+        # Ordered by ticket only among the waitlisted, who all hold one.
+        value = page[-1].ticket if key == "ticket" else page[-1].id
+        next_cursor = None if value is None else encode_id_cursor(value)
     return schemas.RegistrationPage(
-        items=[registration_of(forum.slug, row) for row in page],
-        next_cursor=encode_id_cursor(page[-1][key]) if len(rows) > limit else None,
+        items=[registration_of(forum.slug, row) for row in page], next_cursor=next_cursor
     )
 
 
@@ -273,6 +317,12 @@ async def waiting_line(forum_id: int) -> list[Waiting]:
     ]
 
 
+class _AreaCount(msgspec.Struct, frozen=True, kw_only=True):
+    region: str | None
+    sub_region: str | None
+    n: int
+
+
 async def seated_by_area(forum_id: int) -> tuple[Counter[str], int]:
     """Seated people per M49 region and sub-region (each person counts in both), and in all."""
     rows = await Registration.raw(
@@ -284,10 +334,10 @@ async def seated_by_area(forum_id: int) -> tuple[Counter[str], int]:
     )
     held: Counter[str] = Counter()
     total = 0
-    for row in rows:
-        count = int(row["n"])
+    for row in rows_as(rows, _AreaCount):
+        count = row.n
         total += count
-        for code in (row["region"], row["sub_region"]):
+        for code in (row.region, row.sub_region):
             if code:
                 held[code] += count
     return held, total

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
+
 from mupass_forum.errors import FieldError
 from mupass_forum.forums.queries import stored_json
 from mupass_forum.forums.schemas import Label
@@ -20,6 +22,7 @@ from mupass_forum.i18n import N_, gettext
 from mupass_forum.i18n.text import TranslatableText, localize, text_problems
 from mupass_forum.registrations import schemas
 from mupass_forum.registrations.schemas import BuiltInQuestion, QuestionKind
+from mupass_forum.rows import rows_as
 
 #: The fields of ``RegistrationCreate`` each built-in question asks, with their empty value.
 BUILT_IN_FIELDS: Mapping[BuiltInQuestion, Mapping[str, Any]] = {
@@ -54,26 +57,43 @@ TEXT_ANSWER_LENGTH = 500
 MIN_OPTIONS = 2
 
 
+class StoredOption(msgspec.Struct, frozen=True, kw_only=True):
+    key: str
+    #: A ``TranslatableText`` as stored.
+    label: dict[str, object]
+
+
+class StoredQuestion(msgspec.Struct, frozen=True, kw_only=True):
+    """One of a forum's own questions as ``stored_questions`` writes it."""
+
+    key: str
+    kind: QuestionKind
+    required: bool
+    label: dict[str, object]
+    options: list[StoredOption] = []
+
+
 @dataclass(frozen=True, slots=True)
 class FormQuestions:
     """A forum's questions as stored: built-in ones switched off, its own ones in order."""
 
     off: frozenset[BuiltInQuestion]
-    own: Sequence[Mapping[str, Any]]
+    own: Sequence[StoredQuestion]
 
     @classmethod
-    def stored(cls, off: Any, own: Any) -> FormQuestions:
+    def stored(cls, off: object, own: object) -> FormQuestions:
+        """From the desk's JSON columns as the database hands them back (text on SQLite)."""
         known = {question.value for question in BuiltInQuestion}
         return cls(
             off=frozenset(BuiltInQuestion(key) for key in stored_json(off) or [] if key in known),
-            own=list(stored_json(own) or []),
+            own=rows_as(stored_json(own) or [], StoredQuestion),
         )
 
     def asked(self) -> list[BuiltInQuestion]:
         return [question for question in BuiltInQuestion if question not in self.off]
 
-    def by_key(self) -> dict[str, Mapping[str, Any]]:
-        return {question["key"]: question for question in self.own}
+    def by_key(self) -> dict[str, StoredQuestion]:
+        return {question.key: question for question in self.own}
 
     def schemas(self) -> list[schemas.Question]:
         return [_question(question) for question in self.own]
@@ -82,26 +102,26 @@ class FormQuestions:
 NO_QUESTIONS = FormQuestions(frozenset(), [])
 
 
-def _texts(value: Mapping[str, Any]) -> TranslatableText:
+def _texts(value: Mapping[str, object]) -> TranslatableText:
     return TranslatableText.from_json(value)
 
 
-def _question(stored: Mapping[str, Any]) -> schemas.Question:
-    label = _texts(stored["label"])
-    kind = QuestionKind(stored["kind"])
+def _question(stored: StoredQuestion) -> schemas.Question:
+    label = _texts(stored.label)
+    kind = stored.kind
     return schemas.Question(
-        key=stored["key"],
+        key=stored.key,
         kind=Label(value=kind.value, label=gettext(KIND_LABELS[kind])),
-        required=bool(stored["required"]),
+        required=stored.required,
         label=localize(label),
         label_texts=dict(label.texts),
         options=[
             schemas.QuestionOption(
-                key=option["key"],
-                label=localize(_texts(option["label"])),
-                label_texts=dict(_texts(option["label"]).texts),
+                key=option.key,
+                label=localize(_texts(option.label)),
+                label_texts=dict(_texts(option.label).texts),
             )
-            for option in stored.get("options", [])
+            for option in stored.options
         ],
     )
 
@@ -192,8 +212,8 @@ def _required(key: str) -> FieldError:
     return FieldError(N_("Please answer this question."), "required", pointer=f"/answers/{key}")
 
 
-def _answer_problem(question: Mapping[str, Any], key: str, value: Any) -> FieldError | None:
-    kind = QuestionKind(question["kind"])
+def _answer_problem(question: StoredQuestion, key: str, value: Any) -> FieldError | None:
+    kind = question.kind
     pointer = f"/answers/{key}"
     if kind == QuestionKind.YES_NO:
         if not isinstance(value, bool):
@@ -201,7 +221,7 @@ def _answer_problem(question: Mapping[str, Any], key: str, value: Any) -> FieldE
         return None
     if not isinstance(value, str):
         return FieldError(N_("Answer with a text."), "invalid_answer", pointer=pointer)
-    if kind == QuestionKind.CHOICE and value not in {o["key"] for o in question["options"]}:
+    if kind == QuestionKind.CHOICE and value not in {o.key for o in question.options}:
         return FieldError(N_("Choose one of the options given."), "unknown_option", pointer=pointer)
     return None
 
@@ -244,7 +264,7 @@ def answer_problems(
     problems.extend(
         _required(key)
         for key in checked
-        if own[key]["required"] and key not in kept and key not in wrong
+        if own[key].required and key not in kept and key not in wrong
     )
     return kept, problems
 

@@ -33,6 +33,7 @@ from mupass_forum.registrations.desk import desk_of
 from mupass_forum.registrations.schemas import RegistrationStatus
 from mupass_forum.registrations.status import SEATED, status_label
 from mupass_forum.registrations.tables import Interest, Registration
+from mupass_forum.rows import rows_as
 from mupass_forum.spreadsheets import csv_bytes
 
 
@@ -74,6 +75,26 @@ _REGISTERED = (
 )
 
 
+class _Counted(msgspec.Struct, frozen=True, kw_only=True):
+    """People counted alike: what they are counted by (null: not stated), and how many."""
+
+    region: str | None
+    sub_region: str | None
+    country: str | None
+    stakeholder_group: str | None
+    government_level: str | None
+    n: int
+
+    def stated(self, dimension: str) -> str | None:
+        """What the people said for ``dimension`` (a key of ``DIMENSIONS``)."""
+        value: str | None = getattr(self, dimension)
+        return value
+
+
+class _CountedRegistrations(_Counted, frozen=True, kw_only=True):
+    status: str
+
+
 def _label(dimension: str, key: str | None) -> str:
     if key is None:
         return gettext(NOT_STATED)
@@ -96,22 +117,24 @@ def _count(count: int, total: int) -> schemas.Count:
 async def forum_stats(principal: Principal, slug: str) -> schemas.Stats:
     """Counts and shares by region, sub-region, country and group, next to the targets."""
     forum = await editable_forum(principal, slug)
-    interest = await Interest.raw(
+    interest_rows = await Interest.raw(
         f"SELECT {_COLUMNS}, COUNT(*) AS n FROM registration_interest "  # noqa: S608
         f"WHERE forum = {{}} AND confirmed_at IS NOT NULL GROUP BY {_COLUMNS}",
         forum.id,
     )
-    registered = await Registration.raw(
+    registered_rows = await Registration.raw(
         f"SELECT status, {_COLUMNS}, COUNT(*) AS n FROM ({_REGISTERED}) counted "  # noqa: S608
         f"GROUP BY status, {_COLUMNS}",
         forum.id,
     )
+    interest = rows_as(interest_rows, _Counted)
+    registered = rows_as(registered_rows, _CountedRegistrations)
     desk = await desk_of(forum.id)
     statuses = [status.value for status in RegistrationStatus]
-    interest_total = sum(int(row["n"]) for row in interest)
+    interest_total = sum(row.n for row in interest)
     totals = dict.fromkeys(statuses, 0)
-    for row in registered:
-        totals[row["status"]] += int(row["n"])
+    for counted in registered:
+        totals[counted.status] += counted.n
 
     dimensions: list[schemas.StatsDimension] = []
     for dimension, title in DIMENSIONS.items():
@@ -119,10 +142,10 @@ async def forum_stats(principal: Principal, slug: str) -> schemas.Stats:
         status_by: dict[str | None, dict[str, int]] = defaultdict(
             lambda: dict.fromkeys(statuses, 0)
         )
-        for row in interest:
-            interest_by[row[dimension]] += int(row["n"])
-        for row in registered:
-            status_by[row[dimension]][row["status"]] += int(row["n"])
+        for interested in interest:
+            interest_by[interested.stated(dimension)] += interested.n
+        for counted in registered:
+            status_by[counted.stated(dimension)][counted.status] += counted.n
         targets = {
             code: share
             for code, share in desk.target_shares.items()

@@ -17,11 +17,9 @@ A workshop has no waiting list: a place that is given back is free for whoever a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
+import msgspec
 from babel.support import LazyProxy
 
 from mupass_forum import db
@@ -39,9 +37,15 @@ from mupass_forum.i18n.text import TranslatableText
 from mupass_forum.participants.visibility import Condition
 from mupass_forum.registrations import schemas
 from mupass_forum.registrations.desk import StatusMove
-from mupass_forum.registrations.queries import decode_id_cursor, encode_id_cursor, person_of
+from mupass_forum.registrations.queries import (
+    PersonColumns,
+    decode_id_cursor,
+    encode_id_cursor,
+    person_of,
+)
 from mupass_forum.registrations.status import SEATED
 from mupass_forum.registrations.tables import WorkshopDesk, WorkshopSignUp
+from mupass_forum.rows import Moment, row_as, rows_as
 
 #: Programme items people sign up for.
 WORKSHOP_KINDS = (ProgrammeItemKind.WORKSHOP.value, ProgrammeItemKind.BREAKOUT_SESSION.value)
@@ -53,14 +57,19 @@ _OPEN_FOR_SIGN_UPS = (ForumStatus.REGISTRATION_OPEN, ForumStatus.REGISTRATION_CL
 # Locks and counters ----------------------------------------------------------------------------
 
 
-async def _lock_registration(forum_id: int, user_id: int) -> Mapping[str, Any] | None:
+class _LockedRegistration(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    status: str
+
+
+async def _lock_registration(forum_id: int, user_id: int) -> _LockedRegistration | None:
     """The person's registration for the forum, locked until the transaction ends."""
     db.require_transaction()
     sql = 'SELECT id, status FROM registration WHERE forum = {} AND "user" = {}'
     if db.is_postgres():
         sql += " FOR UPDATE"
     rows = await WorkshopSignUp.raw(sql, forum_id, user_id)
-    return rows[0] if rows else None
+    return row_as(rows[0], _LockedRegistration) if rows else None
 
 
 async def _lock_workshop_desk(item_id: int) -> None:
@@ -103,7 +112,14 @@ _ITEM_COLUMNS = (
 )
 
 
-async def _workshop_row(forum: ForumRef, item_id: int) -> dict[str, Any]:
+class _WorkshopItem(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    starts_at: Moment
+    ends_at: Moment
+    capacity: int | None
+
+
+async def _workshop_row(forum: ForumRef, item_id: int) -> _WorkshopItem:
     row = (
         await ProgrammeItem.select(*_ITEM_COLUMNS)
         .where(
@@ -115,20 +131,20 @@ async def _workshop_row(forum: ForumRef, item_id: int) -> dict[str, Any]:
     )
     if row is None:
         raise NotFound("workshop_not_found", N_("This forum has no such workshop."))
-    return dict(row)
+    return row_as(row, _WorkshopItem)
 
 
-def _check_open(forum: ForumRef, item: Mapping[str, Any]) -> None:
-    if forum.status not in _OPEN_FOR_SIGN_UPS or item["starts_at"] <= now():
+def _check_open(forum: ForumRef, item: _WorkshopItem) -> None:
+    if forum.status not in _OPEN_FOR_SIGN_UPS or item.starts_at <= now():
         raise Conflict(
             "workshop_sign_up_closed",
             N_("Places in this workshop can no longer be taken or given back."),
         )
 
 
-async def _seated_registration(forum: ForumRef, user_id: int) -> Mapping[str, Any]:
+async def _seated_registration(forum: ForumRef, user_id: int) -> _LockedRegistration:
     registration = await _lock_registration(forum.id, user_id)
-    if registration is None or registration["status"] not in {status.value for status in SEATED}:
+    if registration is None or registration.status not in {status.value for status in SEATED}:
         raise Forbidden(
             "not_a_participant",
             N_("Only participants with a confirmed seat at this forum can sign up for workshops."),
@@ -136,18 +152,23 @@ async def _seated_registration(forum: ForumRef, user_id: int) -> Mapping[str, An
     return registration
 
 
-async def _overlapping_title(registration_id: int, item: Mapping[str, Any]) -> Any:
+class _StoredTitle(msgspec.Struct, frozen=True, kw_only=True):
+    #: JSON as the database hands it back (text on SQLite).
+    title: str | dict[str, object]
+
+
+async def _overlapping_title(registration_id: int, item: _WorkshopItem) -> TranslatableText | None:
     """The stored title of a workshop of the person's that overlaps ``item``, if any."""
     row = (
         await WorkshopSignUp.select(WorkshopSignUp.programme_item.title.as_alias("title"))
         .where(
             WorkshopSignUp.registration == registration_id,
-            WorkshopSignUp.programme_item.starts_at < item["ends_at"],
-            WorkshopSignUp.programme_item.ends_at > item["starts_at"],
+            WorkshopSignUp.programme_item.starts_at < item.ends_at,
+            WorkshopSignUp.programme_item.ends_at > item.starts_at,
         )
         .first()
     )
-    return None if row is None else row["title"]
+    return None if row is None else TranslatableText.from_json(row_as(row, _StoredTitle).title)
 
 
 # Signing up and leaving ------------------------------------------------------------------------
@@ -166,12 +187,11 @@ async def sign_up(principal: Principal, slug: str, item_id: int) -> schemas.Work
         registration = await _seated_registration(forum, principal.user_id)
         if await WorkshopSignUp.exists().where(
             WorkshopSignUp.programme_item == item_id,
-            WorkshopSignUp.registration == registration["id"],
+            WorkshopSignUp.registration == registration.id,
         ):
             raise Conflict("already_signed_up", N_("You have a place in this workshop already."))
-        clash = await _overlapping_title(registration["id"], item)
-        if clash is not None:
-            title = TranslatableText.from_json(clash)
+        title = await _overlapping_title(registration.id, item)
+        if title is not None:
             raise Conflict(
                 "workshop_overlaps",
                 N_("You have a place in “{title}”, which takes place at the same time."),
@@ -179,13 +199,11 @@ async def sign_up(principal: Principal, slug: str, item_id: int) -> schemas.Work
             )
         await _lock_workshop_desk(item_id)
         # The capacity as committed now, read under the desk's lock.
-        capacity = (await _workshop_row(forum, item_id))["capacity"]
+        capacity = (await _workshop_row(forum, item_id)).capacity
         if not await _take_place(item_id, capacity):
             raise Conflict("workshop_full", N_("This workshop is full."))
         await WorkshopSignUp.insert(
-            WorkshopSignUp(
-                programme_item=item_id, registration=registration["id"], created_at=now()
-            )
+            WorkshopSignUp(programme_item=item_id, registration=registration.id, created_at=now())
         )
     return (await _workshops(forum, principal.user_id, item_id))[0]
 
@@ -204,7 +222,7 @@ async def leave(principal: Principal, slug: str, item_id: int) -> None:
                 WorkshopSignUp.delete()
                 .where(
                     WorkshopSignUp.programme_item == item_id,
-                    WorkshopSignUp.registration == registration["id"],
+                    WorkshopSignUp.registration == registration.id,
                 )
                 .returning(WorkshopSignUp.id)
             )
@@ -288,6 +306,12 @@ _PARTICIPANT_SELECT = (
 )
 
 
+class _ParticipantRow(PersonColumns, frozen=True, kw_only=True):
+    sign_up_id: int
+    signed_up_at: Moment
+    registration_id: int
+
+
 async def workshop_participants(
     principal: Principal, slug: str, item_id: int, cursor: str | None, limit: int
 ) -> schemas.WorkshopParticipantPage:
@@ -308,20 +332,15 @@ async def workshop_participants(
         + " ORDER BY s.id LIMIT {}"
     )
     rows = await WorkshopSignUp.raw(sql, *(arg for c in where for arg in c.args), limit + 1)
-    page = rows[:limit]
+    page = rows_as(rows[:limit], _ParticipantRow)
     return schemas.WorkshopParticipantPage(
         items=[
             schemas.WorkshopParticipant(
-                registration_id=row["registration_id"],
+                registration_id=row.registration_id,
                 person=person_of(row),
-                signed_up_at=_instant(row["signed_up_at"]),
+                signed_up_at=row.signed_up_at,
             )
             for row in page
         ],
-        next_cursor=encode_id_cursor(page[-1]["sign_up_id"]) if len(rows) > limit else None,
+        next_cursor=encode_id_cursor(page[-1].sign_up_id) if len(rows) > limit else None,
     )
-
-
-def _instant(value: Any) -> datetime:
-    """A timestamp from a raw query (SQLite hands it over as text)."""
-    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
