@@ -15,14 +15,15 @@ from datetime import UTC, date, datetime
 
 import pypdf
 
-from mupass_forum.app import install_catalogs
+from mupass_forum import regions
+from mupass_forum.app import build_context
+from mupass_forum.app_context import bound
 from mupass_forum.consent.schemas import Marker
 from mupass_forum.documents import badges, letterheads, letters, rendering, schemas
 from mupass_forum.documents import people as document_people
 from mupass_forum.forums.terms import label_of
 from mupass_forum.i18n import use_locale
 from mupass_forum.i18n.text import TranslatableText
-from mupass_forum.participants import regions
 from mupass_forum.settings import Settings
 
 NAMES = ["Nguyễn Thị Minh Khai", "Ọláwùmí Adébáyọ̀", "Σοφία Παπαδοπούλου", "Дмитрий Иванов", "محمد"]
@@ -132,9 +133,7 @@ def pages(content: bytes) -> int:
 
 async def main(count: int) -> None:
     settings = Settings.from_env()
-    install_catalogs(settings)
-    rendering.install(settings.document_fonts_dir)
-    with use_locale("en"):
+    with bound(build_context(settings)), use_locale("en"):
         await rendering.render_pdf(badge_html(4, schemas.BadgeLayout.A4))  # warm up fonts
         for layout in schemas.BadgeLayout:
             started = time.perf_counter()

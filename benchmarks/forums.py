@@ -38,17 +38,18 @@ ENDPOINTS = (
 
 async def demo(database_url: str, data_dir: Path) -> None:
     from mupass_forum import db, db_migrations
-    from mupass_forum.app import install
+    from mupass_forum.app import build_context
+    from mupass_forum.app_context import bound
     from mupass_forum.demo import load_demo_data
     from mupass_forum.settings import Settings
 
     settings = Settings.from_env(
         environ={}, database_url=database_url, data_dir=data_dir, mail_relay="off"
     )
-    install(settings)
-    async with db.connected(settings):
-        await db_migrations.migrate()
-        await load_demo_data()
+    with bound(build_context(settings)):
+        async with db.connected(settings):
+            await db_migrations.migrate()
+            await load_demo_data()
 
 
 @contextlib.contextmanager

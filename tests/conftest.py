@@ -31,7 +31,8 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from mupass_forum import db, db_migrations
-from mupass_forum.app import create_app, install
+from mupass_forum.app import build_context, create_app
+from mupass_forum.app_context import AppContext, bound
 from mupass_forum.settings import Settings
 
 pytest_plugins = ["tests.mail_fixtures", "tests.query_count"]
@@ -148,9 +149,17 @@ def migrated(settings: Settings) -> Settings:
     return settings
 
 
+@pytest.fixture(scope="session", autouse=True)
+def app_context(settings: Settings) -> Iterator[AppContext]:
+    """The context of the session's app, bound for what tests run outside its requests
+    (factories, direct service calls)."""
+    with bound(build_context(settings)) as context:
+        yield context
+
+
 @pytest.fixture(scope="session")
-def app(migrated: Settings) -> Litestar:
-    return create_app(migrated)
+def app(migrated: Settings, app_context: AppContext) -> Litestar:
+    return create_app(context=app_context)
 
 
 @pytest.fixture(scope="session")
@@ -175,8 +184,6 @@ def make_client(migrated: Settings) -> Iterator[object]:
     yield make
     for test_client in reversed(opened):
         test_client.__exit__(None, None, None)
-    # The session's app goes on with the session's database and catalogs.
-    install(migrated)
 
 
 def needs_service(what: str, problem: Exception) -> None:

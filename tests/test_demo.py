@@ -15,7 +15,6 @@ import pytest
 from mupass_forum import db, db_migrations
 from mupass_forum.accounts.authentication import SESSION_COOKIE
 from mupass_forum.accounts.demo_data import DEMO_ACCOUNTS
-from mupass_forum.app import install
 from mupass_forum.demo import demo_accounts, load_demo_data
 from mupass_forum.forums.tables import Forum
 from mupass_forum.privacy import registry, retention
@@ -35,7 +34,6 @@ def demo_database(migrated, tmp_path_factory):
             first, second = await load_demo_data(), await load_demo_data()
             return first, second, [account.email for account in await demo_accounts()]
 
-    install(settings)
     return (settings, *asyncio.run(prepare()))
 
 

@@ -18,7 +18,6 @@ from piccolo.apps.migrations.commands.base import BaseMigrationManager
 from piccolo.apps.migrations.tables import Migration
 
 from mupass_forum import db, db_migrations
-from mupass_forum.app import install
 from mupass_forum.cli import main
 from mupass_forum.settings import Settings
 from tests.conftest import database_of_its_own
@@ -43,13 +42,9 @@ UNION ALL SELECT 'function ' || p.oid::regprocedure::text || ': ' || pg_get_func
 
 @pytest.fixture
 def own_database(migrated: Settings, tmp_path: Path) -> Iterator[Settings]:
-    """Settings for an empty database of the test's own; the suite's engine is bound again
-    afterwards."""
+    """Settings for an empty database of the test's own."""
     with database_of_its_own("mupass_test_migrations", tmp_path / "migrations.sqlite3") as url:
-        try:
-            yield migrated.replace(database_url=url)
-        finally:
-            install(migrated)
+        yield migrated.replace(database_url=url)
 
 
 @contextlib.asynccontextmanager

@@ -34,8 +34,9 @@ class _Enqueue(logging.handlers.QueueHandler):
         return record  # formatted by the listener's thread, not the request's
 
 
-def install() -> logging.Logger:
-    """The access logger, with its queue and writing thread (once per process)."""
+def access_logger() -> logging.Logger:
+    """The access logger, with its queue and writing thread: made once per process, like every
+    logger (it writes to the process's stderr, whichever app asks for it)."""
     logger = logging.getLogger(LOGGER)
     if not any(isinstance(handler, _Enqueue) for handler in logger.handlers):
         lines: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()

@@ -19,8 +19,6 @@ from mupass_forum import (
     api_contract,
     api_docs,
     db,
-    db_postgres,
-    db_sqlite,
     pages,
 )
 from mupass_forum.accounts.authentication import (
@@ -39,6 +37,7 @@ from mupass_forum.accounts.pages import AccountPages
 from mupass_forum.accounts.services import AccountService
 from mupass_forum.admission import Admission
 from mupass_forum.api_requests import JSONRequestGuard
+from mupass_forum.app_context import AppContext, bound
 from mupass_forum.board.controllers import (
     CategoryController,
     ModerationController,
@@ -51,7 +50,6 @@ from mupass_forum.board.live import LiveHub, board_live, channels_backend
 from mupass_forum.board.pages import page_handlers as board_pages
 from mupass_forum.board.services import BoardService
 from mupass_forum.compression import compression_config
-from mupass_forum.consent import links as consent_links
 from mupass_forum.consent import pages as consent_pages
 from mupass_forum.consent.controllers import (
     ConsentLinkController,
@@ -67,7 +65,6 @@ from mupass_forum.desk import photos as photo_pages
 from mupass_forum.desk import programme as desk_programme_pages
 from mupass_forum.desk import registrations as desk_registration_pages
 from mupass_forum.documents import pages as document_pages
-from mupass_forum.documents import people as document_people
 from mupass_forum.documents.controllers import (
     DocumentController,
     ForumDocumentController,
@@ -77,11 +74,10 @@ from mupass_forum.errors import exception_handlers
 from mupass_forum.forums import pages as forum_pages
 from mupass_forum.forums.controllers import ForumController, SeriesController
 from mupass_forum.health import HealthController
-from mupass_forum.i18n.locale import install_catalogs
-from mupass_forum.mail import services as mail
+from mupass_forum.i18n.locale import load_catalogs
 from mupass_forum.mail.relay import relay_lifespan
 from mupass_forum.outreach.controllers import MessageController, OrganizerMailController
-from mupass_forum.outreach.organizers import install_organizer_mails
+from mupass_forum.outreach.organizers import hear_registrations
 from mupass_forum.participants import pages as participant_pages
 from mupass_forum.participants.controllers import (
     MyProfileController,
@@ -96,7 +92,7 @@ from mupass_forum.privacy.controllers import (
     ForumRetentionController,
     MyDataController,
 )
-from mupass_forum.privacy.wiring import install_privacy
+from mupass_forum.privacy.wiring import wire_privacy
 from mupass_forum.proposals import pages as proposal_pages
 from mupass_forum.proposals.controllers import ProposalController
 from mupass_forum.registrations import change_page as registration_change_page
@@ -107,7 +103,7 @@ from mupass_forum.registrations.controllers import (
     RegistrationController,
     WorkshopController,
 )
-from mupass_forum.registrations.wiring import install_registrations
+from mupass_forum.registrations.wiring import wire_registrations
 from mupass_forum.request_context import (
     AccessLogRedaction,
     RequestContext,
@@ -145,40 +141,45 @@ def configure_logging(settings: Settings) -> None:
         access.addFilter(AccessLogRedaction())
 
 
-def install(settings: Settings) -> db_sqlite.SQLiteEngine | db_postgres.PostgresEngine:
-    """Load the catalogs and bind the tables to the database of ``settings``.
-
-    Piccolo's tables and gettext's catalogs are process-wide; the last app created wins.
-    """
-    install_catalogs(settings)
-    engine = db.engine_for(settings)
-    db.use_engine(engine)
-    mail.install(settings)
-    install_registrations(settings)
-    install_organizer_mails(settings)
-    consent_links.install(settings)
-    document_people.install(settings)
-    install_privacy(settings)
-    return engine
+def build_context(settings: Settings) -> AppContext:
+    """The context of an app for ``settings``: its catalogs, and the domains plugged into the
+    hooks of the domains below them. ``create_app`` builds one per app; a command outside an
+    app builds its own and binds it (``app_context.bound``)."""
+    context = AppContext(settings, load_catalogs(settings))
+    wire_registrations(context.hooks)
+    hear_registrations(context.hooks)
+    wire_privacy(context.hooks)
+    return context
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
-    """Build the service for ``settings`` (read from the environment when not given)."""
-    settings = settings or Settings.from_env()
+def create_app(settings: Settings | None = None, *, context: AppContext | None = None) -> Litestar:
+    """Build the service for ``settings`` (read from the environment when not given), or for
+    a ``context`` built before (``build_context``)."""
+    if context is None:
+        context = build_context(settings or Settings.from_env())
+    settings = context.settings
     configure_logging(settings)
-    engine = install(settings)
+    engine = db.engine_for(settings)
+
+    @asynccontextmanager
+    async def context_lifespan(_: Litestar) -> AsyncIterator[None]:
+        # What the lifespan starts (the relay, the live hub) works for this app; the requests
+        # get the context from ``RequestContext``.
+        with bound(context):
+            yield
 
     @asynccontextmanager
     async def database_lifespan(_: Litestar) -> AsyncIterator[None]:
-        try:
-            await engine.start()
-        except Exception as exc:
-            # Serve anyway: /health/ready reports the outage and connecting is retried.
-            logging.getLogger(__name__).error("the database is not reachable: %s", exc)
-        try:
-            yield
-        finally:
-            await engine.stop()
+        with db.bound_to(engine):
+            try:
+                await engine.start()
+            except Exception as exc:
+                # Serve anyway: /health/ready reports the outage and connecting is retried.
+                logging.getLogger(__name__).error("the database is not reachable: %s", exc)
+            try:
+                yield
+            finally:
+                await engine.stop()
 
     account_service = AccountService.from_settings(settings)
 
@@ -234,7 +235,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     board_service = BoardService(settings)
     board_backend = channels_backend(settings)
     board_channels = ChannelsPlugin(backend=board_backend.backend, channels=["board"])
-    live_hub = LiveHub(board_channels)
+    live_hub = LiveHub(board_channels, context.hooks)
 
     # Pages for people: outside /api/v1, not part of the API's description.
     site = Router(
@@ -268,12 +269,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[HealthController, api, site, *api_docs.routers(settings)],
         exception_handlers=exception_handlers(page=pages.error_page),
         lifespan=[
+            context_lifespan,
             database_lifespan,
             accounts_lifespan,
             relay_lifespan(settings),
             board_backend.lifespan,
         ],
-        state=State({"settings": settings}),
+        state=State({"settings": settings, "context": context}),
         dependencies={
             "principal": Provide(provide_principal, sync_to_thread=False),
             "settings": provide_after_principal(settings),
@@ -337,11 +339,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # Outermost, so that unknown routes and 405s get the request's locale and id as well.
     app.asgi_handler = RequestContext(
         app.asgi_handler,
+        context,
         extra_headers=SECURITY_HEADERS,
         https_headers=HTTPS_HEADERS,
         page_headers=PAGE_HEADERS,
         api_headers=API_HEADERS,
-        access_log=access_log.install() if settings.access_log else None,
+        access_log=access_log.access_logger() if settings.access_log else None,
     )
     app.asgi_handler = Admission(app.asgi_handler, limit=settings.requests_at_once)
     return app

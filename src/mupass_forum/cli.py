@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from mupass_forum import __version__, db, db_migrations
+from mupass_forum.app_context import AppContext, bound
 from mupass_forum.settings import Settings, SettingsError
 from mupass_forum.translations import catalog_checks, catalogs
 
@@ -43,6 +44,17 @@ def run_with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T
         raise click.ClickException(f"cannot connect to the database: {exc}") from exc
     except (db_migrations.MigrationLockTimeout, db_migrations.UnknownMigrations) as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def run_with_database_for(context: AppContext, work: Callable[[], Awaitable[T]]) -> T:
+    """``run_with_database`` for the services: ``work`` runs for the app of ``context`` (its
+    settings, catalogs and hooks; ``app.build_context``)."""
+
+    async def for_the_app() -> T:
+        with bound(context):
+            return await work()
+
+    return run_with_database(context.settings, for_the_app)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -98,6 +110,7 @@ def serve(host: str, port: int, workers: int, reload: bool, demo: bool) -> None:
     """
     import uvicorn
 
+    from mupass_forum.app import build_context
     from mupass_forum.demo import demo_accounts, load_demo_data
 
     if demo:
@@ -126,7 +139,7 @@ def serve(host: str, port: int, workers: int, reload: bool, demo: bool) -> None:
                     f"({account.role}, {account.locale})"
                 )
 
-    run_with_database(settings, prepare)
+    run_with_database_for(build_context(settings), prepare)
     click.echo(f"Serving on http://{host}:{port} (press Ctrl+C to stop)")
     uvicorn.run(
         "mupass_forum.app:create_app",
@@ -151,7 +164,7 @@ def serve(host: str, port: int, workers: int, reload: bool, demo: bool) -> None:
 def check_before_serving(settings: Settings, host: str, port: int, workers: int) -> None:
     """Refuse to start, in one line, what could not serve as configured."""
     from mupass_forum.documents.rendering import FontsMissing, check_fonts
-    from mupass_forum.i18n.locale import CatalogError, install_catalogs
+    from mupass_forum.i18n.locale import CatalogError, load_catalogs
 
     if workers > 1 and settings.board_channels == "memory":
         raise click.ClickException(
@@ -165,7 +178,7 @@ def check_before_serving(settings: Settings, host: str, port: int, workers: int)
         )
     try:
         settings.signing_key  # noqa: B018 (made or read now, so that a bad data dir stops here)
-        install_catalogs(settings)
+        load_catalogs(settings)
         check_fonts(settings.document_fonts_dir)
     except (SettingsError, CatalogError, FontsMissing) as exc:
         raise click.ClickException(f"configuration: {exc}") from exc
@@ -196,21 +209,21 @@ def create_admin(email: str, display_name: str | None) -> None:
     """
     from mupass_forum.accounts.rate_limits import MemoryCounters
     from mupass_forum.accounts.services import AccountService
-    from mupass_forum.app import install
+    from mupass_forum.app import build_context
     from mupass_forum.errors import InvalidInput
 
     settings = load_settings()
-    install(settings)
+    context = build_context(settings)
     accounts = AccountService(settings, MemoryCounters())
-    if run_with_database(settings, lambda: accounts.make_platform_admin(email)):
+    if run_with_database_for(context, lambda: accounts.make_platform_admin(email)):
         click.echo(f"{email} is now a platform admin.")
         return
     click.echo(f"There is no account for {email} yet; creating one.")
     name = display_name or click.prompt("Display name", default=email.split("@")[0])
     password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        run_with_database(
-            settings,
+        run_with_database_for(
+            context,
             lambda: accounts.create_account(
                 email=email,
                 password=password,
@@ -408,7 +421,7 @@ def mail_relay() -> None:
 
     For MUPASS_MAIL_RELAY=external: run exactly one of these next to the web servers.
     """
-    from mupass_forum.app import configure_logging
+    from mupass_forum.app import build_context, configure_logging
     from mupass_forum.mail.relay import MailRelay
 
     settings = load_settings()
@@ -425,7 +438,7 @@ def mail_relay() -> None:
         _stop_on_signals(relay.request_stop)
         await relay.run()
 
-    run_with_database(settings, work)
+    run_with_database_for(build_context(settings), work)
     click.echo("Mail relay stopped.")
 
 
@@ -470,12 +483,14 @@ def mailcatcher(host: str, port: int, directory: Path | None) -> None:
 @click.option("--requeue", type=int, metavar="ID", help="Send the parked mail ID again now.")
 def mail_outbox(parked: bool, status: str | None, limit: int, requeue: int | None) -> None:
     """List the newest mails in the outbox and their state, newest first."""
+    from mupass_forum.app import build_context
     from mupass_forum.mail import services
     from mupass_forum.mail.tables import MailStatus
 
     settings = load_settings()
     if requeue is not None:
-        if not run_with_database(settings, lambda: services.requeue_parked(requeue)):
+        context = build_context(settings)
+        if not run_with_database_for(context, lambda: services.requeue_parked(requeue)):
             raise click.ClickException(f"no parked mail has the id {requeue}")
         click.echo(f"Mail {requeue} is queued again.")
         return
@@ -502,17 +517,17 @@ def mail_outbox(parked: bool, status: str | None, limit: int, requeue: int | Non
 @click.option("--timezone", default=None, help="Time zone for its dates (IANA name).")
 def mail_test(address: str, locale: str | None, timezone: str | None) -> None:
     """Queue a test mail to ADDRESS, to check the way to the SMTP server."""
-    from mupass_forum.app import install
+    from mupass_forum.app import build_context
     from mupass_forum.mail.services import queue_test_mail
 
     settings = load_settings()
-    install(settings)
+    context = build_context(settings)
 
     async def work() -> int:
         return await queue_test_mail(settings, address, locale, timezone)
 
     try:
-        outbox_id = run_with_database(settings, work)
+        outbox_id = run_with_database_for(context, work)
     except ValueError as exc:
         raise click.ClickException(f"{address!r} is no usable address: {exc}") from exc
     click.echo(f"Queued as mail {outbox_id}; see `mupass-forum mail-outbox` for its state.")
@@ -526,17 +541,17 @@ def mail_test(address: str, locale: str | None, timezone: str | None) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def erase(email: str, remove_posts: bool, yes: bool) -> None:
     """Erase the account of EMAIL and the person's data, on their request."""
-    from mupass_forum.app import install
+    from mupass_forum.app import build_context
     from mupass_forum.errors import NotFound
     from mupass_forum.privacy import services
 
     settings = load_settings()
-    install(settings)
+    context = build_context(settings)
     if not yes:
         click.confirm(f"Erase the account of {email} and everything about the person?", abort=True)
     try:
-        receipt = run_with_database(
-            settings, lambda: services.erase_by_email(email, remove_posts=remove_posts)
+        receipt = run_with_database_for(
+            context, lambda: services.erase_by_email(email, remove_posts=remove_posts)
         )
     except NotFound as exc:
         raise click.ClickException(f"there is no account for {email}") from exc
@@ -576,13 +591,13 @@ def _retention_line(work: Any, dry_run: bool) -> str:
 @click.option("--dry-run", is_flag=True, help="Only show what would be removed.")
 def retention_run(dry_run: bool) -> None:
     """Apply retention to every forum that is due; safe to run again and to schedule."""
-    from mupass_forum.app import install
+    from mupass_forum.app import build_context
     from mupass_forum.clock import now
     from mupass_forum.privacy import registry
     from mupass_forum.privacy import retention as rules
 
     settings = load_settings()
-    install(settings)
+    context = build_context(settings)
 
     async def work() -> list[Any]:
         due = await rules.plan(settings)
@@ -597,15 +612,15 @@ def retention_run(dry_run: bool) -> None:
                 bar.update(1)
         return done
 
-    results = run_with_database(settings, work)
+    results = run_with_database_for(context, work)
     for item in results:
         click.echo(_retention_line(item, dry_run))
-    cleaned = run_with_database(settings, lambda: rules.run_stores(settings, dry_run=dry_run))
+    cleaned = run_with_database_for(context, lambda: rules.run_stores(settings, dry_run=dry_run))
     verb = "would remove" if dry_run else "removed"
     for store in cleaned:
         click.echo(f"{store.store} (kept {store.period_days} days): {verb} {store.count}")
-    expired = run_with_database(
-        settings, lambda: registry.run_expiries(settings, now(), dry_run=dry_run)
+    expired = run_with_database_for(
+        context, lambda: registry.run_expiries(settings, now(), dry_run=dry_run)
     )
     for name, count in expired:
         if count:
@@ -617,24 +632,24 @@ def retention_run(dry_run: bool) -> None:
 @main.command("board-digest")
 def board_digest() -> None:
     """Send the daily board summaries that are due (run it once a day, e.g. from cron)."""
-    from mupass_forum.app import install
+    from mupass_forum.app import build_context
     from mupass_forum.board.notifications import send_digests
 
     settings = load_settings()
-    install(settings)
-    sent = run_with_database(settings, lambda: send_digests(settings))
+    context = build_context(settings)
+    sent = run_with_database_for(context, lambda: send_digests(settings))
     click.echo(f"Queued {sent} board summaries.")
 
 
 @main.command("forum-reminders")
 def forum_reminders() -> None:
     """Mail the reminders due before forums (MUPASS_REMINDER_DAYS); safe to run at any time."""
-    from mupass_forum.app import install
+    from mupass_forum.app import build_context
     from mupass_forum.outreach.reminders import send_reminders
 
     settings = load_settings()
-    install(settings)
-    sent = run_with_database(settings, lambda: send_reminders(settings))
+    context = build_context(settings)
+    sent = run_with_database_for(context, lambda: send_reminders(settings))
     click.echo(f"Queued {sent} forum reminders.")
 
 

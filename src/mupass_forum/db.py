@@ -14,7 +14,7 @@ import os
 import re
 import sqlite3
 import string
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -71,6 +71,19 @@ def use_engine(engine: Engine[Any]) -> None:
 
 
 _engine: Engine[Any] | None = None
+
+
+@contextlib.contextmanager
+def bound_to(engine: Engine[Any]) -> Iterator[None]:
+    """Bind the tables to ``engine`` for the block, then back to the engine bound before (an
+    app's lifespan, a command's connection: Piccolo's binding is process-wide)."""
+    previous = _engine
+    use_engine(engine)
+    try:
+        yield
+    finally:
+        if previous is not None:
+            use_engine(previous)
 
 
 def engine_in_use() -> SQLiteEngine | PostgresEngine | None:
@@ -250,12 +263,12 @@ async def connected(settings: Settings) -> AsyncIterator[SQLiteEngine | Postgres
     """The engine for ``settings``, bound and open for the duration of the block; raises
     ``DatabaseUnreachable`` when it cannot connect."""
     engine = engine_for(settings)
-    use_engine(engine)
-    try:
-        await engine.start()
-    except (OSError, sqlite3.Error, asyncpg.PostgresError) as exc:
-        raise DatabaseUnreachable(f"{describe(settings)}: {exc}") from exc
-    try:
-        yield engine
-    finally:
-        await engine.stop()
+    with bound_to(engine):
+        try:
+            await engine.start()
+        except (OSError, sqlite3.Error, asyncpg.PostgresError) as exc:
+            raise DatabaseUnreachable(f"{describe(settings)}: {exc}") from exc
+        try:
+            yield engine
+        finally:
+            await engine.stop()

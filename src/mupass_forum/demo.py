@@ -18,14 +18,12 @@ from mupass_forum.board.demo_data import load_board
 from mupass_forum.consent.demo_data import load_consent
 from mupass_forum.documents.demo_data import load_documents
 from mupass_forum.forums.demo_data import load_forums
-from mupass_forum.i18n.locale import CatalogError, catalogs, install_catalogs
 from mupass_forum.proposals.demo_data import load_proposals
 from mupass_forum.registrations.demo_data import (
     load_living_registrations,
     load_registrations,
     load_workshop_sign_ups,
 )
-from mupass_forum.settings import Settings
 
 #: Loaders run in order (later ones may use what earlier ones created).
 LOADERS: tuple[Callable[[], Awaitable[list[str]]], ...] = (
@@ -42,13 +40,8 @@ LOADERS: tuple[Callable[[], Awaitable[list[str]]], ...] = (
 
 
 async def load_demo_data() -> list[str]:
-    """Run every loader; returns one line per thing added."""
-    try:
-        catalogs()
-    except CatalogError:
-        # Notices and posts are texts of the service's languages: outside a running app
-        # (``serve --demo`` loads before serving) the catalogs are installed here.
-        install_catalogs(Settings.from_env())
+    """Run every loader, for the app whose context is bound (its catalogs check the texts);
+    returns one line per thing added."""
     added: list[str] = []
     for loader in LOADERS:
         added += await loader()

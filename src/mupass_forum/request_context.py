@@ -27,6 +27,7 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 
 from mupass_forum import access_log
+from mupass_forum.app_context import AppContext, bound
 from mupass_forum.errors import PROBLEM_MEDIA_TYPE, FieldError, render_problem
 from mupass_forum.i18n import locale as i18n
 from mupass_forum.request_scope import REQUEST_ID, current_request_id, is_page_path
@@ -100,11 +101,13 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 class RequestContext:
-    """ASGI wrapper: request id, locale negotiation and the headers every response carries."""
+    """ASGI wrapper: the app's context, request id, locale negotiation and the headers every
+    response carries."""
 
     def __init__(
         self,
         app: ASGIApp,
+        context: AppContext,
         extra_headers: dict[str, str] | None = None,
         https_headers: dict[str, str] | None = None,
         page_headers: dict[str, str] | None = None,
@@ -112,7 +115,9 @@ class RequestContext:
         access_log: logging.Logger | None = None,
     ) -> None:
         self.app = app
-        #: Where one line per HTTP request goes (``access_log.install()``); None: nowhere.
+        #: Bound for every request, so the services serve this app (``app_context.current()``).
+        self.context = context
+        #: Where one line per HTTP request goes (``access_log.access_logger()``); None: nowhere.
         self.access_log = access_log
         self.extra_headers = extra_headers or {}
         #: Sent with pages instead of the same-named ``extra_headers`` (their stricter policy).
@@ -134,7 +139,7 @@ class RequestContext:
         request_id_token = REQUEST_ID.set(request_id)
         scope.setdefault("state", {})["request_id"] = request_id
         try:
-            with i18n.request_locale():
+            with bound(self.context), i18n.request_locale():
                 await self._handle(scope, receive, send, request_id)
         finally:
             REQUEST_ID.reset(request_id_token)

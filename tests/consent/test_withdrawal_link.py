@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from mupass_forum.consent import links
+from mupass_forum.app import build_context
+from mupass_forum.app_context import bound
 from mupass_forum.consent.links import withdrawal_link
 from tests.consent.conftest import ALL, decide, mails_to, states
 
@@ -145,10 +146,8 @@ def test_an_expired_link_is_gone(client, granted):
 
 def test_a_link_signed_with_another_key_is_refused(client, granted, settings):
     forum, person, path = granted
-    links.install(settings.replace(secret_key="another-secret-key-for-this-test-only"))
-    try:
+    other = build_context(settings.replace(secret_key="another-secret-key-for-this-test-only"))
+    with bound(other):
         foreign = path_of(withdrawal_link(person.id, forum.id))
-    finally:
-        links.install(settings)
     assert foreign != path
     assert client.post(foreign).status_code == 400

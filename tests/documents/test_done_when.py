@@ -23,7 +23,7 @@ import pytest
 from litestar.testing import TestClient
 
 from mupass_forum import db, db_migrations
-from mupass_forum.app import create_app, install
+from mupass_forum.app import create_app
 from mupass_forum.demo import load_demo_data
 from mupass_forum.documents.demo_data import PASSPORTS
 from mupass_forum.documents.tables import VisaDetails
@@ -64,12 +64,8 @@ def demo_template(migrated, tmp_path_factory) -> Iterator[tuple[Any, str]]:
                 await db_migrations.migrate()
                 await load_demo_data()
 
-        install(settings)
         asyncio.run(prepare())
-        try:
-            yield settings, url
-        finally:
-            install(migrated)
+        yield settings, url
 
 
 @pytest.fixture
@@ -98,8 +94,6 @@ def demo(demo_template, migrated, tmp_path) -> Iterator[tuple[Any, Any, Any]]:
         ):
             yield client, checker, copy
     finally:
-        # The session's app goes on with the session's database and catalogs.
-        install(migrated)
         if on_postgres():
             asyncio.run(_admin(TEST_DATABASE_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 

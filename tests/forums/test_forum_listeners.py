@@ -7,7 +7,9 @@ from mupass_forum.forums.schemas import ForumStatus
 from mupass_forum.forums.services import ForumChange, on_forum_change
 
 
-def test_listeners_hear_status_changes_and_edits_in_the_transaction(client, make_forum) -> None:
+def test_listeners_hear_status_changes_and_edits_in_the_transaction(
+    client, make_forum, app_context
+) -> None:
     forum = make_forum(status="announced", capacity=10)
     heard: list[tuple[str, str, dict, bool]] = []
 
@@ -22,8 +24,8 @@ def test_listeners_hear_status_changes_and_edits_in_the_transaction(client, make
                 )
             )
 
-    remove = on_forum_change(listener)
-    assert on_forum_change(listener) is not None  # added once only
+    remove = on_forum_change(app_context.hooks, listener)
+    assert on_forum_change(app_context.hooks, listener) is not None  # added once only
     try:
         client.post(
             f"/api/v1/forums/{forum.slug}/status",
@@ -46,14 +48,14 @@ def test_listeners_hear_status_changes_and_edits_in_the_transaction(client, make
     assert len(heard) == 2  # removed listeners hear nothing
 
 
-def test_a_failing_listener_undoes_the_change(client, make_forum) -> None:
+def test_a_failing_listener_undoes_the_change(client, make_forum, app_context) -> None:
     forum = make_forum(status="announced")
 
     async def refuse(change: ForumChange) -> None:
         if change.before.slug == forum.slug:
             raise RuntimeError("refused")
 
-    remove = on_forum_change(refuse)
+    remove = on_forum_change(app_context.hooks, refuse)
     try:
         response = client.post(
             f"/api/v1/forums/{forum.slug}/status",

@@ -225,14 +225,16 @@ class Attending:
 
 
 @pytest.fixture
-def attend():
+def attend(app_context):
     """Install an attendance for one test: ``attend({forum_id: {user ids}})``."""
+    removals = []
 
     def install(forums: dict[int, set[int]]) -> None:
-        visibility.use_attendance(Attending(forums))
+        removals.append(visibility.use_attendance(app_context.hooks, Attending(forums)))
 
     yield install
-    visibility.use_attendance(visibility.NoAttendance())
+    for remove in removals:
+        remove()
 
 
 def test_co_attendees_see_forum_profiles_once_attendance_exists(

@@ -16,7 +16,6 @@ from litestar.testing import TestClient
 from mupass_forum import db, db_migrations
 from mupass_forum.accounts.rate_limits import MemoryCounters
 from mupass_forum.accounts.services import AccountService
-from mupass_forum.app import install
 from mupass_forum.demo import load_demo_data
 from tests.conftest import Account, MadeForum
 
@@ -131,7 +130,6 @@ def demo_client(make_client, migrated, tmp_path) -> tuple[TestClient[Litestar], 
             )
             return first, second
 
-    install(settings)
     first, second = asyncio.run(prepare())
     client = make_client(database_url=settings.database_url)
     token = client.post(

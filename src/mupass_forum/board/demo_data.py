@@ -247,8 +247,8 @@ async def load_board(settings: Settings | None = None) -> list[str]:
     """The demonstration board, unless there are board categories already."""
     if await Category.exists():
         return []
-    # Posts are checked like any others, in the service's languages: ``load_demo_data`` has
-    # installed the catalogs.
+    # Posts are checked like any others, in the service's languages: the caller has bound the
+    # app's context, and so its catalogs.
     board = BoardService(settings or Settings.from_env())
     added: list[str] = []
     async with db.transaction():

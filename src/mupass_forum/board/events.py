@@ -16,6 +16,7 @@ from typing import Any
 import msgspec
 
 from mupass_forum import db
+from mupass_forum.app_context import Hook, current
 from mupass_forum.board.authorization import CategoryAccess
 from mupass_forum.board.queries import POST_COLUMNS, POST_JOINS
 from mupass_forum.board.sql import query
@@ -24,21 +25,13 @@ from mupass_forum.board.tables import Event
 #: Arbitrary, fixed: the advisory lock key that orders board events on PostgreSQL.
 EVENT_LOCK_KEY = 0x6D7570617373
 
-#: Called after the commit of any transaction that wrote events (the live hubs of this
-#: process register here and wake their subscribers).
-_listeners: set[Callable[[], None]] = set()
-
-
-def add_listener(listener: Callable[[], None]) -> None:
-    _listeners.add(listener)
-
-
-def remove_listener(listener: Callable[[], None]) -> None:
-    _listeners.discard(listener)
+#: Called after the commit of any transaction that wrote events (the app's live hub plugs
+#: in here and wakes its subscribers).
+EVENTS_WRITTEN: Hook[Callable[[], None]] = Hook("board events written")
 
 
 def _wake() -> None:
-    for listener in list(_listeners):
+    for listener in current().hooks.plugged(EVENTS_WRITTEN):
         listener()
 
 

@@ -56,6 +56,7 @@ from mupass_forum.accounts.authentication import SESSION_COOKIE
 from mupass_forum.accounts.authorization import principal_of
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.services import AccountService
+from mupass_forum.app_context import Hooks
 from mupass_forum.board import events
 from mupass_forum.board.services import BoardService
 from mupass_forum.board.sql import placeholders, query
@@ -163,8 +164,10 @@ async def newest_event_id() -> int:
 class LiveHub(InitPluginProtocol):
     """This process's pump: reads new events once and hands them to every local socket."""
 
-    def __init__(self, channels: ChannelsPlugin) -> None:
+    def __init__(self, channels: ChannelsPlugin, hooks: Hooks) -> None:
         self.channels = channels
+        #: The app's hooks, where the hub hears of events written.
+        self.hooks = hooks
         self.queues: set[asyncio.Queue[Event | None]] = set()
         self._due = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -179,11 +182,11 @@ class LiveHub(InitPluginProtocol):
     async def lifespan(self, _: Litestar) -> AsyncIterator[None]:
         self._loop = asyncio.get_running_loop()
         self._due = asyncio.Event()
-        events.add_listener(self.wake)
+        stop_hearing = self.hooks.plug(events.EVENTS_WRITTEN, self.wake)
         try:
             yield
         finally:
-            events.remove_listener(self.wake)
+            stop_hearing()
             if self._task is not None:
                 self._task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
+from mupass_forum.app_context import current
 from mupass_forum.errors import BadRequest, Gone
 from mupass_forum.i18n import N_
-from mupass_forum.settings import Settings
 from mupass_forum.signed_links import ExpiredLink, InvalidLink, Signer
 
 #: Where a link points: the API serves the page that shows what the link does and its button.
@@ -33,37 +33,15 @@ class WithdrawalGrant:
     expires_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class _Links:
-    signer: Signer
-    base_url: str
-    lifetime: timedelta
-
-
-_links: _Links | None = None
-
-
-def install(settings: Settings) -> None:
-    """Sign with ``settings``'s secret and link to its base URL (done by ``create_app``)."""
-    global _links
-    _links = _Links(
-        Signer.for_purpose(settings, "consent withdrawal"),
-        settings.base_url,
-        timedelta(days=settings.consent_link_days),
-    )
-
-
-def _installed() -> _Links:
-    if _links is None:
-        raise RuntimeError("consent links are not installed; create_app installs them")
-    return _links
+def _signer() -> Signer:
+    return current().signer("consent withdrawal")
 
 
 def withdrawal_token(user_id: int, forum_id: int, *, expires_at: datetime | None = None) -> str:
     """The signed token of a link; valid until ``expires_at`` (default: the configured days)."""
-    links = _installed()
-    expiry = expires_at or datetime.now(UTC) + links.lifetime
-    return links.signer.sign(str(user_id), str(forum_id), expires_at=expiry)
+    lifetime = timedelta(days=current().settings.consent_link_days)
+    expiry = expires_at or datetime.now(UTC) + lifetime
+    return _signer().sign(str(user_id), str(forum_id), expires_at=expiry)
 
 
 def withdrawal_link(
@@ -77,13 +55,13 @@ def withdrawal_link(
     mail's ``locale``: the page, and so the ledger, speak the language the mail was read in."""
     token = withdrawal_token(user_id, forum_id, expires_at=expires_at)
     query = {"token": token, **({"lang": locale} if locale else {})}
-    return f"{_installed().base_url}{WITHDRAWAL_PATH}?{urlencode(query)}"
+    return f"{current().base_url}{WITHDRAWAL_PATH}?{urlencode(query)}"
 
 
 def read_withdrawal_token(token: str, *, now: datetime | None = None) -> WithdrawalGrant:
     """The person and forum of a link; ``BadRequest`` if it was altered, ``Gone`` if expired."""
     try:
-        (user_id, forum_id), expires_at = _installed().signer.read(token, 2, now=now)
+        (user_id, forum_id), expires_at = _signer().read(token, 2, now=now)
     except ExpiredLink as exc:
         raise Gone(
             "consent_link_expired",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from mupass_forum.accounts.authorization import any_of, authorize
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.app_context import Hook, Hooks, current
 from mupass_forum.consent import schemas
 from mupass_forum.consent.ledger import Latest, latest_decisions, marker_of, pair_states
 from mupass_forum.consent.notices import notice_state
@@ -111,29 +112,24 @@ sees_photo_list = any_of(edits_forum, is_forum_photographer)
 
 
 PhotoListCheck = Callable[[ForumRef], Awaitable[None]]
-_photo_list_checks: list[PhotoListCheck] = []
+#: What is asked before a forum's photo list is made (``on_photo_list``).
+PHOTO_LIST_CHECKS: Hook[PhotoListCheck] = Hook("photo list checks")
 
 
-def on_photo_list(check: PhotoListCheck) -> Callable[[], None]:
-    """Ask ``check`` before a forum's photo list is made; it raises a domain error to refuse.
+def on_photo_list(hooks: Hooks, check: PhotoListCheck) -> Callable[[], None]:
+    """Ask ``check`` before a forum's photo list is made in the app of ``hooks``; it raises a
+    domain error to refuse.
 
     Retention refuses the list of a forum whose personal details were shredded. Adding the same
     check twice keeps one; the returned function removes it.
     """
-    if check not in _photo_list_checks:
-        _photo_list_checks.append(check)
-
-    def remove() -> None:
-        if check in _photo_list_checks:
-            _photo_list_checks.remove(check)
-
-    return remove
+    return hooks.plug(PHOTO_LIST_CHECKS, check)
 
 
 async def photo_list_forum(principal: Principal, slug: str) -> ForumRef:
     """The forum if the caller may see its photo list (drafts are a 404 to others)."""
     forum = await visible_forum(principal, slug)
     await authorize(principal, sees_photo_list, forum)
-    for check in list(_photo_list_checks):
+    for check in current().hooks.plugged(PHOTO_LIST_CHECKS):
         await check(forum)
     return forum

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import msgspec
 
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.app_context import current
 from mupass_forum.consent.schemas import Marker
-from mupass_forum.documents import rendering, schemas
+from mupass_forum.documents import schemas
 from mupass_forum.documents.tables import IssuedDocument
 from mupass_forum.errors import NotAuthenticated, NotFound
 from mupass_forum.forums.authorization import ForumRef
@@ -28,7 +29,6 @@ from mupass_forum.i18n import (
 )
 from mupass_forum.registrations.tables import Registration
 from mupass_forum.rows import Moment, rows_as
-from mupass_forum.settings import Settings
 
 VERIFY_PATH = "/documents/verify/{reference}"
 #: Where the door's check-in page is opened by a badge's QR code, with the badge number.
@@ -62,18 +62,10 @@ OPEN = ("confirmed", "attended", "waitlisted", "pending_approval")
 LOGO_TYPES = ("image/png", "image/jpeg")
 LOGO_MAX_BYTES = 512 * 1024
 
-_base_url = "http://127.0.0.1:8000"
-
-
-def install(settings: Settings) -> None:
-    global _base_url
-    _base_url = settings.base_url
-    rendering.install(settings.document_fonts_dir)
-
 
 def base_url() -> str:
-    """The public address of the service, as the last ``install`` set it."""
-    return _base_url
+    """The public address of the service (``MUPASS_BASE_URL``)."""
+    return current().base_url
 
 
 def new_reference(kind: schemas.DocumentKind) -> str:

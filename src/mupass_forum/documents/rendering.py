@@ -21,6 +21,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from mupass_forum.app_context import current
 from mupass_forum.pages import template_environment
 
 #: The family the documents' style sheets name; these files of the fonts' folder make it.
@@ -28,8 +29,6 @@ FONT_FAMILY = "Document Sans"
 FONT_FILES = {"normal": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}
 #: What provides them on Debian (the README and ``.ci/run`` name it).
 FONT_PACKAGE = "fonts-dejavu-core"
-
-_fonts_dir: Path | None = None
 
 
 class FontsMissing(RuntimeError):
@@ -48,14 +47,9 @@ def check_fonts(fonts_dir: str | Path) -> Path:
     return folder
 
 
-def install(fonts_dir: str | Path) -> None:
-    """Use the fonts of ``fonts_dir`` for every document of this process (checked on use)."""
-    global _fonts_dir
-    _fonts_dir = Path(fonts_dir)
-
-
 def fonts_dir() -> Path:
-    return check_fonts(_fonts_dir or "/usr/share/fonts/truetype/dejavu")
+    """The app's fonts of documents (``MUPASS_DOCUMENT_FONTS_DIR``), checked on use."""
+    return check_fonts(current().settings.document_fonts_dir)
 
 
 @functools.cache
@@ -103,8 +97,7 @@ class _LocalFetcher(URLFetcher):  # type: ignore[misc]
         return super().fetch(url, headers)
 
 
-def _write_pdf(html: str) -> bytes:
-    folder = fonts_dir()
+def _write_pdf(html: str, folder: Path) -> bytes:
     font_config = FontConfiguration()
     fetcher = _LocalFetcher(folder)
     faces = CSS(string=_font_faces(folder), font_config=font_config, url_fetcher=fetcher)
@@ -115,4 +108,4 @@ def _write_pdf(html: str) -> bytes:
 
 async def render_pdf(html: str) -> bytes:
     """``html`` as a PDF, laid out in a thread of its own."""
-    return await asyncio.to_thread(_write_pdf, html)
+    return await asyncio.to_thread(_write_pdf, html, fonts_dir())

@@ -16,6 +16,7 @@ from msgspec import UnsetType
 from mupass_forum import db
 from mupass_forum.accounts.authorization import authorize
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.app_context import Hook, Hooks, current
 from mupass_forum.clock import now
 from mupass_forum.errors import Conflict, NotFound
 from mupass_forum.forums import schemas
@@ -47,29 +48,24 @@ class ForumChange:
 
 
 ForumListener = Callable[[ForumChange], Awaitable[None]]
-_listeners: list[ForumListener] = []
+#: Where the domains built on forums listen (``on_forum_change``).
+FORUM_CHANGED: Hook[ForumListener] = Hook("forum changed")
 
 
-def on_forum_change(listener: ForumListener) -> Callable[[], None]:
-    """Call ``listener`` for every status change and edit of a forum; returns its removal.
+def on_forum_change(hooks: Hooks, listener: ForumListener) -> Callable[[], None]:
+    """Call ``listener`` for every status change and edit of a forum of the app of ``hooks``;
+    returns its removal.
 
     Listeners run inside the change's transaction, so what they write commits or rolls back
     with it, and an exception they raise undoes the change. Domains built on forums use this to
     react (registrations send invitations when registration opens) without forums knowing
     them. Adding the same listener twice keeps one.
     """
-    if listener not in _listeners:
-        _listeners.append(listener)
-
-    def remove() -> None:
-        if listener in _listeners:
-            _listeners.remove(listener)
-
-    return remove
+    return hooks.plug(FORUM_CHANGED, listener)
 
 
 async def _tell_listeners(before: ForumRef, changes: Mapping[str, Any], actor: int | None) -> None:
-    for listener in list(_listeners):
+    for listener in current().hooks.plugged(FORUM_CHANGED):
         await listener(ForumChange(before=before, changes=changes, actor=actor))
 
 

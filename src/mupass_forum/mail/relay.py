@@ -26,6 +26,7 @@ from typing import Any
 
 import aiosmtplib
 
+from mupass_forum.app_context import current
 from mupass_forum.clock import now
 from mupass_forum.mail import headers, services
 from mupass_forum.mail.services import ClaimedMail
@@ -195,7 +196,7 @@ class MailRelay:
     async def run(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._wakeup = asyncio.Event()
-        services.add_relay_waker(self.wake)
+        stop_waking = current().hooks.plug(services.RELAY_WAKERS, self.wake)
         log.info(
             "mail relay started: SMTP %s:%s, polling every %s s",
             self.settings.smtp_host,
@@ -216,7 +217,7 @@ class MailRelay:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wakeup.wait(), self.settings.mail_poll_seconds)
         finally:
-            services.remove_relay_waker(self.wake)
+            stop_waking()
             log.info("mail relay stopped")
 
 

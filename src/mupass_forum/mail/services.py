@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from email.headerregistry import Address
-from email.utils import getaddresses, parseaddr
+from email.utils import getaddresses
 from typing import Any, TypedDict, Unpack
 from urllib.parse import urlsplit
 
@@ -23,6 +23,7 @@ from piccolo.custom_types import Combinable
 from piccolo.query import Select
 
 from mupass_forum import db
+from mupass_forum.app_context import Hook, current
 from mupass_forum.clock import now
 from mupass_forum.mail import headers as mail_headers
 from mupass_forum.mail.schemas import OutboxEntry
@@ -36,27 +37,12 @@ class MailOutsideTransaction(RuntimeError):
     """``queue_mail`` was called with no transaction active."""
 
 
-_message_id_domain = "localhost"
-#: Wake-up calls of the relays running in this process, called after a commit queued mail.
-_relay_wakers: set[Callable[[], None]] = set()
-
-
-def install(settings: Settings) -> None:
-    """Take the Message-ID domain from ``MUPASS_MAIL_FROM`` (done by ``create_app``)."""
-    global _message_id_domain
-    _message_id_domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "localhost"
-
-
-def add_relay_waker(wake: Callable[[], None]) -> None:
-    _relay_wakers.add(wake)
-
-
-def remove_relay_waker(wake: Callable[[], None]) -> None:
-    _relay_wakers.discard(wake)
+#: Wake-up calls of the app's relays, called after a commit queued mail.
+RELAY_WAKERS: Hook[Callable[[], None]] = Hook("mail relay wakers")
 
 
 def wake_relays() -> None:
-    for wake in list(_relay_wakers):
+    for wake in current().hooks.plugged(RELAY_WAKERS):
         wake()
 
 
@@ -71,7 +57,7 @@ def _recipients(to: str | Sequence[str]) -> list[str]:
 
 
 def new_message_id() -> str:
-    return f"<{uuid.uuid4().hex}@{_message_id_domain}>"
+    return f"<{uuid.uuid4().hex}@{current().message_id_domain}>"
 
 
 @dataclass(frozen=True)

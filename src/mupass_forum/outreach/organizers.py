@@ -20,6 +20,7 @@ from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.schemas import OrganizationRole
 from mupass_forum.accounts.services import RECIPIENT_COLUMNS, Recipient
 from mupass_forum.accounts.tables import Membership, User
+from mupass_forum.app_context import Hooks, current
 from mupass_forum.board.tables import Category
 from mupass_forum.clock import now
 from mupass_forum.forums.queries import forum_ref_by_id
@@ -33,24 +34,19 @@ from mupass_forum.outreach.tables import OrganizerMailChoice
 from mupass_forum.registrations.desk import StatusMove, on_status_change
 from mupass_forum.registrations.schemas import RegistrationStatus
 from mupass_forum.rows import rows_as
-from mupass_forum.settings import Settings
 
 #: The page where organizers switch these mails on and off.
 CHOICES_PATH = "/desk/notifications"
 
-_base_url = "http://localhost:8000"
 
-
-def install_organizer_mails(settings: Settings) -> None:
-    """Links in the mails start with ``MUPASS_BASE_URL``; registrations awaiting approval are
-    heard (done by ``app.install``)."""
-    global _base_url
-    _base_url = settings.base_url
-    on_status_change(registration_awaits)
+def hear_registrations(hooks: Hooks) -> None:
+    """Registrations awaiting approval are heard in the app of ``hooks`` (``create_app``)."""
+    on_status_change(hooks, registration_awaits)
 
 
 def link(path: str) -> str:
-    return _base_url + path
+    """Links in the mails start with ``MUPASS_BASE_URL``."""
+    return current().base_url + path
 
 
 class OrganizerMail(StrEnum):

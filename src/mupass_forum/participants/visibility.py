@@ -14,17 +14,18 @@ owners and platform admins only, and the directory's ``forum`` filter finds nobo
 
 Extension point, for registrations: implement ``Attendance`` (two methods: the forums a person
 attends, and a SQL condition on the profile owner's id ``p."user"`` meaning "attends one of
-these forums") and call ``use_attendance(...)`` where the app is wired (``app.install``). Nothing
+these forums") and call ``use_attendance(...)`` where the app is wired (``create_app``). Nothing
 else in this package needs to change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.app_context import Hook, Hooks, current
 from mupass_forum.participants.schemas import DirectoryVisibility
 
 #: The profile owner's account id, as conditions refer to it: every directory query names the
@@ -86,17 +87,19 @@ class NoAttendance:
         return FALSE
 
 
-_attendance: Attendance = NoAttendance()
+#: Where registrations plug in their ``Attendance`` (``use_attendance``).
+ATTENDANCE: Hook[Attendance] = Hook("attendance")
+_NOBODY_ATTENDS = NoAttendance()
 
 
-def use_attendance(attendance: Attendance) -> None:
-    """Make ``attendance`` the source of who attends which forum (registrations call this)."""
-    global _attendance
-    _attendance = attendance
+def use_attendance(hooks: Hooks, attendance: Attendance) -> Callable[[], None]:
+    """Make ``attendance`` the source of who attends which forum in the app of ``hooks``
+    (registrations call this); returns the function that takes it back."""
+    return hooks.plug(ATTENDANCE, attendance)
 
 
 def attendance() -> Attendance:
-    return _attendance
+    return current().hooks.last(ATTENDANCE, _NOBODY_ATTENDS)
 
 
 def _marked(visibility: DirectoryVisibility) -> Condition:
@@ -111,9 +114,10 @@ async def visible_to(viewer: Principal) -> Condition:
     if viewer.user_id is None:
         return FALSE
     seen = [Condition(f"{OWNER} = {{}}", (viewer.user_id,)), _marked(DirectoryVisibility.SIGNED_IN)]
-    forums = await _attendance.forums_of(viewer.user_id)
+    source = attendance()
+    forums = await source.forums_of(viewer.user_id)
     if forums:
-        seen.append(all_of([_marked(DirectoryVisibility.FORUMS), _attendance.attendees_of(forums)]))
+        seen.append(all_of([_marked(DirectoryVisibility.FORUMS), source.attendees_of(forums)]))
     return any_of(seen)
 
 
@@ -126,6 +130,7 @@ async def attending(viewer: Principal, forum_id: int) -> Condition:
     """
     if viewer.user_id is None:
         return FALSE
-    if not viewer.is_platform_admin and forum_id not in await _attendance.forums_of(viewer.user_id):
+    source = attendance()
+    if not viewer.is_platform_admin and forum_id not in await source.forums_of(viewer.user_id):
         return FALSE
-    return _attendance.attendees_of(frozenset({forum_id}))
+    return source.attendees_of(frozenset({forum_id}))

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
+from mupass_forum.app_context import current
 from mupass_forum.errors import BadRequest, Gone
 from mupass_forum.i18n import N_
-from mupass_forum.settings import Settings
 from mupass_forum.signed_links import ExpiredLink, InvalidLink, Signer
 
 #: The page the mailed link opens.
@@ -27,40 +27,19 @@ class AddressGrant:
     expires_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class _Links:
-    signer: Signer
-    base_url: str
-    lifetime: timedelta
-
-
-_links: _Links | None = None
-
-
-def install(settings: Settings) -> None:
-    global _links
-    _links = _Links(
-        Signer.for_purpose(settings, "address data"),
-        settings.base_url,
-        timedelta(hours=settings.address_link_hours),
-    )
-
-
-def _installed() -> _Links:
-    if _links is None:
-        raise RuntimeError("address links are not installed; create_app installs them")
-    return _links
+def _signer() -> Signer:
+    return current().signer("address data")
 
 
 def address_token(email: str, *, now: datetime | None = None) -> str:
-    links = _installed()
-    return links.signer.sign(email, expires_at=(now or datetime.now(UTC)) + links.lifetime)
+    lifetime = timedelta(hours=current().settings.address_link_hours)
+    return _signer().sign(email, expires_at=(now or datetime.now(UTC)) + lifetime)
 
 
 def address_link(email: str, locale: str) -> str:
     """The page's address for ``email``, in the mail's language."""
     query = urlencode({"token": address_token(email), "lang": locale})
-    return f"{_installed().base_url}{ADDRESS_DATA_PATH}?{query}"
+    return f"{current().base_url}{ADDRESS_DATA_PATH}?{query}"
 
 
 def read_address_token(token: str, *, now: datetime | None = None) -> AddressGrant:
@@ -70,7 +49,7 @@ def read_address_token(token: str, *, now: datetime | None = None) -> AddressGra
         N_("This link is not valid. Please use the link from the mail as it was sent."),
     )
     try:
-        (email,), expires_at = _installed().signer.read(token, 1, now=now)
+        (email,), expires_at = _signer().read(token, 1, now=now)
     except ExpiredLink as exc:
         raise Gone(
             "address_link_expired",

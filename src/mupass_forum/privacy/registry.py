@@ -1,7 +1,7 @@
 """Who holds personal data, and how each domain exports and erases its own.
 
 Every domain knows its tables best, so each contributes one ``PersonalData`` (from its
-``personal_data.py``, registered by ``privacy.wiring`` when the app is installed): the tables it
+``personal_data.py``, registered by ``privacy.wiring`` when the app is created): the tables it
 answers for, a function that exports a person's rows of them and one that erases them. A table
 that holds nothing about a person is declared with ``NoPersonalData`` and the reason. The tests
 walk every table of ``piccolo_conf.APP_REGISTRY`` and fail for one that is neither, so that a new
@@ -13,12 +13,13 @@ This module imports no domain, so that domains can import it.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from piccolo.table import Table
 
+from mupass_forum.app_context import Hook, Hooks, current
 from mupass_forum.i18n import N_
 from mupass_forum.settings import Settings
 
@@ -99,14 +100,8 @@ class Expiry:
     remove: Callable[[Settings, datetime], Awaitable[int]]
 
 
-@dataclass
-class _Registry:
-    holders: dict[str, PersonalData] = field(default_factory=dict)
-    exempt: dict[type[Table], str] = field(default_factory=dict)
-    expiries: dict[str, Expiry] = field(default_factory=dict)
-
-
-_registry = _Registry()
+#: Where the domains' shares are registered, per app (``register``).
+PERSONAL_DATA: Hook[PersonalData | NoPersonalData | Expiry] = Hook("personal data")
 
 #: Stages of the domains' erasers, named so that their order reads in one place.
 #: Before registrations: documents belong to registrations that erasure removes.
@@ -121,31 +116,39 @@ STAGE_ACCOUNTS = 80
 STAGE_MAIL = 90
 
 
-def register(*entries: PersonalData | NoPersonalData | Expiry) -> None:
-    """Add domains' shares; registering a section again replaces it (apps are made often)."""
+def register(hooks: Hooks, *entries: PersonalData | NoPersonalData | Expiry) -> None:
+    """Add domains' shares to the app of ``hooks``; a section registered again replaces the
+    one before."""
     for entry in entries:
-        if isinstance(entry, PersonalData):
-            _registry.holders[entry.section] = entry
-        elif isinstance(entry, Expiry):
-            _registry.expiries[entry.name] = entry
-        else:
-            for table in entry.tables:
-                _registry.exempt[table] = entry.reason
+        hooks.plug(PERSONAL_DATA, entry)
+
+
+def _registered() -> tuple[PersonalData | NoPersonalData | Expiry, ...]:
+    return current().hooks.plugged(PERSONAL_DATA)
 
 
 def holders() -> list[PersonalData]:
     """Every registered share, in the order erasure runs them."""
-    return sorted(_registry.holders.values(), key=lambda entry: (entry.stage, entry.section))
+    by_section = {
+        entry.section: entry for entry in _registered() if isinstance(entry, PersonalData)
+    }
+    return sorted(by_section.values(), key=lambda entry: (entry.stage, entry.section))
 
 
 def exemptions() -> Mapping[type[Table], str]:
-    return dict(_registry.exempt)
+    return {
+        table: entry.reason
+        for entry in _registered()
+        if isinstance(entry, NoPersonalData)
+        for table in entry.tables
+    }
 
 
 def uncovered(tables: Iterable[type[Table]]) -> list[type[Table]]:
     """The tables that no share answers for and that are not declared free of personal data."""
-    covered = {table for entry in _registry.holders.values() for table in entry.tables}
-    return [table for table in tables if table not in covered and table not in _registry.exempt]
+    covered = {table for entry in holders() for table in entry.tables}
+    exempt = exemptions()
+    return [table for table in tables if table not in covered and table not in exempt]
 
 
 async def run_expiries(
@@ -153,7 +156,8 @@ async def run_expiries(
 ) -> list[tuple[str, int]]:
     """Every registered ``Expiry`` at ``at``: what each removed (or would remove)."""
     done = []
-    for expiry in sorted(_registry.expiries.values(), key=lambda entry: entry.name):
+    expiries = {entry.name: entry for entry in _registered() if isinstance(entry, Expiry)}
+    for expiry in sorted(expiries.values(), key=lambda entry: entry.name):
         count = await (expiry.due if dry_run else expiry.remove)(settings, at)
         done.append((expiry.name, count))
     return done

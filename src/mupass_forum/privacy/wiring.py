@@ -1,8 +1,9 @@
-"""Every domain's share of personal data, registered; ``app.install`` calls this once per app."""
+"""Every domain's share of personal data, registered; ``create_app`` calls this once per app."""
 
 from __future__ import annotations
 
 from mupass_forum.accounts import personal_data as accounts
+from mupass_forum.app_context import Hooks
 from mupass_forum.board import personal_data as board
 from mupass_forum.consent import personal_data as consent
 from mupass_forum.consent.stats import on_photo_list
@@ -11,19 +12,17 @@ from mupass_forum.forums import personal_data as forums
 from mupass_forum.mail import personal_data as mail
 from mupass_forum.outreach import personal_data as outreach
 from mupass_forum.participants import personal_data as participants
-from mupass_forum.privacy import links, registry, retention
+from mupass_forum.privacy import registry, retention
 from mupass_forum.privacy.tables import Erasure, ForumRetention
 from mupass_forum.proposals import personal_data as proposals
 from mupass_forum.registrations import personal_data as registrations
-from mupass_forum.settings import Settings
 from mupass_forum.translations import personal_data as translations
 
 
-def install_privacy(settings: Settings) -> None:
-    """Register the domains' exporters and erasers; refuse photo lists retention shredded; sign
-    the links to data held under an address."""
-    links.install(settings)
+def wire_privacy(hooks: Hooks) -> None:
+    """Register the domains' exporters and erasers; refuse photo lists retention shredded."""
     registry.register(
+        hooks,
         accounts.PERSONAL_DATA,
         accounts.NO_PERSONAL_DATA,
         forums.PERSONAL_DATA,
@@ -47,4 +46,4 @@ def install_privacy(settings: Settings) -> None:
             "the erasure log keeps pseudonymous account ids only; retention keeps forum dates",
         ),
     )
-    on_photo_list(retention.refuse_shredded_photo_list)
+    on_photo_list(hooks, retention.refuse_shredded_photo_list)

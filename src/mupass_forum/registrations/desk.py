@@ -23,6 +23,7 @@ from typing import Any
 
 from mupass_forum import db
 from mupass_forum.accounts.tables import User
+from mupass_forum.app_context import Hook, Hooks, current
 from mupass_forum.clock import now
 from mupass_forum.consent.links import withdrawal_link
 from mupass_forum.errors import Conflict
@@ -428,16 +429,18 @@ class StatusMove:
 
 
 StatusListener = Callable[[StatusMove], Awaitable[None]]
-_status_listeners: list[StatusListener] = []
+#: Where status changes are heard (``on_status_change``).
+STATUS_CHANGED: Hook[StatusListener] = Hook("registration status changed")
 
 
 async def tell_listeners(move: StatusMove) -> None:
-    for listener in list(_status_listeners):
+    for listener in current().hooks.plugged(STATUS_CHANGED):
         await listener(move)
 
 
-def on_status_change(listener: StatusListener) -> Callable[[], None]:
-    """Call ``listener`` for every status change of a registration; returns its removal.
+def on_status_change(hooks: Hooks, listener: StatusListener) -> Callable[[], None]:
+    """Call ``listener`` for every status change of a registration in the app of ``hooks``;
+    returns its removal.
 
     Listeners run under the forum desk's lock in the change's transaction (workshop sign-ups
     give back their places there when a registration is cancelled or declined; organizers
@@ -445,14 +448,7 @@ def on_status_change(listener: StatusListener) -> Callable[[], None]:
     included. Adding the same
     listener twice keeps one.
     """
-    if listener not in _status_listeners:
-        _status_listeners.append(listener)
-
-    def remove() -> None:
-        if listener in _status_listeners:
-            _status_listeners.remove(listener)
-
-    return remove
+    return hooks.plug(STATUS_CHANGED, listener)
 
 
 def balanced_choice(

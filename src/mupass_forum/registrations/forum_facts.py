@@ -10,19 +10,11 @@ from zoneinfo import ZoneInfo
 
 from babel.support import LazyProxy
 
+from mupass_forum.app_context import current
 from mupass_forum.errors import NotFound
 from mupass_forum.forums.tables import Forum
 from mupass_forum.i18n import N_, format_date_interval, gettext
 from mupass_forum.i18n.text import TranslatableText
-from mupass_forum.settings import Settings
-
-#: Where the service's links point; set by ``install`` from the settings.
-_base_url = "http://127.0.0.1:8000"
-
-
-def install(settings: Settings) -> None:
-    global _base_url
-    _base_url = settings.base_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +39,7 @@ class ForumFacts:
         )
 
     def link(self, path: str) -> str:
-        return _base_url + path.format(slug=self.slug)
+        return current().base_url + path.format(slug=self.slug)
 
 
 async def forum_facts(forum_id: int) -> ForumFacts:

@@ -12,6 +12,7 @@ from mupass_forum import db, regions
 from mupass_forum.accounts.rate_limits import MailThrottle
 from mupass_forum.accounts.services import new_token, normalize_email, token_hash
 from mupass_forum.accounts.tables import User
+from mupass_forum.app_context import current
 from mupass_forum.clock import now
 from mupass_forum.errors import Conflict, FieldError, Gone, InvalidInput, NotFound
 from mupass_forum.forums.authorization import ForumRef
@@ -22,16 +23,12 @@ from mupass_forum.mail import queue_mail
 from mupass_forum.registrations import mails, schemas
 from mupass_forum.registrations.forum_facts import ForumFacts, forum_facts
 from mupass_forum.registrations.tables import Interest
-from mupass_forum.settings import Settings
 from mupass_forum.validation import country_problem, email_problem, locale_problem, required_problem
 
-#: How long an interest confirmation link stays valid; set by ``install`` from the settings.
-_interest_link_lifetime = timedelta(days=7)
 
-
-def install(settings: Settings) -> None:
-    global _interest_link_lifetime
-    _interest_link_lifetime = timedelta(days=settings.interest_link_days)
+def _interest_link_lifetime() -> timedelta:
+    """How long an interest confirmation link stays valid (``MUPASS_INTEREST_LINK_DAYS``)."""
+    return timedelta(days=current().settings.interest_link_days)
 
 
 async def tell_interest_of_cancellation(forum_id: int, facts: ForumFacts) -> None:
@@ -206,7 +203,7 @@ async def confirm_interest(slug: str, token: str) -> schemas.InterestReceipt:
                 Interest.forum == forum.id,
                 Interest.token_hash == hashed,
                 Interest.confirmed_at.is_null(),
-                Interest.link_sent_at >= stamp - _interest_link_lifetime,
+                Interest.link_sent_at >= stamp - _interest_link_lifetime(),
             )
             .returning(Interest.id)
         )

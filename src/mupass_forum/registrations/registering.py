@@ -16,6 +16,7 @@ from msgspec import UnsetType
 from mupass_forum import db, db_postgres
 from mupass_forum.accounts.authorization import as_signed_in, authorize, signed_in
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.app_context import AppContext, bind_for_task, current
 from mupass_forum.clock import now
 from mupass_forum.consent import ledger
 from mupass_forum.errors import Conflict, FieldError, InvalidInput
@@ -198,21 +199,24 @@ class _DeskLine:
     worker: asyncio.Task[None] | None = None
 
 
-_lines: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, _DeskLine]] = (
-    weakref.WeakKeyDictionary()
-)
+_lines: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, dict[tuple[AppContext, int], _DeskLine]
+] = weakref.WeakKeyDictionary()
 
 
 async def _decide(registering: Registering) -> tuple[int, bool]:
     """Join the forum's line; the registration is decided with those in line with it."""
     loop = asyncio.get_running_loop()
-    line = _lines.setdefault(loop, {}).setdefault(registering.forum_id, _DeskLine())
+    app = current()
+    line = _lines.setdefault(loop, {}).setdefault((app, registering.forum_id), _DeskLine())
     answer: asyncio.Future[tuple[int, bool]] = loop.create_future()
     line.waiting.append((registering, answer))
     if line.worker is None:
         # A context of its own: the batch is nobody's request (no request's transaction or
-        # locale leaks into it), and everyone in it waits, so it goes before newcomers.
+        # locale leaks into it), and everyone in it waits, so it goes before newcomers. It
+        # serves the app of the requests in line.
         context = contextvars.Context()
+        context.run(bind_for_task, app)
         context.run(db_postgres.serve_first)
         line.worker = loop.create_task(_work_through(registering.forum_id, line), context=context)
     return await answer
