@@ -336,7 +336,7 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
         debug=False,
     )
     api_contract.fix_options_answers(app)
-    # Outermost, so that unknown routes and 405s get the request's locale and id as well.
+    # Around the routing, so that unknown routes and 405s get the request's locale and id as well.
     app.asgi_handler = RequestContext(
         app.asgi_handler,
         context,
@@ -346,5 +346,6 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
         api_headers=API_HEADERS,
         access_log=access_log.access_logger() if settings.access_log else None,
     )
+    # Around it all, a request first waits for its turn (health checks and WebSockets do not).
     app.asgi_handler = Admission(app.asgi_handler, limit=settings.requests_at_once)
     return app
