@@ -181,6 +181,14 @@ class Moderation:
             )
 
 
+async def _moderated_scope(principal: Principal, refusal: str) -> tuple[str, list[Any]]:
+    """The condition on ``c`` that keeps the categories the caller moderates, with its
+    arguments; someone who moderates nowhere is refused with ``refusal``."""
+    if not await moderates_anywhere(principal):
+        raise Forbidden("moderators_only", refusal)
+    return await moderated_categories(principal)
+
+
 class _FlaggedRow(msgspec.Struct, frozen=True, kw_only=True):
     id: int
     thread: int
@@ -204,9 +212,9 @@ class _FlagRow(msgspec.Struct, frozen=True, kw_only=True):
 async def queue(principal: Principal, limit: int) -> list[schemas.FlaggedPost]:
     """Posts with open flags, the oldest flag first, for moderators of their categories (an
     empty list when nothing waits for them)."""
-    if not await moderates_anywhere(principal):
-        raise Forbidden("moderators_only", N_("Only moderators can see the moderation queue."))
-    moderated, args = await moderated_categories(principal)
+    moderated, args = await _moderated_scope(
+        principal, N_("Only moderators can see the moderation queue.")
+    )
     found = await query(
         "SELECT p.id, p.thread, p.html, p.hidden_at, p.author, u.display_name, t.title, "
         "min(f.id) AS first_flag FROM board_flag f "
@@ -268,9 +276,9 @@ class _ActionRow(msgspec.Struct, frozen=True, kw_only=True):
 async def log(principal: Principal, before: int | None, limit: int) -> schemas.ModerationLogPage:
     """The audit log, newest first: all of it for platform admins, for a forum's moderators the
     actions on threads that are now in its categories."""
-    if not await moderates_anywhere(principal):
-        raise Forbidden("moderators_only", N_("Only moderators can see the moderation log."))
-    moderated, args = await moderated_categories(principal)
+    moderated, args = await _moderated_scope(
+        principal, N_("Only moderators can see the moderation log.")
+    )
     found = await query(
         "SELECT a.id, a.moderator, u.display_name, a.action, a.thread_id, a.post_id, a.detail, "
         "a.created_at FROM board_moderation_action a "
