@@ -4,6 +4,7 @@ typed and shown in the forum's time zone (see ``desk.forums`` for how forms are 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -117,28 +118,32 @@ async def _item_form(
     )
 
 
+async def _section_page(
+    principal: Principal,
+    slug: str,
+    section: str,
+    load: Callable[[Principal, str], Awaitable[object]],
+) -> Template:
+    """The page of one desk section that lists the forum's ``section``: its template, its entry
+    in the navigation and its list are all named after it; read once the forum is the caller's."""
+    await desk_forum(principal, slug)
+    forum = await forum_queries.get_forum(principal, slug)
+    listed = await load(principal, slug)
+    return Template(
+        f"desk/forums/{section}.html", context={"forum": forum, "section": section, section: listed}
+    )
+
+
 @get(f"{DESK}/forums/{{slug:str}}/programme", guards=[requires_signed_in])
 async def programme_page(slug: FromPath[str], principal: NamedDependency[Principal]) -> Template:
     """The programme by day in the forum's time zone, each item with its missing languages."""
-    await desk_forum(principal, slug)
-    forum = await forum_queries.get_forum(principal, slug)
-    shown = await programme.get_programme(principal, slug)
-    return Template(
-        "desk/forums/programme.html",
-        context={"forum": forum, "section": "programme", "programme": shown},
-    )
+    return await _section_page(principal, slug, "programme", programme.get_programme)
 
 
 @get(f"{DESK}/forums/{{slug:str}}/workshops", guards=[requires_signed_in])
 async def workshops_page(slug: FromPath[str], principal: NamedDependency[Principal]) -> Template:
     """The workshops and break-out sessions with their places taken and left."""
-    await desk_forum(principal, slug)
-    forum = await forum_queries.get_forum(principal, slug)
-    listed = await workshops.list_workshops(principal, slug)
-    return Template(
-        "desk/forums/workshops.html",
-        context={"forum": forum, "section": "workshops", "workshops": listed},
-    )
+    return await _section_page(principal, slug, "workshops", workshops.list_workshops)
 
 
 @get(f"{DESK}/forums/{{slug:str}}/programme/new", guards=[requires_signed_in])
