@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mupass_forum.accounts.tables import (
+    OWN_ACCOUNT_COLUMNS,
     Membership,
     OneTimeToken,
     Organization,
@@ -39,17 +40,7 @@ def erased_email(user_id: int) -> str:
 
 async def export(subject: Subject) -> Mapping[str, Any]:
     account = (
-        await User.select(
-            User.id,
-            User.email,
-            User.display_name,
-            User.locale,
-            User.timezone,
-            User.email_verified_at,
-            User.is_platform_admin,
-            User.created_at,
-            User.updated_at,
-        )
+        await User.select(*OWN_ACCOUNT_COLUMNS, User.updated_at)
         .where(User.id == subject.user_id)
         .first()
     )

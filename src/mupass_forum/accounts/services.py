@@ -29,6 +29,7 @@ from mupass_forum.accounts.rate_limits import (
     RedisCounters,
 )
 from mupass_forum.accounts.tables import (
+    OWN_ACCOUNT_COLUMNS,
     Membership,
     OneTimeToken,
     Session,
@@ -662,20 +663,7 @@ class AccountService:
     # The caller's own account --------------------------------------------------------------
 
     async def me(self, user_id: int) -> schemas.Me:
-        found = (
-            await User.select(
-                User.id,
-                User.email,
-                User.display_name,
-                User.locale,
-                User.timezone,
-                User.email_verified_at,
-                User.is_platform_admin,
-                User.created_at,
-            )
-            .where(User.id == user_id)
-            .first()
-        )
+        found = await User.select(*OWN_ACCOUNT_COLUMNS).where(User.id == user_id).first()
         if found is None:
             raise NotFound("account_not_found")
         user = row_as(found, _MeRow)

@@ -40,6 +40,19 @@ class User(Table, tablename="account_user"):
     erased_at = Timestamptz(null=True, default=None)
 
 
+#: An account as its holder sees it: their own ``/me`` and the export of their data.
+OWN_ACCOUNT_COLUMNS = (
+    User.id,
+    User.email,
+    User.display_name,
+    User.locale,
+    User.timezone,
+    User.email_verified_at,
+    User.is_platform_admin,
+    User.created_at,
+)
+
+
 class Session(Table, tablename="account_session"):
     """A sign-in: the bearer token's hash, valid until it expires or is revoked."""
 
