@@ -21,20 +21,14 @@ from mupass_forum.privacy.registry import (
     Subject,
 )
 from mupass_forum.proposals.schemas import ProposalStatus
-from mupass_forum.proposals.tables import Proposal, ProposalComment
+from mupass_forum.proposals.tables import PROPOSAL_CONTENT_COLUMNS, Proposal, ProposalComment
 
 
 async def export(subject: Subject) -> Mapping[str, Any]:
     proposals = await Proposal.select(
         Proposal.id,
         Proposal.forum.slug.as_alias("forum"),
-        Proposal.title,
-        Proposal.abstract,
-        Proposal.format,
-        Proposal.delivery_language,
-        Proposal.status,
-        Proposal.decision_message,
-        Proposal.decided_at,
+        *PROPOSAL_CONTENT_COLUMNS,
         Proposal.created_at,
         Proposal.updated_at,
     ).where(Proposal.author == subject.user_id)

@@ -47,7 +47,7 @@ from mupass_forum.outreach import organizers
 from mupass_forum.participants.tables import Profile
 from mupass_forum.proposals import mails, schemas
 from mupass_forum.proposals.schemas import ProposalFormat, ProposalStatus
-from mupass_forum.proposals.tables import Proposal, ProposalComment
+from mupass_forum.proposals.tables import PROPOSAL_CONTENT_COLUMNS, Proposal, ProposalComment
 from mupass_forum.registrations.forum_facts import forum_facts
 from mupass_forum.registrations.queries import decode_id_cursor, encode_id_cursor
 from mupass_forum.registrations.schemas import RegistrationStatus
@@ -118,13 +118,7 @@ _COLUMNS = (
     Proposal.id,
     Proposal.author,
     Proposal.author.display_name.as_alias("author_name"),
-    Proposal.title,
-    Proposal.abstract,
-    Proposal.format,
-    Proposal.delivery_language,
-    Proposal.status,
-    Proposal.decision_message,
-    Proposal.decided_at,
+    *PROPOSAL_CONTENT_COLUMNS,
     Proposal.programme_item,
     Proposal.created_at,
     Proposal.updated_at,

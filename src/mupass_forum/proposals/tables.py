@@ -38,6 +38,18 @@ class Proposal(Table, tablename="proposal"):
     updated_at = Timestamptz(default=TimestamptzNow())
 
 
+#: What the author proposed and what was decided on it.
+PROPOSAL_CONTENT_COLUMNS = (
+    Proposal.title,
+    Proposal.abstract,
+    Proposal.format,
+    Proposal.delivery_language,
+    Proposal.status,
+    Proposal.decision_message,
+    Proposal.decided_at,
+)
+
+
 class ProposalComment(Table, tablename="proposal_comment"):
     """An organizer's note on a proposal, seen only by the forum's organizers."""
 
