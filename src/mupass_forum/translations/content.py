@@ -39,24 +39,36 @@ class ContentKind:
     table: type[Table]
     #: Translatable field -> the longest text the domain accepts in it.
     fields: Mapping[str, int]
-    #: When the content was written or last changed.
-    changed_at: Column
-    #: ``Forum`` for a forum's own texts, a foreign key to it for its parts.
-    forum: Any
-    #: The forum's slug, from the kind's table.
-    forum_slug: Column
-    #: Content that may belong to no forum (a board category): seen by every translator.
-    forum_optional: bool = False
     #: Set to the time of a translation; None where the table keeps only its creation.
     updated_at: Column | None = None
+    #: Content that may belong to no forum (a board category): seen by every translator.
+    forum_optional: bool = False
 
     @property
     def id(self) -> Column:
         return self.table._meta.primary_key
 
     @property
+    def changed_at(self) -> Column:
+        """When the content was last changed, or written where the table keeps only that."""
+        if self.updated_at is not None:
+            return self.updated_at
+        return self.table._meta.get_column_by_name("created_at")
+
+    @property
+    def forum(self) -> Any:
+        """``Forum`` for a forum's own texts, the table's foreign key ``forum`` for its parts."""
+        return Forum if self.table is Forum else self.table._meta.get_column_by_name("forum")
+
+    @property
     def forum_id(self) -> Any:
         return self.forum.id if self.forum is Forum else self.forum
+
+    @property
+    def forum_slug(self) -> Column:
+        """The forum's slug, from the kind's table."""
+        slug: Column = self.forum.slug
+        return slug
 
     def column(self, field: str) -> Column:
         column: Column = getattr(self.table, field)
@@ -85,10 +97,7 @@ FORUM = ContentKind(
     label=N_("Forum"),
     table=Forum,
     fields={"title": MAX_TITLE, "summary": MAX_TEXT, "description": MAX_TEXT},
-    changed_at=Forum.updated_at,
     updated_at=Forum.updated_at,
-    forum=Forum,
-    forum_slug=Forum.slug,
 )
 
 PROGRAMME_ITEM = ContentKind(
@@ -97,10 +106,7 @@ PROGRAMME_ITEM = ContentKind(
     label=N_("Programme item"),
     table=ProgrammeItem,
     fields={"title": MAX_TITLE, "description": MAX_TEXT},
-    changed_at=ProgrammeItem.updated_at,
     updated_at=ProgrammeItem.updated_at,
-    forum=ProgrammeItem.forum,
-    forum_slug=ProgrammeItem.forum.slug,
 )
 
 BOARD_CATEGORY = ContentKind(
@@ -109,9 +115,6 @@ BOARD_CATEGORY = ContentKind(
     label=N_("Board category"),
     table=Category,
     fields={"name": NAME_LENGTH, "description": DESCRIPTION_LENGTH},
-    changed_at=Category.created_at,
-    forum=Category.forum,
-    forum_slug=Category.forum.slug,
     forum_optional=True,
 )
 
