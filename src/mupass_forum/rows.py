@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import msgspec
+from piccolo.columns import Column
+from piccolo.table import Table
+
+from mupass_forum.errors import NotFound
 
 Row = TypeVar("Row", bound=msgspec.Struct)
 
@@ -30,3 +34,21 @@ def rows_as(rows: Sequence[Mapping[str, object]], kind: type[Row]) -> list[Row]:
     """Rows as a list of ``kind``, in one conversion (no per-row Python call)."""
     converted: list[Row] = msgspec.convert(rows, list[kind], strict=False)  # type: ignore[valid-type]
     return converted
+
+
+async def forum_row(
+    table: type[Table], columns: Sequence[Column], forum_id: int, row_id: int, missing: str
+) -> Mapping[str, Any]:
+    """The row ``row_id`` of a forum's ``table`` with ``columns``; ``NotFound(missing)`` as well
+    for a row of another forum, so that one forum's ids reach nothing in another."""
+    found: Mapping[str, Any] | None = (
+        await table.select(*columns)
+        .where(
+            table._meta.primary_key == row_id,
+            table._meta.get_column_by_name("forum") == forum_id,
+        )
+        .first()
+    )
+    if found is None:
+        raise NotFound(missing)
+    return found

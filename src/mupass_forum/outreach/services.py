@@ -18,7 +18,7 @@ from mupass_forum import db, regions
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.clock import now
 from mupass_forum.consent.links import withdrawal_link
-from mupass_forum.errors import FieldError, InvalidInput, NotFound
+from mupass_forum.errors import FieldError, InvalidInput
 from mupass_forum.forums.authorization import ForumRef
 from mupass_forum.forums.queries import organized_forum
 from mupass_forum.i18n import N_, NP_, supported_locales
@@ -27,7 +27,7 @@ from mupass_forum.mail import queue_mail
 from mupass_forum.outreach import mails, schemas
 from mupass_forum.outreach.tables import MessageDelivery, ParticipantMessage
 from mupass_forum.registrations.forum_facts import forum_facts
-from mupass_forum.rows import Moment, row_as, rows_as
+from mupass_forum.rows import Moment, forum_row, row_as, rows_as
 from mupass_forum.validation import locale_problem
 
 #: The longest subject and text accepted.
@@ -215,13 +215,7 @@ _COLUMNS = (
 
 
 async def _row(forum: ForumRef, message_id: int) -> _MessageRow:
-    row = (
-        await ParticipantMessage.select(*_COLUMNS)
-        .where(ParticipantMessage.id == message_id, ParticipantMessage.forum == forum.id)
-        .first()
-    )
-    if row is None:
-        raise NotFound("message_not_found")
+    row = await forum_row(ParticipantMessage, _COLUMNS, forum.id, message_id, "message_not_found")
     return row_as(row, _MessageRow)
 
 

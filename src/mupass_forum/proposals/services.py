@@ -52,7 +52,7 @@ from mupass_forum.registrations.forum_facts import forum_facts
 from mupass_forum.registrations.queries import decode_id_cursor, encode_id_cursor
 from mupass_forum.registrations.schemas import RegistrationStatus
 from mupass_forum.registrations.tables import Interest, Registration
-from mupass_forum.rows import Moment, row_as, rows_as
+from mupass_forum.rows import Moment, forum_row, row_as, rows_as
 
 Status = ProposalStatus
 
@@ -242,13 +242,7 @@ async def _views(
 
 
 async def _row(forum: ForumRef, proposal_id: int) -> _ProposalRow:
-    row = (
-        await Proposal.select(*_COLUMNS)
-        .where(Proposal.id == proposal_id, Proposal.forum == forum.id)
-        .first()
-    )
-    if row is None:
-        raise NotFound("proposal_not_found")
+    row = await forum_row(Proposal, _COLUMNS, forum.id, proposal_id, "proposal_not_found")
     return row_as(row, _ProposalRow)
 
 

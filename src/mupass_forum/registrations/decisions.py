@@ -12,7 +12,7 @@ from mupass_forum import db
 from mupass_forum.accounts.authorization import as_signed_in, authorize, signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.clock import now
-from mupass_forum.errors import Conflict, NotFound
+from mupass_forum.errors import Conflict
 from mupass_forum.forums.authorization import ForumRef
 from mupass_forum.forums.queries import editable_forum, visible_forum
 from mupass_forum.forums.schemas import ForumStatus
@@ -32,6 +32,7 @@ from mupass_forum.registrations.interest import invite, tell_interest_of_cancell
 from mupass_forum.registrations.queries import ROW_COLUMNS, own_row, registration_view
 from mupass_forum.registrations.status import ACTIVE, Status, status_name
 from mupass_forum.registrations.tables import Interest, Registration
+from mupass_forum.rows import forum_row
 
 #: From which statuses each action may be taken.
 _ALLOWED_FROM: Mapping[schemas.DecisionAction, frozenset[Status]] = {
@@ -91,13 +92,9 @@ async def _act(
     await refuse_if_shredded(forum.id)
     async with db.transaction():
         desk = await lock_desk(forum.id)
-        row = (
-            await Registration.select(*ROW_COLUMNS)
-            .where(Registration.id == registration_id, Registration.forum == forum.id)
-            .first()
+        row = await forum_row(
+            Registration, ROW_COLUMNS, forum.id, registration_id, "registration_not_found"
         )
-        if row is None:
-            raise NotFound("registration_not_found")
         current = Status(row["status"])
         if current not in _ALLOWED_FROM[action]:
             raise Conflict(
