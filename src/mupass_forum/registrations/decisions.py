@@ -9,12 +9,11 @@ from zoneinfo import ZoneInfo
 from babel.support import LazyProxy
 
 from mupass_forum import db
-from mupass_forum.accounts.authorization import as_signed_in, authorize, signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.clock import now
 from mupass_forum.errors import Conflict
 from mupass_forum.forums.authorization import ForumRef
-from mupass_forum.forums.queries import editable_forum, visible_forum
+from mupass_forum.forums.queries import editable_forum
 from mupass_forum.forums.schemas import ForumStatus
 from mupass_forum.forums.services import ForumChange
 from mupass_forum.i18n import N_, format_date, gettext
@@ -29,7 +28,8 @@ from mupass_forum.registrations.desk import (
 )
 from mupass_forum.registrations.forum_facts import forum_facts
 from mupass_forum.registrations.interest import invite, tell_interest_of_cancellation
-from mupass_forum.registrations.queries import ROW_COLUMNS, own_row, registration_view
+from mupass_forum.registrations.queries import ROW_COLUMNS, registration_view
+from mupass_forum.registrations.registering import own_registration
 from mupass_forum.registrations.status import ACTIVE, Status, status_name
 from mupass_forum.registrations.tables import Interest, Registration
 from mupass_forum.rows import forum_row
@@ -139,13 +139,8 @@ async def cancel_my_registration(
     principal: Principal, slug: str, data: schemas.Cancellation
 ) -> schemas.Registration:
     """Cancel the caller's registration; a seat it held goes to the next person waiting."""
-    await authorize(principal, signed_in)
-    principal = as_signed_in(principal)
-    forum = await visible_forum(principal, slug)
-    row = await own_row(forum, principal.user_id)
-    await _act(
-        forum, row["id"], schemas.DecisionAction.CANCEL, principal.user_id, data.reason.strip()
-    )
+    caller, forum, row = await own_registration(principal, slug)
+    await _act(forum, row["id"], schemas.DecisionAction.CANCEL, caller.user_id, data.reason.strip())
     return await registration_view(forum, row["id"])
 
 

@@ -15,7 +15,7 @@ from msgspec import UnsetType
 
 from mupass_forum import db, db_postgres
 from mupass_forum.accounts.authorization import as_signed_in, authorize, signed_in
-from mupass_forum.accounts.principal import Principal
+from mupass_forum.accounts.principal import Principal, SignedIn
 from mupass_forum.app_context import AppContext, bind_for_task, current
 from mupass_forum.clock import now
 from mupass_forum.consent import ledger
@@ -249,12 +249,19 @@ async def _work_through(forum_id: int, line: _DeskLine) -> None:
         line.waiting.clear()
 
 
+async def own_registration(
+    principal: Principal, slug: str
+) -> tuple[SignedIn, ForumRef, dict[str, Any]]:
+    """The caller, signed in, the forum as they may see it, and their registration for it."""
+    await authorize(principal, signed_in)
+    caller = as_signed_in(principal)
+    forum = await visible_forum(caller, slug)
+    return caller, forum, await own_row(forum, caller.user_id)
+
+
 async def my_registration(principal: Principal, slug: str) -> schemas.Registration:
     """The caller's registration for the forum."""
-    await authorize(principal, signed_in)
-    principal = as_signed_in(principal)
-    forum = await visible_forum(principal, slug)
-    row = await own_row(forum, principal.user_id)
+    _, forum, row = await own_registration(principal, slug)
     return await registration_view(forum, row["id"])
 
 
@@ -262,10 +269,7 @@ async def update_my_registration(
     principal: Principal, slug: str, data: schemas.RegistrationUpdate
 ) -> schemas.Registration:
     """Change the details of the caller's registration; its status stays as it is."""
-    await authorize(principal, signed_in)
-    principal = as_signed_in(principal)
-    forum = await visible_forum(principal, slug)
-    row = await own_row(forum, principal.user_id)
+    _, forum, row = await own_registration(principal, slug)
     await refuse_if_shredded(forum.id)
     current = (
         await Registration.select(
