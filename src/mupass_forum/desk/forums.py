@@ -29,6 +29,7 @@ from mupass_forum.desk.pages import (
     DESK,
     creates_forums,
     desk_forum,
+    desk_forum_shown,
     desk_path,
     region_choices,
 )
@@ -267,8 +268,7 @@ async def forum_created(
 @get(f"{DESK}/forums/{{slug:str}}/edit", guards=[requires_signed_in])
 async def edit_forum_page(slug: FromPath[str], principal: NamedDependency[Principal]) -> Template:
     """A forum's form: its texts in every language side by side (missing ones marked)."""
-    await desk_forum(principal, slug)
-    forum = await forum_queries.get_forum(principal, slug)
+    forum = await desk_forum_shown(principal, slug)
     texts = await forum_queries.forum_texts(principal, slug)
     return await _forum_form(principal, forum=forum, values=forum_fields(forum, texts))
 

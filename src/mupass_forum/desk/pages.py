@@ -51,6 +51,12 @@ async def desk_forum(principal: Principal, slug: str) -> ForumRef:
     return forum
 
 
+async def desk_forum_shown(principal: Principal, slug: str) -> Forum:
+    """The forum with its texts for a desk page, once ``desk_forum`` let the caller in."""
+    await desk_forum(principal, slug)
+    return await forum_queries.get_forum(principal, slug)
+
+
 def creates_forums(principal: Principal) -> bool:
     """Whether the caller may create a forum for some organization (``creates_forum_for``)."""
     return principal.is_platform_admin or "admin" in principal.organization_roles.values()
@@ -231,8 +237,7 @@ async def interest_page(
     cursor: FromQuery[str | None] = None,
 ) -> Template:
     """Who confirmed interest, who wants to present on what, who was invited and when."""
-    await desk_forum(principal, slug)
-    forum = await forum_queries.get_forum(principal, slug)
+    forum = await desk_forum_shown(principal, slug)
     given = interest_list.InterestFilter(
         q=q or None,
         region=region or None,
@@ -301,8 +306,7 @@ def area_of(balance: list[BalanceRow], region: str | None, sub_region: str | Non
 @get(f"{DESK}/forums/{{slug:str}}/balance", guards=[requires_signed_in])
 async def balance_page(slug: FromPath[str], principal: NamedDependency[Principal]) -> Template:
     """The regional balance: the chart, and per area its target, seats, waiting and interest."""
-    await desk_forum(principal, slug)
-    forum = await forum_queries.get_forum(principal, slug)
+    forum = await desk_forum_shown(principal, slug)
     figures = await stats.forum_stats(principal, slug)
     return Template(
         "desk/balance.html",
@@ -332,8 +336,7 @@ async def waiting_list_page(
     slug: FromPath[str], principal: NamedDependency[Principal], cursor: FromQuery[str | None] = None
 ) -> Template:
     """The waiting list in order, each person with the area they count in and its gap."""
-    await desk_forum(principal, slug)
-    forum = await forum_queries.get_forum(principal, slug)
+    forum = await desk_forum_shown(principal, slug)
     waiting = await lists.waiting_list(principal, slug, cursor, LISTED)
     figures = await stats.forum_stats(principal, slug)
     settings = await desk_settings.registration_settings(principal, slug)

@@ -27,7 +27,7 @@ from mupass_forum.desk.forums import (
     time_field,
     translated,
 )
-from mupass_forum.desk.pages import DESK, desk_forum, desk_path
+from mupass_forum.desk.pages import DESK, desk_forum, desk_forum_shown, desk_path
 from mupass_forum.errors import InvalidInput
 from mupass_forum.forums import programme, schemas
 from mupass_forum.forums import queries as forum_queries
@@ -126,8 +126,7 @@ async def _section_page(
 ) -> Template:
     """The page of one desk section that lists the forum's ``section``: its template, its entry
     in the navigation and its list are all named after it; read once the forum is the caller's."""
-    await desk_forum(principal, slug)
-    forum = await forum_queries.get_forum(principal, slug)
+    forum = await desk_forum_shown(principal, slug)
     listed = await load(principal, slug)
     return Template(
         f"desk/forums/{section}.html", context={"forum": forum, "section": section, section: listed}

@@ -18,9 +18,15 @@ from litestar.response import Redirect, Template
 from mupass_forum import pages
 from mupass_forum.accounts.authorization import requires_signed_in
 from mupass_forum.accounts.principal import Principal
-from mupass_forum.desk.pages import LISTED, desk_forum, desk_path, query_string, region_choices
+from mupass_forum.desk.pages import (
+    LISTED,
+    desk_forum,
+    desk_forum_shown,
+    desk_path,
+    query_string,
+    region_choices,
+)
 from mupass_forum.errors import Conflict, InvalidInput
-from mupass_forum.forums import queries as forum_queries
 from mupass_forum.i18n import N_, gettext
 from mupass_forum.registrations import decisions, desk_settings, exports, lists, queries
 from mupass_forum.registrations.questions import answer_text
@@ -118,8 +124,7 @@ async def registrations_page(
     cursor: FromQuery[str | None] = None,
 ) -> Template:
     """Find registrations by name, e-mail, institution or badge number; filter; download."""
-    await desk_forum(principal, slug)
-    forum = await forum_queries.get_forum(principal, slug)
+    forum = await desk_forum_shown(principal, slug)
     found = await lists.list_registrations(
         principal, slug, _filter(q, status, region, need), cursor, LISTED
     )
@@ -171,8 +176,7 @@ async def _registration_page(
     reason: str = "",
     status_code: int = 200,
 ) -> Template:
-    await desk_forum(principal, slug)
-    forum = await forum_queries.get_forum(principal, slug)
+    forum = await desk_forum_shown(principal, slug)
     registration = await lists.registration(principal, slug, registration_id)
     current = RegistrationStatus(registration.status.value)
     form = await desk_settings.registration_form(principal, slug)
