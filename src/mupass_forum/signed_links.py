@@ -8,6 +8,9 @@ makes its own ``Signer`` with its purpose and says what a refused token means to
 
 Token: ``<field>.<field>…<expiry or ->.<signature>``, fields in URL-safe base64, the expiry in
 Unix seconds.
+
+A ``LinkKind`` is one kind of link as its readers meet it: the purpose its tokens are signed
+for, the page it opens, and the errors a refused token shows them.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlencode
 
+from mupass_forum.errors import BadRequest, Gone
 from mupass_forum.settings import Settings
 
 _NEVER = "-"
@@ -83,3 +88,40 @@ class Signer:
 
     def _mac(self, body: str) -> str:
         return _encoded(hmac.new(self.key, body.encode(), hashlib.sha256).digest()[:18])
+
+
+@dataclass(frozen=True, slots=True)
+class LinkKind:
+    """One kind of mailed link: its purpose (its signer's), the page it opens, and the error
+    codes and messages of a token that was altered (``invalid``) or has expired (``expired``;
+    ``None`` for links that never expire)."""
+
+    purpose: str
+    path: str
+    invalid: tuple[str, str]
+    expired: tuple[str, str] | None = None
+
+    def address(self, base_url: str, token: str, locale: str | None = None) -> str:
+        """The link to the page for ``token``, in the mail's ``locale`` where it has one."""
+        query = {"token": token, **({"lang": locale} if locale else {})}
+        return f"{base_url}{self.path}?{urlencode(query)}"
+
+    def refused(self) -> BadRequest:
+        """The error of a token that does not name what this kind of link names."""
+        code, message = self.invalid
+        return BadRequest(code, message)
+
+    def read(
+        self, signer: Signer, token: str, count: int, *, now: datetime | None = None
+    ) -> tuple[list[str], datetime | None]:
+        """``Signer.read``, with a refused token told to its reader: ``BadRequest`` if it was
+        altered, ``Gone`` once it expired."""
+        try:
+            return signer.read(token, count, now=now)
+        except ExpiredLink as exc:
+            if self.expired is None:
+                raise
+            code, message = self.expired
+            raise Gone(code, message) from exc
+        except InvalidLink as exc:
+            raise self.refused() from exc

@@ -18,12 +18,11 @@ from mupass_forum.board.authorization import CategoryAccess, readers_of
 from mupass_forum.board.rendering import plain_text
 from mupass_forum.board.sql import placeholders, query
 from mupass_forum.clock import now
-from mupass_forum.errors import BadRequest
 from mupass_forum.i18n import N_, gettext, language_name, use_locale
 from mupass_forum.mail import MailTemplate, queue_mail
 from mupass_forum.rows import rows_as
 from mupass_forum.settings import Settings
-from mupass_forum.signed_links import InvalidLink, Signer
+from mupass_forum.signed_links import LinkKind, Signer
 
 EXCERPT_LENGTH = 280
 
@@ -98,8 +97,18 @@ def board_url(settings: Settings) -> str:
     return f"{settings.base_url}/board"
 
 
+UNSUBSCRIBE = LinkKind(
+    "board unsubscribe",
+    "/api/v1/board/unsubscribe",
+    invalid=(
+        "invalid_unsubscribe_link",
+        N_("This unsubscribe link is not valid. Please use the link from the mail."),
+    ),
+)
+
+
 def _unsubscribe_signer(settings: Settings) -> Signer:
-    return Signer.for_purpose(settings, "board unsubscribe")
+    return Signer.for_purpose(settings, UNSUBSCRIBE.purpose)
 
 
 def unsubscribe_token(settings: Settings, user_id: int) -> str:
@@ -109,9 +118,7 @@ def unsubscribe_token(settings: Settings, user_id: int) -> str:
 
 
 def unsubscribe_url(settings: Settings, user_id: int) -> str:
-    return (
-        f"{settings.base_url}/api/v1/board/unsubscribe?token={unsubscribe_token(settings, user_id)}"
-    )
+    return UNSUBSCRIBE.address(settings.base_url, unsubscribe_token(settings, user_id))
 
 
 def list_headers(link: str) -> dict[str, str]:
@@ -124,15 +131,9 @@ def list_headers(link: str) -> dict[str, str]:
 
 
 def user_of_token(settings: Settings, token: str) -> int:
-    try:
-        (user_id,), _ = _unsubscribe_signer(settings).read(token, 1)
-    except InvalidLink:
-        user_id = ""
+    (user_id,), _ = UNSUBSCRIBE.read(_unsubscribe_signer(settings), token, 1)
     if not user_id.isdigit():
-        raise BadRequest(
-            "invalid_unsubscribe_link",
-            N_("This unsubscribe link is not valid. Please use the link from the mail."),
-        )
+        raise UNSUBSCRIBE.refused()
     return int(user_id)
 
 

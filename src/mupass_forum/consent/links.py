@@ -13,15 +13,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlencode
 
 from mupass_forum.app_context import current
-from mupass_forum.errors import BadRequest, Gone
 from mupass_forum.i18n import N_
-from mupass_forum.signed_links import ExpiredLink, InvalidLink, Signer
+from mupass_forum.signed_links import LinkKind
 
 #: Where a link points: the API serves the page that shows what the link does and its button.
 WITHDRAWAL_PATH = "/api/v1/consent/withdrawal"
+
+WITHDRAWAL = LinkKind(
+    "consent withdrawal",
+    WITHDRAWAL_PATH,
+    invalid=(
+        "invalid_consent_link",
+        N_("This link is not valid. Please use the link from the mail as it was sent."),
+    ),
+    expired=(
+        "consent_link_expired",
+        N_(
+            "This link has expired. Sign in to change your choice, or tell the organizers "
+            "of the forum."
+        ),
+    ),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,15 +47,12 @@ class WithdrawalGrant:
     expires_at: datetime
 
 
-def _signer() -> Signer:
-    return current().signer("consent withdrawal")
-
-
 def withdrawal_token(user_id: int, forum_id: int, *, expires_at: datetime | None = None) -> str:
     """The signed token of a link; valid until ``expires_at`` (default: the configured days)."""
-    lifetime = timedelta(days=current().settings.consent_link_days)
+    context = current()
+    lifetime = timedelta(days=context.settings.consent_link_days)
     expiry = expires_at or datetime.now(UTC) + lifetime
-    return _signer().sign(str(user_id), str(forum_id), expires_at=expiry)
+    return context.signer(WITHDRAWAL.purpose).sign(str(user_id), str(forum_id), expires_at=expiry)
 
 
 def withdrawal_link(
@@ -54,31 +65,13 @@ def withdrawal_link(
     """The address to put into any mail about the forum (see the module's docstring), in the
     mail's ``locale``: the page, and so the ledger, speak the language the mail was read in."""
     token = withdrawal_token(user_id, forum_id, expires_at=expires_at)
-    query = {"token": token, **({"lang": locale} if locale else {})}
-    return f"{current().base_url}{WITHDRAWAL_PATH}?{urlencode(query)}"
+    return WITHDRAWAL.address(current().base_url, token, locale)
 
 
 def read_withdrawal_token(token: str, *, now: datetime | None = None) -> WithdrawalGrant:
     """The person and forum of a link; ``BadRequest`` if it was altered, ``Gone`` if expired."""
-    try:
-        (user_id, forum_id), expires_at = _signer().read(token, 2, now=now)
-    except ExpiredLink as exc:
-        raise Gone(
-            "consent_link_expired",
-            N_(
-                "This link has expired. Sign in to change your choice, or tell the organizers "
-                "of the forum."
-            ),
-        ) from exc
-    except InvalidLink as exc:
-        raise _invalid() from exc
+    signer = current().signer(WITHDRAWAL.purpose)
+    (user_id, forum_id), expires_at = WITHDRAWAL.read(signer, token, 2, now=now)
     if not (user_id.isdigit() and forum_id.isdigit()) or expires_at is None:
-        raise _invalid()
+        raise WITHDRAWAL.refused()
     return WithdrawalGrant(int(user_id), int(forum_id), expires_at)
-
-
-def _invalid() -> BadRequest:
-    return BadRequest(
-        "invalid_consent_link",
-        N_("This link is not valid. Please use the link from the mail as it was sent."),
-    )

@@ -10,15 +10,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlencode
 
 from mupass_forum.app_context import current
-from mupass_forum.errors import BadRequest, Gone
 from mupass_forum.i18n import N_
-from mupass_forum.signed_links import ExpiredLink, InvalidLink, Signer
+from mupass_forum.signed_links import LinkKind
 
 #: The page the mailed link opens.
 ADDRESS_DATA_PATH = "/privacy/my-data"
+
+ADDRESS_DATA = LinkKind(
+    "address data",
+    ADDRESS_DATA_PATH,
+    invalid=(
+        "invalid_address_link",
+        N_("This link is not valid. Please use the link from the mail as it was sent."),
+    ),
+    expired=(
+        "address_link_expired",
+        N_("This link has expired. Please ask for a new one with your address."),
+    ),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,36 +38,22 @@ class AddressGrant:
     expires_at: datetime
 
 
-def _signer() -> Signer:
-    return current().signer("address data")
-
-
 def address_token(email: str, *, now: datetime | None = None) -> str:
-    lifetime = timedelta(hours=current().settings.address_link_hours)
-    return _signer().sign(email, expires_at=(now or datetime.now(UTC)) + lifetime)
+    context = current()
+    lifetime = timedelta(hours=context.settings.address_link_hours)
+    expiry = (now or datetime.now(UTC)) + lifetime
+    return context.signer(ADDRESS_DATA.purpose).sign(email, expires_at=expiry)
 
 
 def address_link(email: str, locale: str) -> str:
     """The page's address for ``email``, in the mail's language."""
-    query = urlencode({"token": address_token(email), "lang": locale})
-    return f"{current().base_url}{ADDRESS_DATA_PATH}?{query}"
+    return ADDRESS_DATA.address(current().base_url, address_token(email), locale)
 
 
 def read_address_token(token: str, *, now: datetime | None = None) -> AddressGrant:
     """The address of a link; ``BadRequest`` if it was altered, ``Gone`` once it expired."""
-    invalid = BadRequest(
-        "invalid_address_link",
-        N_("This link is not valid. Please use the link from the mail as it was sent."),
-    )
-    try:
-        (email,), expires_at = _signer().read(token, 1, now=now)
-    except ExpiredLink as exc:
-        raise Gone(
-            "address_link_expired",
-            N_("This link has expired. Please ask for a new one with your address."),
-        ) from exc
-    except InvalidLink as exc:
-        raise invalid from exc
+    signer = current().signer(ADDRESS_DATA.purpose)
+    (email,), expires_at = ADDRESS_DATA.read(signer, token, 1, now=now)
     if expires_at is None:
-        raise invalid
+        raise ADDRESS_DATA.refused()
     return AddressGrant(email, expires_at)
