@@ -7,7 +7,6 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 import msgspec
 from litestar import Request, get, post
@@ -19,7 +18,7 @@ from mupass_forum import pages
 from mupass_forum.accounts.authorization import as_signed_in, requires_signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.consent import schemas, services
-from mupass_forum.consent.links import WITHDRAWAL_PATH, withdrawal_token
+from mupass_forum.consent.links import WITHDRAWAL, withdrawal_token
 from mupass_forum.forums import queries as forum_queries
 from mupass_forum.forums.schemas import Forum, Label
 from mupass_forum.i18n import N_, format_datetime, gettext
@@ -140,7 +139,7 @@ def _choices_page(forum: Forum, state: schemas.ConsentState, user_id: int) -> Te
             "state": state,
             "pair_fields": pair_fields(state),
             # The page of the mails' link, on this site: the browser keeps its language.
-            "withdrawal_link": f"{WITHDRAWAL_PATH}?{urlencode({'token': token})}",
+            "withdrawal_link": WITHDRAWAL.address("", token),
             "errors": pages.NO_ERRORS,
         },
     )
