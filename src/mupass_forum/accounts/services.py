@@ -47,7 +47,7 @@ from mupass_forum.errors import (
     NotFound,
 )
 from mupass_forum.i18n import N_
-from mupass_forum.mail import MailTemplate, queue_mail
+from mupass_forum.mail import MailTemplate, Recipient, queue_mail_to
 from mupass_forum.rows import Moment, row_as, rows_as
 from mupass_forum.settings import Settings
 from mupass_forum.validation import (
@@ -81,19 +81,8 @@ def new_token() -> tuple[str, str]:
     return token, token_hash(token)
 
 
-#: What a mail to an account needs: it goes out in the account's own language and time zone,
-#: whatever the language of the request that caused it.
+#: The columns of a ``Recipient``.
 RECIPIENT_COLUMNS = (User.id, User.email, User.display_name, User.locale, User.timezone)
-
-
-class Recipient(msgspec.Struct, frozen=True, kw_only=True):
-    """An account as a mail to it needs it (``RECIPIENT_COLUMNS``)."""
-
-    id: int
-    email: str
-    display_name: str
-    locale: str
-    timezone: str
 
 
 class _AccountHolder(Recipient, frozen=True, kw_only=True):
@@ -145,13 +134,8 @@ async def recipient_where(*where: Combinable) -> Recipient | None:
 
 async def mail_account(template: MailTemplate, recipient: Recipient, **context: Any) -> None:
     """Queue ``template`` for an account (inside the caller's transaction)."""
-    await queue_mail(
-        template,
-        to=recipient.email,
-        locale=recipient.locale,
-        timezone=recipient.timezone,
-        context={"display_name": recipient.display_name, **context},
-        user_id=recipient.id,
+    await queue_mail_to(
+        template, recipient, context={"display_name": recipient.display_name, **context}
     )
 
 

@@ -19,7 +19,7 @@ from mupass_forum.board.rendering import plain_text
 from mupass_forum.board.sql import placeholders, query
 from mupass_forum.clock import now
 from mupass_forum.i18n import N_, gettext, language_name, use_locale
-from mupass_forum.mail import MailTemplate, queue_mail
+from mupass_forum.mail import MailTemplate, Recipient, queue_mail_to
 from mupass_forum.rows import rows_as
 from mupass_forum.settings import Settings
 from mupass_forum.signed_links import LinkKind, Signer
@@ -144,12 +144,7 @@ def excerpt(text: str) -> str:
     return flat if len(flat) <= EXCERPT_LENGTH else flat[: EXCERPT_LENGTH - 1].rstrip() + "…"
 
 
-class _Recipient(msgspec.Struct, frozen=True, kw_only=True):
-    id: int
-    email: str
-    display_name: str
-    locale: str
-    timezone: str
+class _Recipient(Recipient, frozen=True, kw_only=True):
     mode: schemas.NotificationMode
 
 
@@ -196,12 +191,9 @@ async def _deliver(
         )
         return
     link = unsubscribe_url(settings, recipient.id)
-    await queue_mail(
+    await queue_mail_to(
         template,
-        to=recipient.email,
-        locale=recipient.locale,
-        timezone=recipient.timezone,
-        user_id=recipient.id,
+        recipient,
         context={
             **context,
             "name": recipient.display_name,
@@ -315,12 +307,9 @@ async def send_digests(settings: Settings) -> int:
                         for item in mine
                     )
                 link = unsubscribe_url(settings, recipient.id)
-                await queue_mail(
+                await queue_mail_to(
                     DIGEST,
-                    to=recipient.email,
-                    locale=recipient.locale,
-                    timezone=recipient.timezone,
-                    user_id=recipient.id,
+                    recipient,
                     context={
                         "name": recipient.display_name,
                         "items": lines,

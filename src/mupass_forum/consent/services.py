@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from mupass_forum import db
 from mupass_forum.accounts.authorization import as_signed_in, authorize, signed_in
 from mupass_forum.accounts.principal import Principal
-from mupass_forum.accounts.services import RECIPIENT_COLUMNS, Recipient
+from mupass_forum.accounts.services import RECIPIENT_COLUMNS
 from mupass_forum.accounts.tables import User
 from mupass_forum.clock import now
 from mupass_forum.consent import schemas
@@ -46,7 +46,7 @@ from mupass_forum.forums.terms import label_of
 from mupass_forum.i18n import N_, gettext
 from mupass_forum.i18n.locale import current_locale
 from mupass_forum.i18n.text import LocalizedText, TranslatableText, localize
-from mupass_forum.mail import queue_mail
+from mupass_forum.mail import Recipient, queue_mail
 from mupass_forum.registrations.tables import Registration
 from mupass_forum.rows import Moment, row_as
 from mupass_forum.validation import locale_problem, raise_problems

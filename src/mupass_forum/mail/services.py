@@ -114,6 +114,36 @@ def prepare_mail(
     )
 
 
+class Recipient(msgspec.Struct, frozen=True, kw_only=True):
+    """An account as a mail to it needs it: it goes out in the account's own language and time
+    zone, whatever the language of the request that caused it."""
+
+    id: int
+    email: str
+    display_name: str
+    locale: str
+    timezone: str
+
+
+async def queue_mail_to(
+    template: MailTemplate,
+    recipient: Recipient,
+    *,
+    context: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> int:
+    """``queue_mail`` to an account, in its language and time zone, kept under its id."""
+    return await queue_mail(
+        template,
+        to=recipient.email,
+        locale=recipient.locale,
+        timezone=recipient.timezone,
+        user_id=recipient.id,
+        context=context,
+        headers=headers,
+    )
+
+
 async def queue_mail(
     template: MailTemplate, *, to: str | Sequence[str], locale: str, **fields: Unpack[MailFields]
 ) -> int:

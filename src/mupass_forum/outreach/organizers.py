@@ -18,7 +18,7 @@ from msgspec import UNSET
 from mupass_forum.accounts.authorization import authorize, signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.schemas import OrganizationRole
-from mupass_forum.accounts.services import RECIPIENT_COLUMNS, Recipient
+from mupass_forum.accounts.services import RECIPIENT_COLUMNS
 from mupass_forum.accounts.tables import Membership, User
 from mupass_forum.app_context import Hooks, current
 from mupass_forum.board.tables import Category
@@ -28,7 +28,7 @@ from mupass_forum.forums.schemas import ForumRoleName, ForumStatus
 from mupass_forum.forums.tables import Forum, ForumRole
 from mupass_forum.i18n import N_
 from mupass_forum.i18n.text import TranslatableText
-from mupass_forum.mail import MailTemplate, queue_mail
+from mupass_forum.mail import MailTemplate, Recipient, queue_mail_to
 from mupass_forum.outreach import schemas
 from mupass_forum.outreach.tables import OrganizerMailChoice
 from mupass_forum.registrations.desk import StatusMove, on_status_change
@@ -154,12 +154,9 @@ async def tell_organizers(
     )
     recipients = rows_as(rows, Recipient)
     for recipient in recipients:
-        await queue_mail(
+        await queue_mail_to(
             template,
-            to=recipient.email,
-            locale=recipient.locale,
-            timezone=recipient.timezone,
-            user_id=recipient.id,
+            recipient,
             context={
                 "forum": text_of(forum["title"]),
                 "name": recipient.display_name,

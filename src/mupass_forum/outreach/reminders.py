@@ -16,11 +16,10 @@ import msgspec
 from babel.support import LazyProxy
 
 from mupass_forum import db, regions
-from mupass_forum.accounts.services import Recipient
 from mupass_forum.consent.links import withdrawal_link
 from mupass_forum.forums.schemas import ForumStatus
 from mupass_forum.forums.tables import Forum
-from mupass_forum.mail import queue_mail
+from mupass_forum.mail import Recipient, queue_mail_to
 from mupass_forum.outreach import mails
 from mupass_forum.outreach.tables import ForumReminder
 from mupass_forum.registrations.forum_facts import forum_facts
@@ -110,12 +109,9 @@ async def _remind(forum: _Forum, moment: datetime) -> int:
             )
             if not claimed:
                 continue
-            outbox_id = await queue_mail(
+            outbox_id = await queue_mail_to(
                 mails.REMINDER,
-                to=person.email,
-                locale=person.locale,
-                timezone=person.timezone,
-                user_id=person.id,
+                person,
                 context={
                     **facts.context(),
                     "name": person.display_name,

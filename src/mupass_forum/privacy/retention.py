@@ -26,6 +26,7 @@ import msgspec
 
 from mupass_forum import db
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.accounts.services import RECIPIENT_COLUMNS
 from mupass_forum.accounts.tables import Membership, User
 from mupass_forum.clock import now
 from mupass_forum.consent import personal_data as consent
@@ -35,8 +36,8 @@ from mupass_forum.forums.queries import editable_forum
 from mupass_forum.forums.schemas import ForumRoleName
 from mupass_forum.forums.tables import Forum, ForumPartner, ForumRole
 from mupass_forum.i18n import N_, NP_
+from mupass_forum.mail import Recipient, queue_mail_to
 from mupass_forum.mail import personal_data as outbox
-from mupass_forum.mail import queue_mail
 from mupass_forum.privacy import mails, schemas, stores
 from mupass_forum.privacy.shredding import shredded
 from mupass_forum.privacy.tables import ForumRetention
@@ -240,19 +241,16 @@ async def _tell_organizers(forum_id: int) -> None:
     if not user_ids:
         return
     facts = await forum_facts(forum_id)
-    recipients = await User.select(
-        User.id, User.email, User.locale, User.timezone, User.display_name
-    ).where(User.id.is_in(sorted(user_ids)), User.erased_at.is_null())
-    for recipient in recipients:
-        await queue_mail(
+    rows = await User.select(*RECIPIENT_COLUMNS).where(
+        User.id.is_in(sorted(user_ids)), User.erased_at.is_null()
+    )
+    for recipient in rows_as(rows, Recipient):
+        await queue_mail_to(
             mails.FORUM_SHREDDED_UNCLOSED,
-            to=recipient["email"],
-            locale=recipient["locale"],
-            timezone=recipient["timezone"],
-            user_id=recipient["id"],
+            recipient,
             context={
                 **facts.context(),
-                "display_name": recipient["display_name"],
+                "display_name": recipient.display_name,
                 "link": facts.link(mails.DESK_PATH),
             },
         )

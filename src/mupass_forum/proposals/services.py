@@ -42,7 +42,7 @@ from mupass_forum.forums.tables import ProgrammeItem
 from mupass_forum.forums.terms import MAX_TEXT, MAX_TITLE, label_of
 from mupass_forum.i18n import N_, NC_, gettext
 from mupass_forum.i18n.text import TranslatableText, localize_stored
-from mupass_forum.mail import queue_mail
+from mupass_forum.mail import queue_mail_to
 from mupass_forum.outreach import organizers
 from mupass_forum.participants.tables import Profile
 from mupass_forum.proposals import mails, schemas
@@ -501,12 +501,9 @@ async def _mail_decision(forum: ForumRef, proposal: _Decided, accepted: bool, me
     facts = await forum_facts(forum.id)
     title = TranslatableText.from_json(proposal.title)
     path = mails.PROPOSAL_PATH.replace("{id}", str(proposal.id))
-    await queue_mail(
+    await queue_mail_to(
         mails.decision_mail(accepted, message),
-        to=author.email,
-        locale=author.locale,
-        timezone=author.timezone,
-        user_id=author.id,
+        author,
         context={
             **facts.context(),
             "display_name": author.display_name,
