@@ -629,28 +629,30 @@ def retention_run(dry_run: bool) -> None:
         click.echo("Nothing is due: every past forum is within its retention period or done.")
 
 
+def _queue_due_mail(job: Callable[[Settings], Awaitable[int]], what: str) -> None:
+    """Run a job that queues the mail now due, against the configured database, and say how
+    many mails it queued."""
+    from mupass_forum.app import build_context
+
+    settings = load_settings()
+    sent = run_with_database_for(build_context(settings), lambda: job(settings))
+    click.echo(f"Queued {sent} {what}.")
+
+
 @main.command("board-digest")
 def board_digest() -> None:
     """Send the daily board summaries that are due (run it once a day, e.g. from cron)."""
-    from mupass_forum.app import build_context
     from mupass_forum.board.notifications import send_digests
 
-    settings = load_settings()
-    context = build_context(settings)
-    sent = run_with_database_for(context, lambda: send_digests(settings))
-    click.echo(f"Queued {sent} board summaries.")
+    _queue_due_mail(send_digests, "board summaries")
 
 
 @main.command("forum-reminders")
 def forum_reminders() -> None:
     """Mail the reminders due before forums (MUPASS_REMINDER_DAYS); safe to run at any time."""
-    from mupass_forum.app import build_context
     from mupass_forum.outreach.reminders import send_reminders
 
-    settings = load_settings()
-    context = build_context(settings)
-    sent = run_with_database_for(context, lambda: send_reminders(settings))
-    click.echo(f"Queued {sent} forum reminders.")
+    _queue_due_mail(send_reminders, "forum reminders")
 
 
 if __name__ == "__main__":  # pragma: no cover
