@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any
@@ -130,6 +131,14 @@ async def recipient_where(*where: Combinable) -> Recipient | None:
     """The account that ``where`` picks, as a mail to it needs it."""
     row = await User.select(*RECIPIENT_COLUMNS).where(*where).first()
     return None if row is None else row_as(row, Recipient)
+
+
+async def recipients_among(user_ids: Iterable[int]) -> list[Recipient]:
+    """The accounts among ``user_ids`` that are not erased, as a mail to them needs them."""
+    rows = await User.select(*RECIPIENT_COLUMNS).where(
+        User.id.is_in(sorted(user_ids)), User.erased_at.is_null()
+    )
+    return rows_as(rows, Recipient)
 
 
 async def mail_account(template: MailTemplate, recipient: Recipient, **context: Any) -> None:

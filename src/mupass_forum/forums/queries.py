@@ -13,6 +13,8 @@ import msgspec
 from mupass_forum import db
 from mupass_forum.accounts.authorization import as_signed_in, authorize
 from mupass_forum.accounts.principal import Principal
+from mupass_forum.accounts.schemas import OrganizationRole
+from mupass_forum.accounts.tables import Membership
 from mupass_forum.clock import now
 from mupass_forum.errors import NotFound
 from mupass_forum.forums import schemas
@@ -135,6 +137,20 @@ async def forum_ref(slug: str) -> ForumRef:
 
 async def forum_ref_by_id(forum_id: int) -> ForumRef:
     return await _ref_where("id", forum_id)
+
+
+async def forum_runners(forum_id: int) -> set[int]:
+    """The people who run a forum: its organizers and the admins of its lead and partner
+    institutes."""
+    forum = await forum_ref_by_id(forum_id)
+    organizers = await ForumRole.select(ForumRole.user).where(
+        ForumRole.forum == forum_id, ForumRole.role == schemas.ForumRoleName.ORGANIZER.value
+    )
+    admins = await Membership.select(Membership.user).where(
+        Membership.organization.is_in(sorted(forum.organization_ids)),
+        Membership.role == OrganizationRole.ADMIN.value,
+    )
+    return {int(row["user"]) for row in [*organizers, *admins]}
 
 
 async def visible_forum(principal: Principal, slug: str) -> ForumRef:

@@ -17,23 +17,21 @@ from msgspec import UNSET
 
 from mupass_forum.accounts.authorization import authorize, signed_in
 from mupass_forum.accounts.principal import Principal
-from mupass_forum.accounts.schemas import OrganizationRole
-from mupass_forum.accounts.services import RECIPIENT_COLUMNS
-from mupass_forum.accounts.tables import Membership, User
+from mupass_forum.accounts.services import recipients_among
+from mupass_forum.accounts.tables import User
 from mupass_forum.app_context import Hooks, current
 from mupass_forum.board.tables import Category
 from mupass_forum.clock import now
-from mupass_forum.forums.queries import forum_ref_by_id
-from mupass_forum.forums.schemas import ForumRoleName, ForumStatus
-from mupass_forum.forums.tables import Forum, ForumRole
+from mupass_forum.forums.queries import forum_runners
+from mupass_forum.forums.schemas import ForumStatus
+from mupass_forum.forums.tables import Forum
 from mupass_forum.i18n import N_
 from mupass_forum.i18n.text import TranslatableText
-from mupass_forum.mail import MailTemplate, Recipient, queue_mail_to
+from mupass_forum.mail import MailTemplate, queue_mail_to
 from mupass_forum.outreach import schemas
 from mupass_forum.outreach.tables import OrganizerMailChoice
 from mupass_forum.registrations.desk import StatusMove, on_status_change
 from mupass_forum.registrations.schemas import RegistrationStatus
-from mupass_forum.rows import rows_as
 
 #: The page where organizers switch these mails on and off.
 CHOICES_PATH = "/desk/notifications"
@@ -106,19 +104,6 @@ def text_of(stored: Any) -> LazyProxy:
     return LazyProxy(TranslatableText.from_json(stored).best, enable_cache=False)
 
 
-async def _runners(forum_id: int) -> set[int]:
-    """The forum's organizers and the admins of its lead and partner institutes."""
-    forum = await forum_ref_by_id(forum_id)
-    organizers = await ForumRole.select(ForumRole.user).where(
-        ForumRole.forum == forum_id, ForumRole.role == ForumRoleName.ORGANIZER.value
-    )
-    admins = await Membership.select(Membership.user).where(
-        Membership.organization.is_in(sorted(forum.organization_ids)),
-        Membership.role == OrganizationRole.ADMIN.value,
-    )
-    return {int(row["user"]) for row in [*organizers, *admins]}
-
-
 async def tell_organizers(
     kind: OrganizerMail,
     forum_ids: Sequence[int],
@@ -136,7 +121,7 @@ async def tell_organizers(
         return 0
     runners: set[int] = set()
     for forum_id in forum_ids:
-        runners |= await _runners(forum_id)
+        runners |= await forum_runners(forum_id)
     runners.discard(actor or 0)
     if not runners:
         return 0
@@ -149,10 +134,7 @@ async def tell_organizers(
         return 0
     forum = await Forum.select(Forum.slug, Forum.title).where(Forum.id == forum_ids[0]).first()
     assert forum is not None
-    rows = await User.select(*RECIPIENT_COLUMNS).where(
-        User.id.is_in(sorted(runners)), User.erased_at.is_null()
-    )
-    recipients = rows_as(rows, Recipient)
+    recipients = await recipients_among(runners)
     for recipient in recipients:
         await queue_mail_to(
             template,

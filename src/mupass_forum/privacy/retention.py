@@ -26,18 +26,16 @@ import msgspec
 
 from mupass_forum import db
 from mupass_forum.accounts.principal import Principal
-from mupass_forum.accounts.services import RECIPIENT_COLUMNS
-from mupass_forum.accounts.tables import Membership, User
+from mupass_forum.accounts.services import recipients_among
 from mupass_forum.clock import now
 from mupass_forum.consent import personal_data as consent
 from mupass_forum.errors import FieldError, Gone, InvalidInput
 from mupass_forum.forums.authorization import ForumRef
-from mupass_forum.forums.queries import editable_forum
-from mupass_forum.forums.schemas import ForumRoleName
-from mupass_forum.forums.tables import Forum, ForumPartner, ForumRole
+from mupass_forum.forums.queries import editable_forum, forum_runners
+from mupass_forum.forums.tables import Forum
 from mupass_forum.i18n import N_, NP_
-from mupass_forum.mail import Recipient, queue_mail_to
 from mupass_forum.mail import personal_data as outbox
+from mupass_forum.mail import queue_mail_to
 from mupass_forum.privacy import mails, schemas, stores
 from mupass_forum.privacy.shredding import shredded
 from mupass_forum.privacy.tables import ForumRetention
@@ -222,29 +220,11 @@ async def carry_out(work: ForumWork, at: datetime | None = None) -> ForumWork:
 
 async def _tell_organizers(forum_id: int) -> None:
     """Mail those who run a forum that its dates, not its status, ended it."""
-    organizations = [
-        row["organization"]
-        for row in await ForumPartner.select(ForumPartner.organization).where(
-            ForumPartner.forum == forum_id
-        )
-    ]
-    lead = await Forum.select(Forum.lead_organization).where(Forum.id == forum_id).first()
-    if lead is not None:
-        organizations.append(lead["lead_organization"])
-    admins = await Membership.select(Membership.user).where(
-        Membership.organization.is_in(organizations or [-1]), Membership.role == "admin"
-    )
-    organizers = await ForumRole.select(ForumRole.user).where(
-        ForumRole.forum == forum_id, ForumRole.role == ForumRoleName.ORGANIZER.value
-    )
-    user_ids = {row["user"] for row in admins} | {row["user"] for row in organizers}
+    user_ids = await forum_runners(forum_id)
     if not user_ids:
         return
     facts = await forum_facts(forum_id)
-    rows = await User.select(*RECIPIENT_COLUMNS).where(
-        User.id.is_in(sorted(user_ids)), User.erased_at.is_null()
-    )
-    for recipient in rows_as(rows, Recipient):
+    for recipient in await recipients_among(user_ids):
         await queue_mail_to(
             mails.FORUM_SHREDDED_UNCLOSED,
             recipient,
