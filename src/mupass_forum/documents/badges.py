@@ -13,7 +13,6 @@ from mupass_forum.consent import ledger, vocabulary
 from mupass_forum.consent.notices import notice_state
 from mupass_forum.consent.schemas import Marker
 from mupass_forum.documents import rendering, schemas
-from mupass_forum.documents.letterheads import forum_facts
 from mupass_forum.documents.people import BADGE_WORDS, CHECK_IN_PATH, base_url, people_of
 from mupass_forum.documents.tables import BadgePrint
 from mupass_forum.downloads import file_name
@@ -24,6 +23,7 @@ from mupass_forum.i18n import (
     N_,
     current_locale,
 )
+from mupass_forum.registrations.forum_facts import forum_facts
 
 # Badges ----------------------------------------------------------------------------------------
 

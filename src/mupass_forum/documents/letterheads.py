@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import msgspec
 
@@ -16,15 +13,13 @@ from mupass_forum.clock import now
 from mupass_forum.documents import schemas
 from mupass_forum.documents.people import COST_LABELS, LOGO_MAX_BYTES
 from mupass_forum.documents.tables import Letterhead
-from mupass_forum.errors import FieldError, InvalidInput, NotFound
+from mupass_forum.errors import FieldError, InvalidInput
 from mupass_forum.forums.queries import editable_forum
 from mupass_forum.forums.tables import Forum
 from mupass_forum.forums.terms import label_of
 from mupass_forum.i18n import (
     N_,
-    format_date_interval,
 )
-from mupass_forum.i18n.text import TranslatableText
 from mupass_forum.rows import Moment, row_as
 
 # Letterhead ------------------------------------------------------------------------------------
@@ -140,58 +135,6 @@ async def set_logo(principal: Principal, slug: str, content: bytes) -> schemas.L
 
 
 # Rendering -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ForumFacts:
-    slug: str
-    title: TranslatableText
-    starts: date
-    ends: date
-    city: str
-    venue: str
-
-    def dates(self) -> str:
-        return format_date_interval(self.starts, self.ends)
-
-
-class _ForumRow(msgspec.Struct, frozen=True, kw_only=True):
-    slug: str
-    #: JSON of a ``TranslatableText``.
-    title: str
-    starts_at: Moment
-    ends_at: Moment
-    timezone: str
-    venue_city: str
-    venue_name: str
-
-
-async def forum_facts(forum_id: int) -> ForumFacts:
-    found = (
-        await Forum.select(
-            Forum.slug,
-            Forum.title,
-            Forum.starts_at,
-            Forum.ends_at,
-            Forum.timezone,
-            Forum.venue_city,
-            Forum.venue_name,
-        )
-        .where(Forum.id == forum_id)
-        .first()
-    )
-    if found is None:
-        raise NotFound("forum_not_found")
-    row = row_as(found, _ForumRow)
-    zone = ZoneInfo(row.timezone)
-    return ForumFacts(
-        slug=row.slug,
-        title=TranslatableText.from_json(row.title),
-        starts=row.starts_at.astimezone(zone).date(),
-        ends=row.ends_at.astimezone(zone).date(),
-        city=row.venue_city,
-        venue=row.venue_name,
-    )
 
 
 def logo_uri(row: LetterheadRow) -> str | None:

@@ -7,13 +7,7 @@ from datetime import date
 from mupass_forum import regions
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.documents import rendering, schemas
-from mupass_forum.documents.letterheads import (
-    ForumFacts,
-    LetterheadRow,
-    forum_facts,
-    letterhead_row,
-    logo_uri,
-)
+from mupass_forum.documents.letterheads import LetterheadRow, letterhead_row, logo_uri
 from mupass_forum.documents.people import COST_LABELS, DocumentRow, Person, verification_url
 from mupass_forum.documents.services import find_document
 from mupass_forum.documents.visa import visa_of
@@ -27,6 +21,7 @@ from mupass_forum.i18n import (
     use_locale,
 )
 from mupass_forum.i18n.text import TranslatableText
+from mupass_forum.registrations.forum_facts import ForumFacts, forum_facts
 from mupass_forum.registrations.tables import WorkshopSignUp
 
 

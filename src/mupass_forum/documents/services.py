@@ -13,7 +13,6 @@ from mupass_forum.accounts.principal import Principal
 from mupass_forum.clock import now
 from mupass_forum.consent.links import withdrawal_link
 from mupass_forum.documents import mails, schemas
-from mupass_forum.documents.letterheads import ForumFacts, forum_facts
 from mupass_forum.documents.people import (
     APPROVED,
     KIND_LABELS,
@@ -38,6 +37,7 @@ from mupass_forum.i18n import (
     use_locale,
 )
 from mupass_forum.mail import MailTemplate, queue_mail
+from mupass_forum.registrations.forum_facts import ForumFacts, forum_facts
 from mupass_forum.rows import Moment, row_as
 
 

@@ -1,5 +1,5 @@
-"""What every mail about a forum says of it, in each recipient's language, and where its
-links point."""
+"""What every mail and document about a forum says of it, in each recipient's language, and
+where its links point."""
 
 from __future__ import annotations
 
@@ -26,14 +26,17 @@ class ForumFacts:
     starts_at: datetime
     ends_at: datetime
     zone: ZoneInfo
+    city: str
+    venue: str
 
     def context(self) -> dict[str, Any]:
         return {
             "forum": LazyProxy(self.title.best, enable_cache=False),
-            "dates": LazyProxy(self._dates, enable_cache=False),
+            "dates": LazyProxy(self.dates, enable_cache=False),
         }
 
-    def _dates(self) -> str:
+    def dates(self) -> str:
+        """The forum's first and last day, on its own calendar."""
         return format_date_interval(
             self.starts_at.astimezone(self.zone).date(), self.ends_at.astimezone(self.zone).date()
         )
@@ -44,7 +47,15 @@ class ForumFacts:
 
 async def forum_facts(forum_id: int) -> ForumFacts:
     row = (
-        await Forum.select(Forum.slug, Forum.title, Forum.starts_at, Forum.ends_at, Forum.timezone)
+        await Forum.select(
+            Forum.slug,
+            Forum.title,
+            Forum.starts_at,
+            Forum.ends_at,
+            Forum.timezone,
+            Forum.venue_city,
+            Forum.venue_name,
+        )
         .where(Forum.id == forum_id)
         .first()
     )
@@ -56,6 +67,8 @@ async def forum_facts(forum_id: int) -> ForumFacts:
         starts_at=row["starts_at"],
         ends_at=row["ends_at"],
         zone=ZoneInfo(row["timezone"]),
+        city=row["venue_city"],
+        venue=row["venue_name"],
     )
 
 
