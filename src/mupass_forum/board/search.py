@@ -86,21 +86,16 @@ async def _filters(principal: Principal, filters: SearchFilters) -> tuple[str, l
     readable, args = await readable_categories(principal)
     sql = f" AND {readable} AND p.deleted_at IS NULL AND p.hidden_at IS NULL"
     args = list(args)
-    if filters.category_id is not None:
-        sql += " AND t.category = {}"
-        args.append(filters.category_id)
-    if filters.forum_id is not None:
-        sql += " AND c.forum_id = {}"
-        args.append(filters.forum_id)
-    if filters.language is not None:
-        sql += " AND p.language = {}"
-        args.append(filters.language)
-    if filters.author_id is not None:
-        sql += " AND p.author = {}"
-        args.append(filters.author_id)
-    if filters.before is not None:
-        sql += " AND p.id < {}"
-        args.append(filters.before)
+    for value, condition in (
+        (filters.category_id, "t.category = {}"),
+        (filters.forum_id, "c.forum_id = {}"),
+        (filters.language, "p.language = {}"),
+        (filters.author_id, "p.author = {}"),
+        (filters.before, "p.id < {}"),
+    ):
+        if value is not None:
+            sql += f" AND {condition}"
+            args.append(value)
     return sql, args
 
 
