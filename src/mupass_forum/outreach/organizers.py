@@ -19,7 +19,7 @@ from mupass_forum.accounts.authorization import authorize, signed_in
 from mupass_forum.accounts.principal import Principal
 from mupass_forum.accounts.services import recipients_among
 from mupass_forum.accounts.tables import User
-from mupass_forum.app_context import Hooks, current
+from mupass_forum.app_context import Hooks
 from mupass_forum.board.tables import Category
 from mupass_forum.clock import now
 from mupass_forum.forums.queries import forum_runners
@@ -31,6 +31,7 @@ from mupass_forum.mail import MailTemplate, queue_mail_to
 from mupass_forum.outreach import schemas
 from mupass_forum.outreach.tables import OrganizerMailChoice
 from mupass_forum.registrations.desk import StatusMove, on_status_change
+from mupass_forum.registrations.forum_facts import forum_facts
 from mupass_forum.registrations.schemas import RegistrationStatus
 
 #: The page where organizers switch these mails on and off.
@@ -40,11 +41,6 @@ CHOICES_PATH = "/desk/notifications"
 def hear_registrations(hooks: Hooks) -> None:
     """Registrations awaiting approval are heard in the app of ``hooks`` (``create_app``)."""
     on_status_change(hooks, registration_awaits)
-
-
-def link(path: str) -> str:
-    """Links in the mails start with ``MUPASS_BASE_URL``."""
-    return current().base_url + path
 
 
 class OrganizerMail(StrEnum):
@@ -132,18 +128,17 @@ async def tell_organizers(
     runners -= {int(row["user"]) for row in switched_off}
     if not runners:
         return 0
-    forum = await Forum.select(Forum.slug, Forum.title).where(Forum.id == forum_ids[0]).first()
-    assert forum is not None
+    facts = await forum_facts(forum_ids[0])
     recipients = await recipients_among(runners)
     for recipient in recipients:
         await queue_mail_to(
             template,
             recipient,
             context={
-                "forum": text_of(forum["title"]),
+                **facts.context(),
                 "name": recipient.display_name,
-                "choices_link": link(CHOICES_PATH),
-                "link": link(path.format(slug=forum["slug"])),
+                "choices_link": facts.link(CHOICES_PATH),
+                "link": facts.link(path),
                 **context,
             },
         )
