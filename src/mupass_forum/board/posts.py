@@ -3,8 +3,7 @@ revisions and reactions."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 import msgspec
 
@@ -24,12 +23,13 @@ from mupass_forum.board.queries import (
     API,
     POST_COLUMNS,
     POST_JOINS,
+    PostRow,
     add_follower,
     insert_post,
     language_label,
     page_columns,
     post_context,
-    post_rows,
+    post_row,
     reactions,
     revision_rows,
     thread_and_page,
@@ -38,7 +38,7 @@ from mupass_forum.board.queries import (
     thread_summary,
 )
 from mupass_forum.board.rendering import render
-from mupass_forum.board.sql import access_of, person
+from mupass_forum.board.sql import person
 from mupass_forum.board.tables import Post, PostRevision, Reaction, Thread
 from mupass_forum.board.threads import check_rate
 from mupass_forum.clock import as_utc, as_utc_or_none, now
@@ -51,6 +51,7 @@ from mupass_forum.errors import (
     NotFound,
 )
 from mupass_forum.i18n import N_, current_locale
+from mupass_forum.rows import rows_as
 from mupass_forum.settings import Settings
 from mupass_forum.validation import locale_problem, raise_problems
 
@@ -79,27 +80,27 @@ class Posts:
             )
         extras, extra_args = page_columns(principal.user_id, current_locale(), translate)
         if around is None:
-            row, rows = await thread_and_page(
+            row, home, rows = await thread_and_page(
                 thread_id, extras, extra_args, after=after, before=before, last=last, limit=limit
             )
-            category = access_of(row, "c_")
+            category = home.access
             await authorize(principal, reads_category, category, hide=True)
-            post_count = int(row["t_post_count"])
+            post_count = row.t_post_count
         else:
             async with db.one_connection():  # the thread and its page: one trip to the pool
-                row = await thread_row(
+                row, home = await thread_row(
                     thread_id,
                     extra=", (SELECT position FROM board_post WHERE id = {} AND thread = t.id) "
                     "AS around_position",
                     args=[around],
                 )
-                category = access_of(row, "c_")
+                category = home.access
                 await authorize(principal, reads_category, category, hide=True)
-                post_count = int(row["t_post_count"])
-                if row["around_position"] is None:
+                post_count = row.t_post_count
+                if row.around_position is None:
                     raise NotFound("post_not_found", N_("There is no such post."))
-                start = int(row["around_position"]) - limit // 2
-                rows = await db.read_indexed(
+                start = row.around_position - limit // 2
+                page = await db.read_indexed(
                     f"SELECT {POST_COLUMNS}, {extras} FROM board_post p {POST_JOINS} "
                     "WHERE p.thread = {} AND p.position >= {} ORDER BY p.position LIMIT {}",
                     *extra_args,
@@ -107,6 +108,7 @@ class Posts:
                     max(1, min(start, post_count - limit + 1)),
                     limit,
                 )
+                rows = rows_as([dict(post) for post in page], PostRow)
         items = await self._present(principal, category, rows)
         first = items[0].position if items else None
         final = items[-1].position if items else None
@@ -122,19 +124,17 @@ class Posts:
         self, principal: Principal, post_id: int, *, translate: bool = True
     ) -> schemas.Post:
         extras, extra_args = page_columns(principal.user_id, current_locale(), translate)
-        rows = await post_rows(post_id, extras, extra_args)
-        if not rows:
-            raise NotFound("post_not_found", N_("There is no such post."))
-        category = access_of(rows[0], "c_")
+        row, home = await post_row(post_id, extras, extra_args)
+        category = home.access
         await authorize(principal, reads_category, category, hide=True)
-        (item,) = await self._present(principal, category, rows, with_source=True)
+        (item,) = await self._present(principal, category, [row], with_source=True)
         return item
 
     async def _present(
         self,
         principal: Principal,
         category: CategoryAccess,
-        rows: Sequence[Mapping[str, Any]],
+        rows: Sequence[PostRow],
         *,
         with_source: bool = False,
     ) -> list[schemas.Post]:
@@ -147,23 +147,23 @@ class Posts:
 
     def _post(
         self,
-        row: Mapping[str, Any],
+        row: PostRow,
         principal: Principal,
         moderator: bool,
         locale: str,
         with_source: bool,
     ) -> schemas.Post:
-        post_id = int(row["id"])
-        author_id = int(row["author"])
-        deleted = row["deleted_at"] is not None
-        hidden = row["hidden_at"] is not None
+        post_id = row.id
+        author_id = row.author
+        deleted = row.deleted_at is not None
+        hidden = row.hidden_at is not None
         own = principal.user_id == author_id
         visible = moderator or not (deleted or (hidden and not own))
-        language = str(row["language"])
-        html = str(row["html"]) if visible else ""
+        language = row.language
+        html = row.html if visible else ""
         shown_language = language
         label: schemas.TranslationLabel | None = None
-        done = row["translation_json"]
+        done = row.translation_json
         if done is not None and visible:
             (translation_id, kind, translator_id, translator_name, translated, made_from, into) = (
                 msgspec.json.decode(done)
@@ -176,23 +176,28 @@ class Posts:
                 translator=(
                     person(translator_id, translator_name) if translator_id is not None else None
                 ),
-                outdated=int(made_from) < int(row["revision"]),
+                outdated=int(made_from) < row.revision,
             )
         reply_to = None
-        if row["reply_to"] is not None and row["reply_position"] is not None:
+        # The post replied to, unless it is gone (then its position and author are NULL).
+        if (
+            row.reply_to is not None
+            and row.reply_position is not None
+            and row.reply_author is not None
+        ):
             reply_to = schemas.ReplyTo(
-                id=int(row["reply_to"]),
-                position=int(row["reply_position"]),
-                author=person(row["reply_author"], row["reply_author_name"]),
+                id=row.reply_to,
+                position=row.reply_position,
+                author=person(row.reply_author, row.reply_author_name),
             )
         source = None
-        if with_source and (own or moderator) and "source" in row:
-            source = str(row["source"])
+        if with_source and (own or moderator):
+            source = row.source
         return schemas.Post(
             id=post_id,
-            thread_id=int(row["thread"]),
-            position=int(row["position"]),
-            author=person(author_id, row["author_name"]),
+            thread_id=row.thread,
+            position=row.position,
+            author=person(author_id, row.author_name),
             language=language,
             language_name=language_label(locale, language),
             shown_language=shown_language,
@@ -200,18 +205,18 @@ class Posts:
             translation=label,
             original_url=f"{API}/posts/{post_id}?translate=false" if label is not None else None,
             html=html,
-            translation_requested=bool(row["translation_requested"]) and label is None,
+            translation_requested=bool(row.translation_requested) and label is None,
             reply_to=reply_to,
-            created_at=as_utc(row["created_at"]),
-            edited_at=as_utc_or_none(row["edited_at"]),
-            revision=int(row["revision"]),
+            created_at=as_utc(row.created_at),
+            edited_at=as_utc_or_none(row.edited_at),
+            revision=row.revision,
             deleted=deleted,
             hidden=hidden,
             reactions=[
                 schemas.ReactionCount(
                     kind=schemas.ReactionKind(kind), count=int(n), mine=bool(mine)
                 )
-                for kind, n, mine in msgspec.json.decode(row["reactions_json"] or "[]")
+                for kind, n, mine in msgspec.json.decode(row.reactions_json or "[]")
             ],
             source=source,
         )
@@ -229,10 +234,10 @@ class Posts:
         rendered = render(data.body)
         async with db.transaction():
             row = await thread_for_reply(thread_id)
-            category = access_of(row, "c_")
+            category = row.access
             await authorize(principal, reads_category, category, hide=True)
             await authorize(principal, posts_in_category, category)
-            if bool(row["locked"]) and not await moderates_category(principal, category):
+            if row.locked and not await moderates_category(principal, category):
                 raise Conflict("thread_locked", N_("This thread is locked: no more replies."))
             if data.reply_to is not None and not await Post.exists().where(
                 Post.id == data.reply_to, Post.thread == thread_id
@@ -264,7 +269,7 @@ class Posts:
                 self.settings,
                 post_id=post_id,
                 thread_id=thread_id,
-                thread_title=str(row["title"]),
+                thread_title=row.title,
                 author=principal,
                 category=category,
                 excerpt=data.body,
@@ -331,20 +336,17 @@ class Posts:
         post = await post_context(post_id)
         await authorize(principal, reads_category, post.category, hide=True)
         await authorize(principal, edits_post, post.ownership)
-        rows = await revision_rows(post_id)
         return [
             schemas.PostRevision(
-                revision=int(row["revision"]),
-                source=str(row["source"]),
-                html=str(row["html"]),
+                revision=row.revision,
+                source=row.source,
+                html=row.html,
                 edited_by=(
-                    person(row["edited_by"], row["display_name"])
-                    if row["edited_by"] is not None
-                    else None
+                    person(row.edited_by, row.display_name) if row.edited_by is not None else None
                 ),
-                replaced_at=as_utc(row["replaced_at"]),
+                replaced_at=as_utc(row.replaced_at),
             )
-            for row in rows
+            for row in await revision_rows(post_id)
         ]
 
     # Reactions ---------------------------------------------------------------------------
