@@ -34,7 +34,13 @@ from mupass_forum.mail import MailTemplate
 from mupass_forum.mail.services import PreparedMail, prepare_mail, queue_prepared
 from mupass_forum.registrations import mails
 from mupass_forum.registrations.forum_facts import ForumFacts, forum_facts, reason_text
-from mupass_forum.registrations.queries import ROW_COLUMNS, Waiting, seated_by_area, waiting_line
+from mupass_forum.registrations.queries import (
+    ROW_COLUMNS,
+    RegistrationRow,
+    Waiting,
+    seated_by_area,
+    waiting_line,
+)
 from mupass_forum.registrations.questions import NO_QUESTIONS, FormQuestions
 from mupass_forum.registrations.status import Status
 from mupass_forum.registrations.tables import (
@@ -42,6 +48,7 @@ from mupass_forum.registrations.tables import (
     RegistrationDesk,
     RegistrationStatusChange,
 )
+from mupass_forum.rows import row_as
 
 # The seat desk -------------------------------------------------------------------------------
 
@@ -342,25 +349,25 @@ def participant_mail(
 
 
 async def mail_participant(
-    registration: Mapping[str, Any],
+    registration: RegistrationRow,
     template: MailTemplate,
     facts: ForumFacts,
     reason: str = "",
 ) -> None:
-    recipient = (await recipients([registration["user"]])).get(registration["user"])
+    recipient = (await recipients([registration.user])).get(registration.user)
     if recipient is None:
         return
     position = (
-        await _waiting_position(registration["forum"], registration["ticket"])
-        if registration["status"] == Status.WAITLISTED.value and registration["ticket"]
+        await _waiting_position(registration.forum, registration.ticket)
+        if registration.status == Status.WAITLISTED and registration.ticket
         else None
     )
     mail = participant_mail(
         recipient,
-        registration["forum"],
+        registration.forum,
         template,
         facts,
-        badge_number=registration["badge_number"],
+        badge_number=registration.badge_number,
         position=position,
         reason=reason,
     )
@@ -368,7 +375,7 @@ async def mail_participant(
 
 
 async def move(
-    registration: Mapping[str, Any],
+    registration: RegistrationRow,
     to_status: Status,
     facts: ForumFacts,
     *,
@@ -395,7 +402,10 @@ async def move(
         changes[Registration.badge_number] = badge_number
     rows = await (
         Registration.update(changes)
-        .where(Registration.id == registration["id"], Registration.status == registration["status"])
+        .where(
+            Registration.id == registration.id,
+            Registration.status == registration.status.value,
+        )
         .returning(*ROW_COLUMNS)
     )
     if not rows:
@@ -403,16 +413,17 @@ async def move(
             "registration_changed",
             N_("The registration was changed at the same time. Please reload it."),
         )
-    from_status = Status(registration["status"])
-    await record_status(registration["id"], from_status, to_status, actor, reason)
+    from_status = registration.status
+    await record_status(registration.id, from_status, to_status, actor, reason)
     await tell_listeners(
-        StatusMove(
-            registration["id"], registration["forum"], registration["user"], from_status, to_status
-        )
+        StatusMove(registration.id, registration.forum, registration.user, from_status, to_status)
     )
     if mail:
         await mail_participant(
-            rows[0], template or mails.status_mail(to_status, from_status), facts, reason
+            row_as(rows[0], RegistrationRow),
+            template or mails.status_mail(to_status, from_status),
+            facts,
+            reason,
         )
 
 
@@ -511,7 +522,7 @@ async def fill_free_seats(desk: Desk, facts: ForumFacts | None = None) -> int:
     for entry in chosen:
         if not await _take_seat(desk.forum_id, capacity):
             break
-        badge = entry.row["badge_number"] or await _next_number(
+        badge = entry.row.badge_number or await _next_number(
             desk.forum_id, RegistrationDesk.last_badge
         )
         await move(entry.row, Status.CONFIRMED, facts, actor=None, badge_number=badge)
