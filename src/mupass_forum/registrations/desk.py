@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mupass_forum import db
+from mupass_forum.accounts.services import RECIPIENT_COLUMNS, Recipient
 from mupass_forum.accounts.tables import User
 from mupass_forum.app_context import Hook, Hooks, current
 from mupass_forum.clock import now
@@ -48,7 +49,7 @@ from mupass_forum.registrations.tables import (
     RegistrationDesk,
     RegistrationStatusChange,
 )
-from mupass_forum.rows import row_as
+from mupass_forum.rows import row_as, rows_as
 
 # The seat desk -------------------------------------------------------------------------------
 
@@ -265,8 +266,6 @@ async def seat_or_ticket(
 
 # Status changes --------------------------------------------------------------------------------
 
-_RECIPIENT_COLUMNS = (User.id, User.email, User.display_name, User.locale, User.timezone)
-
 
 async def record_status(
     registration_id: int,
@@ -310,14 +309,14 @@ async def _waiting_position(forum_id: int, ticket: int) -> int:
     )
 
 
-async def recipients(user_ids: Iterable[int]) -> dict[int, Mapping[str, Any]]:
-    """Whom participants' mails go to, by account: address, name, language and time zone."""
-    rows = await User.select(*_RECIPIENT_COLUMNS).where(User.id.is_in(sorted(set(user_ids))))
-    return {int(row["id"]): row for row in rows}
+async def recipients(user_ids: Iterable[int]) -> dict[int, Recipient]:
+    """Whom participants' mails go to, by account."""
+    rows = await User.select(*RECIPIENT_COLUMNS).where(User.id.is_in(sorted(set(user_ids))))
+    return {recipient.id: recipient for recipient in rows_as(rows, Recipient)}
 
 
 def participant_mail(
-    recipient: Mapping[str, Any],
+    recipient: Recipient,
     forum_id: int,
     template: MailTemplate,
     facts: ForumFacts,
@@ -331,18 +330,18 @@ def participant_mail(
     (``badge_number``, ``position``) written in once the desk has decided them."""
     return prepare_mail(
         template,
-        to=recipient["email"],
-        locale=recipient["locale"],
-        timezone=recipient["timezone"],
-        user_id=recipient["id"],
+        to=recipient.email,
+        locale=recipient.locale,
+        timezone=recipient.timezone,
+        user_id=recipient.id,
         context={
             **facts.context(),
-            "display_name": recipient["display_name"],
+            "display_name": recipient.display_name,
             "badge_number": badge_number or "",
             "position": position or "",
             "reason": reason_text(reason),
             "link": facts.link(mails.REGISTRATION_PATH),
-            "consent_link": withdrawal_link(recipient["id"], forum_id, locale=recipient["locale"]),
+            "consent_link": withdrawal_link(recipient.id, forum_id, locale=recipient.locale),
         },
         later=later,
     )
