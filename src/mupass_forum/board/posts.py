@@ -3,7 +3,8 @@ revisions and reactions."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import msgspec
 
@@ -23,7 +24,6 @@ from mupass_forum.board.queries import (
     API,
     POST_COLUMNS,
     POST_JOINS,
-    PostRow,
     add_follower,
     insert_post,
     language_label,
@@ -51,7 +51,6 @@ from mupass_forum.errors import (
     NotFound,
 )
 from mupass_forum.i18n import N_, current_locale
-from mupass_forum.rows import rows_as
 from mupass_forum.settings import Settings
 from mupass_forum.validation import locale_problem, raise_problems
 
@@ -100,7 +99,7 @@ class Posts:
                 if row.around_position is None:
                     raise NotFound("post_not_found", N_("There is no such post."))
                 start = row.around_position - limit // 2
-                page = await db.read_indexed(
+                rows = await db.read_indexed(
                     f"SELECT {POST_COLUMNS}, {extras} FROM board_post p {POST_JOINS} "
                     "WHERE p.thread = {} AND p.position >= {} ORDER BY p.position LIMIT {}",
                     *extra_args,
@@ -108,7 +107,6 @@ class Posts:
                     max(1, min(start, post_count - limit + 1)),
                     limit,
                 )
-                rows = rows_as([dict(post) for post in page], PostRow)
         items = await self._present(principal, category, rows)
         first = items[0].position if items else None
         final = items[-1].position if items else None
@@ -134,7 +132,7 @@ class Posts:
         self,
         principal: Principal,
         category: CategoryAccess,
-        rows: Sequence[PostRow],
+        rows: Sequence[Mapping[str, Any]],
         *,
         with_source: bool = False,
     ) -> list[schemas.Post]:
@@ -147,23 +145,23 @@ class Posts:
 
     def _post(
         self,
-        row: PostRow,
+        row: Mapping[str, Any],
         principal: Principal,
         moderator: bool,
         locale: str,
         with_source: bool,
     ) -> schemas.Post:
-        post_id = row.id
-        author_id = row.author
-        deleted = row.deleted_at is not None
-        hidden = row.hidden_at is not None
+        post_id = int(row["id"])
+        author_id = int(row["author"])
+        deleted = row["deleted_at"] is not None
+        hidden = row["hidden_at"] is not None
         own = principal.user_id == author_id
         visible = moderator or not (deleted or (hidden and not own))
-        language = row.language
-        html = row.html if visible else ""
+        language = str(row["language"])
+        html = str(row["html"]) if visible else ""
         shown_language = language
         label: schemas.TranslationLabel | None = None
-        done = row.translation_json
+        done = row["translation_json"]
         if done is not None and visible:
             (translation_id, kind, translator_id, translator_name, translated, made_from, into) = (
                 msgspec.json.decode(done)
@@ -176,28 +174,23 @@ class Posts:
                 translator=(
                     person(translator_id, translator_name) if translator_id is not None else None
                 ),
-                outdated=int(made_from) < row.revision,
+                outdated=int(made_from) < int(row["revision"]),
             )
         reply_to = None
-        # The post replied to, unless it is gone (then its position and author are NULL).
-        if (
-            row.reply_to is not None
-            and row.reply_position is not None
-            and row.reply_author is not None
-        ):
+        if row["reply_to"] is not None and row["reply_position"] is not None:
             reply_to = schemas.ReplyTo(
-                id=row.reply_to,
-                position=row.reply_position,
-                author=person(row.reply_author, row.reply_author_name),
+                id=int(row["reply_to"]),
+                position=int(row["reply_position"]),
+                author=person(row["reply_author"], row["reply_author_name"]),
             )
         source = None
-        if with_source and (own or moderator):
-            source = row.source
+        if with_source and (own or moderator) and "source" in row:
+            source = str(row["source"])
         return schemas.Post(
             id=post_id,
-            thread_id=row.thread,
-            position=row.position,
-            author=person(author_id, row.author_name),
+            thread_id=int(row["thread"]),
+            position=int(row["position"]),
+            author=person(author_id, row["author_name"]),
             language=language,
             language_name=language_label(locale, language),
             shown_language=shown_language,
@@ -205,18 +198,18 @@ class Posts:
             translation=label,
             original_url=f"{API}/posts/{post_id}?translate=false" if label is not None else None,
             html=html,
-            translation_requested=bool(row.translation_requested) and label is None,
+            translation_requested=bool(row["translation_requested"]) and label is None,
             reply_to=reply_to,
-            created_at=as_utc(row.created_at),
-            edited_at=as_utc_or_none(row.edited_at),
-            revision=row.revision,
+            created_at=as_utc(row["created_at"]),
+            edited_at=as_utc_or_none(row["edited_at"]),
+            revision=int(row["revision"]),
             deleted=deleted,
             hidden=hidden,
             reactions=[
                 schemas.ReactionCount(
                     kind=schemas.ReactionKind(kind), count=int(n), mine=bool(mine)
                 )
-                for kind, n, mine in msgspec.json.decode(row.reactions_json or "[]")
+                for kind, n, mine in msgspec.json.decode(row["reactions_json"] or "[]")
             ],
             source=source,
         )

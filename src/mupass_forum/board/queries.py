@@ -137,34 +137,6 @@ POST_JOINS = (
 )
 
 
-class PostRow(msgspec.Struct, frozen=True, kw_only=True):
-    """A post as ``POST_COLUMNS`` with ``page_columns`` read it."""
-
-    id: int
-    thread: int
-    position: int
-    author: int
-    author_name: str | None
-    language: str
-    html: str
-    reply_to: int | None
-    reply_position: int | None
-    reply_author: int | None
-    reply_author_name: str | None
-    created_at: Moment
-    edited_at: Moment | None
-    revision: int
-    deleted_at: Moment | None
-    hidden_at: Moment | None
-    #: ``[[kind, count, mine], ...]`` as JSON, None for a post without reactions.
-    reactions_json: str | None
-    #: ``[id, kind, translator, translator's name, html, post revision, locale]`` as JSON.
-    translation_json: str | None
-    translation_requested: int
-    #: Read by ``post_row`` only.
-    source: str | None = None
-
-
 def page_columns(user_id: int | None, locale: str, translate: bool) -> tuple[str, list[Any]]:
     """Columns that complete each post of a page in the same query: its reactions (with the
     caller's own) and its newest translation into ``locale``, as JSON, and whether one is asked
@@ -298,10 +270,13 @@ async def thread_and_page(
     before: int | None,
     last: bool,
     limit: int,
-) -> tuple[ThreadRow, CategoryRow, list[PostRow]]:
+) -> tuple[ThreadRow, CategoryRow, list[Mapping[str, Any]]]:
     """A thread's row and a page of its posts: in one statement on PostgreSQL (one round
     trip), where the page's rows carry the thread's columns and a thread without posts on the
-    page is one row with no post. Whether the caller may read it is checked after."""
+    page is one row with no post. Whether the caller may read it is checked after.
+
+    The posts stay mappings, read by ``Posts._post``: made structs, the page cost PostgreSQL
+    a copy of every record (an asyncpg record is no dict), 0.04 ms of 0.57 per page."""
     bound_args: list[Any]
     if before is not None:
         condition, order, bound, bound_args = "<", "DESC", "{}", [before]
@@ -321,7 +296,7 @@ async def thread_and_page(
         # carried the thread's columns and the page was sorted again (0.17 against 0.08 ms).
         thread, category = await thread_row(thread_id)
         rows = await db.read_indexed(page, *page_args)
-        return thread, category, rows_as(rows[::-1] if order else rows, PostRow)
+        return thread, category, rows[::-1] if order else rows
     rows = await db.read_indexed(
         f"SELECT {THREAD_COLUMNS}, {CATEGORY_COLUMNS}, page.* FROM board_thread t "
         "JOIN account_user ta ON ta.id = t.author "
@@ -335,7 +310,7 @@ async def thread_and_page(
         raise NotFound("thread_not_found", N_("There is no such thread."))
     return (
         *_thread_and_category(rows[0]),
-        rows_as([dict(row) for row in rows if row["id"] is not None], PostRow),
+        [row for row in rows if row["id"] is not None],
     )
 
 
@@ -380,7 +355,7 @@ class _PostContextRow(AccessRow, frozen=True, kw_only=True):
 
 async def post_row(
     post_id: int, extras: str, extra_args: Sequence[Any]
-) -> tuple[PostRow, AccessRow]:
+) -> tuple[Mapping[str, Any], AccessRow]:
     """One post with ``page_columns`` (``extras``), its source and its category's access."""
     rows = await query(
         f"SELECT {POST_COLUMNS}, {extras}, p.source, {ACCESS_COLUMNS} "
@@ -392,7 +367,7 @@ async def post_row(
     )
     if not rows:
         raise NotFound("post_not_found", N_("There is no such post."))
-    return row_as(rows[0], PostRow), row_as(rows[0], AccessRow)
+    return rows[0], row_as(rows[0], AccessRow)
 
 
 class ReplyThread(AccessRow, frozen=True, kw_only=True):
