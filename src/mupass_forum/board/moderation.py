@@ -19,12 +19,12 @@ from mupass_forum.board.authorization import (
     reads_category,
 )
 from mupass_forum.board.queries import ThreadRow, post_context
-from mupass_forum.board.sql import access_of, person, placeholders, query
+from mupass_forum.board.sql import ACCESS_COLUMNS, AccessRow, person, placeholders, query
 from mupass_forum.clock import as_utc, now
 from mupass_forum.errors import Conflict, Forbidden, NotFound
 from mupass_forum.i18n import N_
 from mupass_forum.outreach import organizers
-from mupass_forum.rows import Moment, rows_as
+from mupass_forum.rows import Moment, row_as, rows_as
 from mupass_forum.settings import Settings
 
 
@@ -67,12 +67,12 @@ async def moderate_thread(principal: Principal, row: ThreadRow, data: schemas.Th
         )
     if data.category_id is not UNSET and int(data.category_id) != row.t_category:
         target = await query(
-            "SELECT id, read_access, post_access, forum_id FROM board_category WHERE id = {}",
+            f"SELECT {ACCESS_COLUMNS} FROM board_category c WHERE c.id = {{}}",
             data.category_id,
         )
         if not target:
             raise NotFound("category_not_found", N_("There is no such category."))
-        if not await moderates_category(principal, access_of(target[0])):
+        if not await moderates_category(principal, row_as(target[0], AccessRow).access):
             raise Forbidden("moderators_only", N_("Only moderators can pin, lock or move threads."))
         await query(
             "UPDATE board_thread SET category = {} WHERE id = {}", data.category_id, thread_id

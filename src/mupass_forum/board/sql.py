@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
@@ -30,7 +30,7 @@ def person(user_id: int, name: str | None) -> Person:
     return Person(id=int(user_id), display_name=str(name or "") or gettext(FORMER_PARTICIPANT))
 
 
-#: The columns ``access_of(row, "c_")`` reads, from a query joining the category as ``c``.
+#: The columns ``AccessRow`` reads, from a query joining the category as ``c``.
 ACCESS_COLUMNS = (
     "c.id AS c_id, c.read_access AS c_read_access, c.post_access AS c_post_access, "
     "c.forum_id AS c_forum_id"
@@ -53,13 +53,3 @@ class AccessRow(msgspec.Struct, frozen=True, kw_only=True):
             post_access=self.c_post_access,
             forum_id=self.c_forum_id,
         )
-
-
-def access_of(row: Mapping[str, Any], prefix: str = "") -> CategoryAccess:
-    """A category's access fields from a row, its columns named ``{prefix}read_access``, ..."""
-    return CategoryAccess(
-        id=int(row[f"{prefix}id"]),
-        read_access=str(row[f"{prefix}read_access"]),
-        post_access=str(row[f"{prefix}post_access"]),
-        forum_id=row[f"{prefix}forum_id"],
-    )
