@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from msgspec import UNSET
@@ -18,12 +17,12 @@ from mupass_forum.board.authorization import (
     reads_category,
 )
 from mupass_forum.board.queries import (
+    CategoryRow,
     category_ids,
     category_row,
     category_rows,
     encode_text,
 )
-from mupass_forum.board.sql import access_of
 from mupass_forum.board.tables import Category
 from mupass_forum.clock import now
 from mupass_forum.errors import (
@@ -40,21 +39,21 @@ from mupass_forum.validation import raise_problems
 NAME_LENGTH, DESCRIPTION_LENGTH = 120, 2000
 
 
-async def category_of(row: Mapping[str, Any], principal: Principal) -> schemas.Category:
-    access = access_of(row, "c_")
-    name = localize_stored(row["c_name"])
+async def category_of(row: CategoryRow, principal: Principal) -> schemas.Category:
+    access = row.access
+    name = localize_stored(row.c_name)
     assert name is not None
     return schemas.Category(
         id=access.id,
-        slug=str(row["c_slug"]),
+        slug=row.c_slug,
         name=name,
-        description=localize_stored(row["c_description"]),
-        position=int(row["c_position"]),
+        description=localize_stored(row.c_description),
+        position=row.c_position,
         read_access=schemas.Access(access.read_access),
         post_access=schemas.Access(access.post_access),
         forum_id=access.forum_id,
-        series=row["c_series"],
-        series_id=row["c_series_id"],
+        series=row.c_series,
+        series_id=row.c_series_id,
         can_post=await posts_in_category(principal, access),
     )
 
@@ -75,7 +74,7 @@ class Categories:
 
     async def get_category(self, principal: Principal, category_id: int) -> schemas.Category:
         row = await category_row(category_id)
-        await authorize(principal, reads_category, access_of(row, "c_"), hide=True)
+        await authorize(principal, reads_category, row.access, hide=True)
         return await category_of(row, principal)
 
     async def create_category(
@@ -156,7 +155,7 @@ class Categories:
     ) -> schemas.Category:
         await authorize(principal, manages_categories)
         row = await category_row(category_id)
-        current = localize_stored(row["c_name"])
+        current = localize_stored(row.c_name)
         assert current is not None
         original = (
             current.original_locale if data.original_locale is UNSET else data.original_locale

@@ -3,7 +3,6 @@ audit log that records every moderator action (and every automatic hide)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import msgspec
@@ -19,13 +18,13 @@ from mupass_forum.board.authorization import (
     moderates_category,
     reads_category,
 )
-from mupass_forum.board.queries import post_context
-from mupass_forum.board.sql import access_of, person, placeholders, query
+from mupass_forum.board.queries import ThreadRow, post_context
+from mupass_forum.board.sql import ACCESS_COLUMNS, AccessRow, person, placeholders, query
 from mupass_forum.clock import as_utc, now
 from mupass_forum.errors import Conflict, Forbidden, NotFound
 from mupass_forum.i18n import N_
 from mupass_forum.outreach import organizers
-from mupass_forum.rows import Moment, rows_as
+from mupass_forum.rows import Moment, row_as, rows_as
 from mupass_forum.settings import Settings
 
 
@@ -49,14 +48,13 @@ async def audit(
     )
 
 
-async def moderate_thread(
-    principal: Principal, row: Mapping[str, Any], data: schemas.ThreadUpdate
-) -> None:
+async def moderate_thread(principal: Principal, row: ThreadRow, data: schemas.ThreadUpdate) -> None:
     """Pin, lock or move a thread (the caller is a moderator); inside the caller's transaction."""
-    thread_id = int(row["t_id"])
-    for field, action in (("pinned", "pin"), ("locked", "lock")):
+    thread_id = row.t_id
+    changes = (("pinned", "pin", row.t_pinned), ("locked", "lock", row.t_locked))
+    for field, action, current in changes:
         value = getattr(data, field)
-        if value is UNSET or bool(value) == bool(row[f"t_{field}"]):
+        if value is UNSET or bool(value) == current:
             continue
         await query(
             f"UPDATE board_thread SET {field} = {{}} WHERE id = {{}}", bool(value), thread_id
@@ -67,14 +65,14 @@ async def moderate_thread(
             thread_id=thread_id,
             detail={field: value},
         )
-    if data.category_id is not UNSET and int(data.category_id) != int(row["t_category"]):
+    if data.category_id is not UNSET and int(data.category_id) != row.t_category:
         target = await query(
-            "SELECT id, read_access, post_access, forum_id FROM board_category WHERE id = {}",
+            f"SELECT {ACCESS_COLUMNS} FROM board_category c WHERE c.id = {{}}",
             data.category_id,
         )
         if not target:
             raise NotFound("category_not_found", N_("There is no such category."))
-        if not await moderates_category(principal, access_of(target[0])):
+        if not await moderates_category(principal, row_as(target[0], AccessRow).access):
             raise Forbidden("moderators_only", N_("Only moderators can pin, lock or move threads."))
         await query(
             "UPDATE board_thread SET category = {} WHERE id = {}", data.category_id, thread_id
@@ -83,7 +81,7 @@ async def moderate_thread(
             principal,
             "move",
             thread_id=thread_id,
-            detail={"from": int(row["t_category"]), "to": int(data.category_id)},
+            detail={"from": row.t_category, "to": int(data.category_id)},
         )
 
 

@@ -29,7 +29,7 @@ from mupass_forum.board.queries import (
     language_label,
     page_columns,
     post_context,
-    post_rows,
+    post_row,
     reactions,
     revision_rows,
     thread_and_page,
@@ -38,7 +38,7 @@ from mupass_forum.board.queries import (
     thread_summary,
 )
 from mupass_forum.board.rendering import render
-from mupass_forum.board.sql import access_of, person
+from mupass_forum.board.sql import person
 from mupass_forum.board.tables import Post, PostRevision, Reaction, Thread
 from mupass_forum.board.threads import check_rate
 from mupass_forum.clock import as_utc, as_utc_or_none, now
@@ -79,26 +79,26 @@ class Posts:
             )
         extras, extra_args = page_columns(principal.user_id, current_locale(), translate)
         if around is None:
-            row, rows = await thread_and_page(
+            row, home, rows = await thread_and_page(
                 thread_id, extras, extra_args, after=after, before=before, last=last, limit=limit
             )
-            category = access_of(row, "c_")
+            category = home.access
             await authorize(principal, reads_category, category, hide=True)
-            post_count = int(row["t_post_count"])
+            post_count = row.t_post_count
         else:
             async with db.one_connection():  # the thread and its page: one trip to the pool
-                row = await thread_row(
+                row, home = await thread_row(
                     thread_id,
                     extra=", (SELECT position FROM board_post WHERE id = {} AND thread = t.id) "
                     "AS around_position",
                     args=[around],
                 )
-                category = access_of(row, "c_")
+                category = home.access
                 await authorize(principal, reads_category, category, hide=True)
-                post_count = int(row["t_post_count"])
-                if row["around_position"] is None:
+                post_count = row.t_post_count
+                if row.around_position is None:
                     raise NotFound("post_not_found", N_("There is no such post."))
-                start = int(row["around_position"]) - limit // 2
+                start = row.around_position - limit // 2
                 rows = await db.read_indexed(
                     f"SELECT {POST_COLUMNS}, {extras} FROM board_post p {POST_JOINS} "
                     "WHERE p.thread = {} AND p.position >= {} ORDER BY p.position LIMIT {}",
@@ -122,12 +122,10 @@ class Posts:
         self, principal: Principal, post_id: int, *, translate: bool = True
     ) -> schemas.Post:
         extras, extra_args = page_columns(principal.user_id, current_locale(), translate)
-        rows = await post_rows(post_id, extras, extra_args)
-        if not rows:
-            raise NotFound("post_not_found", N_("There is no such post."))
-        category = access_of(rows[0], "c_")
+        row, home = await post_row(post_id, extras, extra_args)
+        category = home.access
         await authorize(principal, reads_category, category, hide=True)
-        (item,) = await self._present(principal, category, rows, with_source=True)
+        (item,) = await self._present(principal, category, [row], with_source=True)
         return item
 
     async def _present(
@@ -229,10 +227,10 @@ class Posts:
         rendered = render(data.body)
         async with db.transaction():
             row = await thread_for_reply(thread_id)
-            category = access_of(row, "c_")
+            category = row.access
             await authorize(principal, reads_category, category, hide=True)
             await authorize(principal, posts_in_category, category)
-            if bool(row["locked"]) and not await moderates_category(principal, category):
+            if row.locked and not await moderates_category(principal, category):
                 raise Conflict("thread_locked", N_("This thread is locked: no more replies."))
             if data.reply_to is not None and not await Post.exists().where(
                 Post.id == data.reply_to, Post.thread == thread_id
@@ -264,7 +262,7 @@ class Posts:
                 self.settings,
                 post_id=post_id,
                 thread_id=thread_id,
-                thread_title=str(row["title"]),
+                thread_title=row.title,
                 author=principal,
                 category=category,
                 excerpt=data.body,
@@ -331,20 +329,17 @@ class Posts:
         post = await post_context(post_id)
         await authorize(principal, reads_category, post.category, hide=True)
         await authorize(principal, edits_post, post.ownership)
-        rows = await revision_rows(post_id)
         return [
             schemas.PostRevision(
-                revision=int(row["revision"]),
-                source=str(row["source"]),
-                html=str(row["html"]),
+                revision=row.revision,
+                source=row.source,
+                html=row.html,
                 edited_by=(
-                    person(row["edited_by"], row["display_name"])
-                    if row["edited_by"] is not None
-                    else None
+                    person(row.edited_by, row.display_name) if row.edited_by is not None else None
                 ),
-                replaced_at=as_utc(row["replaced_at"]),
+                replaced_at=as_utc(row.replaced_at),
             )
-            for row in rows
+            for row in await revision_rows(post_id)
         ]
 
     # Reactions ---------------------------------------------------------------------------

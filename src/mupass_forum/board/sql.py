@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
+
+import msgspec
 
 from mupass_forum.board.authorization import CategoryAccess
 from mupass_forum.board.schemas import Person
@@ -23,23 +25,31 @@ def placeholders(values: Sequence[Any]) -> str:
     return ", ".join("{}" for _ in values)
 
 
-def person(user_id: Any, name: Any) -> Person:
+def person(user_id: int, name: str | None) -> Person:
     """Someone as the board names them; an erased account has no name left."""
     return Person(id=int(user_id), display_name=str(name or "") or gettext(FORMER_PARTICIPANT))
 
 
-#: The columns ``access_of(row, "c_")`` reads, from a query joining the category as ``c``.
+#: The columns ``AccessRow`` reads, from a query joining the category as ``c``.
 ACCESS_COLUMNS = (
     "c.id AS c_id, c.read_access AS c_read_access, c.post_access AS c_post_access, "
     "c.forum_id AS c_forum_id"
 )
 
 
-def access_of(row: Mapping[str, Any], prefix: str = "") -> CategoryAccess:
-    """A category's access fields from a row, its columns named ``{prefix}read_access``, ..."""
-    return CategoryAccess(
-        id=int(row[f"{prefix}id"]),
-        read_access=str(row[f"{prefix}read_access"]),
-        post_access=str(row[f"{prefix}post_access"]),
-        forum_id=row[f"{prefix}forum_id"],
-    )
+class AccessRow(msgspec.Struct, frozen=True, kw_only=True):
+    """A category's access fields as ``ACCESS_COLUMNS`` read them."""
+
+    c_id: int
+    c_read_access: str
+    c_post_access: str
+    c_forum_id: int | None
+
+    @property
+    def access(self) -> CategoryAccess:
+        return CategoryAccess(
+            id=self.c_id,
+            read_access=self.c_read_access,
+            post_access=self.c_post_access,
+            forum_id=self.c_forum_id,
+        )

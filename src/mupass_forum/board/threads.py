@@ -34,7 +34,6 @@ from mupass_forum.board.queries import (
     thread_summary,
 )
 from mupass_forum.board.rendering import render
-from mupass_forum.board.sql import access_of
 from mupass_forum.board.tables import Follow, Post, Thread
 from mupass_forum.clock import as_utc, as_utc_or_none, now
 from mupass_forum.errors import (
@@ -57,7 +56,7 @@ class Threads:
         self, principal: Principal, category_id: int, cursor: str | None, limit: int
     ) -> schemas.ThreadPage:
         row = await category_row(category_id)
-        await authorize(principal, reads_category, access_of(row, "c_"), hide=True)
+        await authorize(principal, reads_category, row.access, hide=True)
         after = parse_thread_cursor(cursor) if cursor is not None else None
         rows = await thread_rows(category_id, after, limit + 1)
         more = len(rows) > limit
@@ -65,19 +64,19 @@ class Threads:
         next_cursor = None
         if more and rows:
             last = rows[-1]
-            next_cursor = f"{int(bool(last['t_pinned']))}.{int(last['t_last_post_id'])}"
+            next_cursor = f"{int(last.t_pinned)}.{last.t_last_post_id}"
         return schemas.ThreadPage(items=[thread_summary(r) for r in rows], next_cursor=next_cursor)
 
     async def get_thread(self, principal: Principal, thread_id: int) -> schemas.Thread:
-        row = await thread_row(
+        row, home = await thread_row(
             thread_id, extra=f", {SERIES_COLUMN}, {FOLLOWING_COLUMN}", args=[principal.user_id or 0]
         )
-        category = access_of(row, "c_")
+        category = home.access
         await authorize(principal, reads_category, category, hide=True)
         summary = thread_summary(row)
         return schemas.Thread(
             id=summary.id,
-            category=await category_of(row, principal),
+            category=await category_of(home, principal),
             title=summary.title,
             language=summary.language,
             tags=summary.tags,
@@ -88,7 +87,7 @@ class Threads:
             last_activity_at=summary.last_activity_at,
             reply_count=summary.reply_count,
             can_post=await self._may_reply(principal, category, summary.locked),
-            following=bool(row["following"]),
+            following=bool(row.following),
         )
 
     @staticmethod
@@ -111,8 +110,7 @@ class Threads:
             )
         rendered = render(data.body)
         async with db.transaction():
-            row = await category_row(data.category_id)
-            category = access_of(row, "c_")
+            category = (await category_row(data.category_id)).access
             await authorize(principal, reads_category, category, hide=True)
             await authorize(principal, posts_in_category, category)
             await check_rate(self.settings, principal, category)
@@ -165,12 +163,12 @@ class Threads:
         self, principal: Principal, thread_id: int, data: schemas.ThreadUpdate
     ) -> schemas.Thread:
         async with db.transaction():
-            row = await thread_row(thread_id)
-            category = access_of(row, "c_")
+            row, home = await thread_row(thread_id)
+            category = home.access
             await authorize(principal, reads_category, category, hide=True)
             is_moderator = await moderates_category(principal, category)
             if data.title is not UNSET or data.tags is not UNSET:
-                owner = PostOwnership(author_id=int(row["t_author"]), category=category)
+                owner = PostOwnership(author_id=row.t_author, category=category)
                 await authorize(principal, edits_post, owner)
             moderated = (data.pinned, data.locked, data.category_id)
             if any(value is not UNSET for value in moderated) and not is_moderator:
@@ -194,17 +192,15 @@ class Threads:
             await moderation.moderate_thread(principal, row, data)
             await events.record(
                 "thread_changed",
-                category_id=int(row["t_category"])
-                if data.category_id is UNSET
-                else int(data.category_id),
+                category_id=row.t_category if data.category_id is UNSET else int(data.category_id),
                 thread_id=thread_id,
-                data={"previous_category_id": int(row["t_category"])},
+                data={"previous_category_id": row.t_category},
             )
         return await self.get_thread(principal, thread_id)
 
     async def set_following(self, principal: Principal, thread_id: int, follow: bool) -> None:
-        row = await thread_row(thread_id)
-        await authorize(principal, reads_category, access_of(row, "c_"), hide=True)
+        _, home = await thread_row(thread_id)
+        await authorize(principal, reads_category, home.access, hide=True)
         principal = as_signed_in(principal)
         if follow:
             await add_follower(thread_id, principal.user_id)
@@ -222,14 +218,12 @@ async def check_rate(settings: Settings, principal: Principal, category: Categor
     row = await recent_posts(principal.user_id, window_start)
     if row is None:
         return
-    new_account = as_utc(row["created_at"]) > now() - timedelta(
-        days=settings.board_new_account_days
-    )
+    new_account = as_utc(row.created_at) > now() - timedelta(days=settings.board_new_account_days)
     limit = (
         settings.board_new_account_posts_per_hour if new_account else settings.board_posts_per_hour
     )
-    if int(row["recent"]) >= limit:
-        oldest = as_utc_or_none(row["oldest"]) or now()
+    if row.recent >= limit:
+        oldest = as_utc_or_none(row.oldest) or now()
         wait = (oldest + timedelta(hours=1) - now()).total_seconds()
         raise TooManyRequests(
             int(wait) + 1,

@@ -86,7 +86,7 @@ class Translations:
         principal = as_signed_in(principal)
         open_rows = await open_requests(post.post_id, locale)
         if open_rows:
-            translation_id = int(open_rows[0]["id"])
+            translation_id = open_rows[0]
         else:
             current = await (
                 Translation.select(Translation.id)
@@ -143,7 +143,7 @@ class Translations:
             "completed_at": completed,
         }
         if open_rows:
-            translation_id = int(open_rows[0]["id"])
+            translation_id = open_rows[0]
             await Translation.update(**done).where(Translation.id == translation_id)
         else:
             created = await Translation.insert(

@@ -9,6 +9,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import msgspec
+from piccolo.columns import Column, ForeignKey
+from piccolo.custom_types import Combinable
 
 from mupass_forum import db
 from mupass_forum.accounts.authorization import as_signed_in, authorize
@@ -333,7 +335,9 @@ def _admin_organizations(principal: Principal) -> list[int]:
     return [org for org, role in principal.organization_roles.items() if role == "admin"]
 
 
-async def visible_forums_condition(principal: Principal, forum: Any = Forum) -> Any | None:
+async def visible_forums_condition(
+    principal: Principal, forum: type[Forum] | ForeignKey[Forum] = Forum
+) -> Combinable | None:
     """A ``where`` condition keeping the forums the caller may see (None: every forum).
 
     ``forum`` is ``Forum`` itself or a foreign key to it (``ProgrammeItem.forum``), so that
@@ -341,8 +345,8 @@ async def visible_forums_condition(principal: Principal, forum: Any = Forum) -> 
     """
     if principal.is_platform_admin:
         return None
-    forum_id = forum.id if forum is Forum else forum
-    visible: Any = forum.status != ForumStatus.DRAFT.value
+    forum_id: Column = forum if isinstance(forum, ForeignKey) else forum.id
+    visible: Combinable = forum.status != ForumStatus.DRAFT.value
     if principal.is_authenticated:
         admin_of = _admin_organizations(principal)
         if admin_of:

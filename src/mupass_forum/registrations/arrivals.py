@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mupass_forum import db
+from mupass_forum.accounts.services import Recipient
 from mupass_forum.clock import now
 from mupass_forum.consent import ledger
 from mupass_forum.consent.schemas import Channel as ConsentChannel
@@ -92,7 +93,7 @@ class _Drafts:
     """The batch's mails, rendered before the lock for the outcome likely then."""
 
     facts: ForumFacts
-    people: Mapping[int, Mapping[str, Any]]
+    people: Mapping[int, Recipient]
     #: By index in the batch: the status the mail was rendered for, and the mail.
     mails: Mapping[int, tuple[Status, PreparedMail]]
 
@@ -118,9 +119,7 @@ async def _drafts(forum_id: int, batch: Sequence[Registering]) -> _Drafts:
     return _Drafts(facts, people, drafts)
 
 
-def _mail(
-    recipient: Mapping[str, Any], forum_id: int, status: Status, facts: ForumFacts
-) -> PreparedMail:
+def _mail(recipient: Recipient, forum_id: int, status: Status, facts: ForumFacts) -> PreparedMail:
     # Registering again follows a cancellation or a decline: the same mail as a new one's.
     template = mails.status_mail(status, None)
     return participant_mail(

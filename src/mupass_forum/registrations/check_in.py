@@ -23,7 +23,7 @@ from mupass_forum.participants.visibility import Condition
 from mupass_forum.registrations.decisions import check_in_days, check_in_open
 from mupass_forum.registrations.desk import lock_desk, move
 from mupass_forum.registrations.forum_facts import forum_facts
-from mupass_forum.registrations.queries import ROW_COLUMNS
+from mupass_forum.registrations.queries import ROW_COLUMNS, RegistrationRow
 from mupass_forum.registrations.status import SEATED, Status, status_label
 from mupass_forum.registrations.tables import Registration
 from mupass_forum.rows import row_as, rows_as
@@ -196,7 +196,13 @@ async def _turn(
         if row["status"] == other.value:
             facts = await forum_facts(forum.id)
             # The welcome mail goes with a check-in; taking one back writes to nobody.
-            await move(row, wanted, facts, actor=principal.user_id, mail=checked_in)
+            await move(
+                row_as(row, RegistrationRow),
+                wanted,
+                facts,
+                actor=principal.user_id,
+                mail=checked_in,
+            )
     return DoorCheckIn(
         entry=await _door_entry(forum.id, registration_id), count=await _count(forum.id)
     )

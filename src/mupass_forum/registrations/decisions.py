@@ -28,11 +28,11 @@ from mupass_forum.registrations.desk import (
 )
 from mupass_forum.registrations.forum_facts import forum_facts
 from mupass_forum.registrations.interest import invite, tell_interest_of_cancellation
-from mupass_forum.registrations.queries import ROW_COLUMNS, registration_view
+from mupass_forum.registrations.queries import ROW_COLUMNS, RegistrationRow, registration_view
 from mupass_forum.registrations.registering import own_registration
 from mupass_forum.registrations.status import ACTIVE, Status, status_name
 from mupass_forum.registrations.tables import Interest, Registration
-from mupass_forum.rows import forum_row
+from mupass_forum.rows import forum_row, row_as, rows_as
 
 #: From which statuses each action may be taken.
 _ALLOWED_FROM: Mapping[schemas.DecisionAction, frozenset[Status]] = {
@@ -92,10 +92,13 @@ async def _act(
     await refuse_if_shredded(forum.id)
     async with db.transaction():
         desk = await lock_desk(forum.id)
-        row = await forum_row(
-            Registration, ROW_COLUMNS, forum.id, registration_id, "registration_not_found"
+        row = row_as(
+            await forum_row(
+                Registration, ROW_COLUMNS, forum.id, registration_id, "registration_not_found"
+            ),
+            RegistrationRow,
         )
-        current = Status(row["status"])
+        current = row.status
         if current not in _ALLOWED_FROM[action]:
             raise Conflict(
                 "action_not_allowed",
@@ -140,8 +143,8 @@ async def cancel_my_registration(
 ) -> schemas.Registration:
     """Cancel the caller's registration; a seat it held goes to the next person waiting."""
     caller, forum, row = await own_registration(principal, slug)
-    await _act(forum, row["id"], schemas.DecisionAction.CANCEL, caller.user_id, data.reason.strip())
-    return await registration_view(forum, row["id"])
+    await _act(forum, row.id, schemas.DecisionAction.CANCEL, caller.user_id, data.reason.strip())
+    return await registration_view(forum, row.id)
 
 
 # Reacting to forums ----------------------------------------------------------------------------
@@ -179,8 +182,8 @@ async def _cancel_with_forum(forum_id: int, actor: int | None) -> None:
         .order_by(Registration.id)
     )
     facts = await forum_facts(forum_id)
-    for row in rows:
+    for row in rows_as(rows, RegistrationRow):
         await move(row, Status.CANCELLED, facts, actor=actor, template=mails.FORUM_CANCELLED)
-        if row["status"] == Status.CONFIRMED.value:
+        if row.status == Status.CONFIRMED:
             await free_seat(forum_id)
     await tell_interest_of_cancellation(forum_id, facts)

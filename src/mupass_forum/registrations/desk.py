@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mupass_forum import db
+from mupass_forum.accounts.services import RECIPIENT_COLUMNS, Recipient
 from mupass_forum.accounts.tables import User
 from mupass_forum.app_context import Hook, Hooks, current
 from mupass_forum.clock import now
@@ -34,7 +35,13 @@ from mupass_forum.mail import MailTemplate
 from mupass_forum.mail.services import PreparedMail, prepare_mail, queue_prepared
 from mupass_forum.registrations import mails
 from mupass_forum.registrations.forum_facts import ForumFacts, forum_facts, reason_text
-from mupass_forum.registrations.queries import ROW_COLUMNS, Waiting, seated_by_area, waiting_line
+from mupass_forum.registrations.queries import (
+    ROW_COLUMNS,
+    RegistrationRow,
+    Waiting,
+    seated_by_area,
+    waiting_line,
+)
 from mupass_forum.registrations.questions import NO_QUESTIONS, FormQuestions
 from mupass_forum.registrations.status import Status
 from mupass_forum.registrations.tables import (
@@ -42,6 +49,7 @@ from mupass_forum.registrations.tables import (
     RegistrationDesk,
     RegistrationStatusChange,
 )
+from mupass_forum.rows import row_as, rows_as
 
 # The seat desk -------------------------------------------------------------------------------
 
@@ -258,8 +266,6 @@ async def seat_or_ticket(
 
 # Status changes --------------------------------------------------------------------------------
 
-_RECIPIENT_COLUMNS = (User.id, User.email, User.display_name, User.locale, User.timezone)
-
 
 async def record_status(
     registration_id: int,
@@ -303,14 +309,14 @@ async def _waiting_position(forum_id: int, ticket: int) -> int:
     )
 
 
-async def recipients(user_ids: Iterable[int]) -> dict[int, Mapping[str, Any]]:
-    """Whom participants' mails go to, by account: address, name, language and time zone."""
-    rows = await User.select(*_RECIPIENT_COLUMNS).where(User.id.is_in(sorted(set(user_ids))))
-    return {int(row["id"]): row for row in rows}
+async def recipients(user_ids: Iterable[int]) -> dict[int, Recipient]:
+    """Whom participants' mails go to, by account."""
+    rows = await User.select(*RECIPIENT_COLUMNS).where(User.id.is_in(sorted(set(user_ids))))
+    return {recipient.id: recipient for recipient in rows_as(rows, Recipient)}
 
 
 def participant_mail(
-    recipient: Mapping[str, Any],
+    recipient: Recipient,
     forum_id: int,
     template: MailTemplate,
     facts: ForumFacts,
@@ -324,43 +330,43 @@ def participant_mail(
     (``badge_number``, ``position``) written in once the desk has decided them."""
     return prepare_mail(
         template,
-        to=recipient["email"],
-        locale=recipient["locale"],
-        timezone=recipient["timezone"],
-        user_id=recipient["id"],
+        to=recipient.email,
+        locale=recipient.locale,
+        timezone=recipient.timezone,
+        user_id=recipient.id,
         context={
             **facts.context(),
-            "display_name": recipient["display_name"],
+            "display_name": recipient.display_name,
             "badge_number": badge_number or "",
             "position": position or "",
             "reason": reason_text(reason),
             "link": facts.link(mails.REGISTRATION_PATH),
-            "consent_link": withdrawal_link(recipient["id"], forum_id, locale=recipient["locale"]),
+            "consent_link": withdrawal_link(recipient.id, forum_id, locale=recipient.locale),
         },
         later=later,
     )
 
 
 async def mail_participant(
-    registration: Mapping[str, Any],
+    registration: RegistrationRow,
     template: MailTemplate,
     facts: ForumFacts,
     reason: str = "",
 ) -> None:
-    recipient = (await recipients([registration["user"]])).get(registration["user"])
+    recipient = (await recipients([registration.user])).get(registration.user)
     if recipient is None:
         return
     position = (
-        await _waiting_position(registration["forum"], registration["ticket"])
-        if registration["status"] == Status.WAITLISTED.value and registration["ticket"]
+        await _waiting_position(registration.forum, registration.ticket)
+        if registration.status == Status.WAITLISTED and registration.ticket
         else None
     )
     mail = participant_mail(
         recipient,
-        registration["forum"],
+        registration.forum,
         template,
         facts,
-        badge_number=registration["badge_number"],
+        badge_number=registration.badge_number,
         position=position,
         reason=reason,
     )
@@ -368,7 +374,7 @@ async def mail_participant(
 
 
 async def move(
-    registration: Mapping[str, Any],
+    registration: RegistrationRow,
     to_status: Status,
     facts: ForumFacts,
     *,
@@ -395,7 +401,10 @@ async def move(
         changes[Registration.badge_number] = badge_number
     rows = await (
         Registration.update(changes)
-        .where(Registration.id == registration["id"], Registration.status == registration["status"])
+        .where(
+            Registration.id == registration.id,
+            Registration.status == registration.status.value,
+        )
         .returning(*ROW_COLUMNS)
     )
     if not rows:
@@ -403,16 +412,17 @@ async def move(
             "registration_changed",
             N_("The registration was changed at the same time. Please reload it."),
         )
-    from_status = Status(registration["status"])
-    await record_status(registration["id"], from_status, to_status, actor, reason)
+    from_status = registration.status
+    await record_status(registration.id, from_status, to_status, actor, reason)
     await tell_listeners(
-        StatusMove(
-            registration["id"], registration["forum"], registration["user"], from_status, to_status
-        )
+        StatusMove(registration.id, registration.forum, registration.user, from_status, to_status)
     )
     if mail:
         await mail_participant(
-            rows[0], template or mails.status_mail(to_status, from_status), facts, reason
+            row_as(rows[0], RegistrationRow),
+            template or mails.status_mail(to_status, from_status),
+            facts,
+            reason,
         )
 
 
@@ -511,7 +521,7 @@ async def fill_free_seats(desk: Desk, facts: ForumFacts | None = None) -> int:
     for entry in chosen:
         if not await _take_seat(desk.forum_id, capacity):
             break
-        badge = entry.row["badge_number"] or await _next_number(
+        badge = entry.row.badge_number or await _next_number(
             desk.forum_id, RegistrationDesk.last_badge
         )
         await move(entry.row, Status.CONFIRMED, facts, actor=None, badge_number=badge)

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Literal
 
 import msgspec
 
@@ -276,7 +276,18 @@ ROW_COLUMNS = (
 )
 
 
-async def own_row(forum: ForumRef, user_id: int) -> dict[str, Any]:
+class RegistrationRow(msgspec.Struct, frozen=True, kw_only=True):
+    """A registration as ``ROW_COLUMNS`` read it: what the desk needs to move it."""
+
+    id: int
+    forum: int
+    user: int
+    status: Status
+    ticket: int | None
+    badge_number: int | None
+
+
+async def own_row(forum: ForumRef, user_id: int) -> RegistrationRow:
     row = (
         await Registration.select(*ROW_COLUMNS)
         .where(Registration.forum == forum.id, Registration.user == user_id)
@@ -286,7 +297,7 @@ async def own_row(forum: ForumRef, user_id: int) -> dict[str, Any]:
         raise NotFound(
             "registration_not_found", N_("There is no registration of yours for this forum.")
         )
-    return dict(row)
+    return row_as(row, RegistrationRow)
 
 
 # Promotion from the waiting list ---------------------------------------------------------------
@@ -294,7 +305,7 @@ async def own_row(forum: ForumRef, user_id: int) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class Waiting:
-    row: Mapping[str, Any]
+    row: RegistrationRow
     areas: frozenset[str]
 
 
@@ -309,8 +320,7 @@ async def waiting_line(forum_id: int) -> list[Waiting]:
     )
     return [
         Waiting(
-            row={key: row[key] for key in ("id", "forum", "user", "status", "ticket")}
-            | {"badge_number": row["badge_number"]},
+            row=row_as(row, RegistrationRow),
             areas=frozenset(code for code in (row["region"], row["sub_region"]) if code),
         )
         for row in rows

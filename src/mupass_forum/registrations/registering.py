@@ -29,7 +29,7 @@ from mupass_forum.privacy.shredding import refuse_if_shredded
 from mupass_forum.registrations import schemas
 from mupass_forum.registrations.arrivals import Registering, decide_batch
 from mupass_forum.registrations.desk import desk_of
-from mupass_forum.registrations.queries import own_row, registration_view
+from mupass_forum.registrations.queries import RegistrationRow, own_row, registration_view
 from mupass_forum.registrations.questions import answer_problems, not_asked_problems
 from mupass_forum.registrations.tables import Registration
 
@@ -251,7 +251,7 @@ async def _work_through(forum_id: int, line: _DeskLine) -> None:
 
 async def own_registration(
     principal: Principal, slug: str
-) -> tuple[SignedIn, ForumRef, dict[str, Any]]:
+) -> tuple[SignedIn, ForumRef, RegistrationRow]:
     """The caller, signed in, the forum as they may see it, and their registration for it."""
     await authorize(principal, signed_in)
     caller = as_signed_in(principal)
@@ -262,7 +262,7 @@ async def own_registration(
 async def my_registration(principal: Principal, slug: str) -> schemas.Registration:
     """The caller's registration for the forum."""
     _, forum, row = await own_registration(principal, slug)
-    return await registration_view(forum, row["id"])
+    return await registration_view(forum, row.id)
 
 
 async def update_my_registration(
@@ -275,7 +275,7 @@ async def update_my_registration(
         await Registration.select(
             Registration.arrival_date, Registration.departure_date, Registration.answers
         )
-        .where(Registration.id == row["id"])
+        .where(Registration.id == row.id)
         .first()
     ) or {"answers": "{}"}
     details = _details(data)
@@ -303,5 +303,5 @@ async def update_my_registration(
                 **{getattr(Registration, name): value for name, value in details.items()},
                 Registration.updated_at: now(),
             }
-        ).where(Registration.id == row["id"])
-    return await registration_view(forum, row["id"])
+        ).where(Registration.id == row.id)
+    return await registration_view(forum, row.id)
