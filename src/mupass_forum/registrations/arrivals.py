@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from mupass_forum import db
-from mupass_forum.accounts.services import Recipient
 from mupass_forum.clock import now
 from mupass_forum.consent import ledger
 from mupass_forum.consent.schemas import Channel as ConsentChannel
 from mupass_forum.errors import Conflict, DomainError
 from mupass_forum.i18n import N_
+from mupass_forum.mail import Recipient
 from mupass_forum.mail.services import PreparedMail, queue_prepared
 from mupass_forum.registrations import mails
 from mupass_forum.registrations.desk import (

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mupass_forum import db
-from mupass_forum.accounts.services import RECIPIENT_COLUMNS, Recipient
+from mupass_forum.accounts.services import RECIPIENT_COLUMNS
 from mupass_forum.accounts.tables import User
 from mupass_forum.app_context import Hook, Hooks, current
 from mupass_forum.clock import now
@@ -31,7 +31,7 @@ from mupass_forum.errors import Conflict
 from mupass_forum.forums.queries import stored_json
 from mupass_forum.forums.tables import Forum
 from mupass_forum.i18n import N_
-from mupass_forum.mail import MailTemplate
+from mupass_forum.mail import MailTemplate, Recipient
 from mupass_forum.mail.services import PreparedMail, prepare_mail, queue_prepared
 from mupass_forum.registrations import mails
 from mupass_forum.registrations.forum_facts import ForumFacts, forum_facts, reason_text
