@@ -208,7 +208,9 @@ async def _decide(registering: Registering) -> tuple[int, bool]:
     """Join the forum's line; the registration is decided with those in line with it."""
     loop = asyncio.get_running_loop()
     app = current()
-    line = _lines.setdefault(loop, {}).setdefault((app, registering.forum_id), _DeskLine())
+    lines = _lines.setdefault(loop, {})
+    key = (app, registering.forum_id)
+    line = lines.setdefault(key, _DeskLine())
     answer: asyncio.Future[tuple[int, bool]] = loop.create_future()
     line.waiting.append((registering, answer))
     if line.worker is None:
@@ -218,11 +220,14 @@ async def _decide(registering: Registering) -> tuple[int, bool]:
         context = contextvars.Context()
         context.run(bind_for_task, app)
         context.run(db_postgres.serve_first)
-        line.worker = loop.create_task(_work_through(registering.forum_id, line), context=context)
+        line.worker = loop.create_task(_work_through(lines, key, line), context=context)
     return await answer
 
 
-async def _work_through(forum_id: int, line: _DeskLine) -> None:
+async def _work_through(
+    lines: dict[tuple[AppContext, int], _DeskLine], key: tuple[AppContext, int], line: _DeskLine
+) -> None:
+    forum_id = key[1]
     try:
         while line.waiting:
             batch, line.waiting = line.waiting[:BATCH_SIZE], line.waiting[BATCH_SIZE:]
@@ -247,6 +252,10 @@ async def _work_through(forum_id: int, line: _DeskLine) -> None:
         for _, answer in line.waiting:
             answer.cancel()
         line.waiting.clear()
+        # An empty line goes: the next registration opens a new one (nor is an app that is
+        # gone kept by its lines).
+        if lines.get(key) is line:
+            del lines[key]
 
 
 async def own_registration(
