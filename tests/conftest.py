@@ -126,6 +126,8 @@ def settings(database_url: str, data_dir: Path) -> Settings:
         data_dir=data_dir,
         secret_key=SECRET_KEY,
         log_level="WARNING",
+        # A hundred apps are built; each would open every connection and evaluate every type.
+        warm_up=False,
         # Only the mail tests' clients relay, each to an SMTP server of its own.
         mail_relay="off",
         # Cheap hashes keep the suite fast; the parameters themselves are tested separately.

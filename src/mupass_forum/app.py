@@ -121,6 +121,7 @@ from mupass_forum.translations.controllers import (
     ForumTranslationController,
     TranslationController,
 )
+from mupass_forum.warm_up import warm_up
 
 API_PREFIX = "/api/v1"
 
@@ -180,6 +181,16 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
                 yield
             finally:
                 await engine.stop()
+
+    @asynccontextmanager
+    async def warm_up_lifespan(app: Litestar) -> AsyncIterator[None]:
+        if settings.warm_up:
+            try:
+                await warm_up(app)
+            except Exception:
+                # Cold is slower, not wrong: serve anyway.
+                logging.getLogger(__name__).exception("warming up failed")
+        yield
 
     account_service = AccountService.from_settings(settings)
 
@@ -271,6 +282,7 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
         lifespan=[
             context_lifespan,
             database_lifespan,
+            warm_up_lifespan,
             accounts_lifespan,
             relay_lifespan(settings),
             board_backend.lifespan,

@@ -206,20 +206,28 @@ class SQLiteEngine(PiccoloSQLiteEngine):
         transaction = self.current_transaction.get()
         if transaction is not None:
             return _rows(await transaction.connection.execute_fetchall(query, args))
-        connections = await self.loop_connections()
-        if connections.inline is None:
-            await self.writer(connections)  # creates the file and switches it to WAL
-            inline = sqlite3.connect(**self.connection_kwargs, check_same_thread=False)
-            inline.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
-            inline.execute("PRAGMA query_only = ON")
-            connections.inline = inline
-        cursor = connections.inline.execute(query, args)
+        inline = await self._inline(await self.loop_connections())
+        cursor = inline.execute(query, args)
         rows = cursor.fetchall()
         if not rows:
             return []
         # One list of names per query rather than per row (Piccolo's ``dict_factory``).
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in rows]
+
+    async def _inline(self, connections: _LoopConnections) -> sqlite3.Connection:
+        if connections.inline is None:
+            await self.writer(connections)  # creates the file and switches it to WAL
+            inline = sqlite3.connect(**self.connection_kwargs, check_same_thread=False)
+            inline.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+            inline.execute("PRAGMA query_only = ON")
+            connections.inline = inline
+        return connections.inline
+
+    async def open_all(self) -> None:
+        """Open the running loop's writer, readers and inline connection now (``warm_up``)."""
+        await self._reader()
+        await self._inline(await self.loop_connections())
 
     def transaction(
         self,

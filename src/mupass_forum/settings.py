@@ -131,6 +131,10 @@ class Settings:
     #: HTTP requests a server process works on at once; the rest wait their turn in arrival
     #: order (``admission.py``). Health checks and WebSocket connections are not counted.
     requests_at_once: int = 32
+    #: Open the database connections, read the languages' CLDR data and evaluate the API's
+    #: types before the process says it is ready, not while its first requests wait
+    #: (``warm_up.py``).
+    warm_up: bool = True
     #: How long a sign-in token stays valid, in hours.
     session_lifetime_hours: int = 24 * 30
     #: Failed sign-ins allowed per account and per client address within the window.
@@ -225,6 +229,7 @@ class Settings:
             "password_hash_time_cost": int,
             "password_hash_concurrency": int,
             "requests_at_once": int,
+            "warm_up": _flag,
             "session_lifetime_hours": int,
             "login_failures_per_account": int,
             "login_failures_per_address": int,
