@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 from babel.support import LazyProxy
 
+from mupass_forum import db
 from mupass_forum.app_context import current
+from mupass_forum.clock import as_utc
 from mupass_forum.errors import NotFound
-from mupass_forum.forums.tables import Forum
 from mupass_forum.i18n import N_, format_date_interval, gettext
 from mupass_forum.i18n.text import TranslatableText
 
@@ -46,30 +47,26 @@ class ForumFacts:
 
 
 async def forum_facts(forum_id: int) -> ForumFacts:
-    row = (
-        await Forum.select(
-            Forum.slug,
-            Forum.title,
-            Forum.starts_at,
-            Forum.ends_at,
-            Forum.timezone,
-            Forum.venue_city,
-            Forum.venue_name,
-        )
-        .where(Forum.id == forum_id)
-        .first()
-    )
-    if row is None:
+    rows = await db.read_indexed(_FACTS, forum_id)
+    if not rows:
         raise NotFound("forum_not_found")
+    row = rows[0]
     return ForumFacts(
         slug=row["slug"],
         title=TranslatableText.from_json(row["title"]),
-        starts_at=row["starts_at"],
-        ends_at=row["ends_at"],
+        starts_at=as_utc(row["starts_at"]),
+        ends_at=as_utc(row["ends_at"]),
         zone=ZoneInfo(row["timezone"]),
         city=row["venue_city"],
         venue=row["venue_name"],
     )
+
+
+# A read by key, inline on SQLite: mails about a forum are often rendered in a crowd.
+_FACTS = (
+    "SELECT slug, title, starts_at, ends_at, timezone, venue_city, venue_name "
+    "FROM forum WHERE id = {}"
+)
 
 
 def reason_text(reason: str) -> Any:
