@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
+import threading
 
 import pytest
 
@@ -58,12 +59,14 @@ async def test_concurrent_read_modify_write_transactions_lose_no_update(engine):
     assert await read_value(engine) == 60
 
 
-async def test_two_engines_on_one_file_wait_for_each_other(engine, tmp_path):
-    """Like two server processes: the busy timeout makes the second writer wait, not fail."""
+@pytest.mark.parametrize("short", [False, True])
+async def test_two_engines_on_one_file_wait_for_each_other(engine, short):
+    """Like two server processes: the busy timeout makes the second writer wait, not fail (a
+    short transaction waits for the lock on the writer's thread, then holds it briefly)."""
     other = SQLiteEngine(engine.path, readers=1)
 
     async def increment(on: SQLiteEngine) -> None:
-        async with on.transaction():
+        async with on.transaction(short=short):
             value = (await on.run_sql("SELECT value FROM counter WHERE id = 1"))[0]["value"]
             await asyncio.sleep(0.001)
             await on.run_sql("UPDATE counter SET value = ? WHERE id = 1", [value + 1])
@@ -120,6 +123,58 @@ async def test_inline_reads_in_a_transaction_see_its_own_writes(engine):
         outside = await asyncio.to_thread(read_from_another_connection, engine.path)
     assert inside == [{"value": 4}]
     assert outside == [(0,)]
+
+
+async def writer_thread(engine: SQLiteEngine) -> int:
+    """The thread the next statement of the current transaction runs on."""
+    rows = await engine.run_sql("SELECT thread_of_statement() AS thread")
+    return int(rows[0]["thread"])
+
+
+async def with_thread_probe(engine: SQLiteEngine) -> None:
+    connections = await engine.loop_connections()
+    writer = await engine.writer(connections)
+    await writer.create_function("thread_of_statement", 0, threading.get_ident)
+
+
+async def test_a_short_transaction_runs_its_statements_on_the_loops_thread(engine):
+    await with_thread_probe(engine)
+    async with engine.transaction():
+        assert await writer_thread(engine) != threading.get_ident()
+    async with engine.transaction(short=True):
+        assert await writer_thread(engine) == threading.get_ident()
+        await engine.run_sql("UPDATE counter SET value = 5 WHERE id = 1")
+        outside = await asyncio.to_thread(read_from_another_connection, engine.path)
+    assert outside == [(0,)]
+    assert await read_value(engine) == 5
+    # Every transaction after it is an ordinary one again, on the writer's thread.
+    async with engine.transaction():
+        assert await writer_thread(engine) != threading.get_ident()
+
+
+async def test_a_failed_short_transaction_leaves_nothing_behind(engine):
+    with pytest.raises(RuntimeError):
+        async with engine.transaction(short=True):
+            await engine.run_sql("UPDATE counter SET value = 5 WHERE id = 1")
+            raise RuntimeError("boom")
+    assert await read_value(engine) == 0
+
+
+async def test_short_transactions_keep_savepoints(engine):
+    async with engine.transaction(short=True) as transaction:
+        await engine.run_sql("UPDATE counter SET value = 1 WHERE id = 1")
+        savepoint = await transaction.savepoint()
+        await engine.run_sql("UPDATE counter SET value = 2 WHERE id = 1")
+        await savepoint.rollback_to()
+    assert await read_value(engine) == 1
+
+
+async def test_open_all_opens_every_connection_of_the_loop(engine):
+    await engine.open_all()
+    connections = await engine.loop_connections()
+    assert connections.writer is not None
+    assert connections.inline is not None
+    assert len(connections.readers) == engine.reader_count
 
 
 def test_placeholders_compile_as_piccolo_writes_them() -> None:

@@ -98,12 +98,17 @@ def current_engine() -> SQLiteEngine | PostgresEngine:
     return engine
 
 
-def transaction() -> Any:
+def transaction(*, short: bool = False) -> Any:
     """A writing transaction: ``BEGIN IMMEDIATE`` on SQLite, the default isolation on PostgreSQL.
 
     Services that write more than one row use it; nested calls join the outer transaction.
+    ``short`` is for a few small statements under a contended lock (the seat desk): on SQLite
+    they run on the loop's own thread once the lock is taken (``WriterTransaction``).
     """
-    return current_engine().transaction()
+    engine = current_engine()
+    if isinstance(engine, SQLiteEngine):
+        return engine.transaction(short=short)
+    return engine.transaction()
 
 
 def in_transaction() -> bool:

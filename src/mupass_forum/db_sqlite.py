@@ -67,14 +67,39 @@ def _rows(rows: Any) -> list[dict[str, Any]]:
     return list(rows)
 
 
+class _OnLoopThread:
+    """The writer's connection used on the event loop's thread, in aiosqlite's shape.
+
+    Only while a short transaction holds the database's write lock: then no statement waits
+    for another connection (in WAL mode readers never block the writer), and the writer's own
+    thread is idle (the loop's write lock keeps every other use of it out).
+    """
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    async def execute_fetchall(self, query: str, args: Any = ()) -> list[Any]:
+        return self._connection.execute(query, args).fetchall()
+
+    async def execute(self, query: str, args: Any = ()) -> None:
+        self._connection.execute(query, args)
+
+
 class WriterTransaction(SQLiteTransaction):
-    """A transaction on the engine's single writer connection, holding its lock throughout."""
+    """A transaction on the engine's single writer connection, holding its lock throughout.
+
+    ``short``: once ``BEGIN IMMEDIATE`` has the lock (waiting for another process on the
+    writer's thread), the statements and the commit run on the loop's own thread. In a crowd
+    every hop to the writer's thread and back waits behind everything else the loop has to
+    do; a batch of registrations made eight such hops under the lock.
+    """
 
     engine: SQLiteEngine
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, short: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.after_commit_hooks: list[Callable[[], None]] = []
+        self.short = short
 
     async def __aenter__(self) -> SQLiteTransaction:
         if self._parent is not None:
@@ -84,6 +109,8 @@ class WriterTransaction(SQLiteTransaction):
         try:
             self.connection = await self.engine.writer(connections)
             await self.begin()
+            if self.short:
+                self.connection = _OnLoopThread(self.connection._conn)
         except BaseException:
             connections.write_lock.release()
             raise
@@ -125,7 +152,8 @@ class SQLiteEngine(PiccoloSQLiteEngine):
         self._all: list[_LoopConnections] = []
 
     async def _connect(self, *, read_only: bool) -> aiosqlite.Connection:
-        connection = await aiosqlite.connect(**self.connection_kwargs)
+        # The writer is also used on the loop's thread by short transactions.
+        connection = await aiosqlite.connect(**self.connection_kwargs, check_same_thread=False)
         connection.row_factory = dict_factory  # type: ignore[assignment]
         await connection.execute("PRAGMA journal_mode = WAL")
         await connection.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
@@ -233,10 +261,15 @@ class SQLiteEngine(PiccoloSQLiteEngine):
         self,
         transaction_type: TransactionType = TransactionType.immediate,
         allow_nested: bool = True,
+        *,
+        short: bool = False,
     ) -> WriterTransaction:
         # Every transaction runs on the writer, so every one takes the write lock up front.
         return WriterTransaction(
-            engine=self, transaction_type=TransactionType.immediate, allow_nested=allow_nested
+            engine=self,
+            transaction_type=TransactionType.immediate,
+            allow_nested=allow_nested,
+            short=short,
         )
 
     async def start(self) -> None:

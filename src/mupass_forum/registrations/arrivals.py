@@ -142,7 +142,7 @@ async def decide_batch(forum_id: int, batch: Sequence[Registering]) -> list[Outc
     """
     drafts = await _drafts(forum_id, batch)
     outcomes: list[Outcome | None] = [None] * len(batch)
-    async with db.transaction() as transaction:
+    async with db.transaction(short=True) as transaction:
         counters = await lock_counting(forum_id)
         earlier = await _earlier(forum_id, batch)
         seats: list[_Seat] = []
