@@ -99,10 +99,11 @@ class _Drafts:
 
 
 async def _drafts(forum_id: int, batch: Sequence[Registering]) -> _Drafts:
-    facts = await forum_facts(forum_id)
-    desk = await desk_of(forum_id)
-    capacity = await forum_capacity(forum_id)
-    people = await recipients(registering.user_id for registering in batch)
+    async with db.one_connection():  # one trip to the pool on PostgreSQL
+        facts = await forum_facts(forum_id)
+        desk = await desk_of(forum_id)
+        capacity = await forum_capacity(forum_id)
+        people = await recipients(registering.user_id for registering in batch)
     free = None if capacity is None else capacity - desk.seats_taken
     drafts: dict[int, tuple[Status, PreparedMail]] = {}
     for index, registering in enumerate(batch):
