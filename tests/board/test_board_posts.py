@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 
 from mupass_forum import db
 from tests.board.conftest import BOARD, run_sql
-from tests.conftest import on_postgres
 
 
 def _fill(client, thread, author, count: int) -> list[dict]:
@@ -106,16 +105,15 @@ def test_a_page_costs_the_same_queries_whatever_its_size(
         # The live stream's pump reads events on its own schedule; it is no part of a request.
         counts.append(len([sql for sql in seen if "FROM board_event" not in sql]))
         board_queries = [sql for sql in seen if "board_" in sql and "board_event" not in sql]
-        # The thread with its page, the posts' reactions and translations (besides the caller):
-        # one statement on PostgreSQL; on SQLite, whose reads take no round trip, the thread
-        # and its page apart cost less than joined.
-        assert len(board_queries) == (1 if on_postgres() else 2), board_queries
+        # The thread with its page, the posts' reactions and translations (besides the
+        # caller): one statement on either database.
+        assert len(board_queries) == 1, board_queries
     assert len(set(counts)) == 1, counts
-    # Around a post: its place first, then the page.
+    # Around a post: its place, the thread and the page, one statement as well.
     with counting_queries() as seen:
         response = client.get(f"{url}?around={posts[20]['id']}", headers=reader.headers)
     assert response.status_code == 200
-    assert len([sql for sql in seen if "board_" in sql and "board_event" not in sql]) == 2
+    assert len([sql for sql in seen if "board_" in sql and "board_event" not in sql]) == 1
 
 
 def test_threads_are_listed_pinned_first_then_by_last_activity(
