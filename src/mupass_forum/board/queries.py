@@ -178,8 +178,8 @@ class PostSql:
     fields: tuple[tuple[str, str], ...]
     args: tuple[Any, ...]
 
-    def as_object(self) -> str:
-        build = "json_build_object" if db.is_postgres() else "json_object"
+    def as_object(self, *, postgres: bool) -> str:
+        build = "json_build_object" if postgres else "json_object"
         return f"{build}({', '.join(f'{key!r}, {sql}' for key, sql in self.fields)})"
 
     def as_columns(self) -> str:
@@ -273,12 +273,16 @@ def _post_fields(postgres: bool, preferred: tuple[str, ...]) -> tuple[tuple[str,
     )
 
 
-def decode_posts(raw: str | bytes | None) -> list[PostJson]:
+def decode_posts(raw: str | None) -> list[PostJson]:
     """Posts as a page aggregated them (None for none): one decoding for what the API shows,
     one for the translations (msgspec skips what a struct does not name)."""
     if raw is None:
         return []
     posts = msgspec.json.decode(raw, type=list[schemas.Post], strict=False)
+    # Most pages show no translation: read the text again only when one is there (inside a
+    # JSON string a quote is escaped, so only the key itself matches).
+    if '"found":[' not in raw:
+        return [(post, None) for post in posts]
     found = msgspec.json.decode(raw, type=list[_Found], strict=False)
     return [(post, extra.found) for post, extra in zip(posts, found, strict=True)]
 
@@ -393,44 +397,19 @@ async def thread_and_page(
     repeats the thread on every post, nor the driver decodes a row per post. Around a post,
     ``around_position`` is None for a post not in the thread. Whether the caller may read the
     thread is checked after."""
-    postgres = db.is_postgres()
-    bound_args: list[Any] = []
-    around_column, around_args = "", []
     if before is not None:
-        condition, order, bound, bound_args = "<", "DESC", "{}", [before]
+        page, page_args = "before", [before]
     elif last:
-        condition, order, bound = "<", "DESC", "t.post_count + 1"
+        page, page_args = "last", []
     elif around is not None:
-        place = "(SELECT position FROM board_post WHERE id = {} AND thread = t.id)"
-        around_column, around_args = f", {place} AS around_position", [around]
-        least, greatest = ("LEAST", "GREATEST") if postgres else ("min", "max")
-        condition, order = ">=", ""
-        bound = f"{greatest}(1, {least}({place} - {{}}, t.post_count - {{}} + 1))"
-        bound_args = [around, limit // 2, limit]
+        page, page_args = "around", [around, limit // 2, limit]
     else:
-        condition, order, bound, bound_args = ">", "", "{}", [after or 0]
-    page = (
-        f"FROM board_post p {POST_JOINS} WHERE p.thread = t.id AND p.position {condition} "
-        f"{bound} ORDER BY p.position {order} LIMIT {{}}"
-    )
-    if postgres:
-        # Each post's row made JSON by the aggregate: a call per field of json_build_object
-        # cost the backend more than the rows had.
-        page = f"SELECT {post.as_columns()} {page}"
-        posts = f"(SELECT json_agg(page ORDER BY page.position) FROM ({page}) page)"
-    else:
-        page = f"SELECT {post.as_object()} AS post, p.position {page}"
-        if order:
-            page = f"SELECT * FROM ({page}) ORDER BY position"
-        # Joined as text: the posts are JSON already, and json_group_array would read them again.
-        posts = f"(SELECT '[' || group_concat(page.post, ',') || ']' FROM ({page}) page)"
+        page, page_args = "after", [after or 0]
     rows = await db.read_indexed(
-        f"SELECT {THREAD_COLUMNS}, {CATEGORY_COLUMNS}{around_column}, {posts} AS posts "
-        "FROM board_thread t JOIN account_user ta ON ta.id = t.author "
-        "JOIN board_category c ON c.id = t.category WHERE t.id = {}",
-        *around_args,
+        _page_statement(post.fields, db.is_postgres(), page),
+        *([around] if around is not None else []),
         *post.args,
-        *bound_args,
+        *page_args,
         limit,
         thread_id,
     )
@@ -439,6 +418,46 @@ async def thread_and_page(
     found = dict(rows[0])  # an asyncpg record is no dict
     thread = row_as(found, PageThreadRow)
     return thread, row_as(found, CategoryRow), decode_posts(thread.posts)
+
+
+@functools.lru_cache(maxsize=64)
+def _page_statement(fields: tuple[tuple[str, str], ...], postgres: bool, page: str) -> str:
+    """``thread_and_page``'s statement for posts of ``fields`` on the ``page`` (after,
+    before, last or around); kept, as a page asks for one of a few texts."""
+    around_column = ""
+    if page == "before":
+        condition, order, bound = "<", "DESC", "{}"
+    elif page == "last":
+        condition, order, bound = "<", "DESC", "t.post_count + 1"
+    elif page == "around":
+        place = "(SELECT position FROM board_post WHERE id = {} AND thread = t.id)"
+        around_column = f", {place} AS around_position"
+        least, greatest = ("LEAST", "GREATEST") if postgres else ("min", "max")
+        condition, order = ">=", ""
+        bound = f"{greatest}(1, {least}({place} - {{}}, t.post_count - {{}} + 1))"
+    else:
+        condition, order, bound = ">", "", "{}"
+    posts = PostSql(fields, ())
+    rows = (
+        f"FROM board_post p {POST_JOINS} WHERE p.thread = t.id AND p.position {condition} "
+        f"{bound} ORDER BY p.position {order} LIMIT {{}}"
+    )
+    if postgres:
+        # Each post's row made JSON by the aggregate: a call per field of json_build_object
+        # cost the backend more than the rows had.
+        rows = f"SELECT {posts.as_columns()} {rows}"
+        aggregate = f"(SELECT json_agg(page ORDER BY page.position) FROM ({rows}) page)"
+    else:
+        rows = f"SELECT {posts.as_object(postgres=False)} AS post, p.position {rows}"
+        if order:
+            rows = f"SELECT * FROM ({rows}) ORDER BY position"
+        # Joined as text: the posts are JSON already, and json_group_array would read them again.
+        aggregate = f"(SELECT '[' || group_concat(page.post, ',') || ']' FROM ({rows}) page)"
+    return (
+        f"SELECT {THREAD_COLUMNS}, {CATEGORY_COLUMNS}{around_column}, {aggregate} AS posts "
+        "FROM board_thread t JOIN account_user ta ON ta.id = t.author "
+        "JOIN board_category c ON c.id = t.category WHERE t.id = {}"
+    )
 
 
 async def post_context(post_id: int, *, for_update: bool = False) -> PostContext:
@@ -483,7 +502,7 @@ class _PostContextRow(AccessRow, frozen=True, kw_only=True):
 async def post_row(post_id: int, post: PostSql) -> tuple[PostJson, str, AccessRow]:
     """One post as ``post`` reads it, its source and its category's access."""
     rows = await query(
-        f"SELECT {post.as_object()} AS post, p.source, {ACCESS_COLUMNS} "
+        f"SELECT {post.as_object(postgres=db.is_postgres())} AS post, p.source, {ACCESS_COLUMNS} "
         f"FROM board_post p {POST_JOINS} "
         "JOIN board_thread t ON t.id = p.thread "
         "JOIN board_category c ON c.id = t.category WHERE p.id = {}",
@@ -492,8 +511,10 @@ async def post_row(post_id: int, post: PostSql) -> tuple[PostJson, str, AccessRo
     )
     if not rows:
         raise NotFound("post_not_found", N_("There is no such post."))
-    (found,) = decode_posts(f"[{rows[0]['post']}]")
-    return found, str(rows[0]["source"]), row_as(rows[0], AccessRow)
+    raw = rows[0]["post"]
+    shown = msgspec.json.decode(raw, type=schemas.Post, strict=False)
+    found = msgspec.json.decode(raw, type=_Found, strict=False).found
+    return (shown, found), str(rows[0]["source"]), row_as(rows[0], AccessRow)
 
 
 class ReplyThread(AccessRow, frozen=True, kw_only=True):
