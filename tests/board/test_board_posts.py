@@ -301,5 +301,7 @@ def test_a_page_shows_each_post_as_the_post_alone_reads_for_every_reader(
     assert seen[asked["id"]]["translation_requested"] is True
     assert pages["tom"][asked["id"]]["translation_requested"] is True
     assert pages["anonymous"][asked["id"]]["translation_requested"] is False
+    beyond = client.get(f"{url}?after=5", headers=reader.headers).json()
+    assert (beyond["items"], beyond["post_count"], beyond["prev_cursor"]) == ([], 5, None)
     created = datetime.fromisoformat(seen[answer["id"]]["created_at"])
     assert created.utcoffset() is not None and created.utcoffset().total_seconds() == 0
