@@ -417,7 +417,11 @@ async def thread_and_page(
         raise NotFound("thread_not_found", N_("There is no such thread."))
     found = dict(rows[0])  # an asyncpg record is no dict
     thread = row_as(found, PageThreadRow)
-    return thread, row_as(found, CategoryRow), decode_posts(thread.posts)
+    posts = decode_posts(thread.posts)
+    if not db.is_postgres():
+        # SQLite's group_concat keeps the order its input came in, which no standard promises.
+        posts.sort(key=lambda pair: pair[0].position)
+    return thread, row_as(found, CategoryRow), posts
 
 
 @functools.lru_cache(maxsize=64)
