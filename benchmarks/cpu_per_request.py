@@ -8,11 +8,16 @@ load. The health check and the bare JSON endpoint are measured next to the pages
 demo's forums (the forum with the most programme items) and ``board.py``'s board of
 ``--posts`` posts (the thread page: 25 posts of a 100-post thread, as JSON and as HTML). Each
 line also shows the body's size and a digest of it, so that two runs of different code can be
-compared byte for byte; ``--profile LABEL`` prints cProfile's view of one address.
+compared byte for byte; ``--profile LABEL`` prints cProfile's view of one address. On
+PostgreSQL the CPU time of the database's backends serving the app's pool is shown beside it
+(read from ``/proc``: the server must run on this machine); their work runs on another core.
+``--keep-sqlite``/``--keep-postgres`` keep the board and reuse it (as ``board.py`` does, e.g. its
+million posts with ``--posts 1000000``).
 
     .venv/bin/python benchmarks/cpu_per_request.py [--requests 1000] [--posts 20000]
         [--databases sqlite,postgres] [--locale de] [--profile "thread page"]
         [--postgres-url postgresql://postgres@127.0.0.1:5432/postgres]
+        [--keep-sqlite .bench-data/board.sqlite3] [--keep-postgres board_bench]
 """
 
 from __future__ import annotations
@@ -122,9 +127,11 @@ async def measure(
                 status, _ = await get(app, address, locale)
                 if status != 200:
                     raise RuntimeError(f"{address} answered {status}")
+        pids = await backends(database_url)
         for label, address in addresses:
             _, body = await get(app, address, locale)
             profiler = cProfile.Profile() if label == profile else None
+            database = sum(cpu_seconds(pid) for pid in pids)
             used = time.process_time()
             if profiler is not None:
                 profiler.enable()
@@ -133,10 +140,33 @@ async def measure(
             if profiler is not None:
                 profiler.disable()
             used = (time.process_time() - used) * 1000 / requests
+            database = (sum(cpu_seconds(pid) for pid in pids) - database) * 1000 / requests
             digest = hashlib.sha256(body).hexdigest()[:8]
-            print(f"  {label:<22}{used:>7.3f} ms  {len(body):>7,} B  {digest}", flush=True)
+            beside = f"  + database {database:.3f} ms" if pids else ""
+            print(f"  {label:<22}{used:>7.3f} ms  {len(body):>7,} B  {digest}{beside}", flush=True)
             if profiler is not None:
                 pstats.Stats(profiler).sort_stats("tottime").print_stats(40)
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def backends(database_url: str) -> list[int]:
+    """The PostgreSQL backends serving the database's clients (the app's pool), none on
+    SQLite."""
+    if database_url.startswith("sqlite:"):
+        return []
+    connection = await asyncpg.connect(database_url)
+    try:
+        rows = await connection.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await connection.close()
+    return [int(row["pid"]) for row in rows]
 
 
 def busiest_forum(database_url: str) -> str:
@@ -155,10 +185,15 @@ def busiest_forum(database_url: str) -> str:
 
 
 @contextlib.contextmanager
-def databases(kind: str, posts: int, workdir: Path, admin_url: str) -> Iterator[tuple[str, str]]:
+def databases(
+    kind: str, workdir: Path, admin_url: str, options: argparse.Namespace
+) -> Iterator[tuple[str, str]]:
     """The demo's forums and a seeded board on ``kind``."""
     board_options = argparse.Namespace(
-        posts=posts, postgres_url=admin_url, keep_sqlite=None, keep_postgres=None
+        posts=options.posts,
+        postgres_url=admin_url,
+        keep_sqlite=options.keep_sqlite,
+        keep_postgres=options.keep_postgres,
     )
     forums_dir, board_dir = workdir / "forums", workdir / "board"
     forums_dir.mkdir()
@@ -178,12 +213,14 @@ def main() -> None:
     parser.add_argument("--locale", default="de")
     parser.add_argument("--profile", default="")
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--keep-sqlite", type=Path, help="the board's SQLite file, kept")
+    parser.add_argument("--keep-postgres", help="the board's PostgreSQL database, kept")
     options = parser.parse_args()
     print(f"CPU time per request in-process, {options.requests} requests per address")
     for kind in options.databases.split(","):
         with (
             tempfile.TemporaryDirectory(prefix="cpu-bench-") as workdir,
-            databases(kind, options.posts, Path(workdir), options.postgres_url) as urls,
+            databases(kind, Path(workdir), options.postgres_url, options) as urls,
         ):
             forums_url, board_url = urls
             slug = busiest_forum(forums_url)

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 
 from mupass_forum import db
 from tests.board.conftest import BOARD, run_sql
-from tests.conftest import on_postgres
 
 
 def _fill(client, thread, author, count: int) -> list[dict]:
@@ -106,16 +105,15 @@ def test_a_page_costs_the_same_queries_whatever_its_size(
         # The live stream's pump reads events on its own schedule; it is no part of a request.
         counts.append(len([sql for sql in seen if "FROM board_event" not in sql]))
         board_queries = [sql for sql in seen if "board_" in sql and "board_event" not in sql]
-        # The thread with its page, the posts' reactions and translations (besides the caller):
-        # one statement on PostgreSQL; on SQLite, whose reads take no round trip, the thread
-        # and its page apart cost less than joined.
-        assert len(board_queries) == (1 if on_postgres() else 2), board_queries
+        # The thread with its page, the posts' reactions and translations (besides the
+        # caller): one statement on either database.
+        assert len(board_queries) == 1, board_queries
     assert len(set(counts)) == 1, counts
-    # Around a post: its place first, then the page.
+    # Around a post: its place, the thread and the page, one statement as well.
     with counting_queries() as seen:
         response = client.get(f"{url}?around={posts[20]['id']}", headers=reader.headers)
     assert response.status_code == 200
-    assert len([sql for sql in seen if "board_" in sql and "board_event" not in sql]) == 2
+    assert len([sql for sql in seen if "board_" in sql and "board_event" not in sql]) == 1
 
 
 def test_threads_are_listed_pinned_first_then_by_last_activity(
@@ -233,3 +231,77 @@ def test_new_accounts_may_post_less_often(client, make_account, make_category, m
     assert all(
         client.post(url, json=body, headers=veteran.headers).status_code == 201 for _ in range(6)
     )
+
+
+def test_a_page_shows_each_post_as_the_post_alone_reads_for_every_reader(
+    client, make_account, make_category, make_thread, board_admin, reply
+):
+    """The page reads its posts in one statement, the post alone in another: both say the
+    same, whoever reads, for posts replied to, reacted to, translated, hidden and deleted."""
+    awa = make_account(locale="fr", display_name="Awa")
+    tom = make_account(locale="en", display_name="Tom")
+    reader = make_account(locale="en")
+    thread = make_thread(awa, make_category(), title="Cantines", language="fr", body="Bio")
+    url = f"{BOARD}/threads/{thread['id']}/posts"
+    opening = client.get(url).json()["items"][0]
+    answer = reply(tom, thread, "Organic, yes", reply_to=opening["id"])
+    hidden = reply(tom, thread, "Off topic")
+    deleted = reply(awa, thread, "Oups", language="fr")
+    asked = reply(awa, thread, "Les menus", language="fr")
+    translated = client.post(
+        f"{BOARD}/posts/{opening['id']}/translations",
+        json={"locale": "en", "body": "Organic"},
+        headers=board_admin.headers,
+    )
+    assert translated.status_code in (201, 202), translated.text
+    for kind in ("thanks", "agree"):
+        client.put(f"{BOARD}/posts/{answer['id']}/reactions/{kind}", headers=reader.headers)
+    client.put(f"{BOARD}/posts/{answer['id']}/reactions/thanks", headers=awa.headers)
+    client.post(f"{BOARD}/posts/{asked['id']}/translations", json={"locale": "en"},
+                headers=reader.headers)  # fmt: skip
+    assert client.post(
+        f"{BOARD}/posts/{hidden['id']}/hide", json={}, headers=board_admin.headers
+    ).status_code == 204  # fmt: skip
+    assert client.delete(f"{BOARD}/posts/{deleted['id']}", headers=awa.headers).status_code == 204
+
+    pages = {}
+    for name, headers in (
+        ("anonymous", {"Accept-Language": "de"}),
+        ("reader", reader.headers),
+        ("tom", tom.headers),
+        ("moderator", board_admin.headers),
+    ):
+        page = client.get(url, headers=headers).json()
+        pages[name] = {post["id"]: post for post in page["items"]}
+        for post in page["items"]:
+            alone = client.get(f"{BOARD}/posts/{post['id']}", headers=headers).json()
+            assert post == {**alone, "source": None}, (name, post["position"])
+        last = client.get(f"{url}?last=true&limit=2", headers=headers).json()["items"]
+        assert last == page["items"][-2:], name
+
+    seen = pages["reader"]
+    assert seen[opening["id"]]["html"] == "<p>Organic</p>\n"
+    assert seen[opening["id"]]["shown_language"] == "en"
+    assert seen[opening["id"]]["translation"]["translator"]["id"] == board_admin.id
+    # A German reader gets the English version (the fallback) before the French original.
+    german = pages["anonymous"][opening["id"]]
+    assert (german["shown_language"], german["language_name"]) == ("en", "Französisch")
+    assert seen[answer["id"]]["reply_to"] == {
+        "id": opening["id"], "position": 1, "author": {"id": awa.id, "display_name": "Awa"},
+    }  # fmt: skip
+    assert seen[answer["id"]]["reactions"] == [
+        {"kind": "agree", "count": 1, "mine": True},
+        {"kind": "thanks", "count": 2, "mine": True},
+    ]
+    assert [r["mine"] for r in pages["tom"][answer["id"]]["reactions"]] == [False, False]
+    assert (seen[hidden["id"]]["hidden"], seen[hidden["id"]]["html"]) == (True, "")
+    assert pages["tom"][hidden["id"]]["html"] == "<p>Off topic</p>\n"
+    assert pages["moderator"][hidden["id"]]["html"] == "<p>Off topic</p>\n"
+    assert (seen[deleted["id"]]["deleted"], seen[deleted["id"]]["html"]) == (True, "")
+    assert seen[asked["id"]]["translation_requested"] is True
+    assert pages["tom"][asked["id"]]["translation_requested"] is True
+    assert pages["anonymous"][asked["id"]]["translation_requested"] is False
+    beyond = client.get(f"{url}?after=5", headers=reader.headers).json()
+    assert (beyond["items"], beyond["post_count"], beyond["prev_cursor"]) == ([], 5, None)
+    created = datetime.fromisoformat(seen[answer["id"]]["created_at"])
+    assert created.utcoffset() is not None and created.utcoffset().total_seconds() == 0

@@ -3,10 +3,8 @@ revisions and reactions."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
-
-import msgspec
+from collections.abc import Sequence
+from datetime import UTC
 
 from mupass_forum import db
 from mupass_forum.accounts.authorization import as_signed_in, authorize
@@ -22,26 +20,24 @@ from mupass_forum.board.authorization import (
 from mupass_forum.board.personal_data import remove_post_texts
 from mupass_forum.board.queries import (
     API,
-    POST_COLUMNS,
-    POST_JOINS,
+    PostJson,
     add_follower,
     insert_post,
     language_label,
-    page_columns,
     post_context,
+    post_json,
     post_row,
     reactions,
     revision_rows,
     thread_and_page,
     thread_for_reply,
-    thread_row,
     thread_summary,
 )
 from mupass_forum.board.rendering import render
 from mupass_forum.board.sql import person
 from mupass_forum.board.tables import Post, PostRevision, Reaction, Thread
 from mupass_forum.board.threads import check_rate
-from mupass_forum.clock import as_utc, as_utc_or_none, now
+from mupass_forum.clock import as_utc, now
 from mupass_forum.errors import (
     BadRequest,
     Conflict,
@@ -77,39 +73,18 @@ class Posts:
                 "one_page_selector",
                 N_("Choose at most one of after, before, around and last."),
             )
-        extras, extra_args = page_columns(principal.user_id, current_locale(), translate)
-        if around is None:
-            row, home, rows = await thread_and_page(
-                thread_id, extras, extra_args, after=after, before=before, last=last, limit=limit
-            )
-            category = home.access
-            await authorize(principal, reads_category, category, hide=True)
-            post_count = row.t_post_count
-        else:
-            async with db.one_connection():  # the thread and its page: one trip to the pool
-                row, home = await thread_row(
-                    thread_id,
-                    extra=", (SELECT position FROM board_post WHERE id = {} AND thread = t.id) "
-                    "AS around_position",
-                    args=[around],
-                )
-                category = home.access
-                await authorize(principal, reads_category, category, hide=True)
-                post_count = row.t_post_count
-                if row.around_position is None:
-                    raise NotFound("post_not_found", N_("There is no such post."))
-                start = row.around_position - limit // 2
-                rows = await db.read_indexed(
-                    f"SELECT {POST_COLUMNS}, {extras} FROM board_post p {POST_JOINS} "
-                    "WHERE p.thread = {} AND p.position >= {} ORDER BY p.position LIMIT {}",
-                    *extra_args,
-                    thread_id,
-                    max(1, min(start, post_count - limit + 1)),
-                    limit,
-                )
-        items = await self._present(principal, category, rows)
+        row, home, posts = await thread_and_page(
+            thread_id, post_json(principal.user_id, current_locale(), translate),
+            after=after, before=before, last=last, around=around, limit=limit,
+        )  # fmt: skip
+        category = home.access
+        await authorize(principal, reads_category, category, hide=True)
+        if around is not None and row.around_position is None:
+            raise NotFound("post_not_found", N_("There is no such post."))
+        items = await self._present(principal, category, posts)
         first = items[0].position if items else None
         final = items[-1].position if items else None
+        post_count = row.t_post_count
         return schemas.PostPage(
             thread=thread_summary(row),
             items=items,
@@ -121,98 +96,54 @@ class Posts:
     async def get_post(
         self, principal: Principal, post_id: int, *, translate: bool = True
     ) -> schemas.Post:
-        extras, extra_args = page_columns(principal.user_id, current_locale(), translate)
-        row, home = await post_row(post_id, extras, extra_args)
+        post = post_json(principal.user_id, current_locale(), translate)
+        found, source, home = await post_row(post_id, post)
         category = home.access
         await authorize(principal, reads_category, category, hide=True)
-        (item,) = await self._present(principal, category, [row], with_source=True)
+        (item,) = await self._present(principal, category, [found])
+        if principal.user_id == item.author.id or await moderates_category(principal, category):
+            item.source = source
         return item
 
     async def _present(
-        self,
-        principal: Principal,
-        category: CategoryAccess,
-        rows: Sequence[Mapping[str, Any]],
-        *,
-        with_source: bool = False,
+        self, principal: Principal, category: CategoryAccess, posts: Sequence[PostJson]
     ) -> list[schemas.Post]:
-        """Posts as the caller sees them, from rows with ``page_columns``."""
-        if not rows:
+        """Posts as the caller sees them: a removed post's text only for moderators (a hidden
+        one for its author too), the translation in its place, times in UTC."""
+        if not posts:
             return []
         locale = current_locale()
         moderator = await moderates_category(principal, category)
-        return [self._post(row, principal, moderator, locale, with_source) for row in rows]
-
-    def _post(
-        self,
-        row: Mapping[str, Any],
-        principal: Principal,
-        moderator: bool,
-        locale: str,
-        with_source: bool,
-    ) -> schemas.Post:
-        post_id = int(row["id"])
-        author_id = int(row["author"])
-        deleted = row["deleted_at"] is not None
-        hidden = row["hidden_at"] is not None
-        own = principal.user_id == author_id
-        visible = moderator or not (deleted or (hidden and not own))
-        language = str(row["language"])
-        html = str(row["html"]) if visible else ""
-        shown_language = language
-        label: schemas.TranslationLabel | None = None
-        done = row["translation_json"]
-        if done is not None and visible:
-            (translation_id, kind, translator_id, translator_name, translated, made_from, into) = (
-                msgspec.json.decode(done)
-            )
-            html = str(translated)
-            shown_language = str(into)
-            label = schemas.TranslationLabel(
-                id=int(translation_id),
-                kind=schemas.TranslationKind(str(kind)),
-                translator=(
-                    person(translator_id, translator_name) if translator_id is not None else None
-                ),
-                outdated=int(made_from) < int(row["revision"]),
-            )
-        reply_to = None
-        if row["reply_to"] is not None and row["reply_position"] is not None:
-            reply_to = schemas.ReplyTo(
-                id=int(row["reply_to"]),
-                position=int(row["reply_position"]),
-                author=person(row["reply_author"], row["reply_author_name"]),
-            )
-        source = None
-        if with_source and (own or moderator) and "source" in row:
-            source = str(row["source"])
-        return schemas.Post(
-            id=post_id,
-            thread_id=int(row["thread"]),
-            position=int(row["position"]),
-            author=person(author_id, row["author_name"]),
-            language=language,
-            language_name=language_label(locale, language),
-            shown_language=shown_language,
-            is_translation=label is not None,
-            translation=label,
-            original_url=f"{API}/posts/{post_id}?translate=false" if label is not None else None,
-            html=html,
-            translation_requested=bool(row["translation_requested"]) and label is None,
-            reply_to=reply_to,
-            created_at=as_utc(row["created_at"]),
-            edited_at=as_utc_or_none(row["edited_at"]),
-            revision=int(row["revision"]),
-            deleted=deleted,
-            hidden=hidden,
-            reactions=[
-                schemas.ReactionCount(
-                    kind=schemas.ReactionKind(kind), count=int(n), mine=bool(mine)
+        items = []
+        for post, translation in posts:
+            post.language_name = language_label(locale, post.language)
+            if post.created_at.tzinfo is not UTC:
+                post.created_at = as_utc(post.created_at)
+            if post.edited_at is not None and post.edited_at.tzinfo is not UTC:
+                post.edited_at = as_utc(post.edited_at)
+            if not (
+                moderator
+                or not (post.deleted or (post.hidden and principal.user_id != post.author.id))
+            ):
+                post.html = ""
+            elif translation is not None:
+                post.html = str(translation.html)
+                post.shown_language = translation.locale
+                post.is_translation = True
+                post.translation = schemas.TranslationLabel(
+                    id=translation.id,
+                    kind=schemas.TranslationKind(translation.kind),
+                    translator=(
+                        person(translation.translator, translation.translator_name)
+                        if translation.translator is not None
+                        else None
+                    ),
+                    outdated=translation.post_revision < post.revision,
                 )
-                for kind, n, mine in msgspec.json.decode(row["reactions_json"] or "[]")
-            ],
-            source=source,
-        )
+                post.original_url = f"{API}/posts/{post.id}?translate=false"
+                post.translation_requested = False
+            items.append(post)
+        return items
 
     async def create_post(
         self, principal: Principal, thread_id: int, data: schemas.PostCreate

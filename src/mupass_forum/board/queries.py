@@ -9,6 +9,7 @@ request costs the same few queries whatever its page size or depth.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -30,9 +31,10 @@ from mupass_forum.clock import as_utc, as_utc_or_none, now
 from mupass_forum.errors import (
     NotFound,
 )
-from mupass_forum.i18n import N_, language_name
+from mupass_forum.i18n import N_, gettext, language_name
 from mupass_forum.i18n.locale import content_preference
 from mupass_forum.i18n.text import TranslatableText
+from mupass_forum.privacy.registry import FORMER_PARTICIPANT
 from mupass_forum.rows import Moment, row_as, rows_as
 
 API = "/api/v1/board"
@@ -137,39 +139,152 @@ POST_JOINS = (
 )
 
 
-def page_columns(user_id: int | None, locale: str, translate: bool) -> tuple[str, list[Any]]:
-    """Columns that complete each post of a page in the same query: its reactions (with the
-    caller's own) and its newest translation into ``locale``, as JSON, and whether one is asked
-    for. Each is an index lookup per post, so a page stays one query whatever its size."""
-    postgres = db.is_postgres()
-    aggregate, array = (
-        ("json_agg", "json_build_array") if postgres else ("json_group_array", "json_array")
+class PostTranslation(msgspec.Struct, frozen=True, array_like=True):
+    """The translation a post is shown in, as ``post_json`` reads it."""
+
+    id: int
+    kind: str
+    translator: int | None
+    translator_name: str | None
+    html: str | None
+    #: The post's revision it was made from.
+    post_revision: int
+    locale: str
+
+
+class _Found(msgspec.Struct, frozen=True):
+    """The translation to show of a post as ``PostSql`` reads it (``found``), if any."""
+
+    found: PostTranslation | None = None
+
+
+#: A post as ``PostSql`` reads it: everything the API shows but the language's name and what
+#: depends on the caller's roles, and the translation to show, if any.
+PostJson = tuple[schemas.Post, PostTranslation | None]
+
+
+@dataclasses.dataclass(frozen=True)
+class PostSql:
+    """A post (``p`` with ``POST_JOINS``) as SQL for JSON that decodes to ``schemas.Post``,
+    with its reactions (the caller's own marked) and, under ``found``, its newest translation
+    into the reader's language (``post_json``).
+
+    Made in the database, the posts of a page are one value that msgspec decodes into the
+    API's structs in one call: read as rows, each post cost a Python call and twenty fields,
+    and PostgreSQL repeated the thread's columns on every row. Each part is an index lookup
+    per post, so a page stays one query whatever its size."""
+
+    #: (key, SQL), in the order of ``args``.
+    fields: tuple[tuple[str, str], ...]
+    args: tuple[Any, ...]
+
+    def as_object(self, *, postgres: bool) -> str:
+        build = "json_build_object" if postgres else "json_object"
+        return f"{build}({', '.join(f'{key!r}, {sql}' for key, sql in self.fields)})"
+
+    def as_columns(self) -> str:
+        return ", ".join(f"{sql} AS {key}" for key, sql in self.fields)
+
+
+def post_json(user_id: int | None, locale: str, translate: bool) -> PostSql:
+    preferred = content_preference(locale) if translate else ()
+    former = gettext(FORMER_PARTICIPANT)
+    translated = [locale, locale, locale, *preferred * 4] if translate else []
+    return PostSql(
+        _post_fields(db.is_postgres(), preferred),
+        (former, *translated[:2], former, user_id or 0, *translated[2:]),
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _post_fields(postgres: bool, preferred: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """``PostSql.fields``: with a translation into ``preferred[0]`` when ``preferred``."""
+    obj, array, aggregate, false = (
+        ("json_build_object", "json_build_array", "json_agg", "false")
+        if postgres
+        else ("json_object", "json_array", "json_group_array", "0")
+    )
+    # SQLite keeps a value's JSON only from function to function: a subquery's is read again.
+    nested = "{}" if postgres else "json({})"
     order = " ORDER BY x.kind" if postgres else ""
-    columns = (
-        f"(SELECT {aggregate}({array}(x.kind, x.n, x.mine){order}) FROM ("
-        'SELECT kind, count(*) AS n, max(CASE WHEN "user" = {} THEN 1 ELSE 0 END) AS mine '
-        "FROM board_reaction WHERE post = p.id GROUP BY kind ORDER BY kind) x) AS reactions_json"
+    # Most posts have no reactions and no translations: one probe of the index each finds
+    # that, and the grouping and ranking run only for the posts that have some.
+    reactions = (
+        "CASE WHEN EXISTS (SELECT 1 FROM board_reaction WHERE post = p.id) THEN "
+        + nested.format(
+            f"(SELECT {aggregate}({obj}('kind', x.kind, 'count', x.n, 'mine', x.mine > 0)"
+            f"{order}) FROM (SELECT kind, count(*) AS n, "
+            'max(CASE WHEN "user" = {} THEN 1 ELSE 0 END) AS mine '
+            "FROM board_reaction WHERE post = p.id GROUP BY kind ORDER BY kind) x)"
+        )
+        + " ELSE "
+        + nested.format("'[]'")
+        + " END"
     )
-    args: list[Any] = [user_id or 0]
-    if not translate:
-        return f"{columns}, NULL AS translation_json, 0 AS translation_requested", args
-    # The reader's language, then the configured fallbacks (English by default), then the
-    # original: a translation counts only when its language comes before the post's own.
-    preferred = content_preference(locale)
-    marks = ", ".join("{}" for _ in preferred)
-    columns += (
-        f", CASE WHEN p.language = {{}} THEN NULL ELSE (SELECT {array}(tr.id, tr.kind, "
-        "tr.translator, tu.display_name, tr.html, tr.post_revision, tr.locale) "
-        "FROM board_translation tr LEFT JOIN account_user tu ON tu.id = tr.translator "
-        f"WHERE tr.post = p.id AND tr.locale IN ({marks}) AND tr.status = 'done' "
-        f"AND {_rank('tr.locale', preferred)} < {_rank('p.language', preferred)} "
-        f"ORDER BY {_rank('tr.locale', preferred)}, tr.id DESC LIMIT 1) END "
-        "AS translation_json, CASE WHEN p.language = {} THEN 0 ELSE (SELECT count(*) "
-        "FROM board_translation tr WHERE tr.post = p.id AND tr.locale = {} "
-        "AND tr.status = 'requested') END AS translation_requested"
+    requested, found = false, "NULL"
+    if preferred:
+        # The reader's language, then the configured fallbacks (English by default), then the
+        # original: a translation counts only when its language comes before the post's own.
+        marks = ", ".join("{}" for _ in preferred)
+        untranslated = (
+            "p.language = {} OR NOT EXISTS (SELECT 1 FROM board_translation WHERE post = p.id)"
+        )
+        requested = (
+            f"CASE WHEN {untranslated} THEN {false} ELSE (SELECT count(*) > 0 "
+            "FROM board_translation tr WHERE tr.post = p.id AND tr.locale = {} "
+            "AND tr.status = 'requested') END"
+        )
+        newest = nested.format(
+            f"(SELECT {array}(tr.id, tr.kind, tr.translator, tu.display_name, tr.html, "
+            "tr.post_revision, tr.locale) FROM board_translation tr "
+            "LEFT JOIN account_user tu ON tu.id = tr.translator "
+            f"WHERE tr.post = p.id AND tr.locale IN ({marks}) AND tr.status = 'done' "
+            f"AND {_rank('tr.locale', preferred)} < {_rank('p.language', preferred)} "
+            f"ORDER BY {_rank('tr.locale', preferred)}, tr.id DESC LIMIT 1)"
+        )
+        found = f"CASE WHEN {untranslated} THEN NULL ELSE {newest} END"
+    name = "COALESCE(NULLIF({}.display_name, ''), {{}})"
+    return (
+        ("id", "p.id"),
+        ("thread_id", "p.thread"),
+        ("position", "p.position"),
+        ("author", f"{obj}('id', p.author, 'display_name', {name.format('pa')})"),
+        ("language", "p.language"),
+        ("language_name", "''"),
+        ("shown_language", "p.language"),
+        ("is_translation", false),
+        ("translation", "NULL"),
+        ("original_url", "NULL"),
+        ("html", "p.html"),
+        ("translation_requested", requested),
+        (
+            "reply_to",
+            "CASE WHEN p.reply_to IS NOT NULL AND r.position IS NOT NULL THEN "
+            f"{obj}('id', p.reply_to, 'position', r.position, 'author', "
+            f"{obj}('id', r.author, 'display_name', {name.format('ra')})) END",
+        ),
+        ("created_at", "p.created_at"),
+        ("edited_at", "p.edited_at"),
+        ("revision", "p.revision"),
+        ("deleted", "p.deleted_at IS NOT NULL"),
+        ("hidden", "p.hidden_at IS NOT NULL"),
+        ("reactions", reactions),
+        ("found", found),
     )
-    return columns, [*args, locale, *preferred * 4, locale, locale]
+
+
+def decode_posts(raw: str | None) -> list[PostJson]:
+    """Posts as a page aggregated them (None for none): one decoding for what the API shows,
+    one for the translations (msgspec skips what a struct does not name)."""
+    if raw is None:
+        return []
+    posts = msgspec.json.decode(raw, type=list[schemas.Post], strict=False)
+    # Most pages show no translation: read the text again only when one is there (inside a
+    # JSON string a quote is escaped, so only the key itself matches).
+    if '"found":[' not in raw:
+        return [(post, None) for post in posts]
+    found = msgspec.json.decode(raw, type=list[_Found], strict=False)
+    return [(post, extra.found) for post, extra in zip(posts, found, strict=True)]
 
 
 def _rank(column: str, preferred: Sequence[str]) -> str:
@@ -261,56 +376,91 @@ def _thread_and_category(row: Mapping[str, Any]) -> tuple[ThreadRow, CategoryRow
     return row_as(found, ThreadRow), row_as(found, CategoryRow)
 
 
+class PageThreadRow(ThreadRow, frozen=True, kw_only=True):
+    """A thread as ``thread_and_page`` reads it, with its page of posts as one JSON value."""
+
+    posts: str | None = None
+
+
 async def thread_and_page(
     thread_id: int,
-    extras: str,
-    extra_args: list[Any],
+    post: PostSql,
     *,
     after: int | None,
     before: int | None,
     last: bool,
+    around: int | None,
     limit: int,
-) -> tuple[ThreadRow, CategoryRow, list[Mapping[str, Any]]]:
-    """A thread's row and a page of its posts: in one statement on PostgreSQL (one round
-    trip), where the page's rows carry the thread's columns and a thread without posts on the
-    page is one row with no post. Whether the caller may read it is checked after.
-
-    The posts stay mappings, read by ``Posts._post``: made structs, the page cost PostgreSQL
-    a copy of every record (an asyncpg record is no dict), 0.04 ms of 0.57 per page."""
-    bound_args: list[Any]
+) -> tuple[PageThreadRow, CategoryRow, list[PostJson]]:
+    """A thread's row and a page of its posts (``post``), in one statement on either
+    database: the page is one JSON value beside the thread's columns, so neither database
+    repeats the thread on every post, nor the driver decodes a row per post. Around a post,
+    ``around_position`` is None for a post not in the thread. Whether the caller may read the
+    thread is checked after."""
     if before is not None:
-        condition, order, bound, bound_args = "<", "DESC", "{}", [before]
+        page, page_args = "before", [before]
     elif last:
-        condition, order, bound_args = "<", "DESC", [thread_id]
-        bound = "(SELECT t2.post_count + 1 FROM board_thread t2 WHERE t2.id = {})"
+        page, page_args = "last", []
+    elif around is not None:
+        page, page_args = "around", [around, limit // 2, limit]
     else:
-        condition, order, bound, bound_args = ">", "", "{}", [after or 0]
-    page = (
-        f"SELECT {POST_COLUMNS}, {extras} FROM board_post p {POST_JOINS} "
-        f"WHERE p.thread = {{}} AND p.position {condition} {bound} "
-        f"ORDER BY p.position {order} LIMIT {{}}"
-    )
-    page_args = [*extra_args, thread_id, *bound_args, limit]
-    if not db.is_postgres():
-        # Read inline, two statements cost SQLite half of one: joined, every post's row
-        # carried the thread's columns and the page was sorted again (0.17 against 0.08 ms).
-        thread, category = await thread_row(thread_id)
-        rows = await db.read_indexed(page, *page_args)
-        return thread, category, rows[::-1] if order else rows
+        page, page_args = "after", [after or 0]
     rows = await db.read_indexed(
-        f"SELECT {THREAD_COLUMNS}, {CATEGORY_COLUMNS}, page.* FROM board_thread t "
-        "JOIN account_user ta ON ta.id = t.author "
-        "JOIN board_category c ON c.id = t.category "
-        f"LEFT JOIN ({page}) page ON true "
-        "WHERE t.id = {} ORDER BY page.position",
+        _page_statement(post.fields, db.is_postgres(), page),
+        *([around] if around is not None else []),
+        *post.args,
         *page_args,
+        limit,
         thread_id,
     )
     if not rows:
         raise NotFound("thread_not_found", N_("There is no such thread."))
+    found = dict(rows[0])  # an asyncpg record is no dict
+    thread = row_as(found, PageThreadRow)
+    posts = decode_posts(thread.posts)
+    if not db.is_postgres():
+        # SQLite's group_concat keeps the order its input came in, which no standard promises.
+        posts.sort(key=lambda pair: pair[0].position)
+    return thread, row_as(found, CategoryRow), posts
+
+
+@functools.lru_cache(maxsize=64)
+def _page_statement(fields: tuple[tuple[str, str], ...], postgres: bool, page: str) -> str:
+    """``thread_and_page``'s statement for posts of ``fields`` on the ``page`` (after,
+    before, last or around); kept, as a page asks for one of a few texts."""
+    around_column = ""
+    if page == "before":
+        condition, order, bound = "<", "DESC", "{}"
+    elif page == "last":
+        condition, order, bound = "<", "DESC", "t.post_count + 1"
+    elif page == "around":
+        place = "(SELECT position FROM board_post WHERE id = {} AND thread = t.id)"
+        around_column = f", {place} AS around_position"
+        least, greatest = ("LEAST", "GREATEST") if postgres else ("min", "max")
+        condition, order = ">=", ""
+        bound = f"{greatest}(1, {least}({place} - {{}}, t.post_count - {{}} + 1))"
+    else:
+        condition, order, bound = ">", "", "{}"
+    posts = PostSql(fields, ())
+    rows = (
+        f"FROM board_post p {POST_JOINS} WHERE p.thread = t.id AND p.position {condition} "
+        f"{bound} ORDER BY p.position {order} LIMIT {{}}"
+    )
+    if postgres:
+        # Each post's row made JSON by the aggregate: a call per field of json_build_object
+        # cost the backend more than the rows had.
+        rows = f"SELECT {posts.as_columns()} {rows}"
+        aggregate = f"(SELECT json_agg(page ORDER BY page.position) FROM ({rows}) page)"
+    else:
+        rows = f"SELECT {posts.as_object(postgres=False)} AS post, p.position {rows}"
+        if order:
+            rows = f"SELECT * FROM ({rows}) ORDER BY position"
+        # Joined as text: the posts are JSON already, and json_group_array would read them again.
+        aggregate = f"(SELECT '[' || group_concat(page.post, ',') || ']' FROM ({rows}) page)"
     return (
-        *_thread_and_category(rows[0]),
-        [row for row in rows if row["id"] is not None],
+        f"SELECT {THREAD_COLUMNS}, {CATEGORY_COLUMNS}{around_column}, {aggregate} AS posts "
+        "FROM board_thread t JOIN account_user ta ON ta.id = t.author "
+        "JOIN board_category c ON c.id = t.category WHERE t.id = {}"
     )
 
 
@@ -353,21 +503,22 @@ class _PostContextRow(AccessRow, frozen=True, kw_only=True):
     title: str
 
 
-async def post_row(
-    post_id: int, extras: str, extra_args: Sequence[Any]
-) -> tuple[Mapping[str, Any], AccessRow]:
-    """One post with ``page_columns`` (``extras``), its source and its category's access."""
+async def post_row(post_id: int, post: PostSql) -> tuple[PostJson, str, AccessRow]:
+    """One post as ``post`` reads it, its source and its category's access."""
     rows = await query(
-        f"SELECT {POST_COLUMNS}, {extras}, p.source, {ACCESS_COLUMNS} "
+        f"SELECT {post.as_object(postgres=db.is_postgres())} AS post, p.source, {ACCESS_COLUMNS} "
         f"FROM board_post p {POST_JOINS} "
         "JOIN board_thread t ON t.id = p.thread "
         "JOIN board_category c ON c.id = t.category WHERE p.id = {}",
-        *extra_args,
+        *post.args,
         post_id,
     )
     if not rows:
         raise NotFound("post_not_found", N_("There is no such post."))
-    return rows[0], row_as(rows[0], AccessRow)
+    raw = rows[0]["post"]
+    shown = msgspec.json.decode(raw, type=schemas.Post, strict=False)
+    found = msgspec.json.decode(raw, type=_Found, strict=False).found
+    return (shown, found), str(rows[0]["source"]), row_as(rows[0], AccessRow)
 
 
 class ReplyThread(AccessRow, frozen=True, kw_only=True):
