@@ -152,6 +152,34 @@ async def test_a_short_transaction_runs_its_statements_on_the_loops_thread(engin
         assert await writer_thread(engine) != threading.get_ident()
 
 
+async def test_a_short_transaction_waits_for_a_lock_another_process_holds(engine):
+    other = SQLiteEngine(engine.path, readers=1)
+    holding, release = asyncio.Event(), asyncio.Event()
+
+    async def hold() -> None:
+        async with other.transaction():
+            await other.run_sql("UPDATE counter SET value = 10 WHERE id = 1")
+            holding.set()
+            await release.wait()
+
+    async def add_one() -> None:
+        async with engine.transaction(short=True):
+            value = (await engine.run_sql("SELECT value FROM counter WHERE id = 1"))[0]["value"]
+            await engine.run_sql("UPDATE counter SET value = ? WHERE id = 1", [value + 1])
+
+    try:
+        holder = asyncio.create_task(hold())
+        await holding.wait()
+        adding = asyncio.create_task(add_one())
+        await asyncio.sleep(0.05)
+        assert not adding.done()  # waiting for the lock, not failing, nor holding up the loop
+        release.set()
+        await asyncio.gather(holder, adding)
+    finally:
+        await other.stop_all()
+    assert await read_value(engine) == 11
+
+
 async def test_a_failed_short_transaction_leaves_nothing_behind(engine):
     with pytest.raises(RuntimeError):
         async with engine.transaction(short=True):

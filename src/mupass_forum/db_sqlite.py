@@ -85,11 +85,27 @@ class _OnLoopThread:
         self._connection.execute(query, args)
 
 
+def _begin_without_waiting(connection: sqlite3.Connection, busy_timeout_ms: int) -> bool:
+    """``BEGIN IMMEDIATE`` on the loop's thread if the lock is free now; False if another
+    connection (process) holds it, to be waited for on the writer's thread instead."""
+    connection.execute("PRAGMA busy_timeout = 0")
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+            raise
+        return False
+    finally:
+        connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    return True
+
+
 class WriterTransaction(SQLiteTransaction):
     """A transaction on the engine's single writer connection, holding its lock throughout.
 
-    ``short``: once ``BEGIN IMMEDIATE`` has the lock (waiting for another process on the
-    writer's thread), the statements and the commit run on the loop's own thread. In a crowd
+    ``short``: ``BEGIN IMMEDIATE`` takes the lock on the loop's own thread when it is free
+    (when another process holds it, it is waited for on the writer's thread), then the
+    statements and the commit run on the loop's thread too. In a crowd
     every hop to the writer's thread and back waits behind everything else the loop has to
     do; a batch of registrations made eight such hops under the lock.
     """
@@ -108,9 +124,13 @@ class WriterTransaction(SQLiteTransaction):
         await connections.write_lock.acquire()
         try:
             self.connection = await self.engine.writer(connections)
-            await self.begin()
-            if self.short:
-                self.connection = _OnLoopThread(self.connection._conn)
+            if not self.short:
+                await self.begin()
+            else:
+                connection = self.connection._conn
+                if not _begin_without_waiting(connection, self.engine.busy_timeout_ms):
+                    await self.begin()  # another process has the lock: wait on the thread
+                self.connection = _OnLoopThread(connection)
         except BaseException:
             connections.write_lock.release()
             raise

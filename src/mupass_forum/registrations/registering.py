@@ -247,6 +247,9 @@ async def _work_through(
                     answer.set_exception(outcome)
                 else:
                     answer.set_result(outcome)
+            # The answered requests go first: their answers leave before the next batch's
+            # mails are drafted (on SQLite that takes the loop's thread without a pause).
+            await asyncio.sleep(0)
     finally:
         line.worker = None
         for _, answer in line.waiting:
