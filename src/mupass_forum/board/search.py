@@ -11,7 +11,9 @@ query is parsed with each of those configurations and the results combined, so o
 serves every language; ``language=`` narrows the originals to one. Accents are folded by
 ``board_search_fold`` (no extension needed), each word indexed as its stem folded and as the
 stem of its folded form, so "participacion" finds "participación" and "participaciones" keeps
-finding "participación" (see the migration). Ranked by ``ts_rank_cd``, snippets by
+finding "participación" (see the migration). Ranked by ``ts_rank_cd``. A short plain text's
+snippet is the text whole with its words marked at the positions the query's lexemes have in
+its ``search_vector`` (``plain_snippet``: no parsing again); other snippets are made by
 ``ts_headline``: in the text as written, or else in the folded text, marks carried back onto
 the text as written (folding keeps every character's place).
 
@@ -231,7 +233,15 @@ def _postgres_query(language: str | None) -> str:
 def _postgres_page(window: int, limit: int, offset: int) -> str:
     """From ``original_found`` and ``translation_found`` (post, id, search_vector; at most
     ``window + 1`` each): one hit per post (``best``), ranked, and the ``page``."""
+    # The query's lexemes as the tsquery prints them ('quoted', a quote doubled), for
+    # ``plain_snippet``.
+    terms = (
+        "ARRAY(SELECT DISTINCT replace(m[1], '''''', '''') FROM "
+        "regexp_matches(q.{}::text, '''((?:[^'']|'''')*)''', 'g') m)"
+    )
     return (
+        f"terms_of_q AS MATERIALIZED (SELECT {terms.format('original')} AS original, "
+        f"{terms.format('translation')} AS translation FROM q), "
         # Ranked once read: at most window + 1 texts of each kind.
         "hits AS (SELECT f.post AS post_id, 0 AS translation_id, "
         "ts_rank_cd(f.search_vector, q.original) AS rank FROM q, original_found f "
@@ -246,26 +256,106 @@ def _postgres_page(window: int, limit: int, offset: int) -> str:
     )
 
 
+#: A short text PostgreSQL's parser splits into words as ``WORDS`` does (letters and digits
+#: between spaces and plain punctuation: no hyphenated words, addresses, decimals or markup).
+#: The length is checked first: it costs nothing, a regular expression does.
+PLAIN_TEXT = (
+    "length(d.text) <= 240 "
+    "AND d.text !~ '[^[:alnum:][:space:],;!?()\"''’«»—–….:&-]|[.:&-][^[:space:]]|[[:alnum:]]-'"
+)
+#: The words of a ``PLAIN_TEXT``, each one position of its ``tsvector``.
+WORDS = re.compile(r"[^\W_]+")
+#: A position in the title (weight A) in a ``tsvector`` as PostgreSQL prints it.
+TITLE_POSITIONS = re.compile(r"[:,](\d+)A")
+
 #: The page's rows with their snippets, how many posts were found and the oldest ranked.
+#: A plain text's snippet is marked from the positions of the query's lexemes in its
+#: ``search_vector`` (``plain_snippet``), without parsing the text again; other texts'
+#: by ``ts_headline``.
 POSTGRES_PAGE = (
     f"SELECT {COLUMNS}, page.rank, tr.locale AS translation_locale, d.text, h.written, "
     "f.folded, "
     f"CASE WHEN f.folded IS NOT NULL THEN ts_headline(d.config, f.folded, d.query, "
     f"{HEADLINE_OPTIONS}) END AS folded_snippet, (SELECT count(*) FROM best) AS found, "
-    "(SELECT min(post_id) FROM ranked) AS oldest "
-    f"FROM q, page JOIN board_post p ON p.id = page.post_id {JOINS} "
+    "(SELECT min(post_id) FROM ranked) AS oldest, d.title, d.body, d.terms, "
+    "CASE WHEN pl.plain THEN d.vector::text END AS vector "
+    f"FROM q, terms_of_q, page JOIN board_post p ON p.id = page.post_id {JOINS} "
     "LEFT JOIN board_translation tr ON tr.id = page.translation_id, "
     "LATERAL (SELECT board_search_config(coalesce(tr.locale, p.language)) AS config, "
     "CASE WHEN tr.id IS NULL THEN coalesce(p.title || E'\\n', '') || p.source "
     "ELSE tr.source END AS text, "
+    "CASE WHEN tr.id IS NULL THEN p.title END AS title, "
+    "CASE WHEN tr.id IS NULL THEN p.source ELSE coalesce(tr.source, '') END AS body, "
+    "CASE WHEN tr.id IS NULL THEN p.search_vector ELSE tr.search_vector END AS vector, "
+    "CASE WHEN tr.id IS NULL THEN terms_of_q.original ELSE terms_of_q.translation END "
+    "AS terms, "
     "CASE WHEN tr.id IS NULL THEN q.original ELSE q.translation END AS query) d, "
-    f"LATERAL (SELECT ts_headline(d.config, d.text, d.query, {HEADLINE_OPTIONS}) "
-    "AS written) h, "
+    f"LATERAL (SELECT {PLAIN_TEXT} AS plain OFFSET 0) pl, "
+    # The positions of the query's lexemes, and the title's last (the body's positions count
+    # on from there: ``tsvector || tsvector``).
+    "LATERAL (SELECT CASE WHEN NOT pl.plain "
+    f"THEN ts_headline(d.config, d.text, d.query, {HEADLINE_OPTIONS}) END AS written) h, "
     # Matched only through folding: mark the folded text, then carry the marks back.
     f"LATERAL (SELECT CASE WHEN strpos(h.written, '{START}') = 0 "
     "THEN board_search_fold(d.text) END AS folded) f "
     "ORDER BY page.rank DESC, p.id DESC"
 )
+
+
+def _positions(vector: str, terms: list[str]) -> set[int]:
+    """The positions of ``terms`` in ``vector`` (a ``tsvector`` as PostgreSQL prints it:
+    ``'lexeme':3A,15B 'other':4B``)."""
+    found: set[int] = set()
+    for term in terms:
+        key = "'" + term.replace("'", "''") + "':"
+        at = vector.find(key)
+        while at > 0 and vector[at - 1] != " ":
+            at = vector.find(key, at + 1)
+        if at >= 0:
+            start = at + len(key)
+            end = vector.find(" ", start)
+            listed = vector[start : end if end >= 0 else len(vector)]
+            found.update(int(position.rstrip("ABCD")) for position in listed.split(","))
+    return found
+
+
+@functools.lru_cache(maxsize=256)
+def _word_at(position: int) -> re.Pattern[str]:
+    """Matches a text from its start up to its word at ``position`` (from 1), group 1."""
+    return re.compile(rf"[\W_]*(?:[^\W_]+[\W_]+){{{position - 1}}}([^\W_]+)")
+
+
+def _marked(text: str, positions: list[int]) -> str:
+    """``text`` with its words at ``positions`` (from 1, ascending) marked."""
+    pieces, at = [], 0
+    for position in positions:
+        word = _word_at(position).match(text)
+        if word is not None:
+            pieces += [text[at : word.start(1)], START, word.group(1), STOP]
+            at = word.end(1)
+    return "".join(pieces) + text[at:]
+
+
+def plain_snippet(title: str | None, body: str, vector: str, terms: list[str]) -> str:
+    """A ``PLAIN_TEXT`` with its words at the positions of ``terms`` in ``vector`` marked.
+
+    The title's words are numbered from 1; the body's count on from the title's last
+    position in ``vector`` (weight A, see ``tsvector || tsvector``), which leaves out the
+    title's trailing stop words. A text longer than ``ts_headline`` shows (``MaxWords``) is
+    cut around its first match.
+    """
+    wanted = sorted(_positions(vector, terms))
+    if title is None:
+        marked = _marked(body, wanted)
+    else:
+        before = max((int(number) for number in TITLE_POSITIONS.findall(vector)), default=0)
+        marked = (
+            _marked(title, [position for position in wanted if position <= before])
+            + "\n"
+            + _marked(body, [position - before for position in wanted if position > before])
+        )
+    marked = marked.strip()
+    return sqlite_snippet(None, marked, words=35) if marked.count(" ") >= 35 else marked
 
 
 @functools.lru_cache(maxsize=64)
@@ -364,7 +454,11 @@ async def _postgres(
     for record in rows:
         row = dict(record)
         folded_snippet = str(row["folded_snippet"] or "")
-        if START in folded_snippet:
+        if row["written"] is None:
+            row["snippet"] = plain_snippet(
+                row["title"], str(row["body"]), str(row["vector"] or ""), list(row["terms"] or ())
+            )
+        elif START in folded_snippet:
             row["snippet"] = unfold(folded_snippet, str(row["folded"]), str(row["text"]))
         else:
             row["snippet"] = str(row["written"] or "").replace(FRAGMENTS, " … ")
