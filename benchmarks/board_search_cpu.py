@@ -8,6 +8,10 @@ when other work shares the cores. ``--profile`` prints where this process's time
 
     .venv/bin/python benchmarks/board_search_cpu.py sqlite:///.bench-data/board-1m.sqlite3 \\
         [--searches 200] [--words Recyclingpapier,Kreislaufwirtschaft,Kreislauf] [--profile]
+        [--without-word-lists]
+
+``--without-word-lists`` searches PostgreSQL the general way only (not through
+``board_search_term``), to compare the two on the same board.
 """
 
 from __future__ import annotations
@@ -85,7 +89,9 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=20)
     parser.add_argument("--words", default=WORDS)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--without-word-lists", action="store_true")
     options = parser.parse_args()
+    search.WORD_LISTS = not options.without_word_lists
     asyncio.run(
         measure(
             options.database_url,

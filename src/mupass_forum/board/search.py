@@ -11,7 +11,9 @@ query is parsed with each of those configurations and the results combined, so o
 serves every language; ``language=`` narrows the originals to one. Accents are folded by
 ``board_search_fold`` (no extension needed), each word indexed as its stem folded and as the
 stem of its folded form, so "participacion" finds "participación" and "participaciones" keeps
-finding "participación" (see the migration). Ranked by ``ts_rank_cd``, snippets by
+finding "participación" (see the migration). Ranked by ``ts_rank_cd``. A short plain text's
+snippet is the text whole with its words marked at the positions the query's lexemes have in
+its ``search_vector`` (``plain_snippet``: no parsing again); other snippets are made by
 ``ts_headline``: in the text as written, or else in the folded text, marks carried back onto
 the text as written (folding keeps every character's place).
 
@@ -26,8 +28,14 @@ A search ranks the newest matches it may show, at most ``RANKED_MATCHES``, and c
 that many: a word in a quarter of the board costs what a rare one does. ``next_before`` goes
 on to the next window, older than the last (keyset). Each search is one statement: the
 window of every table, the permission filter, the ranking and the page with its snippets.
-PostgreSQL walks the newest posts backwards for a common word and asks the GIN index for a
-rare one (the statement decides, see ``_newest``); SQLite's FTS5 hands out matches newest
+On PostgreSQL a one-word search (without ``language=``) reads the newest texts holding each of
+the word's forms from ``board_search_term`` (a lexeme, a post, newest first; kept in step by
+triggers, see its migration): an index-only scan of a bounded length whatever the word, then
+only the posts it keeps are read and checked (``_postgres_terms_sql``). Where that cannot
+decide (a form's list ran out before the window was full, e.g. most of its posts are not
+readable) and for other searches, the statement walks the newest posts backwards for a
+common word and asks the GIN index for a rare one (it decides, see ``_newest``), which
+fetches every match of a rare word from the table. SQLite's FTS5 hands out matches newest
 first and stops at the window.
 
 Snippets are built with private-use characters around the matches, the whole text is escaped,
@@ -208,8 +216,9 @@ def _newest(kind: str, where: str, window: int) -> str:
     )
 
 
-@functools.lru_cache(maxsize=64)
-def _postgres_sql(where: str, language: str | None, window: int, limit: int, offset: int) -> str:
+def _postgres_query(language: str | None) -> str:
+    """``typed`` (the search's text) and ``q``: its ``tsquery`` for originals and for
+    translations."""
     translation = _tsquery(list(SEARCH_CONFIGS))
     # Parsed in the statement (no round trip of its own), once per search: the originals'
     # query is the translations' unless a language is asked for.
@@ -217,8 +226,22 @@ def _postgres_sql(where: str, language: str | None, window: int, limit: int, off
     return (
         "WITH typed AS (SELECT {}::text AS text), "
         f"q AS MATERIALIZED (SELECT {original} AS original, translation "
-        f"FROM typed, LATERAL (SELECT {translation} AS translation) parsed), "
-        f"{_newest('original', where, window)}, {_newest('translation', where, window)}, "
+        f"FROM typed, LATERAL (SELECT {translation} AS translation) parsed)"
+    )
+
+
+def _postgres_page(window: int, limit: int, offset: int) -> str:
+    """From ``original_found`` and ``translation_found`` (post, id, search_vector; at most
+    ``window + 1`` each): one hit per post (``best``), ranked, and the ``page``."""
+    # The query's lexemes as the tsquery prints them ('quoted', a quote doubled), for
+    # ``plain_snippet``.
+    terms = (
+        "ARRAY(SELECT DISTINCT replace(m[1], '''''', '''') FROM "
+        "regexp_matches(q.{}::text, '''((?:[^'']|'''')*)''', 'g') m)"
+    )
+    return (
+        f"terms_of_q AS MATERIALIZED (SELECT {terms.format('original')} AS original, "
+        f"{terms.format('translation')} AS translation FROM q), "
         # Ranked once read: at most window + 1 texts of each kind.
         "hits AS (SELECT f.post AS post_id, 0 AS translation_id, "
         "ts_rank_cd(f.search_vector, q.original) AS rank FROM q, original_found f "
@@ -229,41 +252,213 @@ def _postgres_sql(where: str, language: str | None, window: int, limit: int, off
         "ORDER BY post_id DESC, rank DESC, translation_id), "
         f"ranked AS (SELECT * FROM best ORDER BY post_id DESC LIMIT {window}), "
         "page AS (SELECT * FROM ranked ORDER BY rank DESC, post_id DESC "
-        f"LIMIT {limit} OFFSET {offset}) "
-        f"SELECT {COLUMNS}, tr.locale AS translation_locale, d.text, h.written, f.folded, "
-        f"CASE WHEN f.folded IS NOT NULL THEN ts_headline(d.config, f.folded, d.query, "
-        f"{HEADLINE_OPTIONS}) END AS folded_snippet, (SELECT count(*) FROM best) AS found, "
-        "(SELECT min(post_id) FROM ranked) AS oldest "
-        f"FROM q, page JOIN board_post p ON p.id = page.post_id {JOINS} "
-        "LEFT JOIN board_translation tr ON tr.id = page.translation_id, "
-        "LATERAL (SELECT board_search_config(coalesce(tr.locale, p.language)) AS config, "
-        "CASE WHEN tr.id IS NULL THEN coalesce(p.title || E'\\n', '') || p.source "
-        "ELSE tr.source END AS text, "
-        "CASE WHEN tr.id IS NULL THEN q.original ELSE q.translation END AS query) d, "
-        f"LATERAL (SELECT ts_headline(d.config, d.text, d.query, {HEADLINE_OPTIONS}) "
-        "AS written) h, "
-        # Matched only through folding: mark the folded text, then carry the marks back.
-        f"LATERAL (SELECT CASE WHEN strpos(h.written, '{START}') = 0 "
-        "THEN board_search_fold(d.text) END AS folded) f "
-        "ORDER BY page.rank DESC, p.id DESC"
+        f"LIMIT {limit} OFFSET {offset})"
+    )
+
+
+#: A short text PostgreSQL's parser splits into words as ``WORDS`` does (letters and digits
+#: between spaces and plain punctuation: no hyphenated words, addresses, decimals or markup).
+#: The length is checked first: it costs nothing, a regular expression does.
+PLAIN_TEXT = (
+    "length(d.text) <= 240 "
+    "AND d.text !~ '[^[:alnum:][:space:],;!?()\"''’«»—–….:&-]|[.:&-][^[:space:]]|[[:alnum:]]-'"
+)
+#: The words of a ``PLAIN_TEXT``, each one position of its ``tsvector``.
+WORDS = re.compile(r"[^\W_]+")
+#: A position in the title (weight A) in a ``tsvector`` as PostgreSQL prints it.
+TITLE_POSITIONS = re.compile(r"[:,](\d+)A")
+
+#: The page's rows with their snippets, how many posts were found and the oldest ranked.
+#: A plain text's snippet is marked from the positions of the query's lexemes in its
+#: ``search_vector`` (``plain_snippet``), without parsing the text again; other texts'
+#: by ``ts_headline``.
+POSTGRES_PAGE = (
+    f"SELECT {COLUMNS}, page.rank, tr.locale AS translation_locale, d.text, h.written, "
+    "f.folded, "
+    f"CASE WHEN f.folded IS NOT NULL THEN ts_headline(d.config, f.folded, d.query, "
+    f"{HEADLINE_OPTIONS}) END AS folded_snippet, (SELECT count(*) FROM best) AS found, "
+    "(SELECT min(post_id) FROM ranked) AS oldest, d.title, d.body, d.terms, "
+    "CASE WHEN pl.plain THEN d.vector::text END AS vector "
+    f"FROM q, terms_of_q, page JOIN board_post p ON p.id = page.post_id {JOINS} "
+    "LEFT JOIN board_translation tr ON tr.id = page.translation_id, "
+    "LATERAL (SELECT board_search_config(coalesce(tr.locale, p.language)) AS config, "
+    "CASE WHEN tr.id IS NULL THEN coalesce(p.title || E'\\n', '') || p.source "
+    "ELSE tr.source END AS text, "
+    "CASE WHEN tr.id IS NULL THEN p.title END AS title, "
+    "CASE WHEN tr.id IS NULL THEN p.source ELSE coalesce(tr.source, '') END AS body, "
+    "CASE WHEN tr.id IS NULL THEN p.search_vector ELSE tr.search_vector END AS vector, "
+    "CASE WHEN tr.id IS NULL THEN terms_of_q.original ELSE terms_of_q.translation END "
+    "AS terms, "
+    "CASE WHEN tr.id IS NULL THEN q.original ELSE q.translation END AS query) d, "
+    f"LATERAL (SELECT {PLAIN_TEXT} AS plain OFFSET 0) pl, "
+    # The positions of the query's lexemes, and the title's last (the body's positions count
+    # on from there: ``tsvector || tsvector``).
+    "LATERAL (SELECT CASE WHEN NOT pl.plain "
+    f"THEN ts_headline(d.config, d.text, d.query, {HEADLINE_OPTIONS}) END AS written) h, "
+    # Matched only through folding: mark the folded text, then carry the marks back.
+    f"LATERAL (SELECT CASE WHEN strpos(h.written, '{START}') = 0 "
+    "THEN board_search_fold(d.text) END AS folded) f "
+    "ORDER BY page.rank DESC, p.id DESC"
+)
+
+
+def _positions(vector: str, terms: list[str]) -> set[int]:
+    """The positions of ``terms`` in ``vector`` (a ``tsvector`` as PostgreSQL prints it:
+    ``'lexeme':3A,15B 'other':4B``)."""
+    found: set[int] = set()
+    for term in terms:
+        key = "'" + term.replace("'", "''") + "':"
+        at = vector.find(key)
+        while at > 0 and vector[at - 1] != " ":
+            at = vector.find(key, at + 1)
+        if at >= 0:
+            start = at + len(key)
+            end = vector.find(" ", start)
+            listed = vector[start : end if end >= 0 else len(vector)]
+            found.update(int(position.rstrip("ABCD")) for position in listed.split(","))
+    return found
+
+
+@functools.lru_cache(maxsize=256)
+def _word_at(position: int) -> re.Pattern[str]:
+    """Matches a text from its start up to its word at ``position`` (from 1), group 1."""
+    return re.compile(rf"[\W_]*(?:[^\W_]+[\W_]+){{{position - 1}}}([^\W_]+)")
+
+
+def _marked(text: str, positions: list[int]) -> str:
+    """``text`` with its words at ``positions`` (from 1, ascending) marked."""
+    pieces, at = [], 0
+    for position in positions:
+        word = _word_at(position).match(text)
+        if word is not None:
+            pieces += [text[at : word.start(1)], START, word.group(1), STOP]
+            at = word.end(1)
+    return "".join(pieces) + text[at:]
+
+
+def plain_snippet(title: str | None, body: str, vector: str, terms: list[str]) -> str:
+    """A ``PLAIN_TEXT`` with its words at the positions of ``terms`` in ``vector`` marked.
+
+    The title's words are numbered from 1; the body's count on from the title's last
+    position in ``vector`` (weight A, see ``tsvector || tsvector``), which leaves out the
+    title's trailing stop words. A text longer than ``ts_headline`` shows (``MaxWords``) is
+    cut around its first match.
+    """
+    wanted = sorted(_positions(vector, terms))
+    if title is None:
+        marked = _marked(body, wanted)
+    else:
+        before = max((int(number) for number in TITLE_POSITIONS.findall(vector)), default=0)
+        marked = (
+            _marked(title, [position for position in wanted if position <= before])
+            + "\n"
+            + _marked(body, [position - before for position in wanted if position > before])
+        )
+    marked = marked.strip()
+    return sqlite_snippet(None, marked, words=35) if marked.count(" ") >= 35 else marked
+
+
+@functools.lru_cache(maxsize=64)
+def _postgres_sql(where: str, language: str | None, window: int, limit: int, offset: int) -> str:
+    return (
+        f"{_postgres_query(language)}, "
+        f"{_newest('original', where, window)}, {_newest('translation', where, window)}, "
+        f"{_postgres_page(window, limit, offset)} {POSTGRES_PAGE}"
+    )
+
+
+#: How many of the newest texts holding each of a word's forms (lexemes) a one-word search
+#: reads from ``board_search_term``: a window of posts twice over, for those the filters
+#: leave out, few enough to read from the index alone.
+TERM_POSTINGS = 2 * (RANKED_MATCHES + 1)
+#: One-word searches read ``board_search_term`` first (tests compare it with the general way).
+WORD_LISTS = True
+#: ``before`` when a search has none: older than every post.
+NEWEST = 2**31 - 1
+
+
+@functools.lru_cache(maxsize=64)
+def _postgres_terms_sql(where: str, window: int, postings: int, limit: int, offset: int) -> str:
+    """A one-word search through ``board_search_term``: the newest ``postings`` texts of
+    each of the query's lexemes (an index-only scan each), checked newest first against the
+    filters and the query itself, then ranked and paged as ``_postgres_sql`` does.
+
+    Complete above ``bound``: a lexeme with more texts than were read (counted in ``cut``)
+    may hold older ones, so only posts newer than the oldest each such lexeme gave count;
+    every match above that holds one of the lexemes and was read. When that leaves no more
+    than ``window`` posts while a lexeme was cut, the caller asks ``_postgres_sql`` instead.
+    """
+    # The lexemes of the tsquery as it prints them: 'quoted', a quote doubled.
+    lexemes = "regexp_matches(q.translation::text, '''((?:[^'']|'''')*)''', 'g')"
+    checked = "(SELECT translation FROM q)"
+    return (
+        f"{_postgres_query(None)}, "
+        "terms AS MATERIALIZED (SELECT DISTINCT replace(m[1], '''''', '''') AS term "
+        f"FROM q, {lexemes} m), "
+        "postings AS MATERIALIZED (SELECT terms.term, s.post, s.translation FROM terms, "
+        "LATERAL (SELECT b.post, b.translation FROM board_search_term b "
+        "WHERE b.term = terms.term AND b.post < {} "
+        f"ORDER BY b.post DESC, b.translation DESC LIMIT {postings}) s), "
+        "bound AS MATERIALIZED (SELECT coalesce(max(least), 0) AS post, count(*) AS cut "
+        "FROM (SELECT min(post) AS least FROM postings GROUP BY term "
+        f"HAVING count(*) >= {postings}) saturated), "
+        "candidates AS MATERIALIZED (SELECT DISTINCT post, translation FROM postings "
+        "WHERE post > (SELECT post FROM bound)), "
+        # Newest first, stopping at the window (ordered by the candidates' column, so that
+        # the planner does not walk the posts' primary key instead).
+        "original_found AS (SELECT p.id AS post, 0 AS id, p.search_vector "
+        "FROM (SELECT post FROM candidates WHERE translation = 0 ORDER BY post DESC OFFSET 0) "
+        f"cand JOIN board_post p ON p.id = cand.post {FILTER_JOINS} "
+        f"WHERE p.search_vector @@ {checked}{where} "
+        f"ORDER BY cand.post DESC LIMIT {window + 1}), "
+        "translation_found AS (SELECT tr.post, tr.id, tr.search_vector "
+        "FROM (SELECT * FROM candidates WHERE translation <> 0 "
+        "ORDER BY post DESC, translation DESC OFFSET 0) cand "
+        "JOIN board_translation tr ON tr.id = cand.translation "
+        f"JOIN board_post p ON p.id = tr.post {FILTER_JOINS} "
+        f"WHERE {CURRENT_TRANSLATION} AND tr.search_vector @@ {checked}{where} "
+        f"ORDER BY cand.post DESC, cand.translation DESC LIMIT {window + 1}), "
+        f"{_postgres_page(window, limit, offset)}, found_page AS ({POSTGRES_PAGE}) "
+        # One row at least, the page's or none (id NULL): whether it decided comes with it.
+        "SELECT found_page.*, (SELECT cut FROM bound) AS cut, "
+        "(SELECT count(*) FROM best) AS counted FROM (SELECT 1) one "
+        "LEFT JOIN found_page ON TRUE ORDER BY found_page.rank DESC, found_page.id DESC"
     )
 
 
 async def _postgres(
-    text: str, where: str, args: list[Any], language: str | None, limit: int, offset: int
+    words: list[str], where: str, args: list[Any], filters: SearchFilters, limit: int, offset: int
 ) -> list[dict[str, Any]]:
-    # The same text for every search of this shape: compiled once, prepared once per
-    # connection (asyncpg keeps it), planned once.
-    rows = await db.read_indexed(
-        _postgres_sql(where, language, RANKED_MATCHES, limit, offset),
-        text,
-        *(args * 6),
-    )
+    text = " ".join(words)
+    rows: list[Any] | None = None
+    if WORD_LISTS and len(words) == 1 and filters.language is None:
+        answer = await db.read_indexed(
+            _postgres_terms_sql(where, RANKED_MATCHES, TERM_POSTINGS, limit, offset),
+            text,
+            NEWEST if filters.before is None else filters.before,
+            *(args * 2),
+        )
+        # Undecided when a lexeme's list was cut before the window filled: the walk and the
+        # GIN index decide.
+        decided = not answer[0]["cut"] or answer[0]["counted"] > RANKED_MATCHES
+        rows = [row for row in answer if row["id"] is not None] if decided else None
+    if rows is None:
+        # The same text for every search of this shape: compiled once, prepared once per
+        # connection (asyncpg keeps it), planned once.
+        rows = await db.read_indexed(
+            _postgres_sql(where, filters.language, RANKED_MATCHES, limit, offset),
+            text,
+            *(args * 6),
+        )
     found: list[dict[str, Any]] = []
     for record in rows:
         row = dict(record)
         folded_snippet = str(row["folded_snippet"] or "")
-        if START in folded_snippet:
+        if row["written"] is None:
+            row["snippet"] = plain_snippet(
+                row["title"], str(row["body"]), str(row["vector"] or ""), list(row["terms"] or ())
+            )
+        elif START in folded_snippet:
             row["snippet"] = unfold(folded_snippet, str(row["folded"]), str(row["text"]))
         else:
             row["snippet"] = str(row["written"] or "").replace(FRAGMENTS, " … ")
@@ -526,7 +721,7 @@ async def search(
         )
     where, args = await _filters(principal, filters)
     if db.is_postgres():
-        rows = await _postgres(" ".join(words), where, args, filters.language, limit, offset)
+        rows = await _postgres(words, where, args, filters, limit, offset)
     else:
         rows = await _sqlite(words, where, args, filters.language, limit, offset)
     # Past the window's end the page is empty: counted as far as it went.
