@@ -686,9 +686,10 @@ async def _sqlite(
     arguments: list[Any] = []
     for table in tables:
         arguments += [await _match(table, words, version), *args]
-    rows = await db.read_indexed(
-        _sqlite_sql(tables, where, RANKED_MATCHES, limit, offset), *arguments
-    )
+    # On a reader's thread, not inline: the statement takes most of a millisecond, and on the
+    # loop's thread 32 searches at once queued behind each other (p99 314-354 ms at 1,000,000
+    # posts against 53-71 ms on a reader, for the same throughput).
+    rows = await db.run(_sqlite_sql(tables, where, RANKED_MATCHES, limit, offset), *arguments)
     found: list[dict[str, Any]] = []
     for hit in rows:
         row = dict(hit)
