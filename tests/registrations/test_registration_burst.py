@@ -10,7 +10,7 @@ import httpx
 from mupass_forum.app import create_app
 from mupass_forum.mail.tables import OutboxMail
 from mupass_forum.registrations import arrivals
-from mupass_forum.registrations.desk import Desk
+from mupass_forum.registrations.arrivals import likely
 
 SEATS = 20
 PEOPLE = 60
@@ -65,7 +65,7 @@ def test_each_person_of_a_burst_gets_one_mail_with_their_badge_or_place(
     # Mails are rendered before the desk's lock for the outcome likely then; a desk read as if
     # nobody had taken a seat yet (as another process can leave it stale) makes the later
     # batches render the mail of a seat and find the waiting list under the lock instead.
-    monkeypatch.setattr(arrivals, "desk_of", _stale_desk)
+    monkeypatch.setattr(arrivals, "likely", _stale_outlook)
 
     async def fire() -> tuple[list[dict], list[dict]]:
         app = create_app(migrated)
@@ -110,8 +110,9 @@ def test_each_person_of_a_burst_gets_one_mail_with_their_badge_or_place(
     assert positions == list(range(1, 9))
 
 
-async def _stale_desk(forum_id: int) -> Desk:
-    return Desk(forum_id, False, False, {}, 0)
+async def _stale_outlook(forum_id: int) -> arrivals.Likely:
+    fresh = await likely(forum_id)
+    return arrivals.Likely(fresh.facts, requires_approval=False, free=4)
 
 
 def test_a_request_sent_again_with_its_idempotency_key_gets_the_registration_made(

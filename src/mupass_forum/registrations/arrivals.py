@@ -23,7 +23,7 @@ from mupass_forum import db
 from mupass_forum.clock import now
 from mupass_forum.consent import ledger
 from mupass_forum.consent.schemas import Channel as ConsentChannel
-from mupass_forum.errors import Conflict, DomainError
+from mupass_forum.errors import Conflict, DomainError, NotFound
 from mupass_forum.i18n import N_
 from mupass_forum.mail import Recipient
 from mupass_forum.mail.services import PreparedMail, queue_prepared
@@ -31,8 +31,6 @@ from mupass_forum.registrations import mails
 from mupass_forum.registrations.desk import (
     SeatCounters,
     StatusMove,
-    desk_of,
-    forum_capacity,
     lock_counting,
     participant_mail,
     recipients,
@@ -40,7 +38,7 @@ from mupass_forum.registrations.desk import (
     tell_listeners,
     write_counters,
 )
-from mupass_forum.registrations.forum_facts import ForumFacts, forum_facts
+from mupass_forum.registrations.forum_facts import FACTS_COLUMNS, ForumFacts, facts_from_row
 from mupass_forum.registrations.queries import ROW_COLUMNS
 from mupass_forum.registrations.status import ENDED, Status
 from mupass_forum.registrations.tables import Registration
@@ -98,25 +96,53 @@ class _Drafts:
     mails: Mapping[int, tuple[Status, PreparedMail]]
 
 
+@dataclass(frozen=True, slots=True)
+class Likely:
+    """What the desk would likely decide, as committed when read (before the lock)."""
+
+    facts: ForumFacts
+    requires_approval: bool
+    #: Seats free (``None``: the forum has no limit).
+    free: int | None
+
+
+#: The forum's facts and its desk's counters: one read by key (inline on SQLite).
+_LIKELY = (
+    f"SELECT {FACTS_COLUMNS}, f.capacity, d.requires_approval, d.seats_taken "  # noqa: S608
+    "FROM forum f LEFT JOIN registration_desk d ON d.forum = f.id WHERE f.id = {}"
+)
+
+
+async def likely(forum_id: int) -> Likely:
+    rows = await db.read_indexed(_LIKELY, forum_id)
+    if not rows:
+        raise NotFound("forum_not_found")
+    (row,) = rows
+    capacity = row["capacity"]
+    return Likely(
+        facts=facts_from_row(row),
+        requires_approval=bool(row["requires_approval"]),
+        free=None if capacity is None else capacity - int(row["seats_taken"] or 0),
+    )
+
+
 async def _drafts(forum_id: int, batch: Sequence[Registering]) -> _Drafts:
     async with db.one_connection():  # one trip to the pool on PostgreSQL
-        facts = await forum_facts(forum_id)
-        desk = await desk_of(forum_id)
-        capacity = await forum_capacity(forum_id)
+        outlook = await likely(forum_id)
         people = await recipients(registering.user_id for registering in batch)
-    free = None if capacity is None else capacity - desk.seats_taken
+    facts, free = outlook.facts, outlook.free
     drafts: dict[int, tuple[Status, PreparedMail]] = {}
     for index, registering in enumerate(batch):
         recipient = people.get(registering.user_id)
         if recipient is None:
             continue
-        if desk.requires_approval:
-            likely = Status.PENDING_APPROVAL
+        if outlook.requires_approval:
+            status = Status.PENDING_APPROVAL
         elif free is None or index < free:
-            likely = Status.CONFIRMED
+            status = Status.CONFIRMED
         else:
-            likely = Status.WAITLISTED
-        drafts[index] = (likely, _mail(recipient, forum_id, likely, facts))
+            status = Status.WAITLISTED
+        drafts[index] = (status, _mail(recipient, forum_id, status, facts))
     return _Drafts(facts, people, drafts)
 
 

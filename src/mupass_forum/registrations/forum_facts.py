@@ -3,6 +3,7 @@ where its links point."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -50,7 +51,11 @@ async def forum_facts(forum_id: int) -> ForumFacts:
     rows = await db.read_indexed(_FACTS, forum_id)
     if not rows:
         raise NotFound("forum_not_found")
-    row = rows[0]
+    return facts_from_row(rows[0])
+
+
+def facts_from_row(row: Mapping[str, Any]) -> ForumFacts:
+    """The facts from a row with ``FACTS_COLUMNS``."""
     return ForumFacts(
         slug=row["slug"],
         title=TranslatableText.from_json(row["title"]),
@@ -62,11 +67,11 @@ async def forum_facts(forum_id: int) -> ForumFacts:
     )
 
 
+#: What ``facts_from_row`` reads, of the forum as ``f``.
+FACTS_COLUMNS = "f.slug, f.title, f.starts_at, f.ends_at, f.timezone, f.venue_city, f.venue_name"
+
 # A read by key, inline on SQLite: mails about a forum are often rendered in a crowd.
-_FACTS = (
-    "SELECT slug, title, starts_at, ends_at, timezone, venue_city, venue_name "
-    "FROM forum WHERE id = {}"
-)
+_FACTS = f"SELECT {FACTS_COLUMNS} FROM forum f WHERE f.id = {{}}"  # noqa: S608
 
 
 def reason_text(reason: str) -> Any:
