@@ -30,7 +30,11 @@ from mupass_forum.registrations import schemas
 from mupass_forum.registrations.arrivals import Registering, decide_batch
 from mupass_forum.registrations.desk import desk_of
 from mupass_forum.registrations.queries import RegistrationRow, own_row, registration_view
-from mupass_forum.registrations.questions import answer_problems, not_asked_problems
+from mupass_forum.registrations.questions import (
+    FormQuestions,
+    answer_problems,
+    not_asked_problems,
+)
 from mupass_forum.registrations.tables import Registration
 
 log = logging.getLogger(__name__)
@@ -141,12 +145,10 @@ async def register(
         key_problem = _idempotency_problem(idempotency_key)
         if key_problem is not None:
             raise InvalidInput(key_problem)
-        if idempotency_key is not None:
-            made = await _made_with(forum.id, principal.user_id, idempotency_key)
-            if made is not None:
-                return await registration_view(forum, made), False
+        made, questions = await _before_desk(forum.id, principal.user_id, idempotency_key)
+        if made is not None:
+            return await registration_view(forum, made), False
         _check_registration_open(forum)
-        questions = (await desk_of(forum.id)).questions
     details = _details(data)
     answers, answer_errors = answer_problems(questions, data.answers)
     problems = [
@@ -170,15 +172,21 @@ async def register(
     return await registration_view(forum, registration_id), made_now
 
 
-async def _made_with(forum_id: int, user_id: int, idempotency_key: str) -> int | None:
-    rows = await db.read_indexed(
-        'SELECT id FROM registration WHERE forum = {} AND "user" = {} AND idempotency_key = {}',
-        forum_id,
-        user_id,
-        idempotency_key,
-    )
-    row = rows[0] if rows else None
-    return None if row is None else int(row["id"])
+async def _before_desk(
+    forum_id: int, user_id: int, idempotency_key: str | None
+) -> tuple[int | None, FormQuestions]:
+    """The registration ``idempotency_key`` made already (sent again after a lost answer), and
+    what the registration form asks: one read by key, before the desk."""
+    (row,) = await db.read_indexed(_BEFORE_DESK, forum_id, user_id, idempotency_key, forum_id)
+    made = None if row["made"] is None else int(row["made"])
+    return made, FormQuestions.stored(row["questions_off"], row["questions"])
+
+
+_BEFORE_DESK = (
+    'SELECT (SELECT id FROM registration WHERE forum = {} AND "user" = {} '
+    "AND idempotency_key = {}) AS made, d.questions_off, d.questions "
+    "FROM forum f LEFT JOIN registration_desk d ON d.forum = f.id WHERE f.id = {}"
+)
 
 
 # Group commit: registrations for one forum that arrive while the desk is busy wait in a line
