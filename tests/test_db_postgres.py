@@ -80,6 +80,52 @@ async def test_a_released_connection_comes_back_without_its_open_transaction(
             await engine.run_sql("DROP TABLE pool_probe")
 
 
+async def test_a_release_with_nothing_to_undo_is_done_in_place(
+    migrated: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No task per release (asyncpg shields each one); the connection is back all the same,
+    also for a request cancelled while it held one."""
+    async with db.connected(migrated) as engine:
+        assert isinstance(engine, db_postgres.PostgresEngine)
+        pool = engine.pool
+        async with pool.acquire() as connection:
+            pid = await connection.fetchval("SELECT pg_backend_pid()")
+        idle = pool.get_idle_size()
+
+        shielded: list[object] = []
+        shield = asyncio.shield
+
+        def counted(awaitable: object) -> object:
+            shielded.append(awaitable)
+            return shield(awaitable)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(asyncio, "shield", counted)
+        async with pool.acquire() as connection:
+            assert await connection.fetchval("SELECT pg_backend_pid()") == pid
+        assert shielded == []
+        assert pool.get_idle_size() == idle
+
+        holding = asyncio.Event()
+
+        async def hold() -> None:
+            async with pool.acquire() as connection:
+                await connection.fetchval("SELECT 1")
+                holding.set()
+                await asyncio.Event().wait()
+
+        task = asyncio.create_task(hold())
+        await holding.wait()
+        assert pool.get_idle_size() == idle - 1
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        monkeypatch.undo()
+        assert shielded == []
+        assert pool.get_idle_size() == idle
+        async with pool.acquire() as connection:
+            assert await connection.fetchval("SELECT pg_backend_pid()") == pid
+
+
 async def test_connections_are_handed_out_in_arrival_order(migrated: Settings) -> None:
     pool = await db_postgres.open_pool(migrated.resolved_database_url, max_size=1)
     served: list[str] = []
