@@ -36,7 +36,8 @@ decide (a form's list ran out before the window was full, e.g. most of its posts
 readable) and for other searches, the statement walks the newest posts backwards for a
 common word and asks the GIN index for a rare one (it decides, see ``_newest``), which
 fetches every match of a rare word from the table. SQLite's FTS5 hands out matches newest
-first and stops at the window.
+first and stops at the window; the originals' two tables (English and the others) are one
+window, merged newest first, so only the texts in it are marked (``_candidates_sql``).
 
 Snippets are built with private-use characters around the matches, the whole text is escaped,
 and only then do those characters become ``<mark>``: a post's text can never become markup.
