@@ -90,6 +90,10 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text)[:12]
 
 
+#: The condition of ``SearchFilters.before``.
+BEFORE = "p.id < {}"
+
+
 async def _filters(principal: Principal, filters: SearchFilters) -> tuple[str, list[Any]]:
     """What the reader may read and asked for, as a condition on ``p``, ``t`` and ``c``."""
     readable, args = await readable_categories(principal)
@@ -100,7 +104,7 @@ async def _filters(principal: Principal, filters: SearchFilters) -> tuple[str, l
         (filters.forum_id, "c.forum_id = {}"),
         (filters.language, "p.language = {}"),
         (filters.author_id, "p.author = {}"),
-        (filters.before, "p.id < {}"),
+        (filters.before, BEFORE),
     ):
         if value is not None:
             sql += f" AND {condition}"
@@ -537,6 +541,9 @@ def _marked_sql(number: int, table: FtsTable, where: str) -> str:
     else:
         source = f"{table.name} CROSS JOIN board_post p ON p.id = {table.name}.rowid"
         lengths = "length(p.title) AS title_plain, length(p.source) AS text_plain"
+        # The rowid is the post's id: FTS5 starts at the older posts rather than walking past
+        # every newer match (the next window of a common word, deep in the board).
+        where = where.replace(BEFORE, f"{table.name}.rowid < {{}}")
     return (
         # "+p.id": an expression, so sqlite3 skips Piccolo's converter on each of the rows.
         f"SELECT +p.id AS id, {number} AS source, {table.name}.rowid AS found, "
