@@ -116,3 +116,37 @@ def test_the_search_page_goes_on_to_older_matches(
     assert f"#post-{posts[1]['id']}" in older.text
     assert f"#post-{posts[6]['id']}" not in older.text
     assert 'rel="next"' not in older.text  # the oldest matches: no window after them
+
+
+@pytest.mark.parametrize("newest", ["interleaved", "en", "de"])
+def test_the_window_is_the_newest_matches_whatever_their_language(
+    client, make_category, make_thread, reply, board_admin, small_window, newest
+):
+    # SQLite indexes English and other originals in two tables: one window of both.
+    category = make_category()
+    thread = make_thread(board_admin, category, title="Trinkhalme", body="Strohhalm", language="de")
+    if newest == "interleaved":
+        languages = ["en", "de"] * 4
+    else:
+        other = "de" if newest == "en" else "en"
+        languages = [other] * 3 + [newest] * (WINDOW + 1)
+    posts = [
+        reply(board_admin, thread, f"Strohhalm {n}", language)
+        for n, language in enumerate(languages)
+    ]
+
+    first = found(client, "Strohhalm", category=category["id"])
+    assert (first["total"], first["total_is_capped"]) == (WINDOW, True)
+    hits = {hit["post_id"] for hit in first["items"]}
+    assert hits == {post["id"] for post in posts[-WINDOW:]}
+    assert first["next_before"] == min(hits)
+
+    older = found(client, "Strohhalm", category=category["id"], before=first["next_before"])
+    rest = {post["id"] for post in posts[:-WINDOW]}  # and the opening post
+    assert (older["total"], older["total_is_capped"]) == (len(rest) + 1, False)
+    assert {hit["post_id"] for hit in older["items"]} > rest
+    assert max(hit["post_id"] for hit in older["items"]) < min(hits)
+
+    english = found(client, "Strohhalm", category=category["id"], language="en")
+    assert {hit["language"] for hit in english["items"]} == {"en"}
+    assert english["total"] == min(languages.count("en"), WINDOW)

@@ -36,7 +36,8 @@ decide (a form's list ran out before the window was full, e.g. most of its posts
 readable) and for other searches, the statement walks the newest posts backwards for a
 common word and asks the GIN index for a rare one (it decides, see ``_newest``), which
 fetches every match of a rare word from the table. SQLite's FTS5 hands out matches newest
-first and stops at the window.
+first and stops at the window; the originals' two tables (English and the others) are one
+window, merged newest first, so only the texts in it are marked (``_candidates_sql``).
 
 Snippets are built with private-use characters around the matches, the whole text is escaped,
 and only then do those characters become ``<mark>``: a post's text can never become markup.
@@ -89,6 +90,10 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text)[:12]
 
 
+#: The condition of ``SearchFilters.before``.
+BEFORE = "p.id < {}"
+
+
 async def _filters(principal: Principal, filters: SearchFilters) -> tuple[str, list[Any]]:
     """What the reader may read and asked for, as a condition on ``p``, ``t`` and ``c``."""
     readable, args = await readable_categories(principal)
@@ -99,7 +104,7 @@ async def _filters(principal: Principal, filters: SearchFilters) -> tuple[str, l
         (filters.forum_id, "c.forum_id = {}"),
         (filters.language, "p.language = {}"),
         (filters.author_id, "p.author = {}"),
-        (filters.before, "p.id < {}"),
+        (filters.before, BEFORE),
     ):
         if value is not None:
             sql += f" AND {condition}"
@@ -502,7 +507,8 @@ LONGER_FORMS = 16
 
 def _score(column: str, typical: float, weight: float) -> str:
     """bm25's weight of a text's matches, from the length of the text as ``highlight()``
-    marked it (``{column}_marked``) and without the marks (``{column}_plain``).
+    marked it (``{column}_marked``) and as written (``{column}_plain``): each match adds a
+    mark on either side.
 
     bm25() itself first counts every text of the table holding each word (its inverse
     document frequency): a walk over a quarter of the board for a common word, on every
@@ -510,50 +516,76 @@ def _score(column: str, typical: float, weight: float) -> str:
     search, so it is left out: words weigh the same, matches count by how often they occur
     and how long the text is.
     """
-    matches = f"({column}_marked - {column}_plain)"
+    matches = f"(({column}_marked - {column}_plain) / 2)"
     return (
         f"coalesce({weight} * {matches} * 2.2 "
         f"/ ({matches} + 1.2 * (0.25 + 0.75 * {column}_plain / {typical})), 0)"
     )
 
 
-def _candidates_sql(number: int, table: FtsTable, where: str, window: int) -> str:
-    """The newest readable posts ``table`` finds, with their texts marked: a bounded scan.
+def _marked_sql(number: int, table: FtsTable, where: str) -> str:
+    """The readable texts ``table`` finds, marked by ``highlight()``, with their lengths as
+    written; ``found`` is the table's rowid, in whose order FTS5 hands them out.
 
-    FTS5 hands out matches newest first (by rowid) and stops at the ``LIMIT``, so a word in
-    a quarter of the board costs what a rare one does. ``CROSS JOIN`` keeps the full-text
-    table outermost (SQLite would otherwise start from the threads of the categories).
+    ``CROSS JOIN`` keeps the full-text table outermost (SQLite would otherwise start from
+    the threads of the categories).
     """
     title, text = table.columns
     marks = f"'{START}', '{STOP}'"
-    source = (
-        f"{table.name} CROSS JOIN board_translation tr ON tr.id = {table.name}.rowid "
-        "CROSS JOIN board_post p ON p.id = tr.post"
-        if table.translations
-        else f"{table.name} CROSS JOIN board_post p ON p.id = {table.name}.rowid"
+    if table.translations:
+        source = (
+            f"{table.name} CROSS JOIN board_translation tr ON tr.id = {table.name}.rowid "
+            "CROSS JOIN board_post p ON p.id = tr.post"
+        )
+        lengths = "NULL AS title_plain, length(tr.source) AS text_plain"
+    else:
+        source = f"{table.name} CROSS JOIN board_post p ON p.id = {table.name}.rowid"
+        lengths = "length(p.title) AS title_plain, length(p.source) AS text_plain"
+        # The rowid is the post's id: FTS5 starts at the older posts rather than walking past
+        # every newer match (the next window of a common word, deep in the board).
+        where = where.replace(BEFORE, f"{table.name}.rowid < {{}}")
+    return (
+        # "+p.id": an expression, so sqlite3 skips Piccolo's converter on each of the rows.
+        f"SELECT +p.id AS id, {number} AS source, {table.name}.rowid AS found, "
+        f"{f'highlight({table.name}, {title}, {marks})' if title else 'NULL'} AS title, "
+        f"highlight({table.name}, {text}, {marks}) AS text, {lengths} "
+        f"FROM {source} CROSS JOIN board_thread t ON t.id = p.thread "
+        f"CROSS JOIN board_category c ON c.id = t.category "
+        f"WHERE {table.name} MATCH {{}}{where}"
+    )
+
+
+def _candidates_sql(tables: tuple[FtsTable, ...], where: str, window: int) -> str:
+    """The newest ``window + 1`` readable texts ``tables`` find, marked and scored: a bounded
+    scan whatever the word.
+
+    FTS5 hands out matches newest first (by rowid) and stops at the ``LIMIT``. Several
+    tables are one window when their rowids are all posts' ids (the originals of both
+    tables): SQLite merges the tables' matches, newest first, and stops when the window is
+    full, so only the texts in the window are marked, not a window's worth from each table.
+    A post is in one of them only, so the window holds the newest of each table's own window.
+    """
+    arms = " UNION ALL ".join(
+        _marked_sql(FTS_TABLES.index(table), table, where) for table in tables
     )
     score = (
         f"{_score('title', TYPICAL_TITLE, TITLE_WEIGHT)} + {_score('text', TYPICAL_TEXT, 1.0)}"
-        f"{' + 1e-9' if not table.translations else ''}"
-    )
-    lengths = ", ".join(
-        f"length({column}) AS {column}_marked, "
-        f"length(replace({column}, '{START}', '')) AS {column}_plain"
-        for column in ("title", "text")
+        f"{' + 1e-9' if not tables[0].translations else ''}"
     )
     # Each level a subquery of its own (OFFSET 0): flattened, each mention of a marked text
     # or of its length would compute it again.
     return (
-        f"SELECT id, source, found, title, text, {score} AS score FROM (SELECT *, {lengths} "
-        # "+p.id": an expression, so sqlite3 skips Piccolo's converter on each of the rows.
-        f"FROM (SELECT +p.id AS id, {number} AS source, {table.name}.rowid AS found, "
-        f"{f'highlight({table.name}, {title}, {marks})' if title else 'NULL'} AS title, "
-        f"highlight({table.name}, {text}, {marks}) AS text "
-        f"FROM {source} CROSS JOIN board_thread t ON t.id = p.thread "
-        f"CROSS JOIN board_category c ON c.id = t.category "
-        f"WHERE {table.name} MATCH {{}}{where} ORDER BY {table.name}.rowid DESC "
-        f"LIMIT {window + 1} OFFSET 0) LIMIT -1 OFFSET 0)"
+        f"SELECT id, source, found, title, text, {score} AS score FROM (SELECT *, "
+        "length(title) AS title_marked, length(text) AS text_marked "
+        f"FROM ({arms} ORDER BY found DESC LIMIT {window + 1}) LIMIT -1 OFFSET 0)"
     )
+
+
+def _windows(tables: tuple[FtsTable, ...]) -> list[tuple[FtsTable, ...]]:
+    """``tables`` by window: the originals' tables together (their rowids are posts' ids),
+    each translations' table alone (its rowids are translations' ids, in another order)."""
+    originals = tuple(table for table in tables if not table.translations)
+    return ([originals] if originals else []) + [(table,) for table in tables if table.translations]
 
 
 @functools.lru_cache(maxsize=64)
@@ -562,9 +594,10 @@ def _sqlite_sql(
 ) -> str:
     """One statement: each table's window, one hit per post (its best text, the original when
     scores tie), the newest ``window`` of them ranked, the page with its rows and marked texts,
-    and how many posts were found (up to four windows)."""
+    and how many posts were found (up to three windows: more than ``window`` stands for
+    "more")."""
     candidates = " UNION ALL ".join(
-        _candidates_sql(FTS_TABLES.index(table), table, where, window) for table in tables
+        _candidates_sql(group, where, window) for group in _windows(tables)
     )
     return (
         f"WITH hits AS ({candidates}), "
