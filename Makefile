@@ -8,20 +8,27 @@ PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
         i18n-extract i18n-update migration clean
 
 UV_VERSION := 0.13.8
-# pip installs exactly the locked versions, each checked against its hash; the project itself
-# is then built from the checkout with the locked build backend (no download at build time).
+# pip installs exactly the locked versions, each checked against its hash, without resolving
+# anything (--no-deps: the lock names every package already); `pip check` then confirms that
+# what is installed fits together. Resolving again let a package's own range pick a release
+# newer than the lock: a new fonttools, asked for as `fonttools[woff]>=…` by weasyprint, made
+# the install refuse its unpinned extra. The project itself is then built from the checkout
+# with the locked build backend (no download at build time).
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+LOCKED_INSTALL := $(PIP_INSTALL) --require-hashes --no-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 install: $(BIN)/python
-	$(PIP_INSTALL) --require-hashes -r requirements/runtime.txt
+	$(LOCKED_INSTALL) -r requirements/runtime.txt
 	$(PIP_INSTALL) --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check --disable-pip-version-check
 
 install-test: $(BIN)/python
-	$(PIP_INSTALL) --require-hashes -r requirements/test.txt
+	$(LOCKED_INSTALL) -r requirements/test.txt
 	$(PIP_INSTALL) --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check --disable-pip-version-check
 
 ## Bring the lock in step with pyproject.toml, keeping every version it pins (after adding or
 ## changing a dependency there). `make lock-upgrade` moves everything to the newest releases the
