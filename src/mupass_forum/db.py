@@ -14,7 +14,7 @@ import os
 import re
 import sqlite3
 import string
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -194,6 +194,11 @@ def compiled(sql: str, engine_type: str) -> str:
         if placeholder is not None:
             parts.append("?" if engine_type == "sqlite" else f"${next(numbers)}")
     return "".join(parts)
+
+
+def placeholders(values: Sequence[Any]) -> str:
+    """One ``{}`` placeholder per value, comma-separated: ``IN ({placeholders(ids)})``."""
+    return ", ".join("{}" for _ in values)
 
 
 async def read_indexed(sql: str, *args: Any) -> list[Mapping[str, Any]]:

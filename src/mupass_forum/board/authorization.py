@@ -16,7 +16,6 @@ definition of who takes part in which forum.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,10 +77,6 @@ _SEATED = tuple(status.value for status in SEATED)
 _RUNS_FORUM = (ForumRoleName.MODERATOR.value, ForumRoleName.ORGANIZER.value)
 
 
-def _listed(values: Sequence[Any]) -> str:
-    return ", ".join("{}" for _ in values)
-
-
 def forum_people(key: str, key_id: int) -> tuple[str, list[Any]]:
     """Who takes part in which forum, as rows ``(forum_id, user_id, moderates)``, of one person
     (``key="user"``) or one forum (``key="forum"``): SQL with ``{}`` placeholders, and its
@@ -97,9 +92,9 @@ def forum_people(key: str, key_id: int) -> tuple[str, list[Any]]:
     }[key]
     sql = (
         'SELECT r.forum AS forum_id, r."user" AS user_id, 0 AS moderates FROM registration r '
-        f"WHERE r.status IN ({_listed(_SEATED)}) AND {column[0]} = {{}} "
+        f"WHERE r.status IN ({db.placeholders(_SEATED)}) AND {column[0]} = {{}} "
         'UNION ALL SELECT fr.forum, fr."user", 1 FROM forum_role fr '
-        f"WHERE fr.role IN ({_listed(_RUNS_FORUM)}) AND {column[1]} = {{}} "
+        f"WHERE fr.role IN ({db.placeholders(_RUNS_FORUM)}) AND {column[1]} = {{}} "
         'UNION ALL SELECT f.id, m."user", 1 FROM forum f JOIN account_membership m '
         f"ON m.organization = f.lead_organization AND m.role = 'admin' WHERE {column[2]} = {{}} "
         'UNION ALL SELECT fp.forum, m."user", 1 FROM forum_partner fp JOIN account_membership m '
@@ -204,7 +199,7 @@ def _forum_in(alias: str, forums: frozenset[int]) -> tuple[str, list[Any]]:
     if not forums:
         return NEVER, []
     ids = sorted(forums)
-    return f"{alias}.forum_id IN ({_listed(ids)})", list(ids)
+    return f"{alias}.forum_id IN ({db.placeholders(ids)})", list(ids)
 
 
 async def readable_categories(principal: Principal, alias: str = "c") -> tuple[str, list[Any]]:

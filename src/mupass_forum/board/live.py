@@ -59,8 +59,9 @@ from mupass_forum.accounts.services import AccountService
 from mupass_forum.app_context import Hooks
 from mupass_forum.board import events
 from mupass_forum.board.services import BoardService
-from mupass_forum.board.sql import placeholders, query
+from mupass_forum.board.sql import query
 from mupass_forum.clock import as_utc
+from mupass_forum.db import placeholders
 from mupass_forum.i18n import N_, gettext
 from mupass_forum.settings import Settings
 

@@ -19,8 +19,9 @@ from mupass_forum.board.authorization import (
     reads_category,
 )
 from mupass_forum.board.queries import ThreadRow, post_context
-from mupass_forum.board.sql import ACCESS_COLUMNS, AccessRow, person, placeholders, query
+from mupass_forum.board.sql import ACCESS_COLUMNS, AccessRow, person, query
 from mupass_forum.clock import as_utc, now
+from mupass_forum.db import placeholders
 from mupass_forum.errors import Conflict, Forbidden, NotFound
 from mupass_forum.i18n import N_
 from mupass_forum.outreach import organizers

@@ -16,8 +16,9 @@ from mupass_forum.accounts.principal import Principal
 from mupass_forum.board import schemas
 from mupass_forum.board.authorization import CategoryAccess, readers_of
 from mupass_forum.board.rendering import plain_text
-from mupass_forum.board.sql import placeholders, query
+from mupass_forum.board.sql import query
 from mupass_forum.clock import now
+from mupass_forum.db import placeholders
 from mupass_forum.i18n import N_, gettext, language_name, use_locale
 from mupass_forum.mail import MailTemplate, Recipient, queue_mail_to
 from mupass_forum.rows import rows_as

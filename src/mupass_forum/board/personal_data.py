@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from mupass_forum.board.rendering import render
-from mupass_forum.board.sql import placeholders, query
+from mupass_forum.board.sql import query
 from mupass_forum.board.tables import (
     Category,
     DigestItem,
@@ -36,6 +36,7 @@ from mupass_forum.board.tables import (
     Translation,
     TranslationWatcher,
 )
+from mupass_forum.db import placeholders
 from mupass_forum.forums.queries import stored_json
 from mupass_forum.i18n import N_, gettext, use_locale
 from mupass_forum.mail.tables import OutboxMail

@@ -25,9 +25,10 @@ from mupass_forum.board.authorization import (
     PostContext,
     readable_categories,
 )
-from mupass_forum.board.sql import ACCESS_COLUMNS, AccessRow, person, placeholders, query
+from mupass_forum.board.sql import ACCESS_COLUMNS, AccessRow, person, query
 from mupass_forum.board.tables import Follow, Post
 from mupass_forum.clock import as_utc, as_utc_or_none, now
+from mupass_forum.db import placeholders
 from mupass_forum.errors import (
     NotFound,
 )
@@ -225,7 +226,7 @@ def _post_fields(postgres: bool, preferred: tuple[str, ...]) -> tuple[tuple[str,
     if preferred:
         # The reader's language, then the configured fallbacks (English by default), then the
         # original: a translation counts only when its language comes before the post's own.
-        marks = ", ".join("{}" for _ in preferred)
+        marks = placeholders(preferred)
         untranslated = (
             "p.language = {} OR NOT EXISTS (SELECT 1 FROM board_translation WHERE post = p.id)"
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import msgspec
@@ -19,10 +18,6 @@ from mupass_forum.privacy.registry import FORMER_PARTICIPANT
 async def query(sql: str, *args: Any) -> list[dict[str, Any]]:
     """Run ``sql`` with ``args`` in place of its ``{}`` placeholders; rows as dicts."""
     return list(await Post.raw(sql, *args).run())
-
-
-def placeholders(values: Sequence[Any]) -> str:
-    return ", ".join("{}" for _ in values)
 
 
 def person(user_id: int, name: str | None) -> Person:

@@ -105,6 +105,14 @@ class Likely:
     #: Seats free (``None``: the forum has no limit).
     free: int | None
 
+    def status(self, index: int) -> Status:
+        """The likely status of the batch's ``index``-th registration."""
+        if self.requires_approval:
+            return Status.PENDING_APPROVAL
+        if self.free is None or index < self.free:
+            return Status.CONFIRMED
+        return Status.WAITLISTED
+
 
 #: The forum's facts and its desk's counters: one read by key (inline on SQLite).
 _LIKELY = (
@@ -130,20 +138,13 @@ async def _drafts(forum_id: int, batch: Sequence[Registering]) -> _Drafts:
     async with db.one_connection():  # one trip to the pool on PostgreSQL
         outlook = await likely(forum_id)
         people = await recipients(registering.user_id for registering in batch)
-    facts, free = outlook.facts, outlook.free
     drafts: dict[int, tuple[Status, PreparedMail]] = {}
     for index, registering in enumerate(batch):
         recipient = people.get(registering.user_id)
-        if recipient is None:
-            continue
-        if outlook.requires_approval:
-            status = Status.PENDING_APPROVAL
-        elif free is None or index < free:
-            status = Status.CONFIRMED
-        else:
-            status = Status.WAITLISTED
-        drafts[index] = (status, _mail(recipient, forum_id, status, facts))
-    return _Drafts(facts, people, drafts)
+        if recipient is not None:
+            status = outlook.status(index)
+            drafts[index] = (status, _mail(recipient, forum_id, status, outlook.facts))
+    return _Drafts(outlook.facts, people, drafts)
 
 
 def _mail(recipient: Recipient, forum_id: int, status: Status, facts: ForumFacts) -> PreparedMail:

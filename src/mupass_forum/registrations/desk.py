@@ -316,9 +316,8 @@ async def recipients(user_ids: Iterable[int]) -> dict[int, Recipient]:
     if not ids:
         return {}
     # Read inline on SQLite (by key): a batch's mails are rendered while a crowd waits.
-    placeholders = ", ".join("{}" for _ in ids)
     rows = await db.read_indexed(
-        f"SELECT {_RECIPIENT_NAMES} FROM account_user WHERE id IN ({placeholders})",  # noqa: S608
+        f"SELECT {_RECIPIENT_NAMES} FROM account_user WHERE id IN ({db.placeholders(ids)})",  # noqa: S608
         *ids,
     )
     return {recipient.id: recipient for recipient in rows_as(rows, Recipient)}
