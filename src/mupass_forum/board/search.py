@@ -11,7 +11,8 @@ query is parsed with each of those configurations and the results combined, so o
 serves every language; ``language=`` narrows the originals to one. Accents are folded by
 ``board_search_fold`` (no extension needed), each word indexed as its stem folded and as the
 stem of its folded form, so "participacion" finds "participación" and "participaciones" keeps
-finding "participación" (see the migration). Ranked by ``ts_rank_cd``. A short plain text's
+finding "participación" (see the migration); a text once parsed is handed in parsed by the
+next search for it (``ParsedQuery``). Ranked by ``ts_rank_cd``. A short plain text's
 snippet is the text whole with its words marked at the positions the query's lexemes have in
 its ``search_vector`` (``plain_snippet``: no parsing again); other snippets are made by
 ``ts_headline``: in the text as written, or else in the folded text, marks carried back onto
@@ -221,18 +222,56 @@ def _newest(kind: str, where: str, window: int) -> str:
     )
 
 
-def _postgres_query(language: str | None) -> str:
-    """``typed`` (the search's text) and ``q``: its ``tsquery`` for originals and for
-    translations."""
+def _postgres_query(language: str | None, parsed: bool) -> str:
+    """``q``: the search's ``tsquery`` for originals and for translations, parsed from the
+    text (one argument) or, when ``parsed``, as parsed before (two: ``ParsedQuery``)."""
+    if parsed:
+        return "WITH q AS MATERIALIZED (SELECT {}::tsquery AS original, {}::tsquery AS translation)"
     translation = _tsquery(list(SEARCH_CONFIGS))
-    # Parsed in the statement (no round trip of its own), once per search: the originals'
-    # query is the translations' unless a language is asked for.
+    # Parsed in the statement (no round trip of its own): the originals' query is the
+    # translations' unless a language is asked for.
     original = _tsquery([language]) if language else "translation"
     return (
         "WITH typed AS (SELECT {}::text AS text), "
         f"q AS MATERIALIZED (SELECT {original} AS original, translation "
         f"FROM typed, LATERAL (SELECT {translation} AS translation) parsed)"
     )
+
+
+#: The query's ``tsquery`` texts as the statement returns them, to be kept (``ParsedQuery``).
+PARSED_COLUMNS = "q.original::text AS q_original, q.translation::text AS q_translation"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedQuery:
+    """A search's text parsed into ``tsquery``s (originals', translations'), as PostgreSQL
+    printed them.
+
+    Parsing is a function of the text and the board's text search configurations only, and
+    the costliest part of a common search: every configuration's parser, stemmer and folding,
+    three forms each (0.24 ms of the database's CPU of about 1.1). A search returns the
+    parsed query with its rows, and the next search for the same text hands it in instead.
+    """
+
+    original: str
+    translation: str
+
+
+#: Parsed queries by database, language asked for and text.
+_parsed_queries: dict[tuple[str, str | None, str], ParsedQuery] = {}
+
+
+def _parsed_key(language: str | None, text: str) -> tuple[str, str | None, str]:
+    engine = db.current_engine()
+    return (str(getattr(engine, "config", {}).get("dsn", "")), language, text)
+
+
+def _keep_parsed(key: tuple[str, str | None, str], rows: list[Any]) -> None:
+    if key in _parsed_queries or not rows or not rows[0]["q_original"]:
+        return
+    if len(_parsed_queries) > 4096:
+        _parsed_queries.clear()
+    _parsed_queries[key] = ParsedQuery(rows[0]["q_original"], rows[0]["q_translation"])
 
 
 def _postgres_page(window: int, limit: int, offset: int) -> str:
@@ -364,11 +403,14 @@ def plain_snippet(title: str | None, body: str, vector: str, terms: list[str]) -
 
 
 @functools.lru_cache(maxsize=64)
-def _postgres_sql(where: str, language: str | None, window: int, limit: int, offset: int) -> str:
+def _postgres_sql(
+    where: str, language: str | None, window: int, limit: int, offset: int, parsed: bool
+) -> str:
+    page = POSTGRES_PAGE.replace("SELECT ", f"SELECT {PARSED_COLUMNS}, ", 1)
     return (
-        f"{_postgres_query(language)}, "
+        f"{_postgres_query(language, parsed)}, "
         f"{_newest('original', where, window)}, {_newest('translation', where, window)}, "
-        f"{_postgres_page(window, limit, offset)} {POSTGRES_PAGE}"
+        f"{_postgres_page(window, limit, offset)} {page}"
     )
 
 
@@ -383,7 +425,9 @@ NEWEST = 2**31 - 1
 
 
 @functools.lru_cache(maxsize=64)
-def _postgres_terms_sql(where: str, window: int, postings: int, limit: int, offset: int) -> str:
+def _postgres_terms_sql(
+    where: str, window: int, postings: int, limit: int, offset: int, parsed: bool
+) -> str:
     """A one-word search through ``board_search_term``: the newest ``postings`` texts of
     each of the query's lexemes (an index-only scan each), checked newest first against the
     filters and the query itself, then ranked and paged as ``_postgres_sql`` does.
@@ -397,7 +441,7 @@ def _postgres_terms_sql(where: str, window: int, postings: int, limit: int, offs
     lexemes = "regexp_matches(q.translation::text, '''((?:[^'']|'''')*)''', 'g')"
     checked = "(SELECT translation FROM q)"
     return (
-        f"{_postgres_query(None)}, "
+        f"{_postgres_query(None, parsed)}, "
         "terms AS MATERIALIZED (SELECT DISTINCT replace(m[1], '''''', '''') AS term "
         f"FROM q, {lexemes} m), "
         "postings AS MATERIALIZED (SELECT terms.term, s.post, s.translation FROM terms, "
@@ -426,7 +470,7 @@ def _postgres_terms_sql(where: str, window: int, postings: int, limit: int, offs
         f"{_postgres_page(window, limit, offset)}, found_page AS ({POSTGRES_PAGE}) "
         # One row at least, the page's or none (id NULL): whether it decided comes with it.
         "SELECT found_page.*, (SELECT cut FROM bound) AS cut, "
-        "(SELECT count(*) FROM best) AS counted FROM (SELECT 1) one "
+        f"(SELECT count(*) FROM best) AS counted, {PARSED_COLUMNS} FROM q, (SELECT 1) one "
         "LEFT JOIN found_page ON TRUE ORDER BY found_page.rank DESC, found_page.id DESC"
     )
 
@@ -437,12 +481,17 @@ async def _postgres(
     text = " ".join(words)
     rows: list[Any] | None = None
     if WORD_LISTS and len(words) == 1 and filters.language is None:
+        key = _parsed_key(None, text)
+        parsed = _parsed_queries.get(key)
         answer = await db.read_indexed(
-            _postgres_terms_sql(where, RANKED_MATCHES, TERM_POSTINGS, limit, offset),
-            text,
+            _postgres_terms_sql(
+                where, RANKED_MATCHES, TERM_POSTINGS, limit, offset, parsed is not None
+            ),
+            *((text,) if parsed is None else (parsed.original, parsed.translation)),
             NEWEST if filters.before is None else filters.before,
             *(args * 2),
         )
+        _keep_parsed(key, answer)
         # Undecided when a lexeme's list was cut before the window filled: the walk and the
         # GIN index decide.
         decided = not answer[0]["cut"] or answer[0]["counted"] > RANKED_MATCHES
@@ -450,11 +499,16 @@ async def _postgres(
     if rows is None:
         # The same text for every search of this shape: compiled once, prepared once per
         # connection (asyncpg keeps it), planned once.
+        key = _parsed_key(filters.language, text)
+        parsed = _parsed_queries.get(key)
         rows = await db.read_indexed(
-            _postgres_sql(where, filters.language, RANKED_MATCHES, limit, offset),
-            text,
+            _postgres_sql(
+                where, filters.language, RANKED_MATCHES, limit, offset, parsed is not None
+            ),
+            *((text,) if parsed is None else (parsed.original, parsed.translation)),
             *(args * 6),
         )
+        _keep_parsed(key, rows)
     found: list[dict[str, Any]] = []
     for record in rows:
         row = dict(record)
