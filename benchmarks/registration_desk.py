@@ -70,17 +70,18 @@ def watch(transactions: Transactions) -> None:
     counting(db_sqlite.SQLiteEngine, "run_sql")
     counting(db_sqlite.SQLiteEngine, "read_inline")
     counting(db_postgres.PostgresEngine, "fetch")
+    counting(db_postgres.PostgresEngine, "fetch_many")
     original = db.transaction
 
     @contextlib.asynccontextmanager
-    async def timed() -> AsyncIterator[Any]:
+    async def timed(**options: Any) -> AsyncIterator[Any]:
         engine = db.current_engine()
         if engine.current_transaction.get() is not None:
-            async with original() as inner:
+            async with original(**options) as inner:
                 yield inner
             return
         began = time.perf_counter()
-        async with original() as transaction:
+        async with original(**options) as transaction:
             transactions.open[id(transaction)] = (began, [])
             try:
                 yield transaction

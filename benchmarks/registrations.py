@@ -255,6 +255,22 @@ def retry_outcome(status: int, body: bytes) -> str:
     return "same registration" if status == 200 else f"error: HTTP {status}"
 
 
+async def database_backends(database_url: str) -> list[int]:
+    """The PostgreSQL backends serving the servers' pools (none on SQLite): their CPU time is
+    read from ``/proc``, so the server must run on this machine."""
+    if not database_url.startswith("postgresql"):
+        return []
+    connection = await asyncpg.connect(database_url, timeout=10)
+    try:
+        rows = await connection.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await connection.close()
+    return [int(row["pid"]) for row in rows]
+
+
 def client_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -364,15 +380,20 @@ def main() -> int:
             ]
 
             async def run() -> tuple[Burst, Burst, Burst, float]:
+                nonlocal database_cpu
                 bare = await fire(ports, bare_requests, bare_outcome)
+                backends = await database_backends(database_url)
                 cpu_before = client_cpu()
+                database_before = sum(process_cpu(pid) for pid in backends)
                 burst = await fire(ports, registrations, registration_outcome)
                 cpu = client_cpu() - cpu_before
+                database_cpu = sum(process_cpu(pid) for pid in backends) - database_before
                 # The first people again, as if their answers had been lost: the same key
                 # gives back the registration made, and nothing new is decided.
                 retried = await fire(ports, registrations[: options.retries], retry_outcome)
                 return bare, burst, retried, cpu
 
+            database_cpu = 0.0
             server_cpu_before = sum(process_cpu(server.pid) for server in servers)
             # uvloop, as the servers run: the default loop spent most of the burst's first
             # 100 ms opening the 1,000 connections before the first request was written.
@@ -404,6 +425,7 @@ def main() -> int:
     print(
         f"client CPU during the registration burst: {cpu:.2f} s "
         f"(both servers, all three bursts: {server_cpu:.2f} s)"
+        + (f"; the database's backends during it: {database_cpu:.2f} s" if database_cpu else "")
     )
     report("retried with the same Idempotency-Key", retried)
     print(f"in the database: {dict(statuses)}, seats taken {seats_taken}")

@@ -177,8 +177,8 @@ async def queue_prepared(mails: Sequence[PreparedMail]) -> list[int]:
     if not mails:
         return []
     stamp = now()
-    rows = await OutboxMail.insert(
-        *(
+    rows = await db.insert_rows(
+        [
             OutboxMail(
                 recipient=", ".join(mail.recipients),
                 user_id=mail.user_id,
@@ -194,8 +194,9 @@ async def queue_prepared(mails: Sequence[PreparedMail]) -> list[int]:
                 created_at=stamp,
             )
             for mail in mails
-        )
-    ).returning(OutboxMail.id)
+        ],
+        OutboxMail.id,
+    )
     db.after_commit(wake_relays)
     return [int(row["id"]) for row in rows]
 

@@ -19,6 +19,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from piccolo.columns.combination import WhereRaw
+
 from mupass_forum import db
 from mupass_forum.clock import now
 from mupass_forum.consent import ledger
@@ -208,9 +210,9 @@ async def decide_batch(forum_id: int, batch: Sequence[Registering]) -> list[Outc
 
 
 async def _earlier(forum_id: int, batch: Sequence[Registering]) -> dict[int, Mapping[str, Any]]:
+    people, args = db.one_of(sorted({registering.user_id for registering in batch}))
     rows = await Registration.select(*ROW_COLUMNS, Registration.idempotency_key).where(
-        Registration.forum == forum_id,
-        Registration.user.is_in(sorted({registering.user_id for registering in batch})),
+        Registration.forum == forum_id, WhereRaw(f'"registration"."user" {people}', *args)
     )
     return {int(row["user"]): row for row in rows}
 
@@ -263,8 +265,8 @@ async def _write(
     stamp = now()
     new = [seat for seat in seats if seat.earlier is None]
     if new:
-        rows = await Registration.insert(
-            *(
+        rows = await db.insert_rows(
+            [
                 Registration(
                     forum=forum_id,
                     user=seat.registering.user_id,
@@ -277,8 +279,10 @@ async def _write(
                     **seat.registering.details,
                 )
                 for seat in new
-            )
-        ).returning(Registration.id, Registration.user)
+            ],
+            Registration.id,
+            Registration.user,
+        )
         made = {int(row["user"]): int(row["id"]) for row in rows}
         for seat in new:
             seat.registration_id = made[seat.registering.user_id]

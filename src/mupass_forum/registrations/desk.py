@@ -282,8 +282,8 @@ async def record_statuses(
     if not changes:
         return
     stamp = now()
-    await RegistrationStatusChange.insert(
-        *(
+    await db.insert_rows(
+        [
             RegistrationStatusChange(
                 registration=registration_id,
                 from_status=from_status.value if from_status else None,
@@ -293,7 +293,8 @@ async def record_statuses(
                 created_at=stamp,
             )
             for registration_id, from_status, to_status, actor, reason in changes
-        )
+        ],
+        RegistrationStatusChange.id,
     )
 
 
@@ -316,9 +317,10 @@ async def recipients(user_ids: Iterable[int]) -> dict[int, Recipient]:
     if not ids:
         return {}
     # Read inline on SQLite (by key): a batch's mails are rendered while a crowd waits.
+    people, args = db.one_of(ids)
     rows = await db.read_indexed(
-        f"SELECT {_RECIPIENT_NAMES} FROM account_user WHERE id IN ({db.placeholders(ids)})",  # noqa: S608
-        *ids,
+        f"SELECT {_RECIPIENT_NAMES} FROM account_user WHERE id {people}",  # noqa: S608
+        *args,
     )
     return {recipient.id: recipient for recipient in rows_as(rows, Recipient)}
 
