@@ -35,6 +35,7 @@ import asyncpg
 import httpx
 import msgspec
 import uvloop
+from cpu_per_request import backends as database_backends
 
 from mupass_forum import db, db_migrations
 from mupass_forum.accounts.services import new_token
@@ -253,22 +254,6 @@ BARE_REQUEST = b"GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: clo
 
 def retry_outcome(status: int, body: bytes) -> str:
     return "same registration" if status == 200 else f"error: HTTP {status}"
-
-
-async def database_backends(database_url: str) -> list[int]:
-    """The PostgreSQL backends serving the servers' pools (none on SQLite): their CPU time is
-    read from ``/proc``, so the server must run on this machine."""
-    if not database_url.startswith("postgresql"):
-        return []
-    connection = await asyncpg.connect(database_url, timeout=10)
-    try:
-        rows = await connection.fetch(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid()"
-        )
-    finally:
-        await connection.close()
-    return [int(row["pid"]) for row in rows]
 
 
 def client_cpu() -> float:
