@@ -228,19 +228,22 @@ async def insert_rows(rows: Sequence[Table], *returning: Column) -> list[Mapping
     if not rows:
         return []
     table = type(rows[0])
+    insert = table.insert(*rows).returning(*returning)
     engine = current_engine()
     if isinstance(engine, PostgresEngine) and len(rows) > 1:
-        statements = [
-            table.insert(row)
-            .returning(*returning)
-            .querystrings[0]
-            .compile_string(engine_type=engine.engine_type)
-            for row in rows
-        ]
-        text = statements[0][0]
-        if all(other == text for other, _ in statements):
-            return await engine.fetch_many(text, [args for _, args in statements])
-    return list(await table.insert(*rows).returning(*returning))
+        # Piccolo says the values of every row (compiling a statement per row cost three
+        # times as much); the first row alone says the one-row text and how many values a row
+        # has, and the rows' values follow each other in that order.
+        (every,) = insert.querystrings
+        _, values = every.compile_string(engine_type=engine.engine_type)
+        (first,) = table.insert(rows[0]).returning(*returning).querystrings
+        text, first_values = first.compile_string(engine_type=engine.engine_type)
+        width = len(first_values)
+        if width and len(values) == width * len(rows) and values[:width] == first_values:
+            return await engine.fetch_many(
+                text, [values[start : start + width] for start in range(0, len(values), width)]
+            )
+    return list(await insert)
 
 
 async def read_indexed(sql: str, *args: Any) -> list[Mapping[str, Any]]:

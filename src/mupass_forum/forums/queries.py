@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -113,8 +113,10 @@ def _partner_refs(row: Mapping[str, Any]) -> list[schemas.OrganizationRef]:
     ]
 
 
-async def _forum_row(column: str, value: Any, extra: str = "") -> Mapping[str, Any]:
-    rows = await db.read_indexed(_forum_sql(extra) + f"WHERE f.{column} = {{}}", value)
+async def _forum_row(
+    column: str, value: Any, extra: str = "", extra_args: Sequence[Any] = ()
+) -> Mapping[str, Any]:
+    rows = await db.read_indexed(_forum_sql(extra) + f"WHERE f.{column} = {{}}", *extra_args, value)
     if not rows:
         raise NotFound("forum_not_found")
     return rows[0]
@@ -160,6 +162,17 @@ async def visible_forum(principal: Principal, slug: str) -> ForumRef:
     forum = await forum_ref(slug)
     await authorize(principal, sees_forum, forum, hide=True)
     return forum
+
+
+async def visible_forum_and(
+    principal: Principal, slug: str, extra: str, *args: Any
+) -> tuple[ForumRef, Mapping[str, Any]]:
+    """``visible_forum`` and, in the same statement, the ``extra`` columns (SQL after a comma,
+    its ``{}`` placeholders for ``args``, ``f`` the forum) of its row."""
+    row = await _forum_row("slug", slug, f", {extra}", args)
+    forum = _ref_of(row, _partner_refs(row))
+    await authorize(principal, sees_forum, forum, hide=True)
+    return forum, row
 
 
 async def visible_forum_with(

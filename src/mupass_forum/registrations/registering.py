@@ -13,7 +13,7 @@ from typing import Any
 
 from msgspec import UnsetType
 
-from mupass_forum import db, db_postgres
+from mupass_forum import db_postgres
 from mupass_forum.accounts.authorization import as_signed_in, authorize, signed_in
 from mupass_forum.accounts.principal import Principal, SignedIn
 from mupass_forum.app_context import AppContext, bind_for_task, current
@@ -22,7 +22,7 @@ from mupass_forum.consent import ledger
 from mupass_forum.errors import Conflict, FieldError, InvalidInput
 from mupass_forum.forums.authorization import ForumRef
 from mupass_forum.forums.checks import language_problem
-from mupass_forum.forums.queries import stored_json, visible_forum
+from mupass_forum.forums.queries import stored_json, visible_forum, visible_forum_and
 from mupass_forum.forums.schemas import ForumStatus
 from mupass_forum.i18n import N_, current_locale
 from mupass_forum.privacy.shredding import refuse_if_shredded
@@ -139,16 +139,18 @@ async def register(
     """
     await authorize(principal, signed_in)
     principal = as_signed_in(principal)
-    # The reads before the desk take one trip to the pool (PostgreSQL), not one each.
-    async with db.one_connection():
-        forum = await visible_forum(principal, slug)
-        key_problem = _idempotency_problem(idempotency_key)
-        if key_problem is not None:
-            raise InvalidInput(key_problem)
-        made, questions = await _before_desk(forum.id, principal.user_id, idempotency_key)
-        if made is not None:
-            return await registration_view(forum, made), False
-        _check_registration_open(forum)
+    key_problem = _idempotency_problem(idempotency_key)
+    if key_problem is not None:
+        await visible_forum(principal, slug)  # no such forum comes first
+        raise InvalidInput(key_problem)
+    # The forum, the registration the key made if it did, and the form: one read.
+    forum, row = await visible_forum_and(
+        principal, slug, _BEFORE_DESK, principal.user_id, idempotency_key
+    )
+    questions = FormQuestions.stored(row["questions_off"], row["questions"])
+    if row["made"] is not None:
+        return await registration_view(forum, int(row["made"])), False
+    _check_registration_open(forum)
     details = _details(data)
     answers, answer_errors = answer_problems(questions, data.answers)
     problems = [
@@ -172,20 +174,13 @@ async def register(
     return await registration_view(forum, registration_id), made_now
 
 
-async def _before_desk(
-    forum_id: int, user_id: int, idempotency_key: str | None
-) -> tuple[int | None, FormQuestions]:
-    """The registration ``idempotency_key`` made already (sent again after a lost answer), and
-    what the registration form asks: one read by key, before the desk."""
-    (row,) = await db.read_indexed(_BEFORE_DESK, forum_id, user_id, idempotency_key, forum_id)
-    made = None if row["made"] is None else int(row["made"])
-    return made, FormQuestions.stored(row["questions_off"], row["questions"])
-
-
+#: With the forum ``f`` (``visible_forum_and``): the registration the caller's
+#: Idempotency-Key made already (sent again after a lost answer), and what the form asks.
 _BEFORE_DESK = (
-    'SELECT (SELECT id FROM registration WHERE forum = {} AND "user" = {} '
-    "AND idempotency_key = {}) AS made, d.questions_off, d.questions "
-    "FROM forum f LEFT JOIN registration_desk d ON d.forum = f.id WHERE f.id = {}"
+    '(SELECT id FROM registration r WHERE r.forum = f.id AND r."user" = {} '
+    "AND r.idempotency_key = {}) AS made, "
+    "(SELECT questions_off FROM registration_desk WHERE forum = f.id) AS questions_off, "
+    "(SELECT questions FROM registration_desk WHERE forum = f.id) AS questions"
 )
 
 
