@@ -44,11 +44,20 @@ def test_answers_flow_while_a_burst_is_still_arriving(migrated, make_account, ma
                 tasks.append(asyncio.create_task(one(index, person.headers)))
                 # People arrive one after another, not in one instant.
                 await asyncio.sleep(0.005)
-            return await asyncio.gather(*tasks)
+            answered = await asyncio.gather(*tasks)
+            for person in people:
+                mine = await concurrent.get(
+                    f"/api/v1/forums/{forum.slug}/registrations/mine", headers=person.headers
+                )
+                read_after.append(mine.json())
+            return answered
 
+    read_after: list[dict] = []
     answers = asyncio.run(fire())
 
     assert Counter(status for status, _ in answers) == {201: PEOPLE}, answers[:3]
+    # Each answer is the registration as it was made (a batch's rows are read at once).
+    assert [body for _, body in answers] == read_after
     statuses = Counter(body["status"]["value"] for _, body in answers)
     assert statuses == {"confirmed": SEATS, "waitlisted": PEOPLE - SEATS}
     last_sent = events.index(("sent", PEOPLE - 1))

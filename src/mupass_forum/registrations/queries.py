@@ -233,6 +233,16 @@ async def registration_view(forum: ForumRef, registration_id: int) -> schemas.Re
     return registration_of(forum.slug, row_as(rows[0], ListRow))
 
 
+async def rows_by_id(registration_ids: Sequence[int]) -> dict[int, ListRow]:
+    """The rows ``registration_view`` shows, of many registrations in one read (a batch's
+    answers), by id."""
+    if not registration_ids:
+        return {}
+    clause, args = db.one_of(sorted(set(registration_ids)))
+    rows = await db.read_indexed(_LIST_SELECT + f"WHERE r.id {clause}", *args)
+    return {row.id: row for row in rows_as(rows, ListRow)}
+
+
 def encode_id_cursor(value: int) -> str:
     """A keyset cursor over one integer column (also for the lists of the domains built on
     registrations)."""

@@ -7,7 +7,7 @@ import asyncio
 import contextvars
 import logging
 import weakref
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,9 +27,16 @@ from mupass_forum.forums.schemas import ForumStatus
 from mupass_forum.i18n import N_, current_locale
 from mupass_forum.privacy.shredding import refuse_if_shredded
 from mupass_forum.registrations import schemas
-from mupass_forum.registrations.arrivals import Registering, decide_batch
+from mupass_forum.registrations.arrivals import Outcome, Registering, decide_batch
 from mupass_forum.registrations.desk import desk_of
-from mupass_forum.registrations.queries import RegistrationRow, own_row, registration_view
+from mupass_forum.registrations.queries import (
+    ListRow,
+    RegistrationRow,
+    own_row,
+    registration_of,
+    registration_view,
+    rows_by_id,
+)
 from mupass_forum.registrations.questions import (
     FormQuestions,
     answer_problems,
@@ -144,12 +151,12 @@ async def register(
         await visible_forum(principal, slug)  # no such forum comes first
         raise InvalidInput(key_problem)
     # The forum, the registration the key made if it did, and the form: one read.
-    forum, row = await visible_forum_and(
+    forum, before = await visible_forum_and(
         principal, slug, _BEFORE_DESK, principal.user_id, idempotency_key
     )
-    questions = FormQuestions.stored(row["questions_off"], row["questions"])
-    if row["made"] is not None:
-        return await registration_view(forum, int(row["made"])), False
+    questions = FormQuestions.stored(before["questions_off"], before["questions"])
+    if before["made"] is not None:
+        return await registration_view(forum, int(before["made"])), False
     _check_registration_open(forum)
     details = _details(data)
     answers, answer_errors = answer_problems(questions, data.answers)
@@ -170,8 +177,10 @@ async def register(
         locale=current_locale(),
         idempotency_key=idempotency_key,
     )
-    registration_id, made_now = await _decide(registering)
-    return await registration_view(forum, registration_id), made_now
+    registration_id, made_now, answered = await _decide(registering)
+    if answered is None:
+        return await registration_view(forum, registration_id), made_now
+    return registration_of(forum.slug, answered), made_now
 
 
 #: With the forum ``f`` (``visible_forum_and``): the registration the caller's
@@ -192,12 +201,14 @@ _BEFORE_DESK = (
 #: Registrations decided in one transaction at most: bounds how long the lock is held.
 BATCH_SIZE = 50
 
+#: A registration's id, whether this request made it, and its row as answered (read for the
+#: whole batch after the commit; None when that read failed: the request reads its own).
+_Answer = tuple[int, bool, ListRow | None]
+
 
 @dataclass
 class _DeskLine:
-    waiting: list[tuple[Registering, asyncio.Future[tuple[int, bool]]]] = field(
-        default_factory=list
-    )
+    waiting: list[tuple[Registering, asyncio.Future[_Answer]]] = field(default_factory=list)
     #: The task deciding the line's batches, while there is one.
     worker: asyncio.Task[None] | None = None
 
@@ -207,14 +218,14 @@ _lines: weakref.WeakKeyDictionary[
 ] = weakref.WeakKeyDictionary()
 
 
-async def _decide(registering: Registering) -> tuple[int, bool]:
+async def _decide(registering: Registering) -> _Answer:
     """Join the forum's line; the registration is decided with those in line with it."""
     loop = asyncio.get_running_loop()
     app = current()
     lines = _lines.setdefault(loop, {})
     key = (app, registering.forum_id)
     line = lines.setdefault(key, _DeskLine())
-    answer: asyncio.Future[tuple[int, bool]] = loop.create_future()
+    answer: asyncio.Future[_Answer] = loop.create_future()
     line.waiting.append((registering, answer))
     if line.worker is None:
         # A context of its own: the batch is nobody's request (no request's transaction or
@@ -243,13 +254,14 @@ async def _work_through(
             except Exception as exc:
                 log.exception("registrations for forum %s could not be decided", forum_id)
                 outcomes = [exc] * len(batch)
+            rows = await _answered_rows(forum_id, outcomes)
             for (_, answer), outcome in zip(batch, outcomes, strict=True):
                 if answer.done():
                     continue
                 if isinstance(outcome, BaseException):
                     answer.set_exception(outcome)
                 else:
-                    answer.set_result(outcome)
+                    answer.set_result((*outcome, rows.get(outcome[0])))
             # The answered requests go first: their answers leave before the next batch's
             # mails are drafted (on SQLite that takes the loop's thread without a pause).
             await asyncio.sleep(0)
@@ -262,6 +274,17 @@ async def _work_through(
         # gone kept by its lines).
         if lines.get(key) is line:
             del lines[key]
+
+
+async def _answered_rows(forum_id: int, outcomes: Sequence[Outcome]) -> dict[int, ListRow]:
+    """The rows a batch's answers show, in one read after its commit instead of one read per
+    answer; none if that read fails (each request then reads its own)."""
+    made = [outcome[0] for outcome in outcomes if not isinstance(outcome, BaseException)]
+    try:
+        return await rows_by_id(made)
+    except Exception:
+        log.exception("the registrations of forum %s could not be read for the answers", forum_id)
+        return {}
 
 
 async def own_registration(
