@@ -178,21 +178,22 @@ async def queue_prepared(mails: Sequence[PreparedMail]) -> list[int]:
         return []
     stamp = now()
     rows = await db.insert_rows(
+        OutboxMail,
         [
-            OutboxMail(
-                recipient=", ".join(mail.recipients),
-                user_id=mail.user_id,
-                template=mail.template,
-                locale=mail.locale,
-                subject=mail.rendered.subject,
-                text=mail.rendered.text,
-                html=mail.rendered.html,
-                headers=mail.headers,
-                message_id=new_message_id(),
-                status=MailStatus.queued.value,
-                next_attempt_at=stamp,
-                created_at=stamp,
-            )
+            {
+                "recipient": ", ".join(mail.recipients),
+                "user_id": mail.user_id,
+                "template": mail.template,
+                "locale": mail.locale,
+                "subject": mail.rendered.subject,
+                "text": mail.rendered.text,
+                "html": mail.rendered.html,
+                "headers": mail.headers,
+                "message_id": new_message_id(),
+                "status": MailStatus.queued.value,
+                "next_attempt_at": stamp,
+                "created_at": stamp,
+            }
             for mail in mails
         ],
         OutboxMail.id,

@@ -266,18 +266,19 @@ async def _write(
     new = [seat for seat in seats if seat.earlier is None]
     if new:
         rows = await db.insert_rows(
+            Registration,
             [
-                Registration(
-                    forum=forum_id,
-                    user=seat.registering.user_id,
-                    status=seat.status.value,
-                    ticket=seat.ticket,
-                    badge_number=seat.badge,
-                    created_at=stamp,
-                    updated_at=stamp,
-                    idempotency_key=seat.registering.idempotency_key,
+                {
+                    "forum": forum_id,
+                    "user": seat.registering.user_id,
+                    "status": seat.status.value,
+                    "ticket": seat.ticket,
+                    "badge_number": seat.badge,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                    "idempotency_key": seat.registering.idempotency_key,
                     **seat.registering.details,
-                )
+                }
                 for seat in new
             ],
             Registration.id,

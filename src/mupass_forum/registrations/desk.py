@@ -283,18 +283,18 @@ async def record_statuses(
         return
     stamp = now()
     await db.insert_rows(
+        RegistrationStatusChange,
         [
-            RegistrationStatusChange(
-                registration=registration_id,
-                from_status=from_status.value if from_status else None,
-                to_status=to_status.value,
-                actor=actor,
-                reason=reason,
-                created_at=stamp,
-            )
+            {
+                "registration": registration_id,
+                "from_status": from_status.value if from_status else None,
+                "to_status": to_status.value,
+                "actor": actor,
+                "reason": reason,
+                "created_at": stamp,
+            }
             for registration_id, from_status, to_status, actor, reason in changes
         ],
-        RegistrationStatusChange.id,
     )
 
 
