@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 
+import asyncpg
 import pytest
 
 from mupass_forum import db, db_postgres
@@ -124,6 +125,31 @@ async def test_a_release_with_nothing_to_undo_is_done_in_place(
         assert pool.get_idle_size() == idle
         async with pool.acquire() as connection:
             assert await connection.fetchval("SELECT pg_backend_pid()") == pid
+
+
+async def test_a_new_connection_knows_the_array_types_before_it_serves(
+    migrated: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    looked_up: list[object] = []
+    introspect = asyncpg.Connection._introspect_types
+
+    async def counted(self: asyncpg.Connection, type_ids: object, *rest: object) -> object:
+        looked_up.append(type_ids)
+        return await introspect(self, type_ids, *rest)
+
+    monkeypatch.setattr(asyncpg.Connection, "_introspect_types", counted)
+    pool = await db_postgres.open_pool(migrated.resolved_database_url, max_size=2, min_size=2)
+    try:
+        assert len(looked_up) == 2  # once for each connection, as it opened
+        for _ in range(2):
+            async with pool.acquire() as connection:
+                found = await connection.fetch(
+                    "SELECT n FROM generate_series(1, 5) n WHERE n = ANY($1) ORDER BY n", [2, 4]
+                )
+                assert [row["n"] for row in found] == [2, 4]
+    finally:
+        await pool.close()
+    assert len(looked_up) == 2  # and not again when serving
 
 
 async def test_connections_are_handed_out_in_arrival_order(migrated: Settings) -> None:

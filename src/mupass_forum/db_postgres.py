@@ -286,14 +286,16 @@ def _quick(con: Any, holder: Any) -> bool:
 
 
 async def open_pool(dsn: str, *, max_size: int, min_size: int = 1) -> FairPool:
-    """The service's pool: fair, and without asyncpg's reset query on release (see
-    ``PostgresEngine``); otherwise ``asyncpg.create_pool``'s defaults."""
+    """The service's pool: fair, its connections knowing the types the service sends
+    (``_know_types``), and without asyncpg's reset query on release (see ``PostgresEngine``);
+    otherwise ``asyncpg.create_pool``'s defaults."""
     pool = FairPool(
         dsn,
         min_size=min_size,
         max_size=max_size,
         max_queries=50_000,
         max_inactive_connection_lifetime=300.0,
+        init=_know_types,
         reset=_keep_session,
         loop=None,
         connection_class=asyncpg.Connection,
@@ -301,6 +303,20 @@ async def open_pool(dsn: str, *, max_size: int, min_size: int = 1) -> FairPool:
     )
     await pool
     return pool
+
+
+#: Sent as parameters beyond asyncpg's built-in types: integer lists (``db.one_of``).
+KNOWN_TYPES = "SELECT $1::int4[]"
+
+
+async def _know_types(connection: Any) -> None:
+    """Have a new connection look up the array types the service sends, before it serves.
+
+    asyncpg asks the server's catalog about an array type the first time a connection meets
+    one (about 20 ms): otherwise that fell on the first batches of a crowd of registrations,
+    once for each of the pool's connections.
+    """
+    await connection.fetchval(KNOWN_TYPES, [])
 
 
 async def _keep_session(connection: Any) -> None:
