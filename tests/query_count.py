@@ -1,8 +1,10 @@
 """Counting the SQL statements the service really runs, at the engines' one seam.
 
 Every statement reaches the database through ``SQLiteEngine.run_sql`` or
-``SQLiteEngine.read_inline`` (the embedded engine) or ``PostgresEngine.fetch`` (PostgreSQL);
-the counter wraps those, lets each statement run, and keeps its text. Transaction control
+``SQLiteEngine.read_inline`` (the embedded engine) or ``PostgresEngine.fetch`` and
+``PostgresEngine.fetch_many`` (PostgreSQL; the latter runs its statement once for each set of
+arguments, and counts so); the counter wraps those, lets each statement run, and keeps its
+text. Transaction control
 (``BEGIN``, ``COMMIT``) is not counted: it is the same for every request that writes. Nor are
 the statements of the service's background tasks (the live stream's pump, the mail relay),
 which a commit wakes at moments of their own.
@@ -31,13 +33,16 @@ class Statements(list[str]):
         return "\n".join(f"{number}: {sql}" for number, sql in enumerate(self, 1))
 
 
-def _counting(method: Callable[..., Any], seen: list[Statements]) -> Callable[..., Any]:
+def _counting(
+    method: Callable[..., Any], seen: list[Statements], *, many: bool = False
+) -> Callable[..., Any]:
     @functools.wraps(method)
     async def run(engine: Any, query: str, *args: Any, **kwargs: Any) -> Any:
         task = asyncio.current_task()
         if task is None or task.get_name() not in BACKGROUND_TASKS:
+            runs = len(args[0]) if many else 1
             for statements in seen:
-                statements.append(" ".join(str(query).split()))
+                statements.extend([" ".join(str(query).split())] * runs)
         return await method(engine, query, *args, **kwargs)
 
     return run
@@ -53,6 +58,8 @@ def count_queries(monkeypatch: pytest.MonkeyPatch) -> Callable[[], Any]:
         (db_postgres.PostgresEngine, "fetch"),
     ):
         monkeypatch.setattr(engine, name, _counting(getattr(engine, name), seen))
+    many = db_postgres.PostgresEngine.fetch_many
+    monkeypatch.setattr(db_postgres.PostgresEngine, "fetch_many", _counting(many, seen, many=True))
 
     @contextmanager
     def counting() -> Iterator[Statements]:

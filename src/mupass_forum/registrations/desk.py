@@ -96,11 +96,16 @@ async def lock_desk(forum_id: int) -> Desk:
     )
     rows = await lock.returning(*_DESK_COLUMNS)
     if not rows:
-        await RegistrationDesk.insert(RegistrationDesk(forum=forum_id)).on_conflict(
-            target=RegistrationDesk.forum, action="DO NOTHING"
-        )
+        await _make_desk(forum_id)
         rows = await lock.returning(*_DESK_COLUMNS)
     return _desk(rows[0])
+
+
+async def _make_desk(forum_id: int) -> None:
+    """The forum's desk with its defaults, unless another transaction made it first."""
+    await RegistrationDesk.insert(RegistrationDesk(forum=forum_id)).on_conflict(
+        target=RegistrationDesk.forum, action="DO NOTHING"
+    )
 
 
 @dataclass(slots=True)
@@ -155,8 +160,8 @@ async def lock_counting(forum_id: int) -> SeatCounters:
     read in the same statement: a batch of registrations starts with one round trip."""
     db.require_transaction()
     rows = await db.run(_LOCK_COUNTING, now(), forum_id, Status.WAITLISTED.value)
-    if not rows:
-        await lock_desk(forum_id)  # made on first use
+    if not rows:  # made on first use: the first batch of a crowd, so in as few statements
+        await _make_desk(forum_id)
         rows = await db.run(_LOCK_COUNTING, now(), forum_id, Status.WAITLISTED.value)
     row = rows[0]
     return SeatCounters(
