@@ -261,17 +261,30 @@ class ParsedQuery:
 _parsed_queries: dict[tuple[str, str | None, str], ParsedQuery] = {}
 
 
-def _parsed_key(language: str | None, text: str) -> tuple[str, str | None, str]:
+@dataclass(frozen=True)
+class _Query:
+    """How a statement gets the search's query: parsed before (two ``tsquery`` texts) or as
+    the text to parse; ``keep`` stores the parse a statement returned."""
+
+    key: tuple[str, str | None, str]
+    parsed: bool
+    args: tuple[str, ...]
+
+    def keep(self, rows: list[Any]) -> None:
+        if self.key in _parsed_queries or not rows or not rows[0]["q_original"]:
+            return
+        if len(_parsed_queries) > 4096:
+            _parsed_queries.clear()
+        _parsed_queries[self.key] = ParsedQuery(rows[0]["q_original"], rows[0]["q_translation"])
+
+
+def _query(language: str | None, text: str) -> _Query:
     engine = db.current_engine()
-    return (str(getattr(engine, "config", {}).get("dsn", "")), language, text)
-
-
-def _keep_parsed(key: tuple[str, str | None, str], rows: list[Any]) -> None:
-    if key in _parsed_queries or not rows or not rows[0]["q_original"]:
-        return
-    if len(_parsed_queries) > 4096:
-        _parsed_queries.clear()
-    _parsed_queries[key] = ParsedQuery(rows[0]["q_original"], rows[0]["q_translation"])
+    key = (str(getattr(engine, "config", {}).get("dsn", "")), language, text)
+    parsed = _parsed_queries.get(key)
+    if parsed is None:
+        return _Query(key, False, (text,))
+    return _Query(key, True, (parsed.original, parsed.translation))
 
 
 def _postgres_page(window: int, limit: int, offset: int) -> str:
@@ -481,17 +494,14 @@ async def _postgres(
     text = " ".join(words)
     rows: list[Any] | None = None
     if WORD_LISTS and len(words) == 1 and filters.language is None:
-        key = _parsed_key(None, text)
-        parsed = _parsed_queries.get(key)
+        query = _query(None, text)
         answer = await db.read_indexed(
-            _postgres_terms_sql(
-                where, RANKED_MATCHES, TERM_POSTINGS, limit, offset, parsed is not None
-            ),
-            *((text,) if parsed is None else (parsed.original, parsed.translation)),
+            _postgres_terms_sql(where, RANKED_MATCHES, TERM_POSTINGS, limit, offset, query.parsed),
+            *query.args,
             NEWEST if filters.before is None else filters.before,
             *(args * 2),
         )
-        _keep_parsed(key, answer)
+        query.keep(answer)
         # Undecided when a lexeme's list was cut before the window filled: the walk and the
         # GIN index decide.
         decided = not answer[0]["cut"] or answer[0]["counted"] > RANKED_MATCHES
@@ -499,16 +509,13 @@ async def _postgres(
     if rows is None:
         # The same text for every search of this shape: compiled once, prepared once per
         # connection (asyncpg keeps it), planned once.
-        key = _parsed_key(filters.language, text)
-        parsed = _parsed_queries.get(key)
+        query = _query(filters.language, text)
         rows = await db.read_indexed(
-            _postgres_sql(
-                where, filters.language, RANKED_MATCHES, limit, offset, parsed is not None
-            ),
-            *((text,) if parsed is None else (parsed.original, parsed.translation)),
+            _postgres_sql(where, filters.language, RANKED_MATCHES, limit, offset, query.parsed),
+            *query.args,
             *(args * 6),
         )
-        _keep_parsed(key, rows)
+        query.keep(rows)
     found: list[dict[str, Any]] = []
     for record in rows:
         row = dict(record)
