@@ -226,16 +226,15 @@ async def registration_rows(
 
 
 async def registration_view(forum: ForumRef, registration_id: int) -> schemas.Registration:
-    # One row by its key: inline on SQLite, the answer need not queue for a reader thread.
-    rows = await db.read_indexed(_LIST_SELECT + "WHERE r.id = {}", registration_id)
-    if not rows:
+    row = (await rows_by_id([registration_id])).get(registration_id)
+    if row is None:
         raise NotFound("registration_not_found")
-    return registration_of(forum.slug, row_as(rows[0], ListRow))
+    return registration_of(forum.slug, row)
 
 
 async def rows_by_id(registration_ids: Sequence[int]) -> dict[int, ListRow]:
-    """The rows ``registration_view`` shows, of many registrations in one read (a batch's
-    answers), by id."""
+    """The rows ``registration_view`` shows, by id, in one read (a batch's answers at once).
+    Rows by their key: inline on SQLite, an answer need not queue for a reader thread."""
     if not registration_ids:
         return {}
     clause, args = db.one_of(sorted(set(registration_ids)))
