@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -17,6 +18,23 @@ from mupass_forum.settings import Settings
 
 class _RolledBack(Exception):
     """Raised to leave nothing behind."""
+
+
+def in_rolled_back_transaction(
+    migrated: Settings, marker: str, body: Callable[[], Awaitable[None]]
+) -> None:
+    """Run ``body`` in a transaction that is rolled back, then check the mails marked
+    ``marker`` went with it."""
+
+    async def run() -> None:
+        async with db.connected(migrated):
+            with pytest.raises(_RolledBack):
+                async with db.transaction():
+                    await body()
+                    raise _RolledBack
+            assert not await db.run("SELECT id FROM mail_outbox WHERE template = {}", marker)
+
+    asyncio.run(run())
 
 
 def _mail(number: int, marker: str) -> dict[str, Any]:
@@ -46,38 +64,31 @@ def test_inserted_rows_come_back_in_order_from_one_statement(
     monkeypatch.setattr(db_postgres.PostgresEngine, "fetch_many", counted)
     marker = f"test.rows.{uuid.uuid4().hex[:8]}"
 
-    async def run() -> None:
-        async with db.connected(migrated):
-            with pytest.raises(_RolledBack):
-                async with db.transaction():
-                    made = await db.insert_rows(
-                        OutboxMail,
-                        [_mail(n, marker) for n in range(count)],
-                        OutboxMail.id,
-                        OutboxMail.subject,
-                    )
-                    assert [row["subject"] for row in made] == [
-                        f"Betreff {n}" for n in range(count)
-                    ]
-                    ids = [int(row["id"]) for row in made]
-                    assert ids == sorted(set(ids))
-                    stored = await db.run(
-                        "SELECT id, subject, status, headers, attempts, created_at "
-                        "FROM mail_outbox WHERE template = {} ORDER BY id",
-                        marker,
-                    )
-                    assert [(row["id"], row["subject"]) for row in stored] == [
-                        (row["id"], row["subject"]) for row in made
-                    ]
-                    # The columns left out hold the table's defaults.
-                    assert {(row["status"], row["headers"], row["attempts"]) for row in stored} == {
-                        ("queued", "{}", 0)
-                    }
-                    assert all(row["created_at"] is not None for row in stored)
-                    raise _RolledBack
-            assert not await db.run("SELECT id FROM mail_outbox WHERE template = {}", marker)
+    async def inserted() -> None:
+        made = await db.insert_rows(
+            OutboxMail,
+            [_mail(n, marker) for n in range(count)],
+            OutboxMail.id,
+            OutboxMail.subject,
+        )
+        assert [row["subject"] for row in made] == [f"Betreff {n}" for n in range(count)]
+        ids = [int(row["id"]) for row in made]
+        assert ids == sorted(set(ids))
+        stored = await db.run(
+            "SELECT id, subject, status, headers, attempts, created_at "
+            "FROM mail_outbox WHERE template = {} ORDER BY id",
+            marker,
+        )
+        assert [(row["id"], row["subject"]) for row in stored] == [
+            (row["id"], row["subject"]) for row in made
+        ]
+        # The columns left out hold the table's defaults.
+        assert {(row["status"], row["headers"], row["attempts"]) for row in stored} == {
+            ("queued", "{}", 0)
+        }
+        assert all(row["created_at"] is not None for row in stored)
 
-    asyncio.run(run())
+    in_rolled_back_transaction(migrated, marker, inserted)
     if migrated.database_url.startswith("postgresql"):
         ((text, runs),) = statements
         assert runs == count
@@ -89,26 +100,19 @@ def test_inserted_rows_come_back_in_order_from_one_statement(
 def test_one_of_finds_exactly_the_values_listed(migrated: Settings) -> None:
     marker = f"test.one_of.{uuid.uuid4().hex[:8]}"
 
-    async def run() -> None:
-        async with db.connected(migrated):
-            with pytest.raises(_RolledBack):
-                async with db.transaction():
-                    made = await db.insert_rows(
-                        OutboxMail, [_mail(n, marker) for n in range(6)], OutboxMail.id
-                    )
-                    ids = [int(row["id"]) for row in made]
-                    for wanted in ([ids[1]], ids[2:5], [ids[0], ids[5]]):
-                        clause, args = db.one_of(wanted)
-                        found = await db.run(
-                            f"SELECT id FROM mail_outbox WHERE template = {{}} AND id {clause} "
-                            "ORDER BY id",
-                            marker,
-                            *args,
-                        )
-                        assert [row["id"] for row in found] == wanted
-                    raise _RolledBack
+    async def listed() -> None:
+        made = await db.insert_rows(OutboxMail, [_mail(n, marker) for n in range(6)], OutboxMail.id)
+        ids = [int(row["id"]) for row in made]
+        for wanted in ([ids[1]], ids[2:5], [ids[0], ids[5]]):
+            clause, args = db.one_of(wanted)
+            found = await db.run(
+                f"SELECT id FROM mail_outbox WHERE template = {{}} AND id {clause} ORDER BY id",
+                marker,
+                *args,
+            )
+            assert [row["id"] for row in found] == wanted
 
-    asyncio.run(run())
+    in_rolled_back_transaction(migrated, marker, listed)
 
 
 def test_a_column_the_table_lacks_is_refused(migrated: Settings) -> None:
